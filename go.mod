@@ -1,0 +1,3 @@
+module github.com/herald-status/herald
+
+go 1.26
