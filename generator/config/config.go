@@ -1,0 +1,221 @@
+// Package config loads and validates a site's herald.yaml.
+//
+// Every key is documented in docs/config.md; this file and that table change
+// together. Unknown keys are errors, so a typo never passes silently, and
+// every error names its line and column.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/generator/strictyaml"
+)
+
+// FileName is the config file's name inside a site folder.
+const FileName = "herald.yaml"
+
+// Defaults for keys left out of herald.yaml.
+const (
+	DefaultHistoryDays = 90
+	DefaultFeedItems   = 50
+	DefaultPublishDir  = "public"
+)
+
+// Config is a site's herald.yaml after validation and defaults.
+type Config struct {
+	Title       string      `yaml:"title"`
+	BaseURL     string      `yaml:"base_url"`
+	Description string      `yaml:"description"`
+	Timezone    string      `yaml:"timezone"`
+	Links       []Link      `yaml:"links"`
+	Components  []Component `yaml:"components"`
+	History     History     `yaml:"history"`
+	Publish     Publish     `yaml:"publish"`
+	Feeds       Feeds       `yaml:"feeds"`
+	Markdown    Markdown    `yaml:"markdown"`
+
+	// Dir is the site folder every relative path is resolved against.
+	Dir string `yaml:"-"`
+	// Location is Timezone loaded.
+	Location *time.Location `yaml:"-"`
+}
+
+// Link is an entry of the page's header navigation.
+type Link struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// Component is one thing whose status the page shows.
+type Component struct {
+	ID          string `yaml:"id"`
+	Name        string `yaml:"name"`
+	Group       string `yaml:"group"`
+	Description string `yaml:"description"`
+	// Probe is kept as raw YAML: the probe package validates it, and nothing
+	// of it may reach the rendered site (it holds URLs and secrets).
+	Probe yaml.Node `yaml:"probe"`
+}
+
+// HasProbe reports whether the component is monitored automatically.
+func (c *Component) HasProbe() bool { return c.Probe.Kind != 0 }
+
+// History configures the uptime history shown on the page.
+type History struct {
+	Days int `yaml:"days"`
+}
+
+// Publish configures where the built site goes.
+type Publish struct {
+	Dir string `yaml:"dir"`
+}
+
+// Feeds configures the RSS, Atom and JSON feeds.
+type Feeds struct {
+	Items int `yaml:"items"`
+}
+
+// Markdown configures how incident bodies are rendered.
+type Markdown struct {
+	// UnsafeHTML passes raw HTML in incident bodies through. Off by default:
+	// incident files may come from many hands, and the page is public.
+	UnsafeHTML bool `yaml:"unsafe_html"`
+}
+
+// Component returns the component with the given id, or nil.
+func (c *Config) Component(id string) *Component {
+	for i := range c.Components {
+		if c.Components[i].ID == id {
+			return &c.Components[i]
+		}
+	}
+	return nil
+}
+
+// ComponentIDs lists the ids in config order, for error messages.
+func (c *Config) ComponentIDs() []string {
+	ids := make([]string, len(c.Components))
+	for i, comp := range c.Components {
+		ids[i] = comp.ID
+	}
+	return ids
+}
+
+// PublishDir is the absolute output folder.
+func (c *Config) PublishDir() string { return filepath.Join(c.Dir, c.Publish.Dir) }
+
+// Load reads dir/herald.yaml. A returned error is a diag.List or a
+// *diag.Error when the file is wrong, and a plain error when it cannot be read.
+func Load(dir string) (*Config, error) {
+	src, err := os.ReadFile(filepath.Join(dir, FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, diag.Errorf(FileName, 1, 1, "no %s in %s", FileName, dir).WithFix("run herald in a site folder, or pass -site DIR")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(dir, src)
+}
+
+var (
+	slugRE    = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
+)
+
+// IsSlug reports whether s is lowercase letters and digits joined by hyphens.
+func IsSlug(s string) bool { return slugRE.MatchString(s) }
+
+// Slugify turns a title or name into a slug: "Feed API down!" → "feed-api-down".
+func Slugify(s string) string {
+	return strings.Trim(nonSlugRE.ReplaceAllString(strings.ToLower(s), "-"), "-")
+}
+
+// Parse validates src as the herald.yaml of the site folder dir.
+func Parse(dir string, src []byte) (*Config, error) {
+	c := &Config{Dir: dir}
+	doc, err := strictyaml.Decode(FileName, src, 0, c)
+	if err != nil {
+		return nil, err
+	}
+	var errs diag.List
+	if strings.TrimSpace(c.Title) == "" {
+		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: Example Status`"))
+	}
+	if u, err := url.Parse(c.BaseURL); c.BaseURL == "" || err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		errs = append(errs, doc.Errorf("base_url", "base_url must be an absolute http(s) URL, found %q", c.BaseURL).WithFix("feeds and canonical links need it, e.g. `base_url: https://status.example.com/`"))
+	} else if !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+	if c.Timezone == "" {
+		c.Timezone = "UTC"
+	}
+	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
+		errs = append(errs, doc.Errorf("timezone", "unknown timezone %q", c.Timezone).WithFix("use an IANA name such as Europe/Berlin or America/Los_Angeles"))
+	} else {
+		c.Location = loc
+	}
+	for i, l := range c.Links {
+		p := fmt.Sprintf("links[%d]", i)
+		if l.Name == "" {
+			errs = append(errs, doc.Errorf(p, "link without a name").WithFix("add `name:`"))
+		}
+		if u, err := url.Parse(l.URL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") {
+			errs = append(errs, doc.Errorf(p+".url", "link url must be an absolute http(s) or mailto URL, found %q", l.URL))
+		}
+	}
+	if len(c.Components) == 0 {
+		errs = append(errs, doc.Errorf("components", "no components").WithFix("list what the page reports on, e.g. `components: [{id: api, name: API}]`"))
+	}
+	seen := map[string]int{}
+	for i, comp := range c.Components {
+		p := fmt.Sprintf("components[%d]", i)
+		switch {
+		case comp.ID == "":
+			errs = append(errs, doc.Errorf(p, "component without an id").WithFix("add `id:`, a slug such as `api`"))
+		case !IsSlug(comp.ID):
+			errs = append(errs, doc.Errorf(p+".id", "component id %q is not a slug", comp.ID).WithFix("use lowercase letters, digits and hyphens, e.g. %q", Slugify(comp.ID)))
+		default:
+			if j, dup := seen[comp.ID]; dup {
+				line, _ := doc.Pos(fmt.Sprintf("components[%d].id", j))
+				errs = append(errs, doc.Errorf(p+".id", "duplicate component id %q", comp.ID).WithFix("line %d already uses it", line))
+			}
+			seen[comp.ID] = i
+		}
+		if strings.TrimSpace(comp.Name) == "" {
+			errs = append(errs, doc.Errorf(p, "component %q without a name", comp.ID).WithFix("add `name:`"))
+		}
+	}
+	switch {
+	case !doc.Has("history.days"):
+		c.History.Days = DefaultHistoryDays
+	case c.History.Days < 1 || c.History.Days > 3650:
+		errs = append(errs, doc.Errorf("history.days", "history.days must be between 1 and 3650, found %d", c.History.Days))
+	}
+	switch {
+	case !doc.Has("feeds.items"):
+		c.Feeds.Items = DefaultFeedItems
+	case c.Feeds.Items < 1:
+		errs = append(errs, doc.Errorf("feeds.items", "feeds.items must be at least 1, found %d", c.Feeds.Items))
+	}
+	if c.Publish.Dir == "" {
+		c.Publish.Dir = DefaultPublishDir
+	}
+	if !filepath.IsLocal(c.Publish.Dir) {
+		errs = append(errs, doc.Errorf("publish.dir", "publish.dir must be a folder inside the site folder, found %q", c.Publish.Dir).WithFix("use a relative path such as `public`; pass -out to build elsewhere"))
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	return c, nil
+}

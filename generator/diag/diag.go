@@ -1,0 +1,96 @@
+// Package diag carries user-facing errors that name their place in a file.
+//
+// Every mistake a site author can make in herald.yaml or an incident file is
+// reported as an *Error with a file, a line and a column, printed the way
+// compilers print them: "file:line:col: what is wrong (what to do)". A List
+// collects every such error of one run, so that one `herald check` reports
+// every bad file instead of stopping at the first.
+package diag
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Error is one problem at one place in one file.
+type Error struct {
+	File string // path as the user knows it, relative to the site folder where possible
+	Line int    // 1-based; 1 for whole-file problems
+	Col  int    // 1-based; 1 for whole-line problems
+	Msg  string // what is wrong, lowercase, no trailing period
+	Fix  string // what to do about it; may be empty
+	Err  error  // underlying cause, if any
+}
+
+// Errorf returns an *Error at file:line:col.
+func Errorf(file string, line, col int, format string, args ...any) *Error {
+	return &Error{File: file, Line: max(line, 1), Col: max(col, 1), Msg: fmt.Sprintf(format, args...)}
+}
+
+// WithFix sets the suggestion printed after the message and returns e.
+func (e *Error) WithFix(format string, args ...any) *Error {
+	e.Fix = fmt.Sprintf(format, args...)
+	return e
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	if e.Fix != "" {
+		fmt.Fprintf(&b, " (%s)", e.Fix)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// List is every problem found in one run, in file then line order once
+// sorted. The zero value is ready to use.
+type List []*Error
+
+// Add appends errors; a nil error is ignored, a List is flattened, and any
+// other error is recorded against file at 1:1.
+func (l *List) Add(file string, err error) {
+	if err == nil {
+		return
+	}
+	var list List
+	if errors.As(err, &list) {
+		*l = append(*l, list...)
+		return
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		*l = append(*l, e)
+		return
+	}
+	*l = append(*l, &Error{File: file, Line: 1, Col: 1, Msg: err.Error(), Err: err})
+}
+
+// Err returns the list, sorted, as an error, or nil when it is empty.
+func (l List) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	l.Sort()
+	return l
+}
+
+// Sort orders the list by file, line and column so output is deterministic
+// even when files were checked concurrently.
+func (l List) Sort() {
+	slices.SortStableFunc(l, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+}
+
+func (l List) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,142 @@
+package incident
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// newMarkdown configures goldmark for incident bodies. By default raw HTML
+// is shown as text rather than dropped, so an author sees what they wrote,
+// and links or images whose destination could run script are unwrapped to
+// their text whatever the setting: a status page is the last place a
+// compromised account should be able to plant a script.
+func newMarkdown(unsafeHTML bool) goldmark.Markdown {
+	opts := []renderer.Option{}
+	if unsafeHTML {
+		opts = append(opts, html.WithUnsafe())
+	} else {
+		opts = append(opts, renderer.WithNodeRenderers(util.Prioritized(escapeRawHTML{}, 10)))
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(dropDangerousLinks{}, 100))),
+		goldmark.WithRendererOptions(opts...),
+	)
+}
+
+// escapeRawHTML renders inline and block HTML as visible, escaped text.
+type escapeRawHTML struct{}
+
+func (escapeRawHTML) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
+	r.Register(ast.KindRawHTML, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			segs := n.(*ast.RawHTML).Segments
+			for i := range segs.Len() {
+				s := segs.At(i)
+				_, _ = w.Write(util.EscapeHTML(s.Value(src)))
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	r.Register(ast.KindHTMLBlock, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		b := n.(*ast.HTMLBlock)
+		_, _ = w.WriteString("<p>")
+		lines := b.Lines()
+		for i := range lines.Len() {
+			s := lines.At(i)
+			_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(s.Value(src), "\n")))
+			if i < lines.Len()-1 || b.HasClosure() {
+				_ = w.WriteByte('\n')
+			}
+		}
+		if b.HasClosure() {
+			_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(b.ClosureLine.Value(src), "\n")))
+		}
+		_, _ = w.WriteString("</p>\n")
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// dropDangerousLinks replaces links and images whose destination goldmark
+// considers dangerous (javascript:, vbscript:, file:, non-image data:) by
+// their text.
+type dropDangerousLinks struct{}
+
+func (dropDangerousLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	src := reader.Source()
+	var bad []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			if html.IsDangerousURL(l.Destination) {
+				bad = append(bad, n)
+			}
+		case *ast.Image:
+			if html.IsDangerousURL(l.Destination) {
+				bad = append(bad, n)
+			}
+		case *ast.AutoLink:
+			if html.IsDangerousURL(l.URL(src)) {
+				bad = append(bad, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range bad {
+		parent := n.Parent()
+		if parent == nil {
+			continue
+		}
+		if al, ok := n.(*ast.AutoLink); ok {
+			parent.ReplaceChild(parent, n, ast.NewString(al.URL(src)))
+			continue
+		}
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, n, c)
+			c = next
+		}
+		parent.RemoveChild(parent, n)
+	}
+}
+
+// plainText collects the text of nodes, for descriptions and feed
+// summaries.
+func plainText(b *bytes.Buffer, src []byte, n ast.Node) {
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock && b.Len() > 0 && n.NextSibling() != nil {
+				b.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch t := n.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.AutoLink:
+			b.Write(t.URL(src))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}

@@ -1,0 +1,384 @@
+package incident
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/generator/strictyaml"
+)
+
+// Parser parses incident files for one site. It is safe for concurrent use.
+type Parser struct {
+	cfg *config.Config
+	md  goldmark.Markdown
+}
+
+// NewParser returns a parser that checks component ids against cfg and
+// reads wall-clock times in its timezone.
+func NewParser(cfg *config.Config) *Parser {
+	return &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML)}
+}
+
+// frontMatter is the YAML header of an incident file.
+type frontMatter struct {
+	Title          string     `yaml:"title"`
+	Type           string     `yaml:"type"`
+	Components     components `yaml:"components"`
+	Impact         string     `yaml:"impact"`
+	Started        string     `yaml:"started"`
+	Resolved       string     `yaml:"resolved"`
+	ScheduledStart string     `yaml:"scheduled_start"`
+	ScheduledEnd   string     `yaml:"scheduled_end"`
+}
+
+// components is either a map of id to status or a list of ids.
+type components struct {
+	listed  bool
+	entries []componentEntry
+}
+
+type componentEntry struct {
+	id, status string
+	line, col  int // of the id, within the front matter
+}
+
+func (c *components) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: expected a status word for component %q", v.Line, k.Value)
+			}
+			c.entries = append(c.entries, componentEntry{id: k.Value, status: v.Value, line: k.Line, col: k.Column})
+		}
+	case yaml.SequenceNode:
+		c.listed = true
+		for _, v := range n.Content {
+			if v.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: expected a component id", v.Line)
+			}
+			c.entries = append(c.entries, componentEntry{id: v.Value, line: v.Line, col: v.Column})
+		}
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil
+		}
+		c.listed = true
+		c.entries = append(c.entries, componentEntry{id: n.Value, line: n.Line, col: n.Column})
+	default:
+		return fmt.Errorf("line %d: components must be a map of id: status or a list of ids", n.Line)
+	}
+	return nil
+}
+
+// Parse reads one incident file. file is its path relative to the site
+// folder, used in messages; slug is its name without .md. The returned
+// error is a diag.List with every problem found in the file.
+func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
+	var errs diag.List
+	fm, body, bodyLine, err := splitFrontMatter(file, src)
+	if err != nil {
+		return nil, err
+	}
+	var meta frontMatter
+	doc, err := strictyaml.Decode(file, fm, 1, &meta)
+	if err != nil {
+		return nil, err
+	}
+	in := &Incident{Slug: slug, File: file, Title: strings.TrimSpace(meta.Title)}
+	if in.Title == "" {
+		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
+	}
+	switch meta.Type {
+	case "", "incident":
+		in.Kind = KindIncident
+	case "maintenance":
+		in.Kind = KindMaintenance
+	default:
+		errs = append(errs, doc.Errorf("type", "unknown type %q", meta.Type).WithFix("use incident or maintenance"))
+		in.Kind = KindIncident
+	}
+
+	p.parseComponents(in, &meta, doc, &errs)
+	p.parseTimes(in, &meta, doc, &errs)
+	p.parseBody(in, body, bodyLine, &errs)
+
+	if in.Kind == KindIncident {
+		// An update saying resolved ends an incident whose front matter
+		// does not, so authors need not repeat themselves.
+		if in.Resolved.IsZero() {
+			for _, u := range in.Updates {
+				if u.Status == "postmortem" {
+					continue
+				}
+				if u.Status == "resolved" {
+					in.Resolved = u.Time
+				}
+				break
+			}
+		}
+		if in.Started.IsZero() && len(in.Updates) > 0 {
+			in.Started = in.Updates[len(in.Updates)-1].Time
+		}
+		if in.Started.IsZero() && !doc.Has("started") {
+			errs = append(errs, doc.Errorf("", "missing started").WithFix("add `started: YYYY-MM-DD HH:MM` to the front matter, or a timeline update"))
+		}
+		for _, u := range in.Updates {
+			if !in.Started.IsZero() && u.Time.Before(in.Started) {
+				errs = append(errs, diag.Errorf(file, u.Line, 4, "update at %s is before the incident started at %s", fmtTime(u.Time, p.cfg.Location), fmtTime(in.Started, p.cfg.Location)).WithFix("check the date, or move started earlier"))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	return in, nil
+}
+
+func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyaml.Doc, errs *diag.List) {
+	if meta.Impact != "" {
+		in.Impact = Impact(meta.Impact)
+		if _, ok := impactRank[in.Impact]; !ok {
+			*errs = append(*errs, doc.Errorf("impact", "unknown impact %q", meta.Impact).WithFix("use none, minor, major or critical"))
+			in.Impact = ImpactNone
+		}
+	}
+	if meta.Components.listed && meta.Impact == "" && in.Kind == KindIncident && len(meta.Components.entries) > 0 {
+		*errs = append(*errs, doc.Errorf("components", "a list of components needs an impact").WithFix("add `impact: minor` (or none, major, critical), or write components as `id: status`"))
+	}
+	worst := Operational
+	seen := map[string]bool{}
+	for _, e := range meta.Components.entries {
+		line, col := e.line+1, e.col
+		if p.cfg.Component(e.id) == nil {
+			*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown component %q", e.id).WithFix("%s", suggestID(e.id, p.cfg.ComponentIDs())))
+			continue
+		}
+		if seen[e.id] {
+			*errs = append(*errs, diag.Errorf(in.File, line, col, "component %q is listed twice", e.id))
+			continue
+		}
+		seen[e.id] = true
+		var st Status
+		switch {
+		case meta.Components.listed && in.Kind == KindMaintenance:
+			st = UnderMaintenance
+		case meta.Components.listed:
+			st = impactStatus[in.Impact]
+		default:
+			st = Status(e.status)
+			if _, ok := statusRank[st]; !ok {
+				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use operational, degraded_performance, partial_outage, major_outage or under_maintenance"))
+				continue
+			}
+		}
+		worst = Worse(worst, st)
+		in.Affected = append(in.Affected, Affected{ID: e.id, Status: st})
+	}
+	if in.Impact == "" {
+		in.Impact = statusImpact[worst]
+	}
+}
+
+func (p *Parser) parseTimes(in *Incident, meta *frontMatter, doc *strictyaml.Doc, errs *diag.List) {
+	at := func(key, value string) time.Time {
+		if value == "" {
+			return time.Time{}
+		}
+		t, err := parseTime(value, p.cfg.Location)
+		if err != nil {
+			*errs = append(*errs, doc.Errorf(key, "%s: %v", key, err).WithFix(timeHint))
+		}
+		return t
+	}
+	wrongKind := func(key, want string) {
+		if doc.Has(key) {
+			*errs = append(*errs, doc.Errorf(key, "%s is not used by %s files", key, in.Kind).WithFix("use %s", want))
+		}
+	}
+	if in.Kind == KindMaintenance {
+		wrongKind("started", "scheduled_start")
+		wrongKind("resolved", "scheduled_end and a completed update")
+		in.ScheduledStart = at("scheduled_start", meta.ScheduledStart)
+		in.ScheduledEnd = at("scheduled_end", meta.ScheduledEnd)
+		for _, k := range []string{"scheduled_start", "scheduled_end"} {
+			if !doc.Has(k) {
+				*errs = append(*errs, doc.Errorf("", "maintenance without %s", k).WithFix("add `%s: YYYY-MM-DD HH:MM` to the front matter", k))
+			}
+		}
+		if !in.ScheduledStart.IsZero() && !in.ScheduledEnd.IsZero() && !in.ScheduledEnd.After(in.ScheduledStart) {
+			*errs = append(*errs, doc.Errorf("scheduled_end", "scheduled_end is not after scheduled_start").WithFix("the window must end after it starts"))
+		}
+		return
+	}
+	wrongKind("scheduled_start", "started, or `type: maintenance`")
+	wrongKind("scheduled_end", "resolved, or `type: maintenance`")
+	in.Started = at("started", meta.Started)
+	in.Resolved = at("resolved", meta.Resolved)
+	if !in.Started.IsZero() && !in.Resolved.IsZero() && in.Resolved.Before(in.Started) {
+		*errs = append(*errs, doc.Errorf("resolved", "resolved (%s) is before started (%s)", fmtTime(in.Resolved, p.cfg.Location), fmtTime(in.Started, p.cfg.Location)).WithFix("check both dates"))
+	}
+}
+
+// headingRE splits a timeline heading into its time, separator and status.
+// The time part is everything before the last dash that is surrounded by
+// spaces, so hyphens inside the date don't split it.
+var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
+
+// parseBody renders the summary and the timeline. It parses the Markdown
+// once and renders each section from the same tree, so that a `##` inside a
+// code block is never taken for a heading.
+func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.List) {
+	root := p.md.Parser().Parse(text.NewReader(body))
+	lineOf := lineIndex(body, bodyLine)
+	statuses := IncidentStatuses
+	if in.Kind == KindMaintenance {
+		statuses = MaintenanceStatuses
+	}
+
+	section := ast.NewDocument()
+	var current *Update
+	flush := func() {
+		var buf bytes.Buffer
+		if err := p.md.Renderer().Render(&buf, body, section); err != nil {
+			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
+		}
+		if current == nil {
+			in.Summary = template.HTML(buf.String())
+			var t bytes.Buffer
+			plainText(&t, body, section)
+			in.SummaryText = strings.Join(strings.Fields(t.String()), " ")
+		} else {
+			current.Body = template.HTML(buf.String())
+			in.Updates = append(in.Updates, *current)
+		}
+		section = ast.NewDocument()
+	}
+	for n := root.FirstChild(); n != nil; {
+		next := n.NextSibling()
+		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
+			flush()
+			current = p.parseHeading(in, h, body, lineOf, statuses, errs)
+		} else {
+			root.RemoveChild(root, n)
+			section.AppendChild(section, n)
+		}
+		n = next
+	}
+	flush()
+	slices.SortStableFunc(in.Updates, func(a, b Update) int { return b.Time.Compare(a.Time) })
+}
+
+// parseHeading reads `## 2012-03-09 07:52 PST — Resolved`. It returns an
+// update even when the heading is wrong, so that the rest of the file is
+// still checked.
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, errs *diag.List) *Update {
+	lines := h.Lines()
+	var raw []byte
+	offset := 0
+	if lines.Len() > 0 {
+		offset = lines.At(0).Start
+		for i := range lines.Len() {
+			seg := lines.At(i)
+			raw = append(raw, seg.Value(body)...)
+		}
+	}
+	line, col := lineOf(offset)
+	u := &Update{Line: line}
+	heading := strings.TrimSpace(string(raw))
+	m := headingRE.FindStringSubmatch(heading)
+	if m == nil {
+		*errs = append(*errs, diag.Errorf(in.File, line, col, "timeline heading %q does not parse", heading).WithFix("write `## YYYY-MM-DD HH:MM ZONE — status`; use ### for other headings"))
+		return u
+	}
+	t, err := parseHeadingTime(m[1], p.cfg.Location)
+	if err != nil {
+		e := diag.Errorf(in.File, line, col, "timeline heading: %v", err)
+		if ze, ok := err.(*zoneError); ok {
+			e.Fix = ze.fix()
+		} else {
+			e.Fix = "write `## YYYY-MM-DD HH:MM ZONE — status`, where ZONE is UTC, an offset such as -08:00 or the site timezone's abbreviation"
+		}
+		*errs = append(*errs, e)
+	}
+	u.Time = t
+	word := strings.ToLower(strings.NewReplacer(" ", "_", "-", "_").Replace(m[2]))
+	if word == "post_mortem" {
+		word = "postmortem"
+	}
+	if !slices.Contains(statuses, word) {
+		statusCol := col + strings.LastIndex(heading, m[2])
+		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s status %q", in.Kind, m[2]).WithFix("use one of %s", strings.Join(statuses, ", ")))
+	}
+	u.Status = word
+	return u
+}
+
+// splitFrontMatter separates the YAML between the leading `---` lines from
+// the body, and says on which line of the file the body starts.
+func splitFrontMatter(file string, src []byte) (fm, body []byte, bodyLine int, err error) {
+	if !bytes.HasPrefix(src, []byte("---\n")) {
+		return nil, nil, 0, diag.Errorf(file, 1, 1, "no front matter").WithFix("start the file with a line `---`, the YAML keys, and another `---`")
+	}
+	start, line := 4, 2
+	for pos := start; pos < len(src); line++ {
+		end := bytes.IndexByte(src[pos:], '\n')
+		next := len(src)
+		if end >= 0 {
+			end += pos
+			next = end + 1
+		} else {
+			end = len(src)
+		}
+		if string(bytes.TrimRight(src[pos:end], " \t")) == "---" {
+			return src[start:pos], src[next:], line + 1, nil
+		}
+		pos = next
+	}
+	return nil, nil, 0, diag.Errorf(file, 1, 1, "front matter is not closed").WithFix("end the YAML keys with a line `---`")
+}
+
+// lineIndex maps a byte offset in body to a 1-based line and column in the
+// whole file.
+func lineIndex(body []byte, firstLine int) func(int) (int, int) {
+	var starts []int
+	starts = append(starts, 0)
+	for i, c := range body {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return func(off int) (int, int) {
+		i, found := slices.BinarySearch(starts, off)
+		if !found {
+			i--
+		}
+		return firstLine + i, off - starts[i] + 1
+	}
+}
+
+func suggestID(id string, ids []string) string {
+	for _, known := range ids {
+		if strings.Contains(known, id) || strings.Contains(id, known) {
+			return fmt.Sprintf("did you mean %q? components are declared in herald.yaml", known)
+		}
+	}
+	return "known components: " + strings.Join(ids, ", ") + " (declare new ones in herald.yaml)"
+}
+
+func fmtTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
