@@ -34,6 +34,9 @@ const (
 
 var impactRank = map[Impact]int{ImpactNone: 0, ImpactMinor: 1, ImpactMajor: 2, ImpactCritical: 3}
 
+// Rank is an impact's severity, 0 for none.
+func (i Impact) Rank() int { return impactRank[i] }
+
 // Status is a component's status, with Statuspage's values.
 type Status string
 
@@ -86,9 +89,9 @@ type Incident struct {
 	Started, Resolved time.Time
 	// ScheduledStart and ScheduledEnd bound a maintenance window.
 	ScheduledStart, ScheduledEnd time.Time
-	Summary     template.HTML // rendered Markdown before the first update
-	SummaryText string        // the same as plain text, for descriptions
-	Updates     []Update      // newest first
+	Summary                      template.HTML // rendered Markdown before the first update
+	SummaryText                  string        // the same as plain text, for descriptions
+	Updates                      []Update      // newest first
 }
 
 // Affected is a component an incident touches and the status it gives it.

@@ -1,0 +1,15 @@
+// Package render turns a status.Snapshot into the site's HTML pages and
+// assets, using the templates embedded from the templates package and any
+// overrides in the site's own templates/ folder.
+package render
+
+import "io"
+
+// File is one output file of the site: its path relative to the site's
+// root (slash-separated, e.g. "incidents/db-down/index.html") and a
+// function that writes its bytes. Rendering is a pure function of the
+// snapshot, so files can be rendered concurrently and in any order.
+type File struct {
+	Path   string
+	Render func(w io.Writer) error
+}
