@@ -19,6 +19,19 @@ const timeHint = "use RFC 3339 such as 2026-03-09T07:52:00-08:00, or `2026-03-09
 // parseTime reads a front-matter time: RFC 3339, or a local wall-clock time
 // in loc.
 func parseTime(s string, loc *time.Location) (time.Time, error) {
+	return inRange(parseAnyTime(s, loc))
+}
+
+// inRange refuses years no incident has: they are typos, and times near
+// year 0 cannot be written back in every format.
+func inRange(t time.Time, err error) (time.Time, error) {
+	if err == nil && (t.UTC().Year() < 1970 || t.UTC().Year() > 9999) {
+		return time.Time{}, fmt.Errorf("invalid time %s: the year is out of range", t.Format("2006-01-02 15:04"))
+	}
+	return t, err
+}
+
+func parseAnyTime(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
@@ -93,6 +106,10 @@ var offsetRE = regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})?$`)
 // around that date; any other abbreviation is refused, because Go's
 // time.Parse would silently read it as UTC+0.
 func parseHeadingTime(s string, loc *time.Location) (time.Time, error) {
+	return inRange(parseAnyHeadingTime(s, loc))
+}
+
+func parseAnyHeadingTime(s string, loc *time.Location) (time.Time, error) {
 	m := headingTimeRE.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {

@@ -1,0 +1,307 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/diag"
+)
+
+const testConfig = `title: Test Status
+base_url: https://status.example.com/
+timezone: America/Los_Angeles
+components:
+  - {id: website, name: Website, group: Web}
+  - {id: api, name: API, group: Web}
+  - {id: cdn, name: CDN}
+`
+
+func testParser(tb testing.TB) *Parser {
+	tb.Helper()
+	cfg, err := config.Parse(tb.TempDir(), []byte(testConfig))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewParser(cfg)
+}
+
+func TestParse(t *testing.T) {
+	p := testParser(t)
+	src := `---
+title: Gallery down after reboot
+components:
+  website: major_outage
+  api: partial_outage
+started: 2012-03-09 00:00
+---
+The gallery was **down**.
+
+More summary.
+
+## 2012-03-09 07:52 PST — Resolved
+Back up.
+
+## 2012-03-09 07:30 PST — Investigating
+Looking.
+
+` + "```" + `
+## not a heading inside code
+` + "```" + `
+`
+	in, err := p.Parse("incidents/outage.md", "outage", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Title != "Gallery down after reboot" || in.Kind != KindIncident {
+		t.Errorf("got title %q kind %q", in.Title, in.Kind)
+	}
+	if got, want := in.Impact, ImpactCritical; got != want {
+		t.Errorf("got impact %s, want %s (derived from the worst status)", got, want)
+	}
+	if got, want := len(in.Updates), 2; got != want {
+		t.Fatalf("got %d updates, want %d", got, want)
+	}
+	if got, want := in.Updates[0].Status, "resolved"; got != want {
+		t.Errorf("got newest status %q, want %q", got, want)
+	}
+	if got, want := in.Updates[1].Line, 15; got != want {
+		t.Errorf("got second heading on line %d, want %d", got, want)
+	}
+	if !strings.Contains(string(in.Updates[1].Body), "## not a heading inside code") {
+		t.Errorf("code block lost from update body: %s", in.Updates[1].Body)
+	}
+	if got, want := in.Resolved.UTC().Format(time.RFC3339), "2012-03-09T15:52:00Z"; got != want {
+		t.Errorf("got resolved %s, want %s (taken from the resolved update)", got, want)
+	}
+	if got, want := in.SummaryText, "The gallery was down. More summary."; got != want {
+		t.Errorf("got summary text %q, want %q", got, want)
+	}
+	if !strings.Contains(string(in.Summary), "<strong>down</strong>") {
+		t.Errorf("summary not rendered: %s", in.Summary)
+	}
+}
+
+func TestParseListFormImpliesStatus(t *testing.T) {
+	p := testParser(t)
+	for impact, want := range map[string]Status{"none": Operational, "minor": DegradedPerformance, "major": PartialOutage, "critical": MajorOutage} {
+		src := "---\ntitle: T\ncomponents: [website, api]\nimpact: " + impact + "\nstarted: 2026-01-01 10:00\n---\n"
+		in, err := p.Parse("x.md", "x", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range in.Affected {
+			if a.Status != want {
+				t.Errorf("impact %s: got %s for %s, want %s", impact, a.Status, a.ID, want)
+			}
+		}
+	}
+}
+
+func TestParseMaintenance(t *testing.T) {
+	p := testParser(t)
+	src := `---
+title: Database upgrade
+type: maintenance
+components: [api]
+scheduled_start: 2026-12-03 22:00
+scheduled_end: 2026-12-04 00:00
+---
+We will upgrade.
+
+## 2026-11-24 10:00 PST — Scheduled
+Announced.
+`
+	in, err := p.Parse("m.md", "m", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := in.Affected[0].Status, UnderMaintenance; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	for _, tt := range []struct {
+		now         string
+		phase       Phase
+		statusWord  string
+		description string
+	}{
+		{"2026-11-28T15:00:00Z", PhaseUpcoming, "scheduled", "before the window"},
+		{"2026-12-04T06:30:00Z", PhaseActive, "in_progress", "inside the window"},
+		{"2026-12-04T08:00:00Z", PhaseOver, "completed", "at the end"},
+	} {
+		if got := in.PhaseAt(at(tt.now)); got != tt.phase {
+			t.Errorf("%s: got phase %s, want %s", tt.description, got, tt.phase)
+		}
+		if got := in.StatusAt(at(tt.now)); got != tt.statusWord {
+			t.Errorf("%s: got status %s, want %s", tt.description, got, tt.statusWord)
+		}
+	}
+}
+
+// TestParseErrors checks that each mistake is reported at its place, with
+// every mistake of a file in one error.
+func TestParseErrors(t *testing.T) {
+	p := testParser(t)
+	tests := []struct {
+		name string
+		src  string
+		want []string // substrings, one per expected error, in order
+	}{
+		{"no front matter", "# hello\n", []string{"f.md:1:1: no front matter"}},
+		{"unclosed front matter", "---\ntitle: x\n", []string{"f.md:1:1: front matter is not closed"}},
+		{"broken yaml", "---\ntitle: [x\n---\n", []string{"f.md:", "invalid YAML"}},
+		{"missing title", "---\nstarted: 2026-01-01 10:00\ncomponents: {api: major_outage}\n---\n", []string{"f.md:2:1: missing title"}},
+		{"unknown key", "---\ntitle: x\nstarted: 2026-01-01 10:00\ncomponets: {api: major_outage}\n---\n", []string{`f.md:4:1: unknown key "componets" (did you mean "components"?)`}},
+		{"unknown component", "---\ntitle: x\nstarted: 2026-01-01 10:00\ncomponents:\n  apii: major_outage\n---\n", []string{`f.md:5:3: unknown component "apii" (did you mean "api"?`}},
+		{"unknown component status", "---\ntitle: x\nstarted: 2026-01-01 10:00\ncomponents:\n  api: broken\n---\n", []string{`f.md:5:3: unknown status "broken" for component "api"`}},
+		{"unknown impact", "---\ntitle: x\nstarted: 2026-01-01 10:00\nimpact: huge\n---\n", []string{`f.md:4:9: unknown impact "huge"`}},
+		{"list without impact", "---\ntitle: x\nstarted: 2026-01-01 10:00\ncomponents: [api]\n---\n", []string{"f.md:4:13: a list of components needs an impact"}},
+		{"wrong date", "---\ntitle: x\nstarted: 2026-02-30 10:00\n---\n", []string{"f.md:3:10: started: invalid time", "day out of range"}},
+		{"dst gap", "---\ntitle: x\nstarted: 2026-03-08 02:30\n---\n", []string{"f.md:3:10: started:", "does not exist"}},
+		{"resolved before started", "---\ntitle: x\nstarted: 2026-01-02 10:00\nresolved: 2026-01-01 10:00\n---\n", []string{"f.md:4:11: resolved (2026-01-01 10:00 PST) is before started (2026-01-02 10:00 PST)"}},
+		{"missing started", "---\ntitle: x\n---\nbody\n", []string{"missing started"}},
+		{"bad heading", "---\ntitle: x\nstarted: 2026-01-01 10:00\n---\nsummary\n\n## Root cause\n", []string{`f.md:7:4: timeline heading "Root cause" does not parse`}},
+		{"unknown status word", "---\ntitle: x\nstarted: 2026-01-01 10:00\n---\n## 2026-01-01 10:05 PST — Fixed\n", []string{`f.md:5:29: unknown incident status "Fixed"`}},
+		{"unknown zone", "---\ntitle: x\nstarted: 2026-01-01 10:00\n---\n## 2026-01-01 10:05 EST — Resolved\n", []string{`f.md:5:4: timeline heading: unknown time zone abbreviation "EST"`, "-05:00"}},
+		{"update before start", "---\ntitle: x\nstarted: 2026-01-02 10:00\n---\n## 2026-01-01 10:05 PST — Investigating\n", []string{"f.md:5:4: update at 2026-01-01 10:05 PST is before the incident started"}},
+		{"maintenance status in incident", "---\ntitle: x\nstarted: 2026-01-01 10:00\n---\n## 2026-01-01 10:05 PST — Completed\n", []string{`unknown incident status "Completed"`}},
+		{"maintenance end before start", "---\ntitle: x\ntype: maintenance\ncomponents: [api]\nscheduled_start: 2026-01-02 10:00\nscheduled_end: 2026-01-02 09:00\n---\n", []string{"f.md:6:16: scheduled_end is not after scheduled_start"}},
+		{"maintenance without window", "---\ntitle: x\ntype: maintenance\n---\n", []string{"maintenance without scheduled_start", "maintenance without scheduled_end"}},
+		{"started on maintenance", "---\ntitle: x\ntype: maintenance\nstarted: 2026-01-01 10:00\nscheduled_start: 2026-01-02 10:00\nscheduled_end: 2026-01-02 11:00\n---\n", []string{"f.md:4:10: started is not used by maintenance files (use scheduled_start)"}},
+		{"unknown type", "---\ntitle: x\ntype: outage\nstarted: 2026-01-01 10:00\n---\n", []string{`f.md:3:7: unknown type "outage"`}},
+		{"several at once", "---\ntitle: x\nstarted: 2026-01-01 10:00\ncomponents: {nope: major_outage, api: bad}\n---\n## yesterday — Resolved\n", []string{`unknown component "nope"`, `unknown status "bad"`, `f.md:6:4: timeline heading: invalid time "yesterday"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := p.Parse("f.md", "f", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("got no error, want %q", tt.want)
+			}
+			got := err.Error()
+			rest := got
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("got:\n%s\nwant (in order) %q", got, w)
+				}
+				rest = rest[i+len(w):]
+			}
+			var pos *diag.Error
+			if !errors.As(err, &pos) && !errors.As(err, new(diag.List)) {
+				t.Fatalf("got %T, want a positioned error", err)
+			}
+		})
+	}
+}
+
+func TestLoadReportsEveryBadFile(t *testing.T) {
+	site := t.TempDir()
+	if err := os.WriteFile(filepath.Join(site, config.FileName), []byte(testConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "secret.md")
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(site, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := "---\ntitle: ok\nstarted: 2026-01-01 10:00\ncomponents: {api: major_outage}\n---\n"
+	write("incidents/good.md", good)
+	write("incidents/2025/good.md", good) // duplicate slug
+	write("incidents/bad-utf8.md", "---\ntitle: caf\xe9\n---\n")
+	write("incidents/huge.md", good+strings.Repeat("x", MaxFileSize))
+	write("incidents/unknown.md", "---\ntitle: x\nstarted: 2026-01-01 10:00\ncomponents: {nope: major_outage}\n---\n")
+	write("incidents/.draft.md", "not even front matter") // dotfiles are ignored
+	write("incidents/notes.txt", "ignored")
+	if err := os.WriteFile(outside, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(site, "incidents/escape.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("good.md", filepath.Join(site, "incidents/alias.md")); err != nil {
+		t.Fatal(err)
+	}
+
+	ins, err := Load(context.Background(), site, NewParser(cfg))
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	want := []string{
+		"incidents/bad-utf8.md:2:11: invalid UTF-8",
+		"incidents/escape.md:1:1: symlink points outside the site folder",
+		`incidents/good.md:1:1: duplicate slug "good": incidents/2025/good.md has the same file name`,
+		"incidents/huge.md:1:1: file is 1048652 bytes, over the 1048576 byte limit",
+		`incidents/unknown.md:4:14: unknown component "nope"`,
+	}
+	got := strings.Split(err.Error(), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got %d errors:\n%s\nwant %d", len(got), err, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("error %d: got %q, want prefix %q", i, got[i], want[i])
+		}
+	}
+	// The good files still parse: callers can show what is valid.
+	var slugs []string
+	for _, in := range ins {
+		slugs = append(slugs, in.Slug)
+	}
+	if got, want := strings.Join(slugs, ","), "alias,good,good"; got != want {
+		t.Errorf("got parsed %s, want %s", got, want)
+	}
+}
+
+func TestMarkdownIsSafe(t *testing.T) {
+	p := testParser(t)
+	src := "---\ntitle: x\nstarted: 2026-01-01 10:00\n---\n" +
+		"Hi <script>alert(1)</script> there.\n\n<div onclick=\"x()\">block</div>\n\n" +
+		"[click](javascript:alert(1)) [ok](https://example.com) ![img](javascript:alert(2)) <javascript:alert(3)> [v](VBScript:msgbox)\n"
+	in, err := p.Parse("x.md", "x", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(in.Summary)
+	for _, bad := range []string{"<script", "<div", "javascript:alert(1)\"", "href=\"javascript", "src=\"javascript", "href=\"VBScript"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("rendered %q contains %q", got, bad)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;div onclick=&quot;x()&quot;&gt;block&lt;/div&gt;", "click", `<a href="https://example.com">ok</a>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered %q, want it to contain %q", got, want)
+		}
+	}
+
+	cfg := *p.cfg
+	cfg.Markdown.UnsafeHTML = true
+	in, err = NewParser(&cfg).Parse("x.md", "x", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(in.Summary); !strings.Contains(got, "<script>alert(1)</script>") || strings.Contains(got, "href=\"javascript") {
+		t.Errorf("with unsafe_html: got %q, want raw HTML kept and javascript: links still dropped", got)
+	}
+}
