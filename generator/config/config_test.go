@@ -1,0 +1,94 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseDefaults(t *testing.T) {
+	c, err := Parse("/site", []byte("title: T\nbase_url: https://status.example.com\ncomponents:\n  - {id: api, name: API}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, got, want string }{
+		{"base_url gets a slash", c.BaseURL, "https://status.example.com/"},
+		{"timezone", c.Timezone, "UTC"},
+		{"publish dir", c.PublishDir(), "/site/public"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	if c.History.Days != 90 || c.Feeds.Items != 50 || c.Markdown.UnsafeHTML {
+		t.Errorf("got days %d items %d unsafe %v, want 90 50 false", c.History.Days, c.Feeds.Items, c.Markdown.UnsafeHTML)
+	}
+	if c.Component("api").HasProbe() {
+		t.Error("got a probe where none was declared")
+	}
+}
+
+func TestParseProbeIsKeptRaw(t *testing.T) {
+	c, err := Parse("/site", []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n    name: API\n    probe:\n      http: https://api.example.com/health\n      anything: [goes, here]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Component("api").HasProbe() {
+		t.Error("got no probe, want one")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n"
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"typo in key", base + "histroy:\n  days: 30\n", []string{`herald.yaml:5:1: unknown key "histroy" (did you mean "history"?)`}},
+		{"unknown nested key", base + "history:\n  dayz: 30\n", []string{`herald.yaml:6:3: unknown key "dayz" in history (did you mean "days"?)`}},
+		{"unknown component key", "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, colour: red}\n", []string{`herald.yaml:4:26: unknown key "colour" in components[0]`}},
+		{"missing title", "base_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:1:1: missing title"}},
+		{"relative base_url", "title: T\nbase_url: /status\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:2:11: base_url must be an absolute http(s) URL"}},
+		{"bad timezone", base + "timezone: Mars/Olympus\n", []string{`herald.yaml:5:11: unknown timezone "Mars/Olympus"`}},
+		{"bad slug", "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: My API, name: API}\n", []string{`herald.yaml:4:10: component id "My API" is not a slug (use lowercase letters, digits and hyphens, e.g. "my-api")`}},
+		{"duplicate id", base + "  - {id: api, name: Again}\n", []string{`herald.yaml:5:10: duplicate component id "api" (line 4 already uses it)`}},
+		{"no name", "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n", []string{`herald.yaml:4:5: component "api" without a name`}},
+		{"no components", "title: T\nbase_url: https://s.example/\n", []string{"herald.yaml:1:1: no components"}},
+		{"days not a number", base + "history:\n  days: many\n", []string{`herald.yaml:6:1: expected a whole number, found "many"`}},
+		{"days out of range", base + "history:\n  days: 0\n", []string{"herald.yaml:6:9: history.days must be between 1 and 3650"}},
+		{"publish outside", base + "publish:\n  dir: ../www\n", []string{`herald.yaml:6:8: publish.dir must be a folder inside the site folder`}},
+		{"broken yaml", "title: [T\n", []string{"herald.yaml:", "invalid YAML"}},
+		{"not a mapping", "- a\n- b\n", []string{"herald.yaml:1:1: expected a mapping"}},
+		{"every error at once", "title: ''\nbase_url: nope\ntimezone: Nowhere\ncomponents:\n  - {id: A B}\n", []string{"missing title", "base_url must be", "unknown timezone", "without a name", "is not a slug"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("/site", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("got no error, want %q", tt.want)
+			}
+			rest := err.Error()
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("got:\n%s\nwant (in order) %q", err, w)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "herald.yaml:1:1: no herald.yaml in") {
+		t.Fatalf("got %v, want a positioned missing-file error", err)
+	}
+}
+
+func TestSlugify(t *testing.T) {
+	for in, want := range map[string]string{"Feed API down!": "feed-api-down", "  Ünïcode & spaces ": "n-code-spaces", "already-a-slug": "already-a-slug"} {
+		if got := Slugify(in); got != want {
+			t.Errorf("Slugify(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
