@@ -147,16 +147,36 @@ func (in *Incident) End() time.Time {
 	return end
 }
 
-// UpdatedAt is the time of the newest thing that happened: the latest update,
-// the resolution, or else the start. Feed readers resurface an item when it
-// changes.
+// UpdatedAt is the time of the newest thing written about the incident:
+// its latest update or its resolution, else its start. Feed readers
+// resurface an item when it changes. A maintenance window's future start
+// is not something that happened, so announced maintenance is dated by its
+// updates.
 func (in *Incident) UpdatedAt() time.Time {
-	t := in.Start()
-	if in.Kind == KindIncident && in.Resolved.After(t) {
-		t = in.Resolved
+	var t time.Time
+	if in.Kind == KindIncident {
+		t = in.Started
+		if in.Resolved.After(t) {
+			t = in.Resolved
+		}
 	}
 	for _, u := range in.Updates {
 		if u.Time.After(t) {
+			t = u.Time
+		}
+	}
+	if t.IsZero() {
+		t = in.Start()
+	}
+	return t
+}
+
+// Announced is when readers first heard of it: the start, or an earlier
+// update such as a maintenance notice posted days ahead.
+func (in *Incident) Announced() time.Time {
+	t := in.Start()
+	for _, u := range in.Updates {
+		if u.Time.Before(t) {
 			t = u.Time
 		}
 	}

@@ -131,6 +131,14 @@ Announced.
 		}
 		return tm
 	}
+	// Dated by the notice, not by the window's future start, so feeds do
+	// not carry dates from the future.
+	if got, want := in.UpdatedAt(), at("2026-11-24T18:00:00Z"); !got.Equal(want) {
+		t.Errorf("got updated %v, want %v", got, want)
+	}
+	if got, want := in.Announced(), at("2026-11-24T18:00:00Z"); !got.Equal(want) {
+		t.Errorf("got announced %v, want %v", got, want)
+	}
 	for _, tt := range []struct {
 		now         string
 		phase       Phase

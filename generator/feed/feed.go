@@ -1,0 +1,375 @@
+// Package feed renders the site's incident history as RSS 2.0, Atom 1.0 and
+// JSON Feed 1.1, for the whole site and for each component.
+//
+// A feed is a function of the incident files alone: item ids come from
+// slugs and every date from the incidents, never from the build clock, so
+// rebuilding an unchanged site gives byte-identical feeds and readers see
+// nothing new until an incident really changes.
+package feed
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// File names of the three formats, in the site root and in each
+// component's folder.
+const (
+	rssName  = "history.rss"
+	atomName = "history.atom"
+	jsonName = "history.json"
+)
+
+// maintenancePrefix marks maintenance in item titles, so a reader's list
+// tells an announcement from an outage.
+const maintenancePrefix = "Maintenance: "
+
+// Files returns the site-wide feeds history.rss (RSS 2.0), history.atom
+// (Atom 1.0) and history.json (JSON Feed 1.1), and the same three per
+// component at components/<id>/history.rss|atom|json.
+func Files(snap *status.Snapshot) []render.File {
+	site := snap.Site
+	desc := site.Description
+	if desc == "" {
+		desc = "Incidents and maintenance of " + site.Title + "."
+	}
+	channels := []channel{{
+		dir:         "",
+		title:       site.Title,
+		description: desc,
+		link:        site.BaseURL,
+		incidents:   snap.Incidents,
+	}}
+	for _, c := range snap.Components {
+		dir := componentDir(c.ID)
+		channels = append(channels, channel{
+			dir:         dir,
+			title:       site.Title + " — " + c.Name,
+			description: "Incidents and maintenance affecting " + c.Name + " on " + site.Title + ".",
+			link:        site.BaseURL + dir,
+			incidents:   c.Incidents,
+		})
+	}
+	files := make([]render.File, 0, 3*len(channels))
+	for _, ch := range channels {
+		files = append(files, ch.files(snap)...)
+	}
+	return files
+}
+
+// componentDir is the folder, relative to the site root and ending in a
+// slash, that holds a component's page and feeds.
+func componentDir(id string) string { return "components/" + id + "/" }
+
+// incidentURL is the absolute URL of an incident's page. It is also every
+// feed's id for the incident, so it must never depend on anything but the
+// slug.
+func incidentURL(baseURL, slug string) string { return baseURL + "incidents/" + slug + "/" }
+
+// channel is one feed before it is written in any format.
+type channel struct {
+	dir         string // "" for the site, else componentDir
+	title       string
+	description string
+	link        string // absolute URL of the page the feed follows
+	incidents   []*incident.Incident
+}
+
+func (ch channel) files(snap *status.Snapshot) []render.File {
+	return []render.File{
+		{Path: ch.dir + rssName, Render: func(w io.Writer) error { return ch.writeRSS(w, snap) }},
+		{Path: ch.dir + atomName, Render: func(w io.Writer) error { return ch.writeAtom(w, snap) }},
+		{Path: ch.dir + jsonName, Render: func(w io.Writer) error { return ch.writeJSON(w, snap) }},
+	}
+}
+
+// item is what the three formats say about one incident, beyond what
+// feeds.Item carries.
+type item struct {
+	*feeds.Item
+	summaryText string // plain text; Item.Description is the same escaped as HTML
+}
+
+// build makes the format-neutral feed. Each Render builds its own, so that
+// files rendered concurrently share nothing mutable.
+func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
+	ins := ch.incidents
+	if n := snap.Site.FeedItems; len(ins) > n {
+		ins = ins[:max(n, 0)]
+	}
+	f := &feeds.Feed{
+		Title:       xmlSafe(ch.title),
+		Link:        &feeds.Link{Href: ch.link},
+		Description: xmlSafe(ch.description),
+		Id:          ch.link,
+	}
+	items := make([]item, 0, len(ins))
+	for _, in := range ins {
+		it, err := newItem(snap, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		if it.Updated.After(f.Updated) {
+			f.Updated = it.Updated
+		}
+		f.Add(it.Item)
+		items = append(items, it)
+	}
+	return f, items, nil
+}
+
+func newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
+	url := incidentURL(snap.Site.BaseURL, in.Slug)
+	title := in.Title
+	if in.Kind == incident.KindMaintenance {
+		title = maintenancePrefix + title
+	}
+	content, err := itemContent(snap, in)
+	if err != nil {
+		return item{}, fmt.Errorf("render feed item %s: %w", in.Slug, err)
+	}
+	text := xmlSafe(summaryText(in))
+	return item{
+		Item: &feeds.Item{
+			Title: xmlSafe(title),
+			Link:  &feeds.Link{Href: url},
+			// RSS and Atom (type="html") read the description as HTML, so
+			// plain text is escaped once more; JSON Feed's summary is plain
+			// text and gets summaryText instead.
+			Description: textEscaper.Replace(text),
+			Id:          url,
+			IsPermaLink: "true",
+			Created:     in.Announced().UTC(),
+			Updated:     in.UpdatedAt().UTC(),
+			Content:     xmlSafe(content),
+		},
+		summaryText: text,
+	}, nil
+}
+
+// textEscaper makes plain text HTML. Quotes need no escape outside
+// attributes, and leaving them spares readers a visible &#39; when a
+// description is shown as text.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// summaryText is the item's one-paragraph description: the summary, or else
+// the latest update, or else the title.
+func summaryText(in *incident.Incident) string {
+	if in.SummaryText != "" {
+		return in.SummaryText
+	}
+	if u := in.Latest(); u != nil {
+		if t := htmlText(string(u.Body)); t != "" {
+			return t
+		}
+	}
+	return in.Title
+}
+
+// htmlText is the text of an HTML fragment as the Markdown renderer writes
+// it: tags dropped, entities decoded, white space collapsed. A tag's
+// attributes never contain a raw '>' there, since the renderer escapes them.
+func htmlText(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		s = s[i+j+1:]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+// contentTmpl is an item's full text: the summary, the window of a
+// maintenance, what it affects, then the timeline newest first, as on the
+// incident's page. Summary and update bodies are HTML the incident package
+// has already made safe; everything else is escaped here.
+var contentTmpl = template.Must(template.New("content").Parse(
+	`{{.Summary}}` +
+		`{{with .Window}}<p><strong>Scheduled:</strong> {{.}}</p>` + "\n" + `{{end}}` +
+		`{{with .Affected}}<p><strong>Affected:</strong> {{range $i, $a := .}}{{if $i}}, {{end}}{{$a}}{{end}}</p>` + "\n" + `{{end}}` +
+		`{{range .Updates}}<p><strong>{{.Label}}</strong> · <time datetime="{{.ISO}}">{{.Local}}</time></p>` + "\n" + `{{.Body}}{{end}}`))
+
+type contentData struct {
+	Summary  template.HTML
+	Window   string
+	Affected []string
+	Updates  []contentUpdate
+}
+
+type contentUpdate struct {
+	Label, ISO, Local string
+	Body              template.HTML
+}
+
+func itemContent(snap *status.Snapshot, in *incident.Incident) (string, error) {
+	loc := snap.Site.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	d := contentData{Summary: in.Summary}
+	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
+		d.Window = localTime(in.ScheduledStart, loc) + " – " + localTime(in.ScheduledEnd, loc)
+	}
+	for _, a := range in.Affected {
+		name := a.ID
+		if c := snap.Component(a.ID); c != nil {
+			name = c.Name
+		}
+		if in.Kind == incident.KindIncident {
+			name += " (" + strings.ReplaceAll(string(a.Status), "_", " ") + ")"
+		}
+		d.Affected = append(d.Affected, name)
+	}
+	for _, u := range in.Updates {
+		d.Updates = append(d.Updates, contentUpdate{
+			Label: label(u.Status),
+			ISO:   u.Time.UTC().Format(time.RFC3339),
+			Local: localTime(u.Time, loc),
+			Body:  u.Body,
+		})
+	}
+	var b strings.Builder
+	if err := contentTmpl.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+func localTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon, Jan 2, 2006 15:04 MST")
+}
+
+// label turns a status word into a heading: "in_progress" → "In progress".
+func label(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	r, n := utf8.DecodeRuneInString(s)
+	return strings.ToUpper(string(r)) + s[n:]
+}
+
+// xmlSafe replaces the characters XML 1.0 cannot carry. encoding/xml does
+// so in text and attributes but not in CDATA, where gorilla puts RSS
+// content, and one stray control character would make the whole feed
+// unreadable.
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF,
+			r >= 0xE000 && r <= 0xFFFD,
+			r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
+
+func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
+	f, _, err := ch.build(snap)
+	if err != nil {
+		return err
+	}
+	return writeXML(w, (&feeds.Rss{Feed: f}).RssFeed(), "rss")
+}
+
+// atomFeed gives the feed both its alternate and its rel="self" link,
+// where gorilla's AtomFeed has room for one. Links hides AtomFeed.Link: for
+// encoding/xml the shallower of two fields named "link" wins. It comes
+// first because Atom allows the metadata in any order, but only before the
+// entries.
+type atomFeed struct {
+	Links []*feeds.AtomLink
+	*feeds.AtomFeed
+}
+
+func (a *atomFeed) FeedXml() any { return a }
+
+// atomEpoch is the updated date of a feed that has no entry. Atom requires
+// one, and the build clock would change the feed on every build.
+const atomEpoch = "1970-01-01T00:00:00Z"
+
+func (ch channel) writeAtom(w io.Writer, snap *status.Snapshot) error {
+	f, items, err := ch.build(snap)
+	if err != nil {
+		return err
+	}
+	a := (&feeds.Atom{Feed: f}).AtomFeed()
+	a.Id = f.Id // gorilla uses the link and ignores Feed.Id
+	// Atom wants an author for the feed unless every entry has one.
+	a.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: xmlSafe(snap.Site.Title), Uri: snap.Site.BaseURL}}
+	if a.Updated == "" {
+		a.Updated = atomEpoch
+	}
+	for i, e := range a.Entries {
+		e.Published = items[i].Created.Format(time.RFC3339)
+		e.Links[0].Type = "text/html"
+	}
+	links := []*feeds.AtomLink{
+		{Href: f.Link.Href, Rel: "alternate", Type: "text/html"},
+		{Href: snap.Site.BaseURL + ch.dir + atomName, Rel: "self", Type: "application/atom+xml"},
+	}
+	return writeXML(w, &atomFeed{Links: links, AtomFeed: a}, "atom")
+}
+
+// writeXML writes what gorilla's WriteXML does, plus a final newline.
+func writeXML(w io.Writer, x feeds.XmlFeed, format string) error {
+	if err := feeds.WriteXML(x, w); err != nil {
+		return fmt.Errorf("write %s feed: %w", format, err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("write %s feed: %w", format, err)
+	}
+	return nil
+}
+
+// jsonFeed keeps "items" when the feed is empty: JSON Feed requires it, and
+// gorilla's field is omitempty. The outer field shadows the embedded one.
+type jsonFeed struct {
+	*feeds.JSONFeed
+	Items []*feeds.JSONItem `json:"items"`
+}
+
+func (ch channel) writeJSON(w io.Writer, snap *status.Snapshot) error {
+	f, items, err := ch.build(snap)
+	if err != nil {
+		return err
+	}
+	j := (&feeds.JSON{Feed: f}).JSONFeed()
+	j.FeedUrl = snap.Site.BaseURL + ch.dir + jsonName
+	j.Authors = []*feeds.JSONAuthor{{Name: snap.Site.Title, Url: snap.Site.BaseURL}}
+	for i, it := range j.Items {
+		it.Summary = items[i].summaryText
+	}
+	out := jsonFeed{JSONFeed: j, Items: j.Items}
+	if out.Items == nil {
+		out.Items = []*feeds.JSONItem{}
+	}
+	// Indented as gorilla's WriteJSON does it; HTML stays escaped as
+	// \u003c, so the file is safe even if served as text/html.
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	if err := e.Encode(out); err != nil {
+		return fmt.Errorf("write json feed: %w", err)
+	}
+	return nil
+}
