@@ -1,0 +1,51 @@
+// Package publish swaps a fully built static site into place atomically, so
+// that readers and web servers find a complete site at the output path at
+// every instant, and a build killed at any moment (even by SIGKILL) never
+// leaves the output path missing or half-written.
+//
+// # Layout
+//
+// The output path is a symlink to a complete version kept in a hidden
+// sibling directory named after it:
+//
+//	site/public -> .public.herald/v000042
+//	site/.public.herald/v000041/    the version before, kept for readers still inside it
+//	site/.public.herald/v000042/    the published version
+//	site/.public.herald/tmp-9f3c…/  a stage being written
+//	site/.public.herald/.lock       serialises publishers of site/public
+//
+// The symlink target is relative, so the site folder can be moved or
+// mounted elsewhere without breaking it.
+//
+// # Publishing
+//
+// [Begin] creates a stage, [Stage.WriteFile] fills it, and [Stage.Commit]
+// fsyncs it, renames it to the next version number and then renames a new
+// symlink over the output path. rename(2) replaces the link in one step, so
+// a reader resolves either the old version or the new one, and both are
+// complete. Commit then removes every version but the new one and the one it
+// replaced. Files that did not change are hard-linked from the published
+// version rather than written again, so they keep their inode and mtime
+// (and with them their HTTP validators).
+//
+// # Crashes
+//
+// A killed run can leave a tmp-* stage, a version that was never pointed
+// at, or a .public.tmp-* symlink beside the output path. None of them is
+// ever published, and the next Begin or Commit removes them; a stage that is
+// still being written holds a lock on its folder and is left alone. Version
+// numbers come from the v* names on disk, and the published version is
+// never removed, so they keep increasing.
+//
+// # Migration
+//
+// If the output path is a real directory (the first run after another tool
+// wrote it), Commit exchanges it with the new symlink in one step with
+// renameat2(RENAME_EXCHANGE) and then removes the old directory. Where the
+// kernel or file system lacks RENAME_EXCHANGE, Commit renames the directory
+// aside and then renames the symlink in; between those two renames, a few
+// microseconds, the output path does not exist. If the process dies in that
+// window, the next Begin moves the directory back. A regular file at the
+// output path is never replaced: it may be a user's, so Begin and Commit
+// return [ErrOutputOccupied] instead.
+package publish

@@ -1,0 +1,380 @@
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+// Errors returned by this package; test for them with errors.Is.
+var (
+	// ErrOutputOccupied reports that the output path holds something other
+	// than a directory or a symlink. It is never replaced, because it may be
+	// a user's file.
+	ErrOutputOccupied = errors.New("output path is neither a directory nor a symlink (move it away)")
+
+	// ErrInvalidPath reports a WriteFile path that could escape the stage:
+	// it must be relative, slash-separated and clean (see [fs.ValidPath]).
+	ErrInvalidPath = errors.New("invalid path (want a clean, relative, slash-separated path)")
+
+	// ErrClosed reports use of a Stage after Commit or Abort.
+	ErrClosed = errors.New("stage already committed or aborted")
+)
+
+// Stage is a new version being written. Create it with [Begin], fill it with
+// [Stage.WriteFile] (or by writing under [Stage.Dir]), then [Stage.Commit]
+// or [Stage.Abort] it. A deferred Abort after Commit is a no-op, so
+//
+//	st, err := publish.Begin(out)
+//	if err != nil { … }
+//	defer st.Abort()
+//
+// is the intended shape.
+type Stage struct {
+	l    layout
+	prev string // the version published at Begin; source of hard links, "" if none
+
+	written, linked atomic.Int64
+
+	// mu is held shared by WriteFile and exclusively by Commit and Abort,
+	// so a commit never fsyncs and renames a stage still being written.
+	mu    sync.RWMutex
+	dir   string   // the stage folder; the version folder once renamed
+	hold  *os.File // flock on dir: tells other publishers this stage is alive
+	state int
+}
+
+const (
+	stageOpen = iota
+	stageCommitted
+	stageAborted
+)
+
+// Begin creates a fresh staging folder for out in its versions directory,
+// creating that directory if needed, and removes what killed runs left
+// behind.
+func Begin(out string) (*Stage, error) {
+	l, err := newLayout(out)
+	if err != nil {
+		return nil, err
+	}
+	// Refuse a regular file now rather than after a whole build.
+	if _, err := Current(l.out); err != nil {
+		return nil, fmt.Errorf("begin stage: %w", err)
+	}
+	if err := os.MkdirAll(l.versions, 0o755); err != nil {
+		return nil, fmt.Errorf("create versions directory: %w", err)
+	}
+	lock, err := l.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close()
+	if err := l.restore(); err != nil {
+		return nil, err
+	}
+	// Leftovers are harmless to a build, and Commit sweeps again and
+	// reports what it cannot remove, so a failure here need not stop one.
+	_ = l.sweep()
+
+	prev, err := Current(l.out)
+	if err != nil {
+		return nil, fmt.Errorf("begin stage: %w", err)
+	}
+	dir := filepath.Join(l.versions, stagePrefix+randomSuffix())
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create stage: %w", err)
+	}
+	hold, err := os.Open(dir)
+	if err == nil {
+		err = flock(hold, lockExclusive|lockNonBlocking)
+		if err != nil {
+			hold.Close()
+		}
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("lock stage %s: %w", dir, err)
+	}
+	return &Stage{l: l, prev: prev, dir: dir, hold: hold}, nil
+}
+
+// Dir returns the folder to write files into. Files written there directly
+// are published too, but are never hard-linked from the previous version.
+func (s *Stage) Dir() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.dir
+}
+
+// Stats reports how many WriteFile calls wrote a new file and how many
+// hard-linked an identical file from the published version.
+func (s *Stage) Stats() (written, linked int) {
+	return int(s.written.Load()), int(s.linked.Load())
+}
+
+// WriteFile writes data to rel, a slash-separated path relative to the
+// stage, creating parent folders. If the published version holds a
+// byte-identical regular file at rel, WriteFile hard-links it instead, and
+// falls back to writing if linking fails. Writing rel again replaces it.
+// WriteFile is safe for concurrent use.
+func (s *Stage) WriteFile(rel string, data []byte) error {
+	if !fs.ValidPath(rel) || rel == "." {
+		return fmt.Errorf("write %q: %w", rel, ErrInvalidPath)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.state != stageOpen {
+		return fmt.Errorf("write %s: %w", rel, ErrClosed)
+	}
+	dst := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if s.prev != "" {
+		old := filepath.Join(s.prev, filepath.FromSlash(rel))
+		if sameContent(old, data) {
+			err := place(dst, func(tmp string) error { return os.Link(old, tmp) })
+			if err == nil {
+				s.linked.Add(1)
+				return nil
+			}
+			// Linking fails across file systems or at the link-count
+			// limit; a copy is always correct, only larger.
+		}
+	}
+	if err := place(dst, func(tmp string) error { return writeNew(tmp, data) }); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	s.written.Add(1)
+	return nil
+}
+
+// Commit fsyncs the stage, renames it to the next version and points the
+// output path at it, then removes older versions and leftovers, keeping the
+// version it replaced for readers still inside it. It returns the absolute
+// folder of the new version.
+//
+// A non-empty folder means the version is published, even if the error is
+// not nil: the error then concerns durability or cleanup. After an error
+// with an empty folder the published site is unchanged, and Abort removes
+// the stage.
+func (s *Stage) Commit() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stageOpen {
+		return "", fmt.Errorf("commit stage: %w", ErrClosed)
+	}
+	// Everything must be on disk before the rename makes it reachable, or a
+	// power loss could publish empty or short files.
+	if err := syncTree(s.dir); err != nil {
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	lock, err := s.l.lock()
+	if err != nil {
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	defer lock.Close()
+
+	prev, err := Current(s.l.out)
+	if err != nil {
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	n, err := s.l.lastVersion()
+	if err != nil {
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	name := versionName(n + 1)
+	dir := filepath.Join(s.l.versions, name)
+	if err := os.Rename(s.dir, dir); err != nil {
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	s.dir = dir
+	if err := fsync(s.l.versions); err != nil {
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	live, err := s.l.point(filepath.Join(filepath.Base(s.l.versions), name))
+	if live {
+		// The version is reachable now; Abort must no longer remove it.
+		s.state = stageCommitted
+		s.hold.Close()
+	}
+	if err != nil {
+		if live {
+			return dir, fmt.Errorf("commit stage: %w", err)
+		}
+		return "", fmt.Errorf("commit stage: %w", err)
+	}
+	if err := s.l.prune(name, prev); err != nil {
+		return dir, fmt.Errorf("commit stage: %w", err)
+	}
+	return dir, nil
+}
+
+// Abort removes the stage, leaving the published site untouched. It is a
+// no-op after Commit or another Abort.
+func (s *Stage) Abort() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stageOpen {
+		return nil
+	}
+	s.state = stageAborted
+	// Remove before releasing the lock, so no sweep races this removal.
+	err := os.RemoveAll(s.dir)
+	s.hold.Close()
+	if err != nil {
+		return fmt.Errorf("abort stage: %w", err)
+	}
+	return nil
+}
+
+// Current returns the directory the output path resolves to, or "" if
+// nothing is published there.
+func Current(out string) (string, error) {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return "", fmt.Errorf("resolve output path %q: %w", out, err)
+	}
+	fi, err := os.Lstat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("inspect output path: %w", err)
+	case fi.IsDir():
+		return abs, nil
+	case fi.Mode()&fs.ModeSymlink == 0:
+		return "", fmt.Errorf("inspect %s: %w", abs, ErrOutputOccupied)
+	}
+	target, err := os.Readlink(abs)
+	if err != nil {
+		return "", fmt.Errorf("inspect output path: %w", err)
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(abs), target)
+	}
+	// A dangling link, or one to a file, publishes nothing; Commit replaces
+	// the link and leaves whatever it pointed at alone.
+	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
+		return "", nil
+	}
+	return filepath.Clean(target), nil
+}
+
+// sameContent reports whether old is a regular file holding exactly data.
+func sameContent(old string, data []byte) bool {
+	fi, err := os.Lstat(old)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	f, err := os.Open(old)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	// Compare in chunks so a large unchanged asset costs no second copy.
+	buf := make([]byte, min(len(data), 64<<10))
+	for off := 0; off < len(data); {
+		n, err := io.ReadFull(f, buf[:min(len(buf), len(data)-off)])
+		if err != nil || !bytes.Equal(buf[:n], data[off:off+n]) {
+			return false
+		}
+		off += n
+	}
+	return true
+}
+
+// place creates a file at a fresh temporary name beside dst with create,
+// then renames it over dst. Opening dst itself would be wrong: it may be a
+// hard link into the published version, which must never change.
+func place(dst string, create func(tmp string) error) error {
+	tmp := filepath.Join(filepath.Dir(dst), ".tmp-"+randomSuffix())
+	if err := create(tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	// rename(2) does nothing when both names already link one inode (the
+	// same unchanged file linked twice), which would leave tmp behind.
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+func writeNew(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// syncTree fsyncs every regular file and directory under root. It runs
+// several fsyncs at once because the file system can then commit them
+// together: about four times faster for a site of hundreds of files.
+func syncTree(root string) error {
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || d.Type().IsRegular() {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	const workers = 16
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(paths)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = fsync(paths[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fsync flushes name, a file or a directory, to disk. The errors name the
+// path already.
+func fsync(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
