@@ -137,7 +137,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 			errs = append(errs, doc.Errorf("", "missing started").WithFix("add `started: YYYY-MM-DD HH:MM` to the front matter, or a timeline update"))
 		}
 		for _, u := range in.Updates {
-			if !in.Started.IsZero() && u.Time.Before(in.Started) {
+			if !in.Started.IsZero() && !u.Time.IsZero() && u.Time.Before(in.Started) {
 				errs = append(errs, diag.Errorf(file, u.Line, 4, "update at %s is before the incident started at %s", fmtTime(u.Time, p.cfg.Location), fmtTime(in.Started, p.cfg.Location)).WithFix("check the date, or move started earlier"))
 			}
 		}
@@ -371,12 +371,10 @@ func lineIndex(body []byte, firstLine int) func(int) (int, int) {
 }
 
 func suggestID(id string, ids []string) string {
-	for _, known := range ids {
-		if strings.Contains(known, id) || strings.Contains(id, known) {
-			return fmt.Sprintf("did you mean %q? components are declared in herald.yaml", known)
-		}
+	if best := diag.Closest(id, ids); best != "" {
+		return fmt.Sprintf("did you mean %q? components are declared in herald.yaml", best)
 	}
-	return "known components: " + strings.Join(ids, ", ") + " (declare new ones in herald.yaml)"
+	return "known components: " + strings.Join(ids, ", ") + "; declare new ones in herald.yaml"
 }
 
 func fmtTime(t time.Time, loc *time.Location) string {

@@ -10,6 +10,7 @@ package strictyaml
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -181,42 +182,11 @@ func where(path string) string {
 
 // suggest names the closest known key, or lists them all.
 func suggest(key string, fields map[string]reflect.StructField) string {
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	best, bestDist := "", 3
-	for _, name := range names {
-		if d := distance(key, name); d < bestDist {
-			best, bestDist = name, d
-		}
-	}
-	if best != "" {
+	names := slices.Sorted(maps.Keys(fields))
+	if best := diag.Closest(key, names); best != "" {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return "known keys: " + strings.Join(names, ", ")
-}
-
-// distance is the Levenshtein edit distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)

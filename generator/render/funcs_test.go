@@ -1,0 +1,163 @@
+package render
+
+import (
+	"html/template"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+)
+
+func TestTimeFuncs(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := funcs(la)
+	timeTag := fm["timeTag"].(func(time.Time) template.HTML)
+	dateTag := fm["dateTag"].(func(time.Time) template.HTML)
+	monthTag := fm["monthTag"].(func(time.Time) template.HTML)
+	timeRange := fm["timeRange"].(func(a, b time.Time) template.HTML)
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	tests := []struct {
+		name string
+		got  template.HTML
+		want template.HTML
+	}{
+		{"winter", timeTag(at("2026-11-28T13:51:00Z")), `<time datetime="2026-11-28T13:51:00Z">Nov 28, 2026 05:51 PST</time>`},
+		{"summer", timeTag(at("2026-03-09T14:52:00Z")), `<time datetime="2026-03-09T14:52:00Z">Mar 9, 2026 07:52 PDT</time>`},
+		{"offset input is shown in the site zone", timeTag(at("2026-11-28T15:51:00+02:00")), `<time datetime="2026-11-28T13:51:00Z">Nov 28, 2026 05:51 PST</time>`},
+		{"date", dateTag(at("2026-12-01T05:00:00Z")), `<time datetime="2026-11-30">Nov 30, 2026</time>`},
+		{"month", monthTag(at("2026-12-01T05:00:00Z")), `<time datetime="2026-11">November 2026</time>`},
+		{"range in a day", timeRange(at("2026-11-19T19:20:00Z"), at("2026-11-19T21:05:00Z")),
+			`<time datetime="2026-11-19T19:20:00Z">Nov 19, 2026 11:20</time> – <time datetime="2026-11-19T21:05:00Z">13:05 PST</time>`},
+		{"range over midnight", timeRange(at("2026-12-04T06:00:00Z"), at("2026-12-04T08:00:00Z")),
+			`<time datetime="2026-12-04T06:00:00Z">Dec 3, 2026 22:00 PST</time> – <time datetime="2026-12-04T08:00:00Z">Dec 4, 2026 00:00 PST</time>`},
+		{"range over a zone change", timeRange(at("2026-11-01T08:00:00Z"), at("2026-11-01T10:00:00Z")),
+			`<time datetime="2026-11-01T08:00:00Z">Nov 1, 2026 01:00 PDT</time> – <time datetime="2026-11-01T10:00:00Z">Nov 1, 2026 02:00 PST</time>`},
+		{"range without end", timeRange(at("2026-11-19T19:20:00Z"), time.Time{}), `<time datetime="2026-11-19T19:20:00Z">Nov 19, 2026 11:20 PST</time>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %s, want %s", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDuration(t *testing.T) {
+	base := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "under a minute"},
+		{29 * time.Second, "under a minute"},
+		{45 * time.Minute, "45 min"},
+		{7*time.Hour + 52*time.Minute, "7 h 52 min"},
+		{3 * time.Hour, "3 h"},
+		{26*time.Hour + 5*time.Minute, "1 d 2 h 5 min"},
+		{48 * time.Hour, "2 d"},
+		{90*time.Minute + 40*time.Second, "1 h 31 min"},
+	}
+	for _, tt := range tests {
+		if got := duration(base, base.Add(tt.d)); got != tt.want {
+			t.Errorf("duration(%v): got %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestLabels(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{statusLabel(incident.Operational), "Operational"},
+		{statusLabel(incident.DegradedPerformance), "Degraded performance"},
+		{statusLabel(incident.PartialOutage), "Partial outage"},
+		{statusLabel(incident.MajorOutage), "Major outage"},
+		{statusLabel(incident.UnderMaintenance), "Under maintenance"},
+		{statusClass(incident.MajorOutage), "st-crit"},
+		{updateLabel("in_progress"), "In progress"},
+		{updateLabel("postmortem"), "Postmortem"},
+		{updateLabel("investigating"), "Investigating"},
+		{updateLabel(""), ""},
+		{impactLabel(&incident.Incident{Kind: incident.KindIncident, Impact: incident.ImpactCritical}), "Critical impact"},
+		{impactLabel(&incident.Incident{Kind: incident.KindMaintenance, Impact: incident.ImpactNone}), "Maintenance"},
+		{impactClass(&incident.Incident{Kind: incident.KindIncident, Impact: incident.ImpactNone}), "impact-none"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	tests := []struct {
+		name string
+		in   template.HTML
+		n    int
+		want string
+	}{
+		{"plain", "<p>Fixed.</p>\n", 50, "Fixed."},
+		{"paragraphs and entities", "<p>One &amp; two.</p>\n<p>Three&#39;s <em>four</em>.</p>", 50, "One & two. Three's four."},
+		{"headings left out", "<h3>What happened</h3>\n<p>A reboot.</p>", 50, "A reboot."},
+		{"escaped markup stays text", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>", 50, "<script>alert(1)</script>"},
+		{"cut at a word", "<p>The quick brown fox jumps over the lazy dog.</p>", 20, "The quick brown fox…"},
+		{"list items apart", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>", 50, "a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := excerpt(tt.in, tt.n); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHeadingsFrom(t *testing.T) {
+	tests := []struct {
+		first int
+		in    template.HTML
+		want  template.HTML
+	}{
+		{4, "<h3>A</h3><h4 id=\"x\">B</h4>", "<h4>A</h4><h5 id=\"x\">B</h5>"},
+		{4, "<h1>A</h1><h6>B</h6><hr>", "<h4>A</h4><h6>B</h6><hr>"},
+		{2, "<h3>A</h3><p>h3</p>", "<h2>A</h2><p>h3</p>"},
+		{4, "<p>&lt;h3&gt;</p>", "<p>&lt;h3&gt;</p>"},
+	}
+	for _, tt := range tests {
+		if got := headingsFrom(tt.first, tt.in); got != tt.want {
+			t.Errorf("headingsFrom(%d, %q): got %q, want %q", tt.first, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRootAndBase(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{rootOf("index.html"), "./"},
+		{rootOf("404.html"), "./"},
+		{rootOf("incidents/x/index.html"), "../../"},
+		{rootOf("history/page/2/index.html"), "../../../"},
+		{basePath("https://status.example.com/"), "/"},
+		{basePath("https://example.com/status/"), "/status/"},
+		{basePath("https://example.com"), "/"},
+		{incidentPath(&incident.Incident{Slug: "a b"}), "incidents/a%20b/"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestSampleRenders(t *testing.T) {
+	if _, err := New(""); err != nil {
+		t.Fatalf("got %v, want the default theme to render the sample site", err)
+	}
+}

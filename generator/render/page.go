@@ -1,0 +1,246 @@
+package render
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// Page is the data every template receives. Override authors: this is the
+// contract; fields are only ever added.
+type Page struct {
+	// Kind is "index", "incident", "history", "component" or "404".
+	Kind string
+	// Path is the page's address relative to the site root, as links
+	// write it: "" for the index, "incidents/db-down/", "history/page/2/",
+	// "404.html".
+	Path string
+	// Root leads from the page back to the site root: "./", "../../", …;
+	// every internal link starts with it (see Rel), so the site works
+	// under any sub-path and straight from the file system.
+	Root string
+	// URL is the page's absolute address, for rel=canonical and og:url;
+	// empty on the 404 page, which has none.
+	URL string
+	// BaseHref is set on the 404 page only: the path of base_url, for
+	// <base href>, since that page is served at arbitrary paths.
+	BaseHref string
+	// Title is the <title>, Description the meta description.
+	Title, Description string
+	// Stylesheet and Favicon are paths from the site root.
+	Stylesheet, Favicon string
+	// Feeds are the site's feeds; ComponentFeeds the component's own, on
+	// component pages.
+	Feeds, ComponentFeeds []Feed
+
+	// Now is the snapshot's clock, in the site's time zone. Templates
+	// never read any other clock.
+	Now  time.Time
+	Site status.Site
+	Snap *status.Snapshot
+
+	// Set on the page of that kind.
+	Incident  *incident.Incident
+	Component *status.Component
+	History   *History
+}
+
+// Rel turns a path from the site root into a link from this page.
+func (p *Page) Rel(path string) string { return p.Root + path }
+
+// Feed is one feed a page can link to.
+type Feed struct {
+	Name string // "RSS", "Atom", "JSON Feed"
+	Path string // from the site root
+}
+
+// History is one page of the incident archive.
+type History struct {
+	Page, Pages int
+	// Months group the page's incidents by the month they began in, in
+	// the site's time zone, newest first.
+	Months []Month
+	// Newer and Older are the paths of the neighbouring pages from the
+	// site root, or "" at either end.
+	Newer, Older string
+}
+
+// Month is the incidents that began in one calendar month.
+type Month struct {
+	Date      time.Time // the first of the month, midnight, site time zone
+	Incidents []*incident.Incident
+}
+
+// Entry pairs a page with one incident, for templates such as "entry"
+// that need both; the template function entry makes one.
+type Entry struct {
+	Page     *Page
+	Incident *incident.Incident
+}
+
+// plannedPage is a page to render: its file and template.
+type plannedPage struct {
+	file, template string
+	*Page
+}
+
+// pages plans every HTML page of the site for snap.
+func pages(snap *status.Snapshot, css string, perPage int) []plannedPage {
+	site := snap.Site
+	siteFeeds := feeds("")
+	newPage := func(kind, file, link string) *Page {
+		return &Page{
+			Kind: kind, Path: link, Root: rootOf(file), URL: site.BaseURL + link,
+			Stylesheet: css, Favicon: "favicon.svg", Feeds: siteFeeds,
+			Now: snap.Now, Site: site, Snap: snap,
+		}
+	}
+	var out []plannedPage
+
+	index := newPage("index", "index.html", "")
+	index.Title = site.Title
+	index.Description = site.Description
+	if index.Description == "" {
+		index.Description = "Current status, incidents and scheduled maintenance of " + site.Title + "."
+	}
+	out = append(out, plannedPage{"index.html", "index.html", index})
+
+	for _, in := range snap.Incidents {
+		link := incidentPath(in)
+		p := newPage("incident", "incidents/"+in.Slug+"/index.html", link)
+		p.Incident = in
+		p.Title = in.Title + " · " + site.Title
+		p.Description = truncate(in.SummaryText, 160)
+		if u := in.Latest(); p.Description == "" && u != nil {
+			p.Description = excerpt(u.Body, 160)
+		}
+		if p.Description == "" {
+			p.Description = in.Title
+		}
+		out = append(out, plannedPage{"incidents/" + in.Slug + "/index.html", "incident.html", p})
+	}
+
+	for _, h := range historyPages(snap.Incidents, site.Location, perPage) {
+		link := historyPath(h.Page)
+		file := link + "index.html"
+		p := newPage("history", file, link)
+		p.History = h
+		p.Title = "Incident history · " + site.Title
+		if h.Page > 1 {
+			p.Title = "Incident history, page " + strconv.Itoa(h.Page) + " · " + site.Title
+		}
+		p.Description = "Every incident and scheduled maintenance of " + site.Title + ", newest first."
+		out = append(out, plannedPage{file, "history.html", p})
+	}
+
+	for _, c := range snap.Components {
+		link := componentPath(c.ID)
+		file := "components/" + c.ID + "/index.html"
+		p := newPage("component", file, link)
+		p.Component = c
+		p.ComponentFeeds = feeds(link)
+		p.Title = c.Name + " status · " + site.Title
+		p.Description = c.Description
+		if p.Description == "" {
+			p.Description = "Status and incident history of " + c.Name + "."
+		}
+		out = append(out, plannedPage{file, "component.html", p})
+	}
+
+	notFound := newPage("404", "404.html", "404.html")
+	notFound.URL = ""
+	notFound.BaseHref = basePath(site.BaseURL)
+	notFound.Title = "Page not found · " + site.Title
+	notFound.Description = "There is no page at this address."
+	out = append(out, plannedPage{"404.html", "404.html", notFound})
+	return out
+}
+
+// feeds lists the three feeds generator/feed writes under dir: "" for
+// the site's, or a component's folder.
+func feeds(dir string) []Feed {
+	return []Feed{
+		{Name: "RSS", Path: dir + "history.rss"},
+		{Name: "Atom", Path: dir + "history.atom"},
+		{Name: "JSON Feed", Path: dir + "history.json"},
+	}
+}
+
+// rootOf is the relative path from the folder of file back to the root.
+func rootOf(file string) string {
+	n := strings.Count(file, "/")
+	if n == 0 {
+		return "./"
+	}
+	return strings.Repeat("../", n)
+}
+
+// basePath is the path part of base_url, "/" at least.
+func basePath(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.EscapedPath() == "" {
+		return "/"
+	}
+	p := u.EscapedPath()
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// incidentPath is the link to an incident's page from the site root.
+func incidentPath(in *incident.Incident) string {
+	return "incidents/" + url.PathEscape(in.Slug) + "/"
+}
+
+// componentPath is the link to a component's page from the site root.
+func componentPath(id string) string {
+	return "components/" + url.PathEscape(id) + "/"
+}
+
+// historyPath is the link to page n of the archive from the site root.
+func historyPath(n int) string {
+	if n <= 1 {
+		return "history/"
+	}
+	return "history/page/" + strconv.Itoa(n) + "/"
+}
+
+// historyPages splits incidents (newest first) into pages of perPage, at
+// least one page even when there are none.
+func historyPages(ins []*incident.Incident, loc *time.Location, perPage int) []*History {
+	n := max(1, (len(ins)+perPage-1)/perPage)
+	out := make([]*History, n)
+	for i := range out {
+		lo, hi := i*perPage, min((i+1)*perPage, len(ins))
+		h := &History{Page: i + 1, Pages: n, Months: byMonth(ins[lo:hi], loc)}
+		if i > 0 {
+			h.Newer = historyPath(i)
+		}
+		if i < n-1 {
+			h.Older = historyPath(i + 2)
+		}
+		out[i] = h
+	}
+	return out
+}
+
+// byMonth groups incidents, in the order given, by the month of their
+// start in loc.
+func byMonth(ins []*incident.Incident, loc *time.Location) []Month {
+	var out []Month
+	for _, in := range ins {
+		y, m, _ := in.Start().In(loc).Date()
+		first := time.Date(y, m, 1, 0, 0, 0, 0, loc)
+		if len(out) == 0 || !out[len(out)-1].Date.Equal(first) {
+			out = append(out, Month{Date: first})
+		}
+		last := &out[len(out)-1]
+		last.Incidents = append(last.Incidents, in)
+	}
+	return out
+}

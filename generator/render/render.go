@@ -1,0 +1,283 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/templates"
+)
+
+// HistoryPerPage is how many incidents one page of the archive lists.
+const HistoryPerPage = 25
+
+// Renderer renders sites with one theme: the embedded default, with any
+// file replaced by a site's override. It holds no state about a site, so
+// one Renderer can render many snapshots, concurrently.
+type Renderer struct {
+	// pages maps a page template's name to its parsed set (partials,
+	// layout and page). They are never executed: html/template cannot clone a set
+	// after it ran, and Files clones them to bind the snapshot's time zone.
+	pages      map[string]*template.Template
+	sources    map[string]source
+	stylesheet []byte
+	cssPath    string
+	favicon    []byte
+}
+
+// source is one theme file and where it came from.
+type source struct {
+	data []byte
+	// path names the file in messages: "templates/index.html" for a
+	// site's override, "built-in index.html" for the default.
+	path     string
+	override bool
+}
+
+// New parses the embedded templates, each overridden by a file of the same
+// name in overrideDir (the site's templates/ folder; it may not exist, and
+// "" means no overrides). It then renders a built-in sample site with them,
+// so that a broken override fails here, before anything is written. Errors
+// name the file at fault, e.g.
+//
+//	templates/index.html: template: index.html:12: function "foo" not defined
+//
+// An .html file in overrideDir that is not part of the theme is an error
+// too, so a misspelt override is not silently ignored.
+func New(overrideDir string) (*Renderer, error) {
+	sources, err := loadSources(overrideDir)
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{
+		pages:      map[string]*template.Template{},
+		sources:    sources,
+		stylesheet: sources[templates.Stylesheet].data,
+		favicon:    sources[templates.Favicon].data,
+	}
+	sum := sha256.Sum256(r.stylesheet)
+	r.cssPath = "assets/style." + hex.EncodeToString(sum[:])[:10] + ".css"
+
+	// The shared set: partials first, so the layout can replace them.
+	// (html/template's New empties a template of the same name, so the
+	// root is the partials themselves rather than a New of them.)
+	base := template.New(templates.Partials).Funcs(funcs(nil))
+	if _, err := base.Parse(string(sources[templates.Partials].data)); err != nil {
+		return nil, fmt.Errorf("%s: %w", sources[templates.Partials].path, err)
+	}
+	if _, err := base.New(templates.Layout).Parse(string(sources[templates.Layout].data)); err != nil {
+		return nil, fmt.Errorf("%s: %w", sources[templates.Layout].path, err)
+	}
+	var errs []error
+	for _, name := range templates.Pages() {
+		src := sources[name]
+		t, err := base.Clone()
+		if err == nil {
+			_, err = t.New(name).Parse(string(src.data))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", src.path, err))
+			continue
+		}
+		r.pages[name] = t
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loadSources reads every theme file, from overrideDir where it has one.
+func loadSources(overrideDir string) (map[string]source, error) {
+	names := templates.Names()
+	out := make(map[string]source, len(names))
+	display := filepath.ToSlash(filepath.Base(overrideDir))
+	var errs []error
+	for _, name := range names {
+		if overrideDir != "" {
+			data, err := os.ReadFile(filepath.Join(overrideDir, name))
+			if err == nil {
+				out[name] = source{data: data, path: path.Join(display, name), override: true}
+				continue
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, fmt.Errorf("read template: %w", err))
+				continue
+			}
+		}
+		data, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("read built-in template: %w", err)
+		}
+		out[name] = source{data: data, path: "built-in " + name}
+	}
+	if overrideDir != "" {
+		entries, err := os.ReadDir(overrideDir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("read templates: %w", err))
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".html") && !slices.Contains(names, e.Name()) {
+				errs = append(errs, fmt.Errorf("%s: not a template herald uses (name it one of: %s)", path.Join(display, e.Name()), strings.Join(names, ", ")))
+			}
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// check renders the sample site and reports the first failure of each
+// template. History pages hold two incidents each so that the pagination
+// links are exercised too.
+func (r *Renderer) check() error {
+	var errs []error
+	failed := map[string]bool{}
+	for _, f := range r.files(sample(), 2) {
+		kind := pageKind(f.Path)
+		if kind == "" || failed[kind] {
+			continue
+		}
+		if err := f.Render(io.Discard); err != nil {
+			failed[kind] = true
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// pageKind is the template that renders the file at p, or "" for an asset.
+func pageKind(p string) string {
+	switch {
+	case p == "index.html":
+		return "index.html"
+	case p == "404.html":
+		return "404.html"
+	case strings.HasPrefix(p, "incidents/"):
+		return "incident.html"
+	case strings.HasPrefix(p, "history/"):
+		return "history.html"
+	case strings.HasPrefix(p, "components/"):
+		return "component.html"
+	}
+	return ""
+}
+
+// StylesheetPath is the stylesheet's path in the site, named by a hash of
+// its content so that it can be cached forever.
+func (r *Renderer) StylesheetPath() string { return r.cssPath }
+
+// Files lists every page and asset of the site for snap, in a fixed order,
+// each rendered on demand. Feeds are not among them: generator/feed writes
+// history.rss, history.atom, history.json and components/<id>/history.*,
+// which the pages link to. Paths, relative to the site root:
+//
+//	index.html
+//	incidents/<slug>/index.html           every incident and maintenance
+//	history/index.html                    the archive, newest first
+//	history/page/<n>/index.html           its pages 2, 3, …
+//	components/<id>/index.html
+//	404.html
+//	assets/style.<hash>.css
+//	favicon.svg
+func (r *Renderer) Files(snap *status.Snapshot) []File {
+	return r.files(snap, HistoryPerPage)
+}
+
+func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
+	fm := funcs(snap.Site.Location)
+	var (
+		mu   sync.Mutex
+		sets = map[string]*template.Template{}
+	)
+	// set clones a page's templates once per call of Files, binding the
+	// functions to this snapshot's time zone.
+	set := func(name string) (*template.Template, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if t, ok := sets[name]; ok {
+			return t, nil
+		}
+		t, err := r.pages[name].Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone %s: %w", name, err)
+		}
+		sets[name] = t.Funcs(fm)
+		return sets[name], nil
+	}
+	page := func(file, name string, p *Page) File {
+		return File{Path: file, Render: func(w io.Writer) error {
+			t, err := set(name)
+			if err != nil {
+				return err
+			}
+			if err := t.ExecuteTemplate(w, templates.Layout, p); err != nil {
+				return r.blame(name, err)
+			}
+			return nil
+		}}
+	}
+
+	var files []File
+	for _, p := range pages(snap, r.cssPath, perPage) {
+		files = append(files, page(p.file, p.template, p.Page))
+	}
+	files = append(files,
+		asset(r.cssPath, r.stylesheet),
+		asset(templates.Favicon, r.favicon),
+	)
+	return files
+}
+
+func asset(p string, data []byte) File {
+	return File{Path: p, Render: func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}}
+}
+
+// blame names the theme file at fault in an error from executing the page
+// template name. When only one of the files parsed with the page is a
+// site's override, that one is at fault: the built-in theme renders the
+// sample site, so an error comes from what the override changed, even when
+// it surfaces in another file (a page that leaves an attribute open breaks
+// the layout after it). Otherwise it is the file the message points into
+// first. Errors that are not the template's (a failed write) pass through.
+func (r *Renderer) blame(name string, err error) error {
+	var execErr texttemplate.ExecError
+	var escErr *template.Error
+	if !errors.As(err, &execErr) && !errors.As(err, &escErr) {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	candidates := []string{name, templates.Layout, templates.Partials}
+	var overridden []string
+	for _, c := range candidates {
+		if r.sources[c].override {
+			overridden = append(overridden, c)
+		}
+	}
+	if len(overridden) > 0 {
+		candidates = overridden
+	}
+	file, first := candidates[0], -1
+	msg := err.Error()
+	for _, c := range candidates {
+		if i := strings.Index(msg, c+":"); i >= 0 && (first < 0 || i < first) {
+			file, first = c, i
+		}
+	}
+	return fmt.Errorf("%s: %w", r.sources[file].path, err)
+}
