@@ -1,0 +1,177 @@
+package generator_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator"
+)
+
+var exampleNow = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+
+// copySite copies the repository's example site into a temporary folder,
+// so tests can change it.
+func copySite(tb testing.TB) string {
+	tb.Helper()
+	dst := tb.TempDir()
+	for _, rel := range []string{"herald.yaml", "incidents"} {
+		src := filepath.Join("..", rel)
+		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			r, _ := filepath.Rel("..", p)
+			if d.IsDir() {
+				return os.MkdirAll(filepath.Join(dst, r), 0o755)
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dst, r), data, 0o644)
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// tree hashes every file under the folder out resolves to.
+func tree(tb testing.TB, out string) map[string]string {
+	tb.Helper()
+	real, err := filepath.EvalSymlinks(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := map[string]string{}
+	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		r, _ := filepath.Rel(real, p)
+		files[r] = fmt.Sprintf("%x", sha256.Sum256(data))
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
+
+func diffTrees(tb testing.TB, a, b map[string]string) {
+	tb.Helper()
+	for p, h := range a {
+		if b[p] != h {
+			tb.Errorf("%s differs", p)
+		}
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			tb.Errorf("%s appeared", p)
+		}
+	}
+}
+
+func build(tb testing.TB, site, out string, now time.Time) (*generator.Result, error) {
+	tb.Helper()
+	s, err := generator.Load(context.Background(), site)
+	if err != nil {
+		return nil, err
+	}
+	return generator.Build(context.Background(), s, generator.Options{Out: out, Now: now})
+}
+
+// TestBuildIsDeterministic builds the example twice, into two separate
+// folders so nothing is carried over, and compares every byte.
+func TestBuildIsDeterministic(t *testing.T) {
+	site := copySite(t)
+	outA, outB := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	resA, err := build(t, site, outA, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, site, outB, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	a, b := tree(t, outA), tree(t, outB)
+	if len(a) != resA.Files || len(a) < 30 {
+		t.Fatalf("got %d files on disk, %d reported; want the same, and a whole site", len(a), resA.Files)
+	}
+	diffTrees(t, a, b)
+
+	// A minute later only the index, which states the build time, changes.
+	later, err := build(t, site, outA, exampleNow.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.Written != 1 {
+		t.Errorf("got %d files rewritten a minute later, want 1 (index.html)", later.Written)
+	}
+}
+
+// TestFailedBuildKeepsPreviousSite breaks the site in the two ways a build
+// can fail (an invalid incident, and a template that fails only on real
+// data, after rendering has begun) and checks the published site is
+// untouched, byte for byte.
+func TestFailedBuildKeepsPreviousSite(t *testing.T) {
+	site := copySite(t)
+	out := filepath.Join(site, "public")
+	if _, err := build(t, site, out, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, out)
+	target, _ := os.Readlink(out)
+
+	bad := filepath.Join(site, "incidents", "zz-bad.md")
+	if err := os.WriteFile(bad, []byte("---\ntitle: x\ncomponents: {nope: major_outage}\nstarted: 2026-11-28 01:00\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, site, out, exampleNow.Add(time.Hour)); err == nil || !strings.Contains(err.Error(), `unknown component "nope"`) {
+		t.Fatalf("got %v, want the bad incident reported", err)
+	}
+	if err := os.Remove(bad); err != nil {
+		t.Fatal(err)
+	}
+
+	// Passes the load-time check against sample data, fails on one real
+	// incident page mid-build.
+	tmpl := filepath.Join(site, "templates")
+	if err := os.MkdirAll(tmpl, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	orig, err := os.ReadFile(filepath.Join("..", "templates", "incident.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(orig), `{{define "main"}}`, `{{define "main"}}{{if eq .Incident.Slug "2026-03-09-gallery-outage"}}{{index .Site.Links 99}}{{end}}`, 1)
+	if broken == string(orig) {
+		t.Fatal("could not break incident.html; has its main block moved?")
+	}
+	if err := os.WriteFile(filepath.Join(tmpl, "incident.html"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, site, out, exampleNow.Add(time.Hour)); err == nil || !strings.Contains(err.Error(), "incidents/2026-03-09-gallery-outage/index.html") {
+		t.Fatalf("got %v, want a render error naming the page", err)
+	}
+
+	if got, _ := os.Readlink(out); got != target {
+		t.Errorf("output now points at %s, want still %s", got, target)
+	}
+	diffTrees(t, before, tree(t, out))
+	leftovers, _ := filepath.Glob(filepath.Join(site, ".public.herald", "tmp-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("staging folders left behind: %v", leftovers)
+	}
+}
