@@ -30,6 +30,13 @@ const (
 	DefaultHistoryDays = 90
 	DefaultFeedItems   = 50
 	DefaultPublishDir  = "public"
+	DefaultHistoryPath = "data/history.db"
+	DefaultRetention   = 14 * 24 * time.Hour
+	DefaultPartial     = 0.3
+	DefaultDebounce    = 100 * time.Millisecond
+	DefaultEvery       = time.Minute
+	DefaultStaleAfter  = 10 * time.Minute
+	DefaultNotifyState = "data/notify.json"
 )
 
 // Config is a site's herald.yaml after validation and defaults.
@@ -44,6 +51,11 @@ type Config struct {
 	Publish     Publish     `yaml:"publish"`
 	Feeds       Feeds       `yaml:"feeds"`
 	Markdown    Markdown    `yaml:"markdown"`
+	Watch       Watch       `yaml:"watch"`
+	Notify      Notify      `yaml:"notify"`
+	// StaleAfter is how old a published page may be before its own script
+	// warns readers that the status may be out of date.
+	StaleAfter Duration `yaml:"stale_after"`
 
 	// Dir is the site folder every relative path is resolved against.
 	Dir string `yaml:"-"`
@@ -66,6 +78,9 @@ type Component struct {
 	// Probe is kept as raw YAML: the probe package validates it, and nothing
 	// of it may reach the rendered site (it holds URLs and secrets).
 	Probe yaml.Node `yaml:"probe"`
+	// Prometheus is the series selector for this component when
+	// history.source is prometheus, e.g. `probe_success{instance="api"}`.
+	Prometheus string `yaml:"prometheus"`
 }
 
 // HasProbe reports whether the component is monitored automatically.
@@ -74,11 +89,49 @@ func (c *Component) HasProbe() bool { return c.Probe.Kind != 0 }
 // History configures the uptime history shown on the page.
 type History struct {
 	Days int `yaml:"days"`
+	// Path is the embedded SQLite store.
+	Path string `yaml:"path"`
+	// Retention is how long raw probe results are kept; roll-ups are kept
+	// for at least Days.
+	Retention Duration `yaml:"retention"`
+	// Source is where probe history comes from: sqlite (the embedded
+	// store) or prometheus.
+	Source     string     `yaml:"source"`
+	Prometheus Prometheus `yaml:"prometheus"`
+	// PartialWeight is how much of partial_outage time counts as down.
+	PartialWeight *float64 `yaml:"partial_weight"`
+}
+
+// Prometheus locates a Prometheus-compatible query API.
+type Prometheus struct {
+	URL string `yaml:"url"`
 }
 
 // Publish configures where the built site goes.
 type Publish struct {
 	Dir string `yaml:"dir"`
+	// Command is run by a shell after each successful swap, with
+	// HERALD_PUBLIC_DIR set to the published folder.
+	Command string `yaml:"command"`
+}
+
+// Watch configures rebuilding on change.
+type Watch struct {
+	Debounce Duration `yaml:"debounce"`
+	Every    Duration `yaml:"every"`
+}
+
+// Notify configures webhook notifications.
+type Notify struct {
+	Webhooks []Webhook `yaml:"webhooks"`
+	// State is the delivery state file.
+	State string `yaml:"state"`
+}
+
+// Webhook is one notification endpoint.
+type Webhook struct {
+	URL    string `yaml:"url"`
+	Format string `yaml:"format"` // json, slack or discord
 }
 
 // Feeds configures the RSS, Atom and JSON feeds.
@@ -111,6 +164,9 @@ func (c *Config) ComponentIDs() []string {
 	}
 	return ids
 }
+
+// HistoryPath is the embedded store's file.
+func (c *Config) HistoryPath() string { return filepath.Join(c.Dir, c.History.Path) }
 
 // PublishDir is the absolute output folder.
 func (c *Config) PublishDir() string { return filepath.Join(c.Dir, c.Publish.Dir) }
@@ -207,6 +263,60 @@ func Parse(dir string, src []byte) (*Config, error) {
 		c.Feeds.Items = DefaultFeedItems
 	case c.Feeds.Items < 1:
 		errs = append(errs, doc.Errorf("feeds.items", "feeds.items must be at least 1, found %d", c.Feeds.Items))
+	}
+	if c.History.Path == "" {
+		c.History.Path = DefaultHistoryPath
+	}
+	if !filepath.IsLocal(c.History.Path) {
+		errs = append(errs, doc.Errorf("history.path", "history.path must be inside the site folder, found %q", c.History.Path))
+	}
+	if c.History.Retention == 0 {
+		c.History.Retention = Duration(DefaultRetention)
+	}
+	switch c.History.Source {
+	case "":
+		c.History.Source = "sqlite"
+	case "sqlite":
+	case "prometheus":
+		if u, err := url.Parse(c.History.Prometheus.URL); err != nil || !u.IsAbs() {
+			errs = append(errs, doc.Errorf("history.prometheus.url", "history.source is prometheus, so history.prometheus.url must be an absolute URL, found %q", c.History.Prometheus.URL).WithFix("e.g. `url: http://127.0.0.1:9090`"))
+		}
+	default:
+		errs = append(errs, doc.Errorf("history.source", "unknown history.source %q", c.History.Source).WithFix("use sqlite or prometheus"))
+	}
+	if c.History.PartialWeight == nil {
+		w := DefaultPartial
+		c.History.PartialWeight = &w
+	} else if w := *c.History.PartialWeight; w < 0 || w > 1 {
+		errs = append(errs, doc.Errorf("history.partial_weight", "history.partial_weight must be between 0 and 1, found %g", w))
+	}
+	if c.Watch.Debounce == 0 {
+		c.Watch.Debounce = Duration(DefaultDebounce)
+	}
+	if c.Watch.Every == 0 {
+		c.Watch.Every = Duration(DefaultEvery)
+	}
+	if c.StaleAfter == 0 {
+		c.StaleAfter = Duration(DefaultStaleAfter)
+	}
+	if c.Notify.State == "" {
+		c.Notify.State = DefaultNotifyState
+	}
+	if !filepath.IsLocal(c.Notify.State) {
+		errs = append(errs, doc.Errorf("notify.state", "notify.state must be inside the site folder, found %q", c.Notify.State))
+	}
+	for i, w := range c.Notify.Webhooks {
+		p := fmt.Sprintf("notify.webhooks[%d]", i)
+		if u, err := url.Parse(w.URL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") {
+			errs = append(errs, doc.Errorf(p+".url", "webhook url must be an absolute http(s) URL"))
+		}
+		switch w.Format {
+		case "":
+			c.Notify.Webhooks[i].Format = "json"
+		case "json", "slack", "discord":
+		default:
+			errs = append(errs, doc.Errorf(p+".format", "unknown webhook format %q", w.Format).WithFix("use json, slack or discord"))
+		}
 	}
 	if c.Publish.Dir == "" {
 		c.Publish.Dir = DefaultPublishDir

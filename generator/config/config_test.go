@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDefaults(t *testing.T) {
@@ -89,6 +90,34 @@ func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{"Feed API down!": "feed-api-down", "  Ünïcode & spaces ": "n-code-spaces", "already-a-slug": "already-a-slug"} {
 		if got := Slugify(in); got != want {
 			t.Errorf("Slugify(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseDurationsAndSources(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n"
+	c, err := Parse("/site", []byte(base+"history:\n  retention: 30d\nwatch:\n  debounce: 250ms\nstale_after: 5m\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.History.Retention.D(), 30*24*time.Hour; got != want {
+		t.Errorf("got retention %v, want %v", got, want)
+	}
+	if got, want := c.Watch.Debounce.D(), 250*time.Millisecond; got != want {
+		t.Errorf("got debounce %v, want %v", got, want)
+	}
+	if c.Watch.Every.D() != time.Minute || c.StaleAfter.D() != 5*time.Minute || *c.History.PartialWeight != 0.3 || c.History.Source != "sqlite" {
+		t.Errorf("got every %v stale %v weight %v source %q", c.Watch.Every, c.StaleAfter, *c.History.PartialWeight, c.History.Source)
+	}
+	for _, tt := range []struct{ src, want string }{
+		{"history:\n  retention: two weeks\n", `herald.yaml:6:1: expected a duration such as 30s, 5m or 14d, found "two weeks"`},
+		{"history:\n  source: prometheus\n", "herald.yaml:6:3: history.source is prometheus, so history.prometheus.url must be an absolute URL"},
+		{"history:\n  partial_weight: 2\n", "history.partial_weight must be between 0 and 1"},
+		{"notify:\n  webhooks:\n    - {url: https://hooks.example/x, format: teams}\n", `unknown webhook format "teams"`},
+	} {
+		_, err := Parse("/site", []byte(base+tt.src))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v, want %q", tt.src, err, tt.want)
 		}
 	}
 }

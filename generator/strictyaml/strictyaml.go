@@ -204,11 +204,12 @@ func (d *Doc) syntaxError(err error) error {
 // typeError turns each "line N: cannot unmarshal …" into its own positioned error.
 func (d *Doc) typeError(err error) error {
 	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return diag.Errorf(d.file, 1+d.shift, 1, "%v", err)
+	msgs := []string{err.Error()} // a custom unmarshaler's "line N: …"
+	if errors.As(err, &te) {
+		msgs = te.Errors
 	}
 	var errs diag.List
-	for _, s := range te.Errors {
+	for _, s := range msgs {
 		line, msg := 1, s
 		if m := lineRE.FindStringSubmatch(s); m != nil {
 			line, _ = strconv.Atoi(m[1])
