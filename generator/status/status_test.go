@@ -1,0 +1,127 @@
+package status
+
+import (
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/incident"
+)
+
+func testConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse(t.TempDir(), []byte(`title: T
+base_url: https://s.example/
+timezone: America/Los_Angeles
+components:
+  - {id: api, name: API, group: Backend}
+  - {id: db, name: Database, group: Backend}
+  - {id: web, name: Website}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func parse(t *testing.T, cfg *config.Config, slug, src string) *incident.Incident {
+	t.Helper()
+	in, err := incident.NewParser(cfg).Parse(slug+".md", slug, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+func TestNew(t *testing.T) {
+	cfg := testConfig(t)
+	outage := parse(t, cfg, "outage", "---\ntitle: API down\ncomponents: {api: major_outage}\nstarted: 2026-11-05 10:00\nresolved: 2026-11-05 12:00\n---\n")
+	slow := parse(t, cfg, "slow", "---\ntitle: DB slow\ncomponents: {db: degraded_performance}\nstarted: 2026-11-05 11:00\n---\n")
+	maint := parse(t, cfg, "maint", "---\ntitle: Upgrade\ntype: maintenance\ncomponents: [web]\nscheduled_start: 2026-11-05 20:00\nscheduled_end: 2026-11-05 22:00\n---\n")
+	all := []*incident.Incident{maint, slow, outage} // newest first
+	tests := []struct {
+		name                   string
+		now                    string
+		api, db, web, backend  incident.Status
+		indicator, description string
+		active, upcoming       int
+	}{
+		{"before anything", "2026-11-05T17:30:00Z", incident.Operational, incident.Operational, incident.Operational, incident.Operational, "none", "All Systems Operational", 0, 1},
+		{"outage and slow", "2026-11-05T19:30:00Z", incident.MajorOutage, incident.DegradedPerformance, incident.Operational, incident.MajorOutage, "critical", "Major System Outage", 2, 1},
+		{"outage resolved", "2026-11-05T20:30:00Z", incident.Operational, incident.DegradedPerformance, incident.Operational, incident.DegradedPerformance, "minor", "Minor Service Outage", 1, 1},
+		{"maintenance running", "2026-11-06T04:30:00Z", incident.Operational, incident.DegradedPerformance, incident.UnderMaintenance, incident.DegradedPerformance, "minor", "Minor Service Outage", 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(cfg, all, at(t, tt.now))
+			for _, c := range []struct {
+				id   string
+				want incident.Status
+			}{{"api", tt.api}, {"db", tt.db}, {"web", tt.web}} {
+				if got := s.Component(c.id).Status; got != c.want {
+					t.Errorf("%s: got %s, want %s", c.id, got, c.want)
+				}
+			}
+			if got := s.Groups[0].Status; got != tt.backend {
+				t.Errorf("group Backend: got %s, want %s", got, tt.backend)
+			}
+			if s.Overall.Indicator != tt.indicator || s.Overall.Description != tt.description {
+				t.Errorf("got overall %s %q, want %s %q", s.Overall.Indicator, s.Overall.Description, tt.indicator, tt.description)
+			}
+			if len(s.Active) != tt.active || len(s.Upcoming) != tt.upcoming {
+				t.Errorf("got %d active %d upcoming, want %d %d", len(s.Active), len(s.Upcoming), tt.active, tt.upcoming)
+			}
+		})
+	}
+}
+
+func TestMaintenanceOnlyIsMaintenance(t *testing.T) {
+	cfg := testConfig(t)
+	maint := parse(t, cfg, "maint", "---\ntitle: Upgrade\ntype: maintenance\ncomponents: [web]\nscheduled_start: 2026-11-05 20:00\nscheduled_end: 2026-11-05 22:00\n---\n")
+	s := New(cfg, []*incident.Incident{maint}, at(t, "2026-11-06T04:30:00Z"))
+	if s.Overall.Indicator != "maintenance" || s.Overall.Description != "Service Under Maintenance" {
+		t.Errorf("got %+v, want the maintenance banner", s.Overall)
+	}
+	if got := s.Groups[1].Name; got != "" {
+		t.Errorf("got ungrouped components under %q, want an unnamed group", got)
+	}
+}
+
+// TestRecentDays counts calendar days in the site's zone, across the end
+// of daylight saving time (2026-11-01 has 25 hours in Los Angeles).
+func TestRecentDays(t *testing.T) {
+	cfg := testConfig(t)
+	early := parse(t, cfg, "early", "---\ntitle: Just after midnight\ncomponents: {api: major_outage}\nstarted: 2026-11-01 00:30\nresolved: 2026-11-01 00:45\n---\n")
+	late := parse(t, cfg, "late", "---\ntitle: Just before midnight\ncomponents: {api: major_outage}\nstarted: 2026-11-01 23:30\nresolved: 2026-11-01 23:45\n---\n")
+	old := parse(t, cfg, "old", "---\ntitle: Too old\ncomponents: {api: major_outage}\nstarted: 2026-10-01 10:00\nresolved: 2026-10-01 11:00\n---\n")
+	s := New(cfg, []*incident.Incident{late, early, old}, at(t, "2026-11-05T12:00:00Z"))
+	if got, want := len(s.Recent), RecentDays; got != want {
+		t.Fatalf("got %d days, want %d", got, want)
+	}
+	if got, want := s.Recent[0].Date.Format("2006-01-02 15:04 MST"), "2026-11-05 00:00 PST"; got != want {
+		t.Errorf("got today %s, want %s", got, want)
+	}
+	nov1 := s.Recent[4]
+	if got, want := nov1.Date.Format("2006-01-02 15:04 MST"), "2026-11-01 00:00 PDT"; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	if len(nov1.Incidents) != 2 || nov1.Incidents[0] != late || nov1.Incidents[1] != early {
+		t.Errorf("got %d incidents on Nov 1, want late and early", len(nov1.Incidents))
+	}
+	for _, d := range s.Recent {
+		for _, in := range d.Incidents {
+			if in == old {
+				t.Errorf("an incident older than %d days is listed on %s", RecentDays, d.Date)
+			}
+		}
+	}
+}
