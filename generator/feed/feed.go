@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -62,11 +63,40 @@ func Files(snap *status.Snapshot) []render.File {
 			incidents:   c.Incidents,
 		})
 	}
+	// An incident appears in up to six feeds (the site's and each
+	// component's, in three formats); its content is rendered once.
+	cache := &contents{m: map[*incident.Incident]*content{}}
 	files := make([]render.File, 0, 3*len(channels))
 	for _, ch := range channels {
+		ch.cache = cache
 		files = append(files, ch.files(snap)...)
 	}
 	return files
+}
+
+// contents renders each incident's item content at most once per Files
+// call, for all the feeds that carry it. It is safe for concurrent use.
+type contents struct {
+	mu sync.Mutex
+	m  map[*incident.Incident]*content
+}
+
+type content struct {
+	once sync.Once
+	html string
+	err  error
+}
+
+func (c *contents) get(snap *status.Snapshot, in *incident.Incident) (string, error) {
+	c.mu.Lock()
+	e, ok := c.m[in]
+	if !ok {
+		e = &content{}
+		c.m[in] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.html, e.err = itemContent(snap, in) })
+	return e.html, e.err
 }
 
 // componentDir is the folder, relative to the site root and ending in a
@@ -85,6 +115,7 @@ type channel struct {
 	description string
 	link        string // absolute URL of the page the feed follows
 	incidents   []*incident.Incident
+	cache       *contents
 }
 
 func (ch channel) files(snap *status.Snapshot) []render.File {
@@ -117,7 +148,7 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 	}
 	items := make([]item, 0, len(ins))
 	for _, in := range ins {
-		it, err := newItem(snap, in)
+		it, err := ch.newItem(snap, in)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -130,13 +161,13 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 	return f, items, nil
 }
 
-func newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
+func (ch channel) newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
 	url := incidentURL(snap.Site.BaseURL, in.Slug)
 	title := in.Title
 	if in.Kind == incident.KindMaintenance {
 		title = maintenancePrefix + title
 	}
-	content, err := itemContent(snap, in)
+	content, err := ch.cache.get(snap, in)
 	if err != nil {
 		return item{}, fmt.Errorf("render feed item %s: %w", in.Slug, err)
 	}

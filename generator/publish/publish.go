@@ -48,6 +48,8 @@ type Stage struct {
 	dir   string   // the stage folder; the version folder once renamed
 	hold  *os.File // flock on dir: tells other publishers this stage is alive
 	state int
+
+	dirs sync.Map // folders already created in the stage, to skip MkdirAll
 }
 
 const (
@@ -134,13 +136,18 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 		return fmt.Errorf("write %s: %w", rel, ErrClosed)
 	}
 	dst := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
+	if dir := filepath.Dir(dst); dir != s.dir {
+		if _, made := s.dirs.Load(dir); !made {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", rel, err)
+			}
+			s.dirs.Store(dir, true)
+		}
 	}
 	if s.prev != "" {
 		old := filepath.Join(s.prev, filepath.FromSlash(rel))
 		if sameContent(old, data) {
-			err := place(dst, func(tmp string) error { return os.Link(old, tmp) })
+			err := create(dst, func(name string) error { return os.Link(old, name) })
 			if err == nil {
 				s.linked.Add(1)
 				return nil
@@ -149,11 +156,22 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 			// limit; a copy is always correct, only larger.
 		}
 	}
-	if err := place(dst, func(tmp string) error { return writeNew(tmp, data) }); err != nil {
+	if err := create(dst, func(name string) error { return writeNew(name, data) }); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	s.written.Add(1)
 	return nil
+}
+
+// create makes dst with make. The stage is private, so dst normally does
+// not exist yet and is made in place; only a path written twice goes
+// through place, which never opens an existing file.
+func create(dst string, make func(name string) error) error {
+	err := make(dst)
+	if errors.Is(err, fs.ErrExist) {
+		return place(dst, make)
+	}
+	return err
 }
 
 // Commit fsyncs the stage, renames it to the next version and points the
@@ -322,47 +340,6 @@ func writeNew(name string, data []byte) error {
 		err = cerr
 	}
 	return err
-}
-
-// syncTree fsyncs every regular file and directory under root. It runs
-// several fsyncs at once because the file system can then commit them
-// together: about four times faster for a site of hundreds of files.
-func syncTree(root string) error {
-	var paths []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || d.Type().IsRegular() {
-			paths = append(paths, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	const workers = 16
-	errs := make([]error, len(paths))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(paths)) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = fsync(paths[i])
-			}
-		})
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // fsync flushes name, a file or a directory, to disk. The errors name the
