@@ -1,0 +1,131 @@
+// Package bench holds herald's Go benchmarks on synthetic sites (see
+// bench/sitegen and docs/benchmarks.md). They are for profiling and
+// benchstat comparisons; `make bench` runs the whole-process measurements.
+//
+//	go test ./bench -run '^$' -bench BuildLarge -benchtime 5x -cpuprofile cpu.pprof -memprofile mem.pprof
+//	go test ./bench -run '^$' -bench Feeds -count 6 | benchstat -
+package bench
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/herald-status/herald/bench/sitegen"
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/feed"
+	"github.com/herald-status/herald/generator/status"
+)
+
+const seed = 1
+
+var (
+	sitesMu sync.Mutex
+	sites   = map[string]string{}
+)
+
+// site writes the synthetic site spec once per test binary.
+func site(tb testing.TB, spec sitegen.Spec) string {
+	tb.Helper()
+	sitesMu.Lock()
+	defer sitesMu.Unlock()
+	if dir, ok := sites[spec.Name]; ok {
+		return dir
+	}
+	dir := filepath.Join(tempRoot(tb), spec.Name)
+	if _, err := sitegen.Generate(dir, spec, seed); err != nil {
+		tb.Fatal(err)
+	}
+	sites[spec.Name] = dir
+	return dir
+}
+
+var root string
+
+// tempRoot is one folder for the whole test binary; b.TempDir would be
+// removed after the first benchmark that made it.
+func tempRoot(tb testing.TB) string {
+	if root == "" {
+		var err error
+		root, err = osMkdirTemp()
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return root
+}
+
+// BenchmarkBuild is one clean build, as `herald build` does it: load the
+// site and render and publish every file into a fresh output folder.
+func BenchmarkBuild(b *testing.B) {
+	for _, spec := range []sitegen.Spec{sitegen.Small, sitegen.Large} {
+		b.Run(spec.Name, func(b *testing.B) {
+			dir := site(b, spec)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := generator.Load(ctx, dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out := b.TempDir()
+				if _, err := generator.Build(ctx, s, generator.Options{Out: filepath.Join(out, "public"), Now: sitegen.Now}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoad is generator.Load alone: reading and parsing every file.
+func BenchmarkLoad(b *testing.B) {
+	dir := site(b, sitegen.Large)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := generator.Load(context.Background(), dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRender renders every page and feed of the large site to
+// io.Discard: the build without loading and without the file system.
+func BenchmarkRender(b *testing.B) {
+	s, err := generator.Load(context.Background(), site(b, sitegen.Large))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range s.Files(sitegen.Now) {
+			if err := f.Render(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkFeeds renders every feed (site-wide and per component) of a
+// loaded snapshot. Feeds are capped at feeds.items, so ns/op should not grow
+// from 5,000 to 20,000 incidents.
+func BenchmarkFeeds(b *testing.B) {
+	for _, spec := range []sitegen.Spec{sitegen.Large, sitegen.Huge} {
+		b.Run(spec.Name, func(b *testing.B) {
+			s, err := generator.Load(context.Background(), site(b, spec))
+			if err != nil {
+				b.Fatal(err)
+			}
+			snap := status.New(s.Config, s.Incidents, sitegen.Now)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, f := range feed.Files(snap) {
+					if err := f.Render(io.Discard); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}

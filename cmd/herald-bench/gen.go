@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/herald-status/herald/bench/sitegen"
+)
+
+// sizeFlags adds -size and -seed.
+func sizeFlags(fs *flag.FlagSet) (*string, *uint64) {
+	return fs.String("size", "large", "small, large or huge"), fs.Uint64("seed", 1, "the generator's seed")
+}
+
+func spec(name string) (sitegen.Spec, error) {
+	s, ok := sitegen.Lookup(name)
+	if !ok {
+		return s, fmt.Errorf("unknown size %q (use small, large or huge)", name)
+	}
+	return s, nil
+}
+
+// runGen writes a synthetic herald site.
+func runGen(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	size, seed := sizeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("gen: want one DIR argument")
+	}
+	sp, err := spec(*size)
+	if err != nil {
+		return err
+	}
+	ins, err := sitegen.Generate(fs.Arg(0), sp, *seed)
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	fmt.Fprintf(stdout, "wrote %s site: %d components, %d incidents → %s (build it at -now %s)\n",
+		sp.Name, sp.Components, len(ins), fs.Arg(0), sitegen.Now.Format("2006-01-02T15:04:05Z"))
+	return nil
+}
+
+// runHugo writes the same incidents as a Hugo site, with bench/hugo's
+// layouts and config.
+func runHugo(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("hugo", flag.ContinueOnError)
+	size, seed := sizeFlags(fs)
+	layouts := fs.String("layouts", "bench/hugo", "the folder with the Hugo config and layouts")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("hugo: want one DIR argument")
+	}
+	sp, err := spec(*size)
+	if err != nil {
+		return err
+	}
+	if err := writeHugoSite(fs.Arg(0), *layouts, sp, *seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote Hugo site for %s → %s\n", sp.Name, fs.Arg(0))
+	return nil
+}
+
+func writeHugoSite(dir, layouts string, sp sitegen.Spec, seed uint64) error {
+	ins, err := sitegen.Generate(filepath.Join(dir, ".herald-src"), sp, seed)
+	if err != nil {
+		return fmt.Errorf("hugo: %w", err)
+	}
+	if err := sitegen.WriteHugo(dir, ins); err != nil {
+		return fmt.Errorf("hugo: %w", err)
+	}
+	if err := sitegen.CopyTree(dir, layouts); err != nil {
+		return fmt.Errorf("hugo: copy layouts: %w", err)
+	}
+	return nil
+}

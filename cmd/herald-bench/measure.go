@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// sample is one whole-process run.
+type sample struct {
+	wall, cpu time.Duration // cpu is user+sys
+	rssKB     int64         // peak resident set size
+}
+
+// timeCmd runs argv under /usr/bin/time -v and returns its wall time
+// (measured here, with the monotonic clock), CPU time and peak RSS (from
+// time's report).
+func timeCmd(ctx context.Context, timeBin, dir string, argv ...string) (sample, error) {
+	report, err := os.CreateTemp("", "herald-bench-time-")
+	if err != nil {
+		return sample{}, err
+	}
+	report.Close()
+	defer os.Remove(report.Name())
+	cmd := exec.CommandContext(ctx, timeBin, append([]string{"-v", "-o", report.Name()}, argv...)...)
+	cmd.Dir = dir
+	// Interrupted, stop the whole group: time's child would otherwise
+	// outlive it and hold the output pipe open.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w\n%s", strings.Join(argv, " "), err, tail(out.String(), 2000))
+	}
+	data, err := os.ReadFile(report.Name())
+	if err != nil {
+		return sample{}, err
+	}
+	s := sample{wall: wall}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), ": ")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "User time (seconds)", "System time (seconds)":
+			f, _ := strconv.ParseFloat(v, 64)
+			s.cpu += time.Duration(f * float64(time.Second))
+		case "Maximum resident set size (kbytes)":
+			s.rssKB, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	if s.rssKB == 0 {
+		return sample{}, fmt.Errorf("no peak RSS in %s's report:\n%s", timeBin, data)
+	}
+	return s, nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// stats is the median, min and max of some values.
+type stats struct{ med, min, max float64 }
+
+func summarize(xs []float64) stats {
+	if len(xs) == 0 {
+		return stats{}
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return stats{med: m, min: s[0], max: s[len(s)-1]}
+}
+
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(p*float64(len(s))+0.999999) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+// treeSize counts the regular files under dir (following a symlink at
+// dir itself), their bytes, and the .html files among them.
+func treeSize(dir string) (files, pages int, bytes int64, err error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files++
+		bytes += info.Size()
+		if strings.HasSuffix(p, ".html") {
+			pages++
+		}
+		return nil
+	})
+	return files, pages, bytes, err
+}
+
+// cleanHerald removes a site's published output and its versions, so the
+// next build is a clean one.
+func cleanHerald(site string) error {
+	for _, p := range []string{"public", ".public.herald"} {
+		if err := os.RemoveAll(filepath.Join(site, p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

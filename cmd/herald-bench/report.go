@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// machine describes where the numbers come from.
+type machine struct {
+	nproc, cpu, mem, goVersion, kernel, hugo string
+	loadStart                                string // /proc/loadavg when the run began
+}
+
+// loadavg is the 1, 5 and 15 minute load averages: on a shared machine,
+// how much else was running.
+func loadavg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+func describeMachine(ctx context.Context, c config) machine {
+	m := machine{nproc: fmt.Sprint(runtime.NumCPU()), goVersion: runtime.Version(), loadStart: loadavg()}
+	if out, err := exec.CommandContext(ctx, "nproc").Output(); err == nil {
+		m.nproc = strings.TrimSpace(string(out))
+	}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && f[0] == "MemTotal:" {
+				var kb int64
+				fmt.Sscan(f[1], &kb)
+				m.mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	if out, err := exec.CommandContext(ctx, "go", "version").Output(); err == nil {
+		m.goVersion = strings.TrimPrefix(strings.TrimSpace(string(out)), "go version ")
+	}
+	if out, err := exec.CommandContext(ctx, "uname", "-r").Output(); err == nil {
+		m.kernel = strings.TrimSpace(string(out))
+	}
+	m.hugo = "not installed"
+	if c.hugo != "" {
+		if out, err := exec.CommandContext(ctx, c.hugo, "version").Output(); err == nil {
+			m.hugo = strings.TrimSpace(string(out))
+		}
+	}
+	return m
+}
+
+func (m machine) oneLine() string {
+	return fmt.Sprintf("%s cores (nproc), %s, %s RAM, Linux %s, %s; Hugo: %s", m.nproc, m.cpu, m.mem, m.kernel, m.goVersion, m.hugo)
+}
+
+// writeProfiles runs the large build as a Go benchmark with pprof on and
+// returns the top of both profiles.
+func writeProfiles(ctx context.Context, c config, log io.Writer) (string, error) {
+	if err := os.MkdirAll(c.profile, 0o755); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(log, "== profiling the large build → %s\n", c.profile)
+	bin := filepath.Join(c.profile, "bench.test")
+	cpu, mem := filepath.Join(c.profile, "cpu.pprof"), filepath.Join(c.profile, "mem.pprof")
+	cmd := exec.CommandContext(ctx, "go", "test", "./bench", "-run", "^$", "-bench", "^BenchmarkBuild$/^large$",
+		"-benchtime", "5x", "-benchmem", "-cpuprofile", cpu, "-memprofile", mem, "-o", bin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go test -bench: %w\n%s", err, out)
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "Benchmark") {
+			fmt.Fprintf(&b, "%s\n", l)
+		}
+	}
+	for _, p := range []struct {
+		title string
+		args  []string
+	}{
+		{"CPU, by cumulative time, herald's and goldmark's functions", []string{"-top", "-cum", "-nodecount=400", bin, cpu}},
+		{"CPU, by own time", []string{"-top", "-nodecount=15", bin, cpu}},
+		{"allocated bytes, by cumulative, herald's functions", []string{"-top", "-cum", "-sample_index=alloc_space", "-nodecount=400", bin, mem}},
+	} {
+		out, err := exec.CommandContext(ctx, "go", append([]string{"tool", "pprof"}, p.args...)...).Output()
+		if err != nil {
+			return "", fmt.Errorf("go tool pprof: %w", err)
+		}
+		fmt.Fprintf(&b, "\n%s:\n%s", p.title, pick(string(out), strings.Contains(p.title, "herald's")))
+	}
+	fmt.Fprintf(&b, "\n(go tool pprof -http=127.0.0.1:0 %s %s)\n", bin, cpu)
+	return b.String(), nil
+}
+
+// pick keeps pprof's header and table head, and of the rows either the
+// first 15 or the first 20 that name herald's or goldmark's code.
+func pick(out string, ours bool) string {
+	var b strings.Builder
+	n := 0
+	inRows := false
+	for _, l := range strings.Split(out, "\n") {
+		if !inRows {
+			if strings.HasPrefix(l, "Showing nodes") || strings.Contains(l, "flat%") {
+				b.WriteString(l + "\n")
+			}
+			if strings.Contains(l, "flat%") {
+				inRows = true
+			}
+			continue
+		}
+		if ours && !strings.Contains(l, "herald-status/herald/generator") && !strings.Contains(l, "yuin/goldmark") {
+			continue
+		}
+		if l == "" || n >= 20 {
+			continue
+		}
+		b.WriteString(l + "\n")
+		n++
+	}
+	return b.String()
+}
+
+func secs(xs []sample, f func(sample) float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, s := range xs {
+		out[i] = f(s)
+	}
+	return out
+}
+
+func fmtS(s stats) string {
+	return fmt.Sprintf("%.2f s (%.2f–%.2f)", s.med, s.min, s.max)
+}
+
+func fmtMB(s stats) string {
+	return fmt.Sprintf("%.0f MB (%.0f–%.0f)", s.med, s.min, s.max)
+}
+
+func fmtX(s stats) string {
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", s.med, s.min, s.max)
+}
+
+// target is one PASS/MISS line.
+type target struct {
+	name       string
+	got, limit float64
+	unit       string
+	measured   bool
+	why        string // when not measured
+}
+
+func (t target) String() string {
+	if !t.measured {
+		return fmt.Sprintf("| SKIP | %s | %s |", t.name, t.why)
+	}
+	verdict := "PASS"
+	if t.got > t.limit {
+		verdict = "MISS"
+	}
+	return fmt.Sprintf("| %s | %s | %.3g%s, target ≤ %.3g%s (%.2f of the limit) |", verdict, t.name, t.got, t.unit, t.limit, t.unit, t.got/t.limit)
+}
+
+// formatReport is the Markdown results section: the doc's and stdout's.
+func formatReport(c config, m machine, results []*sizeResult, x extras) string {
+	var b strings.Builder
+	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
+	p("Measured on %s by `%s` (%s), %s.\n\n", time.Now().UTC().Format("2006-01-02"), c.command, "herald-bench run", m.oneLine())
+	p("Load average (1, 5, 15 min) at the start: %s; at the end: %s. On a shared machine, other work inflates wall times; the per-round ratios cancel most of it.\n\n", m.loadStart, loadavg())
+	p("Every figure is the median of N whole-process runs (min–max in brackets), each a clean build (output removed first), timed with `/usr/bin/time -v`; ratios are the medians of per-round ratios, herald over the other tool in the same round (tools alternate order each round).\n\n")
+
+	p("### Clean full builds\n\n")
+	p("| size | incidents | tool | runs | files | MB written | wall | CPU (user+sys) | peak RSS | pages/s |\n")
+	p("| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: |\n")
+	for _, r := range results {
+		for _, t := range []toolRuns{r.herald, r.hugo, r.floor} {
+			if len(t.samples) == 0 {
+				continue
+			}
+			wall := summarize(secs(t.samples, func(s sample) float64 { return s.wall.Seconds() }))
+			cpu := summarize(secs(t.samples, func(s sample) float64 { return s.cpu.Seconds() }))
+			rss := summarize(secs(t.samples, func(s sample) float64 { return float64(s.rssKB) / 1024 }))
+			p("| %s | %d | %s | %d | %d | %.1f | %s | %s | %s | %.0f |\n", r.spec.Name, r.spec.Incidents, t.name, len(t.samples),
+				t.files, float64(t.bytes)/1e6, fmtS(wall), fmtS(cpu), fmtMB(rss), float64(t.pages)/wall.med)
+		}
+	}
+	p("| large + 90 days of probe results | 5000 | herald | | | | not yet measured (history store) | | | |\n")
+
+	p("\n### Ratios, pair by pair\n\n")
+	p("| size | herald / Hugo, time | herald / Hugo, CPU | herald / Hugo, peak RSS | herald / floor, time | herald / floor, CPU | herald / floor, peak RSS |\n")
+	p("| --- | --- | --- | --- | --- | --- | --- |\n")
+	var large *sizeResult
+	for _, r := range results {
+		if r.spec.Name == "large" {
+			large = r
+		}
+		ht, hc, hr := "no Hugo", "no Hugo", "no Hugo"
+		if len(r.hugoTime) > 0 {
+			ht, hc, hr = fmtX(summarize(r.hugoTime)), fmtX(summarize(r.hugoCPU)), fmtX(summarize(r.hugoRSS))
+		}
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", r.spec.Name, ht, hc, hr, fmtX(summarize(r.floorTime)), fmtX(summarize(r.floorCPU)), fmtX(summarize(r.floorRSS)))
+	}
+
+	p("\n### Page weight (gzip -9)\n\n| size | index.html | index.html gzip | CSS gzip |\n| --- | ---: | ---: | ---: |\n")
+	for _, r := range results {
+		if r.indexGz > 0 {
+			p("| %s | %.1f KB | %.1f KB | %.1f KB |\n", r.spec.Name, float64(r.indexRaw)/1024, float64(r.indexGz)/1024, float64(r.cssGz)/1024)
+		}
+	}
+	p("\nThe index has no history bars yet (they need the history store), so the large figure will grow.\n")
+
+	p("\n### Feeds\n\n")
+	for _, r := range results {
+		if r.feedItems != nil {
+			keys := make([]string, 0, len(r.feedItems))
+			for k := range r.feedItems {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			p("Items in the feeds of the %s site (%d incidents; `feeds.items` = 50): ", r.spec.Name, r.spec.Incidents)
+			for i, k := range keys {
+				if i > 0 {
+					p(", ")
+				}
+				p("%s %d", k, r.feedItems[k])
+			}
+			p(".\n\n")
+		}
+	}
+	if len(x.feedRatio) > 0 {
+		p("Rendering every feed (site + 100 components × RSS, Atom, JSON) of a loaded snapshot, in process, %d rounds: 5,000 incidents %.0f ms, 20,000 incidents %.0f ms; ratio %s.\n",
+			len(x.feedRatio), summarize(x.feedLarge).med*1000, summarize(x.feedHuge).med*1000, fmtX(summarize(x.feedRatio)))
+	}
+
+	p("\n### Rebuilds\n\n| measurement | median | p95 | min–max | n |\n| --- | ---: | ---: | --- | ---: |\n")
+	if len(x.timerRebuild) > 0 {
+		s := summarize(x.timerRebuild)
+		p("| timer-only rebuild, large, in process (`generator.Build` of a loaded site over its published output) | %.0f ms | %.0f ms | %.0f–%.0f ms | %d |\n",
+			s.med*1000, percentile(x.timerRebuild, .95)*1000, s.min*1000, s.max*1000, len(x.timerRebuild))
+	}
+	if x.watch.skipped != "" {
+		p("| edit-to-published, `herald watch`, large | %s | | | |\n", x.watch.skipped)
+		p("| timer-only rebuild, `herald watch`, large | %s | | | |\n", x.watch.skipped)
+	} else {
+		s := summarize(x.watch.edits)
+		p("| edit-to-published, `herald watch`, large | %.0f ms | %.0f ms | %.0f–%.0f ms | %d |\n", s.med*1000, percentile(x.watch.edits, .95)*1000, s.min*1000, s.max*1000, len(x.watch.edits))
+		if len(x.watch.timerRebuilds) > 0 {
+			s := summarize(x.watch.timerRebuilds)
+			p("| timer-only rebuild, `herald watch` log, large | %.0f ms | %.0f ms | %.0f–%.0f ms | %d |\n", s.med*1000, percentile(x.watch.timerRebuilds, .95)*1000, s.min*1000, s.max*1000, len(x.watch.timerRebuilds))
+		} else {
+			p("| timer-only rebuild, `herald watch` log, large | %s | | | |\n", x.watch.timerNote)
+		}
+	}
+	for _, h := range x.hooks {
+		p("| %s | %s | | | |\n", h.name, h.status)
+	}
+
+	p("\n### Targets\n\n| | target | result |\n| --- | --- | --- |\n")
+	var ts []target
+	if large != nil {
+		wall := summarize(secs(large.herald.samples, func(s sample) float64 { return s.wall.Seconds() }))
+		ts = append(ts, target{name: "clean build of the large site", got: wall.med, limit: 1.5, unit: " s", measured: true})
+		if len(large.hugoTime) > 0 {
+			ts = append(ts,
+				target{name: "herald / Hugo time at 5,000 incidents", got: summarize(large.hugoTime).med, limit: 0.2, unit: "×", measured: true},
+				target{name: "herald / Hugo peak RSS at 5,000 incidents", got: summarize(large.hugoRSS).med, limit: 0.25, unit: "×", measured: true})
+		} else {
+			ts = append(ts, target{name: "herald / Hugo at 5,000 incidents", why: "Hugo not installed"})
+		}
+		ts = append(ts, target{name: "herald / floor time, large", got: summarize(large.floorTime).med, limit: 2, unit: "×", measured: true})
+		if large.indexGz > 0 {
+			ts = append(ts, target{name: "large index.html, gzip", got: float64(large.indexGz) / 1024, limit: 60, unit: " KB", measured: true})
+		}
+	}
+	if len(x.timerRebuild) > 0 {
+		ts = append(ts, target{name: "timer-only rebuild, large (in process, no watch yet)", got: summarize(x.timerRebuild).med * 1000, limit: 300, unit: " ms", measured: true})
+	}
+	if x.watch.skipped != "" {
+		ts = append(ts, target{name: "edit-to-published median (watch)", why: x.watch.skipped})
+	} else if len(x.watch.edits) > 0 {
+		ts = append(ts, target{name: "edit-to-published median (watch)", got: summarize(x.watch.edits).med * 1000, limit: 100, unit: " ms", measured: true})
+	}
+	for _, r := range results {
+		if r.feedItems != nil {
+			worst := 0
+			for _, n := range r.feedItems {
+				worst = max(worst, n)
+			}
+			ts = append(ts, target{name: "feed items at 20,000 incidents (cap feeds.items = 50)", got: float64(worst), limit: 50, unit: "", measured: true})
+		}
+	}
+	if len(x.feedRatio) > 0 {
+		ts = append(ts, target{name: "feed rendering, 20,000 / 5,000 incidents (flat: ≤ 1.25×)", got: summarize(x.feedRatio).med, limit: 1.25, unit: "×", measured: true})
+	}
+	for _, t := range ts {
+		p("%s\n", t)
+	}
+	if x.profile != "" {
+		p("\n### Profile of the large build (`go test ./bench -bench 'Build/large'`)\n\n```text\n%s```\n", x.profile)
+	}
+	p("\n`make bench` took %s in all.\n", x.elapsed.Round(time.Second))
+	return b.String()
+}
+
+const (
+	beginMark = "<!-- bench:results:begin (written by `make bench`; edit outside these marks) -->"
+	endMark   = "<!-- bench:results:end -->"
+)
+
+// writeDoc replaces the results section of the doc, between the marks,
+// and leaves the rest as it is.
+func writeDoc(path, report string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	i, j := bytes.Index(data, []byte(beginMark)), bytes.Index(data, []byte(endMark))
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no results marks (%s … %s)", path, beginMark, endMark)
+	}
+	var b bytes.Buffer
+	b.Write(data[:i+len(beginMark)])
+	b.WriteString("\n")
+	b.WriteString(report)
+	b.Write(data[j:])
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/herald-status/herald/bench/sitegen"
+)
+
+// config is what `herald-bench run` measures and with what.
+type config struct {
+	herald, floor, hugo, timeBin string
+	layouts, work, doc, profile  string
+	runs, hugeRuns               int
+	seed                         uint64
+	sizes, hugoSizes             []string
+	command                      string // as shown in the doc
+}
+
+// toolRuns is one tool's runs at one size.
+type toolRuns struct {
+	name    string
+	samples []sample
+	files   int
+	pages   int
+	bytes   int64
+}
+
+// sizeResult is every measurement at one size.
+type sizeResult struct {
+	spec                sitegen.Spec
+	runs                int
+	herald, hugo, floor toolRuns
+	// Per-pair ratios, herald over the other tool in the same round.
+	hugoTime, hugoRSS, floorTime, floorRSS []float64
+	// CPU (user+sys) ratios: steadier than wall time on a busy machine.
+	hugoCPU, floorCPU []float64
+	// Page weight, gzip -9 bytes; 0 when not measured.
+	indexGz, cssGz int
+	indexRaw       int
+	// Feed items found in the site-wide feeds (huge only).
+	feedItems map[string]int
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var c config
+	fs.StringVar(&c.herald, "herald", "bin/herald", "the herald binary")
+	fs.StringVar(&c.floor, "floor", "bin/herald-floor", "the floor binary (bench/floor)")
+	fs.StringVar(&c.hugo, "hugo", "hugo", "the Hugo binary; empty skips Hugo")
+	fs.StringVar(&c.timeBin, "time", "/usr/bin/time", "GNU time, for CPU time and peak RSS")
+	fs.StringVar(&c.layouts, "layouts", "bench/hugo", "the Hugo config and layouts")
+	fs.StringVar(&c.work, "work", filepath.Join(os.TempDir(), "herald-bench"), "scratch folder for the sites (emptied first)")
+	fs.StringVar(&c.doc, "doc", "docs/benchmarks.md", "the document whose results section to rewrite; empty writes none")
+	fs.StringVar(&c.profile, "profile", "", "also write CPU and memory profiles of the large build into this folder")
+	fs.IntVar(&c.runs, "runs", 5, "runs per tool and size")
+	fs.IntVar(&c.hugeRuns, "huge-runs", 3, "runs per tool at the huge size")
+	fs.Uint64Var(&c.seed, "seed", 1, "the synthetic sites' seed")
+	sizes := fs.String("sizes", "small,large,huge", "the sizes to measure")
+	hugoSizes := fs.String("hugo-sizes", "small,large", "the sizes at which Hugo runs too (its target is at large; huge takes minutes)")
+	fs.StringVar(&c.command, "command", "make bench", "the command to name in the doc")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c.sizes, c.hugoSizes = strings.Split(*sizes, ","), strings.Split(*hugoSizes, ",")
+	for _, p := range []*string{&c.herald, &c.floor, &c.layouts} {
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = abs
+	}
+	if c.hugo != "" {
+		if p, err := exec.LookPath(c.hugo); err != nil {
+			fmt.Fprintf(stderr, "herald-bench: %s not found; skipping Hugo\n", c.hugo)
+			c.hugo = ""
+		} else {
+			c.hugo = p
+		}
+	}
+	started := time.Now()
+	if err := os.RemoveAll(c.work); err != nil {
+		return err
+	}
+	m := describeMachine(ctx, c)
+	fmt.Fprintf(stdout, "machine: %s\n\n", m.oneLine())
+
+	var results []*sizeResult
+	for _, name := range c.sizes {
+		sp, err := spec(name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "== %s: %d incidents, %d components\n", sp.Name, sp.Incidents, sp.Components)
+		r, err := measureSize(ctx, c, sp, stderr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sp.Name, err)
+		}
+		results = append(results, r)
+	}
+	extra, err := measureExtras(ctx, c, results, stderr)
+	if err != nil {
+		return err
+	}
+	if c.profile != "" {
+		if extra.profile, err = writeProfiles(ctx, c, stderr); err != nil {
+			return err
+		}
+	}
+	extra.elapsed = time.Since(started)
+	report := formatReport(c, m, results, extra)
+	fmt.Fprint(stdout, report)
+	if c.doc != "" {
+		if err := writeDoc(c.doc, report); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nwrote the results into %s\n", c.doc)
+	}
+	return nil
+}
+
+// measureSize generates the site for sp and times herald, Hugo and the
+// floor on it, round by round, alternating their order.
+func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) (*sizeResult, error) {
+	dir := filepath.Join(c.work, sp.Name)
+	site := filepath.Join(dir, "site")
+	ins, err := sitegen.Generate(site, sp, c.seed)
+	if err != nil {
+		return nil, err
+	}
+	hugoSrc, hugoOut, floorOut := filepath.Join(dir, "hugo"), filepath.Join(dir, "hugo-out"), filepath.Join(dir, "floor-out")
+	if !slices.Contains(c.hugoSizes, sp.Name) {
+		c.hugo = ""
+	}
+	if c.hugo != "" {
+		if err := sitegen.WriteHugo(hugoSrc, ins); err != nil {
+			return nil, err
+		}
+		if err := sitegen.CopyTree(hugoSrc, c.layouts); err != nil {
+			return nil, err
+		}
+	}
+	r := &sizeResult{spec: sp, runs: c.runs}
+	if sp.Name == sitegen.Huge.Name {
+		r.runs = c.hugeRuns
+	}
+	r.herald.name, r.hugo.name, r.floor.name = "herald", "Hugo", "floor"
+	now := sitegen.Now.Format(time.RFC3339)
+
+	runHerald := func() (sample, error) {
+		if err := cleanHerald(site); err != nil {
+			return sample{}, err
+		}
+		return timeCmd(ctx, c.timeBin, dir, c.herald, "build", "-site", site, "-now", now)
+	}
+	runHugo := func() (sample, error) {
+		if err := os.RemoveAll(hugoOut); err != nil {
+			return sample{}, err
+		}
+		return timeCmd(ctx, c.timeBin, dir, c.hugo, "--quiet", "--source", hugoSrc, "--destination", hugoOut)
+	}
+	runFloor := func() (sample, error) {
+		if err := os.RemoveAll(floorOut); err != nil {
+			return sample{}, err
+		}
+		return timeCmd(ctx, c.timeBin, dir, c.floor, "-site", site, "-out", floorOut,
+			"-files", fmt.Sprint(r.herald.files), "-bytes", fmt.Sprint(r.herald.bytes))
+	}
+
+	// One warm-up run of each, not counted: it fills the page cache and
+	// tells the floor how much herald writes.
+	if _, err := runHerald(); err != nil {
+		return nil, err
+	}
+	if r.herald.files, r.herald.pages, r.herald.bytes, err = treeSize(filepath.Join(site, "public")); err != nil {
+		return nil, err
+	}
+	type tool struct {
+		t   *toolRuns
+		run func() (sample, error)
+		out string
+	}
+	tools := []tool{{&r.herald, runHerald, filepath.Join(site, "public")}}
+	if c.hugo != "" {
+		tools = append(tools, tool{&r.hugo, runHugo, hugoOut})
+	}
+	tools = append(tools, tool{&r.floor, runFloor, floorOut})
+	for _, t := range tools[1:] {
+		if _, err := t.run(); err != nil {
+			return nil, err
+		}
+		if t.t.files, t.t.pages, t.t.bytes, err = treeSize(t.out); err != nil {
+			return nil, err
+		}
+	}
+	for i := range r.runs {
+		order := tools
+		if i%2 == 1 {
+			order = []tool{}
+			for j := len(tools) - 1; j >= 0; j-- {
+				order = append(order, tools[j])
+			}
+		}
+		round := map[string]sample{}
+		for _, t := range order {
+			s, err := t.run()
+			if err != nil {
+				return nil, err
+			}
+			t.t.samples = append(t.t.samples, s)
+			round[t.t.name] = s
+			fmt.Fprintf(log, "   round %d %-6s %7.3f s  cpu %7.3f s  rss %4d MB\n", i+1, t.t.name, s.wall.Seconds(), s.cpu.Seconds(), s.rssKB/1024)
+		}
+		h := round["herald"]
+		if o, ok := round["Hugo"]; ok {
+			r.hugoTime = append(r.hugoTime, h.wall.Seconds()/o.wall.Seconds())
+			r.hugoRSS = append(r.hugoRSS, float64(h.rssKB)/float64(o.rssKB))
+			r.hugoCPU = append(r.hugoCPU, h.cpu.Seconds()/o.cpu.Seconds())
+		}
+		o := round["floor"]
+		r.floorTime = append(r.floorTime, h.wall.Seconds()/o.wall.Seconds())
+		r.floorRSS = append(r.floorRSS, float64(h.rssKB)/float64(o.rssKB))
+		r.floorCPU = append(r.floorCPU, h.cpu.Seconds()/o.cpu.Seconds())
+	}
+	// The last herald run left a complete site: weigh it and count feeds.
+	if err := cleanHerald(site); err != nil {
+		return nil, err
+	}
+	if _, err := runHerald(); err != nil {
+		return nil, err
+	}
+	pub := filepath.Join(site, "public")
+	if sp.Name != sitegen.Huge.Name {
+		if r.indexRaw, r.indexGz, r.cssGz, err = pageWeight(pub); err != nil {
+			return nil, err
+		}
+	} else {
+		if r.feedItems, err = countFeedItems(pub); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
