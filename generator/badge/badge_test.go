@@ -1,0 +1,172 @@
+package badge_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/badge"
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var clock = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+
+func example(tb testing.TB) *status.Snapshot {
+	tb.Helper()
+	dir := filepath.Join("..", "..")
+	cfg, err := config.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return status.New(cfg, ins, clock)
+}
+
+func renderAll(tb testing.TB, snap *status.Snapshot, opts badge.Options) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
+	for _, f := range badge.Files(snap, opts) {
+		var b bytes.Buffer
+		if err := f.Render(&b); err != nil {
+			tb.Fatalf("render %s: %v", f.Path, err)
+		}
+		out[f.Path] = b.Bytes()
+	}
+	return out
+}
+
+var opts = badge.Options{Uptime30: map[string]float64{"website": 99.999, "search": 97.25}, Stale: map[string]bool{"cdn": true}}
+
+func TestGolden(t *testing.T) {
+	files := renderAll(t, example(t), opts)
+	for p, got := range files {
+		golden := filepath.Join("testdata", "golden", filepath.Base(p))
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s:\ngot  %s\nwant %s", p, golden, got, want)
+		}
+	}
+}
+
+func TestContent(t *testing.T) {
+	files := renderAll(t, example(t), opts)
+	tests := []struct{ path, want string }{
+		{"badges/status.svg", "status: minor service outage"},
+		{"badges/website.svg", "Website: operational"},
+		{"badges/package-feed.svg", "Package feed and API: degraded performance"},
+		{"badges/cdn.svg", "Package downloads (CDN): stale"},
+		{"badges/website-uptime.svg", "Website uptime: 99.99%"},
+		{"badges/search-uptime.svg", "Search uptime: 97.25%"},
+		{"badges/accounts-uptime.svg", "Sign-in and API keys uptime: no data"},
+	}
+	for _, tt := range tests {
+		svg := string(files[tt.path])
+		if !strings.Contains(svg, "<title>"+strings.ReplaceAll(tt.want, "&", "&amp;")+"</title>") || !strings.Contains(svg, `role="img"`) || !strings.Contains(svg, `aria-label="`) {
+			t.Errorf("%s: want title %q, got %s", tt.path, tt.want, svg)
+		}
+	}
+	if strings.Contains(string(files["badges/accounts-uptime.svg"]), ": 100%") || !strings.Contains(string(files["badges/accounts-uptime.svg"]), "#9f9f9f") {
+		t.Error("an uptime badge without data must be grey and never claim 100%")
+	}
+	var ep struct {
+		SchemaVersion         int
+		Label, Message, Color string
+	}
+	if err := json.Unmarshal(files["badges/package-feed.json"], &ep); err != nil {
+		t.Fatal(err)
+	}
+	if ep.SchemaVersion != 1 || ep.Label != "Package feed and API" || ep.Message != "degraded performance" || ep.Color != "yellow" {
+		t.Errorf("got endpoint %+v", ep)
+	}
+}
+
+// TestWidth checks that boxes follow the text: a longer label gives a
+// wider badge, and widths match shields' for known strings.
+func TestWidth(t *testing.T) {
+	var b bytes.Buffer
+	if err := (badge.Badge{Label: "build", Message: "passing", Color: "brightgreen"}).WriteSVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	// shields.io draws this badge 88 px wide: label 37, message 51.
+	if !strings.Contains(b.String(), `width="88"`) || !strings.Contains(b.String(), `<rect width="37" height="20" fill="#555"/>`) {
+		t.Errorf("got %s, want the 88px wide shields badge", b.String())
+	}
+}
+
+func TestClash(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Parse(dir, []byte("title: T\nbase_url: https://s.example/\ncomponents: [{id: api, name: A}, {id: api-uptime, name: B}, {id: status, name: C}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, f := range badge.Files(status.New(cfg, nil, clock), badge.Options{}) {
+		if err := f.Render(&bytes.Buffer{}); err != nil {
+			failed = append(failed, f.Path)
+		}
+	}
+	if len(failed) != 4 {
+		t.Errorf("got failing files %v, want the four clashing paths", failed)
+	}
+}
+
+func TestPercent(t *testing.T) {
+	for in, want := range map[float64]string{100: "100%", 99.999: "99.99%", 99.9: "99.9%", 0: "0%", 12.345: "12.34%", 101: "100%"} {
+		if got := badge.FormatPercent(in); got != want {
+			t.Errorf("FormatPercent(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestValidSVG parses every badge as XML, and with xmllint when it is
+// installed (Debian: libxml2-utils).
+func TestValidSVG(t *testing.T) {
+	files := renderAll(t, example(t), opts)
+	dir := t.TempDir()
+	var paths []string
+	for p, data := range files {
+		if !strings.HasSuffix(p, ".svg") {
+			continue
+		}
+		if err := xml.Unmarshal(data, new(struct{})); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		fp := filepath.Join(dir, filepath.Base(p))
+		if err := os.WriteFile(fp, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, fp)
+	}
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Skip("xmllint not installed (apt-get install libxml2-utils)")
+	}
+	out, err := exec.Command(xmllint, append([]string{"--noout"}, paths...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("xmllint: %v\n%s", err, out)
+	}
+}

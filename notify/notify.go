@@ -1,0 +1,494 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// stateVersion is the format of the state file.
+const stateVersion = 1
+
+// Errors.
+var (
+	// ErrDelivery wraps every failed delivery; the events stay pending.
+	ErrDelivery = errors.New("webhook delivery failed")
+	// ErrState means the state file exists but cannot be read as one.
+	ErrState = errors.New("bad notify state")
+)
+
+// Notifier finds new events in snapshots and delivers them to the
+// configured webhooks. Its methods are safe for concurrent use.
+type Notifier struct {
+	hooks    []hook
+	path     string
+	client   *http.Client
+	attempts int
+	base     time.Duration // first retry delay
+	maxDelay time.Duration
+	logf     func(format string, args ...any)
+
+	mu    sync.Mutex
+	st    state
+	send  sync.Mutex // one delivery at a time, so order holds per webhook
+	wake  chan struct{}
+	known bool // st was read from disk (or baselined)
+}
+
+// hook is a webhook with the key the state names it by: a hash, so the
+// state file never holds a webhook URL (Slack's carry a secret).
+type hook struct {
+	config.Webhook
+	key string
+}
+
+// state is the file at notify.state.
+type state struct {
+	Version int `json:"version"`
+	// Baseline is the clock of the first run; events existing then were
+	// never sent.
+	Baseline time.Time `json:"baseline"`
+	// Seen are the keys of every event recorded, sent or not.
+	Seen []string `json:"seen"`
+	// Pending are recorded events not yet delivered to every webhook.
+	Pending []pending `json:"pending"`
+}
+
+type pending struct {
+	Event Event `json:"event"`
+	// Hooks are the keys of the webhooks still to deliver to.
+	Hooks []string `json:"hooks"`
+	// Attempts counts failed rounds, for the log.
+	Attempts int `json:"attempts,omitempty"`
+}
+
+// Option configures a Notifier.
+type Option func(*Notifier)
+
+// WithHTTPClient sets the client requests go through (default: one with a
+// 10s timeout per request).
+func WithHTTPClient(c *http.Client) Option { return func(n *Notifier) { n.client = c } }
+
+// WithRetry sets how many times a request is tried in one delivery round,
+// and the first and the longest delay between tries (doubling).
+func WithRetry(attempts int, first, longest time.Duration) Option {
+	return func(n *Notifier) { n.attempts, n.base, n.maxDelay = max(attempts, 1), first, longest }
+}
+
+// WithLog sets where Run reports failed rounds (default: nowhere).
+func WithLog(logf func(format string, args ...any)) Option {
+	return func(n *Notifier) { n.logf = logf }
+}
+
+// New returns a Notifier for the site's notify config and reads its state
+// file. A missing file is not an error: the first Observe records a
+// baseline.
+func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
+	n := &Notifier{
+		path:     filepath.Join(cfg.Dir, cfg.Notify.State),
+		client:   &http.Client{Timeout: 10 * time.Second},
+		attempts: 4,
+		base:     time.Second,
+		maxDelay: 30 * time.Second,
+		logf:     func(string, ...any) {},
+		wake:     make(chan struct{}, 1),
+	}
+	for _, w := range cfg.Notify.Webhooks {
+		if w.Format == "" {
+			w.Format = "json"
+		}
+		sum := sha256.Sum256([]byte(w.Format + " " + w.URL))
+		n.hooks = append(n.hooks, hook{Webhook: w, key: hex.EncodeToString(sum[:8])})
+	}
+	for _, o := range opts {
+		o(n)
+	}
+	data, err := os.ReadFile(n.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return n, nil
+	case err != nil:
+		return nil, fmt.Errorf("read notify state: %w", err)
+	}
+	if err := json.Unmarshal(data, &n.st); err != nil || n.st.Version != stateVersion {
+		if err == nil {
+			err = fmt.Errorf("version %d, want %d", n.st.Version, stateVersion)
+		}
+		return nil, fmt.Errorf("%w: %s: %v (move it aside to start again from a baseline)", ErrState, n.path, err)
+	}
+	n.known = true
+	n.dropUnknownHooks()
+	return n, nil
+}
+
+// dropUnknownHooks forgets deliveries to webhooks no longer configured.
+func (n *Notifier) dropUnknownHooks() {
+	keys := map[string]bool{}
+	for _, h := range n.hooks {
+		keys[h.key] = true
+	}
+	for i := range n.st.Pending {
+		n.st.Pending[i].Hooks = slices.DeleteFunc(n.st.Pending[i].Hooks, func(k string) bool { return !keys[k] })
+	}
+	n.st.Pending = slices.DeleteFunc(n.st.Pending, func(p pending) bool { return len(p.Hooks) == 0 })
+}
+
+// Result says what Observe recorded.
+type Result struct {
+	// Baseline is true on the first run: the events were recorded as
+	// seen and will never be sent.
+	Baseline bool
+	// Events are the new events, now pending delivery (none on a baseline
+	// or without webhooks).
+	Events []Event
+	// Pending is how many events await delivery in all.
+	Pending int
+}
+
+// Observe compares the snapshot with the state, records every new event
+// as pending, and saves the state before returning, so nothing recorded is
+// lost to a crash. It sends nothing; Deliver or Run does.
+func (n *Notifier) Observe(snap *status.Snapshot) (Result, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	cands := candidates(snap)
+	seen := map[string]bool{}
+	for _, k := range n.st.Seen {
+		seen[k] = true
+	}
+	var res Result
+	if !n.known {
+		res.Baseline = true
+		n.st = state{Version: stateVersion, Baseline: snap.Now.UTC(), Seen: []string{}, Pending: []pending{}}
+	}
+	newSlug := map[string]bool{}
+	for _, c := range cands {
+		if seen[c.key] {
+			continue
+		}
+		seen[c.key] = true
+		n.st.Seen = append(n.st.Seen, c.key)
+		if res.Baseline {
+			continue
+		}
+		// A new incident is one message, carrying its latest update: what
+		// else the file holds already is part of it.
+		if strings.HasPrefix(c.key, "created/") {
+			newSlug[c.slug] = true
+		} else if newSlug[c.slug] {
+			continue
+		}
+		if len(n.hooks) == 0 {
+			continue
+		}
+		p := pending{Event: c.event}
+		for _, h := range n.hooks {
+			p.Hooks = append(p.Hooks, h.key)
+		}
+		n.st.Pending = append(n.st.Pending, p)
+		res.Events = append(res.Events, c.event)
+	}
+	slices.Sort(n.st.Seen)
+	if err := n.save(); err != nil {
+		return Result{}, err
+	}
+	n.known = true
+	res.Pending = len(n.st.Pending)
+	if len(res.Events) > 0 {
+		select {
+		case n.wake <- struct{}{}:
+		default:
+		}
+	}
+	return res, nil
+}
+
+// Pending is how many events await delivery.
+func (n *Notifier) Pending() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.st.Pending)
+}
+
+// Deliver sends every pending event to every webhook still owed it, in the
+// order they were recorded, and marks each delivery in the state as soon
+// as the endpoint answers 2xx. A webhook that keeps failing (after its
+// retries) is skipped for the rest of the round, so its events keep their
+// order; the error wraps ErrDelivery and the events stay pending.
+func (n *Notifier) Deliver(ctx context.Context) error {
+	n.send.Lock()
+	defer n.send.Unlock()
+	n.mu.Lock()
+	todo := make([]pending, len(n.st.Pending))
+	for i, p := range n.st.Pending {
+		todo[i] = pending{Event: p.Event, Hooks: slices.Clone(p.Hooks)}
+	}
+	n.mu.Unlock()
+	var errs []error
+	for _, h := range n.hooks {
+		for _, p := range todo {
+			if !slices.Contains(p.Hooks, h.key) {
+				continue
+			}
+			if err := n.post(ctx, h, p.Event); err != nil {
+				errs = append(errs, fmt.Errorf("%w: %s to %s webhook #%s: %w", ErrDelivery, p.Event.ID, h.Format, h.key, err))
+				n.mu.Lock()
+				for i := range n.st.Pending {
+					if n.st.Pending[i].Event.ID == p.Event.ID {
+						n.st.Pending[i].Attempts++
+					}
+				}
+				n.mu.Unlock()
+				break
+			}
+			if err := n.delivered(p.Event.ID, h.key); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// delivered marks one delivery done and saves the state.
+func (n *Notifier) delivered(id, hookKey string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i := range n.st.Pending {
+		p := &n.st.Pending[i]
+		if p.Event.ID != id {
+			continue
+		}
+		p.Hooks = slices.DeleteFunc(p.Hooks, func(k string) bool { return k == hookKey })
+		if len(p.Hooks) == 0 {
+			n.st.Pending = slices.Delete(n.st.Pending, i, i+1)
+		}
+		break
+	}
+	return n.save()
+}
+
+// Run delivers in the background until ctx is done: whenever Observe
+// records events, and again after a failed round, waiting longer after
+// each failure (up to 10 minutes). It never blocks a publish; watch and
+// run start it in its own goroutine and wait for it when they stop.
+func (n *Notifier) Run(ctx context.Context) {
+	const longest = 10 * time.Minute
+	delay := time.Duration(0)
+	var retry <-chan time.Time
+	if n.Pending() > 0 { // left over from before a restart
+		retry = time.After(0)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.wake:
+		case <-retry:
+		}
+		retry = nil
+		if err := n.Deliver(ctx); err != nil && ctx.Err() == nil {
+			delay = min(max(2*delay, n.maxDelay), longest)
+			n.logf("notify: %v (retrying in %s)", err, delay)
+			retry = time.After(delay)
+			continue
+		}
+		delay = 0
+	}
+}
+
+// permanent is an error retrying will not fix (a 4xx other than 408/429).
+type permanent struct{ error }
+
+// post sends one event to one webhook, retrying with backoff.
+func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
+	body, err := Body(h.Format, ev)
+	if err != nil {
+		return err
+	}
+	delay := n.base
+	for attempt := 1; ; attempt++ {
+		err = n.postOnce(ctx, h, ev, body)
+		var perm permanent
+		if err == nil || errors.As(err, &perm) || attempt >= n.attempts || ctx.Err() != nil {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+		delay = min(2*delay, n.maxDelay)
+	}
+}
+
+func (n *Notifier) postOnce(ctx context.Context, h hook, ev Event, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+	if err != nil {
+		return permanent{err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "herald-notify/1")
+	req.Header.Set("Idempotency-Key", ev.ID)
+	req.Header.Set("X-Herald-Event", string(ev.Type))
+	resp, err := n.client.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return nil
+	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return fmt.Errorf("HTTP %s", resp.Status)
+	}
+	return permanent{fmt.Errorf("HTTP %s", resp.Status)}
+}
+
+// save writes the state atomically: a temp file in the same folder,
+// fsync, rename over the old file, fsync the folder.
+func (n *Notifier) save() error {
+	data, err := json.MarshalIndent(n.st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	data = append(data, '\n')
+	dir := filepath.Dir(n.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(n.path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	if err := os.Rename(tmp, n.path); err != nil {
+		return fmt.Errorf("save notify state: %w", err)
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return fmt.Errorf("save notify state: sync folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// Body is the request body of an event in a webhook format: the Event
+// itself for json, {"text": …} for slack, {"content": …} for discord.
+func Body(format string, ev Event) ([]byte, error) {
+	switch format {
+	case "", "json":
+		return json.Marshal(ev)
+	case "slack":
+		return json.Marshal(map[string]any{"text": slackText(ev)})
+	case "discord":
+		// allowed_mentions keeps an "@everyone" in an incident's text
+		// from pinging a whole server.
+		return json.Marshal(map[string]any{"content": discordText(ev), "allowed_mentions": map[string]any{"parse": []string{}}})
+	}
+	return nil, permanent{fmt.Errorf("unknown webhook format %q", format)}
+}
+
+// Headline is an event in one line, e.g. "Resolved: Slow feed".
+func Headline(ev Event) string {
+	t := ev.Incident.Title
+	switch ev.Type {
+	case IncidentCreated:
+		return "New incident (" + ev.Incident.Impact + " impact): " + t
+	case IncidentResolved:
+		return "Resolved: " + t
+	case MaintenanceScheduled:
+		s := "Maintenance scheduled: " + t
+		if ev.Incident.ScheduledStart != nil {
+			s += " (" + ev.Incident.ScheduledStart.Format("2006-01-02 15:04") + " – " + ev.Incident.ScheduledEnd.Format("2006-01-02 15:04 MST") + ")"
+		}
+		return s
+	case MaintenanceStarted:
+		return "Maintenance started: " + t
+	case MaintenanceCompleted:
+		return "Maintenance completed: " + t
+	case MaintenanceUpdated:
+		return "Maintenance update (" + label(ev.Update) + "): " + t
+	}
+	return label(ev.Update) + ": " + t
+}
+
+func label(u *Update) string {
+	if u == nil {
+		return "Update"
+	}
+	s := strings.ReplaceAll(u.Status, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// text is the message body shared by slack and discord, cut to a size
+// both accept.
+func text(ev Event) string {
+	var body string
+	if ev.Update != nil && ev.Type != IncidentResolved && ev.Type != MaintenanceStarted && ev.Type != MaintenanceCompleted {
+		body = ev.Update.Body
+	}
+	const limit = 1500
+	if r := []rune(body); len(r) > limit {
+		body = string(r[:limit]) + "…"
+	}
+	return body
+}
+
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func slackText(ev Event) string {
+	s := "*" + slackEscaper.Replace(ev.Site.Title) + "*: " + slackEscaper.Replace(Headline(ev))
+	if b := text(ev); b != "" {
+		s += "\n" + slackEscaper.Replace(b)
+	}
+	return s + "\n<" + ev.Incident.URL + "|details>"
+}
+
+func discordText(ev Event) string {
+	s := "**" + ev.Site.Title + "**: " + Headline(ev)
+	if b := text(ev); b != "" {
+		s += "\n" + b
+	}
+	return s + "\n<" + ev.Incident.URL + ">"
+}

@@ -1,0 +1,380 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/notify"
+)
+
+var (
+	before = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) // baseline: nothing has happened
+	after  = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+)
+
+// writeSite makes a site whose webhooks point at urls (format:url).
+func writeSite(tb testing.TB, hooks ...string) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	var y strings.Builder
+	y.WriteString("title: Test Status\nbase_url: https://status.example.com/\ncomponents:\n  - {id: api, name: API}\n  - {id: web, name: Website}\n")
+	if len(hooks) > 0 {
+		y.WriteString("notify:\n  webhooks:\n")
+		for _, h := range hooks {
+			format, url, _ := strings.Cut(h, ":")
+			fmt.Fprintf(&y, "    - {format: %s, url: %q}\n", format, strings.TrimPrefix(url, ""))
+		}
+	}
+	files := map[string]string{
+		"herald.yaml": y.String(),
+		"incidents/a.md": `---
+title: API errors
+components: {api: major_outage}
+started: 2026-11-28T10:00:00Z
+---
+## 2026-11-28T11:00:00Z — Identified
+We found it: **the cache**. @everyone
+
+## 2026-11-28T10:05:00Z — Investigating
+Looking.
+`,
+		"incidents/m.md": `---
+title: Web maintenance
+type: maintenance
+components: [web]
+scheduled_start: 2026-11-28T12:00:00Z
+scheduled_end: 2026-11-28T13:00:00Z
+---
+## 2026-11-27T09:00:00Z — Scheduled
+We will restart the web servers.
+`,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func snapshot(tb testing.TB, dir string, now time.Time) (*config.Config, *status.Snapshot) {
+	tb.Helper()
+	cfg, err := config.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cfg, status.New(cfg, ins, now)
+}
+
+// publish runs one Observe and Deliver, as herald notify does.
+func publish(tb testing.TB, dir string, now time.Time, opts ...notify.Option) (notify.Result, error) {
+	tb.Helper()
+	cfg, snap := snapshot(tb, dir, now)
+	n, err := notify.New(cfg, append([]notify.Option{notify.WithRetry(2, time.Millisecond, time.Millisecond)}, opts...)...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := n.Observe(snap)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return res, n.Deliver(ctx)
+}
+
+// receiver records every request and dedupes by Idempotency-Key.
+type receiver struct {
+	mu       sync.Mutex
+	keys     []string // every request, in order
+	bodies   map[string][]byte
+	types    map[string]string
+	block    int           // when > 0, the block-th request never gets an answer
+	blocked  chan struct{} // closed when it arrives
+	failWith int           // status to answer with, when not 0
+}
+
+func newReceiver() *receiver {
+	return &receiver{bodies: map[string][]byte{}, types: map[string]string{}, blocked: make(chan struct{})}
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	key := req.Header.Get("Idempotency-Key")
+	r.mu.Lock()
+	r.keys = append(r.keys, key)
+	r.bodies[key] = body
+	r.bodies[req.URL.Path+" "+key] = body
+	r.types[key] = req.Header.Get("X-Herald-Event")
+	n, block, fail := len(r.keys), r.block, r.failWith
+	r.mu.Unlock()
+	if block > 0 && n == block {
+		close(r.blocked)
+		<-req.Context().Done() // the sender dies waiting
+		return
+	}
+	if fail != 0 {
+		w.WriteHeader(fail)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (r *receiver) unique() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	u := slices.Clone(r.keys)
+	slices.Sort(u)
+	return slices.Compact(u)
+}
+
+func (r *receiver) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.keys)
+}
+
+func TestBaselineThenEvents(t *testing.T) {
+	rec := newReceiver()
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "json:"+srv.URL)
+	res, err := publish(t, dir, after)
+	if err != nil || !res.Baseline || len(res.Events) != 0 || rec.count() != 0 {
+		t.Fatalf("first run: got %+v, %v, %d requests; want a silent baseline", res, err, rec.count())
+	}
+	if res, err := publish(t, dir, after); err != nil || len(res.Events) != 0 {
+		t.Fatalf("second run at the same clock: got %+v, %v; want nothing new", res, err)
+	}
+	// A new update and a new incident appear.
+	os.WriteFile(filepath.Join(dir, "incidents", "b.md"), []byte("---\ntitle: Web slow\ncomponents: {web: degraded_performance}\nstarted: 2026-11-28T14:00:00Z\n---\n## 2026-11-28T14:10:00Z — Investigating\nSlow.\n"), 0o644)
+	a, _ := os.ReadFile(filepath.Join(dir, "incidents", "a.md"))
+	a = []byte(strings.Replace(string(a), "## 2026-11-28T11:00:00Z", "## 2026-11-28T14:30:00Z — Resolved\nFixed & done <now>.\n\n## 2026-11-28T11:00:00Z", 1))
+	os.WriteFile(filepath.Join(dir, "incidents", "a.md"), a, 0o644)
+	res, err = publish(t, dir, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, ev := range res.Events {
+		types = append(types, string(ev.Type))
+	}
+	if got, want := strings.Join(types, ","), "incident.created,incident.updated"; got != want {
+		t.Errorf("got events %s, want %s", got, want)
+	}
+	if rec.count() != 2 {
+		t.Fatalf("got %d requests, want 2", rec.count())
+	}
+	var ev notify.Event
+	key := rec.keys[1]
+	if err := json.Unmarshal(rec.bodies[key], &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.ID != key || ev.Type != notify.IncidentUpdated || ev.Update == nil || ev.Update.Body != "Fixed & done <now>." || ev.Incident.URL != "https://status.example.com/incidents/a/" || ev.Incident.Status != "resolved" {
+		t.Errorf("got event %+v", ev)
+	}
+}
+
+func TestFormats(t *testing.T) {
+	rec := newReceiver()
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "slack:"+srv.URL+"/slack", "discord:"+srv.URL+"/discord")
+	publish(t, dir, before)
+	if _, err := publish(t, dir, after); err != nil {
+		t.Fatal(err)
+	}
+	if rec.count() != 8 { // 4 events × 2 webhooks
+		t.Fatalf("got %d requests, want 8", rec.count())
+	}
+	var sawSlack, sawDiscord bool
+	for _, body := range rec.bodies {
+		var m map[string]any
+		json.Unmarshal(body, &m)
+		if s, ok := m["text"].(string); ok && strings.Contains(s, "New incident (critical impact): API errors") {
+			sawSlack = strings.Contains(s, "<https://status.example.com/incidents/a/|details>")
+		}
+		if s, ok := m["content"].(string); ok && strings.Contains(s, "New incident (critical impact): API errors") {
+			sawDiscord = strings.Contains(s, "@everyone") && m["allowed_mentions"] != nil
+		}
+	}
+	if !sawSlack || !sawDiscord {
+		t.Errorf("slack %v discord %v; bodies: %q", sawSlack, sawDiscord, rec.bodies)
+	}
+}
+
+func TestDeadEndpoint(t *testing.T) {
+	rec := newReceiver()
+	rec.failWith = http.StatusServiceUnavailable
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "json:"+srv.URL)
+	publish(t, dir, before)
+	_, err := publish(t, dir, after)
+	if !errors.Is(err, notify.ErrDelivery) {
+		t.Fatalf("got %v, want ErrDelivery", err)
+	}
+	if rec.count() != 2 { // the first event, tried twice; the rest wait their turn
+		t.Errorf("got %d requests, want 2 (retries of the first event only)", rec.count())
+	}
+	// The endpoint comes back: everything pending is sent, in order.
+	rec.mu.Lock()
+	rec.failWith = 0
+	rec.mu.Unlock()
+	if _, err := publish(t, dir, after); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(rec.unique()); got != 4 {
+		t.Errorf("got %d distinct events, want 4", got)
+	}
+	// A 4xx is not retried within a round.
+	rec.mu.Lock()
+	rec.failWith, rec.keys = http.StatusNotFound, nil
+	rec.mu.Unlock()
+	os.WriteFile(filepath.Join(dir, "incidents", "c.md"), []byte("---\ntitle: New\ncomponents: [api]\nimpact: minor\nstarted: 2026-11-28T14:00:00Z\n---\n"), 0o644)
+	if _, err := publish(t, dir, after); !errors.Is(err, notify.ErrDelivery) || rec.count() != 1 {
+		t.Errorf("got %v after %d requests, want one failed request", err, rec.count())
+	}
+}
+
+// TestRun checks the background deliverer: Observe returns at once, Run
+// sends, and Run stops when its context ends.
+func TestRun(t *testing.T) {
+	rec := newReceiver()
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "json:"+srv.URL)
+	publish(t, dir, before)
+	cfg, snap := snapshot(t, dir, after)
+	n, err := notify.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.Run(ctx); close(done) }()
+	if _, err := n.Observe(snap); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for n.Pending() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n.Pending() != 0 || len(rec.unique()) != 4 {
+		t.Errorf("got %d pending, %d delivered; want 0 and 4", n.Pending(), len(rec.unique()))
+	}
+}
+
+func TestBadState(t *testing.T) {
+	dir := writeSite(t)
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "data", "notify.json"), []byte("{"), 0o644)
+	cfg, _ := snapshot(t, dir, after)
+	if _, err := notify.New(cfg); !errors.Is(err, notify.ErrState) {
+		t.Errorf("got %v, want ErrState", err)
+	}
+}
+
+// TestHelperProcess is the child of TestKillMidDelivery: one herald notify
+// run, in its own process so that it can be killed.
+func TestHelperProcess(t *testing.T) {
+	dir := os.Getenv("HERALD_NOTIFY_HELPER")
+	if dir == "" {
+		t.Skip("helper process only")
+	}
+	if _, err := publish(t, dir, after); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKillMidDelivery kills a delivering process while the receiver holds
+// the second request, runs again, and checks that the receiver, deduping
+// by Idempotency-Key, has every event exactly once.
+func TestKillMidDelivery(t *testing.T) {
+	rec := newReceiver()
+	rec.block = 2
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "json:"+srv.URL)
+	if res, err := publish(t, dir, before); err != nil || !res.Baseline {
+		t.Fatalf("baseline: %+v, %v", res, err)
+	}
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v")
+	cmd.Env = append(os.Environ(), "HERALD_NOTIFY_HELPER="+dir)
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-rec.blocked:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child never reached the second event:\n%s", out)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("the child exited cleanly; want it killed")
+	}
+	if got := rec.count(); got != 2 {
+		t.Fatalf("got %d requests before the kill, want 2", got)
+	}
+
+	// Start again: the pending events (the unacknowledged one included)
+	// are sent; nothing is recorded twice, nothing is lost.
+	res, err := publish(t, dir, after)
+	if err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+	if len(res.Events) != 0 {
+		t.Errorf("the restart found %d new events; they were recorded before the kill", len(res.Events))
+	}
+	keys := rec.unique()
+	if len(keys) != 4 {
+		t.Fatalf("receiver has %d distinct events, want 4: %v", len(keys), rec.keys)
+	}
+	if rec.count() != 5 || rec.keys[1] != rec.keys[2] {
+		t.Errorf("got requests %v; want the unacknowledged second event sent again, then the rest", rec.keys)
+	}
+	var types []string
+	for _, k := range keys {
+		types = append(types, rec.types[k])
+	}
+	slices.Sort(types)
+	if got, want := strings.Join(types, ","), "incident.created,maintenance.completed,maintenance.started,maintenance.updated"; got != want {
+		t.Errorf("got event types %s, want %s", got, want)
+	}
+	// And a third run sends nothing.
+	if _, err := publish(t, dir, after); err != nil || rec.count() != 5 {
+		t.Errorf("third run: %v, %d requests; want no more", err, rec.count())
+	}
+}
