@@ -1,0 +1,206 @@
+// Package chart draws herald's charts as small server-rendered SVG: the
+// per-day uptime bars and the response-time charts. No JavaScript is
+// needed to read them. Each function is pure and returns the same bytes
+// for the same input, so pages stay byte-identical between builds.
+//
+// Colours come from CSS classes that the theme defines; the SVG carries no
+// inline styles, so dark mode and overrides are the theme's business.
+package chart
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// Bar geometry, in viewBox units: each day is a slot of barSlot units, of
+// which the bar fills barWidth. The SVG is stretched to its container's
+// width, so 90 days on a 390 px phone are bars of about 3 px.
+const (
+	barSlot   = 4
+	barWidth  = 3
+	barHeight = 32
+)
+
+// Bar classes, from best to worst. The theme colours them.
+const (
+	ClassNone  = "b-none"  // nothing known: grey
+	ClassOK    = "b-ok"    // known, no downtime
+	ClassMaint = "b-maint" // maintenance, nothing worse
+	ClassMinor = "b-minor" // degraded declared, or some downtime (uptime ≥ 99%)
+	ClassMajor = "b-major" // partial outage declared, or uptime < 99%
+	ClassCrit  = "b-crit"  // major outage declared, or uptime < 95%
+)
+
+// Class is the colour class of a day's bar: the worse of the worst declared
+// status and what the uptime says, so a day with measured downtime is never
+// green and a day with nothing known is grey.
+func Class(d uptime.Day) string {
+	rank := 0 // 0 none, 1 ok, 2 maint, 3 minor, 4 major, 5 crit
+	if d.HasValue {
+		rank = 1
+		switch {
+		case d.Uptime < 0.95:
+			rank = 5
+		case d.Uptime < 0.99:
+			rank = 4
+		case d.Down > 0:
+			rank = 3
+		}
+	}
+	switch d.Worst {
+	case incident.MajorOutage:
+		rank = max(rank, 5)
+	case incident.PartialOutage:
+		rank = max(rank, 4)
+	case incident.DegradedPerformance:
+		rank = max(rank, 3)
+	case incident.UnderMaintenance:
+		rank = max(rank, 2)
+	}
+	if rank < 2 && d.Excluded > 0 {
+		rank = 2
+	}
+	return [...]string{ClassNone, ClassOK, ClassMaint, ClassMinor, ClassMajor, ClassCrit}[rank]
+}
+
+// Bars draws one bar per day, oldest on the left, in one <svg> that fills
+// its container's width. link returns the href of a day's bar, or "" for a
+// bar that is not a link (typically: a day without incidents); link may be
+// nil. label returns a day's accessible name and tooltip; nil means
+// DayLabel. On a page with several components, make labels unique by
+// naming the component, e.g. with LabelFor.
+//
+// The structure, for the theme and the end-to-end tests:
+//
+//	<svg class="bars" data-uptime-bars role="group" aria-label="…" …>
+//	  <rect x="0" width="3" height="32" class="b-ok"><title>label</title></rect>
+//	  <a href="…" aria-label="label"><title>label</title><rect … class="b-crit"/></a>
+//	</svg>
+//
+// Linked bars are focusable links named by aria-label; the others are
+// graphics with a <title>, which is also the tooltip. The svg is a group,
+// not role="img", so that the links inside stay reachable.
+func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+	var cfg options
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if label == nil {
+		label = DayLabel
+	}
+	var b strings.Builder
+	w := len(days)*barSlot - (barSlot - barWidth)
+	name := "Daily uptime"
+	if cfg.name != "" {
+		name = cfg.name + ", daily uptime"
+	}
+	if len(days) > 0 {
+		name += ", " + date(days[0].Date) + " to " + date(days[len(days)-1].Date)
+	}
+	b.WriteString(`<svg class="bars" data-uptime-bars role="group" aria-label="`)
+	b.WriteString(esc(name))
+	b.WriteString(`" viewBox="0 0 `)
+	b.WriteString(strconv.Itoa(max(w, 1)))
+	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
+	for i, d := range days {
+		text := esc(label(d))
+		rect := `<rect x="` + strconv.Itoa(i*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
+		href := ""
+		if link != nil {
+			href = safeURL(link(d))
+		}
+		b.WriteByte('\n')
+		if href == "" {
+			b.WriteString(rect + `><title>` + text + `</title></rect>`)
+			continue
+		}
+		b.WriteString(`<a href="` + esc(href) + `" aria-label="` + text + `"><title>` + text + `</title>` + rect + `/></a>`)
+	}
+	b.WriteString("\n</svg>")
+	return template.HTML(b.String())
+}
+
+// DayLabel describes a day in words: its date, uptime, downtime, unknown
+// time, maintenance and the titles of its incidents, e.g.
+// "Nov 28, 2026: 99.93% uptime, 1 min down. Incidents: API errors".
+func DayLabel(d uptime.Day) string {
+	var b strings.Builder
+	b.WriteString(date(d.Date))
+	if d.Today() {
+		b.WriteString(" (today so far)")
+	}
+	b.WriteString(": ")
+	var parts []string
+	if d.HasValue {
+		parts = append(parts, d.Percent()+" uptime")
+		if d.Down > 0 {
+			parts = append(parts, duration(d.Down)+" down")
+		}
+	}
+	if d.NoData > 0 && d.HasValue {
+		parts = append(parts, duration(d.NoData)+" no data")
+	} else if !d.HasValue && d.Excluded == 0 {
+		parts = append(parts, "no data")
+	}
+	if d.Excluded > 0 {
+		parts = append(parts, duration(d.Excluded)+" maintenance")
+	}
+	b.WriteString(strings.Join(parts, ", "))
+	if len(d.Incidents) > 0 {
+		titles := make([]string, len(d.Incidents))
+		for i, in := range d.Incidents {
+			titles[i] = in.Title
+		}
+		b.WriteString(". Incidents: " + strings.Join(titles, "; "))
+	}
+	return b.String()
+}
+
+// Option adjusts a chart.
+type Option func(*options)
+
+type options struct{ name string }
+
+// Name names what the chart is about, e.g. the component, in the chart's
+// accessible name ("API, daily uptime, …"), so that charts of different
+// components on one page have different names.
+func Name(name string) Option { return func(o *options) { o.name = name } }
+
+func date(t time.Time) string { return t.Format("Jan 2, 2006") }
+
+// duration words a duration in minutes and hours, rounding up below a
+// minute so that a little downtime never reads as none.
+func duration(d time.Duration) string {
+	if d < time.Minute {
+		return "<1 min"
+	}
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return strconv.Itoa(m) + " min"
+	case m%60 == 0:
+		return strconv.Itoa(m/60) + " h"
+	}
+	return strconv.Itoa(m/60) + " h " + strconv.Itoa(m%60) + " min"
+}
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// safeURL drops hrefs whose scheme could run script: only relative URLs
+// and http(s) pass.
+func safeURL(u string) string {
+	u = strings.TrimSpace(u)
+	if i := strings.IndexAny(u, ":/?#"); i >= 0 && u[i] == ':' {
+		switch strings.ToLower(u[:i]) {
+		case "http", "https":
+		default:
+			return ""
+		}
+	}
+	return u
+}

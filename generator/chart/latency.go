@@ -1,0 +1,257 @@
+package chart
+
+import (
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-status/herald/history"
+)
+
+// Point is one step of a latency series: a calendar day or an hour.
+type Point struct {
+	Time     time.Time // start of the step, in the site timezone
+	P50, P95 float64   // milliseconds
+	OK       bool      // false when no successful result fell in the step
+}
+
+// Series is a latency chart's data: the percentiles of each step and of
+// the whole span.
+type Series struct {
+	// Title names the chart, e.g. "Response time, last 90 days".
+	Title string
+	// Span is the period in words, for the text summary: "90 days".
+	Span string
+	// Hourly tells how to label the time axis: hours or dates.
+	Hourly bool
+	Points []Point // oldest first
+	// P50 and P95 are over every result of the span (not an average of
+	// the steps); OK is false when there was none.
+	P50, P95 float64
+	OK       bool
+}
+
+// DailyLatency is the p50 and p95 of each of the days calendar days
+// (in loc) ending with the day of now. An hour counts on the day in which
+// it starts.
+func DailyLatency(hours []history.LatencyHour, loc *time.Location, now time.Time, days int) Series {
+	y, m, d := now.In(loc).Date()
+	starts := make([]time.Time, days+1)
+	for i := range days + 1 {
+		starts[i] = time.Date(y, m, d-days+1+i, 0, 0, 0, 0, loc)
+	}
+	s := series(hours, starts, now)
+	s.Title = "Response time, last " + strconv.Itoa(days) + " days"
+	s.Span = strconv.Itoa(days) + " days"
+	return s
+}
+
+// HourlyLatency is the p50 and p95 of each of the 24 hours ending with
+// the current one (which is partial).
+func HourlyLatency(hours []history.LatencyHour, loc *time.Location, now time.Time) Series {
+	last := now.Truncate(time.Hour)
+	starts := make([]time.Time, 25)
+	for i := range starts {
+		starts[i] = last.Add(time.Duration(i-23) * time.Hour).In(loc)
+	}
+	s := series(hours, starts, now)
+	s.Title, s.Span, s.Hourly = "Response time, last 24 hours", "24 hours", true
+	return s
+}
+
+// series groups hours into the steps [starts[i], starts[i+1]), ignoring
+// hours after now, and takes their percentiles with history.Percentile.
+func series(hours []history.LatencyHour, starts []time.Time, now time.Time) Series {
+	n := len(starts) - 1
+	steps := make([][]history.LatencyHour, n)
+	var all []history.LatencyHour
+	for _, h := range hours {
+		if h.Hour.Before(starts[0]) || !h.Hour.Before(starts[n]) || h.Hour.After(now) {
+			continue
+		}
+		// The latest start not after the hour.
+		i := n - 1
+		for i > 0 && starts[i].After(h.Hour) {
+			i--
+		}
+		steps[i] = append(steps[i], h)
+		all = append(all, h)
+	}
+	s := Series{Points: make([]Point, n)}
+	for i := range s.Points {
+		s.Points[i] = Point{Time: starts[i], P50: history.Percentile(steps[i], 0.50), P95: history.Percentile(steps[i], 0.95)}
+		s.Points[i].OK = !math.IsNaN(s.Points[i].P50)
+	}
+	s.P50, s.P95 = history.Percentile(all, 0.50), history.Percentile(all, 0.95)
+	s.OK = !math.IsNaN(s.P50)
+	return s
+}
+
+// Latency chart geometry, in viewBox units. The chart scales to its
+// container's width; at a 390 px phone's width its text is about 10 px.
+const (
+	latW      = 400
+	latH      = 170
+	latLeft   = 40 // room for the ms ticks
+	latRight  = 6
+	latTop    = 22 // room for the legend
+	latBottom = 20 // room for the time ticks
+)
+
+// Latency draws a series as a line chart of p50 and p95 with labelled
+// axes and a legend, inside a <figure> whose caption is the text summary:
+//
+//	<figure class="lat" data-latency>
+//	  <svg class="lat-svg" role="img" viewBox="0 0 400 170" width="100%">
+//	    <title>…</title><desc>…</desc>
+//	    <g class="l-grid">…</g> <g class="l-text">…</g>
+//	    <path class="l-p95" d="…"/> <path class="l-p50" d="…"/>
+//	  </svg>
+//	  <figcaption>p50 120 ms, p95 310 ms over 90 days</figcaption>
+//	</figure>
+//
+// Steps without data break the lines rather than dropping to zero.
+func Latency(s Series, opts ...Option) template.HTML {
+	var cfg options
+	for _, o := range opts {
+		o(&cfg)
+	}
+	title := s.Title
+	if cfg.name != "" {
+		title = cfg.name + ", " + strings.ToLower(title[:1]) + title[1:]
+	}
+	summary := Summary(s)
+
+	var b strings.Builder
+	b.WriteString(`<figure class="lat" data-latency>`)
+	b.WriteString("\n" + `<svg class="lat-svg" role="img" viewBox="0 0 ` + itoa(latW) + ` ` + itoa(latH) + `" width="100%">`)
+	b.WriteString("\n<title>" + esc(title) + "</title>\n<desc>" + esc(describe(s)) + "</desc>")
+
+	top := 0.0
+	for _, p := range s.Points {
+		if p.OK {
+			top = max(top, p.P95, p.P50)
+		}
+	}
+	step := niceStep(top / 4)
+	top = math.Max(step, math.Ceil(top/step)*step)
+	x0, x1 := float64(latLeft), float64(latW-latRight)
+	y0, y1 := float64(latTop), float64(latH-latBottom)
+	n := len(s.Points)
+	slot := (x1 - x0) / float64(max(n, 1))
+	xAt := func(i int) float64 { return x0 + (float64(i)+0.5)*slot }
+	yAt := func(v float64) float64 { return y1 - (y1-y0)*v/top }
+
+	// Grid and axes.
+	b.WriteString("\n" + `<g class="l-grid">`)
+	for v := 0.0; v <= top+step/2; v += step {
+		b.WriteString(`<path d="M` + num(x0) + ` ` + num(yAt(v)) + `H` + num(x1) + `"/>`)
+	}
+	b.WriteString(`</g>`)
+
+	// Tick labels and legend.
+	b.WriteString("\n" + `<g class="l-text">`)
+	for v := 0.0; v <= top+step/2 && (s.OK || v == 0); v += step {
+		b.WriteString(`<text x="` + num(x0-4) + `" y="` + num(yAt(v)+4) + `" text-anchor="end">` + ms(v) + `</text>`)
+	}
+	b.WriteString(`<text x="2" y="12">ms</text>`)
+	every := max(1, (n+5)/6)
+	if s.Hourly {
+		every = 6
+	}
+	for i := n - 1; i >= 0; i -= every {
+		label := s.Points[i].Time.Format("Jan 2")
+		if s.Hourly {
+			label = s.Points[i].Time.Format("15:04")
+		}
+		x, anchor := num(xAt(i)), "middle"
+		if i == n-1 { // the newest ends at the right edge rather than past it
+			x, anchor = num(x1), "end"
+		}
+		b.WriteString(`<text x="` + x + `" y="` + itoa(latH-5) + `" text-anchor="` + anchor + `">` + label + `</text>`)
+	}
+	b.WriteString(`<text x="` + num(x1-92) + `" y="12">p50</text><text x="` + num(x1-32) + `" y="12">p95</text>`)
+	b.WriteString(`</g>`)
+	b.WriteString("\n" + `<path class="l-p50" d="M` + num(x1-112) + ` 8h16"/><path class="l-p95" d="M` + num(x1-52) + ` 8h16"/>`)
+	if !s.OK {
+		b.WriteString("\n" + `<text class="l-text" x="` + num((x0+x1)/2) + `" y="` + num((y0+y1)/2) + `" text-anchor="middle">No response-time data</text>`)
+	}
+
+	// Lines, p95 under p50.
+	for _, line := range []struct {
+		class string
+		v     func(Point) float64
+	}{{"l-p95", func(p Point) float64 { return p.P95 }}, {"l-p50", func(p Point) float64 { return p.P50 }}} {
+		var d strings.Builder
+		for i := 0; i < n; i++ {
+			if !s.Points[i].OK {
+				continue
+			}
+			x, y := xAt(i), yAt(line.v(s.Points[i]))
+			if i == 0 || !s.Points[i-1].OK {
+				d.WriteString("M" + num(x) + " " + num(y))
+				if i == n-1 || !s.Points[i+1].OK { // alone: a short dash
+					d.WriteString("m-2 0h4")
+				}
+				continue
+			}
+			d.WriteString("L" + num(x) + " " + num(y))
+		}
+		if d.Len() > 0 {
+			b.WriteString("\n" + `<path class="` + line.class + `" d="` + d.String() + `"/>`)
+		}
+	}
+	b.WriteString("\n</svg>\n<figcaption>" + esc(summary) + "</figcaption>\n</figure>")
+	return template.HTML(b.String())
+}
+
+// Summary is a series in one sentence, the chart's text fallback:
+// "p50 120 ms, p95 310 ms over 90 days".
+func Summary(s Series) string {
+	if !s.OK {
+		return "No response-time data over " + s.Span
+	}
+	return "p50 " + ms(s.P50) + " ms, p95 " + ms(s.P95) + " ms over " + s.Span
+}
+
+// describe is the chart's <desc>: the summary and the worst step.
+func describe(s Series) string {
+	text := Summary(s) + "."
+	worst := -1
+	for i, p := range s.Points {
+		if p.OK && (worst < 0 || p.P95 > s.Points[worst].P95) {
+			worst = i
+		}
+	}
+	if worst >= 0 {
+		when := s.Points[worst].Time.Format("Jan 2, 2006")
+		if s.Hourly {
+			when = "the hour from " + s.Points[worst].Time.Format("15:04")
+		}
+		text += " Highest p95: " + ms(s.Points[worst].P95) + " ms, " + when + "."
+	}
+	return text
+}
+
+// niceStep rounds a raw tick step up to 1, 2 or 5 times a power of ten.
+func niceStep(raw float64) float64 {
+	if raw <= 0 {
+		return 25
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= raw {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func ms(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', -1, 64) }
+
+// num prints a coordinate with at most one decimal.
+func num(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+func itoa(i int) string { return strconv.Itoa(i) }

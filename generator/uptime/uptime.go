@@ -1,0 +1,377 @@
+// Package uptime defines, in one place, how herald turns probe history and
+// declared incidents into uptime: per calendar day in the site timezone,
+// and over any window ending at most at now.
+//
+// Every instant of a window, up to now, falls into exactly one class, the
+// first that applies:
+//
+//  1. excluded: inside a maintenance window touching the component;
+//  2. down: a probe saw it down, or an incident declares major_outage;
+//  3. partial: an incident declares partial_outage; it counts as down
+//     with the weight history.partial_weight;
+//  4. up: a probe saw it up, or an incident declares degraded_performance
+//     (which colours the day but is not downtime);
+//  5. no data: nothing is known.
+//
+// Because each instant is classified once, probe failures and declared
+// outages that overlap are counted once (their union), and full downtime
+// beats partial weight. Classes 2–4 are the known time, the denominator:
+//
+//	uptime = 1 − (down + partial_weight × partial) / known
+//
+// Without known time there is no uptime value (HasValue is false): the
+// page shows "no data", never 100%. Future time is nothing at all. The
+// formula is documented for readers in docs/uptime.md.
+package uptime
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/history"
+)
+
+// Input is what uptime is computed from, for one component.
+type Input struct {
+	// Component is the id whose incidents count.
+	Component string
+	// Intervals are the component's merged probe intervals, in any order;
+	// nil for a component without a probe. NoData intervals and gaps are
+	// the same thing here.
+	Intervals []history.Interval
+	// Incidents may hold every incident of the site: only those whose
+	// Affected list names Component count.
+	Incidents []*incident.Incident
+	// PartialWeight is history.partial_weight, 0..1.
+	PartialWeight float64
+	// Loc is the site timezone, in which days are counted.
+	Loc *time.Location
+	// Now ends every window: later time is neither up, down nor no data,
+	// and an ongoing incident (zero End) lasts until Now.
+	Now time.Time
+}
+
+// Summary is the uptime of one window. Known + Excluded + NoData always
+// equals To − From.
+type Summary struct {
+	// From and To bound the window [From, To); To is at most Input.Now.
+	From, To time.Time
+	// Known is the denominator: time that was measured by a probe or
+	// declared by an incident, outside maintenance.
+	Known time.Duration
+	// Measured is the part of Known that a probe observed.
+	Measured time.Duration
+	// Down is weighted downtime: full downtime plus PartialWeight × Partial.
+	Down time.Duration
+	// Partial is the unweighted partial_outage time that was not also
+	// full downtime.
+	Partial time.Duration
+	// Excluded is maintenance time.
+	Excluded time.Duration
+	// NoData is time neither measured, declared nor excluded.
+	NoData time.Duration
+	// Uptime is 1 − Down/Known, in [0, 1]; NaN when HasValue is false.
+	Uptime float64
+	// HasValue is false when Known is zero: nothing is known, so there is
+	// no uptime to show.
+	HasValue bool
+}
+
+// Percent is the uptime formatted for a page, or "no data".
+func (s Summary) Percent() string {
+	if !s.HasValue {
+		return NoData
+	}
+	return Format(s.Uptime, s.Down)
+}
+
+// NoData is what Percent and Format print when there is no uptime value.
+const NoData = "no data"
+
+// Day is one calendar day in the site timezone.
+type Day struct {
+	// Date is the day's midnight in the site timezone. The day ends at the
+	// next midnight (23 or 25 hours later across a DST change) or at Now.
+	Date time.Time
+	Summary
+	// Worst is the worst status that incidents touching the component
+	// declared on the day, for the bar's colour: under_maintenance for a
+	// maintenance window, operational when none.
+	Worst incident.Status
+	// Incidents touching the component that day (up to Now), oldest first.
+	Incidents []*incident.Incident
+}
+
+// Today reports whether the day is the last, still unfinished day.
+func (d Day) Today() bool { return !d.To.IsZero() && d.To.Before(d.Date.AddDate(0, 0, 1)) }
+
+// Days returns the n calendar days ending with today (the day of Now in
+// Loc), oldest first. Today counts only up to Now.
+func Days(in Input, n int) []Day {
+	if n <= 0 {
+		return nil
+	}
+	loc := in.location()
+	y, m, d := in.Now.In(loc).Date()
+	cuts := make([]time.Time, 0, n+1)
+	for i := n - 1; i >= 0; i-- {
+		cuts = append(cuts, time.Date(y, m, d-i, 0, 0, 0, 0, loc))
+	}
+	cuts = append(cuts, in.Now)
+	sums := in.measure(cuts)
+	spans := in.spans(cuts[0], in.Now)
+	days := make([]Day, n)
+	for i := range days {
+		day := &days[i]
+		day.Date = cuts[i]
+		day.Summary = sums[i]
+		day.Worst = incident.Operational
+		from, to := cuts[i], cuts[i+1]
+		for _, s := range spans {
+			if !s.overlaps(from, to) {
+				continue
+			}
+			day.Worst = incident.Worse(day.Worst, s.status)
+			if !slices.Contains(day.Incidents, s.in) {
+				day.Incidents = append(day.Incidents, s.in)
+			}
+		}
+		slices.SortStableFunc(day.Incidents, func(a, b *incident.Incident) int {
+			return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
+		})
+	}
+	return days
+}
+
+// Window returns the uptime of [from, to), with to clipped to Now.
+func Window(in Input, from, to time.Time) Summary {
+	if to.After(in.Now) {
+		to = in.Now
+	}
+	if !from.Before(to) {
+		return Summary{From: from, To: from, Uptime: math.NaN()}
+	}
+	return in.measure([]time.Time{from, to})[0]
+}
+
+// LastDays returns the uptime of the n calendar days ending now: the same
+// span as Days(in, n), so the percentage beside the bars is their total.
+func LastDays(in Input, n int) Summary {
+	loc := in.location()
+	y, m, d := in.Now.In(loc).Date()
+	return Window(in, time.Date(y, m, d-n+1, 0, 0, 0, 0, loc), in.Now)
+}
+
+// Period is a labelled window, for the table of uptime figures.
+type Period struct {
+	Label string // "24 hours", "7 days", …
+	Summary
+}
+
+// Periods returns the standard windows: the last 24 hours (a rolling
+// window) and the last 7, 30 and 90 calendar days (see LastDays).
+func Periods(in Input) []Period {
+	ps := []Period{{Label: "24 hours", Summary: Window(in, in.Now.Add(-24*time.Hour), in.Now)}}
+	for _, n := range []int{7, 30, 90} {
+		ps = append(ps, Period{Label: strconv.Itoa(n) + " days", Summary: LastDays(in, n)})
+	}
+	return ps
+}
+
+// Format prints an uptime with two decimals, truncated rather than
+// rounded, so 99.996% prints as 99.99%: "100%" is printed only when there
+// was no downtime at all. NaN prints as NoData.
+func Format(u float64, down time.Duration) string {
+	if math.IsNaN(u) {
+		return NoData
+	}
+	if down <= 0 && u >= 1 {
+		return "100%"
+	}
+	// The epsilon undoes binary representation error (0.9995 is stored
+	// as 0.99949999…), without which truncation would print 99.94%.
+	hundredths := math.Floor(u*10000 + 1e-6)
+	hundredths = min(max(hundredths, 0), 9999)
+	return strconv.FormatFloat(hundredths/100, 'f', 2, 64) + "%"
+}
+
+func (in Input) location() *time.Location {
+	if in.Loc == nil {
+		return time.UTC
+	}
+	return in.Loc
+}
+
+// kind is a source of time, in classification order (see the package
+// comment).
+type kind uint8
+
+const (
+	kMaint kind = iota
+	kDown
+	kMajor
+	kPartial
+	kUp
+	kDegraded
+	nKinds
+)
+
+type edge struct {
+	t time.Time
+	k kind
+	d int
+}
+
+// span is one incident's declared time on the component.
+type span struct {
+	in       *incident.Incident
+	from, to time.Time
+	status   incident.Status // under_maintenance for maintenance
+	k        kind            // nKinds when the status does not count
+}
+
+func (s span) overlaps(from, to time.Time) bool {
+	if s.from.Equal(s.to) { // an instant: count it on the day it happened
+		return !s.from.Before(from) && s.from.Before(to)
+	}
+	return s.from.Before(to) && s.to.After(from)
+}
+
+// spans lists the declared time of incidents touching the component that
+// overlaps [from, to].
+func (in Input) spans(from, to time.Time) []span {
+	var out []span
+	for _, inc := range in.Incidents {
+		start, end := inc.Start(), inc.End()
+		if end.IsZero() || end.After(in.Now) {
+			end = in.Now
+		}
+		if end.Before(start) || start.After(to) || end.Before(from) {
+			continue
+		}
+		for _, a := range inc.Affected {
+			if a.ID != in.Component {
+				continue
+			}
+			s := span{in: inc, from: start, to: end, status: a.Status, k: nKinds}
+			if inc.Kind == incident.KindMaintenance {
+				s.status, s.k = incident.UnderMaintenance, kMaint
+			} else {
+				switch a.Status {
+				case incident.MajorOutage:
+					s.k = kMajor
+				case incident.PartialOutage:
+					s.k = kPartial
+				case incident.DegradedPerformance:
+					s.k = kDegraded
+				}
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// measure sweeps [cuts[0], cuts[last]) once and returns the summary of
+// each consecutive pair of cuts. cuts must be ascending and end at most at
+// Now.
+func (in Input) measure(cuts []time.Time) []Summary {
+	start, end := cuts[0], cuts[len(cuts)-1]
+	var edges []edge
+	add := func(from, to time.Time, k kind) {
+		from, to = later(from, start), earlier(to, end)
+		if from.Before(to) {
+			edges = append(edges, edge{from, k, +1}, edge{to, k, -1})
+		}
+	}
+	for _, iv := range in.Intervals {
+		switch iv.State {
+		case history.Up:
+			add(iv.Start, iv.End, kUp)
+		case history.Down:
+			add(iv.Start, iv.End, kDown)
+		}
+	}
+	for _, s := range in.spans(start, end) {
+		if s.k != nKinds {
+			add(s.from, s.to, s.k)
+		}
+	}
+	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
+
+	type acc struct{ known, measured, full, partial, excluded, nodata time.Duration }
+	accs := make([]acc, len(cuts)-1)
+	var count [nKinds]int
+	pos, ci, ei := start, 1, 0
+	for ci < len(cuts) {
+		next := cuts[ci]
+		if ei < len(edges) && edges[ei].t.Before(next) {
+			next = edges[ei].t
+		}
+		if d := next.Sub(pos); d > 0 {
+			a := &accs[ci-1]
+			measured := count[kUp] > 0 || count[kDown] > 0
+			switch {
+			case count[kMaint] > 0:
+				a.excluded += d
+			case count[kDown] > 0 || count[kMajor] > 0:
+				a.full += d
+				a.known += d
+			case count[kPartial] > 0:
+				a.partial += d
+				a.known += d
+			case measured || count[kDegraded] > 0:
+				a.known += d
+			default:
+				a.nodata += d
+			}
+			if measured && count[kMaint] == 0 {
+				a.measured += d
+			}
+		}
+		pos = next
+		for ei < len(edges) && !edges[ei].t.After(pos) {
+			count[edges[ei].k] += edges[ei].d
+			ei++
+		}
+		if pos.Equal(cuts[ci]) {
+			ci++
+		}
+	}
+
+	w := min(max(in.PartialWeight, 0), 1)
+	out := make([]Summary, len(accs))
+	for i, a := range accs {
+		s := Summary{
+			From: cuts[i], To: cuts[i+1],
+			Known: a.known, Measured: a.measured, Partial: a.partial,
+			Excluded: a.excluded, NoData: a.nodata,
+			Down:   a.full + time.Duration(math.Round(w*float64(a.partial))),
+			Uptime: math.NaN(),
+		}
+		if a.known > 0 {
+			s.HasValue = true
+			s.Uptime = min(max(1-(float64(a.full)+w*float64(a.partial))/float64(a.known), 0), 1)
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

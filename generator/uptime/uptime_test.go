@@ -1,0 +1,423 @@
+package uptime
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/history"
+)
+
+// The tests' day is 2026-11-28 in UTC, and now is 15:00 that day.
+var (
+	day0 = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	now  = day0.Add(15 * time.Hour)
+)
+
+// at is day0 plus h hours.
+func at(h float64) time.Time { return day0.Add(time.Duration(h * float64(time.Hour))) }
+
+func iv(from, to float64, s history.State) history.Interval {
+	return history.Interval{Start: at(from), End: at(to), State: s}
+}
+
+func up(from, to float64) history.Interval   { return iv(from, to, history.Up) }
+func down(from, to float64) history.Interval { return iv(from, to, history.Down) }
+
+// ongoing, as the end hour of inc, makes an incident without resolution.
+const ongoing = math.MaxFloat64
+
+// inc is an incident on component "api" from hour from to hour to.
+func inc(slug string, st incident.Status, from, to float64) *incident.Incident {
+	in := &incident.Incident{Slug: slug, Title: slug, Kind: incident.KindIncident, Started: at(from),
+		Affected: []incident.Affected{{ID: "api", Status: st}}}
+	if to != ongoing {
+		in.Resolved = at(to)
+	}
+	return in
+}
+
+func maint(slug string, from, to float64) *incident.Incident {
+	return &incident.Incident{Slug: slug, Title: slug, Kind: incident.KindMaintenance,
+		ScheduledStart: at(from), ScheduledEnd: at(to),
+		Affected: []incident.Affected{{ID: "api", Status: incident.UnderMaintenance}}}
+}
+
+func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour)) }
+
+func TestWindow(t *testing.T) {
+	tests := []struct {
+		name      string
+		intervals []history.Interval
+		incidents []*incident.Incident
+		// want, over [00:00, 15:00)
+		known, measured, down, excluded, nodata time.Duration
+		uptime                                  float64 // NaN: no value
+	}{
+		{
+			name:      "all up",
+			intervals: []history.Interval{up(0, 15)},
+			known:     hours(15), measured: hours(15), uptime: 1,
+		},
+		{
+			// 06–08 and 13–15 have no result: no data, not up.
+			name:      "gaps are no data",
+			intervals: []history.Interval{up(0, 6), up(8, 12), down(12, 13)},
+			known:     hours(11), measured: hours(11), down: hours(1), nodata: hours(4),
+			uptime: 10.0 / 11,
+		},
+		{
+			name:      "NoData intervals are gaps",
+			intervals: []history.Interval{up(0, 10), iv(10, 15, history.NoData)},
+			known:     hours(10), measured: hours(10), nodata: hours(5), uptime: 1,
+		},
+		{
+			// Probe down 10–12, incident 11–13: down 10–13 = 3 h, not 4.
+			name:      "probe failure and incident overlap count once",
+			intervals: []history.Interval{up(0, 10), down(10, 12), up(12, 15)},
+			incidents: []*incident.Incident{inc("a", incident.MajorOutage, 11, 13)},
+			known:     hours(15), measured: hours(15), down: hours(3), uptime: 12.0 / 15,
+		},
+		{
+			name:      "two overlapping incidents count once",
+			intervals: []history.Interval{up(0, 15)},
+			incidents: []*incident.Incident{inc("a", incident.MajorOutage, 1, 3), inc("b", incident.MajorOutage, 2, 4)},
+			known:     hours(15), measured: hours(15), down: hours(3), uptime: 12.0 / 15,
+		},
+		{
+			// Maintenance 01–03 hides half of the 02–04 failure.
+			name:      "maintenance is excluded",
+			intervals: []history.Interval{up(0, 2), down(2, 4), up(4, 15)},
+			incidents: []*incident.Incident{maint("m", 1, 3)},
+			known:     hours(13), measured: hours(13), down: hours(1), excluded: hours(2),
+			uptime: 12.0 / 13,
+		},
+		{
+			// 2 h × 0.3 = 36 min of 15 h.
+			name:      "partial outage is weighted",
+			intervals: []history.Interval{up(0, 15)},
+			incidents: []*incident.Incident{inc("p", incident.PartialOutage, 10, 12)},
+			known:     hours(15), measured: hours(15), down: 36 * time.Minute, uptime: 1 - 0.6/15,
+		},
+		{
+			// 10–11 partial only (0.3 h), 11–12 also probe down (1 h).
+			name:      "full down beats partial",
+			intervals: []history.Interval{up(0, 11), down(11, 12), up(12, 15)},
+			incidents: []*incident.Incident{inc("p", incident.PartialOutage, 10, 12)},
+			known:     hours(15), measured: hours(15), down: hours(1.3), uptime: 1 - 1.3/15,
+		},
+		{
+			name:      "degraded is not down",
+			intervals: []history.Interval{up(0, 15)},
+			incidents: []*incident.Incident{inc("d", incident.DegradedPerformance, 10, 12)},
+			known:     hours(15), measured: hours(15), uptime: 1,
+		},
+		{
+			// The probe was silent 06–08; the incident declares 06–07.
+			name:      "declared outage counts in a probe gap",
+			intervals: []history.Interval{up(0, 6), up(8, 15)},
+			incidents: []*incident.Incident{inc("a", incident.MajorOutage, 6, 7)},
+			known:     hours(14), measured: hours(13), down: hours(1), nodata: hours(1),
+			uptime: 13.0 / 14,
+		},
+		{
+			name:      "ongoing incident lasts until now",
+			intervals: []history.Interval{up(0, 15)},
+			incidents: []*incident.Incident{inc("a", incident.MajorOutage, 14, ongoing)},
+			known:     hours(15), measured: hours(15), down: hours(1), uptime: 14.0 / 15,
+		},
+		{
+			name:      "future is nothing",
+			intervals: []history.Interval{up(0, 20)},
+			incidents: []*incident.Incident{inc("a", incident.MajorOutage, 16, 17), maint("m", 18, 19)},
+			known:     hours(15), measured: hours(15), uptime: 1,
+		},
+		{
+			name:      "other components' incidents do not count",
+			intervals: []history.Interval{up(0, 15)},
+			incidents: []*incident.Incident{{Slug: "x", Kind: incident.KindIncident, Started: at(1), Resolved: at(2),
+				Affected: []incident.Affected{{ID: "cdn", Status: incident.MajorOutage}}}},
+			known: hours(15), measured: hours(15), uptime: 1,
+		},
+		{
+			name:   "no probe and no incident: no value",
+			nodata: hours(15), uptime: math.NaN(),
+		},
+		{
+			// Without a probe only declared time is known: 1 h of it,
+			// all down.
+			name:      "no probe, declared outage",
+			incidents: []*incident.Incident{inc("a", incident.MajorOutage, 1, 2)},
+			known:     hours(1), down: hours(1), nodata: hours(14), uptime: 0,
+		},
+		{
+			name:      "no probe, declared degraded and partial",
+			incidents: []*incident.Incident{inc("d", incident.DegradedPerformance, 1, 3), inc("p", incident.PartialOutage, 2, 4)},
+			known:     hours(3), down: hours(0.6), nodata: hours(12), uptime: 1 - 0.6/3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := Input{Component: "api", Intervals: tt.intervals, Incidents: tt.incidents,
+				PartialWeight: 0.3, Loc: time.UTC, Now: now}
+			got := Window(in, day0, day0.Add(24*time.Hour))
+			if !got.To.Equal(now) {
+				t.Errorf("To = %v, want now %v", got.To, now)
+			}
+			check := func(what string, got, want time.Duration) {
+				t.Helper()
+				if got != want {
+					t.Errorf("%s = %v, want %v", what, got, want)
+				}
+			}
+			check("Known", got.Known, tt.known)
+			check("Measured", got.Measured, tt.measured)
+			check("Down", got.Down, tt.down)
+			check("Excluded", got.Excluded, tt.excluded)
+			check("NoData", got.NoData, tt.nodata)
+			if math.IsNaN(tt.uptime) {
+				if got.HasValue || !math.IsNaN(got.Uptime) {
+					t.Errorf("Uptime = %v (HasValue %v), want no value", got.Uptime, got.HasValue)
+				}
+				if got.Percent() != NoData {
+					t.Errorf("Percent = %q, want %q", got.Percent(), NoData)
+				}
+			} else if !got.HasValue || math.Abs(got.Uptime-tt.uptime) > 1e-12 {
+				t.Errorf("Uptime = %v (HasValue %v), want %v", got.Uptime, got.HasValue, tt.uptime)
+			}
+		})
+	}
+}
+
+func TestDays(t *testing.T) {
+	in := Input{
+		Component: "api",
+		Intervals: []history.Interval{up(-48, -30), down(-30, -20), up(-20, 15)},
+		Incidents: []*incident.Incident{
+			inc("deg", incident.DegradedPerformance, -40, -39),
+			inc("major", incident.MajorOutage, -25, -22),
+			maint("m", -3, -2),
+		},
+		PartialWeight: 0.3, Loc: time.UTC, Now: now,
+	}
+	days := Days(in, 3)
+	if len(days) != 3 {
+		t.Fatalf("got %d days, want 3", len(days))
+	}
+	tests := []struct {
+		date                 time.Time
+		known, down, exclude time.Duration
+		worst                incident.Status
+		incidents            []string
+		today                bool
+	}{
+		// Nov 26: down 18:00–24:00 (probe) and the major incident from 23:00.
+		{day0.AddDate(0, 0, -2), hours(24), hours(6), 0, incident.MajorOutage, []string{"deg", "major"}, false},
+		// Nov 27: down 00:00–04:00; the major incident ended at 02:00.
+		// The maintenance 21:00–22:00 is excluded.
+		{day0.AddDate(0, 0, -1), hours(23), hours(4), hours(1), incident.MajorOutage, []string{"major", "m"}, false},
+		// Today, up to 15:00.
+		{day0, hours(15), 0, 0, incident.Operational, nil, true},
+	}
+	for i, tt := range tests {
+		d := days[i]
+		if !d.Date.Equal(tt.date) || d.Known != tt.known || d.Down != tt.down || d.Excluded != tt.exclude ||
+			d.Worst != tt.worst || d.Today() != tt.today {
+			t.Errorf("day %d: got %v known %v down %v excluded %v worst %v today %v, want %v %v %v %v %v %v",
+				i, d.Date, d.Known, d.Down, d.Excluded, d.Worst, d.Today(), tt.date, tt.known, tt.down, tt.exclude, tt.worst, tt.today)
+		}
+		var slugs []string
+		for _, in := range d.Incidents {
+			slugs = append(slugs, in.Slug)
+		}
+		if len(slugs) != len(tt.incidents) || (len(slugs) > 0 && !equal(slugs, tt.incidents)) {
+			t.Errorf("day %d: incidents %v, want %v", i, slugs, tt.incidents)
+		}
+	}
+	// Nov 26 also had the degraded hour, but a major outage is worse.
+	// The three days together are the 3-day window.
+	total := LastDays(in, 3)
+	if total.Known != hours(24+23+15) || total.Down != hours(10) {
+		t.Errorf("LastDays(3): known %v down %v, want 62h 10h", total.Known, total.Down)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDaysDST(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip("no tz database:", err)
+	}
+	tests := []struct {
+		name string
+		day  time.Time // midnight local of the DST day
+		long time.Duration
+	}{
+		{"spring forward", time.Date(2026, 3, 8, 0, 0, 0, 0, la), 23 * time.Hour},
+		{"fall back", time.Date(2026, 11, 1, 0, 0, 0, 0, la), 25 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Up from two days before until now (noon the day after), with
+			// a failure from 23:00 the day before until 01:00 local on
+			// the DST day: only one of its two hours is on the DST day.
+			before := tt.day.AddDate(0, 0, -1)
+			after := tt.day.AddDate(0, 0, 1)
+			fail := time.Date(2026, before.Month(), before.Day(), 23, 0, 0, 0, la)
+			in := Input{
+				Component: "api",
+				Intervals: []history.Interval{
+					{Start: before.AddDate(0, 0, -1), End: fail, State: history.Up},
+					{Start: fail, End: fail.Add(2 * time.Hour), State: history.Down},
+					{Start: fail.Add(2 * time.Hour), End: after.Add(12 * time.Hour), State: history.Up},
+				},
+				Loc: la, Now: after.Add(12 * time.Hour),
+			}
+			days := Days(in, 3)
+			want := []struct {
+				date        time.Time
+				known, down time.Duration
+			}{
+				{before, 24 * time.Hour, time.Hour},
+				{tt.day, tt.long, time.Hour},
+				{after, 12 * time.Hour, 0},
+			}
+			for i, w := range want {
+				d := days[i]
+				if !d.Date.Equal(w.date) || d.Known != w.known || d.Down != w.down || d.NoData != 0 {
+					t.Errorf("day %d: %v known %v down %v nodata %v, want %v known %v down %v",
+						i, d.Date, d.Known, d.Down, d.NoData, w.date, w.known, w.down)
+				}
+			}
+			wantUp := 1 - float64(time.Hour)/float64(tt.long)
+			if math.Abs(days[1].Uptime-wantUp) > 1e-12 {
+				t.Errorf("DST day uptime %v, want %v", days[1].Uptime, wantUp)
+			}
+		})
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	in := Input{Component: "api", Intervals: []history.Interval{up(-24*100, 15)},
+		Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -24*20, -24*20+1)},
+		Loc:       time.UTC, Now: now}
+	ps := Periods(in)
+	want := []struct {
+		label string
+		known time.Duration
+		down  time.Duration
+	}{
+		{"24 hours", hours(24), 0},
+		{"7 days", hours(6*24 + 15), 0},
+		{"30 days", hours(29*24 + 15), hours(1)},
+		{"90 days", hours(89*24 + 15), hours(1)},
+	}
+	for i, w := range want {
+		if ps[i].Label != w.label || ps[i].Known != w.known || ps[i].Down != w.down {
+			t.Errorf("period %d: %q known %v down %v, want %q %v %v", i, ps[i].Label, ps[i].Known, ps[i].Down, w.label, w.known, w.down)
+		}
+	}
+	if got := ps[3].Percent(); got != "99.95%" {
+		t.Errorf("90 days = %q, want 99.95%% (1 h of 2151 h, truncated)", got)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		u    float64
+		down time.Duration
+		want string
+	}{
+		{1, 0, "100%"},
+		{0.9995, time.Minute, "99.95%"},
+		{0.99999, time.Second, "99.99%"}, // rounding would print 100.00%
+		{1, time.Nanosecond, "99.99%"},   // downtime too small to move u
+		{0.99996, time.Second, "99.99%"},
+		{0.98765, time.Hour, "98.76%"}, // truncated, not rounded
+		{0.5, time.Hour, "50.00%"},
+		{0, time.Hour, "0.00%"},
+		{math.NaN(), 0, "no data"},
+	}
+	for _, tt := range tests {
+		if got := Format(tt.u, tt.down); got != tt.want {
+			t.Errorf("Format(%v, %v) = %q, want %q", tt.u, tt.down, got, tt.want)
+		}
+	}
+}
+
+// TestMonotone checks, over random histories, that uptime stays within
+// [0, 1], that every instant is classified once, and that more failure
+// never raises uptime.
+func TestMonotone(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	statuses := []incident.Status{incident.MajorOutage, incident.PartialOutage, incident.DegradedPerformance, incident.Operational}
+	for iter := range 2000 {
+		in := Input{Component: "api", PartialWeight: r.Float64(), Loc: time.UTC, Now: at(r.Float64() * 24)}
+		for h := -72.0; h < 30; {
+			d := r.Float64() * 6
+			if s := history.State(r.IntN(3)); s != history.NoData || r.IntN(2) == 0 {
+				in.Intervals = append(in.Intervals, iv(h, h+d, s))
+			}
+			h += d
+		}
+		for range r.IntN(5) {
+			from := r.Float64()*100 - 75
+			to := from + r.Float64()*10
+			if r.IntN(4) == 0 {
+				in.Incidents = append(in.Incidents, maint("m", from, to))
+				continue
+			}
+			if r.IntN(5) == 0 {
+				to = ongoing
+			}
+			in.Incidents = append(in.Incidents, inc("i", statuses[r.IntN(len(statuses))], from, to))
+		}
+		base := Days(in, 4)
+		for _, d := range base {
+			if d.HasValue && (d.Uptime < 0 || d.Uptime > 1) {
+				t.Fatalf("iter %d: uptime %v out of range", iter, d.Uptime)
+			}
+			if d.Known+d.Excluded+d.NoData != d.To.Sub(d.From) {
+				t.Fatalf("iter %d: known %v + excluded %v + nodata %v != %v", iter, d.Known, d.Excluded, d.NoData, d.To.Sub(d.From))
+			}
+			if d.Measured > d.Known || d.Down > d.Known {
+				t.Fatalf("iter %d: measured %v or down %v > known %v", iter, d.Measured, d.Down, d.Known)
+			}
+		}
+
+		worse := in
+		if r.IntN(2) == 0 && len(in.Intervals) > 0 {
+			worse.Intervals = append([]history.Interval(nil), in.Intervals...)
+			i := r.IntN(len(worse.Intervals))
+			if worse.Intervals[i].State == history.Up {
+				worse.Intervals[i].State = history.Down
+			}
+		} else {
+			from := r.Float64()*100 - 75
+			worse.Incidents = append(append([]*incident.Incident(nil), in.Incidents...),
+				inc("worse", incident.MajorOutage, from, from+r.Float64()*10))
+		}
+		for i, d := range Days(worse, 4) {
+			if b := base[i]; b.HasValue && d.Uptime > b.Uptime+1e-12 {
+				t.Fatalf("iter %d day %d: uptime rose from %v to %v with more failure", iter, i, b.Uptime, d.Uptime)
+			}
+		}
+		w, b := LastDays(worse, 4), LastDays(in, 4)
+		if b.HasValue && w.Uptime > b.Uptime+1e-12 {
+			t.Fatalf("iter %d: window uptime rose from %v to %v", iter, b.Uptime, w.Uptime)
+		}
+	}
+}

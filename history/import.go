@@ -1,0 +1,347 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ImportStats counts what an import did.
+type ImportStats struct {
+	Lines      int // result lines read (not the CSV header or blank lines)
+	Imported   int // new results stored
+	Duplicates int // results already stored, ignored
+	Expired    int // results older than the retention horizon, ignored
+	Bad        int // lines skipped as invalid
+}
+
+// LineError is one bad line of an imported file.
+type LineError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// maxLineErrors is how many bad lines an ImportError lists; the rest are
+// only counted, so a file in the wrong format does not flood the terminal.
+const maxLineErrors = 100
+
+// ImportError lists the bad lines of an import; the good lines were kept.
+type ImportError struct {
+	Lines []LineError // at most maxLineErrors
+	Total int         // every bad line
+}
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	for i, l := range e.Lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.Error())
+	}
+	if more := e.Total - len(e.Lines); more > 0 {
+		fmt.Fprintf(&b, "\n… and %d more bad lines", more)
+	}
+	return b.String()
+}
+
+func (e *ImportError) add(file string, line int, format string, args ...any) {
+	e.Total++
+	if len(e.Lines) < maxLineErrors {
+		e.Lines = append(e.Lines, LineError{file, line, fmt.Sprintf(format, args...)})
+	}
+}
+
+// Import reads results from r, as JSON Lines or as CSV with a header row
+// of the same column names, optionally gzipped, and records them in
+// batches. The format is CSV when name ends in .csv (or .csv.gz) or the
+// first byte is not '{'; gzip is recognised by its magic bytes. Bad lines
+// are skipped and returned as an *ImportError naming name:line for each;
+// the good lines are kept. Importing the same file again changes nothing.
+// progress, if not nil, is called with the number of lines read so far.
+func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress func(n int)) (ImportStats, error) {
+	var st ImportStats
+	br := bufio.NewReaderSize(r, 1<<16)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return st, fmt.Errorf("read %s: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 1<<16)
+	}
+	isCSV := strings.HasSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".csv")
+	if !isCSV && !strings.HasSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".jsonl") {
+		head, _ := br.Peek(512)
+		head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+		isCSV = len(head) > 0 && head[0] != '{'
+	}
+	bad := &ImportError{}
+	batch := make([]Result, 0, batchSize)
+	flush := func() error {
+		rs, err := s.record(ctx, batch)
+		st.Imported += rs.inserted
+		st.Duplicates += rs.duplicates
+		st.Expired += rs.expired
+		batch = batch[:0]
+		return err
+	}
+	emit := func(line int, r Result, err error) error {
+		st.Lines++
+		if err == nil {
+			err = s.check(r)
+		}
+		if err != nil {
+			st.Bad++
+			bad.add(name, line, "%s", lineMessage(err))
+		} else {
+			batch = append(batch, r)
+		}
+		if progress != nil && st.Lines%10000 == 0 {
+			progress(st.Lines)
+		}
+		if len(batch) == batchSize {
+			return flush()
+		}
+		return nil
+	}
+	var err error
+	if isCSV {
+		err = readCSV(br, emit)
+	} else {
+		err = readJSONL(br, emit)
+	}
+	if err == nil {
+		err = flush()
+	}
+	if progress != nil {
+		progress(st.Lines)
+	}
+	if err != nil {
+		return st, fmt.Errorf("import %s: %w", name, err)
+	}
+	if bad.Total > 0 {
+		return st, bad
+	}
+	return st, nil
+}
+
+// lineMessage drops the "record result: " prefix that check adds for Record.
+func lineMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), "record result: ")
+}
+
+// jsonResult has pointers for the required fields, to tell missing from
+// zero.
+type jsonResult struct {
+	Component *string  `json:"component"`
+	Time      *string  `json:"time"`
+	OK        *bool    `json:"ok"`
+	LatencyMS *float64 `json:"latency_ms"`
+	Status    int      `json:"status"`
+	Error     string   `json:"error"`
+	Region    string   `json:"region"`
+}
+
+func readJSONL(br *bufio.Reader, emit func(int, Result, error) error) error {
+	line := 0
+	for {
+		text, err := br.ReadBytes('\n')
+		if len(text) > 0 {
+			line++
+			text = bytes.TrimSpace(text)
+			if line == 1 {
+				text = bytes.TrimPrefix(text, []byte("\ufeff"))
+			}
+			if len(text) > 0 {
+				r, perr := parseJSONLine(text)
+				if e := emit(line, r, perr); e != nil {
+					return e
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func parseJSONLine(text []byte) (Result, error) {
+	var j jsonResult
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return Result{}, fmt.Errorf("invalid JSON: %v (each line is one object: {\"component\", \"time\", \"ok\", \"latency_ms\", …})", err)
+	}
+	if dec.More() {
+		return Result{}, errors.New("more than one JSON value on the line")
+	}
+	switch {
+	case j.Component == nil:
+		return Result{}, errors.New(`missing "component"`)
+	case j.Time == nil:
+		return Result{}, errors.New(`missing "time"`)
+	case j.OK == nil:
+		return Result{}, errors.New(`missing "ok"`)
+	}
+	t, err := parseTime(*j.Time)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Component: *j.Component, Time: t, OK: *j.OK, Status: j.Status, Error: j.Error, Region: j.Region}
+	if j.LatencyMS != nil {
+		r.LatencyMS = *j.LatencyMS
+	}
+	return r, nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("time %q is not RFC 3339, such as 2026-11-28T15:00:00Z", s)
+	}
+	return t, nil
+}
+
+var csvColumns = []string{"component", "time", "ok", "latency_ms", "status", "error", "region"}
+
+func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err != nil {
+		return emit(1, Result{}, fmt.Errorf("invalid CSV header: %v", err))
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !contains(csvColumns, h) {
+			return emit(1, Result{}, fmt.Errorf("unknown CSV column %q (the columns are %s)", h, strings.Join(csvColumns, ", ")))
+		}
+		col[h] = i
+	}
+	for _, need := range []string{"component", "time", "ok"} {
+		if _, ok := col[need]; !ok {
+			return emit(1, Result{}, fmt.Errorf("the CSV header has no %q column (the columns are %s)", need, strings.Join(csvColumns, ", ")))
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var line int
+		var r Result
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+			r, err = parseCSVRecord(rec, col, len(header))
+		} else {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+				err = fmt.Errorf("invalid CSV: %v", pe.Err)
+			}
+		}
+		if e := emit(line, r, err); e != nil {
+			return e
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func parseCSVRecord(rec []string, col map[string]int, width int) (Result, error) {
+	if len(rec) != width {
+		return Result{}, fmt.Errorf("%d fields, the header has %d", len(rec), width)
+	}
+	get := func(name string) string {
+		if i, ok := col[name]; ok {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var r Result
+	r.Component = get("component")
+	t, err := parseTime(get("time"))
+	if err != nil {
+		return r, err
+	}
+	r.Time = t
+	if r.OK, err = strconv.ParseBool(get("ok")); err != nil {
+		return r, fmt.Errorf("ok %q is not true or false", get("ok"))
+	}
+	if v := get("latency_ms"); v != "" {
+		if r.LatencyMS, err = strconv.ParseFloat(v, 64); err != nil {
+			return r, fmt.Errorf("latency_ms %q is not a number", v)
+		}
+	}
+	if v := get("status"); v != "" {
+		if r.Status, err = strconv.Atoi(v); err != nil {
+			return r, fmt.Errorf("status %q is not a whole number", v)
+		}
+	}
+	r.Error = get("error")
+	r.Region = get("region")
+	return r, nil
+}
+
+// Export writes the raw results still within retention as JSON Lines,
+// oldest first: every component when component is "", and only results at
+// or after since. The output imports back unchanged.
+func (s *Store) Export(ctx context.Context, w io.Writer, component string, since time.Time) error {
+	q := `SELECT ` + resultColumns + ` FROM results WHERE time >= ?`
+	args := []any{since.UnixMilli()}
+	if component != "" {
+		q += ` AND component = ?`
+		args = append(args, component)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY time, component, region`, args...)
+	if err != nil {
+		return fmt.Errorf("export results: %w", err)
+	}
+	defer rows.Close()
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	for rows.Next() {
+		r, err := scanResult(rows)
+		if err != nil {
+			return fmt.Errorf("export results: %w", err)
+		}
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("export results: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("export results: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export results: %w", err)
+	}
+	return nil
+}
