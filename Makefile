@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 EXAMPLE_NOW ?= 2026-11-28T15:00:00Z
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
-.PHONY: all build run test fuzz clean
+.PHONY: all build run test fuzz clean e2e bench
 
 all: build
 
@@ -30,6 +30,23 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./generator/incident -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/incident -run '^$$' -fuzz '^FuzzParseHeadingTime$$' -fuzztime $(FUZZTIME)
+
+## bench: time herald on synthetic sites against Hugo and a goldmark floor,
+## print PASS/MISS per target, rewrite docs/benchmarks.md (PROFILE=1 adds
+## pprof profiles in bench/out). Installs hugo and time with apt if missing.
+BENCH_FLAGS ?=
+bench: build
+	@command -v hugo >/dev/null 2>&1 && [ -x /usr/bin/time ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time >/dev/null; \
+	  else echo "bench: install hugo and time (apt-get install hugo time) as root"; exit 1; fi; }
+	$(GO) build -o bin/herald-floor ./bench/floor
+	$(GO) build -o bin/herald-bench ./cmd/herald-bench
+	./bin/herald-bench run $(if $(PROFILE),-profile bench/out) -command "make bench$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" $(BENCH_FLAGS)
+
+## e2e: real browsers, validators and feed readers against the example and a
+## generated stress site; installs its tools (e2e/setup.sh: apt, npm ci)
+e2e: build
+	e2e/run.sh
 
 clean:
 	rm -rf bin public .public.herald

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# herald's end-to-end suite (`make e2e`): installs its tools (setup.sh),
+# builds the example site and a generated stress site into a temp folder,
+# serves both with `herald serve` on free 127.0.0.1 ports, and runs the
+# checks of suite.mjs against them and against the broken fixtures.
+#
+#   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
+#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, pending, newsboat)
+#   E2E_SKIP_SETUP=1         don't run setup.sh
+set -euo pipefail
+e2e=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$e2e")
+NOW=${NOW:-2026-11-28T15:00:00Z}
+HERALD=${HERALD:-$root/bin/herald}
+
+[ "${E2E_SKIP_SETUP:-}" = 1 ] || "$e2e/setup.sh"
+[ -x "$HERALD" ] || { echo "e2e: $HERALD missing; run make build" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/herald-e2e.XXXXXX")
+pids=()
+cleanup() {
+	local rc=$?
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+	rm -rf "$work"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# serve SITE: starts `herald serve` for SITE on a free port, waits until it
+# answers, and prints its URL. Its PID goes into pids (stopped by cleanup).
+serve() {
+	local site=$1 port
+	port=$(free_port)
+	"$HERALD" serve -site "$site" -addr "127.0.0.1:$port" -now "$NOW" >"$site.serve.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do
+		if curl -fs -o /dev/null "http://127.0.0.1:$port/"; then URL="http://127.0.0.1:$port/"; return; fi
+		kill -0 "${pids[-1]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "e2e: herald serve for $site did not come up:" >&2
+	cat "$site.serve.log" >&2
+	exit 1
+}
+
+# The example site is copied so the suite never touches the repo's public/
+# and may rebuild it with other inputs (the newsboat GUID check does).
+mkdir -p "$work/example"
+cp -r "$root/herald.yaml" "$root/incidents" "$work/example/"
+node "$e2e/gen-stress.mjs" "$work/stress" 300 20 "$NOW"
+for site in "$work/example" "$work/stress"; do "$HERALD" check -site "$site"; done
+
+serve "$work/example"; EXAMPLE_URL=$URL
+serve "$work/stress"; STRESS_URL=$URL
+echo "e2e: example on $EXAMPLE_URL, stress on $STRESS_URL"
+
+HERALD=$HERALD NOW=$NOW WORK=$work \
+	EXAMPLE_SITE="$work/example" EXAMPLE_URL=$EXAMPLE_URL \
+	STRESS_SITE="$work/stress" STRESS_URL=$STRESS_URL \
+	node "$e2e/suite.mjs"

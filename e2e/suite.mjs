@@ -1,0 +1,153 @@
+// The e2e suite's driver. e2e/run.sh builds herald, writes the stress site,
+// starts `herald serve` for both sites and then runs this with:
+//   HERALD, NOW, WORK, EXAMPLE_SITE, EXAMPLE_URL, STRESS_SITE, STRESS_URL
+// Every check runs against the real sites (must pass) and against its broken
+// fixture under fixtures/broken/ (a "canary": must fail). Prints a summary
+// table and exits 1 on any failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { E2E, ROOT, guard, summary, serveDir, listFiles } from './lib/harness.mjs';
+import { checkHtml } from './checks/html.mjs';
+import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, screenshots } from './checks/browser.mjs';
+import { checkLighthouse } from './checks/lighthouse.mjs';
+import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
+import { checkCalendar, checkStatuspage, checkPrometheus } from './checks/pending.mjs';
+import { run } from './lib/harness.mjs';
+
+const env = (k) => { if (!process.env[k]) throw new Error(`suite.mjs: ${k} is not set (run it through e2e/run.sh)`); return process.env[k]; };
+const HERALD = env('HERALD'), NOW = env('NOW'), WORK = env('WORK');
+const BROKEN = path.join(E2E, 'fixtures/broken');
+const only = new Set((process.env.E2E_ONLY ?? '').split(',').filter(Boolean)); // e.g. E2E_ONLY=feeds,newsboat
+const want = (group) => only.size === 0 || only.has(group);
+
+const slugOf = (site, maintenance) => {
+  for (const f of listFiles(path.join(site, 'incidents'), '.md')) {
+    const isM = /^type:\s*maintenance\s*$/m.test(fs.readFileSync(f, 'utf8'));
+    if (isM === maintenance) return path.basename(f, '.md');
+  }
+  throw new Error(`no ${maintenance ? 'maintenance' : 'incident'} in ${site}`);
+};
+
+const sites = [
+  { name: 'example', site: env('EXAMPLE_SITE'), url: env('EXAMPLE_URL'), incident: '2026-11-28-feed-latency', maintenance: '2026-12-03-failover-and-reboot-test', component: 'package-feed' },
+  { name: 'stress', site: env('STRESS_SITE'), url: env('STRESS_URL'), component: 'svc-01', page2: true },
+];
+for (const s of sites) {
+  s.out = fs.realpathSync(path.join(s.site, 'public'));
+  s.incident ??= slugOf(s.site, false);
+  s.maintenance ??= slugOf(s.site, true);
+  s.pages = [
+    { name: 'index', path: './' },
+    { name: 'incident', path: `./incidents/${s.incident}/` },
+    { name: 'maintenance', path: `./incidents/${s.maintenance}/` },
+    { name: 'history', path: './history/' },
+    ...(s.page2 ? [{ name: 'history-2', path: './history/page/2/' }] : []),
+    { name: 'component', path: `./components/${s.component}/` },
+    { name: '404', path: './no-such-page/', status: 404 },
+  ];
+  s.url = s.url.replace(/\/?$/, '/');
+}
+const [example] = sites;
+
+// The fixture server: broken inputs over HTTP for the browser, Lighthouse
+// and newsboat canaries. unstable.rss changes its GUIDs after a "rebuild".
+let unstableBuild = 1;
+const fixtures = await serveDir(BROKEN, (p) => p === '/newsboat/unstable.rss'
+  ? { type: 'application/rss+xml', body: fs.readFileSync(path.join(BROKEN, `newsboat/unstable-${unstableBuild}.rss`)) } : null);
+const fx = (p) => `${fixtures.url}/${p}`;
+const fixturePage = (name, file) => [{ name, path: `/browser/${file}` }];
+
+try {
+  if (want('html')) {
+    for (const s of sites) await guard('check', 'HTML (vnu)', s.name, () => checkHtml(s.out));
+    await guard('canary', 'HTML (vnu)', 'html/index.html', () => checkHtml(path.join(BROKEN, 'html')));
+  }
+
+  if (want('browser')) {
+    const browser = await launch();
+    try {
+      for (const s of sites) await guard('check', 'console & requests', s.name, () => checkConsole(browser, s.url, s.pages));
+      await guard('canary', 'console & requests', 'browser/console-error.html', () => checkConsole(browser, fixtures.url, fixturePage('console', 'console-error.html')));
+      for (const s of sites) await guard('check', 'works without JS', s.name, () => checkNoJs(browser, s.url, s.pages));
+      await guard('canary', 'works without JS', 'browser/nojs.html', () => checkNoJs(browser, fixtures.url, fixturePage('nojs', 'nojs.html')));
+      for (const s of sites) await guard('check', 'axe-core', s.name, () => checkAxe(browser, s.url, s.pages));
+      await guard('canary', 'axe-core', 'browser/a11y.html', () => checkAxe(browser, fixtures.url, fixturePage('a11y', 'a11y.html')));
+      for (const s of sites) await guard('check', 'uptime bar labels', s.name, () => checkUptimeBars(browser, s.url, s.pages.filter((p) => ['index', 'component'].includes(p.name))));
+      await guard('canary', 'uptime bar labels', 'browser/bars.html', () => checkUptimeBars(browser, fixtures.url, fixturePage('bars', 'bars.html')));
+      const shots = path.join(E2E, 'screenshots');
+      fs.rmSync(shots, { recursive: true, force: true });
+      await guard('check', 'screenshots', 'example', () => screenshots(browser, example.url, example.pages, shots, 'example'));
+      await guard('check', 'screenshots', 'stress', () => screenshots(browser, sites[1].url, sites[1].pages.filter((p) => ['index', 'history-2'].includes(p.name)), shots, 'stress'));
+      if (process.env.E2E_UPDATE_SCREENSHOT === '1') {
+        fs.copyFileSync(path.join(shots, 'example-index-desktop-light.png'), path.join(ROOT, 'docs/screenshot.png'));
+        console.log('updated docs/screenshot.png from e2e/screenshots/example-index-desktop-light.png');
+      }
+    } finally { await browser.close(); }
+  }
+
+  if (want('lighthouse')) {
+    for (const p of example.pages.filter((p) => ['index', 'incident', 'component'].includes(p.name)))
+      await guard('check', 'Lighthouse', `example ${p.name}`, () => checkLighthouse(new URL(p.path, example.url).href));
+    await guard('canary', 'Lighthouse', 'browser/lighthouse.html', () => checkLighthouse(fx('browser/lighthouse.html')));
+  }
+
+  if (want('feeds')) {
+    const xmlFeeds = [];
+    for (const s of sites) for (const f of ['history.rss', 'history.atom', `components/${s.component}/history.rss`, `components/${s.component}/history.atom`]) xmlFeeds.push([s, f]);
+    for (const [s, f] of xmlFeeds) await guard('check', 'xmllint', `${s.name} ${f}`, () => checkXmllint(path.join(s.out, f)));
+    await guard('canary', 'xmllint', 'feeds/malformed.rss', () => checkXmllint(path.join(BROKEN, 'feeds/malformed.rss')));
+    for (const [s, f] of xmlFeeds) await guard('check', 'feedparser', `${s.name} ${f}`, () => checkFeedparser(path.join(s.out, f)));
+    await guard('canary', 'feedparser', 'feeds/malformed.rss', () => checkFeedparser(path.join(BROKEN, 'feeds/malformed.rss')));
+    for (const s of sites) for (const f of ['history.json', `components/${s.component}/history.json`])
+      await guard('check', 'JSON Feed 1.1 schema', `${s.name} ${f}`, () => checkJsonFeed(path.join(s.out, f)));
+    await guard('canary', 'JSON Feed 1.1 schema', 'feeds/no-ids.json', () => checkJsonFeed(path.join(BROKEN, 'feeds/no-ids.json')));
+  }
+
+  if (want('pending')) {
+    await guard('check', 'iCalendar (maintenance.ics)', 'example', () => checkCalendar(path.join(example.out, 'maintenance.ics')));
+    await guard('canary', 'iCalendar (maintenance.ics)', 'calendar/maintenance.ics', () => checkCalendar(path.join(BROKEN, 'calendar/maintenance.ics')));
+    await guard('check', 'Statuspage v2 API', 'example', () => checkStatuspage(example.out));
+    await guard('canary', 'Statuspage v2 API', 'statuspage/api/v2/summary.json', () => checkStatuspage(path.join(BROKEN, 'statuspage')));
+    await guard('check', 'Prometheus history source', 'example', () => checkPrometheus(HERALD, example.site, WORK, NOW));
+  }
+
+  if (want('newsboat')) {
+    // A rebuild flips a site between its state as written (A) and one hour
+    // later with a new update on an ongoing incident (B): the feed's items
+    // change content and dates but must keep their GUIDs.
+    const later = new Date(Date.parse(NOW) + 3600e3).toISOString().replace('.000', '');
+    const stamp = new Date(Date.parse(NOW) + 1800e3).toISOString().slice(0, 16).replace('T', ' ');
+    const flip = (s) => {
+      const file = listFiles(path.join(s.site, 'incidents'), '.md').find((f) => f.endsWith(`${s.incident}.md`));
+      const orig = fs.readFileSync(file, 'utf8');
+      let state = 'A';
+      const fn = async () => {
+        state = state === 'A' ? 'B' : 'A';
+        fs.writeFileSync(file, state === 'A' ? orig : orig.replace(/\n## /, `\n## ${stamp} UTC — Monitoring\nA new update posted by the e2e suite's rebuild.\n\n## `));
+        const r = await run(HERALD, ['build', '-site', s.site, '-now', state === 'A' ? NOW : later]);
+        if (r.code !== 0) throw new Error(`rebuild of ${s.name}: ${r.stderr}`);
+      };
+      fn.restore = async () => { if (state === 'B') await fn(); };
+      return fn;
+    };
+    for (const s of sites) {
+      const rebuild = flip(s);
+      try {
+        for (const f of s.name === 'example' ? ['history.rss', 'history.atom', `components/${s.component}/history.rss`] : ['history.rss', 'history.atom']) {
+          // the live output (public/ is flipped by each rebuild), as newsboat will fetch it
+          const titles = (await parseFeed(path.join(s.site, 'public', f))).entries.map((e) => e.title);
+          await guard('check', 'newsboat', `${s.name} ${f}`, () => checkNewsboat([{ url: s.url + f, titles }], rebuild));
+        }
+      } finally { await rebuild.restore(); }
+    }
+    await guard('canary', 'newsboat', 'newsboat/duplicate-guids.rss', async () => checkNewsboat(
+      [{ url: fx('newsboat/duplicate-guids.rss'), titles: (await parseFeed(path.join(BROKEN, 'newsboat/duplicate-guids.rss'))).entries.map((e) => e.title) }], async () => {}));
+    await guard('canary', 'newsboat', 'newsboat/unstable-{1,2}.rss', async () => checkNewsboat(
+      [{ url: fx('newsboat/unstable.rss'), titles: (await parseFeed(path.join(BROKEN, 'newsboat/unstable-1.rss'))).entries.map((e) => e.title) }], async () => { unstableBuild = 2; }));
+    await guard('canary', 'newsboat', 'an unreachable feed URL', () => checkNewsboat([{ url: fx('newsboat/no-such-feed.rss'), titles: ['x'] }], async () => {}));
+  }
+} finally {
+  await fixtures.close();
+}
+
+process.exitCode = summary() ? 0 : 1;
