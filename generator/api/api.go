@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -81,6 +82,29 @@ type Extra struct {
 
 // Option configures Files.
 type Option func(*Extra)
+
+// FromSnapshot is the Extra the snapshot's own probe data gives: each
+// monitored component's probe state and its daily uptime.
+func FromSnapshot(snap *status.Snapshot) Extra {
+	x := Extra{Probe: map[string]ProbeState{}, Uptime: map[string][]DayUptime{}, UptimeDays: snap.Site.HistoryDays}
+	for _, c := range snap.Components {
+		if !c.Monitored {
+			continue
+		}
+		x.Probe[c.ID] = ProbeState(c.Probe)
+		days := make([]DayUptime, 0, len(c.Days))
+		for _, d := range c.Days {
+			du := DayUptime{Date: d.Date.Format("2006-01-02")}
+			if d.HasValue {
+				pct := math.Floor(d.Uptime*1e4) / 100 // never rounded up to 100
+				du.Uptime = &pct
+			}
+			days = append(days, du)
+		}
+		x.Uptime[c.ID] = days
+	}
+	return x
+}
 
 // WithExtra passes probe state and uptime to the API.
 func WithExtra(x Extra) Option { return func(e *Extra) { *e = x } }
@@ -309,6 +333,11 @@ func (b *builder) status() statusJSON {
 		// Statuspage's page indicator has no maintenance value; a page
 		// under maintenance with no incident reads as none.
 		st.Indicator = "none"
+	}
+	if len(b.snap.Overall.Stale) > 0 {
+		// The snapshot has already said it: its headline never claims
+		// what stale monitoring cannot know.
+		return st
 	}
 	anyStale := false
 	for _, c := range b.snap.Components {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/history"
 )
 
 // RecentDays is how many days of past incidents the index lists.
@@ -57,6 +59,52 @@ type Overall struct {
 	// critical, or maintenance.
 	Indicator   string
 	Description string
+	// Stale lists the monitored components whose probe data is missing or
+	// stale. The page never calls them operational, and the description
+	// says so.
+	Stale []*Component
+}
+
+// ProbeState is what herald knows of a component's probe data.
+type ProbeState string
+
+const (
+	// ProbeNone: the component has no probe; its status comes from
+	// incidents alone.
+	ProbeNone ProbeState = ""
+	// ProbeFresh: the newest result is recent enough to trust.
+	ProbeFresh ProbeState = "fresh"
+	// ProbeStale: the newest result is older than StaleFactor intervals:
+	// the monitor is silent, which says nothing about the service.
+	ProbeStale ProbeState = "stale"
+	// ProbeNoData: a probe is configured but has never reported.
+	ProbeNoData ProbeState = "no_data"
+)
+
+// StaleFactor is how many probe intervals may pass without a result before
+// a component's probe data is stale.
+const StaleFactor = 3
+
+// Probe is what the probes said about one component, read from the
+// history source by the caller so that New stays a pure function.
+type Probe struct {
+	// Interval is the check's interval, which staleness is judged by.
+	Interval time.Duration
+	// Intervals are the merged confirmed states, covering at least the
+	// history window.
+	Intervals []history.Interval
+	// Latency holds hourly histograms over the history window.
+	Latency []history.LatencyHour
+	// Latest is the time of the newest result; zero when there is none.
+	Latest time.Time
+}
+
+// Options are the inputs of a snapshot beyond the config, the incidents
+// and the clock.
+type Options struct {
+	// Probes holds probe data per component id; a monitored component
+	// missing here has no data.
+	Probes map[string]*Probe
 }
 
 // Group is a heading of components.
@@ -80,7 +128,22 @@ type Component struct {
 	Incidents []*incident.Incident
 	// Active incidents and maintenance touching it now.
 	Active []*incident.Incident
+	// Probe says whether the probe data can be trusted; ProbeNone when the
+	// component is not monitored.
+	Probe ProbeState
+	// Days is the uptime of each of the last history.days days, oldest
+	// first; Periods are the 24-hour, 7-, 30- and 90-day summaries.
+	Days    []uptime.Day
+	Periods []uptime.Period
+	// Uptime30 is the last 30 days, for badges.
+	Uptime30 uptime.Summary
+	// Latency holds the hourly latency histograms of the history window.
+	Latency []history.LatencyHour
 }
+
+// Stale reports whether the component is monitored but its probe data is
+// missing or stale, so that its status is not known.
+func (c *Component) Stale() bool { return c.Probe == ProbeStale || c.Probe == ProbeNoData }
 
 // Day is one calendar day of the recent list.
 type Day struct {
@@ -90,7 +153,11 @@ type Day struct {
 
 // New computes the snapshot of the site at now. incidents must be sorted
 // newest first, as incident.Load returns them.
-func New(cfg *config.Config, incidents []*incident.Incident, now time.Time) *Snapshot {
+func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts ...Options) *Snapshot {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	loc := cfg.Location
 	s := &Snapshot{
 		Now: now.In(loc),
@@ -141,12 +208,32 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time) *Sna
 		}
 	}
 	slices.Reverse(s.Upcoming)
+	var stale []*Component
+	for _, comp := range s.Components {
+		probeStatus := comp.applyProbe(o.Probes[comp.ID], cfg, now)
+		comp.Status = incident.Worse(comp.Status, probeStatus)
+		worst = incident.Worse(worst, probeStatus)
+		if comp.Stale() {
+			stale = append(stale, comp)
+		}
+	}
 	for _, g := range s.Groups {
 		for _, c := range g.Components {
 			g.Status = incident.Worse(g.Status, c.Status)
 		}
 	}
 	s.Overall = overall(worst, worstImpact)
+	if len(stale) > 0 {
+		s.Overall.Stale = stale
+		if s.Overall.Indicator == "none" {
+			// Nothing declared and nothing seen failing, but something is
+			// not seen at all: that is not "all systems operational".
+			s.Overall.Indicator = "minor"
+			s.Overall.Description = "Status Unknown: Monitoring Data Is Stale"
+		} else {
+			s.Overall.Description += "; monitoring data is stale"
+		}
+	}
 	s.Recent = recent(incidents, now, loc)
 	return s
 }
@@ -199,6 +286,60 @@ func recent(incidents []*incident.Incident, now time.Time, loc *time.Location) [
 		}
 	}
 	return days
+}
+
+// applyProbe fills in what the probes say about the component: its probe
+// state, uptime and latency. It returns the status the probes give it:
+// major_outage while the confirmed state is down, else operational.
+func (c *Component) applyProbe(p *Probe, cfg *config.Config, now time.Time) incident.Status {
+	weight := config.DefaultPartial
+	if cfg.History.PartialWeight != nil {
+		weight = *cfg.History.PartialWeight
+	}
+	in := uptime.Input{
+		Component:     c.ID,
+		Incidents:     c.Incidents,
+		PartialWeight: weight,
+		Loc:           cfg.Location,
+		Now:           now,
+	}
+	probeStatus := incident.Operational
+	if c.Monitored {
+		c.Probe = ProbeNoData
+		if p != nil {
+			in.Intervals = p.Intervals
+			c.Latency = p.Latency
+			switch {
+			case p.Latest.IsZero():
+			case now.Sub(p.Latest) > StaleFactor*p.Interval:
+				c.Probe = ProbeStale
+			default:
+				c.Probe = ProbeFresh
+				if last := lastInterval(p.Intervals, now); last != nil && last.State == history.Down {
+					probeStatus = incident.MajorOutage
+				}
+			}
+		}
+	}
+	c.Days = uptime.Days(in, cfg.History.Days)
+	c.Periods = uptime.Periods(in)
+	c.Uptime30 = uptime.LastDays(in, 30)
+	return probeStatus
+}
+
+// lastInterval is the newest known state that began by now.
+func lastInterval(ivs []history.Interval, now time.Time) *history.Interval {
+	var last *history.Interval
+	for i := range ivs {
+		iv := &ivs[i]
+		if iv.State == history.NoData || iv.Start.After(now) {
+			continue
+		}
+		if last == nil || iv.Start.After(last.Start) {
+			last = iv
+		}
+	}
+	return last
 }
 
 // Component returns the component with the id, or nil.

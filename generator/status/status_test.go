@@ -6,6 +6,7 @@ import (
 
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/history"
 )
 
 func testConfig(t *testing.T) *config.Config {
@@ -123,5 +124,58 @@ func TestRecentDays(t *testing.T) {
 				t.Errorf("an incident older than %d days is listed on %s", RecentDays, d.Date)
 			}
 		}
+	}
+}
+
+// TestProbes checks that a silent monitor is never shown as green, and
+// that a confirmed failure is an outage even with no incident written.
+func TestProbes(t *testing.T) {
+	cfg, err := config.Parse(t.TempDir(), []byte(`title: T
+base_url: https://s.example/
+components:
+  - {id: api, name: API, probe: {http: "https://api.example/health"}}
+  - {id: web, name: Website}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(t, "2026-11-05T12:00:00Z")
+	up := []history.Interval{{Start: now.Add(-48 * time.Hour), End: now.Add(-time.Minute), State: history.Up}}
+	down := []history.Interval{{Start: now.Add(-48 * time.Hour), End: now.Add(-10 * time.Minute), State: history.Up}, {Start: now.Add(-10 * time.Minute), End: now.Add(-time.Minute), State: history.Down}}
+	tests := []struct {
+		name        string
+		probe       *Probe
+		state       ProbeState
+		status      incident.Status
+		indicator   string
+		description string
+	}{
+		{"never reported", nil, ProbeNoData, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
+		{"fresh and up", &Probe{Interval: time.Minute, Intervals: up, Latest: now.Add(-time.Minute)}, ProbeFresh, incident.Operational, "none", "All Systems Operational"},
+		{"fresh and down", &Probe{Interval: time.Minute, Intervals: down, Latest: now.Add(-time.Minute)}, ProbeFresh, incident.MajorOutage, "critical", "Major System Outage"},
+		{"silent for 3 intervals", &Probe{Interval: time.Minute, Intervals: up, Latest: now.Add(-3*time.Minute - time.Second)}, ProbeStale, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
+		{"silent and down", &Probe{Interval: time.Minute, Intervals: down, Latest: now.Add(-time.Hour)}, ProbeStale, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			probes := map[string]*Probe{}
+			if tt.probe != nil {
+				probes["api"] = tt.probe
+			}
+			s := New(cfg, nil, now, Options{Probes: probes})
+			api, web := s.Component("api"), s.Component("web")
+			if api.Probe != tt.state || api.Status != tt.status {
+				t.Errorf("got api %s %s, want %s %s", api.Probe, api.Status, tt.state, tt.status)
+			}
+			if web.Probe != ProbeNone || web.Stale() {
+				t.Errorf("got unmonitored web probe state %q", web.Probe)
+			}
+			if s.Overall.Indicator != tt.indicator || s.Overall.Description != tt.description {
+				t.Errorf("got %s %q, want %s %q", s.Overall.Indicator, s.Overall.Description, tt.indicator, tt.description)
+			}
+			if got, want := len(api.Days), 90; got != want {
+				t.Errorf("got %d days of uptime, want %d", got, want)
+			}
+		})
 	}
 }
