@@ -19,7 +19,7 @@ import "embed"
 // FS holds the default theme. The pattern names each kind of file instead
 // of "*" so that an editor's backup or swap file never ends up in the binary.
 //
-//go:embed *.html *.css *.svg
+//go:embed *.html *.css *.svg *.js
 var FS embed.FS
 
 // Layout is the template every page is executed through, and Partials
@@ -39,11 +39,14 @@ func Pages() []string {
 const (
 	Stylesheet = "style.css"
 	Favicon    = "favicon.svg"
+	// Script is the index page's only script, a progressive enhancement
+	// that warns when the page is older than stale_after.
+	Script = "stale.js"
 )
 
 // Names lists every file of the theme, which is also every file a site may
 // override.
 func Names() []string {
 	names := append([]string{Layout, Partials}, Pages()...)
-	return append(names, Stylesheet, Favicon)
+	return append(names, Stylesheet, Favicon, Script)
 }

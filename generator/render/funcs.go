@@ -43,6 +43,9 @@ const (
 //	incidentPath in      "incidents/<slug>/", componentPath id, historyPath n
 //	byMonth list         []Month, grouped in the site's time zone
 //	entry page in        an Entry, for the "entry" and "affects" templates
+//	bars page c          the component's daily uptime bars (SVG)
+//	latencyCharts page c its response-time charts: per day, and per hour today
+//	lastPeriod c         its longest uptime summary (90 days), or nil
 func funcs(loc *time.Location) template.FuncMap {
 	if loc == nil {
 		loc = time.UTC
@@ -72,6 +75,9 @@ func funcs(loc *time.Location) template.FuncMap {
 		"historyPath":    historyPath,
 		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, loc) },
 		"entry":          func(p *Page, in *incident.Incident) Entry { return Entry{Page: p, Incident: in} },
+		"bars":           bars,
+		"latencyCharts":  latencyCharts,
+		"lastPeriod":     lastPeriod,
 	}
 }
 

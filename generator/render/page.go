@@ -33,6 +33,11 @@ type Page struct {
 	Title, Description string
 	// Stylesheet and Favicon are paths from the site root.
 	Stylesheet, Favicon string
+	// Script is the stale-page warning's path from the site root, set on
+	// the index of a site with probes, where "Updated" can grow old;
+	// StaleAfter is the age in seconds at which it warns.
+	Script     string
+	StaleAfter int
 	// Feeds are the site's feeds; ComponentFeeds the component's own, on
 	// component pages.
 	Feeds, ComponentFeeds []Feed
@@ -89,13 +94,16 @@ type plannedPage struct {
 }
 
 // pages plans every HTML page of the site for snap.
-func pages(snap *status.Snapshot, css string, perPage int) []plannedPage {
+// assets are the hashed asset paths pages link to.
+type assets struct{ css, script string }
+
+func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	site := snap.Site
 	siteFeeds := feeds("")
 	newPage := func(kind, file, link string) *Page {
 		return &Page{
 			Kind: kind, Path: link, Root: rootOf(file), URL: site.BaseURL + link,
-			Stylesheet: css, Favicon: "favicon.svg", Feeds: siteFeeds,
+			Stylesheet: a.css, Favicon: "favicon.svg", Feeds: siteFeeds,
 			Now: snap.Now, Site: site, Snap: snap,
 		}
 	}
@@ -106,6 +114,12 @@ func pages(snap *status.Snapshot, css string, perPage int) []plannedPage {
 	index.Description = site.Description
 	if index.Description == "" {
 		index.Description = "Current status, incidents and scheduled maintenance of " + site.Title + "."
+	}
+	for _, c := range snap.Components {
+		if c.Monitored && snap.Site.StaleAfter > 0 {
+			index.Script, index.StaleAfter = a.script, int(snap.Site.StaleAfter.Seconds())
+			break
+		}
 	}
 	out = append(out, plannedPage{"index.html", "index.html", index})
 

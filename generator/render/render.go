@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -35,6 +36,8 @@ type Renderer struct {
 	stylesheet []byte
 	cssPath    string
 	favicon    []byte
+	script     []byte
+	scriptPath string
 }
 
 // source is one theme file and where it came from.
@@ -66,9 +69,12 @@ func New(overrideDir string) (*Renderer, error) {
 		sources:    sources,
 		stylesheet: sources[templates.Stylesheet].data,
 		favicon:    sources[templates.Favicon].data,
+		script:     sources[templates.Script].data,
 	}
 	sum := sha256.Sum256(r.stylesheet)
 	r.cssPath = "assets/style." + hex.EncodeToString(sum[:])[:10] + ".css"
+	sum = sha256.Sum256(r.script)
+	r.scriptPath = "assets/stale." + hex.EncodeToString(sum[:])[:10] + ".js"
 
 	// The shared set: partials first, so the layout can replace them.
 	// (html/template's New empties a template of the same name, so the
@@ -112,7 +118,10 @@ func loadSources(overrideDir string) (map[string]source, error) {
 		if overrideDir != "" {
 			data, err := os.ReadFile(filepath.Join(overrideDir, name))
 			if err == nil {
-				out[name] = source{data: data, path: path.Join(display, name), override: true}
+				// A copy of the built-in file is no override: the example
+				// site's templates/ folder is the embedded theme itself.
+				builtin, _ := fs.ReadFile(templates.FS, name)
+				out[name] = source{data: data, path: path.Join(display, name), override: !bytes.Equal(data, builtin)}
 				continue
 			}
 			if !errors.Is(err, fs.ErrNotExist) {
@@ -180,6 +189,22 @@ func pageKind(p string) string {
 // its content so that it can be cached forever.
 func (r *Renderer) StylesheetPath() string { return r.cssPath }
 
+// Overridden reports whether a site's override changes any page template
+// or the layout. Such a template may read any part of the snapshot, so
+// incremental builds cannot tell which pages it depends on.
+func (r *Renderer) Overridden() bool {
+	for _, name := range append([]string{templates.Layout, templates.Partials}, templates.Pages()...) {
+		if r.sources[name].override {
+			return true
+		}
+	}
+	return false
+}
+
+// ScriptPath is the stale-page warning's path in the site, hashed like the
+// stylesheet.
+func (r *Renderer) ScriptPath() string { return r.scriptPath }
+
 // Files lists every page and asset of the site for snap, in a fixed order,
 // each rendered on demand. Feeds are not among them: generator/feed writes
 // history.rss, history.atom, history.json and components/<id>/history.*,
@@ -193,6 +218,7 @@ func (r *Renderer) StylesheetPath() string { return r.cssPath }
 //	404.html
 //	assets/style.<hash>.css
 //	favicon.svg
+//	assets/stale.<hash>.js
 func (r *Renderer) Files(snap *status.Snapshot) []File {
 	return r.files(snap, HistoryPerPage)
 }
@@ -232,12 +258,13 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
 	}
 
 	var files []File
-	for _, p := range pages(snap, r.cssPath, perPage) {
+	for _, p := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, perPage) {
 		files = append(files, page(p.file, p.template, p.Page))
 	}
 	files = append(files,
 		asset(r.cssPath, r.stylesheet),
 		asset(templates.Favicon, r.favicon),
+		asset(r.scriptPath, r.script),
 	)
 	return files
 }

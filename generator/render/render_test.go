@@ -21,6 +21,7 @@ import (
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/templates"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
@@ -150,6 +151,7 @@ func TestPaths(t *testing.T) {
 		"404.html",
 		r.StylesheetPath(),
 		"favicon.svg",
+		r.ScriptPath(),
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got paths\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -166,8 +168,13 @@ func TestHostileInput(t *testing.T) {
 	_, out := renderAll(t, r.Files(loadFixture(t, fixtureNow)))
 	forbidden := []string{"javascript:", "<script", "<img", "s3cret", "internal.example.com"}
 	handlerAttr := regexp.MustCompile(`<[^>]*\son[a-z]+=`)
+	// The one script herald ships: an external file, on the index only.
+	ownScript := regexp.MustCompile(`<script src="\./assets/stale\.[0-9a-f]{10}\.js" defer></script>`)
+	if p := "index.html"; !ownScript.Match(out[p]) {
+		t.Errorf("got no stale-page script in %s, want one for a monitored site", p)
+	}
 	for p, b := range out {
-		lower := strings.ToLower(string(b))
+		lower := strings.ToLower(string(ownScript.ReplaceAll(b, nil)))
 		for _, s := range forbidden {
 			if strings.Contains(lower, s) {
 				t.Errorf("got %q in %s, want it nowhere", s, p)
@@ -472,5 +479,33 @@ func TestByMonth(t *testing.T) {
 		if m := got[i].Date.Format(monthLayout); m != w.month || len(got[i].Incidents) != w.n {
 			t.Errorf("month %d: got %s with %d, want %s with %d", i, m, len(got[i].Incidents), w.month, w.n)
 		}
+	}
+}
+
+// TestOverridden tells a real override from a copy of the built-in theme,
+// such as the example site's own templates/ folder.
+func TestOverridden(t *testing.T) {
+	builtin, err := fs.ReadFile(templates.FS, "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"copy", builtin, false},
+		{"changed", append(slices.Clone(builtin), "\n<!-- mine -->"...), true},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "index.html"), tt.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := newRenderer(t, dir).Overridden(); got != tt.want {
+			t.Errorf("%s: got Overridden %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if newRenderer(t, "").Overridden() {
+		t.Error("the built-in theme reports an override")
 	}
 }

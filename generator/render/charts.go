@@ -1,0 +1,42 @@
+package render
+
+import (
+	"html/template"
+
+	"github.com/herald-status/herald/generator/chart"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// bars draws a component's daily uptime bars. A day with one incident
+// links to it; a day with several links to the component's page, which
+// lists them.
+func bars(p *Page, c *status.Component) template.HTML {
+	link := func(d uptime.Day) string {
+		switch len(d.Incidents) {
+		case 0:
+			return ""
+		case 1:
+			return p.Rel(incidentPath(d.Incidents[0]))
+		}
+		return p.Rel(componentPath(c.ID)) + "#history"
+	}
+	return chart.Bars(c.Days, link, chart.DayLabel, chart.Name(c.Name))
+}
+
+// latencyCharts draws a monitored component's response times: p50 and p95
+// per day over the history window, and per hour over the last 24 hours.
+func latencyCharts(p *Page, c *status.Component) []template.HTML {
+	loc := p.Site.Location
+	daily := chart.DailyLatency(c.Latency, loc, p.Now, p.Site.HistoryDays)
+	hourly := chart.HourlyLatency(c.Latency, loc, p.Now)
+	return []template.HTML{chart.Latency(daily, chart.Name(c.Name)), chart.Latency(hourly, chart.Name(c.Name))}
+}
+
+// lastPeriod is the longest uptime summary (90 days), for the index.
+func lastPeriod(c *status.Component) *uptime.Period {
+	if len(c.Periods) == 0 {
+		return nil
+	}
+	return &c.Periods[len(c.Periods)-1]
+}
