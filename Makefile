@@ -17,6 +17,7 @@ build:
 
 ## run: build the example site and serve it on http://$(ADDR)
 run: build
+	./bin/herald import -now $(EXAMPLE_NOW) example/history.jsonl.gz
 	./bin/herald serve -now $(EXAMPLE_NOW) -addr $(ADDR)
 
 ## test: every Go test, vet and formatting; nothing installed, nothing as root

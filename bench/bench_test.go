@@ -99,7 +99,11 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		for _, f := range s.Files(sitegen.Now) {
+		files, err := s.Files(context.Background(), sitegen.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range files {
 			if err := f.Render(io.Discard); err != nil {
 				b.Fatal(err)
 			}

@@ -16,16 +16,21 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/herald-status/herald/generator/api"
+	"github.com/herald-status/herald/generator/badge"
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/diag"
 	"github.com/herald-status/herald/generator/feed"
+	"github.com/herald-status/herald/generator/ical"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 )
 
 // TemplatesDir is the folder inside a site whose files override the
@@ -37,6 +42,8 @@ type Site struct {
 	Config    *config.Config
 	Incidents []*incident.Incident // newest first
 	Renderer  *render.Renderer
+
+	probeOpts history.Options // interval and confirm of each probe
 }
 
 // Load reads and validates everything in the site folder dir. Problems in
@@ -61,6 +68,8 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 		// valid config there is nothing more to learn.
 		return nil, errs.Err()
 	}
+	probeOpts, err := probeOptions(cfg)
+	errs.Add(config.FileName, err)
 	ins, err := incident.Load(ctx, dir, incident.NewParser(cfg))
 	if err != nil {
 		if !isDiag(err) {
@@ -71,7 +80,7 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: r}, nil
+	return &Site{Config: cfg, Incidents: ins, Renderer: r, probeOpts: probeOpts}, nil
 }
 
 func isDiag(err error) bool {
@@ -80,10 +89,25 @@ func isDiag(err error) bool {
 	return errors.As(err, &l) || errors.As(err, &e)
 }
 
-// Files lists every file of the site at now: pages, assets and feeds.
-func (s *Site) Files(now time.Time) []render.File {
-	snap := status.New(s.Config, s.Incidents, now)
-	return append(s.Renderer.Files(snap), feed.Files(snap)...)
+// Files lists every file of the site at now: pages, assets, feeds, the
+// API, badges and the maintenance calendar. It reads the probe history.
+func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) {
+	_, files, err := s.files(ctx, now)
+	return files, err
+}
+
+func (s *Site) files(ctx context.Context, now time.Time) (*status.Snapshot, []render.File, error) {
+	probes, err := s.readProbes(ctx, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes})
+	files := s.Renderer.Files(snap)
+	files = append(files, feed.Files(snap)...)
+	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
+	files = append(files, badge.Files(snap, badge.Options{})...)
+	files = append(files, ical.Files(snap)...)
+	return snap, files, nil
 }
 
 // Options control one build.
@@ -104,6 +128,11 @@ type Result struct {
 	Incidents int
 	Written   int // files written anew
 	Linked    int // files unchanged since the previous version
+	// Rendered and Reused split Files (less the manifest) into files
+	// rendered by this build and files whose bytes a [Builder] kept from
+	// an earlier build because their inputs did not change. Build renders
+	// everything.
+	Rendered, Reused int
 }
 
 // Build renders the site and publishes it at the output path. On any error
@@ -113,20 +142,48 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if out == "" {
 		out = s.Config.PublishDir()
 	}
-	files := s.Files(opts.Now)
+	files, err := s.Files(ctx, opts.Now)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	res, err := publishFiles(out, files, func(write func(string, []byte) error) error {
+		return renderAll(ctx, files, write)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Incidents = len(s.Incidents)
+	res.Rendered = len(files)
+	return res, nil
+}
+
+// ManifestName is the file, in the root of every published version, that
+// lists every other file of that version, one slash-separated path a line,
+// sorted. It is written last, after every file it lists, so a version
+// holding a manifest is complete; tests and external checkers use it to
+// verify a published site. No page links to it.
+const ManifestName = ".herald-manifest"
+
+// publishFiles stages a new version of the site at out, lets fill write the
+// files (concurrently, through write), adds the manifest and commits. On
+// any error the stage is removed and the published site is untouched.
+func publishFiles(out string, files []render.File, fill func(write func(string, []byte) error) error) (*Result, error) {
 	stage, err := publish.Begin(out)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	defer stage.Abort() // after Commit, a no-op
-	if err := renderAll(ctx, files, stage.WriteFile); err != nil {
+	if err := fill(stage.WriteFile); err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	if err := stage.WriteFile(ManifestName, manifest(files)); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	version, err := stage.Commit()
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	res := &Result{Out: out, Version: version, Files: len(files), Incidents: len(s.Incidents)}
+	res := &Result{Out: out, Version: version, Files: len(files) + 1}
 	res.Written, res.Linked = stage.Stats()
 	for _, f := range files {
 		if filepath.Ext(f.Path) == ".html" {
@@ -136,10 +193,29 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// manifest lists the paths of files, sorted, one a line.
+func manifest(files []render.File) []byte {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	slices.Sort(paths)
+	var b bytes.Buffer
+	for _, p := range paths {
+		b.WriteString(p)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
 // Check renders every file without writing anything, so that a template
 // which fails only on real data is caught too.
 func Check(ctx context.Context, s *Site, now time.Time) error {
-	return renderAll(ctx, s.Files(now), func(string, []byte) error { return nil })
+	files, err := s.Files(ctx, now)
+	if err != nil {
+		return err
+	}
+	return renderAll(ctx, files, func(string, []byte) error { return nil })
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

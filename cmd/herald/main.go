@@ -56,7 +56,13 @@ var commands = []command{
 	{"build", "render the site into the output folder and publish it atomically", runBuild},
 	{"check", "validate herald.yaml, templates and incidents without writing", runCheck},
 	{"new", "write a dated skeleton incident or maintenance file", runNew},
-	{"serve", "build the site once and serve it on 127.0.0.1 for a look", runServe},
+	{"notify", "send webhook messages for new incidents and updates (cron, CI)", runNotify},
+	{"serve", "watch the site and serve it on 127.0.0.1, reloading pages on rebuild", runServe},
+	{"watch", "rebuild and publish the site whenever its files change", runWatch},
+	{"run", "the daemon: watch, timed rebuilds, publish and /healthz", runRun},
+	{"probe", "run the health checks in herald.yaml and record their results", runProbe},
+	{"import", "import probe results (JSON Lines or CSV, maybe gzipped) into the history", runImport},
+	{"export", "write the raw probe results in the history to stdout as JSON Lines", runExport},
 	{"version", "print herald's version", runVersion},
 	{"help", "show help for herald or a command", nil}, // handled in run
 }

@@ -87,20 +87,30 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 		owner[path] = who
 		files = append(files, render.File{Path: path, Render: write})
 	}
-	overall := Badge{Label: "status", Message: strings.ToLower(snap.Overall.Description), Color: indicatorColor[snap.Overall.Indicator]}
+	// A badge is short: the headline without the stale suffix, and
+	// "status unknown" when staleness is all there is to say.
+	overall := Badge{Label: "status", Message: strings.ToLower(strings.TrimSuffix(snap.Overall.Description, status.StaleSuffix)), Color: indicatorColor[snap.Overall.Indicator]}
 	if overall.Color == "" {
 		overall.Color = "lightgrey"
 	}
+	unknown := len(snap.Overall.Stale) > 0 && snap.Overall.Description == status.UnknownDescription
 	for id, stale := range opts.Stale {
 		if c := snap.Component(id); stale && c != nil && snap.Overall.Indicator == "none" {
-			overall = Badge{Label: "status", Message: "status unknown", Color: "lightgrey"}
+			unknown = true
 		}
+	}
+	if unknown {
+		overall = Badge{Label: "status", Message: "status unknown", Color: "lightgrey"}
 	}
 	add(Dir+"status.svg", "the page's badge", overall.WriteSVG)
 	add(Dir+"status.json", "the page's badge", overall.WriteJSON)
 	for _, c := range snap.Components {
-		st := Status(c, opts.Stale[c.ID])
-		up := Uptime(c, opts.Uptime30)
+		st := Status(c, opts.Stale[c.ID] || c.Stale())
+		uptime30 := opts.Uptime30
+		if uptime30 == nil && c.Monitored && c.Uptime30.HasValue {
+			uptime30 = map[string]float64{c.ID: c.Uptime30.Uptime * 100}
+		}
+		up := Uptime(c, uptime30)
 		who := fmt.Sprintf("component %q", c.ID)
 		add(Dir+c.ID+".svg", who, st.WriteSVG)
 		add(Dir+c.ID+".json", who, st.WriteJSON)

@@ -17,6 +17,7 @@ import (
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -34,7 +35,19 @@ func example(tb testing.TB) *status.Snapshot {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return status.New(cfg, ins, clock)
+	// Every monitored component reported a minute ago and is up; the
+	// tests say which are stale through badge.Options.
+	probes := map[string]*status.Probe{}
+	for _, c := range cfg.Components {
+		if c.HasProbe() {
+			probes[c.ID] = &status.Probe{
+				Interval:  5 * time.Minute,
+				Intervals: []history.Interval{{Start: clock.Add(-24 * time.Hour), End: clock, State: history.Up}},
+				Latest:    clock.Add(-time.Minute),
+			}
+		}
+	}
+	return status.New(cfg, ins, clock, status.Options{Probes: probes})
 }
 
 func renderAll(tb testing.TB, snap *status.Snapshot, opts badge.Options) map[string][]byte {

@@ -50,6 +50,8 @@ type Site struct {
 	Links       []config.Link
 	HistoryDays int
 	FeedItems   int
+	// StaleAfter is the page age at which the index warns readers.
+	StaleAfter time.Duration
 }
 
 // Overall is the page's headline status.
@@ -80,6 +82,14 @@ const (
 	// ProbeNoData: a probe is configured but has never reported.
 	ProbeNoData ProbeState = "no_data"
 )
+
+// UnknownDescription is the headline when nothing is known to be wrong but
+// some monitoring is silent.
+const UnknownDescription = "Status Unknown: Monitoring Data Is Stale"
+
+// StaleSuffix ends the headline when some monitoring is stale but an
+// incident already sets the page's status.
+const StaleSuffix = "; monitoring data is stale"
 
 // StaleFactor is how many probe intervals may pass without a result before
 // a component's probe data is stale.
@@ -164,6 +174,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 		Site: Site{
 			Title: cfg.Title, Description: cfg.Description, BaseURL: cfg.BaseURL,
 			Location: loc, Links: cfg.Links, HistoryDays: cfg.History.Days, FeedItems: cfg.Feeds.Items,
+			StaleAfter: cfg.StaleAfter.D(),
 		},
 		Incidents: incidents,
 	}
@@ -229,9 +240,9 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 			// Nothing declared and nothing seen failing, but something is
 			// not seen at all: that is not "all systems operational".
 			s.Overall.Indicator = "minor"
-			s.Overall.Description = "Status Unknown: Monitoring Data Is Stale"
+			s.Overall.Description = UnknownDescription
 		} else {
-			s.Overall.Description += "; monitoring data is stale"
+			s.Overall.Description += StaleSuffix
 		}
 	}
 	s.Recent = recent(incidents, now, loc)

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/notify"
+)
+
+const notifyUsage = `
+Usage: herald notify [-site DIR] [-now TIME] [-timeout 2m]
+
+Sends the webhook messages (notify.webhooks in herald.yaml) for what is new
+since the last run: new incidents and maintenance notices, new timeline
+updates, incidents resolved, maintenance starting and ending. It is the
+one-shot for cron and CI; watch and run send the same messages by
+themselves, and build sends none.
+
+Delivery state is kept in notify.state (default data/notify.json), so no
+event is sent twice and none is skipped. The first run against a site only
+records what exists and sends nothing. Exits 1 when a delivery failed; the
+events stay pending and the next run retries them.
+
+Examples:
+  herald notify
+  herald notify -site ./status -timeout 30s
+`
+
+func runNotify(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("notify")
+	site := siteFlag(fs)
+	nowText := nowFlag(fs)
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long to try delivering before giving up (events stay pending)")
+	if err := parse(e, fs, notifyUsage, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("notify takes no arguments, got %q", fs.Args())}
+	}
+	now, err := clock(e, *nowText)
+	if err != nil {
+		return err
+	}
+	s, err := generator.Load(ctx, *site)
+	if err != nil {
+		return report(e, *site, err)
+	}
+	n, err := notify.New(s.Config)
+	if err != nil {
+		return err
+	}
+	res, err := n.Observe(status.New(s.Config, s.Incidents, now))
+	if err != nil {
+		return err
+	}
+	if res.Baseline {
+		fmt.Fprintf(e.stdout, "baseline recorded in %s: past events will not be sent\n", s.Config.Notify.State)
+		return nil
+	}
+	if len(s.Config.Notify.Webhooks) == 0 {
+		fmt.Fprintln(e.stdout, "no webhooks configured: nothing to send")
+		return nil
+	}
+	dctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if err := n.Deliver(dctx); err != nil {
+		return fmt.Errorf("notify: %d events still pending: %w", n.Pending(), err)
+	}
+	fmt.Fprintf(e.stdout, "sent %d new events\n", len(res.Events))
+	return nil
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/watch"
+)
+
+const runUsage = `
+Usage: herald run [-site DIR] [-listen HOST:PORT] [-every DURATION] [-now TIME]
+
+The production daemon: everything herald watch does (rebuild on change and
+on a timer, publish atomically, run publish.command), plus a health
+endpoint. It resumes from what is on disk, so it can be killed at any moment
+and started again; run it under a supervisor that restarts it (systemd
+Restart=always, see docs/deploy.md). SIGTERM or Ctrl-C stops it cleanly:
+a build in progress is abandoned (the published site stays whole) and it
+exits 0.
+
+GET /healthz on -listen answers JSON: the last successful build, the last
+publish command result and how fresh the probe history is. It answers 503
+when the site has not been rebuilt for more than three rebuild intervals.
+
+Examples:
+  herald run -site /srv/status
+  herald run -listen 127.0.0.1:9190 -every 30s
+`
+
+func runRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("run")
+	site := siteFlag(fs)
+	listen := fs.String("listen", "127.0.0.1:9190", "the address of /healthz")
+	every := fs.Duration("every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
+	nowText := nowFlag(fs)
+	if err := parse(e, fs, runUsage, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("run takes no arguments, got %q", fs.Args())}
+	}
+	opts, err := loopOptions(e, *site, *nowText, *every)
+	if err != nil {
+		return err
+	}
+	l, err := watch.New(opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", healthHandler(l, *site, opts.Clock))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(opts.Stdout, "health on http://%s/healthz\n", ln.Addr())
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	loopErr := make(chan error, 1)
+	go func() { loopErr <- l.Run(ctx) }()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var runErr error
+	select {
+	case err := <-errc:
+		cancel()
+		<-loopErr
+		return fmt.Errorf("run: %w", err)
+	case runErr = <-loopErr:
+	}
+	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelShutdown()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("run: %w", err)
+	}
+	if runErr == nil {
+		fmt.Fprintln(opts.Stdout, "stopped")
+	}
+	return runErr
+}
+
+// health is the body of /healthz.
+type health struct {
+	OK     bool         `json:"ok"`
+	Reason string       `json:"reason,omitempty"`
+	Now    time.Time    `json:"now"`
+	Build  watch.Status `json:"build"`
+	// HistoryUpdated is when the probe history store last changed (its
+	// file or -wal), or absent when there is no store.
+	HistoryUpdated *time.Time `json:"history_updated,omitempty"`
+}
+
+func healthHandler(l *watch.Loop, site string, clock func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := clock()
+		h := health{Now: now, Build: l.Status(), OK: true}
+		if err := h.Build.Healthy(now); err != nil {
+			h.OK, h.Reason = false, err.Error()
+		}
+		if cfg, err := config.Load(site); err == nil {
+			var latest time.Time
+			for _, p := range []string{cfg.HistoryPath(), cfg.HistoryPath() + "-wal"} {
+				if fi, err := os.Stat(p); err == nil && fi.ModTime().After(latest) {
+					latest = fi.ModTime()
+				}
+			}
+			if !latest.IsZero() {
+				h.HistoryUpdated = &latest
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if !h.OK {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(h)
+	})
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/herald-status/herald/watch"
+)
+
+const watchUsage = `
+Usage: herald watch [-site DIR] [-every DURATION] [-now TIME]
+
+Builds and publishes the site, then rebuilds it whenever herald.yaml, a
+file in incidents/ or templates/, or the probe history changes, and every
+interval (watch.every, default 1m) so that what depends on the clock stays
+current. Rebuilds are incremental and each is published atomically. A
+change that makes the site invalid prints its errors and keeps the last good
+site published; fixing the file republishes it. It prints a "rebuilt" line
+per build. Stop it with Ctrl-C or SIGTERM.
+
+-now (or HERALD_NOW) sets the clock at start; it then runs in real time.
+
+Examples:
+  herald watch
+  herald watch -site status -every 30s
+`
+
+func runWatch(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("watch")
+	site := siteFlag(fs)
+	every := fs.Duration("every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
+	nowText := nowFlag(fs)
+	if err := parse(e, fs, watchUsage, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("watch takes no arguments, got %q", fs.Args())}
+	}
+	opts, err := loopOptions(e, *site, *nowText, *every)
+	if err != nil {
+		return err
+	}
+	l, err := watch.New(opts)
+	if err != nil {
+		return err
+	}
+	return l.Run(ctx)
+}
+
+// loopOptions wires the shared part of watch, serve and run: the clock,
+// the output and the error report.
+func loopOptions(e *env, site, nowText string, every time.Duration) (watch.Options, error) {
+	if every < 0 {
+		return watch.Options{}, usageError{"-every must be positive"}
+	}
+	start, err := clock(e, nowText)
+	if err != nil {
+		return watch.Options{}, err
+	}
+	// The clock starts at -now and then runs in real time, so a pinned
+	// example still sees time pass between rebuilds.
+	began := time.Now()
+	stdout, stderr := &syncWriter{w: e.stdout}, &syncWriter{w: e.stderr}
+	errEnv := &env{stdout: stdout, stderr: stderr, getenv: e.getenv}
+	return watch.Options{
+		Site:   site,
+		Clock:  func() time.Time { return start.Add(time.Since(began)) },
+		Every:  every,
+		Stdout: stdout,
+		Stderr: stderr,
+		Report: func(err error) {
+			if rerr := report(errEnv, site, err); rerr != errReported {
+				fmt.Fprintf(stderr, "herald: %v\n", err)
+			}
+		},
+	}, nil
+}
+
+// syncWriter serialises writes from the build loop and the publish
+// command's output.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

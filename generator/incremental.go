@@ -1,0 +1,515 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-status/herald/generator/chart"
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// A Builder builds one site folder again and again, as herald watch does,
+// and does only the work an edit calls for. Its output is byte-for-byte
+// what [Load] and [Build] give for the same files at the same clock; the
+// difference is how much is parsed and rendered.
+//
+// # What is cached
+//
+//   - The config is read every time (one small file); its bytes, hashed,
+//     are the config fingerprint.
+//   - The renderer is rebuilt only when the bytes of the site's templates/
+//     folder change (the theme fingerprint).
+//   - Incident files are read every time (incident.Scan) but parsed only
+//     when their path or bytes change, or when the config changes (the
+//     parser checks incidents against it). An incident's content hash is
+//     sha256 of its path, slug and bytes.
+//   - Every rendered file is kept, by path, with the fingerprint of the
+//     inputs it was rendered from. When the fingerprint of the same path is
+//     unchanged at the next build, the kept bytes are published again
+//     without rendering.
+//
+// # Dependency rules
+//
+// A fingerprint is a hash of everything a file's template reads. Every
+// fingerprint includes the config and theme fingerprints and the path.
+// With the default theme the rules are, by path:
+//
+//	index.html                       always rendered: it states the build time
+//	incidents/<slug>/index.html      the incident (content hash, phase and
+//	                                 status word at now)
+//	history/[page/<n>/]index.html    the page number, the page count and each
+//	                                 listed incident (content, phase, status)
+//	components/<id>/index.html       the component's status, each of its
+//	                                 incidents (content, phase, status), and
+//	                                 its probe data: state, each day's bar,
+//	                                 uptime periods, latency histograms
+//	404.html                         nothing more
+//	history.{rss,atom,json}          the incidents the feed lists (content
+//	components/<id>/history.*        only: feeds never read the clock)
+//	anything else                    always rendered (assets, and any file a
+//	                                 later feature adds until it gets a rule)
+//
+// Component names, the site title and time zone come from the config, so
+// the config fingerprint covers them. The clock reaches pages only through
+// an incident's phase and status word (Incident.PhaseAt and StatusAt) and
+// a component's probe data and daily bars, which is why those, and not the
+// time, are in the fingerprints. The API, badges and calendar are small and
+// always rendered.
+//
+// A site's own page templates (overrides in templates/ that differ from
+// the built-in theme) may read any part of the snapshot, so with one of
+// them every HTML page is rendered every time and only feeds are reused. These rules mirror what
+// generator/render and generator/feed read; when a template or the
+// snapshot changes, change them too. TestBuilderMatchesFullBuild checks
+// them against a full build over random edits.
+//
+// A Builder is safe for use by one goroutine at a time.
+type Builder struct {
+	dir string
+	out string
+
+	mu        sync.Mutex
+	cfgSum    [32]byte
+	theme     *themeEntry
+	parsed    map[string]*parsedEntry // by incident file
+	rendered  map[string]renderedFile // by output path
+	lastSite  *Site
+	cfgParsed bool
+}
+
+type themeEntry struct {
+	sum       [32]byte
+	r         *render.Renderer
+	err       error
+	overrides bool // page templates overridden: no reuse of HTML
+}
+
+type parsedEntry struct {
+	sum [32]byte
+	in  *incident.Incident
+	err error
+}
+
+type renderedFile struct {
+	fp   [32]byte
+	data []byte
+}
+
+// NewBuilder returns a Builder for the site folder dir that publishes to
+// out, or to the config's publish.dir when out is "".
+func NewBuilder(dir, out string) *Builder {
+	return &Builder{dir: dir, out: out, parsed: map[string]*parsedEntry{}, rendered: map[string]renderedFile{}}
+}
+
+// Load is [Load] with the Builder's caches: it reparses only incidents
+// whose files changed since the last call, and rebuilds the renderer only
+// when the templates changed. Errors are the same as Load's.
+func (b *Builder) Load(ctx context.Context) (*Site, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s, _, err := b.load(ctx)
+	return s, err
+}
+
+// loadState is what one load learnt beyond the Site, for fingerprints.
+type loadState struct {
+	cfgSum, themeSum [32]byte
+	overrides        bool
+	sums             map[*incident.Incident][32]byte
+}
+
+func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
+	var errs diag.List
+	raw, _ := os.ReadFile(filepath.Join(b.dir, config.FileName)) // config.Load reports a failure
+	cfgSum := sha256.Sum256(raw)
+	cfg, err := config.Load(b.dir)
+	if err != nil {
+		if !isDiag(err) {
+			return nil, nil, err
+		}
+		errs.Add(config.FileName, err)
+	}
+	theme := b.loadTheme()
+	if theme.err != nil {
+		errs.Add(TemplatesDir, theme.err)
+	}
+	if cfg == nil {
+		return nil, nil, errs.Err()
+	}
+	if cfgSum != b.cfgSum || !b.cfgParsed {
+		// The parser checks incidents against the config: parse them all
+		// again.
+		clear(b.parsed)
+		b.cfgSum, b.cfgParsed = cfgSum, true
+	}
+	ins, sums, err := b.loadIncidents(ctx, cfg)
+	if err != nil {
+		if !isDiag(err) {
+			return nil, nil, err
+		}
+		errs.Add(incident.Dir, err)
+	}
+	probeOpts, err := probeOptions(cfg)
+	errs.Add(config.FileName, err)
+	if len(errs) > 0 {
+		return nil, nil, errs.Err()
+	}
+	st := &loadState{cfgSum: cfgSum, themeSum: theme.sum, overrides: theme.overrides, sums: sums}
+	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, probeOpts: probeOpts}, st, nil
+}
+
+// loadTheme returns the renderer for the templates folder as it is now,
+// reusing the last one when no file in it changed.
+func (b *Builder) loadTheme() *themeEntry {
+	dir := filepath.Join(b.dir, TemplatesDir)
+	h := sha256.New()
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// render.New reports it as Load would; nothing is cached.
+		r, rerr := render.New(dir)
+		b.theme = nil
+		return &themeEntry{r: r, err: rerr, overrides: true}
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			// A folder or an unreadable file: render.New decides whether
+			// it matters; its name still changes the fingerprint.
+			data = nil
+		}
+		writeString(h, e.Name())
+		writeString(h, string(data))
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	if b.theme != nil && b.theme.sum == sum {
+		return b.theme
+	}
+	r, err := render.New(dir)
+	// A copy of the built-in theme (the example site's own templates/)
+	// is no override.
+	overrides := err == nil && r.Overridden()
+	b.theme = &themeEntry{sum: sum, r: r, err: err, overrides: overrides}
+	return b.theme
+}
+
+// loadIncidents is incident.Load with a parse cache keyed by file and
+// content hash.
+func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
+	sources, scanErr := incident.Scan(b.dir)
+	var errs diag.List
+	errs.Add("", scanErr)
+	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
+		return nil, nil, scanErr
+	}
+	entries := make([]*parsedEntry, len(sources))
+	var todo []int
+	seen := make(map[string]bool, len(sources))
+	for i, src := range sources {
+		seen[src.File] = true
+		sum := contentSum(src)
+		if e, ok := b.parsed[src.File]; ok && e.sum == sum {
+			entries[i] = e
+			continue
+		}
+		entries[i] = &parsedEntry{sum: sum}
+		todo = append(todo, i)
+	}
+	parser := incident.NewParser(cfg)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
+		wg.Go(func() {
+			for i := range jobs {
+				entries[i].in, entries[i].err = parser.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
+			}
+		})
+	}
+feed:
+	for _, i := range todo {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, i := range todo {
+		b.parsed[sources[i].File] = entries[i]
+	}
+	for file := range b.parsed {
+		if !seen[file] {
+			delete(b.parsed, file)
+		}
+	}
+	var out []*incident.Incident
+	sums := make(map[*incident.Incident][32]byte, len(entries))
+	for i, e := range entries {
+		errs.Add(sources[i].File, e.err)
+		if e.in != nil {
+			out = append(out, e.in)
+			sums[e.in] = e.sum
+		}
+	}
+	slices.SortFunc(out, incident.Newest)
+	return out, sums, errs.Err()
+}
+
+func contentSum(src incident.Source) [32]byte {
+	h := sha256.New()
+	writeString(h, src.File)
+	writeString(h, src.Slug)
+	writeString(h, string(src.Data))
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// writeString writes s to h with its length first, so that two strings
+// written one after the other cannot be confused with two others.
+func writeString(h hash.Hash, s string) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+	h.Write(n[:])
+	h.Write([]byte(s))
+}
+
+// Build loads the site as it is on disk now, renders what changed since
+// the last successful build and publishes it atomically. On an error the
+// published site is untouched; the error is a diag.List when the site's
+// files are at fault, as with [Load].
+func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s, st, err := b.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := b.out
+	if out == "" {
+		out = s.Config.PublishDir()
+	}
+	snap, files, err := s.files(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	fps := newFingerprints(snap, st)
+	next := make([]renderedFile, len(files))
+	reuse := make([]bool, len(files))
+	for i, f := range files {
+		fp, ok := fps.of(f.Path)
+		next[i].fp = fp
+		if !ok {
+			continue
+		}
+		if old, found := b.rendered[f.Path]; found && old.fp == fp {
+			next[i].data = old.data
+			reuse[i] = true
+		}
+	}
+	var reused int
+	res, err := publishFiles(out, files, func(write func(string, []byte) error) error {
+		var todo []render.File
+		index := map[string]int{}
+		for i, f := range files {
+			if reuse[i] {
+				reused++
+				if err := write(f.Path, next[i].data); err != nil {
+					return fmt.Errorf("write %s: %w", f.Path, err)
+				}
+				continue
+			}
+			todo = append(todo, f)
+			index[f.Path] = i
+		}
+		var mu sync.Mutex
+		return renderAll(ctx, todo, func(p string, data []byte) error {
+			kept := bytes.Clone(data) // data is the pool's buffer
+			mu.Lock()
+			next[index[p]].data = kept
+			mu.Unlock()
+			return write(p, kept)
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Incidents = len(s.Incidents)
+	res.Reused = reused
+	res.Rendered = len(files) - reused
+	kept := make(map[string]renderedFile, len(files))
+	for i, f := range files {
+		kept[f.Path] = next[i]
+	}
+	b.rendered = kept
+	b.lastSite = s
+	return res, nil
+}
+
+// Site returns the site of the last successful build, or nil.
+func (b *Builder) Site() *Site {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.lastSite
+}
+
+// fingerprints computes, per output path, the hash of what its file is
+// rendered from; see the dependency rules on [Builder].
+type fingerprints struct {
+	snap   *status.Snapshot
+	st     *loadState
+	bySlug map[string]*incident.Incident
+}
+
+func newFingerprints(snap *status.Snapshot, st *loadState) *fingerprints {
+	f := &fingerprints{snap: snap, st: st, bySlug: make(map[string]*incident.Incident, len(snap.Incidents))}
+	for _, in := range snap.Incidents {
+		f.bySlug[in.Slug] = in
+	}
+	return f
+}
+
+// of returns the fingerprint of the file at p, and false when the file
+// must be rendered whatever its inputs.
+func (f *fingerprints) of(p string) ([32]byte, bool) {
+	h := sha256.New()
+	h.Write(f.st.cfgSum[:])
+	h.Write(f.st.themeSum[:])
+	writeString(h, p)
+	var zero [32]byte
+	done := func() ([32]byte, bool) {
+		var sum [32]byte
+		h.Sum(sum[:0])
+		return sum, true
+	}
+	html := strings.HasSuffix(p, ".html")
+	if html && f.st.overrides {
+		return zero, false
+	}
+	switch {
+	case p == "404.html":
+		return done()
+
+	case strings.HasPrefix(p, "incidents/") && strings.HasSuffix(p, "/index.html"):
+		in := f.bySlug[strings.TrimSuffix(strings.TrimPrefix(p, "incidents/"), "/index.html")]
+		if in == nil {
+			return zero, false
+		}
+		f.incident(h, in, true)
+		return done()
+
+	case p == "history/index.html" || strings.HasPrefix(p, "history/page/") && strings.HasSuffix(p, "/index.html"):
+		n := 1
+		if p != "history/index.html" {
+			var err error
+			n, err = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "history/page/"), "/index.html"))
+			if err != nil {
+				return zero, false
+			}
+		}
+		ins := f.snap.Incidents
+		per := render.HistoryPerPage
+		writeString(h, strconv.Itoa(max(1, (len(ins)+per-1)/per)))
+		lo, hi := min((n-1)*per, len(ins)), min(n*per, len(ins))
+		for _, in := range ins[lo:hi] {
+			f.incident(h, in, true)
+		}
+		return done()
+
+	case strings.HasPrefix(p, "components/"):
+		id, file, ok := strings.Cut(strings.TrimPrefix(p, "components/"), "/")
+		c := f.snap.Component(id)
+		if !ok || c == nil {
+			return zero, false
+		}
+		switch file {
+		case "index.html":
+			writeString(h, string(c.Status))
+			for _, in := range c.Incidents {
+				f.incident(h, in, true)
+			}
+			f.probe(h, c)
+			return done()
+		case "history.rss", "history.atom", "history.json":
+			f.feed(h, c.Incidents)
+			return done()
+		}
+		return zero, false
+
+	case p == "history.rss" || p == "history.atom" || p == "history.json":
+		f.feed(h, f.snap.Incidents)
+		return done()
+	}
+	return zero, false
+}
+
+// probe adds what a component page shows of its probes: the probe state,
+// each day's bar (its label names the date, uptime, downtime and
+// incidents; its class the colour), the uptime periods and the latency
+// histograms, and for a monitored component the hour its charts end at.
+// The bars move with the date, so a page is rendered anew once
+// a day even when nothing else changes.
+func (f *fingerprints) probe(h hash.Hash, c *status.Component) {
+	writeString(h, string(c.Probe))
+	if c.Monitored {
+		// The response-time charts' axes are hours of the site's clock.
+		writeString(h, f.snap.Now.In(f.snap.Site.Location).Format("2006-01-02 15"))
+	}
+	for _, d := range c.Days {
+		writeString(h, chart.Class(d))
+		writeString(h, chart.DayLabel(d))
+	}
+	for _, p := range c.Periods {
+		writeString(h, p.Label+" "+p.Percent())
+	}
+	for _, l := range c.Latency {
+		writeString(h, l.Hour.String())
+		for _, n := range l.Counts {
+			writeString(h, strconv.FormatUint(n, 10))
+		}
+	}
+}
+
+// incident adds an incident to h: its content and, with clock, what the
+// clock makes of it.
+func (f *fingerprints) incident(h hash.Hash, in *incident.Incident, clock bool) {
+	sum := f.st.sums[in]
+	h.Write(sum[:])
+	if clock {
+		writeString(h, string(in.PhaseAt(f.snap.Now)))
+		writeString(h, in.StatusAt(f.snap.Now))
+	}
+}
+
+// feed adds the incidents a feed lists: the first feeds.items of ins.
+func (f *fingerprints) feed(h hash.Hash, ins []*incident.Incident) {
+	if n := f.snap.Site.FeedItems; len(ins) > n {
+		ins = ins[:max(n, 0)]
+	}
+	writeString(h, strconv.Itoa(len(ins)))
+	for _, in := range ins {
+		f.incident(h, in, false)
+	}
+}

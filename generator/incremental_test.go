@@ -1,0 +1,260 @@
+package generator_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator"
+)
+
+var (
+	incrementalSeed  = flag.Uint64("incremental.seed", 1, "seed of TestBuilderMatchesFullBuild's edits")
+	incrementalSteps = flag.Int("incremental.steps", 60, "edits in TestBuilderMatchesFullBuild")
+)
+
+var exampleComponents = []string{"website", "package-feed", "search", "publishing", "cdn", "accounts"}
+
+// randomIncident writes a valid incident or maintenance file, dated around
+// the example's clock so that phases change as the test's clock moves.
+func randomIncident(r *rand.Rand, title string, now time.Time) string {
+	// Within a day of now either way, so that the clock's moves flip
+	// phases and status words of incidents whose files do not change.
+	start := now.In(time.FixedZone("PST", -8*3600)).Truncate(time.Hour).Add(time.Duration(r.IntN(48)-24) * time.Hour).Add(time.Duration(r.IntN(4)) * 15 * time.Minute)
+	var comps []string
+	for _, i := range r.Perm(len(exampleComponents))[:1+r.IntN(2)] {
+		comps = append(comps, exampleComponents[i])
+	}
+	const layout = "2006-01-02 15:04"
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: %s\n", title)
+	body := fmt.Sprintf("Summary %d of %s.\n", r.IntN(1000), title)
+	if r.IntN(3) == 0 {
+		end := start.Add(time.Duration(1+r.IntN(6)) * time.Hour)
+		fmt.Fprintf(&b, "type: maintenance\ncomponents: [%s]\nscheduled_start: %s\nscheduled_end: %s\n---\n%s",
+			strings.Join(comps, ", "), start.Format(layout), end.Format(layout), body)
+		fmt.Fprintf(&b, "\n## %s PST — Scheduled\nWe will do maintenance %d.\n", start.Add(-48*time.Hour).Format(layout), r.IntN(100))
+		return b.String()
+	}
+	statuses := []string{"degraded_performance", "partial_outage", "major_outage"}
+	b.WriteString("components:\n")
+	for _, c := range comps {
+		fmt.Fprintf(&b, "  %s: %s\n", c, statuses[r.IntN(len(statuses))])
+	}
+	fmt.Fprintf(&b, "started: %s\n", start.Format(layout))
+	resolved := r.IntN(2) == 0
+	end := start.Add(time.Duration(1+r.IntN(10)) * time.Hour)
+	if resolved {
+		fmt.Fprintf(&b, "resolved: %s\n", end.Format(layout))
+	}
+	fmt.Fprintf(&b, "---\n%s", body)
+	if resolved {
+		fmt.Fprintf(&b, "\n## %s PST — Resolved\nFixed %d.\n", end.Format(layout), r.IntN(100))
+	}
+	fmt.Fprintf(&b, "\n## %s PST — Investigating\nLooking at it %d.\n", start.Add(10*time.Minute).Format(layout), r.IntN(100))
+	return b.String()
+}
+
+// TestBuilderMatchesFullBuild applies a seeded random sequence of edits to
+// a site (add, edit, delete and rename incidents, break and fix one, change
+// the config and the theme, move the clock) and after each compares what
+// the incremental Builder published with a clean full build of the same
+// files at the same clock, byte for byte, manifest included.
+func TestBuilderMatchesFullBuild(t *testing.T) {
+	site := copySite(t)
+	seed := *incrementalSeed
+	r := rand.New(rand.NewPCG(seed, 0))
+	ctx := context.Background()
+	incOut := filepath.Join(t.TempDir(), "inc")
+	b := generator.NewBuilder(site, incOut)
+	now := exampleNow
+	dir := filepath.Join(site, "incidents")
+	write := func(rel, data string) {
+		t.Helper()
+		p := filepath.Join(site, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := func() []string {
+		var out []string
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+				out = append(out, p)
+			}
+			return nil
+		})
+		return out
+	}
+	cfg0, err := os.ReadFile(filepath.Join(site, "herald.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	css, err := os.ReadFile(filepath.Join("..", "templates", "style.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join("..", "templates", "404.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := ""
+	var totalReused int
+	for step := range *incrementalSteps {
+		var op string
+		switch k := r.IntN(100); {
+		case k < 25:
+			op = "add"
+			sub := ""
+			if r.IntN(4) == 0 {
+				sub = fmt.Sprintf("y%d/", r.IntN(3))
+			}
+			n := r.IntN(1_000_000)
+			write(fmt.Sprintf("incidents/%s2026-r%06d.md", sub, n), randomIncident(r, fmt.Sprintf("Random incident %d", n), now))
+		case k < 45:
+			op = "edit"
+			files := list()
+			p := files[r.IntN(len(files))]
+			data, _ := os.ReadFile(p)
+			s := string(data)
+			if r.IntN(2) == 0 {
+				s = strings.Replace(s, "title: ", fmt.Sprintf("title: Edited %d ", r.IntN(100)), 1)
+			} else {
+				s += fmt.Sprintf("\nMore detail %d.\n", r.IntN(100))
+			}
+			if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		case k < 55:
+			op = "delete"
+			if files := list(); len(files) > 3 {
+				os.Remove(files[r.IntN(len(files))])
+			}
+		case k < 63:
+			op = "rename"
+			files := list()
+			p := files[r.IntN(len(files))]
+			if err := os.Rename(p, filepath.Join(filepath.Dir(p), fmt.Sprintf("renamed-%d.md", r.IntN(1_000_000)))); err != nil {
+				t.Fatal(err)
+			}
+		case k < 80:
+			op = "clock"
+			now = now.Add(time.Duration(r.IntN(6*60)) * time.Minute)
+		case k < 85:
+			op = "config"
+			s := string(cfg0)
+			switch r.IntN(4) {
+			case 0:
+				s = strings.Replace(s, "title: Parcel Gallery Status", fmt.Sprintf("title: Gallery Status %d", r.IntN(100)), 1)
+			case 1:
+				s = strings.Replace(s, "items: 50", fmt.Sprintf("items: %d", 1+r.IntN(10)), 1)
+			case 2:
+				s = strings.Replace(s, "America/Los_Angeles", "Europe/Berlin", 1)
+			}
+			write("herald.yaml", s)
+		case k < 88:
+			op = "theme"
+			switch r.IntN(3) {
+			case 0:
+				write("templates/style.css", string(css)+fmt.Sprintf("\n/* %d */\n", r.IntN(100)))
+			case 1:
+				write("templates/404.html", strings.Replace(string(page), "Page not found</h1>", fmt.Sprintf("Lost %d</h1>", r.IntN(100)), 1))
+			default:
+				os.RemoveAll(filepath.Join(site, "templates"))
+			}
+		case k < 94 && broken == "":
+			op = "break"
+			broken = fmt.Sprintf("incidents/zz-broken-%d.md", step)
+			write(broken, "---\ntitle: x\ncomponents: {nope: major_outage}\nstarted: 2026-11-28 01:00\n---\n")
+		default:
+			op = "fix"
+			if broken != "" {
+				os.Remove(filepath.Join(site, broken))
+				broken = ""
+			}
+		}
+
+		res, incErr := b.Build(ctx, now)
+		s, fullErr := generator.Load(ctx, site)
+		var fullOut string
+		if fullErr == nil {
+			fullOut = filepath.Join(t.TempDir(), "full")
+			_, fullErr = generator.Build(ctx, s, generator.Options{Out: fullOut, Now: now})
+		}
+		if (incErr == nil) != (fullErr == nil) || incErr != nil && incErr.Error() != fullErr.Error() {
+			t.Fatalf("seed %d step %d (%s): incremental build: %v; full build: %v", seed, step, op, incErr, fullErr)
+		}
+		if broken != "" && incErr == nil {
+			t.Fatalf("seed %d step %d (%s): a broken incident built", seed, step, op)
+		}
+		if incErr != nil {
+			continue
+		}
+		totalReused += res.Reused
+		a, full := tree(t, incOut), tree(t, fullOut)
+		diffTrees(t, a, full)
+		if t.Failed() {
+			t.Fatalf("seed %d step %d (%s): incremental output differs from a full build", seed, step, op)
+		}
+		if res.Rendered+res.Reused+1 != res.Files {
+			t.Fatalf("step %d: rendered %d + reused %d + manifest != %d files", step, res.Rendered, res.Reused, res.Files)
+		}
+	}
+	if totalReused == 0 {
+		t.Errorf("no file was ever reused: the cache does nothing")
+	}
+}
+
+// TestBuilderRendersOnlyWhatChanged pins the dependency rules on the
+// example: an edit to one resolved incident re-renders that incident's
+// page, the index, its archive page, its components' pages and the feeds
+// that list it, and nothing else.
+func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
+	site := copySite(t)
+	ctx := context.Background()
+	b := generator.NewBuilder(site, filepath.Join(t.TempDir(), "out"))
+	first, err := b.Build(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Reused != 0 {
+		t.Fatalf("first build reused %d files, want 0", first.Reused)
+	}
+	again, err := b.Build(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Always rendered: the index, the stylesheet, the favicon and the
+	// script; the 10 API files; the page's 2 badge files and 4 for each of
+	// the 6 components; the calendar.
+	const always = 4 + 10 + 2 + 4*6 + 1
+	if again.Rendered != always || again.Written != 0 {
+		t.Errorf("unchanged rebuild: rendered %d, wrote %d; want %d and 0", again.Rendered, again.Written, always)
+	}
+	p := filepath.Join(site, "incidents", "2026-09-08-search-latency.md")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append(data, "\nOne more line.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// incident page + history page + 1 component page (search) + its 3
+	// feeds + 3 site feeds + what is always rendered.
+	if want := 1 + 1 + 1 + 3 + 3 + always; res.Rendered != want {
+		t.Errorf("after one edit: rendered %d, want %d", res.Rendered, want)
+	}
+}

@@ -1,0 +1,90 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/probe"
+)
+
+// probeOptions are the per-component interval and confirm count of the
+// site's probes, which history needs to turn results into states.
+func probeOptions(cfg *config.Config) (history.Options, error) {
+	checks, err := probe.Parse(cfg)
+	if err != nil {
+		return history.Options{}, err
+	}
+	opts := history.Options{Components: map[string]history.ComponentOptions{}, Retention: cfg.History.Retention.D()}
+	for _, c := range checks {
+		interval, confirm := c.Options()
+		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
+	}
+	return opts, nil
+}
+
+// openSource opens the configured history source, or returns nil when
+// there is none yet: no embedded store has been written, so every
+// monitored component has no data, which the page says.
+func (s *Site) openSource() (history.Source, func() error, error) {
+	cfg := s.Config
+	if cfg.History.Source == "prometheus" {
+		selectors := map[string]string{}
+		for _, c := range cfg.Components {
+			if c.Prometheus != "" {
+				selectors[c.ID] = c.Prometheus
+			}
+		}
+		client := &http.Client{Timeout: 30 * time.Second}
+		return history.NewPrometheus(cfg.History.Prometheus.URL, selectors, s.probeOpts, client), func() error { return nil }, nil
+	}
+	if _, err := os.Stat(cfg.HistoryPath()); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	st, err := history.Open(cfg.HistoryPath(), s.probeOpts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, st.Close, nil
+}
+
+// readProbes reads, for every monitored component, what a page shows of
+// its history: the states and latency of the history window and the time
+// of the newest result. A build reads roll-ups only, so its cost does not
+// grow with the number of raw results.
+func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*status.Probe, error) {
+	src, closeSrc, err := s.openSource()
+	if err != nil || src == nil {
+		return nil, err
+	}
+	defer closeSrc()
+	loc := s.Config.Location
+	y, m, d := now.In(loc).Date()
+	from := time.Date(y, m, d-s.Config.History.Days, 0, 0, 0, 0, loc)
+	probes := map[string]*status.Probe{}
+	for id, o := range s.probeOpts.Components {
+		p := &status.Probe{Interval: o.Interval}
+		if p.Intervals, err = src.Intervals(ctx, id, from, now); err != nil {
+			return nil, fmt.Errorf("read history of %s: %w", id, err)
+		}
+		if p.Latency, err = src.Latency(ctx, id, from, now); err != nil {
+			return nil, fmt.Errorf("read latency of %s: %w", id, err)
+		}
+		latest, ok, err := src.Latest(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("read latest result of %s: %w", id, err)
+		}
+		if ok && !latest.Time.After(now) {
+			p.Latest = latest.Time
+		}
+		probes[id] = p
+	}
+	return probes, nil
+}

@@ -1,0 +1,323 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/publish"
+)
+
+func lstatDir(p string) (bool, error) {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return false, err
+	}
+	return fi.IsDir(), nil
+}
+
+// SiteFilter admits the inputs of the site in dir (absolute) whose output
+// folder is publishDir and history store historyPath (both absolute):
+// herald.yaml, incidents/ and templates/ and all they hold, and the store
+// and its -wal file. It leaves out the output folder, its hidden versions
+// folder and temporary links (.<publish>.herald/, .<publish>.tmp-*), the
+// store's other side files, dotfiles and editor leftovers, and every other
+// file of the site folder.
+func SiteFilter(dir, publishDir, historyPath string) Filter {
+	return func(p string, isDir bool) Kind {
+		rel, err := filepath.Rel(dir, p)
+		if err != nil || !filepath.IsLocal(rel) {
+			return Ignore
+		}
+		rel = filepath.ToSlash(rel)
+		name := filepath.Base(p)
+		if strings.HasPrefix(name, ".") || IsEditorLeftover(name) {
+			return Ignore
+		}
+		if p == publishDir || strings.HasPrefix(p, publishDir+string(filepath.Separator)) {
+			return Ignore
+		}
+		if p == historyPath || p == historyPath+"-wal" {
+			return History
+		}
+		if isDir && strings.HasPrefix(historyPath, p+string(filepath.Separator)) {
+			return Folder // on the way to the store
+		}
+		top, _, _ := strings.Cut(rel, "/")
+		switch {
+		case rel == config.FileName:
+			return Source
+		case top == incident.Dir || top == generator.TemplatesDir:
+			return Source
+		}
+		return Ignore
+	}
+}
+
+// Options configure a [Loop].
+type Options struct {
+	Site string // the site folder
+	Out  string // the output path; "" means publish.dir
+	// Clock is the build's clock; it is read at each build.
+	Clock func() time.Time
+	// Every overrides watch.every when not zero.
+	Every time.Duration
+	// Stdout gets a line per build, Stderr the errors.
+	Stdout, Stderr io.Writer
+	// Report prints a failed build's error; nil prints it as it is.
+	Report func(err error)
+	// OnBuild, if set, is called after each build, successful or not.
+	OnBuild func(Status)
+	// MinBackoff and MaxBackoff of the publish command; zero for defaults.
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Status is what the loop has done so far.
+type Status struct {
+	Started     time.Time              `json:"started"` // when the loop started, by the clock
+	Builds      int                    `json:"builds"`
+	LastBuild   time.Time              `json:"last_build"`            // the last attempt, by the clock
+	LastSuccess time.Time              `json:"last_success,omitzero"` // the last successful build
+	Out         string                 `json:"out,omitempty"`         // the output path
+	Version     string                 `json:"version,omitempty"`     // the version it published
+	Error       string                 `json:"error,omitempty"`       // the last attempt's error, if it failed
+	Every       Duration               `json:"every"`                 // the timer's interval
+	Publish     *publish.CommandResult `json:"publish,omitempty"`     // the last publish command run
+	Err         error                  `json:"-"`
+}
+
+// Duration marshals as a Go duration string.
+type Duration time.Duration
+
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// Loop is a running watch.
+type Loop struct {
+	opts    Options
+	dir     string
+	builder *generator.Builder
+	command publish.Command
+
+	mu     sync.Mutex
+	status Status
+}
+
+// New prepares a loop for the site; Run starts it.
+func New(opts Options) (*Loop, error) {
+	dir, err := filepath.Abs(opts.Site)
+	if err != nil {
+		return nil, fmt.Errorf("watch: %w", err)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Report == nil {
+		opts.Report = func(err error) { fmt.Fprintln(opts.Stderr, err) }
+	}
+	l := &Loop{opts: opts, dir: dir, builder: generator.NewBuilder(dir, opts.Out)}
+	l.command = publish.Command{Dir: dir, Log: opts.Stdout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff}
+	return l, nil
+}
+
+// Status returns what the loop has done so far.
+func (l *Loop) Status() Status {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.status
+	if last := l.command.Last(); !last.Finished.IsZero() {
+		s.Publish = &last
+	}
+	return s
+}
+
+// settings are what the loop takes from the config: read again after each
+// build, so an edit to herald.yaml applies without a restart.
+type settings struct {
+	out, history    string
+	debounce, every time.Duration
+	command         string
+}
+
+func (l *Loop) settings() settings {
+	s := settings{
+		out:      filepath.Join(l.dir, config.DefaultPublishDir),
+		history:  filepath.Join(l.dir, config.DefaultHistoryPath),
+		debounce: config.DefaultDebounce,
+		every:    config.DefaultEvery,
+	}
+	if site := l.builder.Site(); site != nil {
+		c := site.Config
+		s.out, s.history = c.PublishDir(), c.HistoryPath()
+		s.debounce, s.every = time.Duration(c.Watch.Debounce), time.Duration(c.Watch.Every)
+		s.command = c.Publish.Command
+	} else if c, err := config.Load(l.dir); err == nil {
+		s.out, s.history = c.PublishDir(), c.HistoryPath()
+		s.debounce, s.every = time.Duration(c.Watch.Debounce), time.Duration(c.Watch.Every)
+		s.command = c.Publish.Command
+	}
+	if l.opts.Out != "" {
+		if abs, err := filepath.Abs(l.opts.Out); err == nil {
+			s.out = abs
+		}
+	}
+	if l.opts.Every > 0 {
+		s.every = l.opts.Every
+	}
+	return s
+}
+
+// Run builds the site, then rebuilds it on every change and every
+// interval, until ctx is done. Bad input never stops it: the errors are
+// reported and the last good site stays published. It returns nil when
+// ctx ends, after abandoning a build in progress (its stage is removed;
+// the published site is whole) and stopping the publish command.
+func (l *Loop) Run(ctx context.Context) error {
+	l.mu.Lock()
+	l.status.Started = l.opts.Clock()
+	l.mu.Unlock()
+	set := l.settings()
+	// Watch first, so that nothing saved during the first build is missed.
+	w, err := NewWatcher(l.dir, SiteFilter(l.dir, set.out, set.history), set.debounce, l.opts.Stderr)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() { w.Run(ctx) })
+	wg.Go(func() { l.command.Run(ctx) })
+
+	ok := l.build(ctx, "start")
+	if ctx.Err() != nil {
+		return nil
+	}
+	set = l.settings()
+	w.SetFilter(SiteFilter(l.dir, set.out, set.history))
+	w.SetDebounce(set.debounce)
+	if ok && set.command != "" {
+		l.command.Request(set.command, l.Status().Version)
+	}
+
+	ticker := time.NewTicker(set.every)
+	defer ticker.Stop()
+	for {
+		reason := "timer"
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.C:
+			reason = describe(w.Changes())
+		case <-ticker.C:
+		}
+		ok := l.build(ctx, reason)
+		if ctx.Err() != nil {
+			return nil
+		}
+		next := l.settings()
+		if next.out != set.out || next.history != set.history {
+			w.SetFilter(SiteFilter(l.dir, next.out, next.history))
+			if next.history != set.history {
+				// The store's folder may be new to the watch.
+				w.addTree(filepath.Dir(next.history))
+			}
+		}
+		if next.every != set.every {
+			ticker.Reset(next.every)
+		}
+		w.SetDebounce(next.debounce)
+		set = next
+		if ok && set.command != "" {
+			l.command.Request(set.command, l.Status().Version)
+		}
+	}
+}
+
+func describe(changes []string) string {
+	switch len(changes) {
+	case 0:
+		return "change"
+	case 1:
+		return "change: " + changes[0]
+	}
+	return fmt.Sprintf("change: %s and %d more", changes[0], len(changes)-1)
+}
+
+// build rebuilds once and reports it; it says whether it published.
+func (l *Loop) build(ctx context.Context, reason string) bool {
+	now := l.opts.Clock()
+	start := time.Now()
+	res, err := l.builder.Build(ctx, now)
+	elapsed := time.Since(start)
+	if ctx.Err() != nil {
+		return false
+	}
+	l.mu.Lock()
+	l.status.Builds++
+	l.status.LastBuild = now
+	l.status.Err = err
+	l.status.Every = Duration(l.settingsEveryLocked())
+	if err != nil {
+		l.status.Error = err.Error()
+	} else {
+		l.status.Error = ""
+		l.status.LastSuccess = now
+		l.status.Version = res.Version
+		l.status.Out = res.Out
+	}
+	st := l.status
+	l.mu.Unlock()
+	if err != nil {
+		l.opts.Report(err)
+		fmt.Fprintf(l.opts.Stderr, "build failed (%s); the last good site stays published\n", reason)
+	} else {
+		fmt.Fprintf(l.opts.Stdout, "rebuilt %d files in %d ms: %d changed, %d unchanged; %d rendered, %d reused (%s)\n",
+			res.Files, elapsed.Milliseconds(), res.Written, res.Linked, res.Rendered, res.Reused, reason)
+	}
+	if l.opts.OnBuild != nil {
+		l.opts.OnBuild(st)
+	}
+	return err == nil
+}
+
+func (l *Loop) settingsEveryLocked() time.Duration {
+	if l.opts.Every > 0 {
+		return l.opts.Every
+	}
+	if site := l.builder.Site(); site != nil {
+		return time.Duration(site.Config.Watch.Every)
+	}
+	return config.DefaultEvery
+}
+
+// ErrStale is reported by Healthy when the site has not been rebuilt for
+// longer than three intervals.
+var ErrStale = errors.New("the site has not been rebuilt for over three rebuild intervals")
+
+// Healthy reports whether the site was rebuilt successfully within the
+// last three intervals at now (or, before its first success, whether the
+// loop started less than three intervals ago).
+func (s Status) Healthy(now time.Time) error {
+	every := time.Duration(s.Every)
+	if every <= 0 {
+		every = config.DefaultEvery
+	}
+	last := s.LastSuccess
+	if last.IsZero() {
+		last = s.Started
+	}
+	if now.Sub(last) > 3*every {
+		return ErrStale
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+// Package watch keeps a herald site published while its files change: it
+// watches the site folder with fsnotify, debounces the events, rebuilds
+// incrementally (generator.Builder), rebuilds on a timer so that what
+// depends on the clock stays current, and runs the publish command after
+// each successful build.
+//
+// It watches directories, never files: editors save by writing a temporary
+// file and renaming it over the old one, which would end a watch on the
+// file. Events are filtered by name first, so herald's own output, staging
+// folders, the history store's side files, dotfiles and editor swap files
+// never cause a rebuild, and a rebuild never causes another.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Kind says what a change touches.
+type Kind int
+
+const (
+	Ignore  Kind = iota // not an input: no watch, no rebuild
+	Source              // an input of the site: rebuild
+	History             // the probe history store: rebuild on writes only
+	Folder              // a folder to watch whose own events do not matter
+)
+
+// Filter classifies an absolute path; isDir tells folders from files.
+type Filter func(path string, isDir bool) Kind
+
+// Watcher reports debounced changes under a folder tree.
+type Watcher struct {
+	fw   *fsnotify.Watcher
+	root string
+	log  io.Writer
+
+	mu       sync.Mutex
+	debounce time.Duration
+	filter   Filter
+	changed  []string // since the last Changes
+	C        chan struct{}
+}
+
+// NewWatcher watches root and every folder under it that filter admits.
+// After a burst of events, one value is sent on C once debounce has passed
+// without another, or at the latest ten debounces (and at least a second)
+// after the first, so a steady stream of edits still publishes now and
+// then. Errors from fsnotify are
+// written to log.
+func NewWatcher(root string, filter Filter, debounce time.Duration, log io.Writer) (*Watcher, error) {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch %s: %w", root, err)
+	}
+	w := &Watcher{
+		fw: fw, root: root, log: log, filter: filter,
+		debounce: debounce,
+		C:        make(chan struct{}, 1),
+	}
+	if err := w.addTree(root); err != nil {
+		fw.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// SetFilter replaces the filter, for instance after the config moved the
+// output folder. Folders already watched stay watched; their events go
+// through the new filter.
+func (w *Watcher) SetFilter(f Filter) {
+	w.mu.Lock()
+	w.filter = f
+	w.mu.Unlock()
+}
+
+// SetDebounce changes the quiet time that ends a burst of events.
+func (w *Watcher) SetDebounce(d time.Duration) {
+	w.mu.Lock()
+	w.debounce = d
+	w.mu.Unlock()
+}
+
+func (w *Watcher) classify(path string, isDir bool) Kind {
+	w.mu.Lock()
+	f := w.filter
+	w.mu.Unlock()
+	if path == w.root {
+		return Folder
+	}
+	return f(path, isDir)
+}
+
+// addTree watches dir and every admitted folder below it.
+func (w *Watcher) addTree(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return fmt.Errorf("watch %s: %w", p, err)
+			}
+			return nil // vanished while walking: its removal is an event too
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if w.classify(p, true) == Ignore {
+			return fs.SkipDir
+		}
+		if err := w.fw.Add(p); err != nil && p == dir {
+			return fmt.Errorf("watch %s: %w", p, err)
+		}
+		return nil
+	})
+}
+
+// Changes returns the paths changed since the last call, relative to the
+// root, and forgets them.
+func (w *Watcher) Changes() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c := w.changed
+	w.changed = nil
+	return c
+}
+
+// Close stops watching. Run returns when it is called or its context ends.
+func (w *Watcher) Close() error { return w.fw.Close() }
+
+// Run delivers events until ctx is done or the watcher is closed.
+func (w *Watcher) Run(ctx context.Context) {
+	var (
+		timer *time.Timer
+		fire  <-chan time.Time
+		first time.Time
+	)
+	note := func(rel string) {
+		w.mu.Lock()
+		if len(w.changed) < 1000 {
+			w.changed = append(w.changed, rel)
+		}
+		w.mu.Unlock()
+		w.mu.Lock()
+		debounce := w.debounce
+		w.mu.Unlock()
+		now := time.Now()
+		if first.IsZero() {
+			first = now
+		}
+		wait := min(debounce, max(10*debounce, time.Second)-now.Sub(first))
+		if timer == nil {
+			timer = time.NewTimer(wait)
+		} else {
+			timer.Reset(wait)
+		}
+		fire = timer.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.fw.Events:
+			if !ok {
+				return
+			}
+			if rel, ok := w.handle(ev); ok {
+				note(rel)
+			}
+		case err, ok := <-w.fw.Errors:
+			if !ok {
+				return
+			}
+			fmt.Fprintf(w.log, "watch: %v\n", err)
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				// Events were lost: rebuild from what is on disk.
+				note("(event overflow)")
+			}
+		case <-fire:
+			fire, first = nil, time.Time{}
+			select {
+			case w.C <- struct{}{}:
+			default: // one already pending: it covers these changes too
+			}
+		}
+	}
+}
+
+// handle filters one event and watches new folders; it reports whether
+// the event is a change to rebuild for.
+func (w *Watcher) handle(ev fsnotify.Event) (string, bool) {
+	if ev.Op == fsnotify.Chmod {
+		return "", false // touch, chmod: the bytes did not change
+	}
+	isDir := false
+	if ev.Has(fsnotify.Create) {
+		if fi, err := lstatDir(ev.Name); err == nil && fi {
+			isDir = true
+		}
+	}
+	kind := w.classify(ev.Name, isDir)
+	rel, err := filepath.Rel(w.root, ev.Name)
+	if err != nil {
+		rel = ev.Name
+	}
+	rel = filepath.ToSlash(rel)
+	switch kind {
+	case Ignore:
+		return "", false
+	case History:
+		return rel, ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create)
+	case Folder:
+		if isDir {
+			w.addTree(ev.Name)
+		}
+		return "", false
+	}
+	if isDir {
+		// A folder created or moved in: watch it and what it holds; its
+		// files may have arrived before the watch did, so rebuild.
+		w.addTree(ev.Name)
+	}
+	return rel, true
+}
+
+// IsEditorLeftover reports names that editors and tools write beside the
+// files being edited: swap and backup files, Vim's write test file 4913
+// and Emacs's #autosave# files. Dotfiles are left out by the caller.
+func IsEditorLeftover(name string) bool {
+	switch {
+	case strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"), strings.HasSuffix(name, ".swo"),
+		strings.HasSuffix(name, "~"), name == "4913",
+		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
+		strings.HasSuffix(name, ".tmp"):
+		return true
+	}
+	return false
+}
