@@ -91,12 +91,7 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 		return errReported
 	}
 
-	opts := history.Options{Components: map[string]history.ComponentOptions{}, Retention: cfg.History.Retention.D()}
-	for _, c := range checks {
-		interval, confirm := c.Options()
-		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
-	}
-	store, err := history.Open(cfg.HistoryPath(), opts)
+	store, err := openStore(cfg, checks)
 	if err != nil {
 		return err
 	}
@@ -158,6 +153,17 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 	lag := sched.Lag()
 	log.Info("stopped", "runs", lag.Count, "lag_p99", lag.P99)
 	return nil
+}
+
+// openStore opens the history store with the interval and confirm count
+// of each check, which it builds states from.
+func openStore(cfg *config.Config, checks []*probe.Check) (*history.Store, error) {
+	opts := history.Options{Components: map[string]history.ComponentOptions{}, Retention: cfg.History.Retention.D()}
+	for _, c := range checks {
+		interval, confirm := c.Options()
+		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
+	}
+	return history.Open(cfg.HistoryPath(), opts)
 }
 
 // prune drops raw results past retention at start and then every

@@ -70,7 +70,7 @@ func freeAddr(tb testing.TB) string {
 	return addr
 }
 
-func openStore(tb testing.TB, dir string) *history.Store {
+func openTestStore(tb testing.TB, dir string) *history.Store {
 	tb.Helper()
 	store, err := history.Open(filepath.Join(dir, "data", "history.db"), history.Options{})
 	if err != nil {
@@ -109,7 +109,7 @@ func TestProbeOnce(t *testing.T) {
 	}
 	noSecrets(t, stdout.String()+stderr.String(), srv.Listener.Addr().String(), closed, "tok-123", "/health")
 
-	store := openStore(t, dir)
+	store := openTestStore(t, dir)
 	start := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
 		component string
@@ -229,7 +229,7 @@ func TestProbeDaemon(t *testing.T) {
 	if !strings.Contains(stderr.String(), "component=db") {
 		t.Errorf("stderr does not log db going down by its id:\n%s", stderr.String())
 	}
-	r, found, err := openStore(t, dir).Latest(context.Background(), "api")
+	r, found, err := openTestStore(t, dir).Latest(context.Background(), "api")
 	if err != nil || !found || !r.OK || r.Region != "eu" {
 		t.Errorf("got %+v found=%v err=%v, want an ok result from eu in the store", r, found, err)
 	}

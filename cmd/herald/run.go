@@ -5,27 +5,33 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/probe"
 	"github.com/herald-status/herald/watch"
 )
 
 const runUsage = `
 Usage: herald run [-site DIR] [-listen HOST:PORT] [-every DURATION] [-now TIME]
 
-The production daemon: everything herald watch does (rebuild on change and
-on a timer, publish atomically, run publish.command), plus a health
-endpoint. It resumes from what is on disk, so it can be killed at any moment
+The production daemon: the prober (herald probe) writing into the history
+store, everything herald watch does (rebuild on change, on new probe
+results and on a timer, publish atomically, run publish.command), a health
+endpoint and Prometheus metrics. It resumes from what is on disk, so it can be killed at any moment
 and started again; run it under a supervisor that restarts it (systemd
 Restart=always, see docs/deploy.md). SIGTERM or Ctrl-C stops it cleanly:
 a build in progress is abandoned (the published site stays whole) and it
 exits 0.
 
-GET /healthz on -listen answers JSON: the last successful build, the last
+GET /metrics on -listen serves the probes' metrics (see docs/probes.md).
+GET /healthz answers JSON: the last successful build, the last
 publish command result and how fresh the probe history is. It answers 503
 when the site has not been rebuilt for more than three rebuild intervals.
 
@@ -37,7 +43,7 @@ Examples:
 func runRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("run")
 	site := siteFlag(fs)
-	listen := fs.String("listen", "127.0.0.1:9190", "the address of /healthz")
+	listen := fs.String("listen", "127.0.0.1:9190", "the address of /healthz and /metrics")
 	every := fs.Duration("every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
 	nowText := nowFlag(fs)
 	if err := parse(e, fs, runUsage, args); err != nil {
@@ -54,17 +60,30 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	prober, err := startProber(e, *site, opts.Clock)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", healthHandler(l, *site, opts.Clock))
+	if prober != nil {
+		mux.Handle("GET /metrics", prober.sched.Handler())
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(opts.Stdout, "health on http://%s/healthz\n", ln.Addr())
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if prober != nil {
+		// Stopped after the build loop and the listener: its Run flushes
+		// every pending result before it returns.
+		defer prober.stop()
+		prober.start(ctx)
+	}
 	loopErr := make(chan error, 1)
 	go func() { loopErr <- l.Run(ctx) }()
 	errc := make(chan error, 1)
@@ -89,6 +108,58 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(opts.Stdout, "stopped")
 	}
 	return runErr
+}
+
+// prober is the probe scheduler of herald run, writing into the same
+// history store the build reads.
+type prober struct {
+	sched    *probe.Scheduler
+	store    *history.Store
+	now      func() time.Time
+	pruneLog *slog.Logger
+	wg       sync.WaitGroup
+	err      error
+}
+
+// startProber prepares the site's checks, or returns nil when no
+// component has a probe.
+func startProber(e *env, site string, now func() time.Time) (*prober, error) {
+	cfg, err := config.Load(site)
+	if err != nil {
+		return nil, report(e, site, err)
+	}
+	checks, err := probe.ParseEnv(cfg, e.getenv)
+	if err != nil {
+		return nil, report(e, site, err)
+	}
+	if len(checks) == 0 {
+		return nil, nil
+	}
+	store, err := openStore(cfg, checks)
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	sched, err := probe.New(checks, probe.Options{Now: now, Getenv: e.getenv, Recorder: store, Region: probe.DefaultRegion, Logger: log})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	p := &prober{sched: sched, store: store}
+	p.pruneLog = log
+	p.now = now
+	return p, nil
+}
+
+func (p *prober) start(ctx context.Context) {
+	p.wg.Go(func() { p.err = p.sched.Run(ctx) })
+	p.wg.Go(func() { prune(ctx, p.store, p.now, p.pruneLog) })
+}
+
+// stop waits for the scheduler to flush, then closes the store.
+func (p *prober) stop() {
+	p.wg.Wait()
+	p.store.Close()
 }
 
 // health is the body of /healthz.

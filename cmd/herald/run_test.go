@@ -1,16 +1,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/herald-status/herald/history"
 )
 
 var healthRE = regexp.MustCompile(`health on (http://\S+/healthz)`)
@@ -32,8 +38,8 @@ func healthz(tb testing.TB, url string) (int, map[string]any) {
 // TestRunRebootResumes kills herald run with SIGKILL while it builds and
 // publishes (publish.command copies each version elsewhere), starts it
 // again from the same folders, and checks that it republishes the current
-// state, runs the command again and reports healthy. (The prober is not
-// part of herald run yet, so probe results are not covered here.)
+// state, runs the command again and reports healthy. TestRunProbes covers
+// the prober's results across a kill.
 func TestRunRebootResumes(t *testing.T) {
 	cmd := `rm -rf mirror.tmp && cp -R "$HERALD_PUBLIC_DIR" mirror.tmp && rm -rf mirror && mv mirror.tmp mirror`
 	site := newTestSite(t, testConfig+"publish:\n  command: '"+cmd+"'\n")
@@ -85,4 +91,95 @@ func TestRunHealthStale(t *testing.T) {
 	waitFor(t, p, "503", func() bool { code, _ := healthz(t, url); return code == http.StatusServiceUnavailable })
 	os.Remove(filepath.Join(site, "incidents", "bad.md"))
 	waitFor(t, p, "200", func() bool { code, _ := healthz(t, url); return code == http.StatusOK })
+}
+
+// TestRunProbes runs herald run with a probe against a real loopback
+// server: the page follows the probe, /metrics is served beside /healthz,
+// and a SIGKILL (a host reboot) loses no committed probe result.
+func TestRunProbes(t *testing.T) {
+	var failing atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}))
+	defer srv.Close()
+	// watch: stays last, after the component added to components:.
+	cfg := strings.Replace(testConfig, "watch:\n  debounce: 100ms\n", "", 1) +
+		"  - id: probed\n    name: Probed API\n    probe: {http: '" + srv.URL + "', interval: 1s, timeout: 500ms}\nwatch:\n  debounce: 100ms\n"
+	site := newTestSite(t, cfg)
+
+	p := start(t, site, "run", "-listen", "127.0.0.1:0", "-every", "1h")
+	waitFor(t, p, "the health address", func() bool { return healthRE.MatchString(p.stdout.String()) })
+	base := strings.TrimSuffix(healthRE.FindStringSubmatch(p.stdout.String())[1], "/healthz")
+	metric := func() string {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			return ""
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	waitFor(t, p, "metrics saying up", func() bool {
+		return strings.Contains(metric(), `herald_probe_success{component="probed",region="default"} 1`)
+	})
+	waitFor(t, p, "the page to show the probe's verdict", func() bool {
+		page := published(site, "components/probed/index.html")
+		return strings.Contains(page, "Operational") && !strings.Contains(page, "No data")
+	})
+
+	failing.Store(true)
+	waitFor(t, p, "the page to show the outage the probe saw", func() bool {
+		return strings.Contains(published(site, "components/probed/index.html"), "Major outage")
+	})
+
+	// A reboot: no warning, no flush.
+	p.kill()
+	store := openTestStore(t, site)
+	var committed strings.Builder
+	if err := store.Export(context.Background(), &committed, "probed", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	n := strings.Count(committed.String(), "\n")
+	if n < 2 {
+		t.Fatalf("got %d committed results before the kill, want some", n)
+	}
+
+	p = start(t, site, "run", "-listen", "127.0.0.1:0", "-every", "1h")
+	waitFor(t, p, "the prober to resume", func() bool {
+		var after strings.Builder
+		s, err := history.Open(filepath.Join(site, "data", "history.db"), history.Options{})
+		if err != nil {
+			return false
+		}
+		defer s.Close()
+		if err := s.Export(context.Background(), &after, "probed", time.Time{}); err != nil {
+			return false
+		}
+		return strings.Count(after.String(), "\n") > n
+	})
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop on SIGTERM")
+	}
+	if c := p.cmd.ProcessState.ExitCode(); c != 0 {
+		t.Errorf("exit %d after SIGTERM, want 0", c)
+	}
+	// Every result committed before the kill is still there.
+	var after strings.Builder
+	s := openTestStore(t, site)
+	if err := s.Export(context.Background(), &after, "probed", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(committed.String()), "\n") {
+		if !strings.Contains(after.String(), line) {
+			t.Errorf("result lost across the reboot: %s", line)
+		}
+	}
 }
