@@ -133,6 +133,9 @@ type Result struct {
 	// an earlier build because their inputs did not change. Build renders
 	// everything.
 	Rendered, Reused int
+	// Snapshot is what the published site says, for whoever acts on a
+	// publish (notifications).
+	Snapshot *status.Snapshot
 }
 
 // Build renders the site and publishes it at the output path. On any error
@@ -142,7 +145,7 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if out == "" {
 		out = s.Config.PublishDir()
 	}
-	files, err := s.Files(ctx, opts.Now)
+	snap, files, err := s.files(ctx, opts.Now)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -154,6 +157,7 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	}
 	res.Incidents = len(s.Incidents)
 	res.Rendered = len(files)
+	res.Snapshot = snap
 	return res, nil
 }
 

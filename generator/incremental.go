@@ -365,6 +365,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	}
 	b.rendered = kept
 	b.lastSite = s
+	res.Snapshot = snap
 	return res, nil
 }
 

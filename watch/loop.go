@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/publish"
+	"github.com/herald-status/herald/notify"
 )
 
 func lstatDir(p string) (bool, error) {
@@ -109,6 +111,13 @@ type Loop struct {
 
 	mu     sync.Mutex
 	status Status
+
+	// notifier sends the site's webhooks after each publish; nil
+	// without notify.webhooks. Only Run's goroutine touches these.
+	notifier     *notify.Notifier
+	notifyCfg    config.Notify
+	notifyCancel context.CancelFunc
+	notifyWG     sync.WaitGroup
 }
 
 // New prepares a loop for the site; Run starts it.
@@ -198,6 +207,7 @@ func (l *Loop) Run(ctx context.Context) error {
 	wg.Go(func() { w.Run(ctx) })
 	wg.Go(func() { l.command.Run(ctx) })
 
+	defer l.stopNotifier()
 	ok := l.build(ctx, "start")
 	if ctx.Err() != nil {
 		return nil
@@ -283,11 +293,60 @@ func (l *Loop) build(ctx context.Context, reason string) bool {
 	} else {
 		fmt.Fprintf(l.opts.Stdout, "rebuilt %d files in %d ms: %d changed, %d unchanged; %d rendered, %d reused (%s)\n",
 			res.Files, elapsed.Milliseconds(), res.Written, res.Linked, res.Rendered, res.Reused, reason)
+		l.notify(ctx, res)
 	}
 	if l.opts.OnBuild != nil {
 		l.opts.OnBuild(st)
 	}
 	return err == nil
+}
+
+// notify hands a published snapshot to the webhook notifier, which records
+// its events on disk and sends them in its own goroutine: a dead endpoint
+// never holds up the next build. The notifier is made again when the
+// notify settings change.
+func (l *Loop) notify(ctx context.Context, res *generator.Result) {
+	site := l.builder.Site()
+	if site == nil || res.Snapshot == nil {
+		return
+	}
+	cfg := site.Config
+	if l.notifier != nil && !reflect.DeepEqual(cfg.Notify, l.notifyCfg) {
+		l.stopNotifier()
+	}
+	if len(cfg.Notify.Webhooks) == 0 {
+		return
+	}
+	if l.notifier == nil {
+		n, err := notify.New(cfg, notify.WithLog(func(format string, args ...any) {
+			fmt.Fprintf(l.opts.Stderr, format+"\n", args...)
+		}))
+		if err != nil {
+			fmt.Fprintf(l.opts.Stderr, "notify: %v\n", err)
+			return
+		}
+		nctx, cancel := context.WithCancel(ctx)
+		l.notifier, l.notifyCfg, l.notifyCancel = n, cfg.Notify, cancel
+		l.notifyWG.Go(func() { n.Run(nctx) })
+	}
+	r, err := l.notifier.Observe(res.Snapshot)
+	switch {
+	case err != nil:
+		fmt.Fprintf(l.opts.Stderr, "notify: %v\n", err)
+	case r.Baseline:
+		fmt.Fprintln(l.opts.Stdout, "notify: recorded a baseline; events from now on are sent")
+	case len(r.Events) > 0:
+		fmt.Fprintf(l.opts.Stdout, "notify: %d new events\n", len(r.Events))
+	}
+}
+
+func (l *Loop) stopNotifier() {
+	if l.notifier == nil {
+		return
+	}
+	l.notifyCancel()
+	l.notifyWG.Wait()
+	l.notifier = nil
 }
 
 func (l *Loop) settingsEveryLocked() time.Duration {
