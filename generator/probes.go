@@ -69,7 +69,16 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 	y, m, d := now.In(loc).Date()
 	from := time.Date(y, m, d-s.Config.History.Days, 0, 0, 0, 0, loc)
 	probes := map[string]*status.Probe{}
-	for id, o := range s.probeOpts.Components {
+	for i := range s.Config.Components {
+		c := &s.Config.Components[i]
+		if !s.Config.Monitored(c) {
+			continue
+		}
+		id := c.ID
+		o, ok := s.probeOpts.Components[id]
+		if !ok {
+			o.Interval = history.DefaultInterval
+		}
 		p := &status.Probe{Interval: o.Interval}
 		if p.Intervals, err = src.Intervals(ctx, id, from, now); err != nil {
 			return nil, fmt.Errorf("read history of %s: %w", id, err)

@@ -86,6 +86,13 @@ type Component struct {
 // HasProbe reports whether the component is monitored automatically.
 func (c *Component) HasProbe() bool { return c.Probe.Kind != 0 }
 
+// Monitored reports whether the site learns the component's state from
+// probes: its own probe, or a Prometheus series when history.source is
+// prometheus.
+func (c *Config) Monitored(comp *Component) bool {
+	return comp.HasProbe() || c.History.Source == "prometheus" && comp.Prometheus != ""
+}
+
 // History configures the uptime history shown on the page.
 type History struct {
 	Days int `yaml:"days"`

@@ -181,7 +181,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 	byID := map[string]*Component{}
 	groups := map[string]*Group{}
 	for _, c := range cfg.Components {
-		comp := &Component{ID: c.ID, Name: c.Name, Group: c.Group, Description: c.Description, Status: incident.Operational, Monitored: c.HasProbe()}
+		comp := &Component{ID: c.ID, Name: c.Name, Group: c.Group, Description: c.Description, Status: incident.Operational, Monitored: cfg.Monitored(&c)}
 		s.Components = append(s.Components, comp)
 		byID[c.ID] = comp
 		g, ok := groups[c.Group]
