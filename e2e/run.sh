@@ -34,7 +34,9 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 serve() {
 	local site=$1 port
 	port=$(free_port)
-	"$HERALD" serve -site "$site" -addr "127.0.0.1:$port" -now "$NOW" >"$site.serve.log" 2>&1 &
+	# -reload=false: the pages exactly as published, without the authors'
+	# live-reload script and its open event stream.
+	"$HERALD" serve -reload=false -site "$site" -addr "127.0.0.1:$port" -now "$NOW" >"$site.serve.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
 		if curl -fs -o /dev/null "http://127.0.0.1:$port/"; then URL="http://127.0.0.1:$port/"; return; fi

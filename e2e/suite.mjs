@@ -11,7 +11,7 @@ import { checkHtml } from './checks/html.mjs';
 import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, screenshots } from './checks/browser.mjs';
 import { checkLighthouse } from './checks/lighthouse.mjs';
 import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
-import { checkCalendar, checkStatuspage, checkPrometheus } from './checks/pending.mjs';
+import { checkCalendar, checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary, prometheusLab } from './checks/pending.mjs';
 import { run } from './lib/harness.mjs';
 
 const env = (k) => { if (!process.env[k]) throw new Error(`suite.mjs: ${k} is not set (run it through e2e/run.sh)`); return process.env[k]; };
@@ -108,7 +108,29 @@ try {
     await guard('canary', 'iCalendar (maintenance.ics)', 'calendar/maintenance.ics', () => checkCalendar(path.join(BROKEN, 'calendar/maintenance.ics')));
     await guard('check', 'Statuspage v2 API', 'example', () => checkStatuspage(example.out));
     await guard('canary', 'Statuspage v2 API', 'statuspage/api/v2/summary.json', () => checkStatuspage(path.join(BROKEN, 'statuspage')));
-    await guard('check', 'Prometheus history source', 'example', () => checkPrometheus(HERALD, example.site, WORK, NOW));
+  }
+
+  if (want('pending') || want('widget')) {
+    // Atlassian's embeddable widget against the example (an ongoing
+    // incident) and an all-good copy; the canary serves a summary.json
+    // whose description differs from the site's status.json.
+    const browser = await launch();
+    try {
+      const good = await allGoodSite(HERALD, example.site, WORK, NOW, example.incident);
+      for (const [target, dir] of [['example', example.out], ['all-good example copy', good]])
+        await guard('check', 'Statuspage widget', target, () => checkStatuspageWidget(browser, dir, statusDescription(dir)));
+      await guard('canary', 'Statuspage widget', 'summary.json with another description', () => checkStatuspageWidget(browser, wrongSummary(example.out, WORK), statusDescription(example.out)));
+    } finally { await browser.close(); }
+  }
+
+  if (want('pending') || want('prometheus')) {
+    // One ~35 s recording serves both rows: the check (a target that was
+    // down for 15 s) and its canary (a target that never went down).
+    const lab = prometheusLab(HERALD, example.site, WORK);
+    try {
+      await guard('check', 'Prometheus history source', 'example, target down 15 s', () => lab.check('flapping'));
+      await guard('canary', 'Prometheus history source', 'example, target never down', () => lab.check('steady'));
+    } finally { await lab.close(); }
   }
 
   if (want('newsboat')) {

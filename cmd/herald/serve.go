@@ -23,13 +23,14 @@ import (
 )
 
 const serveUsage = `
-Usage: herald serve [-site DIR] [-addr HOST:PORT] [-every DURATION] [-now TIME]
+Usage: herald serve [-site DIR] [-addr HOST:PORT] [-every DURATION] [-reload=false] [-now TIME]
 
 Does what herald watch does (rebuild and publish on every change) and
 serves the output folder over HTTP for authors. Open pages reload in the
 browser after each rebuild, and while the last build failed every page shows
 its errors on top. The reload script is added to pages as they are served;
-it is never in the built files. It serves only files inside the output
+it is never in the built files; -reload=false leaves pages exactly as
+published, for browser tests. It serves only files inside the output
 folder: a path or symlink that leads outside it is a 404. Stop it with
 Ctrl-C.
 
@@ -43,6 +44,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	site := siteFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on")
 	every := fs.Duration("every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
+	reload := fs.Bool("reload", true, "reload open pages after each rebuild; -reload=false serves pages exactly as published")
 	nowText := nowFlag(fs)
 	if err := parse(e, fs, serveUsage, args); err != nil {
 		return err
@@ -54,21 +56,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	live := newLiveReload()
-	report := opts.Report
-	opts.Report = func(err error) {
-		report(err)
-		var b bytes.Buffer
-		if rerr := reportTo(&b, e, *site, err); rerr != nil {
-			fmt.Fprintln(&b, err)
+	var live *liveReload
+	if *reload {
+		live = newLiveReload()
+		report := opts.Report
+		opts.Report = func(err error) {
+			report(err)
+			var b bytes.Buffer
+			if rerr := reportTo(&b, e, *site, err); rerr != nil {
+				fmt.Fprintln(&b, err)
+			}
+			live.setError(b.String())
 		}
-		live.setError(b.String())
-	}
-	opts.OnBuild = func(st watch.Status) {
-		if st.Err == nil {
-			live.setError("")
+		opts.OnBuild = func(st watch.Status) {
+			if st.Err == nil {
+				live.setError("")
+			}
+			live.built()
 		}
-		live.built()
 	}
 	l, err := watch.New(opts)
 	if err != nil {
@@ -86,8 +91,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return defaultOut
 	}
 	srv := &http.Server{Handler: newSiteServer(out, live), ReadHeaderTimeout: 10 * time.Second}
-	srv.RegisterOnShutdown(live.close)
-	fmt.Fprintf(opts.Stdout, "serving on http://%s/ (pages reload after each rebuild)\n", ln.Addr())
+	how := "pages as published"
+	if live != nil {
+		srv.RegisterOnShutdown(live.close)
+		how = "pages reload after each rebuild"
+	}
+	fmt.Fprintf(opts.Stdout, "serving on http://%s/ (%s)\n", ln.Addr(), how)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

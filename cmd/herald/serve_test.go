@@ -202,3 +202,26 @@ func TestServeLiveReload(t *testing.T) {
 		return nil
 	})
 }
+
+// TestServeWithoutReload checks that -reload=false serves pages byte for
+// byte as published, with no live-reload script or endpoint.
+func TestServeWithoutReload(t *testing.T) {
+	site := newTestSite(t, testConfig)
+	p := start(t, site, "serve", "-reload=false", "-addr", "127.0.0.1:0", "-every", "1h")
+	addrRE := regexp.MustCompile(`serving on (http://[^/]+)/ \(pages as published\)`)
+	waitFor(t, p, "the address", func() bool { return addrRE.MatchString(p.stdout.String()) })
+	base := addrRE.FindStringSubmatch(p.stdout.String())[1]
+	waitFor(t, p, "the first build", func() bool { return p.stdout.count(rebuiltLine) >= 1 })
+	resp, err := http.Get(base + "/incidents/a/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readAll(t, resp.Body)
+	resp.Body.Close()
+	if want := published(site, "incidents/a/index.html"); resp.StatusCode != 200 || body != want {
+		t.Errorf("got %d and a page that differs from the published one:\n%s", resp.StatusCode, body)
+	}
+	if resp, err := http.Get(base + "/_herald/reload.js"); err != nil || resp.StatusCode != 404 {
+		t.Errorf("got %v %v for the reload script, want 404", resp.StatusCode, err)
+	}
+}
