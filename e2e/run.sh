@@ -5,7 +5,8 @@
 # checks of suite.mjs against them and against the broken fixtures.
 #
 #   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
-#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, pending, newsboat)
+#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, pending, newsboat;
+#                            widget and prometheus are parts of pending)
 #   E2E_SKIP_SETUP=1         don't run setup.sh
 set -euo pipefail
 e2e=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +53,9 @@ serve() {
 # and may rebuild it with other inputs (the newsboat GUID check does).
 mkdir -p "$work/example"
 cp -r "$root/herald.yaml" "$root/incidents" "$work/example/"
+# As make run does: 90 days of recorded probe results, so the uptime bars,
+# charts and their labels are checked full.
+"$HERALD" import -site "$work/example" -now "$NOW" "$root/example/history.jsonl.gz"
 node "$e2e/gen-stress.mjs" "$work/stress" 300 20 "$NOW"
 for site in "$work/example" "$work/stress"; do "$HERALD" check -site "$site"; done
 

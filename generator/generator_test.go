@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,5 +178,43 @@ func TestFailedBuildKeepsPreviousSite(t *testing.T) {
 	leftovers, _ := filepath.Glob(filepath.Join(site, ".public.herald", "tmp-*"))
 	if len(leftovers) > 0 {
 		t.Errorf("staging folders left behind: %v", leftovers)
+	}
+}
+
+// TestPrometheusSource builds against a real HTTP server speaking the
+// Prometheus query API: a component with a selector, and one with only a
+// probe, which reads herald probe's own metric.
+func TestPrometheusSource(t *testing.T) {
+	var queries []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.FormValue("query"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		kind := "matrix" // query_range
+		if strings.HasSuffix(r.URL.Path, "/query") {
+			kind = "vector"
+		}
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":%q,"result":[]}}`, kind)
+	}))
+	defer srv.Close()
+	site := t.TempDir()
+	cfg := "title: T\nbase_url: https://s.example/\nhistory:\n  source: prometheus\n  prometheus: {url: '" + srv.URL + "'}\n" +
+		"components:\n  - {id: api, name: API, prometheus: 'probe_success{instance=\"api\"}'}\n  - {id: web, name: Web, probe: {http: 'https://web.example/'}}\n  - {id: docs, name: Docs}\n"
+	if err := os.WriteFile(filepath.Join(site, "herald.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, site, filepath.Join(site, "public"), exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(queries, "\n")
+	for _, want := range []string{`probe_success{instance="api"}`, `herald_probe_success{component="web"}`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no query for %s in:\n%s", want, joined)
+		}
+	}
+	if strings.Contains(joined, "docs") {
+		t.Errorf("queried an unmonitored component:\n%s", joined)
 	}
 }

@@ -38,8 +38,12 @@ func (s *Site) openSource() (history.Source, func() error, error) {
 	if cfg.History.Source == "prometheus" {
 		selectors := map[string]string{}
 		for _, c := range cfg.Components {
-			if c.Prometheus != "" {
+			switch {
+			case c.Prometheus != "":
 				selectors[c.ID] = c.Prometheus
+			case c.HasProbe():
+				// herald probe's own metric, scraped by that Prometheus.
+				selectors[c.ID] = fmt.Sprintf("herald_probe_success{component=%q}", c.ID)
 			}
 		}
 		client := &http.Client{Timeout: 30 * time.Second}

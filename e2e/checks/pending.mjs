@@ -71,7 +71,8 @@ function listen(handler) {
 export function statusDescription(dir) {
   return JSON.parse(fs.readFileSync(path.join(dir, 'api/v2/status.json'), 'utf8')).status.description;
 }
-export async function checkStatuspageWidget(browser, dir, expected) {
+export async function checkStatuspageWidget(browser, dir, expected, mustBe) {
+  if (mustBe && expected !== mustBe) return { ok: false, figure: `api/v2/status.json says ${JSON.stringify(expected)}, want ${JSON.stringify(mustBe)}` };
   if (!fs.existsSync(path.join(dir, 'api/v2/summary.json'))) return { skipped: 'feature not present (no api/v2/summary.json)' };
   if (!fs.existsSync(WIDGET_JS)) return { skipped: 'npm package @statuspage/status-widget not installed (run e2e/setup.sh)' };
   const fetched = [];
@@ -99,7 +100,7 @@ export async function checkStatuspageWidget(browser, dir, expected) {
     await tab.goto(page.url + '/', { waitUntil: 'load' });
     // The widget renders an empty <div> until summary.json has arrived.
     const text = await tab.waitForFunction(() => {
-      const t = document.querySelector('statuspage-widget')?.shadowRoot?.querySelector('.status-text, .status-indicator')?.textContent?.trim();
+      const t = document.querySelector('statuspage-widget')?.shadowRoot?.querySelector('.status-text')?.textContent?.trim();
       return t || null;
     }, null, { timeout: 10_000 }).then((h) => h.jsonValue()).catch(() => null);
     if (!fetched.includes('/api/v2/summary.json')) details.push(`the widget never fetched /api/v2/summary.json (fetched: ${fetched.join(', ') || 'nothing'})`);
@@ -190,6 +191,12 @@ export function prometheusLab(herald, exampleDir, tmp) {
   const record = async () => {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    // The outage must fall on the site's "today": never record across
+    // midnight in the site's timezone.
+    const tz = /^timezone:\s*(\S+)/m.exec(fs.readFileSync(path.join(exampleDir, 'herald.yaml'), 'utf8'))?.[1] ?? 'UTC';
+    const [h, m, sec] = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date()).split(':').map(Number);
+    const toMidnight = 86400 - (h * 3600 + m * 60 + sec);
+    if (toMidnight < 90) await sleep((toMidnight + 2) * 1000);
     let flappingUp = true;
     const flapping = await listen((req, res) => { res.writeHead(flappingUp ? 200 : 500); res.end(flappingUp ? 'up' : 'down'); });
     const steady = await listen((req, res) => { res.writeHead(200); res.end('up'); });
@@ -271,18 +278,18 @@ scrape_configs:
     else if (today.uptime === null) details.push(`uptime.json: website ${today.date}: no data`);
     else if (!(today.uptime < 100)) details.push(`uptime.json: website ${today.date}: uptime ${today.uptime}, want < 100 (an outage of ${OUTAGE_S} s)`);
     const html = fs.readFileSync(path.join(out, 'components/website/index.html'), 'utf8');
-    const label = [...html.matchAll(/<title>([^<]*today[^<]*)<\/title>/g)].map((m) => m[1])[0];
+    const unescape = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const label = [...html.matchAll(/<title>([^<]*today[^<]*)<\/title>/g)].map((m) => unescape(m[1]))[0];
     if (!label) details.push('components/website/: no uptime bar labelled "today"');
     else if (!/\d+(\.\d+)?% uptime/.test(label) || /\b100% uptime/.test(label) || !/down/.test(label)) details.push(`components/website/: today's bar says "${label}", want under 100% uptime and some time down`);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'api/v2/summary.json'), 'utf8'));
     const comp = summary.components.find((c) => c.id === 'website' || c.name === 'Website');
     if (comp?.status !== 'operational') details.push(`api/v2/summary.json: Website is ${comp?.status}, want operational (the target is up again)`);
     if (/stale/i.test(summary.status?.description ?? '')) details.push(`api/v2/summary.json: "${summary.status.description}" (herald found the probe data stale)`);
-    const state = uptime.components?.find((c) => c.id === 'website')?.probe ?? null;
     return {
       ok: details.length === 0,
-      figure: `${which}: today ${today?.uptime ?? 'no data'}% (${label ?? 'no label'}), Website ${comp?.status}; Prometheus recorded ${rec.downSamples} down samples; build ${buildS}s`,
-      details: [...details, `prometheus ${rec.promURL}, target ${target}, -now ${now}${state ? `, probe ${state}` : ''}`],
+      figure: `${which}: today ${today?.uptime ?? 'no data'}% (${label ?? 'no label'}), Website ${comp?.status}; build ${buildS}s`,
+      details: [...details, `prometheus ${rec.promURL}, target ${target}, -now ${now}; Prometheus holds ${rec.downSamples} probe_success == 0 samples of the flapping target`],
     };
   };
 
