@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -69,15 +68,7 @@ func TestRunRebootResumes(t *testing.T) {
 	if code != 200 || body["ok"] != true {
 		t.Errorf("healthz: %d %v", code, body)
 	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop on SIGTERM")
-	}
-	if c := p.cmd.ProcessState.ExitCode(); c != 0 {
-		t.Errorf("exit %d after SIGTERM, want 0", c)
-	}
+	p.stop(t)
 }
 
 // TestRunHealthStale checks that /healthz answers 503 once the site has
@@ -162,15 +153,7 @@ func TestRunProbes(t *testing.T) {
 		}
 		return strings.Count(after.String(), "\n") > n
 	})
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop on SIGTERM")
-	}
-	if c := p.cmd.ProcessState.ExitCode(); c != 0 {
-		t.Errorf("exit %d after SIGTERM, want 0", c)
-	}
+	p.stop(t)
 	// Every result committed before the kill is still there.
 	var after strings.Builder
 	s := openTestStore(t, site)

@@ -95,6 +95,21 @@ func start(tb testing.TB, dir string, args ...string) *proc {
 	return p
 }
 
+// stop sends SIGTERM and checks that herald stops cleanly, with exit 0,
+// within 10 s.
+func (p *proc) stop(tb testing.TB) {
+	tb.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		tb.Fatalf("%s did not stop on SIGTERM", p.cmd.Args[1])
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		tb.Errorf("exit %d after SIGTERM, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+}
+
 func (p *proc) kill() {
 	p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.done
@@ -252,15 +267,7 @@ func TestWatchFollowsEdits(t *testing.T) {
 	}
 
 	// SIGTERM stops it cleanly, with exit status 0.
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("watch did not stop on SIGTERM")
-	}
-	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("exit %d after SIGTERM, want 0; stderr:\n%s", code, p.stderr.String())
-	}
+	p.stop(t)
 }
 
 var hrefRE = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
@@ -461,8 +468,7 @@ func TestWatchNotifies(t *testing.T) {
 	sent := len(received())
 	// A clean stop; a kill in the middle of a delivery is the notify
 	// package's test (the receiver then dedupes by Idempotency-Key).
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	<-p.done
+	p.stop(t)
 
 	p = start(t, site, "watch", "-every", "1h")
 	waitFor(t, p, "the first build after the restart", func() bool { return p.stdout.count(rebuiltLine) >= 1 })
