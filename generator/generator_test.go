@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
 	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/history"
 )
 
 var exampleNow = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
@@ -216,5 +219,63 @@ func TestPrometheusSource(t *testing.T) {
 	}
 	if strings.Contains(joined, "docs") {
 		t.Errorf("queried an unmonitored component:\n%s", joined)
+	}
+}
+
+// TestBuildLeavesHistoryAlone checks, with a real fsnotify watcher, that a
+// build reads the history store without writing its files: herald watch
+// rebuilds when they are written, so a build that wrote them would rebuild
+// forever.
+func TestBuildLeavesHistoryAlone(t *testing.T) {
+	site := copySite(t)
+	db := filepath.Join(site, "data", "history.db")
+	st, err := history.Open(db, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Record(context.Background(), []history.Result{{Component: "website", Time: exampleNow.Add(-time.Minute), OK: true, LatencyMS: 80}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A reader of a WAL database may create the empty side files once, if
+	// the last writer removed them; after that, nothing may change.
+	if _, err := build(t, site, filepath.Join(site, "public"), exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Add(filepath.Dir(db)); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := build(t, site, filepath.Join(site, "public"), exampleNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // let the kernel deliver what it has
+	for {
+		select {
+		case ev := <-w.Events:
+			if (ev.Name == db || ev.Name == db+"-wal") && ev.Has(fsnotify.Write|fsnotify.Create) {
+				t.Errorf("a build wrote the history store: %v", ev)
+			}
+			continue
+		case err := <-w.Errors:
+			t.Fatal(err)
+		default:
+		}
+		break
+	}
+	page, err := os.ReadFile(filepath.Join(site, "public", "components", "website", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(page), "No data") {
+		t.Error("the build did not read the recorded result")
 	}
 }

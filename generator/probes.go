@@ -52,7 +52,7 @@ func (s *Site) openSource() (history.Source, func() error, error) {
 	if _, err := os.Stat(cfg.HistoryPath()); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
-	st, err := history.Open(cfg.HistoryPath(), s.probeOpts)
+	st, err := history.OpenReadOnly(cfg.HistoryPath(), s.probeOpts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -149,6 +149,24 @@ func Open(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// OpenReadOnly opens an existing store for reading only, as a build does.
+// It writes nothing: no schema, no journal-mode switch, no checkpoint, so
+// a watcher of the store's files is not woken by the reader itself (which
+// would rebuild in a loop).
+func OpenReadOnly(path string, opts Options) (*Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "query_only(1)")
+	q.Set("mode", "ro")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open history %s: %w", path, err)
+	}
+	db.SetMaxIdleConns(4)
+	return &Store{db: db, opts: opts}, nil
+}
+
 func (s *Store) init() error {
 	tx, err := s.db.Begin()
 	if err != nil {
