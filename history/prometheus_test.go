@@ -20,7 +20,6 @@ import (
 // test against a real Prometheus lives in the end-to-end suite (e2e/).
 type fakePrometheus struct {
 	t        *testing.T
-	step     float64
 	value    func(series string, t float64) (string, bool) // false: no sample
 	series   []string
 	mu       sync.Mutex

@@ -173,7 +173,7 @@ func TestServeLiveReload(t *testing.T) {
 		t.Errorf("no new build event after an edit")
 	}
 	// While the build is failing, pages carry the errors; the files do not.
-	resp, body = get("/incidents/a/")
+	_, body = get("/incidents/a/")
 	if !strings.Contains(body, `id="herald-build-errors"`) || !strings.Contains(body, "incidents/a.md:3:") {
 		t.Errorf("no error overlay with the file's place:\n%s", body)
 	}
