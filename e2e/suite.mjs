@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { E2E, ROOT, guard, summary, serveDir, listFiles } from './lib/harness.mjs';
 import { checkHtml } from './checks/html.mjs';
-import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, screenshots } from './checks/browser.mjs';
+import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, checkStaleBanner, screenshots } from './checks/browser.mjs';
 import { checkLighthouse } from './checks/lighthouse.mjs';
 import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
 import { checkCalendar, checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary, prometheusLab } from './checks/pending.mjs';
@@ -77,6 +77,11 @@ try {
       await guard('canary', 'axe-core', 'browser/a11y.html', () => checkAxe(browser, fixtures.url, fixturePage('a11y', 'a11y.html')));
       for (const s of sites) await guard('check', 'uptime bar labels', s.name, () => checkUptimeBars(browser, s.url, s.pages.filter((p) => ['index', 'component'].includes(p.name))));
       await guard('canary', 'uptime bar labels', 'browser/bars.html', () => checkUptimeBars(browser, fixtures.url, fixturePage('bars', 'bars.html')));
+      // The example has probes, so its index carries the stale-page script.
+      await guard('check', 'stale-page banner', 'example', () => checkStaleBanner(browser, example.url));
+      // Canary: a page "too fresh to warn" judged 1 minute after a 10-minute
+      // threshold must not pass as showing a banner at +1 min.
+      await guard('canary', 'stale-page banner', 'example, banner expected at +1 min', () => checkStaleBanner(browser, example.url, { fresh: 30, stale: 1 }));
       const shots = path.join(E2E, 'screenshots');
       fs.rmSync(shots, { recursive: true, force: true });
       await guard('check', 'screenshots', 'example', () => screenshots(browser, example.url, example.pages, shots, 'example'));

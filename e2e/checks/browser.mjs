@@ -190,3 +190,36 @@ export async function screenshots(browser, base, pages, outDir, prefix) {
   }
   return { ok: shots.length === pages.length * 4, figure: `${shots.length} screenshots in e2e/screenshots/` };
 }
+
+// stalePage: the index's one script warns when the page is older than
+// stale_after, and only then. The browser's clock is set with Playwright's
+// clock API: `fresh` minutes after the page's own "Updated" time no banner
+// may show, `stale` minutes after it must, naming that time.
+export async function checkStaleBanner(browser, base, { fresh = 5, stale = 30 } = {}) {
+  const details = [];
+  const banner = async (minutes) => {
+    const context = await browser.newContext();
+    try {
+      // The page states when it was generated; read it without the script.
+      const probe = await context.newPage();
+      await probe.goto(base, { waitUntil: 'load' });
+      const generated = await probe.locator('[data-stale-after] time').first().getAttribute('datetime');
+      const after = await probe.locator('[data-stale-after]').first().getAttribute('data-stale-after');
+      await probe.close();
+      if (!generated || !after) return { missing: true };
+      const page = await context.newPage();
+      await page.clock.install({ time: new Date(Date.parse(generated) + minutes * 60_000) });
+      await page.goto(base, { waitUntil: 'load' });
+      await page.waitForTimeout(200);
+      const el = page.locator('.stale-banner[role="status"]');
+      return { shown: await el.count() > 0, text: (await el.count()) ? await el.innerText() : '', after };
+    } finally { await context.close(); }
+  };
+  const early = await banner(fresh);
+  if (early.missing) return { ok: false, figure: 'no data-stale-after element', details: ['the index carries no stale-page threshold'] };
+  const late = await banner(stale);
+  if (early.shown) details.push(`a banner shows ${fresh} min after the update (stale_after ${early.after} s): ${early.text}`);
+  if (!late.shown) details.push(`no banner ${stale} min after the update (stale_after ${late.after} s)`);
+  else if (!/not been updated since/.test(late.text)) details.push(`the banner does not say since when: ${late.text}`);
+  return { ok: details.length === 0, figure: `stale_after ${late.after} s; at +${fresh} min ${early.shown ? 'banner' : 'none'}, at +${stale} min ${late.shown ? 'banner' : 'none'}`, details };
+}
