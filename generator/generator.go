@@ -92,16 +92,16 @@ func isDiag(err error) bool {
 // Files lists every file of the site at now: pages, assets, feeds, the
 // API, badges and the maintenance calendar. It reads the probe history.
 func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) {
-	_, files, err := s.files(ctx, now)
+	_, files, err := s.files(ctx, now, false)
 	return files, err
 }
 
-func (s *Site) files(ctx context.Context, now time.Time) (*status.Snapshot, []render.File, error) {
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
 	probes, err := s.readProbes(ctx, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes})
+	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
 	files := s.Renderer.Files(snap)
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
@@ -145,7 +145,7 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if out == "" {
 		out = s.Config.PublishDir()
 	}
-	snap, files, err := s.files(ctx, opts.Now)
+	snap, files, err := s.files(ctx, opts.Now, false)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}

@@ -85,6 +85,9 @@ import (
 type Builder struct {
 	dir string
 	out string
+	// Daemon marks builds by herald run, whose index warns when it grows
+	// stale even without probes (see status.Options.Daemon).
+	Daemon bool
 
 	mu        sync.Mutex
 	cfgSum    [32]byte
@@ -311,7 +314,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if out == "" {
 		out = s.Config.PublishDir()
 	}
-	snap, files, err := s.files(ctx, now)
+	snap, files, err := s.files(ctx, now, b.Daemon)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}

@@ -79,6 +79,8 @@ type Options struct {
 	Report func(err error)
 	// OnBuild, if set, is called after each build, successful or not.
 	OnBuild func(Status)
+	// Daemon marks the builds of herald run (see generator.Builder.Daemon).
+	Daemon bool
 	// MinBackoff and MaxBackoff of the publish command; zero for defaults.
 	MinBackoff, MaxBackoff time.Duration
 }
@@ -133,6 +135,7 @@ func New(opts Options) (*Loop, error) {
 		opts.Report = func(err error) { fmt.Fprintln(opts.Stderr, err) }
 	}
 	l := &Loop{opts: opts, dir: dir, builder: generator.NewBuilder(dir, opts.Out)}
+	l.builder.Daemon = opts.Daemon
 	l.command = publish.Command{Dir: dir, Log: opts.Stdout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff}
 	return l, nil
 }

@@ -56,6 +56,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	opts.Daemon = true
 	l, err := watch.New(opts)
 	if err != nil {
 		return err

@@ -68,6 +68,11 @@ func TestRunRebootResumes(t *testing.T) {
 	if code != 200 || body["ok"] != true {
 		t.Errorf("healthz: %d %v", code, body)
 	}
+	// A daemon promises fresh pages, so its index warns once it is stale,
+	// even without probes.
+	if !strings.Contains(published(site, "index.html"), "data-stale-after=") {
+		t.Error("the index of herald run carries no stale-page warning")
+	}
 	p.stop(t)
 }
 

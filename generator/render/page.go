@@ -115,11 +115,8 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	if index.Description == "" {
 		index.Description = "Current status, incidents and scheduled maintenance of " + site.Title + "."
 	}
-	for _, c := range snap.Components {
-		if c.Monitored && snap.Site.StaleAfter > 0 {
-			index.Script, index.StaleAfter = a.script, int(snap.Site.StaleAfter.Seconds())
-			break
-		}
+	if snap.Site.WatchStale && snap.Site.StaleAfter > 0 {
+		index.Script, index.StaleAfter = a.script, int(snap.Site.StaleAfter.Seconds())
 	}
 	out = append(out, plannedPage{"index.html", "index.html", index})
 

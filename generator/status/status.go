@@ -52,6 +52,10 @@ type Site struct {
 	FeedItems   int
 	// StaleAfter is the page age at which the index warns readers.
 	StaleAfter time.Duration
+	// WatchStale is whether the index should warn at all: when probes
+	// feed the page, or a daemon rebuilds it. A page built by hand from
+	// incidents alone is not expected to change on its own.
+	WatchStale bool
 }
 
 // Overall is the page's headline status.
@@ -115,6 +119,10 @@ type Options struct {
 	// Probes holds probe data per component id; a monitored component
 	// missing here has no data.
 	Probes map[string]*Probe
+	// Daemon is set when herald run builds the site: it promises to
+	// rebuild every watch.every, so a page older than stale_after means
+	// the daemon stopped, and the index says so.
+	Daemon bool
 }
 
 // Group is a heading of components.
@@ -234,6 +242,10 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 		}
 	}
 	s.Overall = overall(worst, worstImpact)
+	s.Site.WatchStale = o.Daemon
+	for _, c := range s.Components {
+		s.Site.WatchStale = s.Site.WatchStale || c.Monitored
+	}
 	if len(stale) > 0 {
 		s.Overall.Stale = stale
 		if s.Overall.Indicator == "none" {

@@ -179,3 +179,28 @@ components:
 		})
 	}
 }
+
+// TestWatchStale: the index warns about its own age when probes feed it or
+// herald run rebuilds it, and not when it is built by hand from incidents.
+func TestWatchStale(t *testing.T) {
+	plain := testConfig(t)
+	probed, err := config.Parse(t.TempDir(), []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, probe: {http: 'https://api.example/'}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(t, "2026-11-05T12:00:00Z")
+	for _, tt := range []struct {
+		name string
+		cfg  *config.Config
+		opts Options
+		want bool
+	}{
+		{"incidents only, by hand", plain, Options{}, false},
+		{"incidents only, herald run", plain, Options{Daemon: true}, true},
+		{"probes", probed, Options{}, true},
+	} {
+		if got := New(tt.cfg, nil, now, tt.opts).Site.WatchStale; got != tt.want {
+			t.Errorf("%s: got WatchStale %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
