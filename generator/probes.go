@@ -22,12 +22,7 @@ func probeOptions(cfg *config.Config) (history.Options, error) {
 	if err != nil {
 		return history.Options{}, err
 	}
-	opts := history.Options{Components: map[string]history.ComponentOptions{}, Retention: cfg.History.Retention.D()}
-	for _, c := range checks {
-		interval, confirm := c.Options()
-		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
-	}
-	return opts, nil
+	return probe.HistoryOptions(cfg, checks), nil
 }
 
 // openSource opens the configured history source, or returns nil when

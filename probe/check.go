@@ -16,6 +16,9 @@ import (
 	"net/netip"
 	"regexp"
 	"time"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/history"
 )
 
 // Kind names what a check does; the key that is present in the probe
@@ -90,6 +93,18 @@ type Expect struct {
 // a change of state.
 func (c *Check) Options() (interval time.Duration, confirm int) {
 	return c.Interval, c.Confirm
+}
+
+// HistoryOptions are the history store's settings for the site's checks:
+// its retention, and each probed component's interval and confirm count,
+// which the store builds states from.
+func HistoryOptions(cfg *config.Config, checks []*Check) history.Options {
+	opts := history.Options{Components: map[string]history.ComponentOptions{}, Retention: cfg.History.Retention.D()}
+	for _, c := range checks {
+		interval, confirm := c.Options()
+		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
+	}
+	return opts
 }
 
 // varRef is a ${NAME} reference in a probe value, at line:col of herald.yaml.

@@ -125,22 +125,17 @@ func progressFunc(e *env) func(name string) func(int) {
 // herald.yaml: every component is known (so a typo in an imported file is
 // caught), and a probed one uses its probe's interval and confirm.
 func historyOptions(cfg *config.Config) (history.Options, error) {
-	opts := history.Options{
-		Components: map[string]history.ComponentOptions{},
-		Retention:  cfg.History.Retention.D(),
-		Strict:     true,
-	}
-	for _, c := range cfg.Components {
-		opts.Components[c.ID] = history.ComponentOptions{}
-	}
 	// Parse, not ParseEnv: importing needs no probe secrets.
 	checks, err := probe.Parse(cfg)
 	if err != nil {
-		return opts, err
+		return history.Options{}, err
 	}
-	for _, c := range checks {
-		interval, confirm := c.Options()
-		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
+	opts := probe.HistoryOptions(cfg, checks)
+	opts.Strict = true
+	for _, c := range cfg.Components {
+		if _, probed := opts.Components[c.ID]; !probed {
+			opts.Components[c.ID] = history.ComponentOptions{}
+		}
 	}
 	return opts, nil
 }

@@ -158,12 +158,7 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 // openStore opens the history store with the interval and confirm count
 // of each check, which it builds states from.
 func openStore(cfg *config.Config, checks []*probe.Check) (*history.Store, error) {
-	opts := history.Options{Components: map[string]history.ComponentOptions{}, Retention: cfg.History.Retention.D()}
-	for _, c := range checks {
-		interval, confirm := c.Options()
-		opts.Components[c.Component] = history.ComponentOptions{Interval: interval, Confirm: confirm}
-	}
-	return history.Open(cfg.HistoryPath(), opts)
+	return history.Open(cfg.HistoryPath(), probe.HistoryOptions(cfg, checks))
 }
 
 // prune drops raw results past retention at start and then every
