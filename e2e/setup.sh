@@ -15,6 +15,12 @@ apt_pkgs=(
 	libxml2-utils                 # xmllint
 	prometheus                    # history.source: prometheus
 	prometheus-blackbox-exporter  # probe_success series for it
+	nginx                         # docs/deploy.md's recipes (checks/deploy.mjs):
+	caddy                         #   both web servers,
+	systemd                       #   systemd-analyze verify for the unit,
+	rsync                         #   push.sh,
+	awscli                        #   the object storage script (against npm s3rver)
+	python3-yaml                  #   and the CI workflow, read as YAML
 )
 
 missing=()
@@ -30,8 +36,8 @@ if ((${#missing[@]})); then
 	export DEBIAN_FRONTEND=noninteractive
 	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 	# --no-install-recommends keeps the JRE, Prometheus and newsboat lean;
-	# services that Debian packages start (prometheus) are left alone: the
-	# suite starts its own on a free 127.0.0.1 port.
+	# services that Debian packages start (prometheus, nginx, caddy) are left
+	# alone: the suite starts its own on a free 127.0.0.1 port.
 	$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 else
 	echo "setup: apt packages present"

@@ -13,6 +13,7 @@ import { checkLighthouse } from './checks/lighthouse.mjs';
 import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
 import { checkCalendar, checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary, prometheusLab } from './checks/pending.mjs';
 import { run } from './lib/harness.mjs';
+import { docBlock, fixture, checkNginx, checkCaddy, checkSystemdUnit, checkCron, checkCI, checkS3 } from './checks/deploy.mjs';
 
 const env = (k) => { if (!process.env[k]) throw new Error(`suite.mjs: ${k} is not set (run it through e2e/run.sh)`); return process.env[k]; };
 const HERALD = env('HERALD'), NOW = env('NOW'), WORK = env('WORK');
@@ -175,6 +176,28 @@ try {
     await guard('canary', 'newsboat', 'newsboat/unstable-{1,2}.rss', async () => checkNewsboat(
       [{ url: fx('newsboat/unstable.rss'), titles: (await parseFeed(path.join(BROKEN, 'newsboat/unstable-1.rss'))).entries.map((e) => e.title) }], async () => { unstableBuild = 2; }));
     await guard('canary', 'newsboat', 'an unreachable feed URL', () => checkNewsboat([{ url: fx('newsboat/no-such-feed.rss'), titles: ['x'] }], async () => {}));
+  }
+  if (want('deploy')) {
+    // docs/deploy.md's recipes, each read from the doc (docBlock) and run
+    // against a copy of the example; each canary is the same recipe with
+    // one mistake (fixtures/broken/deploy/).
+    const base = { herald: HERALD, exampleDir: example.site, work: WORK, now: NOW };
+    await guard('check', 'deploy: nginx', 'docs/deploy.md server block', () => checkNginx({ ...base, serverBlock: docBlock('nginx') }));
+    for (const [f, what] of [['nginx-cache.conf', 'pages cached 1 h, assets not immutable'], ['nginx-types.conf', 'types block in location /'],
+      ['nginx-open-file-cache.conf', 'open_file_cache across a flip'], ['nginx-404.conf', 'dotfiles served, no 404 page']])
+      await guard('canary', 'deploy: nginx', `deploy/${f}: ${what}`, () => checkNginx({ ...base, serverBlock: fixture(f) }));
+    await guard('check', 'deploy: Caddy', 'docs/deploy.md Caddyfile', () => checkCaddy({ ...base, caddyfile: docBlock('caddy') }));
+    await guard('canary', 'deploy: Caddy', 'deploy/Caddyfile-header-order: assets get max-age=60', () => checkCaddy({ ...base, caddyfile: fixture('Caddyfile-header-order') }));
+    await guard('check', 'deploy: systemd unit', 'docs/deploy.md herald.service', () => checkSystemdUnit({ ...base, unit: docBlock('systemd') }));
+    await guard('canary', 'deploy: systemd unit', 'deploy/herald-restart-typo.service', () => checkSystemdUnit({ ...base, unit: fixture('herald-restart-typo.service') }));
+    await guard('canary', 'deploy: systemd unit', 'deploy/herald-on-failure.service', () => checkSystemdUnit({ ...base, unit: fixture('herald-on-failure.service') }));
+    await guard('check', 'deploy: cron + push.sh', 'docs/deploy.md crontab line and push.sh', () => checkCron({ ...base, crontab: docBlock('crontab'), push: docBlock('push.sh') }));
+    await guard('canary', 'deploy: cron + push.sh', 'deploy/push-no-slash.sh: pushes the symlink', () => checkCron({ ...base, crontab: docBlock('crontab'), push: fixture('push-no-slash.sh') }));
+    await guard('canary', 'deploy: cron + push.sh', 'deploy/push-no-delete.sh: deleted pages stay', () => checkCron({ ...base, crontab: docBlock('crontab'), push: fixture('push-no-delete.sh') }));
+    await guard('check', 'deploy: CI job', 'docs/deploy.md workflow', () => checkCI({ ...base, workflow: docBlock('ci'), push: docBlock('push.sh') }));
+    await guard('canary', 'deploy: CI job', 'deploy/ci-push-before-build.yml', () => checkCI({ ...base, workflow: fixture('ci-push-before-build.yml'), push: docBlock('push.sh') }));
+    await guard('check', 'deploy: object storage', 'docs/deploy.md s3.sh on s3rver', () => checkS3({ ...base, script: docBlock('s3.sh') }));
+    await guard('canary', 'deploy: object storage', 'deploy/s3-pages-first.sh', () => checkS3({ ...base, script: fixture('s3-pages-first.sh') }));
   }
 } finally {
   await fixtures.close();

@@ -115,7 +115,7 @@ export async function checkStatuspageWidget(browser, dir, expected, mustBe) {
 }
 
 // withoutProbes drops every component's `probe:` block from a herald.yaml.
-const withoutProbes = (yaml) => yaml.replace(/^ {4}probe:\n(?: {6}.*\n)+/gm, '');
+export const withoutProbes = (yaml) => yaml.replace(/^ {4}probe:\n(?: {6}.*\n)+/gm, '');
 
 // allGoodSite builds a copy of the example without its ongoing incident
 // and without probes (no probe data, so nothing is stale): the page has
