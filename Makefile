@@ -45,7 +45,9 @@ bench: build
 	./bin/herald-bench run $(if $(PROFILE),-profile bench/out) -command "make bench$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" $(BENCH_FLAGS)
 
 ## e2e: real browsers, validators and feed readers against the example and a
-## generated stress site; installs its tools (e2e/setup.sh: apt, npm ci)
+## generated stress site, docs/deploy.md's recipes with real nginx, Caddy,
+## rsync and an S3 server, and the full-size SIGKILL test of herald watch;
+## installs its tools (e2e/setup.sh: apt, npm ci)
 e2e: build
 	e2e/run.sh
 

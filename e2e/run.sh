@@ -6,7 +6,7 @@
 #
 #   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
 #   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, pending, newsboat,
-#                            deploy; widget and prometheus are parts of pending)
+#                            deploy, sigkill; widget and prometheus are parts of pending)
 #   E2E_SKIP_SETUP=1         don't run setup.sh
 set -euo pipefail
 e2e=$(cd "$(dirname "$0")" && pwd)

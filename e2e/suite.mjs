@@ -199,6 +199,24 @@ try {
     await guard('check', 'deploy: object storage', 'docs/deploy.md s3.sh on s3rver', () => checkS3({ ...base, script: docBlock('s3.sh') }));
     await guard('canary', 'deploy: object storage', 'deploy/s3-pages-first.sh', () => checkS3({ ...base, script: fixture('s3-pages-first.sh') }));
   }
+
+  if (want('sigkill')) {
+    // cmd/herald's TestWatchSurvivesSIGKILL at full size (HERALD_TEST_HEAVY:
+    // 2,000 incidents, about 200 rebuilds, a SIGKILL of the real herald
+    // watch at a random moment of one rebuild in eleven, each followed by a
+    // check that the output is a complete site). Its assertions are the Go
+    // test's own, so it has no canary here; it runs last, alone, as it
+    // loads both cores.
+    await guard('check', 'SIGKILL during rebuilds (go test, full size)', 'TestWatchSurvivesSIGKILL, HERALD_TEST_HEAVY=1', async () => {
+      const t0 = Date.now();
+      const r = await run('go', ['test', './cmd/herald', '-run', '^TestWatchSurvivesSIGKILL$', '-count=1', '-v', '-timeout', '40m'],
+        { cwd: ROOT, env: { ...process.env, HERALD_TEST_HEAVY: '1' }, timeout: 41 * 60_000 });
+      const secs = ((Date.now() - t0) / 1000).toFixed(0);
+      const out = (r.stdout + r.stderr).trim().split('\n');
+      const rebuilds = out.find((l) => /rebuilds in \d+ kill cycles/.test(l))?.replace(/^.*?: /, '') ?? 'no rebuild count';
+      return { ok: r.code === 0 && /^--- PASS/m.test(r.stdout), figure: `${rebuilds}; ${secs} s wall`, details: r.code === 0 ? [] : out.slice(-30) };
+    });
+  }
 } finally {
   await fixtures.close();
 }
