@@ -502,10 +502,12 @@ export async function checkCI({ herald, exampleDir, work, workflow, push }) {
 // ---------------------------------------------------------------------------
 // Object storage: the doc's script with Debian's AWS CLI against s3rver (npm
 // s3rver, pinned in package.json), a local server of the S3 API that keeps
-// each object's Content-Type and Cache-Control and serves them back. The
-// CLI of Debian 12 (2.9) has no endpoint setting in its environment or
-// config, so `aws` on PATH is a two-line wrapper adding --endpoint-url.
-// Not run here: AWS S3 itself, bucket policies and website hosting, a CDN.
+// each object's Content-Type and Cache-Control and serves them back.
+// Debian 12 packages no S3 server: no minio or s3proxy, and its rclone
+// (1.60) predates `rclone serve s3` (1.65). Its AWS CLI (2.9) has no
+// endpoint setting in the environment or config, so `aws` on PATH is a
+// two-line wrapper adding --endpoint-url. Not run here: AWS S3 itself,
+// bucket policies and website hosting, a CDN.
 
 export async function checkS3({ herald, exampleDir, work, now, script }) {
   if (!fs.existsSync(AWS)) return { skipped: `${AWS} missing (run e2e/setup.sh)` };
