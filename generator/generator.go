@@ -127,7 +127,10 @@ type Result struct {
 	Pages     int // HTML files among Files
 	Incidents int
 	Written   int // files written anew
-	Linked    int // files unchanged since the previous version
+	Linked    int // files unchanged since the previous version, hard-linked
+	// Kept is files unchanged since the version a [Builder] recycled
+	// into this one (see publish.Recycle): neither written nor linked.
+	Kept int
 	// Rendered and Reused split Files (less the manifest) into files
 	// rendered by this build and files whose bytes a [Builder] kept from
 	// an earlier build because their inputs did not change. Build renders
@@ -176,11 +179,17 @@ func publishFiles(out string, files []render.File, fill func(write func(string, 
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
+	return commitFiles(stage, out, files, stage.WriteFile, fill)
+}
+
+// commitFiles is publishFiles on a stage already begun, whose files are
+// written through write.
+func commitFiles(stage *publish.Stage, out string, files []render.File, write func(string, []byte) error, fill func(write func(string, []byte) error) error) (*Result, error) {
 	defer stage.Abort() // after Commit, a no-op
-	if err := fill(stage.WriteFile); err != nil {
+	if err := fill(write); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	if err := stage.WriteFile(ManifestName, manifest(files)); err != nil {
+	if err := write(ManifestName, manifest(files)); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	version, err := stage.Commit()
@@ -189,6 +198,7 @@ func publishFiles(out string, files []render.File, fill func(write func(string, 
 	}
 	res := &Result{Out: out, Version: version, Files: len(files) + 1}
 	res.Written, res.Linked = stage.Stats()
+	res.Kept = res.Files - res.Written - res.Linked
 	for _, f := range files {
 		if filepath.Ext(f.Path) == ".html" {
 			res.Pages++

@@ -22,6 +22,7 @@ import (
 	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/diag"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
 )
@@ -89,11 +90,16 @@ type Builder struct {
 	// stale even without probes (see status.Options.Daemon).
 	Daemon bool
 
-	mu        sync.Mutex
-	cfgSum    [32]byte
-	theme     *themeEntry
-	parsed    map[string]*parsedEntry // by incident file
-	rendered  map[string]renderedFile // by output path
+	mu       sync.Mutex
+	cfgSum   [32]byte
+	theme    *themeEntry
+	scanner  *incident.Scanner
+	parsed   map[string]*parsedEntry // by incident file
+	rendered map[string]renderedFile // by output path
+	// versions are the last two versions this Builder published, oldest
+	// first, with the bytes of every file in them: the older one is
+	// recycled into the next version (see publish.Recycle).
+	versions  []publishedVersion
 	lastSite  *Site
 	cfgParsed bool
 }
@@ -106,9 +112,15 @@ type themeEntry struct {
 }
 
 type parsedEntry struct {
-	sum [32]byte
-	in  *incident.Incident
-	err error
+	sum  [32]byte
+	data []byte // as the scanner returned it
+	in   *incident.Incident
+	err  error
+}
+
+type publishedVersion struct {
+	dir   string
+	files map[string][]byte // by path, the manifest included
 }
 
 type renderedFile struct {
@@ -119,7 +131,7 @@ type renderedFile struct {
 // NewBuilder returns a Builder for the site folder dir that publishes to
 // out, or to the config's publish.dir when out is "".
 func NewBuilder(dir, out string) *Builder {
-	return &Builder{dir: dir, out: out, parsed: map[string]*parsedEntry{}, rendered: map[string]renderedFile{}}
+	return &Builder{dir: dir, out: out, scanner: incident.NewScanner(dir), parsed: map[string]*parsedEntry{}, rendered: map[string]renderedFile{}}
 }
 
 // Load is [Load] with the Builder's caches: it reparses only incidents
@@ -217,49 +229,39 @@ func (b *Builder) loadTheme() *themeEntry {
 // loadIncidents is incident.Load with a parse cache keyed by file and
 // content hash.
 func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
-	sources, scanErr := incident.Scan(b.dir)
+	sources, scanErr := b.scanner.Scan()
 	var errs diag.List
 	errs.Add("", scanErr)
 	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
 		return nil, nil, scanErr
 	}
 	entries := make([]*parsedEntry, len(sources))
-	var todo []int
+	var todo []incident.Source
+	var todoAt []int
 	seen := make(map[string]bool, len(sources))
 	for i, src := range sources {
 		seen[src.File] = true
-		sum := contentSum(src)
-		if e, ok := b.parsed[src.File]; ok && e.sum == sum {
+		e, ok := b.parsed[src.File]
+		if ok && sameSlice(e.data, src.Data) {
+			// The scanner kept the bytes it read before: unchanged.
 			entries[i] = e
 			continue
 		}
-		entries[i] = &parsedEntry{sum: sum}
-		todo = append(todo, i)
-	}
-	parser := incident.NewParser(cfg)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
-		wg.Go(func() {
-			for i := range jobs {
-				entries[i].in, entries[i].err = parser.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
-			}
-		})
-	}
-feed:
-	for _, i := range todo {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+		sum := contentSum(src)
+		if ok && e.sum == sum {
+			entries[i] = e
+			continue
 		}
+		entries[i] = &parsedEntry{sum: sum, data: src.Data}
+		todo = append(todo, src)
+		todoAt = append(todoAt, i)
 	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	ins, perFile, err := incident.ParseAll(ctx, incident.NewParser(cfg), todo)
+	if err != nil {
 		return nil, nil, err
 	}
-	for _, i := range todo {
+	for k, i := range todoAt {
+		entries[i].in, entries[i].err = ins[k], perFile[k]
 		b.parsed[sources[i].File] = entries[i]
 	}
 	for file := range b.parsed {
@@ -278,6 +280,11 @@ feed:
 	}
 	slices.SortFunc(out, incident.Newest)
 	return out, sums, errs.Err()
+}
+
+// sameSlice reports whether a and b are the very same bytes in memory.
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 func contentSum(src incident.Source) [32]byte {
@@ -332,44 +339,128 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 			reuse[i] = true
 		}
 	}
-	var reused int
-	res, err := publishFiles(out, files, func(write func(string, []byte) error) error {
-		var todo []render.File
-		index := map[string]int{}
-		for i, f := range files {
-			if reuse[i] {
-				reused++
-				if err := write(f.Path, next[i].data); err != nil {
-					return fmt.Errorf("write %s: %w", f.Path, err)
-				}
-				continue
-			}
+	// Render before touching the output, so that a template error leaves
+	// the recycled version (below) intact for the next build.
+	var todo []render.File
+	index := map[string]int{}
+	for i, f := range files {
+		if !reuse[i] {
 			todo = append(todo, f)
 			index[f.Path] = i
 		}
-		var mu sync.Mutex
-		return renderAll(ctx, todo, func(p string, data []byte) error {
-			kept := bytes.Clone(data) // data is the pool's buffer
-			mu.Lock()
-			next[index[p]].data = kept
-			mu.Unlock()
-			return write(p, kept)
-		})
+	}
+	var mu sync.Mutex
+	err = renderAll(ctx, todo, func(p string, data []byte) error {
+		i := index[p]
+		kept := bytes.Clone(data) // data is the pool's buffer
+		if old, ok := b.rendered[p]; ok && bytes.Equal(old.data, kept) {
+			kept = old.data // one copy of bytes that did not change
+		}
+		mu.Lock()
+		next[i].data = kept
+		mu.Unlock()
+		return nil
 	})
 	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	stage, base, err := b.begin(out)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	written := make(map[string][]byte, len(files)+1)
+	write := func(p string, data []byte) error {
+		mu.Lock()
+		written[p] = data
+		mu.Unlock()
+		if old, ok := base[p]; ok && bytes.Equal(old, data) {
+			return nil // the recycled version holds it already
+		}
+		return stage.WriteFile(p, data)
+	}
+	res, err := commitFiles(stage, out, files, write, func(write func(string, []byte) error) error {
+		if err := writeAll(ctx, files, next, write); err != nil {
+			return err
+		}
+		for p := range base {
+			if _, ok := written[p]; !ok && p != ManifestName {
+				if err := stage.Remove(p); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The recycled version is gone with the stage.
+		b.versions = nil
 		return nil, err
 	}
 	res.Incidents = len(s.Incidents)
-	res.Reused = reused
-	res.Rendered = len(files) - reused
+	res.Reused = len(files) - len(todo)
+	res.Rendered = len(todo)
 	kept := make(map[string]renderedFile, len(files))
 	for i, f := range files {
 		kept[f.Path] = next[i]
 	}
 	b.rendered = kept
 	b.lastSite = s
+	b.versions = append(b.versions, publishedVersion{dir: res.Version, files: written})
+	if len(b.versions) > 2 {
+		b.versions = b.versions[len(b.versions)-2:]
+	}
 	res.Snapshot = snap
 	return res, nil
+}
+
+// begin starts the stage of the next version. When the Builder published
+// the current version and the one before it, it recycles the older one
+// and returns what that holds, by path, so that only the files that
+// differ are written; otherwise it begins an empty stage.
+func (b *Builder) begin(out string) (*publish.Stage, map[string][]byte, error) {
+	if n := len(b.versions); n > 0 {
+		if cur, err := publish.Current(out); err != nil || cur != b.versions[n-1].dir {
+			// Another publisher has been at work: what we know is stale.
+			b.versions = nil
+		}
+	}
+	if len(b.versions) == 2 {
+		if st, err := publish.Recycle(out, b.versions[0].dir); err == nil {
+			return st, b.versions[0].files, nil
+		}
+		b.versions = b.versions[1:]
+	}
+	st, err := publish.Begin(out)
+	return st, nil, err
+}
+
+// writeAll hands every file's bytes to write, a few at a time: writing is
+// mostly waiting on the file system.
+func writeAll(ctx context.Context, files []render.File, data []renderedFile, write func(string, []byte) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(2*runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Go(func() {
+			for i := range jobs {
+				if err := write(files[i].Path, data[i].data); err != nil {
+					cancel(fmt.Errorf("write %s: %w", files[i].Path, err))
+				}
+			}
+		})
+	}
+feed:
+	for i := range files {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // Site returns the site of the last successful build, or nil.

@@ -258,3 +258,60 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 		t.Errorf("after one edit: rendered %d, want %d", res.Rendered, want)
 	}
 }
+
+// TestBuilderRecyclesVersions checks that from the third build on, a
+// Builder turns the version before the published one into the next
+// version, so an edit writes a handful of files instead of the whole site,
+// and that what it publishes is still the whole site.
+func TestBuilderRecyclesVersions(t *testing.T) {
+	site := copySite(t)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	b := generator.NewBuilder(site, out)
+	var last *generator.Result
+	p := filepath.Join(site, "incidents", "2026-09-08-search-latency.md")
+	for i := range 4 {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, fmt.Appendf(data, "\nEdit %d.\n", i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if last, err = b.Build(ctx, exampleNow); err != nil {
+			t.Fatal(err)
+		}
+		if i < 2 {
+			if last.Kept != 0 {
+				t.Errorf("build %d kept %d files of a recycled version; there is none yet", i+1, last.Kept)
+			}
+			continue
+		}
+		// The edited page, and what lists or counts it, changed.
+		if last.Kept < last.Files/2 || last.Written > 20 {
+			t.Errorf("build %d: written %d, linked %d, kept %d of %d files; want most kept", i+1, last.Written, last.Linked, last.Kept, last.Files)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(filepath.Dir(out), ".out.herald"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var versions []string
+	for _, e := range entries {
+		if e.IsDir() {
+			versions = append(versions, e.Name())
+		}
+	}
+	if len(versions) != 2 {
+		t.Errorf("versions on disk: %v, want the published one and the one before", versions)
+	}
+	clean := filepath.Join(t.TempDir(), "clean")
+	s, err := generator.Load(ctx, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := generator.Build(ctx, s, generator.Options{Out: clean, Now: exampleNow}); err != nil {
+		t.Fatal(err)
+	}
+	diffTrees(t, tree(t, out), tree(t, clean))
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/generator/diag"
@@ -36,6 +37,70 @@ type Source struct {
 // refuses symlinks that leave the site folder, files over MaxFileSize and
 // invalid UTF-8, and reports every such file, not only the first.
 func Scan(siteDir string) ([]Source, error) {
+	return NewScanner(siteDir).Scan()
+}
+
+// A Scanner scans one site folder again and again, as herald watch does,
+// and reads only the files that changed: a file whose size, modification
+// time and (where the system has them) inode and change time are those of
+// the last scan is not read again, and its Source keeps the very same Data.
+// A file modified within a second of being read is read again at the next
+// scan all the same, because a second write within the file system's
+// timestamp granularity would leave its times unchanged.
+type Scanner struct {
+	dir   string
+	known map[string]scanned // by path
+}
+
+type scanned struct {
+	id   fileID
+	data []byte // normalized
+}
+
+// fileID is what tells that a file did not change since it was read.
+type fileID struct {
+	size         int64
+	mtime, ctime int64 // ns
+	dev, ino     uint64
+}
+
+// racyWindow is how recent a modification must be for a file to be read
+// again even though its fileID is unchanged.
+const racyWindow = time.Second
+
+// NewScanner returns a Scanner of the site folder siteDir.
+func NewScanner(siteDir string) *Scanner {
+	return &Scanner{dir: siteDir, known: map[string]scanned{}}
+}
+
+// read returns the normalized bytes of the file at p, whose os.Stat is
+// info, from memory when it did not change since the last scan.
+func (sc *Scanner) read(p, rel string, info fs.FileInfo, seen map[string]scanned) ([]byte, error) {
+	id := idOf(info)
+	if k, ok := sc.known[p]; ok && k.id == id {
+		seen[p] = k
+		return k.data, nil
+	}
+	start := time.Now()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, diag.Errorf(rel, 1, 1, "cannot read: %v", err)
+	}
+	data, err = normalize(rel, data)
+	if err != nil {
+		return nil, err
+	}
+	if start.Sub(info.ModTime()) > racyWindow {
+		seen[p] = scanned{id: id, data: data}
+	}
+	return data, nil
+}
+
+// Scan is [Scan] with the Scanner's memory.
+func (sc *Scanner) Scan() ([]Source, error) {
+	siteDir := sc.dir
+	seen := make(map[string]scanned, len(sc.known))
+	defer func() { sc.known = seen }()
 	root := filepath.Join(siteDir, Dir)
 	realSite, err := filepath.EvalSymlinks(siteDir)
 	if err != nil {
@@ -88,12 +153,7 @@ func Scan(siteDir string) ([]Source, error) {
 			errs = append(errs, diag.Errorf(rel, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
 			return nil
 		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			errs = append(errs, diag.Errorf(rel, 1, 1, "cannot read: %v", err))
-			return nil
-		}
-		data, err = normalize(rel, data)
+		data, err := sc.read(p, rel, info, seen)
 		if err != nil {
 			errs = append(errs, err.(*diag.Error))
 			return nil
@@ -159,14 +219,33 @@ func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
 	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
 		loadErr = scanErr
 	}
+	out, perFile, err := ParseAll(ctx, p, sources)
+	if err != nil {
+		return nil, err
+	}
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	for i, err := range perFile {
+		errs.Add(sources[i].File, err)
+	}
+	out = slices.DeleteFunc(out, func(in *Incident) bool { return in == nil })
+	slices.SortFunc(out, Newest)
+	return out, errs.Err()
+}
+
+// ParseAll parses sources on every core and returns, in the order of
+// sources, the incident or the error of each. The error is ctx's, if it
+// ended first.
+func ParseAll(ctx context.Context, p *Parser, sources []Source) ([]*Incident, []error, error) {
 	out := make([]*Incident, len(sources))
-	perFile := make([]error, len(sources))
+	errs := make([]error, len(sources))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(sources), 1)) {
 		wg.Go(func() {
 			for i := range jobs {
-				out[i], perFile[i] = p.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
+				out[i], errs[i] = p.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
 			}
 		})
 	}
@@ -181,15 +260,7 @@ feed:
 	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if loadErr != nil {
-		return nil, loadErr
-	}
-	for i, err := range perFile {
-		errs.Add(sources[i].File, err)
-	}
-	out = slices.DeleteFunc(out, func(in *Incident) bool { return in == nil })
-	slices.SortFunc(out, Newest)
-	return out, errs.Err()
+	return out, errs, nil
 }

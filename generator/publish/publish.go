@@ -50,7 +50,17 @@ type Stage struct {
 	state int
 
 	dirs sync.Map // folders already created in the stage, to skip MkdirAll
+
+	// touched holds the files and folders this stage changed, for a
+	// Commit that fsyncs only those; nil once there are too many to be
+	// worth it, when Commit flushes the whole file system instead.
+	touchMu sync.Mutex
+	touched map[string]bool
 }
+
+// maxTouched is how many changed paths Commit fsyncs one by one; beyond
+// it, one syncfs(2) of the file system is cheaper.
+const maxTouched = 256
 
 const (
 	stageOpen = iota
@@ -104,7 +114,79 @@ func Begin(out string) (*Stage, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("lock stage %s: %w", dir, err)
 	}
-	return &Stage{l: l, prev: prev, dir: dir, hold: hold}, nil
+	return &Stage{l: l, prev: prev, dir: dir, hold: hold, touched: map[string]bool{}}, nil
+}
+
+// Recycle begins a stage from retired, an earlier version of out that is
+// no longer published, instead of from an empty folder: the version is
+// renamed to a stage, so it keeps its files, and a caller that knows what
+// it holds writes and removes only what differs. That makes publishing a
+// small change cost a few file operations instead of one per file.
+//
+// retired must be a version folder of out other than the published one;
+// Recycle refuses anything else. Readers still inside it (it was
+// published two builds ago) see its files replaced one by one, each
+// whole: WriteFile never changes a file in place. The output path itself
+// always resolves to a complete version.
+func Recycle(out, retired string) (*Stage, error) {
+	l, err := newLayout(out)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(retired)
+	if err != nil {
+		return nil, fmt.Errorf("recycle %s: %w", retired, err)
+	}
+	if _, ok := parseVersion(filepath.Base(abs)); !ok || filepath.Dir(abs) != l.versions {
+		return nil, fmt.Errorf("recycle %s: not a version folder of %s", retired, l.out)
+	}
+	lock, err := l.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close()
+	prev, err := Current(l.out)
+	if err != nil {
+		return nil, fmt.Errorf("recycle %s: %w", retired, err)
+	}
+	if prev == abs {
+		return nil, fmt.Errorf("recycle %s: it is the published version", retired)
+	}
+	if fi, err := os.Lstat(abs); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("recycle %s: not a folder (%v)", retired, err)
+	}
+	// Under the lock, so no sweep sees the stage before it is held.
+	dir := filepath.Join(l.versions, stagePrefix+randomSuffix())
+	if err := os.Rename(abs, dir); err != nil {
+		return nil, fmt.Errorf("recycle %s: %w", retired, err)
+	}
+	hold, err := os.Open(dir)
+	if err == nil {
+		err = flock(hold, lockExclusive|lockNonBlocking)
+		if err != nil {
+			hold.Close()
+		}
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("lock stage %s: %w", dir, err)
+	}
+	return &Stage{l: l, prev: prev, dir: dir, hold: hold, touched: map[string]bool{}}, nil
+}
+
+// touch records that the file or folder name changed in the stage.
+func (s *Stage) touch(names ...string) {
+	s.touchMu.Lock()
+	defer s.touchMu.Unlock()
+	if s.touched == nil {
+		return
+	}
+	for _, n := range names {
+		s.touched[n] = true
+	}
+	if len(s.touched) > maxTouched {
+		s.touched = nil
+	}
 }
 
 // Dir returns the folder to write files into. Files written there directly
@@ -112,6 +194,10 @@ func Begin(out string) (*Stage, error) {
 func (s *Stage) Dir() string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	// Files written there are not tracked: Commit must sync everything.
+	s.touchMu.Lock()
+	s.touched = nil
+	s.touchMu.Unlock()
 	return s.dir
 }
 
@@ -138,12 +224,13 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 	dst := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if dir := filepath.Dir(dst); dir != s.dir {
 		if _, made := s.dirs.Load(dir); !made {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if err := s.mkdirAll(dir); err != nil {
 				return fmt.Errorf("write %s: %w", rel, err)
 			}
 			s.dirs.Store(dir, true)
 		}
 	}
+	s.touch(dst, filepath.Dir(dst))
 	if s.prev != "" {
 		old := filepath.Join(s.prev, filepath.FromSlash(rel))
 		if sameContent(old, data) {
@@ -161,6 +248,64 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 	}
 	s.written.Add(1)
 	return nil
+}
+
+// mkdirAll is os.MkdirAll that records the folders it makes, and the
+// folders they are made in, as touched.
+func (s *Stage) mkdirAll(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	if parent := filepath.Dir(dir); parent != s.dir {
+		if err := s.mkdirAll(parent); err != nil {
+			return err
+		}
+	}
+	err := os.Mkdir(dir, 0o755)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	s.touch(dir, filepath.Dir(dir))
+	return nil
+}
+
+// Remove removes the file rel from the stage, and the folders that held
+// only it. Removing a file that is not there is no error. Remove is safe
+// for concurrent use with WriteFile, but not for the same path.
+func (s *Stage) Remove(rel string) error {
+	if !fs.ValidPath(rel) || rel == "." {
+		return fmt.Errorf("remove %q: %w", rel, ErrInvalidPath)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.state != stageOpen {
+		return fmt.Errorf("remove %s: %w", rel, ErrClosed)
+	}
+	name := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", rel, err)
+	}
+	s.untouch(name)
+	dir := filepath.Dir(name)
+	for ; dir != s.dir; dir = filepath.Dir(dir) {
+		// This fails, as it should, while the folder holds anything else.
+		if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		s.untouch(dir)
+		s.dirs.Delete(dir)
+	}
+	s.touch(dir)
+	return nil
+}
+
+// untouch forgets a path that no longer exists.
+func (s *Stage) untouch(name string) {
+	s.touchMu.Lock()
+	defer s.touchMu.Unlock()
+	if s.touched != nil {
+		delete(s.touched, name)
+	}
 }
 
 // create makes dst with make. The stage is private, so dst normally does
@@ -191,7 +336,7 @@ func (s *Stage) Commit() (string, error) {
 	}
 	// Everything must be on disk before the rename makes it reachable, or a
 	// power loss could publish empty or short files.
-	if err := syncTree(s.dir); err != nil {
+	if err := s.sync(); err != nil {
 		return "", fmt.Errorf("commit stage: %w", err)
 	}
 	lock, err := s.l.lock()
@@ -233,6 +378,22 @@ func (s *Stage) Commit() (string, error) {
 		return dir, fmt.Errorf("commit stage: %w", err)
 	}
 	return dir, nil
+}
+
+// sync makes the stage durable: the few paths it changed one by one, or
+// the whole tree.
+func (s *Stage) sync() error {
+	s.touchMu.Lock()
+	touched := s.touched
+	s.touchMu.Unlock()
+	if touched == nil {
+		return syncTree(s.dir)
+	}
+	paths := make([]string, 0, len(touched)+1)
+	for p := range touched {
+		paths = append(paths, p)
+	}
+	return fsyncAll(append(paths, s.dir))
 }
 
 // Abort removes the stage, leaving the published site untouched. It is a
@@ -340,6 +501,28 @@ func writeNew(name string, data []byte) error {
 		err = cerr
 	}
 	return err
+}
+
+// fsyncAll fsyncs every path, several at once: the file system can then
+// commit them together, about four times faster for hundreds of files.
+func fsyncAll(paths []string) error {
+	const workers = 16
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(paths)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = fsync(paths[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // fsync flushes name, a file or a directory, to disk. The errors name the

@@ -845,3 +845,76 @@ func assertOccupied(tb testing.TB, op string, err error, out string) {
 		tb.Errorf("user's file: got %q, %v; want %q untouched", b, err, "mine")
 	}
 }
+
+// TestRecycle turns the version before the published one into the next
+// version: files written or removed change, the rest stays, and neither
+// the published version nor its hard links to the recycled one change.
+func TestRecycle(t *testing.T) {
+	out := newOut(t)
+	v1 := commitFiles(t, out, map[string]string{
+		"index.html":         "index 1",
+		"css/site.css":       "body{}",
+		"incidents/a/x.html": "a",
+		"incidents/b/x.html": "b",
+	})
+	v2files := map[string]string{
+		"index.html":         "index 2",
+		"css/site.css":       "body{}", // linked from v1: one inode in both
+		"incidents/a/x.html": "a",
+		"incidents/b/x.html": "b",
+	}
+	v2 := commitFiles(t, out, v2files)
+
+	if _, err := publish.Recycle(out, v2); err == nil {
+		t.Fatal("Recycle of the published version succeeded")
+	}
+	if _, err := publish.Recycle(out, filepath.Dir(out)); err == nil {
+		t.Fatal("Recycle of a folder that is no version succeeded")
+	}
+
+	st, err := publish.Recycle(out, v1)
+	if err != nil {
+		t.Fatalf("Recycle: %v", err)
+	}
+	defer st.Abort()
+	if _, err := os.Stat(v1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the recycled version is still at %s (%v)", v1, err)
+	}
+	// v1 lacks v2's index; the stylesheet changes although v2 shares
+	// v1's inode for it; incident b goes, with its folder.
+	v3files := map[string]string{
+		"index.html":         "index 3",
+		"css/site.css":       "body{color:red}",
+		"incidents/a/x.html": "a",
+		"new/page.html":      "new",
+	}
+	for _, rel := range []string{"index.html", "css/site.css", "new/page.html"} {
+		if err := st.WriteFile(rel, []byte(v3files[rel])); err != nil {
+			t.Fatalf("WriteFile %s: %v", rel, err)
+		}
+	}
+	if err := st.Remove("incidents/b/x.html"); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	if err := st.Remove("incidents/b/gone.html"); err != nil {
+		t.Errorf("Remove of a missing file: %v", err)
+	}
+	if err := st.Remove("../escape"); !errors.Is(err, publish.ErrInvalidPath) {
+		t.Errorf("Remove(../escape): got %v, want ErrInvalidPath", err)
+	}
+	v3, err := st.Commit()
+	if err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	assertTree(t, out, v3files)
+	assertTree(t, v2, v2files)
+	if _, err := os.Stat(filepath.Join(v3, "incidents", "b")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the emptied folder incidents/b is still there (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(v3, "incidents")); err != nil {
+		t.Errorf("incidents/, which still holds a, went too: %v", err)
+	}
+	if written, linked := st.Stats(); written != 3 || linked != 0 {
+		t.Errorf("Stats: written %d, linked %d; want 3, 0", written, linked)
+	}
+}
