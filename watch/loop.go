@@ -295,7 +295,7 @@ func (l *Loop) build(ctx context.Context, reason string) bool {
 		fmt.Fprintf(l.opts.Stderr, "build failed (%s); the last good site stays published\n", reason)
 	} else {
 		fmt.Fprintf(l.opts.Stdout, "rebuilt %d files in %d ms: %d changed, %d unchanged; %d rendered, %d reused (%s)\n",
-			res.Files, elapsed.Milliseconds(), res.Written, res.Linked, res.Rendered, res.Reused, reason)
+			res.Files, elapsed.Milliseconds(), res.Written, res.Linked+res.Kept, res.Rendered, res.Reused, reason)
 		l.notify(ctx, res)
 	}
 	if l.opts.OnBuild != nil {

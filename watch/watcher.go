@@ -18,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,10 +54,10 @@ type Watcher struct {
 
 // NewWatcher watches root and every folder under it that filter admits.
 // After a burst of events, one value is sent on C once debounce has passed
-// without another, or at the latest ten debounces (and at least a second)
-// after the first, so a steady stream of edits still publishes now and
-// then. Errors from fsnotify are
-// written to log.
+// without another (a mere 10 ms for a burst that touched one or two paths,
+// an editor's save), or at the latest ten debounces (and at least a
+// second) after the first, so a steady stream of edits still publishes now
+// and then. Errors from fsnotify are written to log.
 func NewWatcher(root string, filter Filter, debounce time.Duration, log io.Writer) (*Watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -123,7 +124,7 @@ func (w *Watcher) addTree(dir string) error {
 }
 
 // Changes returns the paths changed since the last call, relative to the
-// root, and forgets them.
+// root, each once, and forgets them.
 func (w *Watcher) Changes() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -135,27 +136,44 @@ func (w *Watcher) Changes() []string {
 // Close stops watching. Run returns when it is called or its context ends.
 func (w *Watcher) Close() error { return w.fw.Close() }
 
+// A save is quick to publish: a burst of events that touches at most
+// quickPaths files or folders (an editor's save: the file, perhaps a
+// temporary one renamed over it) ends after quickSettle without another
+// event. A larger burst (git checkout, rsync) ends only after the full
+// debounce without another, so that it causes one rebuild or two, not one
+// per file.
+const (
+	quickPaths  = 2
+	quickSettle = 10 * time.Millisecond
+)
+
 // Run delivers events until ctx is done or the watcher is closed.
 func (w *Watcher) Run(ctx context.Context) {
 	var (
 		timer *time.Timer
 		fire  <-chan time.Time
 		first time.Time
+		burst = map[string]bool{} // paths of the current burst, up to quickPaths+1
 	)
 	note := func(rel string) {
 		w.mu.Lock()
-		if len(w.changed) < 1000 {
+		if len(w.changed) < 1000 && !slices.Contains(w.changed, rel) {
 			w.changed = append(w.changed, rel)
 		}
-		w.mu.Unlock()
-		w.mu.Lock()
 		debounce := w.debounce
 		w.mu.Unlock()
+		if len(burst) <= quickPaths {
+			burst[rel] = true
+		}
 		now := time.Now()
 		if first.IsZero() {
 			first = now
 		}
-		wait := min(debounce, max(10*debounce, time.Second)-now.Sub(first))
+		quiet := debounce
+		if len(burst) <= quickPaths {
+			quiet = min(debounce, quickSettle)
+		}
+		wait := min(quiet, max(10*debounce, time.Second)-now.Sub(first))
 		if timer == nil {
 			timer = time.NewTimer(wait)
 		} else {
@@ -185,6 +203,7 @@ func (w *Watcher) Run(ctx context.Context) {
 			}
 		case <-fire:
 			fire, first = nil, time.Time{}
+			clear(burst)
 			select {
 			case w.C <- struct{}{}:
 			default: // one already pending: it covers these changes too
