@@ -7,8 +7,11 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -131,5 +134,40 @@ func BenchmarkFeeds(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkRebuild is what herald watch does after an author saves one
+// incident: a Builder over the large site, already built once, loads and
+// publishes the site again with that incident's file changed.
+func BenchmarkRebuild(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "large")
+	if err := os.CopyFS(dir, os.DirFS(site(b, sitegen.Large))); err != nil {
+		b.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "incidents", "*", "*.md"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no incident files in %s (%v)", dir, err)
+	}
+	target := files[len(files)-1]
+	orig, err := os.ReadFile(target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	builder := generator.NewBuilder(dir, filepath.Join(dir, "public"))
+	if _, err := builder.Build(ctx, sitegen.Now); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		edited := append(bytes.Clone(orig), fmt.Sprintf("\nEdit %d.\n", i)...)
+		if err := os.WriteFile(target, edited, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := builder.Build(ctx, sitegen.Now); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
