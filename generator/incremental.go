@@ -211,7 +211,7 @@ func (b *Builder) loadTheme() *themeEntry {
 			data = nil
 		}
 		writeString(h, e.Name())
-		writeString(h, string(data))
+		writeBytes(h, data)
 	}
 	var sum [32]byte
 	h.Sum(sum[:0])
@@ -249,6 +249,7 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 		}
 		sum := contentSum(src)
 		if ok && e.sum == sum {
+			e.data = src.Data // so that the next scan's check above holds
 			entries[i] = e
 			continue
 		}
@@ -291,7 +292,7 @@ func contentSum(src incident.Source) [32]byte {
 	h := sha256.New()
 	writeString(h, src.File)
 	writeString(h, src.Slug)
-	writeString(h, string(src.Data))
+	writeBytes(h, src.Data)
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum
@@ -300,11 +301,30 @@ func contentSum(src incident.Source) [32]byte {
 // writeString writes s to h with its length first, so that two strings
 // written one after the other cannot be confused with two others.
 func writeString(h hash.Hash, s string) {
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-	h.Write(n[:])
-	h.Write([]byte(s))
+	writeBytes(h, []byte(s))
 }
+
+func writeBytes(h hash.Hash, b []byte) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+	h.Write(n[:])
+	h.Write(b)
+}
+
+// fpHash gathers what a fingerprint covers in a buffer and hashes it in
+// one go: a fingerprint is made of thousands of short strings, and a
+// hash.Hash call for each cost more than the hashing.
+type fpHash struct{ buf []byte }
+
+// str adds s with its length first, as writeString does.
+func (h *fpHash) str(s string) {
+	h.buf = binary.BigEndian.AppendUint64(h.buf, uint64(len(s)))
+	h.buf = append(h.buf, s...)
+}
+
+func (h *fpHash) sum32(b [32]byte) { h.buf = append(h.buf, b[:]...) }
+
+func (h *fpHash) sum() [32]byte { return sha256.Sum256(h.buf) }
 
 // Build loads the site as it is on disk now, renders what changed since
 // the last successful build and publishes it atomically. On an error the
@@ -476,10 +496,14 @@ type fingerprints struct {
 	snap   *status.Snapshot
 	st     *loadState
 	bySlug map[string]*incident.Incident
+	// clocked is, by incident, the hash of its content and of what the
+	// clock makes of it.
+	clocked map[*incident.Incident][32]byte
+	h       fpHash // of's buffer, reused
 }
 
 func newFingerprints(snap *status.Snapshot, st *loadState) *fingerprints {
-	f := &fingerprints{snap: snap, st: st, bySlug: make(map[string]*incident.Incident, len(snap.Incidents))}
+	f := &fingerprints{snap: snap, st: st, bySlug: make(map[string]*incident.Incident, len(snap.Incidents)), clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
 	for _, in := range snap.Incidents {
 		f.bySlug[in.Slug] = in
 	}
@@ -489,16 +513,13 @@ func newFingerprints(snap *status.Snapshot, st *loadState) *fingerprints {
 // of returns the fingerprint of the file at p, and false when the file
 // must be rendered whatever its inputs.
 func (f *fingerprints) of(p string) ([32]byte, bool) {
-	h := sha256.New()
-	h.Write(f.st.cfgSum[:])
-	h.Write(f.st.themeSum[:])
-	writeString(h, p)
+	h := &f.h
+	h.buf = h.buf[:0]
+	h.sum32(f.st.cfgSum)
+	h.sum32(f.st.themeSum)
+	h.str(p)
 	var zero [32]byte
-	done := func() ([32]byte, bool) {
-		var sum [32]byte
-		h.Sum(sum[:0])
-		return sum, true
-	}
+	done := func() ([32]byte, bool) { return h.sum(), true }
 	html := strings.HasSuffix(p, ".html")
 	if html && f.st.overrides {
 		return zero, false
@@ -526,7 +547,7 @@ func (f *fingerprints) of(p string) ([32]byte, bool) {
 		}
 		ins := f.snap.Incidents
 		per := render.HistoryPerPage
-		writeString(h, strconv.Itoa(max(1, (len(ins)+per-1)/per)))
+		h.str(strconv.Itoa(max(1, (len(ins)+per-1)/per)))
 		lo, hi := min((n-1)*per, len(ins)), min(n*per, len(ins))
 		for _, in := range ins[lo:hi] {
 			f.incident(h, in, true)
@@ -541,7 +562,7 @@ func (f *fingerprints) of(p string) ([32]byte, bool) {
 		}
 		switch file {
 		case "index.html":
-			writeString(h, string(c.Status))
+			h.str(string(c.Status))
 			for _, in := range c.Incidents {
 				f.incident(h, in, true)
 			}
@@ -566,44 +587,53 @@ func (f *fingerprints) of(p string) ([32]byte, bool) {
 // histograms, and for a monitored component the hour its charts end at.
 // The bars move with the date, so a page is rendered anew once
 // a day even when nothing else changes.
-func (f *fingerprints) probe(h hash.Hash, c *status.Component) {
-	writeString(h, string(c.Probe))
+func (f *fingerprints) probe(h *fpHash, c *status.Component) {
+	h.str(string(c.Probe))
 	if c.Monitored {
 		// The response-time charts' axes are hours of the site's clock.
-		writeString(h, f.snap.Now.In(f.snap.Site.Location).Format("2006-01-02 15"))
+		h.str(f.snap.Now.In(f.snap.Site.Location).Format("2006-01-02 15"))
 	}
 	for _, d := range c.Days {
-		writeString(h, chart.Class(d))
-		writeString(h, chart.DayLabel(d))
+		h.str(chart.Class(d))
+		h.str(chart.DayLabel(d))
 	}
 	for _, p := range c.Periods {
-		writeString(h, p.Label+" "+p.Percent())
+		h.str(p.Label + " " + p.Percent())
 	}
 	for _, l := range c.Latency {
-		writeString(h, l.Hour.String())
+		h.str(l.Hour.String())
 		for _, n := range l.Counts {
-			writeString(h, strconv.FormatUint(n, 10))
+			h.str(strconv.FormatUint(n, 10))
 		}
 	}
 }
 
 // incident adds an incident to h: its content and, with clock, what the
 // clock makes of it.
-func (f *fingerprints) incident(h hash.Hash, in *incident.Incident, clock bool) {
-	sum := f.st.sums[in]
-	h.Write(sum[:])
-	if clock {
-		writeString(h, string(in.PhaseAt(f.snap.Now)))
-		writeString(h, in.StatusAt(f.snap.Now))
+func (f *fingerprints) incident(h *fpHash, in *incident.Incident, clock bool) {
+	if !clock {
+		h.sum32(f.st.sums[in])
+		return
 	}
+	// An incident is listed on several pages: work its state out once.
+	sum, ok := f.clocked[in]
+	if !ok {
+		var c fpHash
+		c.sum32(f.st.sums[in])
+		c.str(string(in.PhaseAt(f.snap.Now)))
+		c.str(in.StatusAt(f.snap.Now))
+		sum = c.sum()
+		f.clocked[in] = sum
+	}
+	h.sum32(sum)
 }
 
 // feed adds the incidents a feed lists: the first feeds.items of ins.
-func (f *fingerprints) feed(h hash.Hash, ins []*incident.Incident) {
+func (f *fingerprints) feed(h *fpHash, ins []*incident.Incident) {
 	if n := f.snap.Site.FeedItems; len(ins) > n {
 		ins = ins[:max(n, 0)]
 	}
-	writeString(h, strconv.Itoa(len(ins)))
+	h.str(strconv.Itoa(len(ins)))
 	for _, in := range ins {
 		f.incident(h, in, false)
 	}
