@@ -28,6 +28,12 @@
 // version rather than written again, so they keep their inode and mtime
 // (and with them their HTTP validators).
 //
+// [Recycle] begins a stage from the version before the published one
+// instead of an empty folder, for a caller that rebuilds the same site
+// again and again and knows what that version holds: it then writes and
+// removes ([Stage.Remove]) only what differs. Commit fsyncs only the paths
+// a stage touched when they are few, and the whole file system otherwise.
+//
 // # Crashes
 //
 // A killed run can leave a tmp-* stage, a version that was never pointed
