@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
@@ -21,11 +19,6 @@ const (
 	DefaultInterval = 60 * time.Second
 	DefaultConfirm  = 1
 )
-
-// batchSize is how many results one import transaction holds: large enough
-// that the per-transaction roll-up work is amortised, small enough that a
-// prober writing beside an import waits well under its busy timeout.
-const batchSize = 5000
 
 // busyTimeout is how long a writer waits for another writer's transaction.
 const busyTimeout = 60 * time.Second
@@ -80,6 +73,9 @@ func (o Options) component(id string) (ComponentOptions, bool) {
 type Store struct {
 	db   *sql.DB
 	opts Options
+	// importBatch is the results an import writes a transaction:
+	// defaultImportBatch, or fewer in tests, to make many transactions.
+	importBatch int
 }
 
 // The schema; docs/uptime.md "Storage" describes it and changes with it.
@@ -99,7 +95,10 @@ CREATE TABLE IF NOT EXISTS results (
 	error      TEXT    NOT NULL DEFAULT '',
 	PRIMARY KEY (component, region, time)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS results_by_time ON results (component, time);
+-- Schema 1 had an index on results (component, time), for Latest. It
+-- cost every insert a second B-tree (a third of an import's time), and
+-- Latest now seeks the primary key per region instead.
+DROP INDEX IF EXISTS results_by_time;
 CREATE TABLE IF NOT EXISTS intervals (
 	component TEXT    NOT NULL,
 	region    TEXT    NOT NULL,
@@ -141,7 +140,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open history %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(4)
-	s := &Store{db: db, opts: opts}
+	s := &Store{db: db, opts: opts, importBatch: defaultImportBatch}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open history %s: %w", path, err)
@@ -199,7 +198,7 @@ func (s *Store) Record(ctx context.Context, rs []Result) error {
 			return err
 		}
 	}
-	_, err := s.record(ctx, rs)
+	_, err := s.record(ctx, s.db, rs)
 	return err
 }
 
@@ -212,310 +211,6 @@ func (s *Store) check(r Result) error {
 	}
 	if r.LatencyMS < 0 || math.IsNaN(r.LatencyMS) || math.IsInf(r.LatencyMS, 0) {
 		return fmt.Errorf("record result: %w: latency_ms %v", ErrInvalidResult, r.LatencyMS)
-	}
-	return nil
-}
-
-// recordStats counts what one transaction did.
-type recordStats struct{ inserted, duplicates, expired int }
-
-type series struct{ component, region string }
-
-// span is the range of result times a transaction touched in one series.
-type span struct{ min, max int64 }
-
-type latencyKey struct {
-	component string
-	hour      int64
-	bucket    int
-}
-
-func (s *Store) record(ctx context.Context, rs []Result) (recordStats, error) {
-	var st recordStats
-	if len(rs) == 0 {
-		return st, nil
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return st, fmt.Errorf("begin record: %w", err)
-	}
-	defer tx.Rollback()
-	horizon, err := readHorizon(ctx, tx)
-	if err != nil {
-		return st, err
-	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO results (component, region, time, ok, latency_ms, status, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return st, fmt.Errorf("prepare insert: %w", err)
-	}
-	defer ins.Close()
-	touched := map[series]span{}
-	lat := map[latencyKey]int64{}
-	for _, r := range rs {
-		ms := r.Time.UnixMilli()
-		if ms < horizon {
-			st.expired++
-			continue
-		}
-		res, err := ins.ExecContext(ctx, r.Component, r.Region, ms, r.OK, r.LatencyMS, r.Status, r.Error)
-		if err != nil {
-			return st, fmt.Errorf("insert result: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return st, fmt.Errorf("insert result: %w", err)
-		} else if n == 0 {
-			st.duplicates++
-			continue
-		}
-		st.inserted++
-		k := series{r.Component, r.Region}
-		if sp, ok := touched[k]; !ok {
-			touched[k] = span{ms, ms}
-		} else {
-			touched[k] = span{min(sp.min, ms), max(sp.max, ms)}
-		}
-		if r.OK {
-			lat[latencyKey{r.Component, floorDiv(ms, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++
-		}
-	}
-	if err := addLatency(ctx, tx, lat); err != nil {
-		return st, err
-	}
-	keys := make([]series, 0, len(touched))
-	for k := range touched {
-		keys = append(keys, k)
-	}
-	// A fixed order keeps two concurrent writers' work identical.
-	slices.SortFunc(keys, func(a, b series) int {
-		if a.component != b.component {
-			return cmpString(a.component, b.component)
-		}
-		return cmpString(a.region, b.region)
-	})
-	for _, k := range keys {
-		if err := s.recompute(ctx, tx, k, touched[k]); err != nil {
-			return st, fmt.Errorf("update intervals of %s: %w", k.component, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return st, fmt.Errorf("commit results: %w", err)
-	}
-	return st, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-const hourMS = int64(time.Hour / time.Millisecond)
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && a < 0 {
-		q--
-	}
-	return q
-}
-
-func addLatency(ctx context.Context, tx *sql.Tx, lat map[latencyKey]int64) error {
-	if len(lat) == 0 {
-		return nil
-	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO latency (component, hour, bucket, count) VALUES (?, ?, ?, ?)
-		ON CONFLICT (component, hour, bucket) DO UPDATE SET count = count + excluded.count`)
-	if err != nil {
-		return fmt.Errorf("prepare latency: %w", err)
-	}
-	defer st.Close()
-	for k, n := range lat {
-		if _, err := st.ExecContext(ctx, k.component, k.hour, k.bucket, n); err != nil {
-			return fmt.Errorf("add latency: %w", err)
-		}
-	}
-	return nil
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func readHorizon(ctx context.Context, q querier) (int64, error) {
-	var h int64
-	if err := q.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'horizon'`).Scan(&h); err != nil {
-		return 0, fmt.Errorf("read horizon: %w", err)
-	}
-	return h, nil
-}
-
-// recompute rebuilds one series' intervals around the results a
-// transaction added, whose times lie in sp. It starts at the run of
-// results that the first new one may join (so a confirmation it completes
-// is dated from the run's first result) and stops at the first later run
-// that is unaffected and confirms itself, after which nothing can change.
-func (s *Store) recompute(ctx context.Context, tx *sql.Tx, k series, sp span) error {
-	co, _ := s.opts.component(k.component)
-	maxGap := 2 * co.Interval.Milliseconds()
-
-	// Walk back over at most Confirm results before the first new one.
-	rows, err := tx.QueryContext(ctx, `SELECT time, ok FROM results WHERE component = ? AND region = ? AND time < ?
-		ORDER BY time DESC LIMIT ?`, k.component, k.region, sp.min, co.Confirm)
-	if err != nil {
-		return err
-	}
-	var back []point
-	for rows.Next() {
-		var p point
-		if err := rows.Scan(&p.t, &p.up); err != nil {
-			rows.Close()
-			return err
-		}
-		back = append(back, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	from, enter := sp.min, NoData
-	switch run := equalPrefix(back); {
-	case len(back) > 0 && run >= co.Confirm:
-		// The results just before are a confirmed run: its state holds.
-		from, enter = back[0].t, stateOf(back[0].up)
-	case run < len(back):
-		// back[run] ends the run before: its confirmed state is final.
-		from = back[run-1].t
-		if enter, err = stateAt(ctx, tx, k, back[run].t); err != nil {
-			return err
-		}
-	default:
-		// Every raw result before is gone (pruned) or there are none:
-		// carry the last state the roll-up knows.
-		if len(back) > 0 {
-			from = back[len(back)-1].t
-		}
-		if enter, err = lastStateBefore(ctx, tx, k, from); err != nil {
-			return err
-		}
-	}
-
-	rows, err = tx.QueryContext(ctx, `SELECT time, ok FROM results WHERE component = ? AND region = ? AND time >= ?
-		ORDER BY time`, k.component, k.region, from)
-	if err != nil {
-		return err
-	}
-	var ps []point
-	until := int64(math.MaxInt64)
-	runStart := 0
-	for rows.Next() {
-		var p point
-		if err := rows.Scan(&p.t, &p.up); err != nil {
-			rows.Close()
-			return err
-		}
-		if n := len(ps); n > 0 && ps[n-1].up != p.up {
-			runStart = n
-		}
-		ps = append(ps, p)
-		if runStart > 0 && ps[runStart-1].t > sp.max && len(ps)-runStart >= co.Confirm {
-			until = ps[runStart].t
-			ps = ps[:runStart]
-			break
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	fresh := buildIntervals(ps, enter, maxGap, co.Confirm, until)
-	return splice(ctx, tx, k, from, until, fresh)
-}
-
-// equalPrefix is how many of ps, from the first, share its state.
-func equalPrefix(ps []point) int {
-	n := 0
-	for n < len(ps) && ps[n].up == ps[0].up {
-		n++
-	}
-	return n
-}
-
-func stateAt(ctx context.Context, q querier, k series, t int64) (State, error) {
-	var st State
-	err := q.QueryRowContext(ctx, `SELECT state FROM intervals WHERE component = ? AND region = ? AND start <= ? AND end > ?
-		ORDER BY start DESC LIMIT 1`, k.component, k.region, t, t).Scan(&st)
-	if errors.Is(err, sql.ErrNoRows) {
-		return NoData, nil
-	}
-	return st, err
-}
-
-func lastStateBefore(ctx context.Context, q querier, k series, t int64) (State, error) {
-	var st State
-	err := q.QueryRowContext(ctx, `SELECT state FROM intervals WHERE component = ? AND region = ? AND start < ?
-		ORDER BY start DESC LIMIT 1`, k.component, k.region, t).Scan(&st)
-	if errors.Is(err, sql.ErrNoRows) {
-		return NoData, nil
-	}
-	return st, err
-}
-
-// splice replaces a series' stored intervals within [from, until) by
-// fresh, keeping what lies outside and merging across the seams.
-func splice(ctx context.Context, tx *sql.Tx, k series, from, until int64, fresh []msInterval) error {
-	rows, err := tx.QueryContext(ctx, `SELECT start, end, state FROM intervals WHERE component = ? AND region = ?
-		AND start <= ? AND end >= ?`, k.component, k.region, until, from)
-	if err != nil {
-		return err
-	}
-	var old []msInterval
-	for rows.Next() {
-		var iv msInterval
-		if err := rows.Scan(&iv.start, &iv.end, &iv.state); err != nil {
-			rows.Close()
-			return err
-		}
-		old = append(old, iv)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	all := fresh
-	for _, iv := range old {
-		if iv.start < from {
-			all = append(all, msInterval{iv.start, min(iv.end, from), iv.state})
-		}
-		if iv.end > until {
-			all = append(all, msInterval{max(iv.start, until), iv.end, iv.state})
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
-	var merged []msInterval
-	for _, iv := range all {
-		if n := len(merged); n > 0 && merged[n-1].end == iv.start && merged[n-1].state == iv.state {
-			merged[n-1].end = iv.end
-			continue
-		}
-		merged = append(merged, iv)
-	}
-	for _, iv := range old {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM intervals WHERE component = ? AND region = ? AND start = ?`,
-			k.component, k.region, iv.start); err != nil {
-			return err
-		}
-	}
-	for _, iv := range merged {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO intervals (component, region, start, end, state) VALUES (?, ?, ?, ?, ?)`,
-			k.component, k.region, iv.start, iv.end, iv.state); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -595,17 +290,31 @@ func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 	return r, err
 }
 
-// Latest returns the component's newest raw result, from any region.
+// Latest returns the component's newest raw result, from any region (the
+// first region by name when two are equally new). It seeks the primary key
+// once per region, so its cost does not grow with the number of results.
+// A writer may commit between two seeks; the answer is then as of either.
 func (s *Store) Latest(ctx context.Context, component string) (Result, bool, error) {
-	r, err := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM results
-		WHERE component = ? ORDER BY time DESC, region LIMIT 1`, component))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Result{}, false, nil
+	var best Result
+	found := false
+	var region string
+	err := s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? ORDER BY region LIMIT 1`, component).Scan(&region)
+	for err == nil {
+		r, rerr := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM results
+			WHERE component = ? AND region = ? ORDER BY time DESC LIMIT 1`, component, region))
+		if rerr != nil && !errors.Is(rerr, sql.ErrNoRows) { // ErrNoRows: pruned since the region was found
+			return Result{}, false, fmt.Errorf("read latest result: %w", rerr)
+		}
+		if rerr == nil && (!found || r.Time.After(best.Time)) {
+			best, found = r, true
+		}
+		err = s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? AND region > ? ORDER BY region LIMIT 1`,
+			component, region).Scan(&region)
 	}
-	if err != nil {
+	if !errors.Is(err, sql.ErrNoRows) {
 		return Result{}, false, fmt.Errorf("read latest result: %w", err)
 	}
-	return r, true, nil
+	return best, found, nil
 }
 
 // Prune drops raw results older than now-Retention. The roll-ups stay,

@@ -1,0 +1,607 @@
+package history
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// recordStats counts what one transaction did.
+type recordStats struct{ inserted, duplicates, expired int }
+
+type series struct{ component, region string }
+
+// span is the range of result times a transaction touched in one series.
+type span struct{ min, max int64 }
+
+type latencyKey struct {
+	component string
+	hour      int64
+	bucket    int
+}
+
+// beginner starts a write transaction: the Store's pool for Record, the
+// one connection an import holds (with its bulk-load settings) for Import.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// insertRows is how many results one INSERT statement carries. One
+// statement per result spends most of its time getting in and out of
+// SQLite (database/sql, binding, starting and halting the VM); beyond a
+// hundred or so rows a statement, the B-tree work dominates.
+const insertRows = 128
+
+// touched is one series a transaction added results to.
+type touched struct {
+	k  series
+	sp span
+	// fresh are the added results, in time order, when they were the
+	// series' newest (nothing stored at or after the first): then they,
+	// after the few stored results before them, are all that recompute
+	// needs, and it need not read them back. nil otherwise.
+	fresh []point
+}
+
+// record stores rs in one transaction and updates the roll-ups. Within
+// the transaction, results are sorted by series and time, so that each
+// series' rows are appended to the B-trees together, and the results
+// already stored (or repeated within rs, where the first one wins) are
+// found first, so that every row inserted is known to be new and
+// multi-row INSERTs can be used.
+func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordStats, error) {
+	var st recordStats
+	if len(rs) == 0 {
+		return st, nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return st, fmt.Errorf("begin record: %w", err)
+	}
+	defer tx.Rollback()
+	q := &txStmts{ctx: ctx, tx: tx}
+	defer q.close()
+	horizon, err := readHorizon(ctx, tx)
+	if err != nil {
+		return st, err
+	}
+
+	// Group the results by series, in their order within each: a map
+	// lookup a result costs less than comparing strings in a sort.
+	ms := make([]int64, len(rs))
+	index := map[series]int{}
+	var keys []series
+	var members [][]int32
+	for i := range rs {
+		ms[i] = rs[i].Time.UnixMilli()
+		if ms[i] < horizon {
+			st.expired++
+			continue
+		}
+		k := series{rs[i].Component, rs[i].Region}
+		j, ok := index[k]
+		if !ok {
+			j = len(keys)
+			index[k] = j
+			keys = append(keys, k)
+			members = append(members, nil)
+		}
+		members[j] = append(members[j], int32(i))
+	}
+	// A fixed order of series keeps two concurrent writers' work identical.
+	order := make([]int, len(keys))
+	for j := range order {
+		order[j] = j
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(strings.Compare(keys[a].component, keys[b].component), strings.Compare(keys[a].region, keys[b].region))
+	})
+	byTime := func(a, b int32) int { return cmp.Compare(ms[a], ms[b]) }
+
+	ins := seriesWriter{q: q}
+	var groups []touched
+	lat := map[latencyKey]int64{}
+	var stored []int64
+	for _, j := range order {
+		k, m := keys[j], members[j]
+		// In time order; equal times keep their order, so the first of
+		// two copies of a result is the one kept.
+		if !slices.IsSortedFunc(m, byTime) {
+			slices.SortStableFunc(m, byTime)
+		}
+		lo, hi := ms[m[0]], ms[m[len(m)-1]]
+		var later bool
+		if stored, later, err = q.storedTimes(k, lo, hi, stored[:0]); err != nil {
+			return st, err
+		}
+		t := touched{k: k}
+		ins.start(k)
+		appendOnly := len(stored) == 0 && !later
+		n, x := 0, 0
+		for y, i := range m {
+			at := ms[i]
+			if y > 0 && at == ms[m[y-1]] {
+				st.duplicates++ // the same result twice in rs
+				continue
+			}
+			for x < len(stored) && stored[x] < at {
+				x++
+			}
+			if x < len(stored) && stored[x] == at {
+				st.duplicates++
+				continue
+			}
+			r := &rs[i]
+			if err := ins.add(r, at); err != nil {
+				return st, fmt.Errorf("insert results: %w", err)
+			}
+			if n == 0 {
+				t.sp.min = at
+			}
+			t.sp.max = at
+			n++
+			if appendOnly {
+				t.fresh = append(t.fresh, point{at, r.OK})
+			}
+			if r.OK {
+				lat[latencyKey{r.Component, floorDiv(at, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++
+			}
+		}
+		if err := ins.flush(); err != nil {
+			return st, fmt.Errorf("insert results: %w", err)
+		}
+		st.inserted += n
+		if n > 0 {
+			groups = append(groups, t)
+		}
+	}
+	if err := addLatency(q, lat); err != nil {
+		return st, err
+	}
+	for _, t := range groups {
+		if err := s.recompute(q, t); err != nil {
+			return st, fmt.Errorf("update intervals of %s: %w", t.k.component, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return st, fmt.Errorf("commit results: %w", err)
+	}
+	return st, nil
+}
+
+// txStmts are one transaction's prepared statements, prepared on first
+// use: a transaction runs each of them once per series or per row.
+type txStmts struct {
+	ctx context.Context
+	tx  *sql.Tx
+	byQ map[string]*sql.Stmt
+}
+
+func (q *txStmts) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := q.byQ[query]; ok {
+		return st, nil
+	}
+	st, err := q.tx.PrepareContext(q.ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if q.byQ == nil {
+		q.byQ = map[string]*sql.Stmt{}
+	}
+	q.byQ[query] = st
+	return st, nil
+}
+
+func (q *txStmts) close() {
+	for _, st := range q.byQ {
+		st.Close()
+	}
+}
+
+func (q *txStmts) exec(query string, args ...any) (sql.Result, error) {
+	st, err := q.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(q.ctx, args...)
+}
+
+func (q *txStmts) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := q.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(q.ctx, args...)
+}
+
+func (q *txStmts) queryRow(query string, args ...any) *sql.Row {
+	st, err := q.stmt(query)
+	if err != nil {
+		// Unprepared, the same query fails again, and its Row says why.
+		return q.tx.QueryRowContext(q.ctx, query, args...)
+	}
+	return st.QueryRowContext(q.ctx, args...)
+}
+
+// storedTimes appends to buf the times of k's stored results in [lo, hi],
+// in order, and says whether any is stored after hi.
+func (q *txStmts) storedTimes(k series, lo, hi int64, buf []int64) ([]int64, bool, error) {
+	rows, err := q.query(`SELECT time FROM results WHERE component = ? AND region = ? AND time >= ? AND time <= ? ORDER BY time`,
+		k.component, k.region, lo, hi)
+	if err != nil {
+		return buf, false, fmt.Errorf("read stored results: %w", err)
+	}
+	for rows.Next() {
+		var t int64
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return buf, false, fmt.Errorf("read stored results: %w", err)
+		}
+		buf = append(buf, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return buf, false, fmt.Errorf("read stored results: %w", err)
+	}
+	var later bool
+	if err := q.queryRow(`SELECT EXISTS (SELECT 1 FROM results WHERE component = ? AND region = ? AND time > ?)`,
+		k.component, k.region, hi).Scan(&later); err != nil {
+		return buf, false, fmt.Errorf("read stored results: %w", err)
+	}
+	return buf, later, nil
+}
+
+// insertSQL inserts rows results of one series: the component and region
+// are bound once, then each row binds time, ok, latency_ms, status and
+// error (NULL for none). Binding a string costs the driver a C copy, so
+// this binds one string a row (usually none) instead of three. Only new
+// results are inserted (they are looked for first), so ON CONFLICT DO
+// NOTHING is a guard, and seriesWriter checks that every row was stored.
+func insertSQL(rows int) string {
+	return `INSERT INTO results (component, region, time, ok, latency_ms, status, error)
+		SELECT ?, ?, column1, column2, column3, column4, coalesce(column5, '') FROM (VALUES ` +
+		valuesList(rows, 5) + `) WHERE true ON CONFLICT DO NOTHING`
+}
+
+// insertSizes are the statement sizes a series' new results are written
+// in, largest first.
+var insertSizes = []int{insertRows, 16, 1}
+
+var insertStmts = func() map[int]string {
+	m := map[int]string{}
+	for _, n := range insertSizes {
+		m[n] = insertSQL(n)
+	}
+	return m
+}()
+
+// seriesWriter inserts one series' new results at a time, in statements
+// of insertSizes rows.
+type seriesWriter struct {
+	q    *txStmts
+	k    series
+	rows int
+	args []any
+}
+
+const rowArgs = 5
+
+func (w *seriesWriter) start(k series) {
+	w.k, w.rows = k, 0
+	w.args = append(w.args[:0], k.component, k.region)
+}
+
+func (w *seriesWriter) add(r *Result, ms int64) error {
+	var errText any // NULL: no error
+	if r.Error != "" {
+		errText = r.Error
+	}
+	w.args = append(w.args, ms, r.OK, r.LatencyMS, r.Status, errText)
+	w.rows++
+	if w.rows < insertRows {
+		return nil
+	}
+	return w.flush()
+}
+
+// flush inserts the rows added since the last flush.
+func (w *seriesWriter) flush() error {
+	off := 0 // w.args[off:] are the component, region and the rows left
+	for _, size := range insertSizes {
+		for w.rows >= size {
+			w.args[off], w.args[off+1] = w.k.component, w.k.region
+			res, err := w.q.exec(insertStmts[size], w.args[off:off+2+size*rowArgs]...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if int(n) != size {
+				return fmt.Errorf("%d of %d new results stored: %w", n, size, errConcurrentWrite)
+			}
+			off, w.rows = off+size*rowArgs, w.rows-size
+		}
+	}
+	w.args = w.args[:2]
+	return nil
+}
+
+// The statements that add counts to the latency histograms.
+var (
+	latencyOne  = `INSERT INTO latency (component, hour, bucket, count) VALUES (?, ?, ?, ?)` + latencyUpsert
+	latencyMany = `INSERT INTO latency (component, hour, bucket, count) VALUES ` + valuesList(latencyRows, 4) + latencyUpsert
+)
+
+const (
+	latencyRows   = 64
+	latencyUpsert = ` ON CONFLICT (component, hour, bucket) DO UPDATE SET count = count + excluded.count`
+)
+
+// valuesList is "(?, …), (?, …)…": rows rows of width parameters.
+func valuesList(rows, width int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
+
+// rowWriter runs an INSERT of many rows a statement (many, per rows of
+// width parameters) and, when flushed, of the rest one a statement (one).
+type rowWriter struct {
+	q          *txStmts
+	one, many  string
+	width, per int
+	args       []any
+}
+
+func (w *rowWriter) add(args ...any) error {
+	if w.args == nil {
+		w.args = make([]any, 0, w.per*w.width)
+	}
+	w.args = append(w.args, args...)
+	if len(w.args) < w.per*w.width {
+		return nil
+	}
+	_, err := w.q.exec(w.many, w.args...)
+	w.args = w.args[:0]
+	return err
+}
+
+func (w *rowWriter) flush() error {
+	for a := w.args; len(a) > 0; a = a[w.width:] {
+		if _, err := w.q.exec(w.one, a[:w.width]...); err != nil {
+			return err
+		}
+	}
+	w.args = w.args[:0]
+	return nil
+}
+
+// errConcurrentWrite means the results table changed under a transaction
+// that holds the write lock: a bug, or a writer that ignores the lock.
+var errConcurrentWrite = errors.New("the store changed during the transaction")
+
+const hourMS = int64(time.Hour / time.Millisecond)
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func addLatency(q *txStmts, lat map[latencyKey]int64) error {
+	// In key order, so that consecutive upserts touch the same pages.
+	keys := slices.SortedFunc(maps.Keys(lat), func(a, b latencyKey) int {
+		return cmp.Or(strings.Compare(a.component, b.component), cmp.Compare(a.hour, b.hour), cmp.Compare(a.bucket, b.bucket))
+	})
+	w := rowWriter{q: q, one: latencyOne, many: latencyMany, width: 4, per: latencyRows}
+	for _, k := range keys {
+		if err := w.add(k.component, k.hour, k.bucket, lat[k]); err != nil {
+			return fmt.Errorf("add latency: %w", err)
+		}
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("add latency: %w", err)
+	}
+	return nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func readHorizon(ctx context.Context, q querier) (int64, error) {
+	var h int64
+	if err := q.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'horizon'`).Scan(&h); err != nil {
+		return 0, fmt.Errorf("read horizon: %w", err)
+	}
+	return h, nil
+}
+
+// recompute rebuilds one series' intervals around the results a
+// transaction added, whose times lie in t.sp. It starts at the run of
+// results that the first new one may join (so a confirmation it completes
+// is dated from the run's first result) and stops at the first later run
+// that is unaffected and confirms itself, after which nothing can change.
+func (s *Store) recompute(q *txStmts, t touched) error {
+	k, sp := t.k, t.sp
+	co, _ := s.opts.component(k.component)
+	maxGap := 2 * co.Interval.Milliseconds()
+
+	// Walk back over at most Confirm results before the first new one.
+	rows, err := q.query(`SELECT time, ok FROM results WHERE component = ? AND region = ? AND time < ?
+		ORDER BY time DESC LIMIT ?`, k.component, k.region, sp.min, co.Confirm)
+	if err != nil {
+		return err
+	}
+	var back []point
+	for rows.Next() {
+		var p point
+		if err := rows.Scan(&p.t, &p.up); err != nil {
+			rows.Close()
+			return err
+		}
+		back = append(back, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	from, enter := sp.min, NoData
+	switch run := equalPrefix(back); {
+	case len(back) > 0 && run >= co.Confirm:
+		// The results just before are a confirmed run: its state holds.
+		from, enter = back[0].t, stateOf(back[0].up)
+	case run < len(back):
+		// back[run] ends the run before: its confirmed state is final.
+		from = back[run-1].t
+		if enter, err = stateAt(q, k, back[run].t); err != nil {
+			return err
+		}
+	default:
+		// Every raw result before is gone (pruned) or there are none:
+		// carry the last state the roll-up knows.
+		if len(back) > 0 {
+			from = back[len(back)-1].t
+		}
+		if enter, err = lastStateBefore(q, k, from); err != nil {
+			return err
+		}
+	}
+
+	until := int64(math.MaxInt64)
+	var ps []point
+	if t.fresh != nil {
+		// The stored results at or after from are the ones of back from
+		// from on, then the new ones; nothing comes after them.
+		for i := len(back) - 1; i >= 0; i-- {
+			if back[i].t >= from {
+				ps = append(ps, back[i])
+			}
+		}
+		ps = append(ps, t.fresh...)
+	} else {
+		rows, err = q.query(`SELECT time, ok FROM results WHERE component = ? AND region = ? AND time >= ?
+		ORDER BY time`, k.component, k.region, from)
+		if err != nil {
+			return err
+		}
+		runStart := 0
+		for rows.Next() {
+			var p point
+			if err := rows.Scan(&p.t, &p.up); err != nil {
+				rows.Close()
+				return err
+			}
+			if n := len(ps); n > 0 && ps[n-1].up != p.up {
+				runStart = n
+			}
+			ps = append(ps, p)
+			if runStart > 0 && ps[runStart-1].t > sp.max && len(ps)-runStart >= co.Confirm {
+				until = ps[runStart].t
+				ps = ps[:runStart]
+				break
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	fresh := buildIntervals(ps, enter, maxGap, co.Confirm, until)
+	return splice(q, k, from, until, fresh)
+}
+
+// equalPrefix is how many of ps, from the first, share its state.
+func equalPrefix(ps []point) int {
+	n := 0
+	for n < len(ps) && ps[n].up == ps[0].up {
+		n++
+	}
+	return n
+}
+
+func stateAt(q *txStmts, k series, t int64) (State, error) {
+	var st State
+	err := q.queryRow(`SELECT state FROM intervals WHERE component = ? AND region = ? AND start <= ? AND end > ?
+		ORDER BY start DESC LIMIT 1`, k.component, k.region, t, t).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return NoData, nil
+	}
+	return st, err
+}
+
+func lastStateBefore(q *txStmts, k series, t int64) (State, error) {
+	var st State
+	err := q.queryRow(`SELECT state FROM intervals WHERE component = ? AND region = ? AND start < ?
+		ORDER BY start DESC LIMIT 1`, k.component, k.region, t).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return NoData, nil
+	}
+	return st, err
+}
+
+// splice replaces a series' stored intervals within [from, until) by
+// fresh, keeping what lies outside and merging across the seams.
+func splice(q *txStmts, k series, from, until int64, fresh []msInterval) error {
+	rows, err := q.query(`SELECT start, end, state FROM intervals WHERE component = ? AND region = ?
+		AND start <= ? AND end >= ?`, k.component, k.region, until, from)
+	if err != nil {
+		return err
+	}
+	var old []msInterval
+	for rows.Next() {
+		var iv msInterval
+		if err := rows.Scan(&iv.start, &iv.end, &iv.state); err != nil {
+			rows.Close()
+			return err
+		}
+		old = append(old, iv)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	all := fresh
+	for _, iv := range old {
+		if iv.start < from {
+			all = append(all, msInterval{iv.start, min(iv.end, from), iv.state})
+		}
+		if iv.end > until {
+			all = append(all, msInterval{max(iv.start, until), iv.end, iv.state})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
+	var merged []msInterval
+	for _, iv := range all {
+		if n := len(merged); n > 0 && merged[n-1].end == iv.start && merged[n-1].state == iv.state {
+			merged[n-1].end = iv.end
+			continue
+		}
+		merged = append(merged, iv)
+	}
+	for _, iv := range old {
+		if _, err := q.exec(`DELETE FROM intervals WHERE component = ? AND region = ? AND start = ?`,
+			k.component, k.region, iv.start); err != nil {
+			return err
+		}
+	}
+	for _, iv := range merged {
+		if _, err := q.exec(`INSERT INTO intervals (component, region, start, end, state) VALUES (?, ?, ?, ?, ?)`,
+			k.component, k.region, iv.start, iv.end, iv.state); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestImportOrder imports the same results in different ways: at once, in
+// many small transactions (each appending to what is stored), shuffled
+// (each filling in among what is stored), in two halves newest first, and
+// with the whole file again on top. The roll-ups and the raw results must
+// come out the same every time.
+func TestImportOrder(t *testing.T) {
+	file := sampleFile(t)
+	lines := bytes.SplitAfter(file, []byte("\n"))
+	shuffled := make([][]byte, len(lines))
+	copy(shuffled, lines)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	half := len(lines) / 2
+	// A duplicate within one transaction: the first copy is kept.
+	withDup := append(append([][]byte{}, lines[:10]...), lines[5:]...)
+
+	want := snapshot(t, importAll(t, 0, file))
+	for _, tc := range []struct {
+		name  string
+		batch int
+		files [][]byte
+	}{
+		{"small transactions in order", 97, [][]byte{file}},
+		{"shuffled", 97, [][]byte{bytes.Join(shuffled, nil)}},
+		{"shuffled in one transaction", 0, [][]byte{bytes.Join(shuffled, nil)}},
+		{"newest half first", 500, [][]byte{bytes.Join(lines[half:], nil), bytes.Join(lines[:half], nil)}},
+		{"twice", 300, [][]byte{file, file}},
+		{"repeated lines", 0, [][]byte{bytes.Join(withDup, nil)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := snapshot(t, importAll(t, tc.batch, tc.files...)); got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+func importAll(tb testing.TB, batch int, files ...[]byte) *Store {
+	tb.Helper()
+	s := openTest(tb, sampleOpts)
+	s.importBatch = batch
+	for _, f := range files {
+		if _, err := s.Import(context.Background(), bytes.NewReader(f), "sample.jsonl", nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
+}
+
+func TestLatest(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{})
+	if _, ok, err := s.Latest(ctx, "api"); ok || err != nil {
+		t.Fatalf("Latest of an empty store: %t, %v; want nothing", ok, err)
+	}
+	rs := []Result{
+		{Component: "api", Region: "us", Time: at(5), OK: true},
+		{Component: "api", Region: "eu", Time: at(7), OK: false},
+		{Component: "api", Region: "ap", Time: at(7), OK: true},
+		{Component: "api", Region: "", Time: at(6), OK: true},
+		{Component: "api", Region: "us", Time: at(2), OK: true},
+		{Component: "web", Region: "us", Time: at(9), OK: true},
+	}
+	if err := s.Record(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		component string
+		want      Result
+		ok        bool
+	}{
+		{"api", rs[2], true}, // minute 7 in two regions: the first by name
+		{"web", rs[5], true},
+		{"db", Result{}, false},
+	} {
+		got, ok, err := s.Latest(ctx, tc.component)
+		if err != nil || ok != tc.ok || got.Region != tc.want.Region || !got.Time.Equal(tc.want.Time) {
+			t.Errorf("Latest(%s) = %+v, %t, %v; want %+v, %t", tc.component, got, ok, err, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestOldIndexDropped opens a store made with schema 1's index on
+// results (component, time), which Open drops.
+func TestOldIndexDropped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`CREATE INDEX results_by_time ON results (component, time)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'results_by_time'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("results_by_time: %d, %v; want it dropped", n, err)
+	}
+}
+
+// TestImportBesideProbe records probe-sized batches while an import runs
+// on another handle, as `herald probe` and `herald import` would in two
+// processes: both finish, and every result is stored once.
+func TestImportBesideProbe(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "history.db")
+	imp, err := Open(path, sampleOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer imp.Close()
+	imp.importBatch = 200
+	prober, err := Open(path, sampleOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prober.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := imp.Import(ctx, bytes.NewReader(sampleFile(t)), "sample.jsonl", nil)
+		done <- err
+	}()
+	// The prober's results are a day later than the file's.
+	for m := range 50 {
+		r := Result{Component: "api", Region: "eu", Time: at(float64(24*60 + m)), OK: true, LatencyMS: 5}
+		if err := prober.Record(ctx, []Result{r}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := imp.db.QueryRow(`SELECT count(*) FROM results`).Scan(&n); err != nil || n != 24*60*4+50 {
+		t.Errorf("%d results stored (%v), want %d", n, err, 24*60*4+50)
+	}
+}
