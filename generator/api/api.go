@@ -129,7 +129,7 @@ func Files(snap *status.Snapshot, opts ...Option) []render.File {
 	for _, o := range opts {
 		o(&x)
 	}
-	b := &builder{snap: snap, x: x}
+	b := newBuilder(snap, x)
 	doc := func(path string, f func() any) render.File {
 		return render.File{Path: path, Render: func(w io.Writer) error { return writeJSON(w, path, f()) }}
 	}
@@ -203,6 +203,8 @@ type componentJSON struct {
 	Group              bool     `json:"group"`
 	OnlyShowIfDegraded bool     `json:"only_show_if_degraded"`
 	Components         []string `json:"components,omitempty"` // a group's children
+
+	key string // herald's id of a component, "" for a group
 }
 
 type affectedJSON struct {
@@ -273,14 +275,34 @@ type summaryDoc struct {
 	Status       statusJSON        `json:"status"`
 }
 
-// builder turns the snapshot into documents. It holds no state of its
-// own, so the files' Render funcs may share one.
+// builder turns the snapshot into documents. What every document
+// shares (the component list above all, which each listed incident
+// repeats) is computed once in newBuilder and only read afterwards, so the
+// files' Render funcs may share one builder.
 type builder struct {
 	snap *status.Snapshot
 	x    Extra
+
+	id      string                   // the page's id
+	created time.Time                // see siteCreated
+	comps   []componentJSON          // see components
+	byID    map[string]componentJSON // comps by herald component id
 }
 
-func (b *builder) pageID() string { return ID("page", b.snap.Site.BaseURL) }
+func newBuilder(snap *status.Snapshot, x Extra) *builder {
+	b := &builder{snap: snap, x: x, id: ID("page", snap.Site.BaseURL)}
+	b.created = b.siteCreated()
+	b.comps = b.listComponents()
+	b.byID = make(map[string]componentJSON, len(snap.Components))
+	for _, c := range b.comps {
+		if !c.Group {
+			b.byID[c.key] = c
+		}
+	}
+	return b
+}
+
+func (b *builder) pageID() string { return b.id }
 
 func (b *builder) page() pageJSON {
 	tz := "Etc/UTC"
@@ -355,10 +377,13 @@ func (b *builder) status() statusJSON {
 }
 
 // components lists the components in config order, each group as a
-// Statuspage group component just before its children.
-func (b *builder) components() []componentJSON {
+// Statuspage group component just before its children. The list is
+// shared: callers must not change it.
+func (b *builder) components() []componentJSON { return b.comps }
+
+func (b *builder) listComponents() []componentJSON {
 	var out []componentJSON
-	created := b.siteCreated()
+	created := b.created
 	pos := 0
 	for _, g := range b.snap.Groups {
 		var groupID *string
@@ -401,6 +426,7 @@ func (b *builder) component(c *status.Component, created time.Time) componentJSO
 		desc = &c.Description
 	}
 	return componentJSON{
+		key:         c.ID,
 		ID:          ID("component", c.ID),
 		Name:        c.Name,
 		Status:      string(b.componentStatus(c)),
@@ -528,18 +554,14 @@ func (b *builder) incident(in *incident.Incident) incidentJSON {
 	if end := in.End(); !end.IsZero() && !end.After(now) {
 		j.ResolvedAt = rfc3339(end)
 	}
-	listed := map[string]componentJSON{}
-	for _, c := range b.components() {
-		listed[c.ID] = c
-	}
 	var affected []affectedJSON
 	for _, a := range in.Affected {
-		c := b.snap.Component(a.ID)
-		if c == nil {
+		cj, ok := b.byID[a.ID]
+		if !ok {
 			continue
 		}
-		j.Components = append(j.Components, listed[ID("component", c.ID)])
-		affected = append(affected, affectedJSON{Code: ID("component", c.ID), Name: c.Name, OldStatus: string(incident.Operational), NewStatus: string(a.Status)})
+		j.Components = append(j.Components, cj)
+		affected = append(affected, affectedJSON{Code: cj.ID, Name: cj.Name, OldStatus: string(incident.Operational), NewStatus: string(a.Status)})
 	}
 	if in.Kind == incident.KindMaintenance {
 		for i := range affected {
