@@ -1,10 +1,8 @@
 package render
 
 import (
-	"fmt"
 	"html"
 	"html/template"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -42,14 +40,28 @@ const (
 //	headingsFrom n html  html with its headings moved down to start at <hn>
 //	incidentPath in      "incidents/<slug>/", componentPath id, historyPath n
 //	byMonth list         []Month, grouped in the site's time zone
-//	entry page in        an Entry, for the "entry" and "affects" templates
+//	entry page in        an Entry: the incident as the page shows it, with its
+//	                     link, labels, span, excerpt, affected components and
+//	                     timeline worked out (see Entry); the data of the
+//	                     "entry" and "affects" templates
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
-func funcs(loc *time.Location) template.FuncMap {
-	if loc == nil {
-		loc = time.UTC
+//	memo name data       the template name executed with data, as HTML, rendered
+//	                     once per build for each data value and then reused:
+//	                     for parts that many pages repeat. data must be
+//	                     comparable (a pointer, a string, a number) and must be
+//	                     all the template reads, e.g. {{memo "span" .Incident}},
+//	                     {{memo "site-header" .Frame}}; call it between elements
+func funcs(loc *time.Location) template.FuncMap { return setFuncs(&pageSet{loc: loc}) }
+
+// setFuncs returns the template functions of one page set: entry binds
+// the Entry it makes to the set, whose "span" it renders.
+func setFuncs(set *pageSet) template.FuncMap {
+	if set.loc == nil {
+		set.loc = time.UTC
 	}
+	loc := set.loc
 	return template.FuncMap{
 		"timeTag": func(t time.Time) template.HTML { return timeTag(t, loc, timeLayout) },
 		"dateTag": func(t time.Time) template.HTML {
@@ -74,10 +86,11 @@ func funcs(loc *time.Location) template.FuncMap {
 		"componentPath":  componentPath,
 		"historyPath":    historyPath,
 		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, loc) },
-		"entry":          func(p *Page, in *incident.Incident) Entry { return Entry{Page: p, Incident: in} },
+		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
 		"bars":           bars,
 		"latencyCharts":  latencyCharts,
 		"lastPeriod":     lastPeriod,
+		"memo":           set.render,
 	}
 }
 
@@ -227,38 +240,180 @@ func ofKind(ins []*incident.Incident, kind string) []*incident.Incident {
 	return out
 }
 
-var (
-	tagRE       = regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>`)
-	blockTags   = map[string]bool{"p": true, "br": true, "li": true, "ul": true, "ol": true, "pre": true, "blockquote": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "hr": true, "table": true, "tr": true, "td": true, "th": true, "div": true}
-	headingTags = regexp.MustCompile(`<(/?)[hH]([1-6])\b`)
-	// headingRE matches a whole heading, which an excerpt leaves out:
-	// "What happened" run into the next sentence reads as nonsense.
-	headingRE = regexp.MustCompile(`(?is)<h[1-6]\b[^>]*>.*?</h[1-6]>`)
-)
+// blockTags are the elements an excerpt turns into a space rather than
+// nothing, so that words either side of them stay apart.
+var blockTags = map[string]bool{"p": true, "br": true, "li": true, "ul": true, "ol": true, "pre": true, "blockquote": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "hr": true, "table": true, "tr": true, "td": true, "th": true, "div": true}
 
 // excerpt reduces rendered Markdown to plain text of at most about n
-// characters, cut at a word, leaving headings out. The result is text, escaped again by the
-// template, so whatever the HTML held cannot become markup.
+// characters, cut at a word, leaving headings out: "What happened" run
+// into the next sentence reads as nonsense. The result is text, escaped
+// again by the template, so whatever the HTML held cannot become markup.
+//
+// It scans by hand rather than with regular expressions, as it runs once
+// for every listed incident: a heading is <hN …> up to the nearest </hN>
+// (any N, either case), a tag is <name …> or </name …> up to the next >.
 func excerpt(h template.HTML, n int) string {
-	text := headingRE.ReplaceAllString(string(h), " ")
-	text = tagRE.ReplaceAllStringFunc(text, func(t string) string {
-		if blockTags[strings.ToLower(tagRE.FindStringSubmatch(t)[2])] {
-			return " "
-		}
-		return ""
-	})
-	return truncate(html.UnescapeString(text), n)
+	return truncate(html.UnescapeString(stripTags(stripHeadings(string(h)))), n)
 }
+
+// stripHeadings replaces every whole heading of s with a space.
+func stripHeadings(s string) string {
+	var b strings.Builder
+	done := 0 // s[:done] is in b, or b is unused
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		end := headingEnd(s, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		b.WriteString(s[done:i])
+		b.WriteByte(' ')
+		done, i = end, end
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// headingEnd is the end of the heading that starts at s[i] == '<', or -1
+// when none does.
+func headingEnd(s string, i int) int {
+	if i+3 >= len(s) || s[i+1] != 'h' && s[i+1] != 'H' || s[i+2] < '1' || s[i+2] > '6' || isWordByte(s[i+3]) {
+		return -1
+	}
+	gt := strings.IndexByte(s[i+3:], '>')
+	if gt < 0 {
+		return -1
+	}
+	for k := i + 3 + gt + 1; ; {
+		c := strings.Index(s[k:], "</")
+		if c < 0 {
+			return -1
+		}
+		k += c
+		if k+4 < len(s) && (s[k+2] == 'h' || s[k+2] == 'H') && s[k+3] >= '1' && s[k+3] <= '6' && s[k+4] == '>' {
+			return k + 5
+		}
+		k += 2
+	}
+}
+
+// stripTags removes the tags of s, leaving a space for a block element.
+func stripTags(s string) string {
+	var b strings.Builder
+	done := 0
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		name, end := tagAt(s, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		b.WriteString(s[done:i])
+		if isBlockTag(name) {
+			b.WriteByte(' ')
+		}
+		done, i = end, end
+	}
+	if done == 0 && b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// tagAt returns the name and end of the tag that starts at s[i] == '<',
+// or an end of -1 when none does.
+func tagAt(s string, i int) (name string, end int) {
+	p := i + 1
+	if p < len(s) && s[p] == '/' {
+		p++
+	}
+	if p >= len(s) || !isLetter(s[p]) {
+		return "", -1
+	}
+	q := p + 1
+	for q < len(s) && (isLetter(s[q]) || s[q] >= '0' && s[q] <= '9') {
+		q++
+	}
+	gt := strings.IndexByte(s[q:], '>')
+	if gt < 0 {
+		return "", -1
+	}
+	return s[p:q], q + gt + 1
+}
+
+func isBlockTag(name string) bool {
+	if len(name) > len("blockquote") {
+		return false
+	}
+	var lower [len("blockquote")]byte
+	for i := range len(name) {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return blockTags[string(lower[:len(name)])]
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// isWordByte is the \b of regular expressions: an ASCII letter, digit or
+// underscore.
+func isWordByte(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' || c == '_' }
 
 // truncate collapses whitespace in s and cuts it to at most n runes, at a
 // word boundary where there is one, adding an ellipsis.
 func truncate(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	// Collapse as strings.Fields and Join would, but stop once the text is
+	// known to be longer than n runes: s may be a whole update.
+	var b strings.Builder
+	runes, cutAt, space := 0, -1, false
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			if runes == n {
+				cutAt = b.Len()
+				break
+			}
+			b.WriteByte(' ')
+			runes++
+			space = false
+		}
+		if runes == n {
+			cutAt = b.Len()
+			break
+		}
+		w := utf8.RuneLen(r)
+		if r == utf8.RuneError {
+			_, w = utf8.DecodeRuneInString(s[i:])
+		}
+		b.WriteString(s[i : i+w]) // as it was, even if not UTF-8
+		runes++
 	}
-	r := []rune(s)[:n]
-	cut := string(r)
+	if cutAt < 0 {
+		return b.String()
+	}
+	cut := b.String()[:cutAt]
+	if !utf8.ValidString(cut) {
+		cut = string([]rune(cut))
+	}
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}
@@ -271,10 +426,33 @@ func truncate(s string, n int) string {
 // an update) becomes <h4>, "####" <h5>, and nothing goes above <h4> or
 // below <h6>. Only tag names change, so this cannot add markup.
 func headingsFrom(first int, h template.HTML) template.HTML {
-	return template.HTML(headingTags.ReplaceAllStringFunc(string(h), func(t string) string {
-		m := headingTags.FindStringSubmatch(t)
-		level, _ := strconv.Atoi(m[2])
-		level = min(max(level+first-3, first), 6)
-		return fmt.Sprintf("<%sh%d", m[1], level)
-	}))
+	s := string(h)
+	var b strings.Builder
+	done := 0
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		p := i + 1
+		if p < len(s) && s[p] == '/' {
+			p++
+		}
+		if p+1 >= len(s) || s[p] != 'h' && s[p] != 'H' || s[p+1] < '1' || s[p+1] > '6' || p+2 < len(s) && isWordByte(s[p+2]) {
+			i++
+			continue
+		}
+		level := min(max(int(s[p+1]-'0')+first-3, first), 6)
+		b.WriteString(s[done:i])
+		b.WriteString(s[i:p]) // "<" or "</"
+		b.WriteByte('h')
+		b.WriteByte(byte('0' + level))
+		done, i = p+2, p+2
+	}
+	if done == 0 {
+		return h
+	}
+	b.WriteString(s[done:])
+	return template.HTML(b.String())
 }

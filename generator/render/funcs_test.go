@@ -1,9 +1,15 @@
 package render
 
 import (
+	"fmt"
+	"html"
 	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/herald-status/herald/generator/incident"
 )
@@ -160,4 +166,86 @@ func TestSampleRenders(t *testing.T) {
 	if _, err := New(""); err != nil {
 		t.Fatalf("got %v, want the default theme to render the sample site", err)
 	}
+}
+
+// The regular expressions excerpt and headingsFrom once used: they define
+// what the hand-written scanners must do.
+var (
+	refTagRE       = regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>`)
+	refHeadingTags = regexp.MustCompile(`<(/?)[hH]([1-6])\b`)
+	refHeadingRE   = regexp.MustCompile(`(?is)<h[1-6]\b[^>]*>.*?</h[1-6]>`)
+)
+
+func refExcerpt(h template.HTML, n int) string {
+	text := refHeadingRE.ReplaceAllString(string(h), " ")
+	text = refTagRE.ReplaceAllStringFunc(text, func(t string) string {
+		if blockTags[strings.ToLower(refTagRE.FindStringSubmatch(t)[2])] {
+			return " "
+		}
+		return ""
+	})
+	text = html.UnescapeString(text)
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	cut := string([]rune(text)[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:–—-") + "…"
+}
+
+func refHeadingsFrom(first int, h template.HTML) template.HTML {
+	return template.HTML(refHeadingTags.ReplaceAllStringFunc(string(h), func(t string) string {
+		m := refHeadingTags.FindStringSubmatch(t)
+		level, _ := strconv.Atoi(m[2])
+		level = min(max(level+first-3, first), 6)
+		return fmt.Sprintf("<%sh%d", m[1], level)
+	}))
+}
+
+var scannerSeeds = []string{
+	"",
+	"<p>Plain words.</p>",
+	"<h3>What happened</h3>\n<p>A reboot &amp; a <em>fix</em>.</p>",
+	"<H2 id=x>Up</H2><p>a</p><h2>no end",
+	"<h3>a</h4>b</h3>c",
+	"<h1x>not a heading</h1x><h1_>neither</h1>",
+	"<h6>six</h6 ><h7>seven</h7>",
+	"</h3><h3 class=\"a>b\">t</h3>",
+	"<ul><li>one</li><li>two</li></ul><br/>x<BR>y<Blockquote>q</blockquote>",
+	"a < b > c <3 <a href=x>link</a> <",
+	"<p>\t tabs\n\nand  \u00a0 spaces\u2003here</p>",
+	"<p>" + strings.Repeat("word ", 80) + "</p>",
+	"<p>" + strings.Repeat("long", 80) + " tail</p>",
+	"<p>" + strings.Repeat("ü", 199) + " x, — end</p>",
+	"<p>bad \xff\xfe utf8 " + strings.Repeat("x", 300) + "</p>",
+	"<h3>", "<h", "</", "</h", "<h3", "<h3>x</h3", "<h3>x</h3>",
+}
+
+func FuzzExcerpt(f *testing.F) {
+	for _, s := range scannerSeeds {
+		f.Add(s, 200)
+		f.Add(s, 10)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = max(n%300, 0)
+		if got, want := excerpt(template.HTML(s), n), refExcerpt(template.HTML(s), n); got != want {
+			t.Errorf("excerpt(%q, %d): got %q, want %q", s, n, got, want)
+		}
+	})
+}
+
+func FuzzHeadingsFrom(f *testing.F) {
+	for _, s := range scannerSeeds {
+		f.Add(s, 4)
+		f.Add(s, 2)
+	}
+	f.Fuzz(func(t *testing.T, s string, first int) {
+		first = 1 + max(first%6, -first%6)
+		if got, want := headingsFrom(first, template.HTML(s)), refHeadingsFrom(first, template.HTML(s)); got != want {
+			t.Errorf("headingsFrom(%d, %q): got %q, want %q", first, s, got, want)
+		}
+	})
 }

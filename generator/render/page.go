@@ -52,10 +52,28 @@ type Page struct {
 	Incident  *incident.Incident
 	Component *status.Component
 	History   *History
+
+	// Frame is what the layout draws around the page; pages of one kind
+	// at one depth share it.
+	Frame *Frame
 }
 
 // Rel turns a path from the site root into a link from this page.
 func (p *Page) Rel(path string) string { return p.Root + path }
+
+// Frame is the part of a page that is the same on every page of one kind
+// at one depth: the site's header, footer and feed links. Its fields are
+// the page's. Pages share one *Frame, so that the layout draws these parts
+// once per build with {{memo "site-header" .Frame}}.
+type Frame struct {
+	Kind, Root, BaseHref string
+	Site                 status.Site
+	Stylesheet, Favicon  string
+	Feeds                []Feed
+}
+
+// Rel turns a path from the site root into a link from the frame's pages.
+func (f *Frame) Rel(path string) string { return f.Root + path }
 
 // Feed is one feed a page can link to.
 type Feed struct {
@@ -78,13 +96,6 @@ type History struct {
 type Month struct {
 	Date      time.Time // the first of the month, midnight, site time zone
 	Incidents []*incident.Incident
-}
-
-// Entry pairs a page with one incident, for templates such as "entry"
-// that need both; the template function entry makes one.
-type Entry struct {
-	Page     *Page
-	Incident *incident.Incident
 }
 
 // plannedPage is a page to render: its file and template.
@@ -168,6 +179,21 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	notFound.Title = "Page not found · " + site.Title
 	notFound.Description = "There is no page at this address."
 	out = append(out, plannedPage{"404.html", "404.html", notFound})
+
+	type frameKey struct{ kind, root, baseHref string }
+	frames := map[frameKey]*Frame{}
+	for _, p := range out {
+		k := frameKey{p.Kind, p.Root, p.BaseHref}
+		f, ok := frames[k]
+		if !ok {
+			f = &Frame{
+				Kind: p.Kind, Root: p.Root, BaseHref: p.BaseHref, Site: site,
+				Stylesheet: p.Stylesheet, Favicon: p.Favicon, Feeds: siteFeeds,
+			}
+			frames[k] = f
+		}
+		p.Frame = f
+	}
 	return out
 }
 

@@ -224,33 +224,34 @@ func (r *Renderer) Files(snap *status.Snapshot) []File {
 }
 
 func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
-	fm := funcs(snap.Site.Location)
 	var (
 		mu   sync.Mutex
-		sets = map[string]*template.Template{}
+		sets = map[string]*pageSet{}
 	)
 	// set clones a page's templates once per call of Files, binding the
-	// functions to this snapshot's time zone.
-	set := func(name string) (*template.Template, error) {
+	// functions to this snapshot's time zone and to the set itself.
+	set := func(name string) (*pageSet, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if t, ok := sets[name]; ok {
-			return t, nil
+		if s, ok := sets[name]; ok {
+			return s, nil
 		}
 		t, err := r.pages[name].Clone()
 		if err != nil {
 			return nil, fmt.Errorf("clone %s: %w", name, err)
 		}
-		sets[name] = t.Funcs(fm)
-		return sets[name], nil
+		s := &pageSet{loc: snap.Site.Location, memo: map[memoKey]template.HTML{}}
+		s.t = t.Funcs(setFuncs(s))
+		sets[name] = s
+		return s, nil
 	}
 	page := func(file, name string, p *Page) File {
 		return File{Path: file, Render: func(w io.Writer) error {
-			t, err := set(name)
+			s, err := set(name)
 			if err != nil {
 				return err
 			}
-			if err := t.ExecuteTemplate(w, templates.Layout, p); err != nil {
+			if err := s.t.ExecuteTemplate(w, templates.Layout, p); err != nil {
 				return r.blame(name, err)
 			}
 			return nil

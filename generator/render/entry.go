@@ -1,0 +1,162 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// Entry is one incident as a page shows it, made by the template function
+// entry. Beyond the page and the incident it holds what the built-in
+// templates print of the incident, worked out in Go: a page that lists
+// thousands of incidents then reads fields instead of calling a template
+// function for each label and link, which text/template does through
+// reflection at several times the cost.
+//
+// Everything here follows from the incident, the page's clock (through
+// the incident's status word) and the theme, so pages that read an Entry
+// depend on nothing more than pages that read the incident.
+type Entry struct {
+	Page     *Page
+	Incident *incident.Incident
+
+	// Link is the incident's page, from Page: Page.Rel (incidentPath
+	// Incident).
+	Link string
+	// Maintenance is true for scheduled maintenance, false for an
+	// incident.
+	Maintenance bool
+	// ImpactClass and ImpactLabel are impactClass and impactLabel of the
+	// incident: "impact-major", "Major impact".
+	ImpactClass, ImpactLabel string
+	// Status is the incident's status word at Page.Now as updateLabel
+	// words it: "Investigating", "In progress".
+	Status string
+
+	set *pageSet
+}
+
+// Excerpt is the plain text of the newest update's body, at most about
+// 200 characters (excerpt .Body 200), or "" when there is no update.
+func (e Entry) Excerpt() string {
+	u := e.Incident.Latest()
+	if u == nil {
+		return ""
+	}
+	return excerpt(u.Body, 200)
+}
+
+// Affected lists the components the incident affects, in the order its
+// file names them, each linked from the page.
+func (e Entry) Affected() []AffectedComponent {
+	out := make([]AffectedComponent, len(e.Incident.Affected))
+	for i, a := range e.Incident.Affected {
+		out[i] = AffectedComponent{ID: a.ID, Status: a.Status}
+		if c := e.Page.Snap.Component(a.ID); c != nil {
+			out[i].Component, out[i].Link = c, e.Page.Root+componentPath(c.ID)
+		}
+	}
+	return out
+}
+
+// AffectedComponent is one component an incident affects, as
+// Entry.Affected lists it.
+type AffectedComponent struct {
+	ID string
+	// Component is the component of that id, nil if the site has none.
+	Component *status.Component
+	// Link is the component's page, from the page that lists it.
+	Link string
+	// Status is the status the incident gives the component.
+	Status incident.Status
+}
+
+// Timeline lists the incident's updates as its page shows them, newest
+// first.
+func (e Entry) Timeline() []TimelineUpdate {
+	loc := time.UTC
+	if e.set != nil {
+		loc = e.set.loc
+	}
+	out := make([]TimelineUpdate, len(e.Incident.Updates))
+	for i, u := range e.Incident.Updates {
+		out[i] = TimelineUpdate{
+			Update: &e.Incident.Updates[i],
+			Label:  updateLabel(u.Status),
+			Time:   timeTag(u.Time, loc, timeLayout),
+			Body:   headingsFrom(4, u.Body),
+		}
+	}
+	return out
+}
+
+// TimelineUpdate is one update as Entry.Timeline lists it.
+type TimelineUpdate struct {
+	Update *incident.Update
+	// Label is updateLabel of the update's status: "Identified".
+	Label string
+	// Time is timeTag of the update's time.
+	Time template.HTML
+	// Body is the update's body with its headings moved down to start at
+	// <h4> (headingsFrom 4 .Body).
+	Body template.HTML
+}
+
+// newEntry makes the Entry of in on page p.
+func newEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
+	e := Entry{
+		Page: p, Incident: in,
+		Link:        p.Root + incidentPath(in),
+		Maintenance: in.Kind == incident.KindMaintenance,
+		ImpactClass: impactClass(in),
+		ImpactLabel: impactLabel(in),
+		Status:      updateLabel(in.StatusAt(p.Now)),
+		set:         set,
+	}
+	return e
+}
+
+// pageSet is one page template's set, cloned for one Files call, with
+// what memo rendered for all the pages that use it.
+type pageSet struct {
+	t   *template.Template
+	loc *time.Location // the site's time zone, never nil
+
+	mu   sync.Mutex
+	memo map[memoKey]template.HTML
+}
+
+type memoKey struct {
+	name string
+	data any
+}
+
+// render executes the template name with data once per data value: see
+// the template function memo.
+func (s *pageSet) render(name string, data any) (template.HTML, error) {
+	if data != nil && !reflect.ValueOf(data).Comparable() {
+		return "", fmt.Errorf("memo %q: data of type %T is not comparable (pass a pointer, a string or a number)", name, data)
+	}
+	k := memoKey{name, data}
+	s.mu.Lock()
+	h, ok := s.memo[k]
+	s.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	var b strings.Builder
+	if err := s.t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	h = template.HTML(b.String())
+	s.mu.Lock()
+	s.memo[k] = h
+	s.mu.Unlock()
+	return h, nil
+}
