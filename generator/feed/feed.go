@@ -63,9 +63,10 @@ func Files(snap *status.Snapshot) []render.File {
 			incidents:   c.Incidents,
 		})
 	}
-	// An incident appears in up to six feeds (the site's and each
-	// component's, in three formats); its content is rendered once.
-	cache := &contents{m: map[*incident.Incident]*content{}}
+	// An incident appears in many feeds (the site's and each of its
+	// components', in three formats), always as the same item: it is made
+	// once.
+	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents))}
 	files := make([]render.File, 0, 3*len(channels))
 	for _, ch := range channels {
 		ch.cache = cache
@@ -74,29 +75,30 @@ func Files(snap *status.Snapshot) []render.File {
 	return files
 }
 
-// contents renders each incident's item content at most once per Files
-// call, for all the feeds that carry it. It is safe for concurrent use.
-type contents struct {
+// items makes each incident's item at most once per Files call, for all
+// the feeds that carry it. It is safe for concurrent use; an item, once
+// made, is never changed, and gorilla's conversions only read it.
+type items struct {
 	mu sync.Mutex
-	m  map[*incident.Incident]*content
+	m  map[*incident.Incident]*cachedItem
 }
 
-type content struct {
+type cachedItem struct {
 	once sync.Once
-	html string
+	item item
 	err  error
 }
 
-func (c *contents) get(snap *status.Snapshot, in *incident.Incident) (string, error) {
+func (c *items) get(snap *status.Snapshot, in *incident.Incident) (item, error) {
 	c.mu.Lock()
 	e, ok := c.m[in]
 	if !ok {
-		e = &content{}
+		e = &cachedItem{}
 		c.m[in] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.html, e.err = itemContent(snap, in) })
-	return e.html, e.err
+	e.once.Do(func() { e.item, e.err = newItem(snap, in) })
+	return e.item, e.err
 }
 
 // componentDir is the folder, relative to the site root and ending in a
@@ -115,7 +117,7 @@ type channel struct {
 	description string
 	link        string // absolute URL of the page the feed follows
 	incidents   []*incident.Incident
-	cache       *contents
+	cache       *items
 }
 
 func (ch channel) files(snap *status.Snapshot) []render.File {
@@ -146,9 +148,10 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 		Description: xmlSafe(ch.description),
 		Id:          ch.link,
 	}
-	items := make([]item, 0, len(ins))
+	list := make([]item, 0, len(ins))
+	f.Items = make([]*feeds.Item, 0, len(ins))
 	for _, in := range ins {
-		it, err := ch.newItem(snap, in)
+		it, err := ch.cache.get(snap, in)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -156,18 +159,19 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 			f.Updated = it.Updated
 		}
 		f.Add(it.Item)
-		items = append(items, it)
+		list = append(list, it)
 	}
-	return f, items, nil
+	return f, list, nil
 }
 
-func (ch channel) newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
+// newItem makes the item of an incident, the same in every feed.
+func newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
 	url := incidentURL(snap.Site.BaseURL, in.Slug)
 	title := in.Title
 	if in.Kind == incident.KindMaintenance {
 		title = maintenancePrefix + title
 	}
-	content, err := ch.cache.get(snap, in)
+	content, err := itemContent(snap, in)
 	if err != nil {
 		return item{}, fmt.Errorf("render feed item %s: %w", in.Slug, err)
 	}
@@ -303,16 +307,44 @@ func label(s string) string {
 // content, and one stray control character would make the whole feed
 // unreadable.
 func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r',
-			r >= 0x20 && r <= 0xD7FF,
-			r >= 0xE000 && r <= 0xFFFD,
-			r >= 0x10000 && r <= 0x10FFFF:
+	// Nearly every string is safe: find the first character that is not,
+	// a byte at a time for ASCII, before building anything.
+	i := 0
+	for i < len(s) {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
+				break
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !xmlChar(r) || r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
+	return s[:i] + strings.Map(func(r rune) rune {
+		if xmlChar(r) {
 			return r
 		}
 		return '\uFFFD'
-	}, s)
+	}, s[i:])
+}
+
+// xmlChar reports whether XML 1.0 can carry r.
+func xmlChar(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r',
+		r >= 0x20 && r <= 0xD7FF,
+		r >= 0xE000 && r <= 0xFFFD,
+		r >= 0x10000 && r <= 0x10FFFF:
+		return true
+	}
+	return false
 }
 
 func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
