@@ -194,6 +194,7 @@ try {
     await guard('check', 'deploy: cron + push.sh', 'docs/deploy.md crontab line and push.sh', () => checkCron({ ...base, crontab: docBlock('crontab'), push: docBlock('push.sh') }));
     await guard('canary', 'deploy: cron + push.sh', 'deploy/push-no-slash.sh: pushes the symlink', () => checkCron({ ...base, crontab: docBlock('crontab'), push: fixture('push-no-slash.sh') }));
     await guard('canary', 'deploy: cron + push.sh', 'deploy/push-no-delete.sh: deleted pages stay', () => checkCron({ ...base, crontab: docBlock('crontab'), push: fixture('push-no-delete.sh') }));
+    await guard('canary', 'deploy: cron + push.sh', 'deploy/push-quick-check.sh: same-second changes skipped', () => checkCron({ ...base, crontab: docBlock('crontab'), push: fixture('push-quick-check.sh') }));
     await guard('check', 'deploy: CI job', 'docs/deploy.md workflow', () => checkCI({ ...base, workflow: docBlock('ci'), push: docBlock('push.sh') }));
     await guard('canary', 'deploy: CI job', 'deploy/ci-push-before-build.yml', () => checkCI({ ...base, workflow: fixture('ci-push-before-build.yml'), push: docBlock('push.sh') }));
     await guard('check', 'deploy: object storage', 'docs/deploy.md s3.sh on s3rver', () => checkS3({ ...base, script: docBlock('s3.sh') }));

@@ -439,9 +439,37 @@ function deleteIncident(site) {
   return f.replace(/\.md$/, '');
 }
 
+// sameSecondRebuild edits an incident's title at the same length and
+// rebuilds, then gives every pushed file of the same size the new file's
+// modification time: the state after a previous push of a build made in
+// the same second (herald watch rebuilds 100 ms after a save, and rsync
+// compares times to the second). Returns how many files then differ in
+// content only; push.sh must still copy them.
+async function sameSecondRebuild(herald, site, dest) {
+  const dir = path.join(site, 'incidents');
+  const file = fs.readdirSync(dir).filter((n) => n.endsWith('.md')).sort().map((n) => path.join(dir, n))
+    .find((f) => /^title: [A-Za-z]/m.test(fs.readFileSync(f, 'utf8')));
+  if (!file) throw new Error('no incident with a title to edit');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^title: ([A-Za-z])/m, (_, c) => `title: ${c === 'X' ? 'Y' : 'X'}`));
+  await build(herald, site);
+  const out = path.join(site, 'public');
+  let hidden = 0;
+  for (const f of manifest(out)) {
+    const src = path.join(out, f), dst = path.join(dest, f);
+    if (!fs.existsSync(dst)) continue;
+    const st = fs.statSync(src);
+    if (fs.statSync(dst).size !== st.size) continue;
+    fs.utimesSync(dst, st.atime, st.mtime);
+    if (!fs.readFileSync(dst).equals(fs.readFileSync(src))) hidden++;
+  }
+  return hidden;
+}
+
 // checkCron runs the crontab line of docs/deploy.md (its schedule checked,
 // its command run by sh as cron would) with push.sh beside it, twice: once
-// on a new site, and once after an incident was deleted.
+// on a new site, and once after an incident was deleted. Then push.sh runs
+// once more as publish.command would (HERALD_PUBLIC_DIR set), after a
+// rebuild within the same second (sameSecondRebuild).
 export async function checkCron({ herald, exampleDir, work, crontab, push }) {
   if (!fs.existsSync(RSYNC)) return { skipped: `${RSYNC} missing (run e2e/setup.sh)` };
   const lines = crontab.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
@@ -462,8 +490,19 @@ export async function checkCron({ herald, exampleDir, work, crontab, push }) {
       if (r.code !== 0) { details.push(`${pass}: exit ${r.code}`, ...r.stderr.trim().split('\n').slice(-5)); break; }
       afterRun(s, pass, details, hits);
     }
+    let hidden = 0;
+    if (fs.existsSync(path.join(s.site, 'public'))) {
+      hidden = await sameSecondRebuild(herald, s.site, s.dest);
+      // Without such a file the pass tests nothing (unless an earlier pass
+      // failed to push the site at all).
+      if (!hidden && !details.length) throw new Error('the same-length title edit changed no file at the same size: the same-second pass tests nothing');
+      const out = path.join(s.site, 'public');
+      const r = await run('/bin/sh', ['-c', './push.sh'], { env: { ...s.env, HERALD_PUBLIC_DIR: fs.realpathSync(out) }, cwd: s.site, timeout: 120_000 });
+      if (r.code !== 0) details.push(`push.sh after a same-second rebuild: exit ${r.code}`, ...r.stderr.trim().split('\n').slice(-5));
+      else details.push(...staticHostProblems(out, s.dest).map((d) => `push.sh after a same-second rebuild: ${d}`));
+    }
     const pushed = fs.existsSync(s.dest) ? fs.readdirSync(s.dest).length : 0;
-    return { ok: details.length === 0, figure: `"${schedule.join(' ')}": probe, build, push ×2 (deleted ${deleted || 'nothing'}); ${pushed} entries at the top of the static host`, details };
+    return { ok: details.length === 0, figure: `"${schedule.join(' ')}": probe, build, push ×2 (deleted ${deleted || 'nothing'}), then a same-second rebuild (${hidden} files changed at equal size and time); ${pushed} entries at the top of the static host`, details };
   } finally { await s.close(); }
 }
 
