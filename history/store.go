@@ -337,7 +337,19 @@ func (s *Store) Prune(ctx context.Context, now time.Time) error {
 	if h <= old {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE time < ?`, h); err != nil {
+	// Series by series, so that each delete is a range of the primary key
+	// and a store of millions of results is not read whole: the next
+	// series is one seek past the last.
+	var k series
+	err = tx.QueryRowContext(ctx, `SELECT component, region FROM results ORDER BY component, region LIMIT 1`).Scan(&k.component, &k.region)
+	for err == nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE component = ? AND region = ? AND time < ?`, k.component, k.region, h); err != nil {
+			return fmt.Errorf("prune results: %w", err)
+		}
+		err = tx.QueryRowContext(ctx, `SELECT component, region FROM results WHERE (component, region) > (?, ?)
+			ORDER BY component, region LIMIT 1`, k.component, k.region).Scan(&k.component, &k.region)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("prune results: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'horizon'`, fmt.Sprint(h)); err != nil {

@@ -151,3 +151,30 @@ func TestImportBesideProbe(t *testing.T) {
 		t.Errorf("%d results stored (%v), want %d", n, err, 24*60*4+50)
 	}
 }
+
+// TestPruneEverySeries prunes a store of several components and regions,
+// which Prune walks one series at a time.
+func TestPruneEverySeries(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{Retention: time.Hour})
+	var rs []Result
+	for _, c := range []string{"api", "db", "web"} {
+		for _, region := range []string{"", "eu", "us"} {
+			for m := range 120 {
+				rs = append(rs, Result{Component: c, Region: region, Time: at(float64(m)), OK: true})
+			}
+		}
+	}
+	if err := s.Record(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	// now = minute 150: the horizon is minute 90, so minutes 90–119 stay.
+	if err := s.Prune(ctx, at(150)); err != nil {
+		t.Fatal(err)
+	}
+	var n, old int
+	s.db.QueryRow(`SELECT count(*), count(CASE WHEN time < ? THEN 1 END) FROM results`, at(90).UnixMilli()).Scan(&n, &old)
+	if n != 9*30 || old != 0 {
+		t.Errorf("after prune %d results, %d before the horizon; want %d and 0", n, old, 9*30)
+	}
+}
