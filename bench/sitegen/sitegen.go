@@ -25,11 +25,23 @@ type Spec struct {
 	Incidents  int
 	// MinUpdates and MaxUpdates bound the timeline updates per incident.
 	MinUpdates, MaxUpdates int
-	// ProbeDays is how many days of 1-minute probe results to generate.
-	// HOOK(history): not generated yet; the history store is being written.
-	// When history.Import exists, WriteProbeHistory should fill it and the
-	// harness's "large + 90 days of probes" row should measure it.
+	// ProbeDays is how many days of 1-minute probe results
+	// WriteProbeHistory writes per component.
 	ProbeDays int
+	// Probed declares an http probe on every component (see WithProbes).
+	Probed bool
+}
+
+// WithProbes returns spec with an http probe declared on every component,
+// one check every ProbeInterval, and history.retention longer than
+// ProbeDays, so that a build draws every component's bars from the
+// history store and an import of WriteProbeHistory's results prunes none.
+// The targets are never contacted by a build. The incidents are the same
+// as spec's: the config does not draw from the generator's random stream.
+func (s Spec) WithProbes() Spec {
+	s.Name += "-probed"
+	s.Probed = true
+	return s
 }
 
 // The sizes that `make bench` measures.
@@ -42,8 +54,13 @@ var (
 // Sizes lists the specs by name.
 var Sizes = []Spec{Small, Large, Huge}
 
-// Lookup returns the spec named name.
+// Lookup returns the spec named name; a size followed by "-probed" is
+// that size WithProbes.
 func Lookup(name string) (Spec, bool) {
+	if base, ok := strings.CutSuffix(name, "-probed"); ok {
+		s, ok := Lookup(base)
+		return s.WithProbes(), ok && !s.Probed
+	}
 	for _, s := range Sizes {
 		if s.Name == name {
 			return s, true
@@ -104,15 +121,6 @@ func Generate(dir string, spec Spec, seed uint64) ([]Incident, error) {
 	return ins, nil
 }
 
-// WriteProbeHistory is the hook for 90 days of 1-minute probe results per
-// component. HOOK(history): it returns ErrNotYet until the history store
-// and `herald import` land; then it should write one JSON object a line
-// (component, time, ok, latency_ms) for `herald import`.
-func WriteProbeHistory(path string, spec Spec, seed uint64) error { return ErrNotYet }
-
-// ErrNotYet marks a measurement whose part of herald does not exist yet.
-var ErrNotYet = fmt.Errorf("not yet measured: the history store is not merged")
-
 type gen struct {
 	spec Spec
 	r    *rand.Rand
@@ -141,8 +149,15 @@ func (g *gen) config() string {
 			fmt.Fprintf(&b, "    group: %s\n", regions[(i/per)%len(regions)])
 		}
 		fmt.Fprintf(&b, "    description: The %s service, served from %s.\n", strings.ReplaceAll(id, "-", " "), regions[i%len(regions)])
+		if g.spec.Probed {
+			fmt.Fprintf(&b, "    probe:\n      http: https://%s.bench.example/health\n      interval: %ds\n", id, int(ProbeInterval/time.Second))
+		}
 	}
-	fmt.Fprintf(&b, "history:\n  days: 90\nfeeds:\n  items: %d\npublish:\n  dir: public\n", FeedItems)
+	b.WriteString("history:\n  days: 90\n")
+	if g.spec.Probed {
+		fmt.Fprintf(&b, "  retention: %dd\n", g.spec.ProbeDays+10)
+	}
+	fmt.Fprintf(&b, "feeds:\n  items: %d\npublish:\n  dir: public\n", FeedItems)
 	return b.String()
 }
 

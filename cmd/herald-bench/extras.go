@@ -31,7 +31,7 @@ type extras struct {
 	// site over its existing output at a later clock.
 	timerRebuild []float64 // seconds
 	watch        watchResult
-	hooks        []hookResult
+	history      historyResult
 	profile      string // pprof top text, when profiled
 	elapsed      time.Duration
 }
@@ -42,9 +42,6 @@ type watchResult struct {
 	timerRebuilds []float64 // from watch's own log, seconds
 	timerNote     string
 }
-
-// hookResult is a measurement that waits for a part of herald.
-type hookResult struct{ name, status string }
 
 func pageWeight(pub string) (raw, indexGz, cssGz int, err error) {
 	index, err := os.ReadFile(filepath.Join(pub, "index.html"))
@@ -123,7 +120,8 @@ func measureExtras(ctx context.Context, c config, results []*sizeResult, log io.
 		fmt.Fprintln(log, "== watch")
 		x.watch = measureWatch(ctx, c, site("large"), log)
 	}
-	x.hooks = hooks(ctx, c)
+	fmt.Fprintln(log, "== history: import, builds over 1 M and 13 M stored results, prober")
+	x.history = measureHistory(ctx, c, log)
 	return x, nil
 }
 
@@ -206,28 +204,6 @@ func commands(ctx context.Context, herald string) map[string]bool {
 	return cmds
 }
 
-// HOOK(history, probe): these measurements wait for `herald import` and
-// `herald probe`. When they exist, fill them in here: import 90 days of
-// 1-minute results for the large site (sitegen.WriteProbeHistory), time a
-// build at 1M and at 13M stored results, and how many probes a second the
-// scheduler sustains.
-func hooks(ctx context.Context, c config) []hookResult {
-	cmds := commands(ctx, c.herald)
-	var out []hookResult
-	for _, h := range []struct{ cmd, name string }{
-		{"import", "history import, and build at 1M vs 13M probe results"},
-		{"import", "large site + 90 days of 1-minute probe results (bars)"},
-		{"probe", "prober capacity (checks per second)"},
-	} {
-		st := "not yet measured: `herald " + h.cmd + "` not available"
-		if cmds[h.cmd] {
-			st = "not yet measured: `herald " + h.cmd + "` exists; write the hook in cmd/herald-bench/extras.go"
-		}
-		out = append(out, hookResult{h.name, st})
-	}
-	return out
-}
-
 // measureWatch starts `herald watch` on a copy of the large site, edits an
 // incident 100 times and times each edit until the published page shows
 // it; then reads watch's log for timer-only rebuilds.
@@ -242,7 +218,9 @@ func measureWatch(ctx context.Context, c config, src string, log io.Writer) watc
 	return res
 }
 
-var builtIn = regexp.MustCompile(`\bin ([0-9.]+(?:µs|us|ms|s))\b`)
+// builtIn finds a build duration in watch's log: "rebuilt 12 files in
+// 12 ms: …", or Go's "in 120ms".
+var builtIn = regexp.MustCompile(`\bin ([0-9.]+) ?(µs|us|ms|s)\b`)
 
 func runWatch(ctx context.Context, c config, src string, log io.Writer) (watchResult, error) {
 	var res watchResult
@@ -344,7 +322,7 @@ func runWatch(ctx context.Context, c config, src string, log io.Writer) (watchRe
 		select {
 		case l := <-lines:
 			if m := builtIn.FindStringSubmatch(l); m != nil {
-				if d, err := time.ParseDuration(strings.Replace(m[1], "us", "µs", 1)); err == nil {
+				if d, err := time.ParseDuration(m[1] + strings.Replace(m[2], "us", "µs", 1)); err == nil {
 					res.timerRebuilds = append(res.timerRebuilds, d.Seconds())
 				}
 			}
@@ -354,7 +332,7 @@ func runWatch(ctx context.Context, c config, src string, log io.Writer) (watchRe
 		break
 	}
 	if len(res.timerRebuilds) == 0 {
-		res.timerNote = "watch's log shows no build durations (expected a line like `built … in 120ms`)"
+		res.timerNote = "watch's log shows no build durations (expected a line like `rebuilt … in 12 ms` or `in 120ms`)"
 	}
 	return res, nil
 }

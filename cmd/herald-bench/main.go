@@ -6,6 +6,7 @@
 //
 //	herald-bench gen -size large -seed 1 DIR     write a synthetic site
 //	herald-bench hugo -size large -seed 1 DIR    write the same incidents as a Hugo site
+//	herald-bench history -size large -seed 1 FILE  write its probe history as JSON Lines (-first, -n: a part)
 //	herald-bench run [flags]                     measure everything, print the table, write docs/benchmarks.md
 package main
 
@@ -27,7 +28,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: herald-bench gen|hugo|run [flags]")
+		fmt.Fprintln(stderr, "usage: herald-bench gen|hugo|history|run [flags]")
 		return 2
 	}
 	var err error
@@ -36,10 +37,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runGen(args[1:], stdout)
 	case "hugo":
 		err = runHugo(args[1:], stdout)
+	case "history":
+		err = runHistory(args[1:], stdout)
 	case "run":
 		err = runBench(ctx, args[1:], stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "herald-bench: unknown command %q (use gen, hugo or run)\n", args[0])
+		fmt.Fprintf(stderr, "herald-bench: unknown command %q (use gen, hugo, history or run)\n", args[0])
 		return 2
 	}
 	if errors.Is(err, flag.ErrHelp) {

@@ -26,9 +26,18 @@ type sample struct {
 // (measured here, with the monotonic clock), CPU time and peak RSS (from
 // time's report).
 func timeCmd(ctx context.Context, timeBin, dir string, argv ...string) (sample, error) {
+	s, _, err := timeCmdOut(ctx, timeBin, dir, 0, argv...)
+	return s, err
+}
+
+// timeCmdOut is timeCmd that also returns argv's output (stdout and
+// stderr). With stopAfter > 0, it sends SIGINT to argv after that long, as
+// Ctrl-C would, for a command that runs until interrupted; GNU time ignores
+// the signal and reports on argv when it exits.
+func timeCmdOut(ctx context.Context, timeBin, dir string, stopAfter time.Duration, argv ...string) (sample, string, error) {
 	report, err := os.CreateTemp("", "herald-bench-time-")
 	if err != nil {
-		return sample{}, err
+		return sample{}, "", err
 	}
 	report.Close()
 	defer os.Remove(report.Name())
@@ -41,14 +50,21 @@ func timeCmd(ctx context.Context, timeBin, dir string, argv ...string) (sample, 
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err = cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return sample{}, "", err
+	}
+	if stopAfter > 0 {
+		t := time.AfterFunc(stopAfter, func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) })
+		defer t.Stop()
+	}
+	err = cmd.Wait()
 	wall := time.Since(start)
 	if err != nil {
-		return sample{}, fmt.Errorf("%s: %w\n%s", strings.Join(argv, " "), err, tail(out.String(), 2000))
+		return sample{}, out.String(), fmt.Errorf("%s: %w\n%s", strings.Join(argv, " "), err, tail(out.String(), 2000))
 	}
 	data, err := os.ReadFile(report.Name())
 	if err != nil {
-		return sample{}, err
+		return sample{}, out.String(), err
 	}
 	s := sample{wall: wall}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -66,9 +82,9 @@ func timeCmd(ctx context.Context, timeBin, dir string, argv ...string) (sample, 
 		}
 	}
 	if s.rssKB == 0 {
-		return sample{}, fmt.Errorf("no peak RSS in %s's report:\n%s", timeBin, data)
+		return sample{}, out.String(), fmt.Errorf("no peak RSS in %s's report:\n%s", timeBin, data)
 	}
-	return s, nil
+	return s, out.String(), nil
 }
 
 func tail(s string, n int) string {

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/herald-status/herald/bench/sitegen"
 )
 
 // machine describes where the numbers come from.
@@ -165,17 +167,21 @@ type target struct {
 	unit       string
 	measured   bool
 	why        string // when not measured
+	atLeast    bool   // the target is a floor (got ≥ limit), not a ceiling
 }
 
 func (t target) String() string {
 	if !t.measured {
 		return fmt.Sprintf("| SKIP | %s | %s |", t.name, t.why)
 	}
-	verdict := "PASS"
-	if t.got > t.limit {
+	verdict, op := "PASS", "≤"
+	if t.atLeast {
+		op = "≥"
+	}
+	if t.got > t.limit && !t.atLeast || t.got < t.limit && t.atLeast {
 		verdict = "MISS"
 	}
-	return fmt.Sprintf("| %s | %s | %.3g%s, target ≤ %.3g%s (%.2f of the limit) |", verdict, t.name, t.got, t.unit, t.limit, t.unit, t.got/t.limit)
+	return fmt.Sprintf("| %s | %s | %.3g%s, target %s %.3g%s (%.2f of the limit) |", verdict, t.name, t.got, t.unit, op, t.limit, t.unit, t.got/t.limit)
 }
 
 // formatReport is the Markdown results section: the doc's and stdout's.
@@ -189,19 +195,29 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	p("### Clean full builds\n\n")
 	p("| size | incidents | tool | runs | files | MB written | wall | CPU (user+sys) | peak RSS | pages/s |\n")
 	p("| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: |\n")
+	row := func(size string, incidents int, t toolRuns) {
+		wall := summarize(secs(t.samples, func(s sample) float64 { return s.wall.Seconds() }))
+		cpu := summarize(secs(t.samples, func(s sample) float64 { return s.cpu.Seconds() }))
+		rss := summarize(secs(t.samples, func(s sample) float64 { return float64(s.rssKB) / 1024 }))
+		p("| %s | %d | %s | %d | %d | %.1f | %s | %s | %s | %.0f |\n", size, incidents, t.name, len(t.samples),
+			t.files, float64(t.bytes)/1e6, fmtS(wall), fmtS(cpu), fmtMB(rss), float64(t.pages)/wall.med)
+	}
 	for _, r := range results {
 		for _, t := range []toolRuns{r.herald, r.hugo, r.floor} {
-			if len(t.samples) == 0 {
-				continue
+			if len(t.samples) > 0 {
+				row(r.spec.Name, r.spec.Incidents, t)
 			}
-			wall := summarize(secs(t.samples, func(s sample) float64 { return s.wall.Seconds() }))
-			cpu := summarize(secs(t.samples, func(s sample) float64 { return s.cpu.Seconds() }))
-			rss := summarize(secs(t.samples, func(s sample) float64 { return float64(s.rssKB) / 1024 }))
-			p("| %s | %d | %s | %d | %d | %.1f | %s | %s | %s | %.0f |\n", r.spec.Name, r.spec.Incidents, t.name, len(t.samples),
-				t.files, float64(t.bytes)/1e6, fmtS(wall), fmtS(cpu), fmtMB(rss), float64(t.pages)/wall.med)
 		}
 	}
-	p("| large + 90 days of probe results | 5000 | herald | | | | not yet measured (history store) | | | |\n")
+	h := x.history
+	if len(h.buildBig) > 0 {
+		row(fmt.Sprintf("large + %d days of probe results (%.2f M raw)", h.days, float64(h.rawBig)/1e6), sitegen.Large.Incidents,
+			toolRuns{name: "herald", samples: h.buildBig, files: h.files, pages: h.pages, bytes: h.bytes})
+		row(fmt.Sprintf("the same, raw results pruned to %d days (%.2f M raw)", h.smallDays, float64(h.rawSmall)/1e6), sitegen.Large.Incidents,
+			toolRuns{name: "herald", samples: h.buildSmall, files: h.files, pages: h.pages, bytes: h.bytes})
+	} else {
+		p("| large + 90 days of probe results | %d | herald | | | | %s | | | |\n", sitegen.Large.Incidents, h.skipped)
+	}
 
 	p("\n### Ratios, pair by pair\n\n")
 	p("| size | herald / Hugo, time | herald / Hugo, CPU | herald / Hugo, peak RSS | herald / floor, time | herald / floor, CPU | herald / floor, peak RSS |\n")
@@ -224,7 +240,12 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 			p("| %s | %.1f KB | %.1f KB | %.1f KB |\n", r.spec.Name, float64(r.indexRaw)/1024, float64(r.indexGz)/1024, float64(r.cssGz)/1024)
 		}
 	}
-	p("\nThe index has no history bars yet (they need the history store), so the large figure will grow.\n")
+	if h.indexGz > 0 {
+		p("| large + %d days of probe results | %.1f KB | %.1f KB | |\n", h.days, float64(h.indexRaw)/1024, float64(h.indexGz)/1024)
+		p("\nThe large site declares no probes, so its index has no uptime bars; the last row is the same site with a probe on every component and %d days of results: 100 components × 90 bars.\n", h.days)
+	} else {
+		p("\nThe large site declares no probes, so its index has no uptime bars; with them (100 components × 90 bars): %s.\n", h.skipped)
+	}
 
 	p("\n### Feeds\n\n")
 	for _, r := range results {
@@ -268,8 +289,36 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 			p("| timer-only rebuild, `herald watch` log, large | %s | | | |\n", x.watch.timerNote)
 		}
 	}
-	for _, h := range x.hooks {
-		p("| %s | %s | | | |\n", h.name, h.status)
+
+	p("\n### History\n\n")
+	if len(h.importRuns) > 0 {
+		rate := make([]float64, len(h.importRuns))
+		for i, s := range h.importRuns {
+			rate[i] = float64(h.importN) / s.wall.Seconds()
+		}
+		r := summarize(rate)
+		wall := summarize(secs(h.importRuns, func(s sample) float64 { return s.wall.Seconds() }))
+		cpu := summarize(secs(h.importRuns, func(s sample) float64 { return s.cpu.Seconds() }))
+		rss := summarize(secs(h.importRuns, func(s sample) float64 { return float64(s.rssKB) / 1024 }))
+		p("| measurement | runs | median (min–max) |\n| --- | ---: | --- |\n")
+		p("| `herald import` of %s results (JSON Lines, %.0f MB) into a fresh store, whole process: results/s | %d | %s |\n",
+			thousands(h.importN), float64(h.importBytes)/1e6, len(h.importRuns), fmt.Sprintf("%s (%s–%s)", thousands(int(r.med)), thousands(int(r.min)), thousands(int(r.max))))
+		p("| … wall | | %s |\n| … CPU (user+sys) | | %s |\n| … peak RSS | | %s |\n", fmtS(wall), fmtS(cpu), fmtMB(rss))
+		if len(h.buildRatio) > 0 {
+			p("| clean build over %.2f M / over %.2f M raw results, wall, per round | %d | %s |\n", float64(h.rawBig)/1e6, float64(h.rawSmall)/1e6, len(h.buildRatio), fmtX(summarize(h.buildRatio)))
+		}
+		p("\n")
+	} else {
+		p("Import and builds over 1 M and 13 M results: %s.\n\n", h.skipped)
+	}
+	if pr := h.probe; pr.skipped == "" {
+		p("| `herald probe`, %s http checks every %s against a loopback server, for %s | |\n| --- | --- |\n", thousands(pr.checks), pr.interval, pr.duration)
+		p("| runs (checks started) | %s (%s requests served) |\n", thousands(pr.runs), thousands(int(pr.requests)))
+		p("| CPU (user+sys), whole process | %.2f s (%.1f %% of a core) |\n", pr.s.cpu.Seconds(), 100*pr.s.cpu.Seconds()/pr.s.wall.Seconds())
+		p("| peak RSS | %d MB |\n", pr.s.rssKB/1024)
+		p("| schedule lag (start − planned start) p50 / p99 / max | %s / %s / %s |\n", pr.p50.Round(time.Microsecond), pr.p99.Round(time.Microsecond), pr.max.Round(time.Microsecond))
+	} else {
+		p("Prober capacity: %s.\n", pr.skipped)
 	}
 
 	p("\n### Targets\n\n| | target | result |\n| --- | --- | --- |\n")
@@ -309,6 +358,28 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	if len(x.feedRatio) > 0 {
 		ts = append(ts, target{name: "feed rendering, 20,000 / 5,000 incidents (flat: ≤ 1.25×)", got: summarize(x.feedRatio).med, limit: 1.25, unit: "×", measured: true})
 	}
+	if len(h.importRuns) > 0 {
+		rate := make([]float64, len(h.importRuns))
+		for i, s := range h.importRuns {
+			rate[i] = float64(h.importN) / s.wall.Seconds()
+		}
+		ts = append(ts, target{name: "history import, whole process", got: summarize(rate).med / 1000, limit: 500, unit: "k results/s", measured: true, atLeast: true})
+	} else {
+		ts = append(ts, target{name: "history import, results/s", why: h.skipped})
+	}
+	if len(h.buildRatio) > 0 {
+		ts = append(ts, target{name: fmt.Sprintf("build over %.0f M / over %.0f M raw results (about equal)", float64(h.rawBig)/1e6, float64(h.rawSmall)/1e6), got: summarize(h.buildRatio).med, limit: 1.2, unit: "×", measured: true})
+		ts = append(ts, target{name: "large index.html with 100 × 90 bars, gzip", got: float64(h.indexGz) / 1024, limit: 60, unit: " KB", measured: true})
+	} else {
+		ts = append(ts, target{name: "build over 13 M / over 1 M raw results", why: h.skipped})
+	}
+	if pr := h.probe; pr.skipped == "" {
+		ts = append(ts,
+			target{name: fmt.Sprintf("prober p99 schedule lag, %s checks / %s", thousands(pr.checks), pr.interval), got: pr.p99.Seconds(), limit: 1, unit: " s", measured: true},
+			target{name: "prober peak RSS", got: float64(pr.s.rssKB) / 1024, limit: 200, unit: " MB", measured: true})
+	} else {
+		ts = append(ts, target{name: "prober", why: pr.skipped})
+	}
 	for _, t := range ts {
 		p("%s\n", t)
 	}
@@ -317,6 +388,15 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	}
 	p("\n`make bench` took %s in all.\n", x.elapsed.Round(time.Second))
 	return b.String()
+}
+
+// thousands writes n with commas: 10,000,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 const (

@@ -23,6 +23,7 @@ type config struct {
 	seed                         uint64
 	sizes, hugoSizes             []string
 	command                      string // as shown in the doc
+	history                      historyConfig
 }
 
 // toolRuns is one tool's runs at one size.
@@ -67,6 +68,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sizes := fs.String("sizes", "small,large,huge", "the sizes to measure")
 	hugoSizes := fs.String("hugo-sizes", "small,large", "the sizes at which Hugo runs too (its target is at large; huge takes minutes)")
 	fs.StringVar(&c.command, "command", "make bench", "the command to name in the doc")
+	fs.BoolVar(&c.history.skip, "skip-history", false, "skip the history measurements (import, builds over 1 M and 13 M results, prober): they take a few minutes")
+	fs.IntVar(&c.history.days, "history-days", sitegen.Large.ProbeDays, "days of 1-minute probe results for the large site's 100 components (90: 12.96 M)")
+	fs.IntVar(&c.history.importResults, "import-results", 10_000_000, "results in the timed import")
+	fs.IntVar(&c.history.importRuns, "import-runs", 3, "timed imports, each into a fresh store")
+	fs.IntVar(&c.history.smallDays, "small-days", 7, "days of raw results in the small store (100 components × 1 a minute × 7 days ≈ 1 M)")
+	fs.IntVar(&c.history.probeChecks, "probe-checks", 5000, "http checks the prober runs")
+	fs.DurationVar(&c.history.probeInterval, "probe-interval", 30*time.Second, "their interval")
+	fs.DurationVar(&c.history.probeFor, "probe-for", 2*time.Minute, "how long the prober runs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -150,8 +150,10 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 	if srvErr != nil {
 		return fmt.Errorf("stop metrics listener: %w", srvErr)
 	}
+	// The schedule lag of the recent runs: how late checks started, which
+	// says whether this machine keeps up with the checks (make bench reads it).
 	lag := sched.Lag()
-	log.Info("stopped", "runs", lag.Count, "lag_p99", lag.P99)
+	log.Info("stopped", "runs", lag.Count, "lag_p50", lag.P50, "lag_p99", lag.P99, "lag_max", lag.Max)
 	return nil
 }
 
