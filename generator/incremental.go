@@ -94,6 +94,8 @@ type Builder struct {
 	cfgSum   [32]byte
 	theme    *themeEntry
 	scanner  *incident.Scanner
+	hinted   bool                    // the next build may rescan hints alone (see Changed)
+	hints    []string                // paths changed since the last build
 	parsed   map[string]*parsedEntry // by incident file
 	rendered map[string]renderedFile // by output path
 	// versions are the last two versions this Builder published, oldest
@@ -132,6 +134,20 @@ type renderedFile struct {
 // out, or to the config's publish.dir when out is "".
 func NewBuilder(dir, out string) *Builder {
 	return &Builder{dir: dir, out: out, scanner: incident.NewScanner(dir), parsed: map[string]*parsedEntry{}, rendered: map[string]renderedFile{}}
+}
+
+// Changed tells the Builder which paths changed since its last build,
+// relative to the site folder and slash-separated, as a file system
+// watcher reports them (created, written, removed or renamed files and
+// folders). The next Build then looks at those incident files alone
+// instead of every one; a Build with no Changed before it looks at every
+// file, so a caller that may have missed events (a watcher's queue
+// overflowed) just does not call Changed.
+func (b *Builder) Changed(paths []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.hinted = true
+	b.hints = append(b.hints, paths...)
 }
 
 // Load is [Load] with the Builder's caches: it reparses only incidents
@@ -229,7 +245,16 @@ func (b *Builder) loadTheme() *themeEntry {
 // loadIncidents is incident.Load with a parse cache keyed by file and
 // content hash.
 func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
-	sources, scanErr := b.scanner.Scan()
+	var (
+		sources []incident.Source
+		scanErr error
+	)
+	if b.hinted {
+		sources, scanErr = b.scanner.Rescan(b.hints)
+	} else {
+		sources, scanErr = b.scanner.Scan()
+	}
+	b.hinted, b.hints = false, nil
 	var errs diag.List
 	errs.Add("", scanErr)
 	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {

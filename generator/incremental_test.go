@@ -75,9 +75,21 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 	b := generator.NewBuilder(site, incOut)
 	now := exampleNow
 	dir := filepath.Join(site, "incidents")
+	// changed lists what a step touched, as a watcher would report it;
+	// every other build tells the Builder (Changed), so that both its
+	// full scan and its rescan of the changed paths are checked.
+	var changed []string
+	touched := func(p string) {
+		rel, err := filepath.Rel(site, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed = append(changed, filepath.ToSlash(rel))
+	}
 	write := func(rel, data string) {
 		t.Helper()
 		p := filepath.Join(site, rel)
+		touched(p)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -111,12 +123,14 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 	var totalReused int
 	for step := range *incrementalSteps {
 		var op string
+		changed = nil
 		switch k := r.IntN(100); {
 		case k < 25:
 			op = "add"
 			sub := ""
 			if r.IntN(4) == 0 {
 				sub = fmt.Sprintf("y%d/", r.IntN(3))
+				touched(filepath.Join(dir, sub))
 			}
 			n := r.IntN(1_000_000)
 			write(fmt.Sprintf("incidents/%s2026-r%06d.md", sub, n), randomIncident(r, fmt.Sprintf("Random incident %d", n), now))
@@ -134,18 +148,24 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 			if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			touched(p)
 		case k < 55:
 			op = "delete"
 			if files := list(); len(files) > 3 {
-				os.Remove(files[r.IntN(len(files))])
+				p := files[r.IntN(len(files))]
+				os.Remove(p)
+				touched(p)
 			}
 		case k < 63:
 			op = "rename"
 			files := list()
 			p := files[r.IntN(len(files))]
-			if err := os.Rename(p, filepath.Join(filepath.Dir(p), fmt.Sprintf("renamed-%d.md", r.IntN(1_000_000)))); err != nil {
+			q := filepath.Join(filepath.Dir(p), fmt.Sprintf("renamed-%d.md", r.IntN(1_000_000)))
+			if err := os.Rename(p, q); err != nil {
 				t.Fatal(err)
 			}
+			touched(p)
+			touched(q)
 		case k < 80:
 			op = "clock"
 			now = now.Add(time.Duration(r.IntN(6*60)) * time.Minute)
@@ -179,10 +199,14 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 			op = "fix"
 			if broken != "" {
 				os.Remove(filepath.Join(site, broken))
+				touched(filepath.Join(site, broken))
 				broken = ""
 			}
 		}
 
+		if step%2 == 1 {
+			b.Changed(changed)
+		}
 		res, incErr := b.Build(ctx, now)
 		s, fullErr := generator.Load(ctx, site)
 		var fullOut string

@@ -230,7 +230,13 @@ func (l *Loop) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-w.C:
-			reason = describe(w.Changes())
+			changes, complete := w.Changes()
+			reason = describe(changes, complete)
+			if complete {
+				// The builder looks at these files alone; after lost
+				// events it looks at every file.
+				l.builder.Changed(changes)
+			}
 		case <-ticker.C:
 		}
 		ok := l.build(ctx, reason)
@@ -256,11 +262,13 @@ func (l *Loop) Run(ctx context.Context) error {
 	}
 }
 
-func describe(changes []string) string {
-	switch len(changes) {
-	case 0:
+func describe(changes []string, complete bool) string {
+	switch {
+	case !complete:
+		return "changes: events were lost, looking at every file"
+	case len(changes) == 0:
 		return "change"
-	case 1:
+	case len(changes) == 1:
 		return "change: " + changes[0]
 	}
 	return fmt.Sprintf("change: %s and %d more", changes[0], len(changes)-1)

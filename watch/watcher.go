@@ -49,6 +49,7 @@ type Watcher struct {
 	debounce time.Duration
 	filter   Filter
 	changed  []string // since the last Changes
+	lost     bool     // changes were not all recorded since the last Changes
 	C        chan struct{}
 }
 
@@ -123,14 +124,20 @@ func (w *Watcher) addTree(dir string) error {
 	})
 }
 
+// maxChanges is how many changed paths a Watcher remembers between two
+// calls of Changes.
+const maxChanges = 1000
+
 // Changes returns the paths changed since the last call, relative to the
-// root, each once, and forgets them.
-func (w *Watcher) Changes() []string {
+// root and slash-separated, each once, and forgets them. complete is false
+// when changes were lost (fsnotify's queue overflowed, or there were more
+// than maxChanges): only a look at every file then tells what changed.
+func (w *Watcher) Changes() (paths []string, complete bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c := w.changed
-	w.changed = nil
-	return c
+	paths, complete = w.changed, !w.lost
+	w.changed, w.lost = nil, false
+	return paths, complete
 }
 
 // Close stops watching. Run returns when it is called or its context ends.
@@ -157,8 +164,14 @@ func (w *Watcher) Run(ctx context.Context) {
 	)
 	note := func(rel string) {
 		w.mu.Lock()
-		if len(w.changed) < 1000 && !slices.Contains(w.changed, rel) {
+		switch {
+		case rel == "":
+			w.lost = true
+		case slices.Contains(w.changed, rel):
+		case len(w.changed) < maxChanges:
 			w.changed = append(w.changed, rel)
+		default:
+			w.lost = true
 		}
 		debounce := w.debounce
 		w.mu.Unlock()
@@ -199,7 +212,7 @@ func (w *Watcher) Run(ctx context.Context) {
 			fmt.Fprintf(w.log, "watch: %v\n", err)
 			if errors.Is(err, fsnotify.ErrEventOverflow) {
 				// Events were lost: rebuild from what is on disk.
-				note("(event overflow)")
+				note("")
 			}
 		case <-fire:
 			fire, first = nil, time.Time{}

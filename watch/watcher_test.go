@@ -52,7 +52,7 @@ func TestWatcherDebounce(t *testing.T) {
 		t.Fatalf("a one-file save was not reported within %s (the quick settle is %s)", debounce/2, quickSettle)
 	}
 	t.Logf("one-file save reported after %s", time.Since(start))
-	if got := w.Changes(); len(got) != 1 || got[0] != "incidents/a.md" {
+	if got, complete := w.Changes(); !complete || len(got) != 1 || got[0] != "incidents/a.md" {
 		t.Errorf("Changes after the save: %q, want [incidents/a.md]", got)
 	}
 
@@ -71,7 +71,7 @@ func TestWatcherDebounce(t *testing.T) {
 	if !quiet(debounce + debounce/2) {
 		t.Error("the burst was reported twice")
 	}
-	if got := w.Changes(); len(got) != 5 {
+	if got, complete := w.Changes(); !complete || len(got) != 5 {
 		t.Errorf("Changes after the burst: %q, want 5 paths", got)
 	}
 }

@@ -2,10 +2,12 @@ package incident
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -47,14 +49,24 @@ func Scan(siteDir string) ([]Source, error) {
 // A file modified within a second of being read is read again at the next
 // scan all the same, because a second write within the file system's
 // timestamp granularity would leave its times unchanged.
+//
+// [Scanner.Rescan] goes further for a caller that is told which paths
+// changed (a file system watcher): it looks at those paths alone.
 type Scanner struct {
-	dir   string
-	known map[string]scanned // by path
+	dir      string
+	realSite string
+	known    map[string]scanned // every incident file, by path; nil before the first Scan
 }
 
 type scanned struct {
+	rel  string
 	id   fileID
 	data []byte // normalized
+	err  *diag.Error
+	// racy: modified too recently for id to tell a later change.
+	racy bool
+	// link: a symlink, whose target can change with no event on its name.
+	link bool
 }
 
 // fileID is what tells that a file did not change since it was read.
@@ -68,52 +80,100 @@ type fileID struct {
 // again even though its fileID is unchanged.
 const racyWindow = time.Second
 
+// maxRescan is how many changed paths Rescan looks at one by one; more,
+// and a whole Scan is as cheap.
+const maxRescan = 64
+
 // NewScanner returns a Scanner of the site folder siteDir.
 func NewScanner(siteDir string) *Scanner {
-	return &Scanner{dir: siteDir, known: map[string]scanned{}}
-}
-
-// read returns the normalized bytes of the file at p, whose os.Stat is
-// info, from memory when it did not change since the last scan.
-func (sc *Scanner) read(p, rel string, info fs.FileInfo, seen map[string]scanned) ([]byte, error) {
-	id := idOf(info)
-	if k, ok := sc.known[p]; ok && k.id == id {
-		seen[p] = k
-		return k.data, nil
-	}
-	start := time.Now()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, diag.Errorf(rel, 1, 1, "cannot read: %v", err)
-	}
-	data, err = normalize(rel, data)
-	if err != nil {
-		return nil, err
-	}
-	if start.Sub(info.ModTime()) > racyWindow {
-		seen[p] = scanned{id: id, data: data}
-	}
-	return data, nil
+	return &Scanner{dir: siteDir}
 }
 
 // Scan is [Scan] with the Scanner's memory.
 func (sc *Scanner) Scan() ([]Source, error) {
-	siteDir := sc.dir
-	seen := make(map[string]scanned, len(sc.known))
-	defer func() { sc.known = seen }()
-	root := filepath.Join(siteDir, Dir)
-	realSite, err := filepath.EvalSymlinks(siteDir)
+	realSite, err := filepath.EvalSymlinks(sc.dir)
 	if err != nil {
 		return nil, fmt.Errorf("scan incidents: %w", err)
 	}
-	var (
-		sources []Source
-		errs    diag.List
-	)
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	sc.realSite = realSite
+	old := sc.known
+	sc.known = make(map[string]scanned, len(old))
+	if err := sc.walk(filepath.Join(sc.dir, Dir), old); err != nil {
+		sc.known = nil
+		return nil, fmt.Errorf("scan incidents: %w", err)
+	}
+	return sc.sources()
+}
+
+// Rescan is Scan for a caller that knows what changed since the last Scan
+// or Rescan: changed lists every path, relative to the site folder and
+// slash-separated, that was created, written, removed or renamed since
+// (folders included; a path outside incidents/ is ignored). Rescan looks
+// at those paths only, and at incident files that are symlinks. Without
+// an earlier Scan, or with many changes, it scans everything.
+func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
+	if sc.known == nil || len(changed) > maxRescan {
+		return sc.Scan()
+	}
+	for _, rel := range changed {
+		rel = path.Clean(rel)
+		if rel == Dir || rel == "." {
+			return sc.Scan()
+		}
+		inner, ok := strings.CutPrefix(rel, Dir+"/")
+		if !ok || hiddenPath(inner) {
+			continue
+		}
+		p := filepath.Join(sc.dir, filepath.FromSlash(rel))
+		// What was there, a file or a whole folder, may be gone or
+		// replaced: forget it and look again.
+		old := map[string]scanned{}
+		for k, v := range sc.known {
+			if k == p || strings.HasPrefix(k, p+string(filepath.Separator)) {
+				old[k] = v
+				delete(sc.known, k)
+			}
+		}
+		if _, err := os.Lstat(p); err != nil {
+			continue // removed
+		}
+		if err := sc.walk(p, old); err != nil {
+			return nil, fmt.Errorf("scan incidents: %w", err)
+		}
+	}
+	for p, k := range sc.known {
+		if k.link {
+			delete(sc.known, p)
+			if err := sc.walk(p, map[string]scanned{p: k}); err != nil {
+				return nil, fmt.Errorf("scan incidents: %w", err)
+			}
+		}
+	}
+	return sc.sources()
+}
+
+// hiddenPath reports whether a slash-separated path below incidents/ has
+// a component that Scan skips: dotfiles and names starting with "_".
+func hiddenPath(rel string) bool {
+	for _, c := range strings.Split(rel, "/") {
+		if strings.HasPrefix(c, ".") || strings.HasPrefix(c, "_") {
+			return true
+		}
+	}
+	return false
+}
+
+// walk records every incident file at or below p, reusing what old knew
+// of a file that did not change.
+func (sc *Scanner) walk(p string, old map[string]scanned) error {
+	root := filepath.Join(sc.dir, Dir)
+	return filepath.WalkDir(p, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == root && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll // a site with no incidents yet
+			if errors.Is(err, fs.ErrNotExist) {
+				if p == root {
+					return fs.SkipAll // a site with no incidents yet
+				}
+				return nil // removed while walking: its event comes later
 			}
 			return err
 		}
@@ -124,57 +184,97 @@ func (sc *Scanner) Scan() ([]Source, error) {
 			}
 			return nil
 		}
-		rel, _ := filepath.Rel(siteDir, p)
-		rel = filepath.ToSlash(rel)
 		if d.IsDir() || !strings.HasSuffix(name, ".md") {
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, err := filepath.EvalSymlinks(p)
-			if err != nil {
-				errs = append(errs, diag.Errorf(rel, 1, 1, "broken symlink: %v", err).WithFix("point it at an existing file or remove it"))
-				return nil
-			}
-			if !inside(realSite, target) {
-				errs = append(errs, diag.Errorf(rel, 1, 1, "symlink points outside the site folder, to %s", target).WithFix("copy the file into the site folder instead"))
-				return nil
-			}
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, diag.Errorf(rel, 1, 1, "cannot read: %v", err))
-			return nil
-		}
-		if !info.Mode().IsRegular() {
-			errs = append(errs, diag.Errorf(rel, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
-			return nil
-		}
-		if info.Size() > MaxFileSize {
-			errs = append(errs, diag.Errorf(rel, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
-			return nil
-		}
-		data, err := sc.read(p, rel, info, seen)
-		if err != nil {
-			errs = append(errs, err.(*diag.Error))
-			return nil
-		}
-		sources = append(sources, Source{File: rel, Slug: strings.TrimSuffix(path.Base(rel), ".md"), Data: data})
+		rel, _ := filepath.Rel(sc.dir, p)
+		sc.known[p] = sc.visit(p, filepath.ToSlash(rel), d.Type()&fs.ModeSymlink != 0, old[p])
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("scan incidents: %w", err)
+}
+
+// visit reads the incident file at p, or finds what is wrong with it;
+// old is what the last scan knew of it.
+func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
+	fail := func(e *diag.Error) scanned { return scanned{rel: rel, err: e, link: link} }
+	if link {
+		target, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return fail(diag.Errorf(rel, 1, 1, "broken symlink: %v", err).WithFix("point it at an existing file or remove it"))
+		}
+		if !inside(sc.realSite, target) {
+			return fail(diag.Errorf(rel, 1, 1, "symlink points outside the site folder, to %s", target).WithFix("copy the file into the site folder instead"))
+		}
 	}
-	// WalkDir visits in lexical order, so the first of two files with one
-	// slug is always the same one.
+	info, err := os.Stat(p)
+	if err != nil {
+		return fail(diag.Errorf(rel, 1, 1, "cannot read: %v", err))
+	}
+	if !info.Mode().IsRegular() {
+		return fail(diag.Errorf(rel, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
+	}
+	if info.Size() > MaxFileSize {
+		return fail(diag.Errorf(rel, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
+	}
+	id := idOf(info)
+	if old.data != nil && !old.racy && old.id == id {
+		return old
+	}
+	start := time.Now()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return fail(diag.Errorf(rel, 1, 1, "cannot read: %v", err))
+	}
+	data, err = normalize(rel, data)
+	if err != nil {
+		return fail(err.(*diag.Error))
+	}
+	return scanned{rel: rel, id: id, data: data, link: link, racy: start.Sub(info.ModTime()) <= racyWindow}
+}
+
+// sources lists what the scanner knows, in the order filepath.WalkDir
+// visits files, with every problem found.
+func (sc *Scanner) sources() ([]Source, error) {
+	files := slices.Collect(maps.Values(sc.known))
+	// WalkDir's lexical order: folder by folder, name by name, so that the
+	// first of two files with one slug is always the same one.
+	slices.SortFunc(files, func(a, b scanned) int { return walkOrder(a.rel, b.rel) })
+	var (
+		sources []Source
+		errs    diag.List
+	)
 	first := map[string]string{}
-	for _, s := range sources {
-		if prev, dup := first[s.Slug]; dup {
-			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev).WithFix("rename one of them; the slug is the page's URL"))
+	for _, f := range files {
+		if f.err != nil {
+			errs = append(errs, f.err)
 			continue
 		}
-		first[s.Slug] = s.File
+		s := Source{File: f.rel, Slug: strings.TrimSuffix(path.Base(f.rel), ".md"), Data: f.data}
+		if prev, dup := first[s.Slug]; dup {
+			// Still returned: a caller shows what parses beside the errors.
+			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev).WithFix("rename one of them; the slug is the page's URL"))
+		} else {
+			first[s.Slug] = s.File
+		}
+		sources = append(sources, s)
 	}
 	return sources, errs.Err()
+}
+
+// walkOrder compares slash-separated paths as filepath.WalkDir orders
+// them: by their first differing component.
+func walkOrder(a, b string) int {
+	for {
+		ca, ra, moreA := strings.Cut(a, "/")
+		cb, rb, moreB := strings.Cut(b, "/")
+		if c := strings.Compare(ca, cb); c != 0 {
+			return c
+		}
+		if !moreA || !moreB {
+			return cmp.Compare(len(ra), len(rb)) // one is a prefix folder of the other
+		}
+		a, b = ra, rb
+	}
 }
 
 // normalize strips a byte-order mark, turns CRLF into LF and refuses
