@@ -65,6 +65,8 @@ import (
 //	404.html                         nothing more
 //	history.{rss,atom,json}          the incidents the feed lists (content
 //	components/<id>/history.*        only: feeds never read the clock)
+//	a file with a Key (badges)       its Key, which the file's maker says
+//	                                 covers all its bytes depend on
 //	anything else                    always rendered (assets, and any file a
 //	                                 later feature adds until it gets a rule)
 //
@@ -72,7 +74,7 @@ import (
 // the config fingerprint covers them. The clock reaches pages only through
 // an incident's phase and status word (Incident.PhaseAt and StatusAt) and
 // a component's probe data and daily bars, which is why those, and not the
-// time, are in the fingerprints. The API, badges and calendar are small and
+// time, are in the fingerprints. The API and calendar are small and
 // always rendered.
 //
 // A site's own page templates (overrides in templates/ that differ from
@@ -374,7 +376,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	next := make([]renderedFile, len(files))
 	reuse := make([]bool, len(files))
 	for i, f := range files {
-		fp, ok := fps.of(f.Path)
+		fp, ok := fps.of(f)
 		next[i].fp = fp
 		if !ok {
 			continue
@@ -537,7 +539,8 @@ func newFingerprints(snap *status.Snapshot, st *loadState) *fingerprints {
 
 // of returns the fingerprint of the file at p, and false when the file
 // must be rendered whatever its inputs.
-func (f *fingerprints) of(p string) ([32]byte, bool) {
+func (f *fingerprints) of(file render.File) ([32]byte, bool) {
+	p := file.Path
 	h := &f.h
 	h.buf = h.buf[:0]
 	h.sum32(f.st.cfgSum)
@@ -545,6 +548,11 @@ func (f *fingerprints) of(p string) ([32]byte, bool) {
 	h.str(p)
 	var zero [32]byte
 	done := func() ([32]byte, bool) { return h.sum(), true }
+	if file.Key != "" {
+		// The file names its inputs itself (see render.File.Key).
+		h.str(file.Key)
+		return done()
+	}
 	html := strings.HasSuffix(p, ".html")
 	if html && f.st.overrides {
 		return zero, false

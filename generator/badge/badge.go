@@ -77,7 +77,7 @@ type Badge struct {
 func Files(snap *status.Snapshot, opts Options) []render.File {
 	var files []render.File
 	owner := map[string]string{}
-	add := func(path, who string, write func(io.Writer) error) {
+	add := func(path, who string, b Badge, write func(io.Writer) error) {
 		if prev, dup := owner[path]; dup {
 			files = append(files, render.File{Path: path, Render: func(io.Writer) error {
 				return fmt.Errorf("badge %s is claimed by both %s and %s (rename one component id)", path, prev, who)
@@ -85,7 +85,9 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 			return
 		}
 		owner[path] = who
-		files = append(files, render.File{Path: path, Render: write})
+		// The badge's three texts are all its bytes depend on.
+		key := b.Label + "\x00" + b.Message + "\x00" + b.Color
+		files = append(files, render.File{Path: path, Render: write, Key: key})
 	}
 	// A badge is short: the headline without the stale suffix, and
 	// "status unknown" when staleness is all there is to say.
@@ -102,8 +104,8 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 	if unknown {
 		overall = Badge{Label: "status", Message: "status unknown", Color: "lightgrey"}
 	}
-	add(Dir+"status.svg", "the page's badge", overall.WriteSVG)
-	add(Dir+"status.json", "the page's badge", overall.WriteJSON)
+	add(Dir+"status.svg", "the page's badge", overall, overall.WriteSVG)
+	add(Dir+"status.json", "the page's badge", overall, overall.WriteJSON)
 	for _, c := range snap.Components {
 		st := Status(c, opts.Stale[c.ID] || c.Stale())
 		uptime30 := opts.Uptime30
@@ -112,10 +114,10 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 		}
 		up := Uptime(c, uptime30)
 		who := fmt.Sprintf("component %q", c.ID)
-		add(Dir+c.ID+".svg", who, st.WriteSVG)
-		add(Dir+c.ID+".json", who, st.WriteJSON)
-		add(Dir+c.ID+"-uptime.svg", who, up.WriteSVG)
-		add(Dir+c.ID+"-uptime.json", who, up.WriteJSON)
+		add(Dir+c.ID+".svg", who, st, st.WriteSVG)
+		add(Dir+c.ID+".json", who, st, st.WriteJSON)
+		add(Dir+c.ID+"-uptime.svg", who, up, up.WriteSVG)
+		add(Dir+c.ID+"-uptime.json", who, up, up.WriteJSON)
 	}
 	return files
 }

@@ -12,4 +12,9 @@ import "io"
 type File struct {
 	Path   string
 	Render func(w io.Writer) error
+	// Key, when not empty, stands for everything the bytes depend on
+	// besides Path: two renders of one path with the same Key write the
+	// same bytes. A generator.Builder reuses the bytes of a file whose
+	// Key did not change since its last build instead of rendering it.
+	Key string
 }
