@@ -56,6 +56,8 @@ type Scanner struct {
 	dir      string
 	realSite string
 	known    map[string]scanned // every incident file, by path; nil before the first Scan
+	order    []string           // the paths of known in WalkDir order, while !reorder
+	reorder  bool               // files came or went since order was made
 }
 
 type scanned struct {
@@ -102,6 +104,7 @@ func (sc *Scanner) Scan() ([]Source, error) {
 		sc.known = nil
 		return nil, fmt.Errorf("scan incidents: %w", err)
 	}
+	sc.noteGone(old)
 	return sc.sources()
 }
 
@@ -134,12 +137,12 @@ func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
 				delete(sc.known, k)
 			}
 		}
-		if _, err := os.Lstat(p); err != nil {
-			continue // removed
+		if _, err := os.Lstat(p); err == nil {
+			if err := sc.walk(p, old); err != nil {
+				return nil, fmt.Errorf("scan incidents: %w", err)
+			}
 		}
-		if err := sc.walk(p, old); err != nil {
-			return nil, fmt.Errorf("scan incidents: %w", err)
-		}
+		sc.noteGone(old)
 	}
 	for p, k := range sc.known {
 		if k.link {
@@ -150,6 +153,16 @@ func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
 		}
 	}
 	return sc.sources()
+}
+
+// noteGone notes whether a file of old is no longer known.
+func (sc *Scanner) noteGone(old map[string]scanned) {
+	for p := range old {
+		if _, ok := sc.known[p]; !ok {
+			sc.reorder = true
+			return
+		}
+	}
 }
 
 // hiddenPath reports whether a slash-separated path below incidents/ has
@@ -188,7 +201,11 @@ func (sc *Scanner) walk(p string, old map[string]scanned) error {
 			return nil
 		}
 		rel, _ := filepath.Rel(sc.dir, p)
-		sc.known[p] = sc.visit(p, filepath.ToSlash(rel), d.Type()&fs.ModeSymlink != 0, old[p])
+		was, ok := old[p]
+		if !ok {
+			sc.reorder = true // a new file
+		}
+		sc.known[p] = sc.visit(p, filepath.ToSlash(rel), d.Type()&fs.ModeSymlink != 0, was)
 		return nil
 	})
 }
@@ -235,16 +252,20 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 // sources lists what the scanner knows, in the order filepath.WalkDir
 // visits files, with every problem found.
 func (sc *Scanner) sources() ([]Source, error) {
-	files := slices.Collect(maps.Values(sc.known))
-	// WalkDir's lexical order: folder by folder, name by name, so that the
-	// first of two files with one slug is always the same one.
-	slices.SortFunc(files, func(a, b scanned) int { return walkOrder(a.rel, b.rel) })
+	if sc.reorder || len(sc.order) != len(sc.known) {
+		// WalkDir's lexical order: folder by folder, name by name, so
+		// that the first of two files with one slug is always the same.
+		sc.order = slices.Collect(maps.Keys(sc.known))
+		slices.SortFunc(sc.order, func(a, b string) int { return walkOrder(sc.known[a].rel, sc.known[b].rel) })
+		sc.reorder = false
+	}
 	var (
 		sources []Source
 		errs    diag.List
 	)
 	first := map[string]string{}
-	for _, f := range files {
+	for _, p := range sc.order {
+		f := sc.known[p]
 		if f.err != nil {
 			errs = append(errs, f.err)
 			continue
