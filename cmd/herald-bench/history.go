@@ -47,7 +47,8 @@ type historyResult struct {
 	rawBig, rawSmall     int
 	days, smallDays      int
 	buildBig, buildSmall []sample
-	buildRatio           []float64 // big / small, per round
+	buildRatio           []float64 // big / small, wall time, per round
+	buildCPURatio        []float64 // big / small, CPU time, per round
 	files, pages         int
 	bytes                int64
 	indexRaw, indexGz    int
@@ -204,6 +205,7 @@ func measureImportAndBuilds(ctx context.Context, c config, x *historyResult, log
 		}
 		x.buildBig, x.buildSmall = append(x.buildBig, round[big]), append(x.buildSmall, round[small])
 		x.buildRatio = append(x.buildRatio, round[big].wall.Seconds()/round[small].wall.Seconds())
+		x.buildCPURatio = append(x.buildCPURatio, round[big].cpu.Seconds()/round[small].cpu.Seconds())
 	}
 	// The last build of the big site left its output: weigh it.
 	if _, err := build(big); err != nil {
