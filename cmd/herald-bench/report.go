@@ -273,7 +273,7 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	p("\n### Rebuilds\n\n| measurement | median | p95 | min–max | n |\n| --- | ---: | ---: | --- | ---: |\n")
 	if len(x.timerRebuild) > 0 {
 		s := summarize(x.timerRebuild)
-		p("| timer-only rebuild, large, in process (`generator.Build` of a loaded site over its published output) | %.0f ms | %.0f ms | %.0f–%.0f ms | %d |\n",
+		p("| timer-only rebuild, large, in process (a `generator.Builder`, as `herald watch` uses, one minute later, no file changed) | %.0f ms | %.0f ms | %.0f–%.0f ms | %d |\n",
 			s.med*1000, percentile(x.timerRebuild, .95)*1000, s.min*1000, s.max*1000, len(x.timerRebuild))
 	}
 	if x.watch.skipped != "" {
@@ -340,12 +340,19 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 		}
 	}
 	if len(x.timerRebuild) > 0 {
-		ts = append(ts, target{name: "timer-only rebuild, large (in process, no watch yet)", got: summarize(x.timerRebuild).med * 1000, limit: 300, unit: " ms", measured: true})
+		ts = append(ts, target{name: "timer-only rebuild, large (in process, as watch's timer)", got: summarize(x.timerRebuild).med * 1000, limit: 300, unit: " ms", measured: true})
 	}
 	if x.watch.skipped != "" {
 		ts = append(ts, target{name: "edit-to-published median (watch)", why: x.watch.skipped})
 	} else if len(x.watch.edits) > 0 {
-		ts = append(ts, target{name: "edit-to-published median (watch)", got: summarize(x.watch.edits).med * 1000, limit: 100, unit: " ms", measured: true})
+		edit := summarize(x.watch.edits).med
+		ts = append(ts, target{name: "edit-to-published median (watch)", got: edit * 1000, limit: 100, unit: " ms", measured: true})
+		for _, r := range results {
+			if r.spec.Name == "large" && len(r.herald.samples) > 0 && edit > 0 {
+				full := summarize(secs(r.herald.samples, func(s sample) float64 { return s.wall.Seconds() })).med
+				ts = append(ts, target{name: "clean large build / edit-to-published median (incremental ≥ 20× faster)", got: full / edit, limit: 20, unit: "×", measured: true, atLeast: true})
+			}
+		}
 	}
 	for _, r := range results {
 		if r.feedItems != nil {
