@@ -41,6 +41,21 @@ const maintenancePrefix = "Maintenance: "
 // (Atom 1.0) and history.json (JSON Feed 1.1), and the same three per
 // component at components/<id>/history.rss|atom|json.
 func Files(snap *status.Snapshot) []render.File {
+	channels := channelsOf(snap)
+	// An incident appears in many feeds (the site's and each of its
+	// components', in three formats), always as the same item: it is made
+	// once.
+	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents))}
+	files := make([]render.File, 0, 3*len(channels))
+	for _, ch := range channels {
+		ch.cache = cache
+		files = append(files, ch.files(snap)...)
+	}
+	return files
+}
+
+// channelsOf lists the site's feed and each component's.
+func channelsOf(snap *status.Snapshot) []channel {
 	site := snap.Site
 	desc := site.Description
 	if desc == "" {
@@ -63,21 +78,16 @@ func Files(snap *status.Snapshot) []render.File {
 			incidents:   c.Incidents,
 		})
 	}
-	// An incident appears in many feeds (the site's and each of its
-	// components', in three formats), always as the same item: it is made
-	// once.
-	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents))}
-	files := make([]render.File, 0, 3*len(channels))
-	for _, ch := range channels {
-		ch.cache = cache
-		files = append(files, ch.files(snap)...)
-	}
-	return files
+	return channels
 }
 
 // items makes each incident's item at most once per Files call, for all
 // the feeds that carry it. It is safe for concurrent use; an item, once
 // made, is never changed, and gorilla's conversions only read it.
+//
+// Encoded items are not kept: an item is in about four feeds per format
+// on a large site, but keeping every encoding until the last feed that
+// lists it is written raised the peak memory of a build by a quarter.
 type items struct {
 	mu sync.Mutex
 	m  map[*incident.Incident]*cachedItem
@@ -136,7 +146,8 @@ type item struct {
 }
 
 // build makes the format-neutral feed. Each Render builds its own, so that
-// files rendered concurrently share nothing mutable.
+// files rendered concurrently share nothing mutable; the items are shared
+// and only read.
 func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 	ins := ch.incidents
 	if n := snap.Site.FeedItems; len(ins) > n {
@@ -147,9 +158,9 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 		Link:        &feeds.Link{Href: ch.link},
 		Description: xmlSafe(ch.description),
 		Id:          ch.link,
+		Items:       make([]*feeds.Item, 0, len(ins)),
 	}
 	list := make([]item, 0, len(ins))
-	f.Items = make([]*feeds.Item, 0, len(ins))
 	for _, in := range ins {
 		it, err := ch.cache.get(snap, in)
 		if err != nil {
@@ -429,9 +440,12 @@ func (ch channel) writeJSON(w io.Writer, snap *status.Snapshot) error {
 	}
 	// Indented as gorilla's WriteJSON does it; HTML stays escaped as
 	// \u003c, so the file is safe even if served as text/html.
-	e := json.NewEncoder(w)
-	e.SetIndent("", "  ")
-	if err := e.Encode(out); err != nil {
+	compact, err := json.Marshal(out)
+	if err != nil {
+		return fmt.Errorf("write json feed: %w", err)
+	}
+	b := indentJSON(make([]byte, 0, len(compact)+len(compact)/4), compact, "  ")
+	if _, err := w.Write(append(b, '\n')); err != nil {
 		return fmt.Errorf("write json feed: %w", err)
 	}
 	return nil

@@ -1,0 +1,161 @@
+package feed
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// TestEncoding holds the feeds, whose items are made once for all feeds
+// and whose JSON is indented by indentJSON, to what gorilla's types and
+// encoders give for each whole feed: every feed of the example site at a
+// few clocks and item limits, empty feeds included.
+func TestEncoding(t *testing.T) {
+	dir := filepath.Join("..", "..")
+	cfg, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, now := range []time.Time{
+		time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC),
+		time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		for _, limit := range []int{50, 2, 0} {
+			c := *cfg
+			c.Feeds.Items = limit
+			snap := status.New(&c, ins, now)
+			for _, f := range Files(snap) {
+				var got, want bytes.Buffer
+				if err := f.Render(&got); err != nil {
+					t.Fatalf("render %s: %v", f.Path, err)
+				}
+				if err := whole(&want, snap, f.Path); err != nil {
+					t.Fatalf("whole %s: %v", f.Path, err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Errorf("%s at %s, %d items: got\n%s\nwant\n%s", f.Path, now, limit, got.Bytes(), want.Bytes())
+				}
+			}
+		}
+	}
+}
+
+// whole writes the feed at path the plain way: its own items, and
+// encoding/json's indentation.
+func whole(w io.Writer, snap *status.Snapshot, path string) error {
+	var ch channel
+	for _, c := range channelsOf(snap) {
+		if c.dir+filepath.Base(path) == path {
+			ch = c
+		}
+	}
+	ins := ch.incidents
+	if n := snap.Site.FeedItems; len(ins) > n {
+		ins = ins[:max(n, 0)]
+	}
+	f := &feeds.Feed{Title: xmlSafe(ch.title), Link: &feeds.Link{Href: ch.link}, Description: xmlSafe(ch.description), Id: ch.link}
+	var list []item
+	for _, in := range ins {
+		it, err := newItem(snap, in)
+		if err != nil {
+			return err
+		}
+		if it.Updated.After(f.Updated) {
+			f.Updated = it.Updated
+		}
+		f.Add(it.Item)
+		list = append(list, it)
+	}
+	switch filepath.Base(path) {
+	case rssName:
+		return wholeXML(w, (&feeds.Rss{Feed: f}).RssFeed())
+	case atomName:
+		a := (&feeds.Atom{Feed: f}).AtomFeed()
+		a.Id = f.Id
+		a.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: xmlSafe(snap.Site.Title), Uri: snap.Site.BaseURL}}
+		if a.Updated == "" {
+			a.Updated = atomEpoch
+		}
+		for i, e := range a.Entries {
+			e.Published = list[i].Created.Format(time.RFC3339)
+			e.Links[0].Type = "text/html"
+		}
+		links := []*feeds.AtomLink{
+			{Href: f.Link.Href, Rel: "alternate", Type: "text/html"},
+			{Href: snap.Site.BaseURL + ch.dir + atomName, Rel: "self", Type: "application/atom+xml"},
+		}
+		return wholeXML(w, &atomFeed{Links: links, AtomFeed: a})
+	}
+	j := (&feeds.JSON{Feed: f}).JSONFeed()
+	j.FeedUrl = snap.Site.BaseURL + ch.dir + jsonName
+	j.Authors = []*feeds.JSONAuthor{{Name: snap.Site.Title, Url: snap.Site.BaseURL}}
+	for i, it := range j.Items {
+		it.Summary = list[i].summaryText
+	}
+	out := jsonFeed{JSONFeed: j, Items: j.Items}
+	if out.Items == nil {
+		out.Items = []*feeds.JSONItem{}
+	}
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(out)
+}
+
+func wholeXML(w io.Writer, x feeds.XmlFeed) error {
+	if err := feeds.WriteXML(x, w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func FuzzIndentJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", `quote " and \\ back`, "<p>html &amp; more</p>\n", "\u2028\x00\xff", "{[,:]}"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		type inner struct {
+			S  string            `json:"s"`
+			L  []string          `json:"l"`
+			M  map[string]string `json:"m,omitempty"`
+			E  []int             `json:"e"`
+			O  struct{}          `json:"o"`
+			N  *inner            `json:"n,omitempty"`
+			F  float64           `json:"f"`
+			OK bool              `json:"ok"`
+		}
+		v := inner{S: s, E: []int{}, F: float64(n) / 7, OK: n%2 == 0}
+		for i := range n % 5 {
+			v.L = append(v.L, s[:min(i, len(s))])
+		}
+		if n%3 == 0 {
+			v.M = map[string]string{s: s, "k": ""}
+			v.N = &inner{S: s}
+		}
+		compact, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := indentJSON(nil, compact, "  "); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("got\n%s\nwant\n%s", got, want.Bytes())
+		}
+	})
+}
