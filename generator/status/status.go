@@ -38,6 +38,8 @@ type Snapshot struct {
 	Upcoming []*incident.Incident
 	// Recent is the last RecentDays days in the site timezone, today first.
 	Recent []Day
+
+	byID map[string]*Component // Components by id, when New made the snapshot
 }
 
 // Site is the part of the config that pages show. It leaves out probes on
@@ -258,6 +260,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 		}
 	}
 	s.Recent = recent(incidents, now, loc)
+	s.byID = byID
 	return s
 }
 
@@ -367,6 +370,9 @@ func lastInterval(ivs []history.Interval, now time.Time) *history.Interval {
 
 // Component returns the component with the id, or nil.
 func (s *Snapshot) Component(id string) *Component {
+	if s.byID != nil {
+		return s.byID[id]
+	}
 	for _, c := range s.Components {
 		if c.ID == id {
 			return c
