@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html/template"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,10 +73,7 @@ func whole(w io.Writer, snap *status.Snapshot, path string) error {
 	f := &feeds.Feed{Title: xmlSafe(ch.title), Link: &feeds.Link{Href: ch.link}, Description: xmlSafe(ch.description), Id: ch.link}
 	var list []item
 	for _, in := range ins {
-		it, err := newItem(snap, in)
-		if err != nil {
-			return err
-		}
+		it := newItem(snap, in)
 		if it.Updated.After(f.Updated) {
 			f.Updated = it.Updated
 		}
@@ -158,4 +158,74 @@ func FuzzIndentJSON(f *testing.F) {
 			t.Errorf("got\n%s\nwant\n%s", got, want.Bytes())
 		}
 	})
+}
+
+// contentTmpl is the template itemContent replaced; its output is the
+// reference.
+var contentTmpl = template.Must(template.New("content").Parse(
+	`{{.Summary}}` +
+		`{{with .Window}}<p><strong>Scheduled:</strong> {{.}}</p>` + "\n" + `{{end}}` +
+		`{{with .Affected}}<p><strong>Affected:</strong> {{range $i, $a := .}}{{if $i}}, {{end}}{{$a}}{{end}}</p>` + "\n" + `{{end}}` +
+		`{{range .Updates}}<p><strong>{{.Label}}</strong> · <time datetime="{{.ISO}}">{{.Local}}</time></p>` + "\n" + `{{.Body}}{{end}}`))
+
+func templateContent(snap *status.Snapshot, in *incident.Incident) string {
+	type update struct {
+		Label, ISO, Local string
+		Body              template.HTML
+	}
+	var d struct {
+		Summary  template.HTML
+		Window   string
+		Affected []string
+		Updates  []update
+	}
+	loc := snap.Site.Location
+	d.Summary = in.Summary
+	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
+		d.Window = localTime(in.ScheduledStart, loc) + " – " + localTime(in.ScheduledEnd, loc)
+	}
+	for _, a := range in.Affected {
+		name := a.ID
+		if c := snap.Component(a.ID); c != nil {
+			name = c.Name
+		}
+		if in.Kind == incident.KindIncident {
+			name += " (" + strings.ReplaceAll(string(a.Status), "_", " ") + ")"
+		}
+		d.Affected = append(d.Affected, name)
+	}
+	for _, u := range in.Updates {
+		d.Updates = append(d.Updates, update{Label: label(u.Status), ISO: u.Time.UTC().Format(time.RFC3339), Local: localTime(u.Time, loc), Body: u.Body})
+	}
+	var b strings.Builder
+	if err := contentTmpl.Execute(&b, d); err != nil {
+		panic(err)
+	}
+	return b.String()
+}
+
+func TestItemContent(t *testing.T) {
+	dir := filepath.Join("..", "..")
+	cfg, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Names with every character html/template escapes, and worse.
+	odd := *cfg
+	odd.Components = slices.Clone(cfg.Components)
+	for i := range odd.Components {
+		odd.Components[i].Name += ` <b>"R&D" + 'ops'</b> ` + "\x00 \xff ü \ufdd0"
+	}
+	for _, c := range []*config.Config{cfg, &odd} {
+		snap := status.New(c, ins, time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC))
+		for _, in := range snap.Incidents {
+			if got, want := itemContent(snap, in), templateContent(snap, in); got != want {
+				t.Errorf("%s: got\n%s\nwant\n%s", in.Slug, got, want)
+			}
+		}
+	}
 }

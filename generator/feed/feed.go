@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"html/template"
 	"io"
 	"strings"
 	"sync"
@@ -96,10 +95,9 @@ type items struct {
 type cachedItem struct {
 	once sync.Once
 	item item
-	err  error
 }
 
-func (c *items) get(snap *status.Snapshot, in *incident.Incident) (item, error) {
+func (c *items) get(snap *status.Snapshot, in *incident.Incident) item {
 	c.mu.Lock()
 	e, ok := c.m[in]
 	if !ok {
@@ -107,8 +105,8 @@ func (c *items) get(snap *status.Snapshot, in *incident.Incident) (item, error) 
 		c.m[in] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.item, e.err = newItem(snap, in) })
-	return e.item, e.err
+	e.once.Do(func() { e.item = newItem(snap, in) })
+	return e.item
 }
 
 // componentDir is the folder, relative to the site root and ending in a
@@ -148,7 +146,7 @@ type item struct {
 // build makes the format-neutral feed. Each Render builds its own, so that
 // files rendered concurrently share nothing mutable; the items are shared
 // and only read.
-func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
+func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item) {
 	ins := ch.incidents
 	if n := snap.Site.FeedItems; len(ins) > n {
 		ins = ins[:max(n, 0)]
@@ -162,30 +160,24 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item, error) {
 	}
 	list := make([]item, 0, len(ins))
 	for _, in := range ins {
-		it, err := ch.cache.get(snap, in)
-		if err != nil {
-			return nil, nil, err
-		}
+		it := ch.cache.get(snap, in)
 		if it.Updated.After(f.Updated) {
 			f.Updated = it.Updated
 		}
 		f.Add(it.Item)
 		list = append(list, it)
 	}
-	return f, list, nil
+	return f, list
 }
 
 // newItem makes the item of an incident, the same in every feed.
-func newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
+func newItem(snap *status.Snapshot, in *incident.Incident) item {
 	url := incidentURL(snap.Site.BaseURL, in.Slug)
 	title := in.Title
 	if in.Kind == incident.KindMaintenance {
 		title = maintenancePrefix + title
 	}
-	content, err := itemContent(snap, in)
-	if err != nil {
-		return item{}, fmt.Errorf("render feed item %s: %w", in.Slug, err)
-	}
+	content := itemContent(snap, in)
 	text := xmlSafe(summaryText(in))
 	return item{
 		Item: &feeds.Item{
@@ -202,7 +194,7 @@ func newItem(snap *status.Snapshot, in *incident.Incident) (item, error) {
 			Content:     xmlSafe(content),
 		},
 		summaryText: text,
-	}, nil
+	}
 }
 
 // textEscaper makes plain text HTML. Quotes need no escape outside
@@ -246,61 +238,57 @@ func htmlText(s string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }
 
-// contentTmpl is an item's full text: the summary, the window of a
+// itemContent is an item's full text: the summary, the window of a
 // maintenance, what it affects, then the timeline newest first, as on the
 // incident's page. Summary and update bodies are HTML the incident package
-// has already made safe; everything else is escaped here.
-var contentTmpl = template.Must(template.New("content").Parse(
-	`{{.Summary}}` +
-		`{{with .Window}}<p><strong>Scheduled:</strong> {{.}}</p>` + "\n" + `{{end}}` +
-		`{{with .Affected}}<p><strong>Affected:</strong> {{range $i, $a := .}}{{if $i}}, {{end}}{{$a}}{{end}}</p>` + "\n" + `{{end}}` +
-		`{{range .Updates}}<p><strong>{{.Label}}</strong> · <time datetime="{{.ISO}}">{{.Local}}</time></p>` + "\n" + `{{.Body}}{{end}}`))
-
-type contentData struct {
-	Summary  template.HTML
-	Window   string
-	Affected []string
-	Updates  []contentUpdate
-}
-
-type contentUpdate struct {
-	Label, ISO, Local string
-	Body              template.HTML
-}
-
-func itemContent(snap *status.Snapshot, in *incident.Incident) (string, error) {
+// has already made safe; everything else is escaped here, as html/template
+// would escape it (the content was once a template; a test holds it to
+// that template's output).
+func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	loc := snap.Site.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	d := contentData{Summary: in.Summary}
+	var b strings.Builder
+	b.WriteString(string(in.Summary))
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
-		d.Window = localTime(in.ScheduledStart, loc) + " – " + localTime(in.ScheduledEnd, loc)
+		b.WriteString("<p><strong>Scheduled:</strong> ")
+		htmlEscaper.WriteString(&b, localTime(in.ScheduledStart, loc)+" – "+localTime(in.ScheduledEnd, loc))
+		b.WriteString("</p>\n")
 	}
-	for _, a := range in.Affected {
-		name := a.ID
-		if c := snap.Component(a.ID); c != nil {
-			name = c.Name
+	if len(in.Affected) > 0 {
+		b.WriteString("<p><strong>Affected:</strong> ")
+		for i, a := range in.Affected {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			name := a.ID
+			if c := snap.Component(a.ID); c != nil {
+				name = c.Name
+			}
+			if in.Kind == incident.KindIncident {
+				name += " (" + strings.ReplaceAll(string(a.Status), "_", " ") + ")"
+			}
+			htmlEscaper.WriteString(&b, name)
 		}
-		if in.Kind == incident.KindIncident {
-			name += " (" + strings.ReplaceAll(string(a.Status), "_", " ") + ")"
-		}
-		d.Affected = append(d.Affected, name)
+		b.WriteString("</p>\n")
 	}
 	for _, u := range in.Updates {
-		d.Updates = append(d.Updates, contentUpdate{
-			Label: label(u.Status),
-			ISO:   u.Time.UTC().Format(time.RFC3339),
-			Local: localTime(u.Time, loc),
-			Body:  u.Body,
-		})
+		b.WriteString("<p><strong>")
+		htmlEscaper.WriteString(&b, label(u.Status))
+		b.WriteString("</strong> · <time datetime=\"")
+		htmlEscaper.WriteString(&b, u.Time.UTC().Format(time.RFC3339))
+		b.WriteString("\">")
+		htmlEscaper.WriteString(&b, localTime(u.Time, loc))
+		b.WriteString("</time></p>\n")
+		b.WriteString(string(u.Body))
 	}
-	var b strings.Builder
-	if err := contentTmpl.Execute(&b, d); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return b.String()
 }
+
+// htmlEscaper escapes text as html/template does in text and in quoted
+// attributes: it also escapes + and ', and replaces NUL.
+var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
 func localTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("Mon, Jan 2, 2006 15:04 MST")
@@ -359,10 +347,7 @@ func xmlChar(r rune) bool {
 }
 
 func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
-	f, _, err := ch.build(snap)
-	if err != nil {
-		return err
-	}
+	f, _ := ch.build(snap)
 	return writeXML(w, (&feeds.Rss{Feed: f}).RssFeed(), "rss")
 }
 
@@ -383,10 +368,7 @@ func (a *atomFeed) FeedXml() any { return a }
 const atomEpoch = "1970-01-01T00:00:00Z"
 
 func (ch channel) writeAtom(w io.Writer, snap *status.Snapshot) error {
-	f, items, err := ch.build(snap)
-	if err != nil {
-		return err
-	}
+	f, items := ch.build(snap)
 	a := (&feeds.Atom{Feed: f}).AtomFeed()
 	a.Id = f.Id // gorilla uses the link and ignores Feed.Id
 	// Atom wants an author for the feed unless every entry has one.
@@ -424,10 +406,7 @@ type jsonFeed struct {
 }
 
 func (ch channel) writeJSON(w io.Writer, snap *status.Snapshot) error {
-	f, items, err := ch.build(snap)
-	if err != nil {
-		return err
-	}
+	f, items := ch.build(snap)
 	j := (&feeds.JSON{Feed: f}).JSONFeed()
 	j.FeedUrl = snap.Site.BaseURL + ch.dir + jsonName
 	j.Authors = []*feeds.JSONAuthor{{Name: snap.Site.Title, Url: snap.Site.BaseURL}}
