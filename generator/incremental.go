@@ -484,30 +484,12 @@ func (b *Builder) begin(out string) (*publish.Stage, map[string][]byte, error) {
 // writeAll hands every file's bytes to write, a few at a time: writing is
 // mostly waiting on the file system.
 func writeAll(ctx context.Context, files []render.File, data []renderedFile, write func(string, []byte) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(2*runtime.GOMAXPROCS(0), max(len(files), 1)) {
-		wg.Go(func() {
-			for i := range jobs {
-				if err := write(files[i].Path, data[i].data); err != nil {
-					cancel(fmt.Errorf("write %s: %w", files[i].Path, err))
-				}
-			}
-		})
-	}
-feed:
-	for i := range files {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+	return parallel(ctx, len(files), 2*runtime.GOMAXPROCS(0), func(i int) error {
+		if err := write(files[i].Path, data[i].data); err != nil {
+			return fmt.Errorf("write %s: %w", files[i].Path, err)
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	return context.Cause(ctx)
+		return nil
+	})
 }
 
 // Site returns the site of the last successful build, or nil.

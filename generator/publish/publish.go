@@ -103,18 +103,7 @@ func Begin(out string) (*Stage, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create stage: %w", err)
 	}
-	hold, err := os.Open(dir)
-	if err == nil {
-		err = flock(hold, lockExclusive|lockNonBlocking)
-		if err != nil {
-			hold.Close()
-		}
-	}
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("lock stage %s: %w", dir, err)
-	}
-	return &Stage{l: l, prev: prev, dir: dir, hold: hold, touched: map[string]bool{}}, nil
+	return newStage(l, prev, dir)
 }
 
 // Recycle begins a stage from retired, an earlier version of out that is
@@ -160,6 +149,12 @@ func Recycle(out, retired string) (*Stage, error) {
 	if err := os.Rename(abs, dir); err != nil {
 		return nil, fmt.Errorf("recycle %s: %w", retired, err)
 	}
+	return newStage(l, prev, dir)
+}
+
+// newStage holds the stage folder dir with a lock that tells other
+// publishers it is alive, or removes it.
+func newStage(l layout, prev, dir string) (*Stage, error) {
 	hold, err := os.Open(dir)
 	if err == nil {
 		err = flock(hold, lockExclusive|lockNonBlocking)
