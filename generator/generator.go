@@ -179,17 +179,17 @@ func publishFiles(out string, files []render.File, fill func(write func(string, 
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	return commitFiles(stage, out, files, stage.WriteFile, fill)
+	return commitFiles(stage, out, files, manifest(files), stage.WriteFile, fill)
 }
 
 // commitFiles is publishFiles on a stage already begun, whose files are
-// written through write.
-func commitFiles(stage *publish.Stage, out string, files []render.File, write func(string, []byte) error, fill func(write func(string, []byte) error) error) (*Result, error) {
+// written through write; man is the manifest of files.
+func commitFiles(stage *publish.Stage, out string, files []render.File, man []byte, write func(string, []byte) error, fill func(write func(string, []byte) error) error) (*Result, error) {
 	defer stage.Abort() // after Commit, a no-op
 	if err := fill(write); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	if err := write(ManifestName, manifest(files)); err != nil {
+	if err := write(ManifestName, man); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	version, err := stage.Commit()

@@ -123,8 +123,9 @@ type parsedEntry struct {
 }
 
 type publishedVersion struct {
-	dir   string
-	files map[string][]byte // by path, the manifest included
+	dir      string
+	files    map[string]renderedFile // by path
+	manifest []byte
 }
 
 type renderedFile struct {
@@ -415,22 +416,34 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	written := make(map[string][]byte, len(files)+1)
+	kept := make(map[string]renderedFile, len(files))
+	var changed []int // what the recycled version lacks
+	for i, f := range files {
+		kept[f.Path] = next[i]
+		if old, ok := base.files[f.Path]; !ok || !bytes.Equal(old.data, next[i].data) {
+			changed = append(changed, i)
+		}
+	}
+	man := manifest(files)
 	write := func(p string, data []byte) error {
-		mu.Lock()
-		written[p] = data
-		mu.Unlock()
-		if old, ok := base[p]; ok && bytes.Equal(old, data) {
-			return nil // the recycled version holds it already
+		if p == ManifestName && bytes.Equal(base.manifest, data) {
+			return nil
 		}
 		return stage.WriteFile(p, data)
 	}
-	res, err := commitFiles(stage, out, files, write, func(write func(string, []byte) error) error {
-		if err := writeAll(ctx, files, next, write); err != nil {
+	res, err := commitFiles(stage, out, files, man, write, func(write func(string, []byte) error) error {
+		err := parallel(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
+			i := changed[k]
+			if err := write(files[i].Path, next[i].data); err != nil {
+				return fmt.Errorf("write %s: %w", files[i].Path, err)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		for p := range base {
-			if _, ok := written[p]; !ok && p != ManifestName {
+		for p := range base.files {
+			if _, ok := kept[p]; !ok {
 				if err := stage.Remove(p); err != nil {
 					return err
 				}
@@ -446,13 +459,9 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	res.Incidents = len(s.Incidents)
 	res.Reused = len(files) - len(todo)
 	res.Rendered = len(todo)
-	kept := make(map[string]renderedFile, len(files))
-	for i, f := range files {
-		kept[f.Path] = next[i]
-	}
 	b.rendered = kept
 	b.lastSite = s
-	b.versions = append(b.versions, publishedVersion{dir: res.Version, files: written})
+	b.versions = append(b.versions, publishedVersion{dir: res.Version, files: kept, manifest: man})
 	if len(b.versions) > 2 {
 		b.versions = b.versions[len(b.versions)-2:]
 	}
@@ -462,9 +471,10 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 
 // begin starts the stage of the next version. When the Builder published
 // the current version and the one before it, it recycles the older one
-// and returns what that holds, by path, so that only the files that
-// differ are written; otherwise it begins an empty stage.
-func (b *Builder) begin(out string) (*publish.Stage, map[string][]byte, error) {
+// and returns what that holds, so that only the files that differ are
+// written; otherwise it begins an empty stage, and returns an empty
+// version.
+func (b *Builder) begin(out string) (*publish.Stage, publishedVersion, error) {
 	if n := len(b.versions); n > 0 {
 		if cur, err := publish.Current(out); err != nil || cur != b.versions[n-1].dir {
 			// Another publisher has been at work: what we know is stale.
@@ -473,23 +483,12 @@ func (b *Builder) begin(out string) (*publish.Stage, map[string][]byte, error) {
 	}
 	if len(b.versions) == 2 {
 		if st, err := publish.Recycle(out, b.versions[0].dir); err == nil {
-			return st, b.versions[0].files, nil
+			return st, b.versions[0], nil
 		}
 		b.versions = b.versions[1:]
 	}
 	st, err := publish.Begin(out)
-	return st, nil, err
-}
-
-// writeAll hands every file's bytes to write, a few at a time: writing is
-// mostly waiting on the file system.
-func writeAll(ctx context.Context, files []render.File, data []renderedFile, write func(string, []byte) error) error {
-	return parallel(ctx, len(files), 2*runtime.GOMAXPROCS(0), func(i int) error {
-		if err := write(files[i].Path, data[i].data); err != nil {
-			return fmt.Errorf("write %s: %w", files[i].Path, err)
-		}
-		return nil
-	})
+	return st, publishedVersion{}, err
 }
 
 // Site returns the site of the last successful build, or nil.
