@@ -102,6 +102,20 @@ type Month struct {
 type plannedPage struct {
 	file, template string
 	*Page
+	finish func() // if not nil, completes Page just before it is rendered
+}
+
+// incidentDescription is an incident page's meta description: its
+// summary, or else its latest update, cut short; or its title.
+func incidentDescription(in *incident.Incident) string {
+	d := truncate(in.SummaryText, 160)
+	if u := in.Latest(); d == "" && u != nil {
+		d = excerpt(u.Body, 160)
+	}
+	if d == "" {
+		d = in.Title
+	}
+	return d
 }
 
 // pages plans every HTML page of the site for snap.
@@ -129,21 +143,17 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	if snap.Site.WatchStale && snap.Site.StaleAfter > 0 {
 		index.Script, index.StaleAfter = a.script, int(snap.Site.StaleAfter.Seconds())
 	}
-	out = append(out, plannedPage{"index.html", "index.html", index})
+	out = append(out, plannedPage{"index.html", "index.html", index, nil})
 
 	for _, in := range snap.Incidents {
 		link := incidentPath(in)
 		p := newPage("incident", "incidents/"+in.Slug+"/index.html", link)
 		p.Incident = in
 		p.Title = in.Title + " · " + site.Title
-		p.Description = truncate(in.SummaryText, 160)
-		if u := in.Latest(); p.Description == "" && u != nil {
-			p.Description = excerpt(u.Body, 160)
-		}
-		if p.Description == "" {
-			p.Description = in.Title
-		}
-		out = append(out, plannedPage{"incidents/" + in.Slug + "/index.html", "incident.html", p})
+		// Worked out when the page is rendered: a rebuild renders few of
+		// the thousands of incident pages it plans.
+		finish := func() { p.Description = incidentDescription(in) }
+		out = append(out, plannedPage{"incidents/" + in.Slug + "/index.html", "incident.html", p, finish})
 	}
 
 	for _, h := range historyPages(snap.Incidents, site.Location, perPage) {
@@ -156,7 +166,7 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 			p.Title = "Incident history, page " + strconv.Itoa(h.Page) + " · " + site.Title
 		}
 		p.Description = "Every incident and scheduled maintenance of " + site.Title + ", newest first."
-		out = append(out, plannedPage{file, "history.html", p})
+		out = append(out, plannedPage{file, "history.html", p, nil})
 	}
 
 	for _, c := range snap.Components {
@@ -170,7 +180,7 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 		if p.Description == "" {
 			p.Description = "Status and incident history of " + c.Name + "."
 		}
-		out = append(out, plannedPage{file, "component.html", p})
+		out = append(out, plannedPage{file, "component.html", p, nil})
 	}
 
 	notFound := newPage("404", "404.html", "404.html")
@@ -178,7 +188,7 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	notFound.BaseHref = basePath(site.BaseURL)
 	notFound.Title = "Page not found · " + site.Title
 	notFound.Description = "There is no page at this address."
-	out = append(out, plannedPage{"404.html", "404.html", notFound})
+	out = append(out, plannedPage{"404.html", "404.html", notFound, nil})
 
 	type frameKey struct{ kind, root, baseHref string }
 	frames := map[frameKey]*Frame{}

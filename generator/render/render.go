@@ -245,8 +245,12 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
 		sets[name] = s
 		return s, nil
 	}
-	page := func(file, name string, p *Page) File {
+	page := func(pp plannedPage) File {
+		file, name, p := pp.file, pp.template, pp.Page
 		return File{Path: file, Render: func(w io.Writer) error {
+			if pp.finish != nil {
+				pp.finish()
+			}
 			s, err := set(name)
 			if err != nil {
 				return err
@@ -260,7 +264,7 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
 
 	var files []File
 	for _, p := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, perPage) {
-		files = append(files, page(p.file, p.template, p.Page))
+		files = append(files, page(p))
 	}
 	files = append(files,
 		asset(r.cssPath, r.stylesheet),
