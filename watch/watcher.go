@@ -143,24 +143,26 @@ func (w *Watcher) Changes() (paths []string, complete bool) {
 // Close stops watching. Run returns when it is called or its context ends.
 func (w *Watcher) Close() error { return w.fw.Close() }
 
-// A save is quick to publish: a burst of events that touches at most
-// quickPaths files or folders (an editor's save: the file, perhaps a
-// temporary one renamed over it) ends after quickSettle without another
-// event. A larger burst (git checkout, rsync) ends only after the full
-// debounce without another, so that it causes one rebuild or two, not one
-// per file.
+// A save is quick to publish: a burst of at most quickEvents events that
+// touches at most quickPaths files or folders (an editor's save: the file,
+// perhaps a temporary one renamed over it) ends after quickSettle without
+// another event. A larger burst (git checkout, rsync, a script writing one
+// file in a loop) ends only after the full debounce without another, so
+// that it causes one rebuild or two, not one per file or write.
 const (
 	quickPaths  = 2
+	quickEvents = 8
 	quickSettle = 10 * time.Millisecond
 )
 
 // Run delivers events until ctx is done or the watcher is closed.
 func (w *Watcher) Run(ctx context.Context) {
 	var (
-		timer *time.Timer
-		fire  <-chan time.Time
-		first time.Time
-		burst = map[string]bool{} // paths of the current burst, up to quickPaths+1
+		timer  *time.Timer
+		fire   <-chan time.Time
+		first  time.Time
+		burst  = map[string]bool{} // paths of the current burst, up to quickPaths+1
+		events int                 // in the current burst
 	)
 	note := func(rel string) {
 		w.mu.Lock()
@@ -178,12 +180,13 @@ func (w *Watcher) Run(ctx context.Context) {
 		if len(burst) <= quickPaths {
 			burst[rel] = true
 		}
+		events++
 		now := time.Now()
 		if first.IsZero() {
 			first = now
 		}
 		quiet := debounce
-		if len(burst) <= quickPaths {
+		if len(burst) <= quickPaths && events <= quickEvents {
 			quiet = min(debounce, quickSettle)
 		}
 		wait := min(quiet, max(10*debounce, time.Second)-now.Sub(first))
@@ -215,7 +218,7 @@ func (w *Watcher) Run(ctx context.Context) {
 				note("")
 			}
 		case <-fire:
-			fire, first = nil, time.Time{}
+			fire, first, events = nil, time.Time{}, 0
 			clear(burst)
 			select {
 			case w.C <- struct{}{}:

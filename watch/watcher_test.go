@@ -12,8 +12,8 @@ import (
 
 // TestWatcherDebounce runs a real fsnotify watcher with a one-second
 // debounce: a save of one file is reported at once (long before the
-// debounce), while a burst over several files is reported once, and only
-// after the debounce.
+// debounce), while a burst over several files, or of many writes to one,
+// is reported once, and only after the debounce.
 func TestWatcherDebounce(t *testing.T) {
 	dir := t.TempDir()
 	incidents := filepath.Join(dir, "incidents")
@@ -73,5 +73,18 @@ func TestWatcherDebounce(t *testing.T) {
 	}
 	if got, complete := w.Changes(); !complete || len(got) != 5 {
 		t.Errorf("Changes after the burst: %q, want 5 paths", got)
+	}
+
+	// A script rewriting one file in a loop is a burst too.
+	for range 50 {
+		write("a.md")
+	}
+	if !quiet(debounce / 2) {
+		t.Fatal("50 writes to one file were reported before their debounce")
+	}
+	select {
+	case <-w.C:
+	case <-time.After(5 * debounce):
+		t.Fatal("the 50 writes were never reported")
 	}
 }
