@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/history"
 )
 
 var (
@@ -338,4 +339,73 @@ func TestBuilderRecyclesVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	diffTrees(t, tree(t, out), tree(t, clean))
+}
+
+// TestBuilderWithProbesMatchesFullBuild checks the fingerprints of probe
+// data (bars, uptime, latency, staleness): a Builder over a site with a
+// history store must publish what a full build does while results arrive
+// in order and out of order and the clock moves by minutes, hours and days.
+func TestBuilderWithProbesMatchesFullBuild(t *testing.T) {
+	site := copySite(t)
+	db := filepath.Join(site, "data", "history.db")
+	opts := history.Options{Components: map[string]history.ComponentOptions{}}
+	for _, id := range []string{"website", "package-feed", "search"} {
+		opts.Components[id] = history.ComponentOptions{Interval: 5 * time.Minute, Confirm: 2}
+	}
+	record := func(rs []history.Result) {
+		t.Helper()
+		st, err := history.Open(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.Record(context.Background(), rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 0))
+	results := func(from, to time.Time) []history.Result {
+		var rs []history.Result
+		for at := from; at.Before(to); at = at.Add(5 * time.Minute) {
+			for id := range opts.Components {
+				rs = append(rs, history.Result{Component: id, Time: at, OK: r.IntN(50) != 0, LatencyMS: float64(40 + r.IntN(400))})
+			}
+		}
+		return rs
+	}
+	now := exampleNow
+	record(results(now.Add(-72*time.Hour), now))
+
+	ctx := context.Background()
+	incOut := filepath.Join(t.TempDir(), "inc")
+	b := generator.NewBuilder(site, incOut)
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"first build", func() {}},
+		{"a minute later", func() { now = now.Add(time.Minute) }},
+		{"new results now", func() { record(results(now.Add(-10*time.Minute), now)) }},
+		{"a late result two days ago", func() {
+			record([]history.Result{{Component: "search", Time: now.Add(-49*time.Hour + 2*time.Minute), OK: false, LatencyMS: 9000}})
+		}},
+		{"two hours later, no results", func() { now = now.Add(2 * time.Hour) }},
+		{"results again", func() { record(results(now.Add(-2*time.Hour), now)) }},
+		{"a day later", func() { now = now.Add(24 * time.Hour) }},
+	}
+	for _, step := range steps {
+		step.do()
+		res, err := b.Build(ctx, now)
+		if err != nil {
+			t.Fatalf("%s: incremental build: %v", step.name, err)
+		}
+		full := filepath.Join(t.TempDir(), "full")
+		if _, err := build(t, site, full, now); err != nil {
+			t.Fatalf("%s: full build: %v", step.name, err)
+		}
+		diffTrees(t, tree(t, incOut), tree(t, full))
+		if t.Failed() {
+			t.Fatalf("%s: incremental output differs from a full build (rendered %d, reused %d)", step.name, res.Rendered, res.Reused)
+		}
+	}
 }
