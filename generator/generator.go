@@ -44,6 +44,7 @@ type Site struct {
 	Renderer  *render.Renderer
 
 	probeOpts history.Options // interval and confirm of each probe
+	latency   *latencyCache   // a Builder's, across its builds; nil reads everything
 }
 
 // Load reads and validates everything in the site folder dir. Problems in

@@ -106,6 +106,10 @@ type Builder struct {
 	versions  []publishedVersion
 	lastSite  *Site
 	cfgParsed bool
+	// latency keeps probe latency read from the history store between
+	// builds while the config stays the same (latencySum).
+	latency    *latencyCache
+	latencySum [32]byte
 }
 
 type themeEntry struct {
@@ -207,7 +211,11 @@ func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
 		return nil, nil, errs.Err()
 	}
 	st := &loadState{cfgSum: cfgSum, themeSum: theme.sum, overrides: theme.overrides, sums: sums}
-	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, probeOpts: probeOpts}, st, nil
+	if cfgSum != b.latencySum || b.latency == nil {
+		// The config names the store and the components.
+		b.latency, b.latencySum = &latencyCache{}, cfgSum
+	}
+	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, probeOpts: probeOpts, latency: b.latency}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/config"
@@ -82,7 +83,7 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 		if p.Intervals, err = src.Intervals(ctx, id, from, now); err != nil {
 			return nil, fmt.Errorf("read history of %s: %w", id, err)
 		}
-		if p.Latency, err = src.Latency(ctx, id, from, now); err != nil {
+		if p.Latency, err = s.latency.read(ctx, src, id, from, now); err != nil {
 			return nil, fmt.Errorf("read latency of %s: %w", id, err)
 		}
 		latest, ok, err := src.Latest(ctx, id)
@@ -95,4 +96,61 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 		probes[id] = p
 	}
 	return probes, nil
+}
+
+// latencyCache keeps, across the builds of a Builder, each component's
+// latency histograms of the hours before the last one: 90 days of them
+// are hundreds of thousands of rows, and reading them was most of a timer
+// rebuild's time. A cached range is used only while the store's summary
+// of it (history.Store.LatencySummary) is unchanged, so a late or
+// imported result in an old hour is read like any other. A nil cache
+// reads everything.
+type latencyCache struct {
+	mu      sync.Mutex
+	entries map[string]latencyEntry // by component
+}
+
+type latencyEntry struct {
+	from, to      time.Time // the hours cached: [from, to)
+	rows, results int64     // the store's summary of them
+	hours         []history.LatencyHour
+}
+
+func (c *latencyCache) read(ctx context.Context, src history.Source, id string, from, now time.Time) ([]history.LatencyHour, error) {
+	st, ok := src.(*history.Store)
+	if c == nil || !ok {
+		return src.Latency(ctx, id, from, now)
+	}
+	// The last hour still fills up; the hours before it rarely change.
+	settled := now.Truncate(time.Hour).Add(-time.Hour)
+	if !settled.After(from) {
+		return src.Latency(ctx, id, from, now)
+	}
+	rows, results, err := st.LatencySummary(ctx, id, from, settled)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	e, hit := c.entries[id]
+	c.mu.Unlock()
+	if !hit || !e.from.Equal(from) || !e.to.Equal(settled) || e.rows != rows || e.results != results {
+		// Summarized first: a write between the two makes the next
+		// summary differ, and the hours are read again then.
+		old, err := src.Latency(ctx, id, from, settled)
+		if err != nil {
+			return nil, err
+		}
+		e = latencyEntry{from: from, to: settled, rows: rows, results: results, hours: old}
+		c.mu.Lock()
+		if c.entries == nil {
+			c.entries = map[string]latencyEntry{}
+		}
+		c.entries[id] = e
+		c.mu.Unlock()
+	}
+	recent, err := src.Latency(ctx, id, settled, now)
+	if err != nil {
+		return nil, err
+	}
+	return append(e.hours[:len(e.hours):len(e.hours)], recent...), nil
 }

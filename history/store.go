@@ -280,6 +280,22 @@ func (s *Store) Latency(ctx context.Context, component string, from, to time.Tim
 	return out, nil
 }
 
+// LatencySummary returns how many roll-up rows, and how many results in
+// them, the latency histograms of component hold for the hours that start
+// in [from, to). Writes only add to a row's count and pruning only removes
+// rows, so while the summary of a range stays the same its histograms do:
+// a reader that kept them need not read them again. It costs one pass over
+// the rows inside SQLite, several times cheaper than reading them.
+func (s *Store) LatencySummary(ctx context.Context, component string, from, to time.Time) (rows, results int64, err error) {
+	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM latency
+		WHERE component = ? AND hour >= ? AND hour < ?`, component, f, to.UnixMilli()).Scan(&rows, &results)
+	if err != nil {
+		return 0, 0, fmt.Errorf("summarize latency: %w", err)
+	}
+	return rows, results, nil
+}
+
 const resultColumns = `component, region, time, ok, latency_ms, status, error`
 
 func scanResult(sc interface{ Scan(...any) error }) (Result, error) {

@@ -453,3 +453,48 @@ func cpuTime() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestLatencySummaryGrowsWithResults checks what generator's latency cache
+// relies on: any result added to a range, late ones included, changes its
+// summary.
+func TestLatencySummaryGrowsWithResults(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "h.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	from, to := base, base.Add(48*time.Hour)
+	summary := func() [2]int64 {
+		t.Helper()
+		rows, results, err := st.LatencySummary(ctx, "api", from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [2]int64{rows, results}
+	}
+	if got := summary(); got != [2]int64{} {
+		t.Fatalf("empty store: summary %v, want zeros", got)
+	}
+	if err := st.Record(ctx, []Result{{Component: "api", Time: base.Add(30 * time.Hour), OK: true, LatencyMS: 120}}); err != nil {
+		t.Fatal(err)
+	}
+	one := summary()
+	if one[0] == 0 || one[1] != 1 {
+		t.Fatalf("one result: summary %v, want rows > 0 and 1 result", one)
+	}
+	// Late, into an hour that already has a row with the same bucket.
+	if err := st.Record(ctx, []Result{{Component: "api", Time: base.Add(30*time.Hour + time.Minute), OK: true, LatencyMS: 121}}); err != nil {
+		t.Fatal(err)
+	}
+	if two := summary(); two[1] != 2 || two == one {
+		t.Errorf("a second result in the same hour and bucket: summary %v after %v", two, one)
+	}
+	if err := st.Record(ctx, []Result{{Component: "api", Time: to.Add(time.Hour), OK: true, LatencyMS: 50}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(); got[1] != 2 {
+		t.Errorf("a result after the range changed its summary: %v", got)
+	}
+}
