@@ -173,25 +173,33 @@ func measureFeeds(ctx context.Context, c config, large, huge string, x *extras) 
 // that it recycles versions, as a running watch does), builds it one
 // minute later each time with no file changed.
 func measureTimerRebuild(ctx context.Context, c config, dir string, x *extras) error {
-	out := filepath.Join(c.work, "timer-public")
+	var err error
+	x.timerRebuild, err = timerRebuilds(ctx, dir, filepath.Join(c.work, "timer-public"), max(c.runs, 5))
+	return err
+}
+
+// timerRebuilds returns the seconds of n timer-only rebuilds of the site
+// dir, published to out, which it removes after.
+func timerRebuilds(ctx context.Context, dir, out string, n int) ([]float64, error) {
 	defer os.RemoveAll(out)
-	defer os.RemoveAll(filepath.Join(c.work, ".timer-public.herald"))
+	defer os.RemoveAll(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".herald"))
 	b := generator.NewBuilder(dir, out)
 	now := sitegen.Now
 	for range 2 {
 		if _, err := b.Build(ctx, now); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	for range max(c.runs, 5) {
+	var secs []float64
+	for range n {
 		now = now.Add(time.Minute)
 		start := time.Now()
 		if _, err := b.Build(ctx, now); err != nil {
-			return err
+			return nil, err
 		}
-		x.timerRebuild = append(x.timerRebuild, time.Since(start).Seconds())
+		secs = append(secs, time.Since(start).Seconds())
 	}
-	return nil
+	return secs, nil
 }
 
 // commands lists the subcommands `herald help` names.

@@ -52,6 +52,8 @@ type historyResult struct {
 	files, pages         int
 	bytes                int64
 	indexRaw, indexGz    int
+	// Timer-only rebuilds of the same site through a Builder, seconds.
+	timerRebuild []float64
 
 	probe probeResult
 }
@@ -218,7 +220,9 @@ func measureImportAndBuilds(ctx context.Context, c config, x *historyResult, log
 	if x.indexRaw, x.indexGz, _, err = pageWeight(pub); err != nil {
 		return err
 	}
-	return nil
+	fmt.Fprintln(log, "   timer-only rebuilds over the full history (in process)")
+	x.timerRebuild, err = timerRebuilds(ctx, big, filepath.Join(dir, "timer-public"), max(c.runs, 5))
+	return err
 }
 
 // pruneStore drops the raw results older than keep before the synthetic
