@@ -22,7 +22,7 @@ run: build
 
 ## test: every Go test, vet and formatting; nothing installed, nothing as root
 test:
-	@out=$$(gofmt -l bench cmd generator history notify probe templates watch); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(git ls-files -z '*.go' | xargs -0 -r gofmt -l); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test ./...
 

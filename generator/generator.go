@@ -20,10 +20,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator/api"
 	"github.com/herald-status/herald/generator/badge"
-	"github.com/herald-status/herald/generator/config"
-	"github.com/herald-status/herald/generator/diag"
 	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/generator/ical"
 	"github.com/herald-status/herald/generator/incident"

@@ -18,9 +18,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator/chart"
-	"github.com/herald-status/herald/generator/config"
-	"github.com/herald-status/herald/generator/diag"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/status"
 )
 

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/notify"

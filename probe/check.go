@@ -17,7 +17,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/history"
 )
 

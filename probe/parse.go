@@ -12,8 +12,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/herald-status/herald/generator/config"
-	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
 )
 
 // Parse validates the probe of every component in cfg and returns one Check

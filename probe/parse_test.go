@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
-	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
 )
 
 // site is herald.yaml with one component whose probe is body, indented

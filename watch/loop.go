@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator"
-	"github.com/herald-status/herald/generator/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/notify"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 )
 
 const exportUsage = `

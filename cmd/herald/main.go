@@ -19,7 +19,7 @@ import (
 	"time"
 	_ "time/tzdata" // timezones work on hosts without /usr/share/zoneinfo
 
-	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/diag"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/probe"
 )

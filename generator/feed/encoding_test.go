@@ -14,7 +14,7 @@ import (
 
 	"github.com/gorilla/feeds"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
 )

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"

@@ -18,7 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/diag"
 )
 
 // Dir is the folder, inside a site, that holds incident files.

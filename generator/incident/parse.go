@@ -16,9 +16,9 @@ import (
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/herald-status/herald/generator/config"
-	"github.com/herald-status/herald/generator/diag"
-	"github.com/herald-status/herald/generator/strictyaml"
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/strictyaml"
 )
 
 // Parser parses incident files for one site. It is safe for concurrent use.

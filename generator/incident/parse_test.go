@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
-	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
 )
 
 const testConfig = `title: Test Status

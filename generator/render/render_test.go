@@ -18,7 +18,7 @@ import (
 	"time"
 	_ "time/tzdata" // the fixture's zone, whatever the machine has installed
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"

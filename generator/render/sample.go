@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/herald-status/herald/generator/config"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
 )

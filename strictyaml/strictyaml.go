@@ -19,7 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/herald-status/herald/generator/diag"
+	"github.com/herald-status/herald/diag"
 )
 
 // Doc is a decoded document that still knows where each value came from.

@@ -18,8 +18,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/herald-status/herald/generator/diag"
-	"github.com/herald-status/herald/generator/strictyaml"
+	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/strictyaml"
 )
 
 // FileName is the config file's name inside a site folder.
