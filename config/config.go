@@ -75,16 +75,18 @@ type Component struct {
 	Name        string `yaml:"name"`
 	Group       string `yaml:"group"`
 	Description string `yaml:"description"`
-	// Probe is kept as raw YAML: the probe package validates it, and nothing
-	// of it may reach the rendered site (it holds URLs and secrets).
-	Probe yaml.Node `yaml:"probe"`
+	// ProbeYAML is the `probe:` mapping as written, for its positions;
+	// Probe is it validated, nil when the component has no probe. Nothing
+	// of either may reach the rendered site (they hold URLs and secrets).
+	ProbeYAML yaml.Node `yaml:"probe"`
+	Probe     *Probe    `yaml:"-"`
 	// Prometheus is the series selector for this component when
 	// history.source is prometheus, e.g. `probe_success{instance="api"}`.
 	Prometheus string `yaml:"prometheus"`
 }
 
 // HasProbe reports whether the component is monitored automatically.
-func (c *Component) HasProbe() bool { return c.Probe.Kind != 0 }
+func (c *Component) HasProbe() bool { return c.Probe != nil }
 
 // Monitored reports whether the site learns the component's state from
 // probes: its own probe, or a Prometheus series when history.source is
@@ -331,6 +333,7 @@ func Parse(dir string, src []byte) (*Config, error) {
 	if !filepath.IsLocal(c.Publish.Dir) {
 		errs = append(errs, doc.Errorf("publish.dir", "publish.dir must be a folder inside the site folder, found %q", c.Publish.Dir).WithFix("use a relative path such as `public`; pass -out to build elsewhere"))
 	}
+	errs = append(errs, c.parseProbes()...)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

@@ -28,13 +28,20 @@ func TestParseDefaults(t *testing.T) {
 	}
 }
 
-func TestParseProbeIsKeptRaw(t *testing.T) {
-	c, err := Parse("/site", []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n    name: API\n    probe:\n      http: https://api.example.com/health\n      anything: [goes, here]\n"))
+// TestParseValidatesProbes: Parse validates every key of herald.yaml,
+// probes included, once (probe_test.go has the details).
+func TestParseValidatesProbes(t *testing.T) {
+	src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n    name: API\n    probe:\n      http: https://api.example.com/health\n"
+	c, err := Parse("/site", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Component("api").HasProbe() {
-		t.Error("got no probe, want one")
+	if p := c.Component("api").Probe; p == nil || p.Kind != ProbeHTTP || p.Target != "https://api.example.com/health" {
+		t.Errorf("got probe %+v, want the http probe", p)
+	}
+	_, err = Parse("/site", []byte(src+"      anything: [goes, here]\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), `herald.yaml:8:7: unknown key "anything" in probe`) {
+		t.Errorf("got %v, want the unknown probe key at 8:7", err)
 	}
 }
 

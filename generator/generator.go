@@ -30,7 +30,6 @@ import (
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
-	"github.com/herald-status/herald/history"
 )
 
 // TemplatesDir is the folder inside a site whose files override the
@@ -43,8 +42,7 @@ type Site struct {
 	Incidents []*incident.Incident // newest first
 	Renderer  *render.Renderer
 
-	probeOpts history.Options // interval and confirm of each probe
-	latency   *latencyCache   // a Builder's, across its builds; nil reads everything
+	latency *latencyCache // a Builder's, across its builds; nil reads everything
 }
 
 // Load reads and validates everything in the site folder dir. Problems in
@@ -69,8 +67,6 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 		// valid config there is nothing more to learn.
 		return nil, errs.Err()
 	}
-	probeOpts, err := probeOptions(cfg)
-	errs.Add(config.FileName, err)
 	ins, err := incident.Load(ctx, dir, incident.NewParser(cfg))
 	if err != nil {
 		if !isDiag(err) {
@@ -81,7 +77,7 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: r, probeOpts: probeOpts}, nil
+	return &Site{Config: cfg, Incidents: ins, Renderer: r}, nil
 }
 
 func isDiag(err error) bool {

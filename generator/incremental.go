@@ -205,8 +205,6 @@ func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
 		}
 		errs.Add(incident.Dir, err)
 	}
-	probeOpts, err := probeOptions(cfg)
-	errs.Add(config.FileName, err)
 	if len(errs) > 0 {
 		return nil, nil, errs.Err()
 	}
@@ -215,7 +213,7 @@ func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
 		// The config names the store and the components.
 		b.latency, b.latencySum = &latencyCache{}, cfgSum
 	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, probeOpts: probeOpts, latency: b.latency}, st, nil
+	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, latency: b.latency}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

@@ -10,26 +10,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/history"
-	"github.com/herald-status/herald/probe"
 )
-
-// probeOptions are the per-component interval and confirm count of the
-// site's probes, which history needs to turn results into states.
-func probeOptions(cfg *config.Config) (history.Options, error) {
-	checks, err := probe.Parse(cfg)
-	if err != nil {
-		return history.Options{}, err
-	}
-	return probe.HistoryOptions(cfg, checks), nil
-}
 
 // openSource opens the configured history source, or returns nil when
 // there is none yet: no embedded store has been written, so every
 // monitored component has no data, which the page says.
-func (s *Site) openSource() (history.Source, func() error, error) {
+func (s *Site) openSource(opts history.Options) (history.Source, func() error, error) {
 	cfg := s.Config
 	if cfg.History.Source == "prometheus" {
 		selectors := map[string]string{}
@@ -43,12 +31,12 @@ func (s *Site) openSource() (history.Source, func() error, error) {
 			}
 		}
 		client := &http.Client{Timeout: 30 * time.Second}
-		return history.NewPrometheus(cfg.History.Prometheus.URL, selectors, s.probeOpts, client), func() error { return nil }, nil
+		return history.NewPrometheus(cfg.History.Prometheus.URL, selectors, opts, client), func() error { return nil }, nil
 	}
 	if _, err := os.Stat(cfg.HistoryPath()); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
-	st, err := history.OpenReadOnly(cfg.HistoryPath(), s.probeOpts)
+	st, err := history.OpenReadOnly(cfg.HistoryPath(), opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,7 +48,8 @@ func (s *Site) openSource() (history.Source, func() error, error) {
 // of the newest result. A build reads roll-ups only, so its cost does not
 // grow with the number of raw results.
 func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*status.Probe, error) {
-	src, closeSrc, err := s.openSource()
+	opts := history.OptionsFor(s.Config)
+	src, closeSrc, err := s.openSource(opts)
 	if err != nil || src == nil {
 		return nil, err
 	}
@@ -75,7 +64,7 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 			continue
 		}
 		id := c.ID
-		o, ok := s.probeOpts.Components[id]
+		o, ok := opts.Components[id]
 		if !ok {
 			o.Interval = history.DefaultInterval
 		}

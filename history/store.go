@@ -12,6 +12,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/herald-status/herald/config"
 )
 
 // Defaults for a component missing from Options.Components.
@@ -53,6 +55,19 @@ type ComponentOptions struct {
 	// Confirm is how many consecutive results must agree before the state
 	// changes.
 	Confirm int
+}
+
+// OptionsFor are the store's settings for the site cfg: its retention, and
+// each probed component's interval and confirm count, which states are
+// built from. Every command that opens the store takes them from here.
+func OptionsFor(cfg *config.Config) Options {
+	opts := Options{Components: map[string]ComponentOptions{}, Retention: cfg.History.Retention.D()}
+	for _, c := range cfg.Components {
+		if c.Probe != nil {
+			opts.Components[c.ID] = ComponentOptions{Interval: c.Probe.Interval, Confirm: c.Probe.Confirm}
+		}
+	}
+	return opts
 }
 
 func (o Options) component(id string) (ComponentOptions, bool) {

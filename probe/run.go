@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/history"
 )
 
@@ -102,7 +103,7 @@ func (p *prober) attempt(ctx context.Context, c *Check) history.Result {
 	}
 	lat := p.now().Sub(t0)
 	if fail == "" && c.Expect.MaxLatency > 0 && lat > c.Expect.MaxLatency {
-		fail = fmt.Sprintf("latency %s, want at most %s", lat.Round(time.Millisecond), fmtDuration(c.Expect.MaxLatency))
+		fail = fmt.Sprintf("latency %s, want at most %s", lat.Round(time.Millisecond), config.FormatDuration(c.Expect.MaxLatency))
 	}
 	return history.Result{
 		OK:        fail == "",
@@ -262,7 +263,7 @@ func describe(ctx context.Context, err error, timeout time.Duration) string {
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return "timeout after " + fmtDuration(timeout)
+		return "timeout after " + config.FormatDuration(timeout)
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	case errors.As(err, &dnsErr):
@@ -297,7 +298,7 @@ func describe(ctx context.Context, err error, timeout time.Duration) string {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "connection closed by the server"
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return "timeout after " + fmtDuration(timeout)
+		return "timeout after " + config.FormatDuration(timeout)
 	}
 	return "check failed"
 }

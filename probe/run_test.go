@@ -23,12 +23,13 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/history"
 )
 
-// newCheck is a check as Parse would make it, with a short timeout.
+// newCheck is a check as config.Parse would declare it, with a short timeout.
 func newCheck(kind Kind, target string) *Check {
-	c := &Check{Component: "api", Kind: kind, Target: target, Interval: time.Minute, Timeout: 5 * time.Second, Confirm: 1}
+	c := &Check{Component: "api", Probe: config.Probe{Kind: kind, Target: target, Interval: time.Minute, Timeout: 5 * time.Second, Confirm: 1}}
 	if kind == HTTP {
 		c.Method = "GET"
 	}
@@ -153,7 +154,7 @@ func TestHTTPHeadersFromEnvironment(t *testing.T) {
 	env := map[string]string{"API_TOKEN": "s3cret-token", "TENANT": "acme-corp"}
 	p := testProber(t, func(o *Options) { o.Getenv = func(k string) string { return env[k] } })
 	c := newCheck(HTTP, srv.URL+"/t/${TENANT}/health")
-	c.Headers = []Header{{"Authorization", "Bearer ${API_TOKEN}"}}
+	c.Headers = []Header{{Name: "Authorization", Value: "Bearer ${API_TOKEN}"}}
 	c.Expect.Status = []int{200}
 	r := p.run(context.Background(), c)
 	if got := gotAuth.Load(); got != "Bearer s3cret-token" {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/history"
 )
 
@@ -386,7 +387,7 @@ func TestNewRefuses(t *testing.T) {
 	if _, err := New([]*Check{c, c}, Options{Now: time.Now}); err == nil {
 		t.Error("got no error for two checks of one component, want one")
 	}
-	if _, err := New([]*Check{{Component: "x", Kind: TCP}}, Options{Now: time.Now}); err == nil {
+	if _, err := New([]*Check{{Component: "x", Probe: config.Probe{Kind: TCP}}}, Options{Now: time.Now}); err == nil {
 		t.Error("got no error for a check without an interval, want one")
 	}
 }

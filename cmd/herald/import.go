@@ -12,7 +12,6 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/history"
-	"github.com/herald-status/herald/probe"
 )
 
 const importUsage = `
@@ -124,26 +123,17 @@ func progressFunc(e *env) func(name string) func(int) {
 // historyOptions derives the store's per-component settings from
 // herald.yaml: every component is known (so a typo in an imported file is
 // caught), and a probed one uses its probe's interval and confirm.
-func historyOptions(cfg *config.Config) (history.Options, error) {
-	// Parse, not ParseEnv: importing needs no probe secrets.
-	checks, err := probe.Parse(cfg)
-	if err != nil {
-		return history.Options{}, err
-	}
-	opts := probe.HistoryOptions(cfg, checks)
+func historyOptions(cfg *config.Config) history.Options {
+	opts := history.OptionsFor(cfg)
 	opts.Strict = true
 	for _, c := range cfg.Components {
 		if _, probed := opts.Components[c.ID]; !probed {
 			opts.Components[c.ID] = history.ComponentOptions{}
 		}
 	}
-	return opts, nil
+	return opts
 }
 
 func openHistory(cfg *config.Config) (*history.Store, error) {
-	opts, err := historyOptions(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return history.Open(cfg.HistoryPath(), opts)
+	return history.Open(cfg.HistoryPath(), historyOptions(cfg))
 }

@@ -79,10 +79,10 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return report(e, *site, err)
 	}
-	checks, err := probe.ParseEnv(cfg, e.getenv)
-	if err != nil {
+	if err := cfg.CheckEnv(e.getenv); err != nil {
 		return report(e, *site, err)
 	}
+	checks := probe.Checks(cfg)
 	if len(checks) == 0 {
 		fmt.Fprintln(e.stderr, "herald probe: no component in herald.yaml has a probe: (see docs/probes.md)")
 		if *once {
@@ -91,7 +91,7 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 		return errReported
 	}
 
-	store, err := openStore(cfg, checks)
+	store, err := openStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -158,9 +158,9 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 }
 
 // openStore opens the history store with the interval and confirm count
-// of each check, which it builds states from.
-func openStore(cfg *config.Config, checks []*probe.Check) (*history.Store, error) {
-	return history.Open(cfg.HistoryPath(), probe.HistoryOptions(cfg, checks))
+// of each probe, which it builds states from.
+func openStore(cfg *config.Config) (*history.Store, error) {
+	return history.Open(cfg.HistoryPath(), history.OptionsFor(cfg))
 }
 
 // prune drops raw results past retention at start and then every

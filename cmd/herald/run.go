@@ -129,14 +129,14 @@ func startProber(e *env, site string, now func() time.Time) (*prober, error) {
 	if err != nil {
 		return nil, report(e, site, err)
 	}
-	checks, err := probe.ParseEnv(cfg, e.getenv)
-	if err != nil {
+	if err := cfg.CheckEnv(e.getenv); err != nil {
 		return nil, report(e, site, err)
 	}
+	checks := probe.Checks(cfg)
 	if len(checks) == 0 {
 		return nil, nil
 	}
-	store, err := openStore(cfg, checks)
+	store, err := openStore(cfg)
 	if err != nil {
 		return nil, err
 	}

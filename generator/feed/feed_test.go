@@ -464,7 +464,7 @@ components:
   - id: api
     name: API
     probe:
-      url: https://probe-target.internal.example/health?token=s3cr3t-token
+      http: https://probe-target.internal.example/health?token=s3cr3t-token
       headers:
         Authorization: Bearer hunter2-secret
   - id: quiet

@@ -1,4 +1,4 @@
-package probe
+package config
 
 import (
 	"errors"
@@ -7,44 +7,42 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
 )
 
-// site is herald.yaml with one component whose probe is body, indented
-// under `probe:` on line 6, so the probe's first key is on line 7, col 7.
-func site(tb testing.TB, body string) *config.Config {
-	tb.Helper()
+// probeSite is herald.yaml with one component whose probe is body,
+// indented under `probe:` on line 6, so the probe's first key is on line 7,
+// col 7.
+func probeSite(body string) (*Config, error) {
 	var b strings.Builder
 	b.WriteString("title: T\nbase_url: https://status.example.com/\ncomponents:\n  - id: api\n    name: API\n    probe:\n")
 	for _, line := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
 		b.WriteString("      " + line + "\n")
 	}
-	cfg, err := config.Parse("/site", []byte(b.String()))
-	if err != nil {
-		tb.Fatalf("config.Parse: %v\n%s", err, b.String())
-	}
-	return cfg
+	return Parse("/site", []byte(b.String()))
 }
 
-func TestParseDefaults(t *testing.T) {
-	checks, err := Parse(site(t, "http: https://api.example.com/health"))
+// probeOf is the validated probe of probeSite(body).
+func probeOf(tb testing.TB, body string) *Probe {
+	tb.Helper()
+	cfg, err := probeSite(body)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatalf("Parse: %v\n%s", err, body)
 	}
-	c := checks[0]
-	if c.Component != "api" || c.Kind != HTTP || c.Method != "GET" || c.Interval != 60*time.Second || c.Timeout != 10*time.Second || c.Retries != 0 || c.Confirm != 1 {
+	return cfg.Component("api").Probe
+}
+
+func TestProbeDefaults(t *testing.T) {
+	c := probeOf(t, "http: https://api.example.com/health")
+	if c.Kind != ProbeHTTP || c.Method != "GET" || c.Interval != 60*time.Second || c.Timeout != 10*time.Second || c.Retries != 0 || c.Confirm != 1 {
 		t.Errorf("got %+v, want the defaults", c)
 	}
-	if iv, confirm := c.Options(); iv != time.Minute || confirm != 1 {
-		t.Errorf("got Options() = %v, %d, want 1m0s, 1", iv, confirm)
-	}
 }
 
-func TestParseEveryKey(t *testing.T) {
+func TestProbeEveryKey(t *testing.T) {
 	tests := []struct {
 		name, body string
-		check      func(*Check) bool
+		check      func(*Probe) bool
 	}{
 		{"http", `http: https://api.example.com/health
 method: HEAD
@@ -53,28 +51,24 @@ interval: 30s
 timeout: 5s
 retries: 2
 confirm: 3
-expect: {status: [200, 204], body_contains: ok, body_regexp: "^o+k$", max_latency: 2s}`, func(c *Check) bool {
-			return c.Method == "HEAD" && len(c.Headers) == 2 && c.Headers[0] == (Header{"Authorization", "Bearer ${API_TOKEN}"}) &&
+expect: {status: [200, 204], body_contains: ok, body_regexp: "^o+k$", max_latency: 2s}`, func(c *Probe) bool {
+			return c.Method == "HEAD" && len(c.Headers) == 2 && c.Headers[0] == (ProbeHeader{"Authorization", "Bearer ${API_TOKEN}"}) &&
 				c.Interval == 30*time.Second && c.Timeout == 5*time.Second && c.Retries == 2 && c.Confirm == 3 &&
 				len(c.Expect.Status) == 2 && c.Expect.BodyContains == "ok" && c.Expect.BodyRegexp.MatchString("ooook") && c.Expect.MaxLatency == 2*time.Second
 		}},
-		{"single status", "http: http://x.example/\nexpect: {status: 503}", func(c *Check) bool { return len(c.Expect.Status) == 1 && c.Expect.Status[0] == 503 }},
-		{"tcp", "tcp: db.example.com:5432", func(c *Check) bool { return c.Kind == TCP && c.Target == "db.example.com:5432" }},
-		{"dns", "dns: api.example.com\nresolver: 127.0.0.1:5353\nexpect: {address: 192.0.2.1}", func(c *Check) bool {
-			return c.Kind == DNS && c.Resolver == "127.0.0.1:5353" && c.Expect.Address == netip.MustParseAddr("192.0.2.1")
+		{"single status", "http: http://x.example/\nexpect: {status: 503}", func(c *Probe) bool { return len(c.Expect.Status) == 1 && c.Expect.Status[0] == 503 }},
+		{"tcp", "tcp: db.example.com:5432", func(c *Probe) bool { return c.Kind == ProbeTCP && c.Target == "db.example.com:5432" }},
+		{"dns", "dns: api.example.com\nresolver: 127.0.0.1:5353\nexpect: {address: 192.0.2.1}", func(c *Probe) bool {
+			return c.Kind == ProbeDNS && c.Resolver == "127.0.0.1:5353" && c.Expect.Address == netip.MustParseAddr("192.0.2.1")
 		}},
-		{"tls", "tls: api.example.com:443\nexpect: {cert_days_left: 14}", func(c *Check) bool { return c.Kind == TLS && c.Expect.CertDaysLeft == 14 }},
-		{"short interval halves the default timeout", "tcp: a:1\ninterval: 4s", func(c *Check) bool { return c.Timeout == 2*time.Second }},
-		{"whole URL from the environment", "http: ${URL}", func(c *Check) bool { return c.Target == "${URL}" }},
+		{"tls", "tls: api.example.com:443\nexpect: {cert_days_left: 14}", func(c *Probe) bool { return c.Kind == ProbeTLS && c.Expect.CertDaysLeft == 14 }},
+		{"short interval halves the default timeout", "tcp: a:1\ninterval: 4s", func(c *Probe) bool { return c.Timeout == 2*time.Second }},
+		{"whole URL from the environment", "http: ${URL}", func(c *Probe) bool { return c.Target == "${URL}" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checks, err := Parse(site(t, tt.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !tt.check(checks[0]) {
-				t.Errorf("got %+v, not what %q says", checks[0], tt.body)
+			if c := probeOf(t, tt.body); !tt.check(c) {
+				t.Errorf("got %+v, not what %q says", c, tt.body)
 			}
 		})
 	}
@@ -82,7 +76,7 @@ expect: {status: [200, 204], body_contains: ok, body_regexp: "^o+k$", max_latenc
 
 // TestParseErrors pins each mistake to its place: line 7 is the probe's
 // first line, and its keys start in column 7.
-func TestParseErrors(t *testing.T) {
+func TestProbeErrors(t *testing.T) {
 	tests := []struct {
 		name, body string
 		want       []string // each error's prefix, in order
@@ -90,6 +84,10 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "http: https://a.example/\nintervall: 30s", []string{`herald.yaml:8:7: unknown key "intervall" in probe (did you mean "interval"?)`}},
 		{"two kinds", "http: https://a.example/\ntcp: a.example:80", []string{`herald.yaml:8:7: probe of "api" has two kinds, http and tcp`}},
 		{"no kind", "interval: 30s", []string{`herald.yaml:7:7: probe of "api" names no kind (add one of http:, tcp:, dns: or tls:)`}},
+		{"no kind, another kind's key", "url: https://a.example/\nheaders: {A: b}", []string{
+			`herald.yaml:7:7: probe of "api" names no kind`,
+			`herald.yaml:7:7: unknown key "url" in probe`,
+		}},
 		{"not a mapping", "https://a.example/", []string{`herald.yaml:7:7: probe of "api" must be a mapping`}},
 		{"relative URL", "http: /health", []string{`herald.yaml:7:13: http target is not an absolute http(s) URL`}},
 		{"ftp URL", "http: ftp://a.example/", []string{`herald.yaml:7:13: http target is not an absolute http(s) URL`}},
@@ -122,7 +120,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse(site(t, tt.body))
+			_, err := probeSite(tt.body)
 			var list diag.List
 			if !errors.As(err, &list) {
 				t.Fatalf("got error %v, want a diag.List", err)
@@ -141,14 +139,14 @@ func TestParseErrors(t *testing.T) {
 
 // TestParseNeverEchoesTargets: a mistake in a target is reported by place,
 // since the target may hold a secret.
-func TestParseNeverEchoesTargets(t *testing.T) {
-	_, err := Parse(site(t, "http: https//user:hunter2@a.example/"))
+func TestProbeErrorsNeverEchoTargets(t *testing.T) {
+	_, err := probeSite("http: https//user:hunter2@a.example/")
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("got %v, want an error that does not repeat the target", err)
 	}
 }
 
-func TestParseEnv(t *testing.T) {
+func TestCheckEnv(t *testing.T) {
 	env := map[string]string{"API_TOKEN": "s3cret", "URL": "not a url", "GOOD": "https://a.example/"}
 	getenv := func(k string) string { return env[k] }
 	tests := []struct {
@@ -163,11 +161,11 @@ func TestParseEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := site(t, tt.body)
-			if _, err := Parse(cfg); err != nil {
+			cfg, err := probeSite(tt.body)
+			if err != nil {
 				t.Fatalf("Parse, which ignores the environment: %v", err)
 			}
-			_, err := ParseEnv(cfg, getenv)
+			err = cfg.CheckEnv(getenv)
 			var list diag.List
 			if tt.want == nil {
 				if err != nil {
@@ -200,8 +198,8 @@ func TestExpand(t *testing.T) {
 		"$A stays":         "$A stays",
 		"${UNSET} is gone": " is gone",
 	} {
-		if got := expand(in, getenv); got != want {
-			t.Errorf("expand(%q) = %q, want %q", in, got, want)
+		if got := Expand(in, getenv); got != want {
+			t.Errorf("Expand(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

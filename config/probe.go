@@ -1,4 +1,4 @@
-package probe
+package config
 
 import (
 	"net"
@@ -12,61 +12,157 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
 )
 
-// Parse validates the probe of every component in cfg and returns one Check
-// per probed component, in config order. Every mistake in every probe is
-// reported at once, as a diag.List of herald.yaml:line:col errors.
-//
-// Parse does not look at the environment, so `herald check` can validate a
-// site in CI where the secrets that ${VAR} references name are not set;
-// ParseEnv also requires them.
-func Parse(cfg *config.Config) ([]*Check, error) { return ParseEnv(cfg, nil) }
+// ProbeKind names what a probe does; the key that is present in the probe
+// mapping names it.
+type ProbeKind string
 
-// ParseEnv is Parse, and also reports every ${VAR} reference whose
-// variable getenv returns empty for, on its line. A nil getenv checks
-// nothing of the environment.
-func ParseEnv(cfg *config.Config, getenv func(string) string) ([]*Check, error) {
+// The kinds of probe.
+const (
+	ProbeHTTP ProbeKind = "http"
+	ProbeTCP  ProbeKind = "tcp"
+	ProbeDNS  ProbeKind = "dns"
+	ProbeTLS  ProbeKind = "tls"
+)
+
+// ProbeKinds lists every kind, in the order the documentation gives them.
+var ProbeKinds = []ProbeKind{ProbeHTTP, ProbeTCP, ProbeDNS, ProbeTLS}
+
+// Defaults for keys left out of a probe mapping.
+const (
+	DefaultProbeInterval = 60 * time.Second
+	DefaultProbeTimeout  = 10 * time.Second
+	DefaultProbeConfirm  = 1
+	DefaultProbeMethod   = "GET"
+	// MinProbeInterval keeps a typo such as `interval: 1ms` from turning
+	// herald into a load generator against the site it watches.
+	MinProbeInterval = time.Second
+)
+
+// Probe is one component's validated `probe:` declaration.
+//
+// Target, header values and Resolver may hold ${VAR} references; the
+// prober expands them from the environment each time the check runs
+// ([Expand]), and they are never shown to anyone: nothing of a Probe may
+// reach the rendered site, an error message or a log line.
+type Probe struct {
+	Kind     ProbeKind
+	Target   string // URL for http, host:port for tcp and tls, a name for dns
+	Interval time.Duration
+	Timeout  time.Duration
+	Retries  int // immediate retries within one run before a failure is recorded
+	Confirm  int // consecutive agreeing results before the state changes
+
+	Method   string        // http only
+	Headers  []ProbeHeader // http only, in file order
+	Resolver string        // dns only: host:port of the DNS server to ask; empty means the system's
+
+	Expect ProbeExpect
+
+	// refs are the ${VAR} references, with their place in herald.yaml, so
+	// an unset variable can be reported on its line.
+	refs      []varRef
+	targetPos [2]int // line and column of the target in herald.yaml
+}
+
+// ProbeHeader is one request header of an http probe.
+type ProbeHeader struct {
+	Name, Value string
+}
+
+// ProbeExpect is what a result must show to pass. A zero field is not
+// checked.
+type ProbeExpect struct {
+	Status       []int          // http: one of these codes; empty means any 2xx
+	BodyContains string         // http
+	BodyRegexp   *regexp.Regexp // http
+	MaxLatency   time.Duration  // any kind
+	Address      netip.Addr     // dns: must be among the answers
+	CertDaysLeft int            // tls: the certificate must be valid at least this many more days
+}
+
+// varRef is a ${NAME} reference in a probe value, at line:col of herald.yaml.
+type varRef struct {
+	name      string
+	line, col int
+}
+
+// varRE matches one ${NAME} reference. Only this form is expanded: a bare
+// `$` is common in passwords and must stay literal.
+var varRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// Expand replaces every ${NAME} in s with getenv(NAME).
+func Expand(s string, getenv func(string) string) string {
+	if !containsRef(s) {
+		return s
+	}
+	return varRE.ReplaceAllStringFunc(s, func(ref string) string {
+		return getenv(ref[2 : len(ref)-1])
+	})
+}
+
+func containsRef(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '$' && s[i+1] == '{' {
+			return true
+		}
+	}
+	return false
+}
+
+// parseProbes validates the probe of every component and sets its Probe.
+// It does not look at the environment, so `herald check` can validate a
+// site in CI where the secrets that ${VAR} references name are not set;
+// [Config.CheckEnv] requires them.
+func (c *Config) parseProbes() diag.List {
 	var errs diag.List
-	var checks []*Check
-	for i := range cfg.Components {
-		comp := &cfg.Components[i]
-		if !comp.HasProbe() {
+	for i := range c.Components {
+		comp := &c.Components[i]
+		if comp.ProbeYAML.Kind == 0 {
 			continue
 		}
 		p := &parser{}
-		c := p.check(comp.ID, &comp.Probe)
-		if getenv != nil && len(p.errs) == 0 {
-			p.env(c, getenv)
-		}
+		probe := p.check(comp.ID, &comp.ProbeYAML)
 		if len(p.errs) > 0 {
 			errs = append(errs, p.errs...)
 			continue
 		}
-		checks = append(checks, c)
+		comp.Probe = probe
 	}
-	if len(errs) > 0 {
-		return nil, errs.Err()
+	return errs
+}
+
+// CheckEnv reports every ${VAR} reference in a probe whose variable getenv
+// returns empty for, on its line, and a whole-target reference that does
+// not expand to a valid target. The prober needs them; a build does not.
+func (c *Config) CheckEnv(getenv func(string) string) error {
+	var errs diag.List
+	for _, comp := range c.Components {
+		if comp.Probe != nil {
+			p := &parser{}
+			p.env(comp.Probe, getenv)
+			errs = append(errs, p.errs...)
+		}
 	}
-	return checks, nil
+	return errs.Err()
 }
 
 // Keys allowed in every probe, and those each kind adds.
 var (
 	commonKeys = []string{"interval", "timeout", "retries", "confirm"}
-	kindKeys   = map[Kind][]string{
-		HTTP: {"method", "headers", "expect"},
-		TCP:  {"expect"},
-		DNS:  {"resolver", "expect"},
-		TLS:  {"expect"},
+	kindKeys   = map[ProbeKind][]string{
+		ProbeHTTP: {"method", "headers", "expect"},
+		ProbeTCP:  {"expect"},
+		ProbeDNS:  {"resolver", "expect"},
+		ProbeTLS:  {"expect"},
 	}
-	expectKeys = map[Kind][]string{
-		HTTP: {"status", "body_contains", "body_regexp", "max_latency"},
-		TCP:  {"max_latency"},
-		DNS:  {"address", "max_latency"},
-		TLS:  {"cert_days_left", "max_latency"},
+	expectKeys = map[ProbeKind][]string{
+		ProbeHTTP: {"status", "body_contains", "body_regexp", "max_latency"},
+		ProbeTCP:  {"max_latency"},
+		ProbeDNS:  {"address", "max_latency"},
+		ProbeTLS:  {"cert_days_left", "max_latency"},
 	}
 )
 
@@ -76,7 +172,7 @@ type parser struct {
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) *diag.Error {
-	e := diag.Errorf(config.FileName, n.Line, n.Column, format, args...)
+	e := diag.Errorf(FileName, n.Line, n.Column, format, args...)
 	p.errs = append(p.errs, e)
 	return e
 }
@@ -99,9 +195,9 @@ func pairs(n *yaml.Node) []pair {
 	return ps
 }
 
-func (p *parser) check(id string, n *yaml.Node) *Check {
+func (p *parser) check(id string, n *yaml.Node) *Probe {
 	n = deref(n)
-	c := &Check{Component: id, Confirm: DefaultConfirm}
+	c := &Probe{Confirm: DefaultProbeConfirm}
 	if n.Kind != yaml.MappingNode {
 		p.errorf(n, "probe of %q must be a mapping", id).WithFix("e.g. `probe: {http: https://api.example.com/health}`")
 		return c
@@ -109,8 +205,8 @@ func (p *parser) check(id string, n *yaml.Node) *Check {
 	ps := pairs(n)
 	var kindKey *yaml.Node
 	for _, kv := range ps {
-		k := Kind(kv.k.Value)
-		if !slices.Contains(Kinds, k) {
+		k := ProbeKind(kv.k.Value)
+		if !slices.Contains(ProbeKinds, k) {
 			continue
 		}
 		if kindKey != nil {
@@ -127,9 +223,9 @@ func (p *parser) check(id string, n *yaml.Node) *Check {
 	for _, kv := range ps {
 		key := kv.k.Value
 		switch {
-		case Kind(key) == c.Kind:
+		case ProbeKind(key) == c.Kind:
 			c.Target = p.target(c, kv.v)
-		case slices.Contains(Kinds, Kind(key)):
+		case slices.Contains(ProbeKinds, ProbeKind(key)):
 			// the second kind, reported above
 		case key == "interval":
 			intervalNode = kv.v
@@ -150,32 +246,32 @@ func (p *parser) check(id string, n *yaml.Node) *Check {
 
 	switch {
 	case intervalNode == nil:
-		c.Interval = DefaultInterval
-	case c.Interval > 0 && c.Interval < MinInterval:
-		p.errorf(intervalNode, "interval %s is shorter than %s", fmtDuration(c.Interval), fmtDuration(MinInterval)).WithFix("probe at most once a second, e.g. `interval: 30s`")
+		c.Interval = DefaultProbeInterval
+	case c.Interval > 0 && c.Interval < MinProbeInterval:
+		p.errorf(intervalNode, "interval %s is shorter than %s", FormatDuration(c.Interval), FormatDuration(MinProbeInterval)).WithFix("probe at most once a second, e.g. `interval: 30s`")
 	}
 	switch {
 	case timeoutNode == nil:
 		// Half the interval for short intervals, so the default is never
 		// itself an error.
-		c.Timeout = min(DefaultTimeout, c.Interval/2)
+		c.Timeout = min(DefaultProbeTimeout, c.Interval/2)
 	case c.Timeout > 0 && c.Interval > 0 && c.Timeout >= c.Interval:
 		dflt := ""
 		if intervalNode == nil {
 			dflt = " (the default)"
 		}
-		p.errorf(timeoutNode, "timeout %s must be shorter than interval %s%s", fmtDuration(c.Timeout), fmtDuration(c.Interval), dflt).WithFix("lower timeout or raise interval")
+		p.errorf(timeoutNode, "timeout %s must be shorter than interval %s%s", FormatDuration(c.Timeout), FormatDuration(c.Interval), dflt).WithFix("lower timeout or raise interval")
 	}
-	if c.Kind == HTTP && c.Method == "" {
-		c.Method = DefaultMethod
+	if c.Kind == ProbeHTTP && c.Method == "" {
+		c.Method = DefaultProbeMethod
 	}
 	return c
 }
 
 // validKeys lists the keys a probe of kind k may hold; with no kind, every key.
-func validKeys(k Kind) []string {
+func validKeys(k ProbeKind) []string {
 	keys := slices.Clone(commonKeys)
-	for _, kind := range Kinds {
+	for _, kind := range ProbeKinds {
 		if k == "" || k == kind {
 			keys = append(keys, string(kind))
 			keys = append(keys, kindKeys[kind]...)
@@ -187,18 +283,23 @@ func validKeys(k Kind) []string {
 
 // unknown reports a key that does not belong, naming the kinds it would
 // belong to if it is another kind's key.
-func (p *parser) unknown(k *yaml.Node, kind Kind, where string, valid []string) {
+func (p *parser) unknown(k *yaml.Node, kind ProbeKind, where string, valid []string) {
 	var owners []string
 	table := kindKeys
 	if where == "expect" {
 		table = expectKeys
 	}
-	for _, other := range Kinds {
+	for _, other := range ProbeKinds {
 		if slices.Contains(table[other], k.Value) {
 			owners = append(owners, string(other))
 		}
 	}
-	if kind != "" && len(owners) > 0 {
+	switch {
+	case kind == "" && len(owners) > 0:
+		// Another kind's key in a probe that names no kind: the missing
+		// kind is the mistake, and it is reported already.
+		return
+	case len(owners) > 0:
 		p.errorf(k, "key %q in %s does not apply to %s checks", k.Value, where, kind).WithFix("it applies to %s checks", strings.Join(owners, " and "))
 		return
 	}
@@ -210,7 +311,7 @@ func (p *parser) unknown(k *yaml.Node, kind Kind, where string, valid []string) 
 	}
 }
 
-func (p *parser) kindKey(c *Check, key string, v *yaml.Node) {
+func (p *parser) kindKey(c *Probe, key string, v *yaml.Node) {
 	switch key {
 	case "method":
 		if s, ok := p.str(v, key); ok {
@@ -242,7 +343,7 @@ var (
 
 // target validates the value of the kind key. Error messages describe the
 // problem without repeating the value: it may be, or hold, a secret.
-func (p *parser) target(c *Check, v *yaml.Node) string {
+func (p *parser) target(c *Probe, v *yaml.Node) string {
 	s, ok := p.str(v, string(c.Kind))
 	if !ok {
 		return ""
@@ -250,18 +351,18 @@ func (p *parser) target(c *Check, v *yaml.Node) string {
 	p.refs(c, v, s)
 	c.targetPos = [2]int{v.Line, v.Column}
 	if strings.HasPrefix(s, "${") {
-		return s // the whole target comes from the environment; ParseEnv checks it
+		return s // the whole target comes from the environment; CheckEnv checks it
 	}
 	switch c.Kind {
-	case HTTP:
+	case ProbeHTTP:
 		if !validURL(placeholder(s)) {
 			p.errorf(v, "http target is not an absolute http(s) URL").WithFix("e.g. `http: https://api.example.com/health`")
 		}
-	case TCP, TLS:
+	case ProbeTCP, ProbeTLS:
 		if !validHostPort(s) {
-			p.errorf(v, "%s target must be host:port", c.Kind).WithFix("e.g. `%s: db.example.com:%s`", c.Kind, map[Kind]string{TCP: "5432", TLS: "443"}[c.Kind])
+			p.errorf(v, "%s target must be host:port", c.Kind).WithFix("e.g. `%s: db.example.com:%s`", c.Kind, map[ProbeKind]string{ProbeTCP: "5432", ProbeTLS: "443"}[c.Kind])
 		}
-	case DNS:
+	case ProbeDNS:
 		if !dnsNameRE.MatchString(placeholder(s)) || len(s) > 253 {
 			p.errorf(v, "dns target is not a host name").WithFix("e.g. `dns: api.example.com`")
 		}
@@ -291,7 +392,7 @@ func validHostPort(s string) bool {
 }
 
 // refs records the ${VAR} references in s and reports malformed ones.
-func (p *parser) refs(c *Check, v *yaml.Node, s string) {
+func (p *parser) refs(c *Probe, v *yaml.Node, s string) {
 	for _, m := range varRE.FindAllStringSubmatch(s, -1) {
 		c.refs = append(c.refs, varRef{name: m[1], line: v.Line, col: v.Column})
 	}
@@ -300,7 +401,7 @@ func (p *parser) refs(c *Check, v *yaml.Node, s string) {
 	}
 }
 
-func (p *parser) headers(c *Check, v *yaml.Node) {
+func (p *parser) headers(c *Probe, v *yaml.Node) {
 	if v.Kind != yaml.MappingNode {
 		p.errorf(v, "headers must be a mapping of names to values").WithFix("e.g. `headers: {Authorization: \"Bearer ${API_TOKEN}\"}`")
 		return
@@ -319,11 +420,11 @@ func (p *parser) headers(c *Check, v *yaml.Node) {
 			continue
 		}
 		p.refs(c, kv.v, val)
-		c.Headers = append(c.Headers, Header{Name: kv.k.Value, Value: val})
+		c.Headers = append(c.Headers, ProbeHeader{Name: kv.k.Value, Value: val})
 	}
 }
 
-func (p *parser) expect(c *Check, v *yaml.Node) {
+func (p *parser) expect(c *Probe, v *yaml.Node) {
 	if v.Kind != yaml.MappingNode {
 		p.errorf(v, "expect must be a mapping").WithFix("e.g. `expect: {status: [200], max_latency: 2s}`")
 		return
@@ -369,7 +470,7 @@ func (p *parser) expect(c *Check, v *yaml.Node) {
 	}
 }
 
-func (p *parser) status(c *Check, v *yaml.Node) {
+func (p *parser) status(c *Probe, v *yaml.Node) {
 	items := []*yaml.Node{v}
 	if v.Kind == yaml.SequenceNode {
 		items = v.Content
@@ -394,7 +495,7 @@ func (p *parser) str(v *yaml.Node, key string) (string, bool) {
 }
 
 func (p *parser) duration(v *yaml.Node, key string) time.Duration {
-	d, err := config.ParseDuration(v.Value)
+	d, err := ParseDuration(v.Value)
 	if v.Kind != yaml.ScalarNode || err != nil {
 		p.errorf(v, "%s must be a duration such as 30s, 5m or 1h, found %s", key, describeNode(v))
 		return 0
@@ -433,7 +534,7 @@ func describeNode(n *yaml.Node) string {
 
 // env reports every reference to a variable that getenv leaves empty, and
 // a whole-target reference that does not expand to a valid target.
-func (p *parser) env(c *Check, getenv func(string) string) {
+func (p *parser) env(c *Probe, getenv func(string) string) {
 	missing := false
 	seen := map[varRef]bool{}
 	for _, r := range c.refs {
@@ -443,37 +544,25 @@ func (p *parser) env(c *Check, getenv func(string) string) {
 		seen[r] = true
 		if getenv(r.name) == "" {
 			missing = true
-			p.errs = append(p.errs, diag.Errorf(config.FileName, r.line, r.col, "environment variable %s is not set", r.name).WithFix("export it before running herald probe, or remove the reference"))
+			p.errs = append(p.errs, diag.Errorf(FileName, r.line, r.col, "environment variable %s is not set", r.name).WithFix("export it before running herald probe, or remove the reference"))
 		}
 	}
 	if missing || !strings.HasPrefix(c.Target, "${") {
 		return
 	}
 	line, col := c.targetPos[0], c.targetPos[1]
-	t := expand(c.Target, getenv)
+	t := Expand(c.Target, getenv)
 	bad := false
 	switch c.Kind {
-	case HTTP:
+	case ProbeHTTP:
 		bad = !validURL(t)
-	case TCP, TLS:
+	case ProbeTCP, ProbeTLS:
 		bad = !validHostPort(t)
-	case DNS:
+	case ProbeDNS:
 		bad = !dnsNameRE.MatchString(t)
 	}
 	if bad {
 		// The expanded value is a secret: say what is wrong, not what it is.
-		p.errs = append(p.errs, diag.Errorf(config.FileName, line, col, "%s target is not valid once its variables are expanded", c.Kind).WithFix("check the variable's value; it is not shown here"))
+		p.errs = append(p.errs, diag.Errorf(FileName, line, col, "%s target is not valid once its variables are expanded", c.Kind).WithFix("check the variable's value; it is not shown here"))
 	}
-}
-
-// fmtDuration prints 1m rather than Go's 1m0s.
-func fmtDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
