@@ -1,0 +1,46 @@
+// Package herald_test holds the rules about the repository itself: what
+// may be committed (this file) and which package may import which
+// (deps_test.go).
+package herald_test
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// maxTrackedSize is the largest file the repository holds: it is for
+// source, not for build outputs or data dumps.
+const maxTrackedSize = 1 << 20
+
+// bigFilesAllowed are the data files that may be larger, each for a
+// reason.
+var bigFilesAllowed = map[string]string{
+	"example/history.jsonl.gz": "90 days of recorded probe results behind the example's uptime bars",
+}
+
+// TestTrackedFilesAreSmall fails when git tracks a file over 1 MiB that is
+// not allowed above. Without git it skips; .ci/run fails on that skip.
+func TestTrackedFilesAreSmall(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git on this machine")
+	}
+	out, err := exec.Command("git", "ls-files", "-z").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	files := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	if len(files) < 10 {
+		t.Fatalf("git ls-files listed %d files; is this the repository root?", len(files))
+	}
+	for _, f := range files {
+		fi, err := os.Lstat(f)
+		if err != nil {
+			continue // deleted in the work tree, not yet in the index
+		}
+		if fi.Size() > maxTrackedSize && bigFilesAllowed[f] == "" {
+			t.Errorf("%s is %.1f MB: remove it from git (git rm --cached %s) and ignore it, or allow it in repo_test.go with a reason", f, float64(fi.Size())/(1<<20), f)
+		}
+	}
+}
