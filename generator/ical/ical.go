@@ -63,7 +63,7 @@ func Write(w io.Writer, snap *status.Snapshot) error {
 }
 
 func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string) {
-	link := snap.Site.BaseURL + "incidents/" + in.Slug + "/"
+	link := render.IncidentURL(snap.Site.BaseURL, in.Slug)
 	var names []string
 	for _, a := range in.Affected {
 		if c := snap.Component(a.ID); c != nil {
