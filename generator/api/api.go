@@ -119,8 +119,9 @@ func ID(kind, key string) string {
 }
 
 // IncidentURL is the absolute URL of an incident's page, Statuspage's
-// shortlink.
-func IncidentURL(baseURL, slug string) string { return baseURL + "incidents/" + slug + "/" }
+// shortlink: render.IncidentURL, named here for the API's readers
+// (notifications carry it too).
+func IncidentURL(baseURL, slug string) string { return render.IncidentURL(baseURL, slug) }
 
 // Files returns every file of the API. Each Render builds its document from
 // the snapshot alone, so files may be rendered concurrently.

@@ -68,7 +68,7 @@ func channelsOf(snap *status.Snapshot) []channel {
 		incidents:   snap.Incidents,
 	}}
 	for _, c := range snap.Components {
-		dir := componentDir(c.ID)
+		dir := render.ComponentPath(c.ID)
 		channels = append(channels, channel{
 			dir:         dir,
 			title:       site.Title + " — " + c.Name,
@@ -109,18 +109,9 @@ func (c *items) get(snap *status.Snapshot, in *incident.Incident) item {
 	return e.item
 }
 
-// componentDir is the folder, relative to the site root and ending in a
-// slash, that holds a component's page and feeds.
-func componentDir(id string) string { return "components/" + id + "/" }
-
-// incidentURL is the absolute URL of an incident's page. It is also every
-// feed's id for the incident, so it must never depend on anything but the
-// slug.
-func incidentURL(baseURL, slug string) string { return baseURL + "incidents/" + slug + "/" }
-
 // channel is one feed before it is written in any format.
 type channel struct {
-	dir         string // "" for the site, else componentDir
+	dir         string // "" for the site, else render.ComponentPath
 	title       string
 	description string
 	link        string // absolute URL of the page the feed follows
@@ -172,7 +163,9 @@ func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item) {
 
 // newItem makes the item of an incident, the same in every feed.
 func newItem(snap *status.Snapshot, in *incident.Incident) item {
-	url := incidentURL(snap.Site.BaseURL, in.Slug)
+	// The page's URL is also the item's id in every format, so it must
+	// never depend on anything but the slug.
+	url := render.IncidentURL(snap.Site.BaseURL, in.Slug)
 	title := in.Title
 	if in.Kind == incident.KindMaintenance {
 		title = maintenancePrefix + title

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -242,7 +243,7 @@ func parseTime(tb testing.TB, layout, s string) time.Time {
 }
 
 func incidentURL(snap *status.Snapshot, in *incident.Incident) string {
-	return snap.Site.BaseURL + "incidents/" + in.Slug + "/"
+	return snap.Site.BaseURL + "incidents/" + url.PathEscape(in.Slug) + "/"
 }
 
 // newest returns the feed's expected incidents: those matching keep,

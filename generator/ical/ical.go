@@ -63,7 +63,7 @@ func Write(w io.Writer, snap *status.Snapshot) error {
 }
 
 func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string) {
-	link := snap.Site.BaseURL + "incidents/" + in.Slug + "/"
+	link := render.IncidentURL(snap.Site.BaseURL, in.Slug)
 	var names []string
 	for _, a := range in.Affected {
 		if c := snap.Component(a.ID); c != nil {
@@ -79,7 +79,12 @@ func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string
 	}
 	desc.WriteString("Updates: " + link)
 	cw.prop("BEGIN", "VEVENT")
-	cw.prop("UID", in.Slug+"@"+host)
+	// A UID is TEXT: escaped like one, a slug that holds a line break
+	// cannot start a property of its own. Escaping, rather than
+	// percent-encoding as in the URL, leaves the UID of every slug
+	// without TEXT specials as it always was, so subscribed calendars
+	// keep their events instead of seeing them twice.
+	cw.prop("UID", Escape(in.Slug+"@"+host))
 	cw.prop("DTSTAMP", stamp(in.UpdatedAt()))
 	cw.prop("CREATED", stamp(in.Announced()))
 	cw.prop("LAST-MODIFIED", stamp(in.UpdatedAt()))
@@ -99,11 +104,20 @@ func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string
 func stamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
 
 // Escape escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon,
-// comma and newline.
+// comma and line breaks (CRLF, LF or a lone CR, each one \n). TEXT allows
+// no other control character but tab: each becomes U+FFFD, as in the
+// feeds, so that a strict client does not reject the whole calendar.
 func Escape(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`, "\r", `\n`).Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return '\uFFFD'
+		}
+		return r
+	}, textEscaper.Replace(s))
 }
+
+var textEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`, "\r", `\n`)
 
 // writer writes content lines, folded at 75 octets and ended by CRLF
 // (RFC 5545 §3.1), and keeps the first error.

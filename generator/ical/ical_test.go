@@ -3,9 +3,12 @@ package ical_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,18 +117,29 @@ func TestEscapeAndFold(t *testing.T) {
 	}
 }
 
-// TestPythonICalendar parses the file with a real iCalendar parser
-// (Debian python3-icalendar) and checks what it reads back.
-func TestPythonICalendar(t *testing.T) {
+// pythonICalendar runs script with the path of a file holding data, and
+// returns what it prints; it skips the test unless Debian's
+// python3-icalendar, a real iCalendar parser, is installed.
+func pythonICalendar(t *testing.T, data []byte, script string) string {
+	t.Helper()
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import icalendar").Run(); err != nil {
 		t.Skip("python3-icalendar not installed (apt-get install python3-icalendar)")
 	}
-	dir := t.TempDir()
-	ics := filepath.Join(dir, "maintenance.ics")
-	if err := os.WriteFile(ics, render(t, example(t, clock)), 0o644); err != nil {
+	ics := filepath.Join(t.TempDir(), "maintenance.ics")
+	if err := os.WriteFile(ics, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	out, err := exec.Command(py, "-c", script, ics).CombinedOutput()
+	if err != nil {
+		t.Fatalf("python icalendar: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// TestPythonICalendar parses the file with a real iCalendar parser
+// and checks what it reads back.
+func TestPythonICalendar(t *testing.T) {
 	const script = `
 import sys, icalendar
 cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
@@ -135,11 +149,7 @@ for ev in cal.walk('VEVENT'):
     print(ev['UID'], ev.decoded('DTSTART').isoformat(), ev.decoded('DTEND').isoformat(), ev.decoded('DTSTAMP').isoformat(), ev['SUMMARY'], sep='|')
     print(str(ev['DESCRIPTION']).replace('\n', '\\n'))
 `
-	out, err := exec.Command(py, "-c", script, ics).CombinedOutput()
-	if err != nil {
-		t.Fatalf("python icalendar: %v\n%s", err, out)
-	}
-	got := string(out)
+	got := pythonICalendar(t, render(t, example(t, clock)), script)
 	for _, want := range []string{
 		"2026-12-03-failover-and-reboot-test@status.parcel-gallery.example|2026-12-04T06:00:00+00:00|2026-12-04T08:00:00+00:00|2026-11-24T18:00:00+00:00|Maintenance: Database failover test and web server reboot test",
 		"2026-10-14-database-upgrade@status.parcel-gallery.example|2026-10-15T04:00:00+00:00|2026-10-15T05:06:00+00:00|",
@@ -148,5 +158,103 @@ for ev in cal.walk('VEVENT'):
 		if !strings.Contains(got, want) {
 			t.Errorf("parsed calendar lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestNoInjection gives every value the calendar carries line breaks and
+// the characters TEXT must escape, and checks that no value starts a
+// content line of its own and that UID and URL give the slug back. The
+// loader refuses control characters in file names; the slug is set on the
+// snapshot here so that the calendar is safe on its own.
+func TestNoInjection(t *testing.T) {
+	const inject = "X-INJECTED:1"
+	tests := []struct {
+		name  string
+		slug  string // of the upcoming maintenance
+		title string
+		uid   string // the UID's value as written, before @host
+	}{
+		{"LF in slug", "2026-12-03-evil\n" + inject, "", `2026-12-03-evil\n` + inject},
+		{"CRLF in slug", "2026-12-03-evil\r\n" + inject, "", `2026-12-03-evil\n` + inject},
+		{"CR in slug", "2026-12-03-evil\r" + inject, "", `2026-12-03-evil\n` + inject},
+		{"folded break in slug", "2026-12-03-evil\r\n " + inject, "", `2026-12-03-evil\n ` + inject},
+		{"TEXT specials in slug", `2026-12-03-a;b,c\d:e "f"?#g%h`, "", `2026-12-03-a\;b\,c\\d:e "f"?#g%h`},
+		{"control characters", "2026-12-03-tab\there\x0bvt\x7f", "Vertical\x0btab\x00nul", "2026-12-03-tab\there\uFFFDvt\uFFFD"},
+		{"CRLF in title", "2026-12-03-plain", "Upgrade\r\n" + inject, "2026-12-03-plain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := example(t, clock)
+			var in *incident.Incident
+			for _, i := range snap.Incidents {
+				if i.Slug == "2026-12-03-failover-and-reboot-test" {
+					in = i
+				}
+			}
+			in.Slug = tt.slug
+			if tt.title != "" {
+				in.Title = tt.title
+			}
+			snap.Site.Title += "\n" + inject
+			snap.Components[0].Name += "\r\n" + inject
+			data := string(render(t, snap))
+			host := "status.parcel-gallery.example"
+			var uid, link string
+			for _, line := range unfold(data) {
+				name, value, _ := strings.Cut(line, ":")
+				name, _, _ = strings.Cut(name, ";")
+				if strings.HasPrefix(line, inject) || strings.ContainsAny(line, "\r\n") {
+					t.Errorf("got content line %q, want no injected line", line)
+				}
+				if i := strings.IndexFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }); i >= 0 {
+					t.Errorf("got control character %q in %q, which RFC 5545 forbids", line[i], line)
+				}
+				switch name {
+				case "UID":
+					if strings.HasPrefix(value, "2026-12-03") {
+						uid = value
+					}
+				case "URL":
+					if strings.Contains(value, "2026-12-03") {
+						link = value
+					}
+				}
+			}
+			if want := tt.uid + "@" + host; uid != want {
+				t.Errorf("got UID %q, want %q", uid, want)
+			}
+			u, err := url.Parse(link)
+			if err != nil || strings.ContainsAny(link, " \"\\") || u.RawQuery != "" || u.Fragment != "" {
+				t.Fatalf("got URL %q (%v), want a valid URL without query or fragment", link, err)
+			}
+			if got, want := u.Path, "/incidents/"+tt.slug+"/"; got != want {
+				t.Errorf("got URL path %q, want %q", got, want)
+			}
+			checkParsed(t, data, uid, inject) // last: it skips without python3-icalendar
+		})
+	}
+}
+
+// checkParsed has a real parser read the calendar: it must find no
+// property named like injected, and read uid (as written) back as the
+// text it escapes.
+func checkParsed(t *testing.T, data, uid, injected string) {
+	t.Helper()
+	const script = `
+import sys, json, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+print(json.dumps({'props': [k for c in cal.walk() for k in c.keys()], 'uids': [str(ev['UID']) for ev in cal.walk('VEVENT')]}))
+`
+	var got struct{ Props, UIDs []string }
+	if err := json.Unmarshal([]byte(pythonICalendar(t, []byte(data), script)), &got); err != nil {
+		t.Fatal(err)
+	}
+	name, _, _ := strings.Cut(injected, ":")
+	if slices.Contains(got.Props, name) {
+		t.Errorf("parser found property %s, want none", name)
+	}
+	want := strings.NewReplacer(`\\`, `\`, `\;`, ";", `\,`, ",", `\n`, "\n").Replace(uid)
+	if !slices.Contains(got.UIDs, want) {
+		t.Errorf("parser read UIDs %q, want %q among them", got.UIDs, want)
 	}
 }

@@ -19,7 +19,7 @@ func bars(p *Page, c *status.Component) template.HTML {
 		case 1:
 			return p.Rel(incidentPath(d.Incidents[0]))
 		}
-		return p.Rel(componentPath(c.ID)) + "#history"
+		return p.Rel(ComponentPath(c.ID)) + "#history"
 	}
 	return chart.Bars(c.Days, link, chart.DayLabel, chart.Name(c.Name))
 }

@@ -59,7 +59,7 @@ func (e Entry) Affected() []AffectedComponent {
 	for i, a := range e.Incident.Affected {
 		out[i] = AffectedComponent{ID: a.ID, Status: a.Status}
 		if c := e.Page.Snap.Component(a.ID); c != nil {
-			out[i].Component, out[i].Link = c, e.Page.Root+componentPath(c.ID)
+			out[i].Component, out[i].Link = c, e.Page.Root+ComponentPath(c.ID)
 		}
 	}
 	return out

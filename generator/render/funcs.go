@@ -83,7 +83,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"excerpt":        excerpt,
 		"headingsFrom":   headingsFrom,
 		"incidentPath":   incidentPath,
-		"componentPath":  componentPath,
+		"componentPath":  ComponentPath,
 		"historyPath":    historyPath,
 		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, loc) },
 		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },

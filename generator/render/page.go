@@ -170,7 +170,7 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	}
 
 	for _, c := range snap.Components {
-		link := componentPath(c.ID)
+		link := ComponentPath(c.ID)
 		file := "components/" + c.ID + "/index.html"
 		p := newPage("component", file, link)
 		p.Component = c
@@ -239,15 +239,26 @@ func basePath(baseURL string) string {
 	return p
 }
 
-// incidentPath is the link to an incident's page from the site root.
-func incidentPath(in *incident.Incident) string {
-	return "incidents/" + url.PathEscape(in.Slug) + "/"
-}
+// IncidentPath is the link to the page of the incident with this slug from
+// the site root, "incidents/<slug>/", the slug percent-encoded. A slug is a
+// file name and may hold any character: a '?' or '#' would end the path,
+// and a space or '"' would break the URL or the format around it. Every
+// output builds its links and URLs to incident pages with it or with
+// IncidentURL, so they all agree; on disk the folder keeps the slug as it
+// is, which a web server finds by decoding the path.
+func IncidentPath(slug string) string { return "incidents/" + url.PathEscape(slug) + "/" }
 
-// componentPath is the link to a component's page from the site root.
-func componentPath(id string) string {
-	return "components/" + url.PathEscape(id) + "/"
-}
+// IncidentURL is the absolute URL of the page of the incident with this
+// slug on the site at baseURL, which ends in a slash (see IncidentPath).
+func IncidentURL(baseURL, slug string) string { return baseURL + IncidentPath(slug) }
+
+// ComponentPath is the link to a component's folder (its page and feeds)
+// from the site root, "components/<id>/", the id percent-encoded like a
+// slug in IncidentPath.
+func ComponentPath(id string) string { return "components/" + url.PathEscape(id) + "/" }
+
+// incidentPath is IncidentPath for templates, which hold the incident.
+func incidentPath(in *incident.Incident) string { return IncidentPath(in.Slug) }
 
 // historyPath is the link to page n of the archive from the site root.
 func historyPath(n int) string {
