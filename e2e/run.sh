@@ -7,8 +7,10 @@
 #
 #   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
 #   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, calendar,
-#                            statuspage, prometheus, newsboat, deploy, sigkill)
+#                            statuspage, prometheus, newsboat, deploy, sigkill); the others are
+#                            listed as skipped
 #   E2E_SKIP_SETUP=1         don't run setup.sh
+#   CI=true                  a skipped check or group is a failure (CI services set it)
 #   CHROMIUM, PYTHON, NGINX, CADDY, SYSTEMD_ANALYZE, AWS, PROMETHEUS, BLACKBOX_EXPORTER
 #                            the program to run instead of the first one in PATH (e2e/lib/tools.mjs)
 set -euo pipefail

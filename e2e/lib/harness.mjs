@@ -14,12 +14,26 @@ export const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--d
 // 'canary' (the same checker on a broken fixture: it must FAIL).
 const results = [];
 
-// record adds a row. outcome: {ok: bool, figure: string, skipped?: string, details?: string[]}
+// inCI tells whether the suite runs in CI (CI set, as CI services do, and
+// not "false" or "0").
+export const inCI = (env = process.env) => Boolean(env.CI) && !['false', '0'].includes(env.CI);
+
+// verdict is a row's result. outcome: {ok: bool, figure: string, skipped?:
+// string, details?: string[]}. A skipped check is a failure in CI, where
+// everything must run: a skip there would pass what was never checked.
+// Outside CI it stays a skip, listed in the summary.
+export function verdict(kind, outcome, ci = inCI()) {
+  if (outcome.skipped) {
+    if (kind === 'canary') return 'FAIL (canary skipped: its checker cannot fail)';
+    return ci ? 'FAIL (skipped in CI)' : 'skipped';
+  }
+  if (kind === 'canary') return outcome.ok ? 'FAIL (check passed a broken input)' : 'pass (caught)';
+  return outcome.ok ? 'pass' : 'FAIL';
+}
+
+// record adds a row for outcome (see verdict).
 export function record(kind, check, target, outcome) {
-  let result;
-  if (outcome.skipped) result = kind === 'canary' ? 'FAIL (canary skipped: its checker cannot fail)' : 'skipped';
-  else if (kind === 'canary') result = outcome.ok ? 'FAIL (check passed a broken input)' : 'pass (caught)';
-  else result = outcome.ok ? 'pass' : 'FAIL';
+  const result = verdict(kind, outcome);
   const row = { kind, check, target, result, figure: outcome.skipped ? `skipped: ${outcome.skipped}` : (outcome.figure ?? ''), details: outcome.details ?? [] };
   results.push(row);
   const mark = result.startsWith('FAIL') ? 'FAIL' : result === 'skipped' ? 'skip' : ' ok ';
@@ -72,6 +86,10 @@ export function summary() {
       console.log(`- ${r.kind === 'canary' ? 'canary: ' : ''}${r.check} · ${r.target}: ${r.figure}`);
       for (const d of r.details.slice(0, 40)) console.log(`    ${d}`);
     }
+  }
+  if (skipped.length) {
+    console.log('\nSkipped (each would fail in CI):');
+    for (const r of skipped) console.log(`- ${r.check} · ${r.target}: ${r.figure}`);
   }
   console.log(`\ne2e: ${passed} passed, ${failed.length} failed, ${skipped.length} skipped`);
   return failed.length === 0;
