@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 
 // which returns every executable file called name in PATH, in PATH order.
 // Empty PATH entries are ignored rather than read as the current folder.
-export function which(name, env = process.env) {
+function which(name, env = process.env) {
   const found = [];
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     const file = path.join(dir, name);
@@ -29,9 +29,8 @@ function isExecutable(file) {
 // find resolves a program: $envVar when set (a path, or a name looked up in
 // PATH), else the first executable called name in PATH. Without envVar it
 // is PATH only: for a program the recipes under test call by name. With
-// accepts, a
-// candidate must also pass accepts(file), which says what it lacks (or
-// nothing) so that the error can.
+// accepts, a candidate must also pass accepts(file), which says what it
+// lacks (or nothing) so that the error can.
 export function find(name, envVar, { env = process.env, accepts = () => '' } = {}) {
   const override = envVar && env[envVar];
   if (override) {
