@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # herald's end-to-end suite (`make e2e`): installs its tools (setup.sh),
-# builds the example site and a generated stress site into a temp folder,
-# serves both with `herald serve` on free 127.0.0.1 ports, and runs the
-# checks of suite.mjs against them and against the broken fixtures.
+# tests its own plumbing (node --test), builds the example site and a
+# generated stress site into a temp folder, serves both with `herald serve`
+# on free 127.0.0.1 ports, and runs the checks of suite.mjs against them and
+# against the broken fixtures.
 #
 #   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
-#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, pending, newsboat,
-#                            deploy, sigkill; widget and prometheus are parts of pending)
+#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, calendar,
+#                            statuspage, prometheus, newsboat, deploy, sigkill); the others are
+#                            listed as skipped
 #   E2E_SKIP_SETUP=1         don't run setup.sh
+#   CI=true                  a skipped check or group is a failure (CI services set it)
+#   CHROMIUM, PYTHON, NGINX, CADDY, SYSTEMD_ANALYZE, AWS, PROMETHEUS, BLACKBOX_EXPORTER
+#                            the program to run instead of the first one in PATH (e2e/lib/tools.mjs)
 set -euo pipefail
 e2e=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$e2e")
@@ -16,6 +21,7 @@ HERALD=${HERALD:-$root/bin/herald}
 
 [ "${E2E_SKIP_SETUP:-}" = 1 ] || "$e2e/setup.sh"
 [ -x "$HERALD" ] || { echo "e2e: $HERALD missing; run make build" >&2; exit 1; }
+node --test --test-reporter=dot "$e2e/lib/" "$e2e/checks/"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-e2e.XXXXXX")
 pids=()
@@ -28,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+free_port() { node --input-type=module -e "import { freePort } from '$e2e/lib/harness.mjs'; console.log(await freePort());"; }
 
 # serve SITE: starts `herald serve` for SITE on a free port, waits until it
 # answers, and prints its URL. Its PID goes into pids (stopped by cleanup).

@@ -6,20 +6,19 @@
 // table and exits 1 on any failure.
 import fs from 'node:fs';
 import path from 'node:path';
-import { E2E, ROOT, guard, summary, serveDir, listFiles } from './lib/harness.mjs';
+import { E2E, ROOT, crashed, guard, record, run, summary, serveDir, listFiles } from './lib/harness.mjs';
 import { checkHtml } from './checks/html.mjs';
 import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, checkStaleBanner, screenshots } from './checks/browser.mjs';
 import { checkLighthouse } from './checks/lighthouse.mjs';
 import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
-import { checkCalendar, checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary, prometheusLab } from './checks/pending.mjs';
-import { run } from './lib/harness.mjs';
+import { checkCalendar } from './checks/calendar.mjs';
+import { checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary } from './checks/statuspage.mjs';
+import { prometheusLab } from './checks/prometheus.mjs';
 import { docBlock, fixture, checkNginx, checkCaddy, checkSystemdUnit, checkCron, checkCI, checkS3 } from './checks/deploy.mjs';
 
 const env = (k) => { if (!process.env[k]) throw new Error(`suite.mjs: ${k} is not set (run it through e2e/run.sh)`); return process.env[k]; };
 const HERALD = env('HERALD'), NOW = env('NOW'), WORK = env('WORK');
 const BROKEN = path.join(E2E, 'fixtures/broken');
-const only = new Set((process.env.E2E_ONLY ?? '').split(',').filter(Boolean)); // e.g. E2E_ONLY=feeds,newsboat
-const want = (group) => only.size === 0 || only.has(group);
 
 const slugOf = (site, maintenance) => {
   for (const f of listFiles(path.join(site, 'incidents'), '.md')) {
@@ -53,21 +52,15 @@ for (const s of sites) {
 }
 const [example] = sites;
 
-// The fixture server: broken inputs over HTTP for the browser, Lighthouse
-// and newsboat canaries. unstable.rss changes its GUIDs after a "rebuild".
-let unstableBuild = 1;
-const fixtures = await serveDir(BROKEN, (p) => p === '/newsboat/unstable.rss'
-  ? { type: 'application/rss+xml', body: fs.readFileSync(path.join(BROKEN, `newsboat/unstable-${unstableBuild}.rss`)) } : null);
-const fx = (p) => `${fixtures.url}/${p}`;
-const fixturePage = (name, file) => [{ name, path: `/browser/${file}` }];
-
-try {
-  if (want('html')) {
+// The groups of checks, in the order they run. E2E_ONLY=feeds,newsboat runs
+// some only; the others are listed as skipped (a failure in CI).
+const groups = {
+  async html() {
     for (const s of sites) await guard('check', 'HTML (vnu)', s.name, () => checkHtml(s.out));
     await guard('canary', 'HTML (vnu)', 'html/index.html', () => checkHtml(path.join(BROKEN, 'html')));
-  }
+  },
 
-  if (want('browser')) {
+  async browser() {
     const browser = await launch();
     try {
       for (const s of sites) await guard('check', 'console & requests', s.name, () => checkConsole(browser, s.url, s.pages));
@@ -92,15 +85,15 @@ try {
         console.log('updated docs/screenshot.png from e2e/screenshots/example-index-desktop-light.png');
       }
     } finally { await browser.close(); }
-  }
+  },
 
-  if (want('lighthouse')) {
+  async lighthouse() {
     for (const p of example.pages.filter((p) => ['index', 'incident', 'component'].includes(p.name)))
       await guard('check', 'Lighthouse', `example ${p.name}`, () => checkLighthouse(new URL(p.path, example.url).href));
     await guard('canary', 'Lighthouse', 'browser/lighthouse.html', () => checkLighthouse(fx('browser/lighthouse.html')));
-  }
+  },
 
-  if (want('feeds')) {
+  async feeds() {
     const xmlFeeds = [];
     for (const s of sites) for (const f of ['history.rss', 'history.atom', `components/${s.component}/history.rss`, `components/${s.component}/history.atom`]) xmlFeeds.push([s, f]);
     for (const [s, f] of xmlFeeds) await guard('check', 'xmllint', `${s.name} ${f}`, () => checkXmllint(path.join(s.out, f)));
@@ -110,29 +103,34 @@ try {
     for (const s of sites) for (const f of ['history.json', `components/${s.component}/history.json`])
       await guard('check', 'JSON Feed 1.1 schema', `${s.name} ${f}`, () => checkJsonFeed(path.join(s.out, f)));
     await guard('canary', 'JSON Feed 1.1 schema', 'feeds/no-ids.json', () => checkJsonFeed(path.join(BROKEN, 'feeds/no-ids.json')));
-  }
+  },
 
-  if (want('pending')) {
+  async calendar() {
     await guard('check', 'iCalendar (maintenance.ics)', 'example', () => checkCalendar(path.join(example.out, 'maintenance.ics')));
     await guard('canary', 'iCalendar (maintenance.ics)', 'calendar/maintenance.ics', () => checkCalendar(path.join(BROKEN, 'calendar/maintenance.ics')));
+    await guard('canary', 'iCalendar (maintenance.ics)', 'a build without maintenance.ics', () => checkCalendar(path.join(emptyBuild(), 'maintenance.ics')));
+  },
+
+  async statuspage() {
     await guard('check', 'Statuspage v2 API', 'example', () => checkStatuspage(example.out));
     await guard('canary', 'Statuspage v2 API', 'statuspage/api/v2/summary.json', () => checkStatuspage(path.join(BROKEN, 'statuspage')));
-  }
-
-  if (want('pending') || want('widget')) {
+    await guard('canary', 'Statuspage v2 API', 'a build without api/v2/summary.json', () => checkStatuspage(emptyBuild()));
     // Atlassian's embeddable widget against the example (an ongoing
-    // incident) and an all-good copy; the canary serves a summary.json
-    // whose description differs from the site's status.json.
+    // incident) and an all-good copy; the canaries serve a summary.json
+    // whose description differs from the site's status.json, and none.
     const browser = await launch();
     try {
-      const good = await allGoodSite(HERALD, example.site, WORK, NOW, example.incident);
       await guard('check', 'Statuspage widget', 'example', () => checkStatuspageWidget(browser, example.out, statusDescription(example.out)));
-      await guard('check', 'Statuspage widget', 'all-good example copy', () => checkStatuspageWidget(browser, good, statusDescription(good), 'All Systems Operational'));
+      await guard('check', 'Statuspage widget', 'all-good example copy', async () => {
+        const good = await allGoodSite(HERALD, example.site, WORK, NOW, example.incident);
+        return checkStatuspageWidget(browser, good, statusDescription(good), 'All Systems Operational');
+      });
       await guard('canary', 'Statuspage widget', 'summary.json with another description', () => checkStatuspageWidget(browser, wrongSummary(example.out, WORK), statusDescription(example.out)));
+      await guard('canary', 'Statuspage widget', 'a build without api/v2/summary.json', () => checkStatuspageWidget(browser, emptyBuild(), 'All Systems Operational'));
     } finally { await browser.close(); }
-  }
+  },
 
-  if (want('pending') || want('prometheus')) {
+  async prometheus() {
     // One ~35 s recording serves both rows: the check (a target that was
     // down for 15 s) and its canary (a target that never went down).
     const lab = prometheusLab(HERALD, example.site, WORK);
@@ -140,9 +138,9 @@ try {
       await guard('check', 'Prometheus history source', 'example, target down 15 s', () => lab.check('flapping'));
       await guard('canary', 'Prometheus history source', 'example, target never down', () => lab.check('steady'));
     } finally { await lab.close(); }
-  }
+  },
 
-  if (want('newsboat')) {
+  async newsboat() {
     // A rebuild flips a site between its state as written (A) and one hour
     // later with a new update on an ongoing incident (B): the feed's items
     // change content and dates but must keep their GUIDs.
@@ -176,8 +174,9 @@ try {
     await guard('canary', 'newsboat', 'newsboat/unstable-{1,2}.rss', async () => checkNewsboat(
       [{ url: fx('newsboat/unstable.rss'), titles: (await parseFeed(path.join(BROKEN, 'newsboat/unstable-1.rss'))).entries.map((e) => e.title) }], async () => { unstableBuild = 2; }));
     await guard('canary', 'newsboat', 'an unreachable feed URL', () => checkNewsboat([{ url: fx('newsboat/no-such-feed.rss'), titles: ['x'] }], async () => {}));
-  }
-  if (want('deploy')) {
+  },
+
+  async deploy() {
     // docs/deploy.md's recipes, each read from the doc (docBlock) and run
     // against a copy of the example; each canary is the same recipe with
     // one mistake (fixtures/broken/deploy/).
@@ -199,9 +198,9 @@ try {
     await guard('canary', 'deploy: CI job', 'deploy/ci-push-before-build.yml', () => checkCI({ ...base, workflow: fixture('ci-push-before-build.yml'), push: docBlock('push.sh') }));
     await guard('check', 'deploy: object storage', 'docs/deploy.md s3.sh on s3rver', () => checkS3({ ...base, script: docBlock('s3.sh') }));
     await guard('canary', 'deploy: object storage', 'deploy/s3-pages-first.sh', () => checkS3({ ...base, script: fixture('s3-pages-first.sh') }));
-  }
+  },
 
-  if (want('sigkill')) {
+  async sigkill() {
     // cmd/herald's TestWatchSurvivesSIGKILL at full size (HERALD_TEST_HEAVY:
     // 2,000 incidents, about 200 rebuilds, a SIGKILL of the real herald
     // watch at a random moment of one rebuild in eleven, each followed by a
@@ -217,6 +216,38 @@ try {
       const rebuilds = out.find((l) => /rebuilds in \d+ kill cycles/.test(l))?.replace(/^.*?: /, '') ?? 'no rebuild count';
       return { ok: r.code === 0 && /^--- PASS/m.test(r.stdout), figure: `${rebuilds}; ${secs} s wall`, details: r.code === 0 ? [] : out.slice(-30) };
     });
+  },
+};
+
+const only = new Set((process.env.E2E_ONLY ?? '').split(',').filter(Boolean));
+const unknown = [...only].filter((g) => !Object.hasOwn(groups, g));
+if (unknown.length) {
+  // A misspelt or retired name would otherwise run nothing and pass.
+  console.error(`e2e: E2E_ONLY names no group ${unknown.join(', ')}; the groups are ${Object.keys(groups).join(', ')}`);
+  process.exit(2);
+}
+
+// A build folder with nothing in it: each output's check must fail on it.
+let empty;
+const emptyBuild = () => (empty ??= fs.mkdtempSync(path.join(WORK, 'empty-build-')));
+
+// The fixture server: broken inputs over HTTP for the browser, Lighthouse
+// and newsboat canaries. unstable.rss changes its GUIDs after a "rebuild".
+let unstableBuild = 1;
+const fixtures = await serveDir(BROKEN, (p) => p === '/newsboat/unstable.rss'
+  ? { type: 'application/rss+xml', body: fs.readFileSync(path.join(BROKEN, `newsboat/unstable-${unstableBuild}.rss`)) } : null);
+const fx = (p) => `${fixtures.url}/${p}`;
+const fixturePage = (name, file) => [{ name, path: `/browser/${file}` }];
+
+try {
+  for (const [name, checks] of Object.entries(groups)) {
+    if (only.size && !only.has(name)) {
+      record('check', `${name} group`, 'all its checks', { skipped: 'not in E2E_ONLY' });
+      continue;
+    }
+    // A group whose setup throws (a browser that does not start) is a
+    // failed row, and the summary still prints.
+    try { await checks(); } catch (err) { crashed('check', `${name} group`, 'its setup', err); }
   }
 } finally {
   await fixtures.close();

@@ -7,15 +7,13 @@
 // Every server, prober target and S3 server listens on 127.0.0.1 only, is
 // started by PID and stopped by its owner's close().
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ROOT, E2E, PY, run } from '../lib/harness.mjs';
-import { withoutProbes } from './pending.mjs';
+import { ROOT, E2E, freePort, listen, run } from '../lib/harness.mjs';
+import { withoutProbes } from '../lib/sites.mjs';
+import { python, tool } from '../lib/tools.mjs';
 
 export const DEPLOY_DOC = path.join(ROOT, 'docs/deploy.md');
-const NGINX = '/usr/sbin/nginx', CADDY = '/usr/bin/caddy', SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
-const RSYNC = '/usr/bin/rsync', AWS = '/usr/bin/aws';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // docBlock returns the fenced block that follows `<!-- e2e: NAME -->` in
@@ -38,15 +36,6 @@ function replaceOnce(text, from, to) {
   if (n !== 1) throw new Error(`the recipe has ${n} copies of ${JSON.stringify(from)}, want 1 (did docs/deploy.md change?)`);
   return text.replace(from, () => to);
 }
-
-function listen(handler) {
-  const server = http.createServer(handler);
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((c) => { server.closeAllConnections?.(); server.close(c); }),
-  })));
-}
-const freePort = async () => { const s = await listen(() => {}); const port = Number(new URL(s.url).port); await s.close(); return port; };
 
 // Processes: children started with their output in a log file, stopped by
 // PID (SIGTERM, then SIGKILL after 5 s) in close().
@@ -240,7 +229,7 @@ async function servedSite(herald, exampleDir, work, now) {
 // root, the workers run as www-data, as Debian's package runs them, so a
 // file herald wrote unreadable to others would show as a 403.
 export async function checkNginx({ herald, exampleDir, work, now, serverBlock }) {
-  if (!fs.existsSync(NGINX)) return { skipped: `${NGINX} missing (run e2e/setup.sh)` };
+  const nginxBin = tool('nginx', 'NGINX');
   const site = await servedSite(herald, exampleDir, work, now);
   const dir = fs.mkdtempSync(path.join(work, 'nginx-'));
   const port = await freePort();
@@ -266,7 +255,7 @@ ${block}}
 `);
   const procs = processes(dir);
   try {
-    const nginx = procs.start(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log')], 'nginx.log');
+    const nginx = procs.start(nginxBin, ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log')], 'nginx.log');
     await waitHTTP(`http://127.0.0.1:${port}/`, nginx, 'nginx');
     const result = await checkServed(herald, site, now, `http://127.0.0.1:${port}`);
     if (!result.ok) result.details.push(`nginx config: ${path.join(dir, 'nginx.conf')}; errors: ${tail(path.join(dir, 'error.log'))}`);
@@ -279,7 +268,7 @@ ${block}}
 // TLS, no certificate), and a global options block turns the admin
 // endpoint off so that nothing else listens.
 export async function checkCaddy({ herald, exampleDir, work, now, caddyfile }) {
-  if (!fs.existsSync(CADDY)) return { skipped: `${CADDY} missing (run e2e/setup.sh)` };
+  const caddyBin = tool('caddy', 'CADDY');
   const site = await servedSite(herald, exampleDir, work, now);
   const dir = fs.mkdtempSync(path.join(work, 'caddy-'));
   const port = await freePort();
@@ -289,7 +278,7 @@ export async function checkCaddy({ herald, exampleDir, work, now, caddyfile }) {
   const procs = processes(dir);
   try {
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
-    const caddy = procs.start(CADDY, ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], 'caddy.log', { env });
+    const caddy = procs.start(caddyBin, ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], 'caddy.log', { env });
     await waitHTTP(`http://127.0.0.1:${port}/`, caddy, 'caddy');
     const result = await checkServed(herald, site, now, `http://127.0.0.1:${port}`);
     if (!result.ok) result.details.push(`Caddyfile: ${path.join(dir, 'Caddyfile')}`);
@@ -324,13 +313,12 @@ function unitValue(unit, section, key) {
 // its WorkingDirectory until /healthz answers 200, then gets SIGTERM (what
 // `systemctl stop` sends) and must exit 0 within TimeoutStopSec.
 export async function checkSystemdUnit({ herald, exampleDir, work, unit }) {
-  if (!fs.existsSync(SYSTEMD_ANALYZE)) return { skipped: `${SYSTEMD_ANALYZE} missing (run e2e/setup.sh)` };
   const dir = fs.mkdtempSync(path.join(deployRoot(work), 'systemd-'));
   const details = [];
   // verify checks that ExecStart's program exists: point it at this build.
   const file = path.join(dir, 'herald.service');
   fs.writeFileSync(file, replaceOnce(unit, 'ExecStart=/usr/local/bin/herald ', `ExecStart=${herald} `));
-  const v = await run(SYSTEMD_ANALYZE, ['verify', '--man=no', file]);
+  const v = await run(tool('systemd-analyze', 'SYSTEMD_ANALYZE'), ['verify', '--man=no', file]);
   const said = (v.stdout + v.stderr).trim();
   if (v.code !== 0 || said) details.push(`systemd-analyze verify exit ${v.code}${said ? ':' : ''}`, ...said.split('\n').filter(Boolean));
   const restart = unitValue(unit, 'Service', 'Restart');
@@ -471,7 +459,7 @@ async function sameSecondRebuild(herald, site, dest) {
 // once more as publish.command would (HERALD_PUBLIC_DIR set), after a
 // rebuild within the same second (sameSecondRebuild).
 export async function checkCron({ herald, exampleDir, work, crontab, push }) {
-  if (!fs.existsSync(RSYNC)) return { skipped: `${RSYNC} missing (run e2e/setup.sh)` };
+  tool('rsync'); // push.sh runs rsync from PATH: fail here, not midway
   const lines = crontab.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
   if (lines.length !== 1) throw new Error(`the crontab block has ${lines.length} entries, want 1`);
   const fields = lines[0].trim().split(/\s+/);
@@ -512,13 +500,13 @@ export async function checkCron({ herald, exampleDir, work, crontab, push }) {
 // actions and `go install` (this build of herald is on PATH instead),
 // which need GitHub's runner and the network.
 export async function checkCI({ herald, exampleDir, work, workflow, push }) {
-  if (!fs.existsSync(RSYNC)) return { skipped: `${RSYNC} missing (run e2e/setup.sh)` };
+  tool('rsync'); // push.sh runs rsync from PATH: fail here, not midway
   const s = await cronSetup(herald, exampleDir, work, 'ci');
   const details = [];
   try {
     const wf = path.join(s.dir, 'status.yml');
     fs.writeFileSync(wf, workflow);
-    const parsed = await run(PY, [path.join(E2E, 'py/workflow.py'), wf]);
+    const parsed = await run(python(), [path.join(E2E, 'py/workflow.py'), wf]);
     if (parsed.code !== 0) return { ok: false, figure: 'the workflow is not valid YAML', details: parsed.stderr.trim().split('\n') };
     const { crons, steps } = JSON.parse(parsed.stdout);
     if (!crons.length) details.push('the workflow has no on.schedule cron');
@@ -549,9 +537,8 @@ export async function checkCI({ herald, exampleDir, work, workflow, push }) {
 // bucket policies and website hosting, a CDN.
 
 export async function checkS3({ herald, exampleDir, work, now, script }) {
-  if (!fs.existsSync(AWS)) return { skipped: `${AWS} missing (run e2e/setup.sh)` };
-  let S3rver;
-  try { S3rver = (await import('s3rver')).default; } catch { return { skipped: 'npm package s3rver not installed (run e2e/setup.sh)' }; }
+  const aws = tool('aws', 'AWS');
+  const { default: S3rver } = await import('s3rver');
   const dir = fs.mkdtempSync(path.join(deployRoot(work), 's3-'));
   const bucket = /s3:\/\/([a-z0-9.-]+)/.exec(script)?.[1];
   if (!bucket) throw new Error('the script names no s3:// bucket');
@@ -574,7 +561,7 @@ export async function checkS3({ herald, exampleDir, work, now, script }) {
   const endpoint = `http://127.0.0.1:${port}`;
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\nexec ${AWS} --endpoint-url ${endpoint} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\nexec ${aws} --endpoint-url ${endpoint} "$@"\n`, { mode: 0o755 });
   const env = {
     ...process.env, PATH: `${bin}:${process.env.PATH}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '',

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { E2E, PY, run } from '../lib/harness.mjs';
+import { E2E, run } from '../lib/harness.mjs';
+import { python } from '../lib/tools.mjs';
 
 export async function checkXmllint(file) {
   if (!fs.existsSync(file)) return { ok: false, figure: `missing ${file}` };
@@ -15,7 +16,7 @@ export async function checkXmllint(file) {
 }
 
 export async function parseFeed(file) {
-  const r = await run(PY, [path.join(E2E, 'py/feed.py'), file]);
+  const r = await run(python(), [path.join(E2E, 'py/feed.py'), file]);
   if (r.code !== 0) throw new Error(`feed.py: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -74,7 +75,7 @@ export async function checkNewsboat(feeds, rebuild) {
       if (r.code !== 0) details.push(`${label}: newsboat -x reload exit ${r.code}: ${r.stderr.trim()}`);
       const logged = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim() : '';
       if (logged) details.push(...logged.split('\n').map((l) => `${label}: error-log: ${l}`));
-      const items = JSON.parse((await run(PY, [path.join(E2E, 'py/newsboat_cache.py'), cache])).stdout);
+      const items = JSON.parse((await run(python(), [path.join(E2E, 'py/newsboat_cache.py'), cache])).stdout);
       return items;
     };
     const first = await reload('first reload');

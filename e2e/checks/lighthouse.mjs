@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { E2E, CHROMIUM, CHROME_FLAGS, run } from '../lib/harness.mjs';
+import { E2E, CHROME_FLAGS, run } from '../lib/harness.mjs';
+import { chromium } from '../lib/tools.mjs';
 
 export const THRESHOLDS = { performance: 95, accessibility: 100, 'best-practices': 95, seo: 95 };
 
@@ -27,7 +28,7 @@ async function lighthouseOnce(url) {
     const r = await run(process.execPath, [path.join(E2E, 'node_modules/lighthouse/cli/index.js'), url,
       '--output=json', `--output-path=${out}`, '--quiet', `--chrome-flags=${CHROME_FLAGS.join(' ')}`,
       `--only-categories=${Object.keys(THRESHOLDS).join(',')}`],
-    { timeout: 240_000, env: { ...process.env, CHROME_PATH: CHROMIUM, TMPDIR: dir } });
+    { timeout: 240_000, env: { ...process.env, CHROME_PATH: chromium(), TMPDIR: dir } });
     if (r.code !== 0 || !fs.existsSync(out)) return { ok: false, figure: `lighthouse exit ${r.code}`, details: r.stderr.trim().split('\n').slice(-10) };
     const lhr = JSON.parse(fs.readFileSync(out, 'utf8'));
     if (lhr.runtimeError) return { ok: false, figure: `runtime error ${lhr.runtimeError.code}`, details: [lhr.runtimeError.message] };

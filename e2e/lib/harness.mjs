@@ -1,5 +1,5 @@
 // Shared plumbing of the e2e suite: recording results, running commands,
-// serving fixture folders, and the summary table.
+// serving on local ports, and the summary table.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
@@ -7,8 +7,6 @@ import path from 'node:path';
 
 export const E2E = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 export const ROOT = path.dirname(E2E);
-export const PY = '/usr/bin/python3'; // Debian's: it sees python3-feedparser and python3-icalendar
-export const CHROMIUM = '/usr/bin/chromium';
 export const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -16,12 +14,26 @@ export const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--d
 // 'canary' (the same checker on a broken fixture: it must FAIL).
 const results = [];
 
-// record adds a row. outcome: {ok: bool, figure: string, skipped?: string, details?: string[]}
+// inCI tells whether the suite runs in CI (CI set, as CI services do, and
+// not "false" or "0").
+export const inCI = (env = process.env) => Boolean(env.CI) && !['false', '0'].includes(env.CI);
+
+// verdict is a row's result. outcome: {ok: bool, figure: string, skipped?:
+// string, details?: string[]}. A skipped check is a failure in CI, where
+// everything must run: a skip there would pass what was never checked.
+// Outside CI it stays a skip, listed in the summary.
+export function verdict(kind, outcome, ci = inCI()) {
+  if (outcome.skipped) {
+    if (kind === 'canary') return 'FAIL (canary skipped: its checker cannot fail)';
+    return ci ? 'FAIL (skipped in CI)' : 'skipped';
+  }
+  if (kind === 'canary') return outcome.ok ? 'FAIL (check passed a broken input)' : 'pass (caught)';
+  return outcome.ok ? 'pass' : 'FAIL';
+}
+
+// record adds a row for outcome (see verdict).
 export function record(kind, check, target, outcome) {
-  let result;
-  if (outcome.skipped) result = kind === 'canary' ? 'FAIL (canary skipped: its checker cannot fail)' : 'skipped';
-  else if (kind === 'canary') result = outcome.ok ? 'FAIL (check passed a broken input)' : 'pass (caught)';
-  else result = outcome.ok ? 'pass' : 'FAIL';
+  const result = verdict(kind, outcome);
   const row = { kind, check, target, result, figure: outcome.skipped ? `skipped: ${outcome.skipped}` : (outcome.figure ?? ''), details: outcome.details ?? [] };
   results.push(row);
   const mark = result.startsWith('FAIL') ? 'FAIL' : result === 'skipped' ? 'skip' : ' ok ';
@@ -40,13 +52,21 @@ export async function guard(kind, check, target, fn) {
     row.secs = (Date.now() - t0) / 1000;
     return row;
   } catch (err) {
-    const msg = String(err?.stack ?? err).split('\n').slice(0, 6);
-    const row = { kind, check, target, result: 'FAIL (harness error)', figure: msg[0], details: msg, secs: (Date.now() - t0) / 1000 };
-    results.push(row);
-    console.log(`[FAIL] ${kind === 'canary' ? 'canary ' : ''}${check} · ${target} · harness error`);
-    for (const d of msg) console.log(`         ${d}`);
+    const row = crashed(kind, check, target, err);
+    row.secs = (Date.now() - t0) / 1000;
     return row;
   }
+}
+
+// crashed adds a failed row for an error thrown by a checker or by the
+// setup of a group of checks.
+export function crashed(kind, check, target, err) {
+  const msg = String(err?.stack ?? err).split('\n').slice(0, 6);
+  const row = { kind, check, target, result: 'FAIL (harness error)', figure: msg[0], details: msg };
+  results.push(row);
+  console.log(`[FAIL] ${kind === 'canary' ? 'canary ' : ''}${check} · ${target} · harness error`);
+  for (const d of msg) console.log(`         ${d}`);
+  return row;
 }
 
 export function summary() {
@@ -67,6 +87,10 @@ export function summary() {
       for (const d of r.details.slice(0, 40)) console.log(`    ${d}`);
     }
   }
+  if (skipped.length) {
+    console.log('\nSkipped (each would fail in CI):');
+    for (const r of skipped) console.log(`- ${r.check} · ${r.target}: ${r.figure}`);
+  }
   console.log(`\ne2e: ${passed} passed, ${failed.length} failed, ${skipped.length} skipped`);
   return failed.length === 0;
 }
@@ -81,7 +105,10 @@ export function run(cmd, args, { timeout = 120_000, env, cwd, input } = {}) {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeout);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e.code === 'ENOENT' ? new Error(`run ${cmd}: not found (run e2e/setup.sh)`, { cause: e }) : e);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: timedOut ? -1 : code, signal, stdout, stderr, timedOut });
@@ -90,13 +117,31 @@ export function run(cmd, args, { timeout = 120_000, env, cwd, input } = {}) {
   });
 }
 
+// listen serves handler on a free 127.0.0.1 port. close() drops open
+// connections too, so that a client's keep-alive cannot hold it open.
+export function listen(handler) {
+  const server = http.createServer(handler);
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((c) => { server.closeAllConnections?.(); server.close(c); }),
+  })));
+}
+
+// freePort returns a 127.0.0.1 port that was free a moment ago, for
+// programs that take a port rather than open one themselves.
+export async function freePort() {
+  const s = await listen(() => {});
+  await s.close();
+  return Number(new URL(s.url).port);
+}
+
 // serveDir serves a folder of fixtures on a free 127.0.0.1 port, with the
 // handful of content types the fixtures need. Missing files are 404s.
 // override(urlPath) may return {body, type} to swap content at run time.
 const TYPES = { '.html': 'text/html; charset=utf-8', '.rss': 'application/rss+xml', '.atom': 'application/atom+xml',
   '.xml': 'application/xml', '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml', '.ics': 'text/calendar' };
-export async function serveDir(dir, override = () => null) {
-  const server = http.createServer((req, res) => {
+export function serveDir(dir, override = () => null) {
+  return listen((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const o = override(urlPath);
     if (o) { res.writeHead(200, { 'content-type': o.type }); res.end(o.body); return; }
@@ -109,9 +154,6 @@ export async function serveDir(dir, override = () => null) {
       res.end(body);
     });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
 }
 
 export function listFiles(dir, ext) {

@@ -1,150 +1,3 @@
-// Checks of features that other work is still adding. Each reports
-// "skipped: feature not present" until its file or command exists, and then
-// runs for real. TODO(e2e): complete each once its feature lands — see the
-// notes on each function.
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { E2E, PY, run } from '../lib/harness.mjs';
-
-// Calendar: maintenance.ics parses with python3-icalendar and every event
-// has UID, DTSTART, DTEND and SUMMARY.
-// TODO(e2e): once maintenance.ics lands, also compare its events with the
-// site's upcoming maintenance and subscribe a real client if one fits.
-export async function checkCalendar(file) {
-  if (!fs.existsSync(file)) return { skipped: 'feature not present (no maintenance.ics in the build)' };
-  const r = await run(PY, [path.join(E2E, 'py/ics.py'), file]);
-  let figure = r.stdout.trim().split('\n')[0];
-  const details = [];
-  try {
-    const j = JSON.parse(r.stdout);
-    figure = `${j.events.length} events`;
-    details.push(...j.problems);
-    if (!j.events.length) details.push('no VEVENT');
-  } catch { details.push(r.stdout.trim(), r.stderr.trim()); }
-  return { ok: r.code === 0, figure, details };
-}
-
-// Statuspage v2 API shape: api/v2/summary.json as Statuspage's widgets read
-// it (page, status.indicator, components[].status, incidents,
-// scheduled_maintenances).
-// TODO(e2e): once the API lands, load a Statuspage-compatible widget (an
-// npm package, vendored) in the browser against it.
-const COMPONENT_STATUS = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
-const INDICATOR = ['none', 'minor', 'major', 'critical', 'maintenance'];
-export async function checkStatuspage(dir) {
-  const file = path.join(dir, 'api/v2/summary.json');
-  if (!fs.existsSync(file)) return { skipped: 'feature not present (no api/v2/summary.json)' };
-  const details = [];
-  let s;
-  try { s = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { return { ok: false, figure: 'not JSON', details: [e.message] }; }
-  for (const k of ['id', 'name', 'url', 'updated_at']) if (typeof s.page?.[k] !== 'string') details.push(`page.${k} missing`);
-  if (!INDICATOR.includes(s.status?.indicator)) details.push(`status.indicator ${JSON.stringify(s.status?.indicator)} not one of ${INDICATOR}`);
-  if (typeof s.status?.description !== 'string') details.push('status.description missing');
-  if (!Array.isArray(s.components)) details.push('components is not an array');
-  for (const c of s.components ?? []) {
-    if (typeof c.id !== 'string' || typeof c.name !== 'string') details.push(`component ${JSON.stringify(c).slice(0, 60)}: id/name missing`);
-    if (!COMPONENT_STATUS.includes(c.status)) details.push(`component ${c.id}: status ${JSON.stringify(c.status)}`);
-  }
-  for (const k of ['incidents', 'scheduled_maintenances']) if (!Array.isArray(s[k])) details.push(`${k} is not an array`);
-  return { ok: details.length === 0, figure: `${(s.components ?? []).length} components, indicator ${s.status?.indicator}`, details };
-}
-
-// Statuspage widget: Atlassian's <statuspage-widget> (npm
-// @statuspage/status-widget, pinned in package.json) in headless Chromium,
-// pointed at a folder holding api/v2/summary.json. The widget fetches
-// <src>/api/v2/summary.json cross-origin, so the folder is served with
-// Access-Control-Allow-Origin: * on one port and the embedding page (no CSP:
-// the widget needs eval) on another. Its bundle assigns to an undeclared
-// parcelRequire, so the page declares it first. The text in the widget's
-// shadow DOM must equal `expected` (the site's api/v2/status.json
-// description).
-const WIDGET_JS = path.join(E2E, 'node_modules/@statuspage/status-widget/dist/index.js');
-function listen(handler) {
-  const server = http.createServer(handler);
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((c) => { server.closeAllConnections?.(); server.close(c); }),
-  })));
-}
-export function statusDescription(dir) {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'api/v2/status.json'), 'utf8')).status.description;
-}
-export async function checkStatuspageWidget(browser, dir, expected, mustBe) {
-  if (mustBe && expected !== mustBe) return { ok: false, figure: `api/v2/status.json says ${JSON.stringify(expected)}, want ${JSON.stringify(mustBe)}` };
-  if (!fs.existsSync(path.join(dir, 'api/v2/summary.json'))) return { skipped: 'feature not present (no api/v2/summary.json)' };
-  if (!fs.existsSync(WIDGET_JS)) return { skipped: 'npm package @statuspage/status-widget not installed (run e2e/setup.sh)' };
-  const fetched = [];
-  const api = await listen((req, res) => {
-    const p = new URL(req.url, 'http://x').pathname;
-    fetched.push(p);
-    const file = path.join(dir, path.normalize(p));
-    const cors = { 'access-control-allow-origin': '*' };
-    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404, cors); res.end(); return; }
-    res.writeHead(200, { ...cors, 'content-type': 'application/json' });
-    res.end(fs.readFileSync(file));
-  });
-  const page = await listen((req, res) => {
-    if (req.url === '/widget.js') { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(fs.readFileSync(WIDGET_JS)); return; }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html lang="en"><title>widget</title><script>var parcelRequire;</script>
-<statuspage-widget src="${api.url}"></statuspage-widget><script src="/widget.js"></script>`);
-  });
-  const context = await browser.newContext();
-  const details = [];
-  try {
-    const tab = await context.newPage();
-    tab.on('pageerror', (e) => details.push(`uncaught exception: ${e.message}`));
-    tab.on('console', (m) => { if (m.type() === 'error') details.push(`console error: ${m.text()}`); });
-    await tab.goto(page.url + '/', { waitUntil: 'load' });
-    // The widget renders an empty <div> until summary.json has arrived.
-    const text = await tab.waitForFunction(() => {
-      const t = document.querySelector('statuspage-widget')?.shadowRoot?.querySelector('.status-text')?.textContent?.trim();
-      return t || null;
-    }, null, { timeout: 10_000 }).then((h) => h.jsonValue()).catch(() => null);
-    if (!fetched.includes('/api/v2/summary.json')) details.push(`the widget never fetched /api/v2/summary.json (fetched: ${fetched.join(', ') || 'nothing'})`);
-    if (text === null) details.push('the widget rendered no status text within 10 s');
-    else if (text !== expected) details.push(`widget shows ${JSON.stringify(text)}, want ${JSON.stringify(expected)} (api/v2/status.json)`);
-    return { ok: details.length === 0, figure: `widget shows ${JSON.stringify(text)}`, details };
-  } finally {
-    await context.close();
-    await page.close();
-    await api.close();
-  }
-}
-
-// withoutProbes drops every component's `probe:` block from a herald.yaml.
-export const withoutProbes = (yaml) => yaml.replace(/^ {4}probe:\n(?: {6}.*\n)+/gm, '');
-
-// allGoodSite builds a copy of the example without its ongoing incident
-// and without probes (no probe data, so nothing is stale): the page has
-// nothing to report. Returns the built public/ folder.
-export async function allGoodSite(herald, exampleDir, tmp, now, ongoingSlug) {
-  const site = path.join(tmp, 'all-good-site');
-  fs.rmSync(site, { recursive: true, force: true });
-  fs.mkdirSync(site, { recursive: true });
-  fs.writeFileSync(path.join(site, 'herald.yaml'), withoutProbes(fs.readFileSync(path.join(exampleDir, 'herald.yaml'), 'utf8')));
-  fs.cpSync(path.join(exampleDir, 'incidents'), path.join(site, 'incidents'), { recursive: true, filter: (f) => path.basename(f) !== `${ongoingSlug}.md` });
-  const r = await run(herald, ['build', '-site', site, '-now', now]);
-  if (r.code !== 0) throw new Error(`herald build of the all-good site: ${r.stderr.trim()}`);
-  return path.join(site, 'public');
-}
-
-// wrongSummary copies a built site's api/v2 with summary.json's
-// status.description changed (status.json, the expectation, kept): the
-// widget check's canary.
-export function wrongSummary(outDir, tmp) {
-  const dir = path.join(tmp, 'statuspage-wrong-summary');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.cpSync(path.join(outDir, 'api/v2'), path.join(dir, 'api/v2'), { recursive: true });
-  const f = path.join(dir, 'api/v2/summary.json');
-  const s = JSON.parse(fs.readFileSync(f, 'utf8'));
-  s.status.description = s.status.description === 'Major System Outage' ? 'All Systems Operational' : 'Major System Outage';
-  fs.writeFileSync(f, JSON.stringify(s));
-  return dir;
-}
-
 // Prometheus as the history source, end to end: a real Prometheus (1 s
 // scrapes) scrapes a real blackbox exporter (http_2xx) probing two small
 // HTTP servers of ours: "flapping" answers 200, then 500 for OUTAGE_S
@@ -156,7 +9,13 @@ export function wrongSummary(outDir, tmp) {
 // the final state (Website operational, nothing stale); check('steady'),
 // the canary, runs the same assertions on the target that never went down
 // and must fail. Every process is started by PID and stopped in close().
-const PROMETHEUS = '/usr/bin/prometheus', BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { freePort, listen, run } from '../lib/harness.mjs';
+import { withoutProbes } from '../lib/sites.mjs';
+import { tool } from '../lib/tools.mjs';
+
 const UP_S = 8, OUTAGE_S = 15, RECOVER_S = 8;
 // The component's probe interval, which is herald's query_range step and
 // its staleness unit (3 intervals). 2 s rather than 1 s: herald asks
@@ -166,7 +25,6 @@ const UP_S = 8, OUTAGE_S = 15, RECOVER_S = 8;
 // 3 intervals of it.
 const PROBE_INTERVAL_S = 2, NOW_LEAD_MS = 2500;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = async () => { const s = await listen(() => {}); const port = Number(new URL(s.url).port); await s.close(); return port; };
 
 export function prometheusLab(herald, exampleDir, tmp) {
   const dir = path.join(tmp, 'prometheus');
@@ -189,6 +47,8 @@ export function prometheusLab(herald, exampleDir, tmp) {
     throw new Error(`${what} did not answer ${url} within 15 s`);
   };
   const record = async () => {
+    const prometheus = tool('prometheus', 'PROMETHEUS');
+    const blackbox = tool('prometheus-blackbox-exporter', 'BLACKBOX_EXPORTER');
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     // The outage must fall on the site's "today": never record across
@@ -218,8 +78,8 @@ scrape_configs:
       - {source_labels: [__param_target], target_label: instance}
       - {target_label: __address__, replacement: "127.0.0.1:${bbPort}"}
 `);
-    const bb = start(BLACKBOX, [`--config.file=${path.join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${bbPort}`], 'blackbox.log');
-    const prom = start(PROMETHEUS, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+    const bb = start(blackbox, [`--config.file=${path.join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${bbPort}`], 'blackbox.log');
+    const prom = start(prometheus, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
       `--web.listen-address=127.0.0.1:${promPort}`], 'prometheus.log');
     await waitFor(`http://127.0.0.1:${bbPort}/-/healthy`, 'blackbox', bb);
     const promURL = `http://127.0.0.1:${promPort}`;
@@ -247,7 +107,6 @@ scrape_configs:
   };
 
   const check = async (which) => {
-    if (!fs.existsSync(PROMETHEUS) || !fs.existsSync(BLACKBOX)) return { skipped: `${PROMETHEUS} or ${BLACKBOX} missing (run e2e/setup.sh)` };
     recording ??= record();
     const rec = await recording;
     const target = rec.targets[which];
