@@ -217,10 +217,21 @@ func Parse(dir string, src []byte) (*Config, error) {
 	if strings.TrimSpace(c.Title) == "" {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: Example Status`"))
 	}
-	if u, err := url.Parse(c.BaseURL); c.BaseURL == "" || err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	switch u, err := url.Parse(c.BaseURL); {
+	case c.BaseURL == "" || err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		errs = append(errs, doc.Errorf("base_url", "base_url must be an absolute http(s) URL, found %q", c.BaseURL).WithFix("feeds and canonical links need it, e.g. `base_url: https://status.example.com/`"))
-	} else if !strings.HasSuffix(c.BaseURL, "/") {
-		c.BaseURL += "/"
+	case u.User != nil || u.ForceQuery || u.RawQuery != "" || u.Fragment != "":
+		// Every absolute URL of the site starts with it: a query or a
+		// fragment would swallow the paths after it, and a user name or
+		// password would be published on every page.
+		errs = append(errs, doc.Errorf("base_url", "base_url must be a plain http(s) URL, without a user, ?query or #fragment").WithFix("e.g. `base_url: https://status.example.com/`"))
+	default:
+		// Percent-encoded as URLs are (a space becomes %20), with a
+		// trailing slash, so that paths can be appended to it.
+		c.BaseURL = u.String()
+		if !strings.HasSuffix(c.BaseURL, "/") {
+			c.BaseURL += "/"
+		}
 	}
 	if c.Timezone == "" {
 		c.Timezone = "UTC"

@@ -55,6 +55,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown nested key", base + "history:\n  dayz: 30\n", []string{`herald.yaml:6:3: unknown key "dayz" in history (did you mean "days"?)`}},
 		{"unknown component key", "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, colour: red}\n", []string{`herald.yaml:4:26: unknown key "colour" in components[0]`}},
 		{"missing title", "base_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:1:1: missing title"}},
+		{"base_url with a query", "title: T\nbase_url: https://s.example/?a=b\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:2:11: base_url must be a plain http(s) URL, without a user, ?query or #fragment"}},
+		{"base_url with a fragment", "title: T\nbase_url: https://s.example/#top\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:2:11: base_url must be a plain http(s) URL"}},
+		{"base_url with a password", "title: T\nbase_url: https://u:pw@s.example/\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:2:11: base_url must be a plain http(s) URL"}},
 		{"relative base_url", "title: T\nbase_url: /status\ncomponents:\n  - {id: api, name: API}\n", []string{"herald.yaml:2:11: base_url must be an absolute http(s) URL"}},
 		{"bad timezone", base + "timezone: Mars/Olympus\n", []string{`herald.yaml:5:11: unknown timezone "Mars/Olympus"`}},
 		{"bad slug", "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: My API, name: API}\n", []string{`herald.yaml:4:10: component id "My API" is not a slug (use lowercase letters, digits and hyphens, e.g. "my-api")`}},
@@ -125,6 +128,24 @@ func TestParseDurationsAndSources(t *testing.T) {
 		_, err := Parse("/site", []byte(base+tt.src))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: got %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
+
+func TestBaseURLIsEncoded(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://status.example.com":       "https://status.example.com/",
+		"https://example.com/status page":  "https://example.com/status%20page/",
+		"https://example.com/a%20b/":       "https://example.com/a%20b/",
+		"http://127.0.0.1:8080/sub/":       "http://127.0.0.1:8080/sub/",
+		"https://example.com/st\u00e4tus/": "https://example.com/st%C3%A4tus/",
+	} {
+		c, err := Parse("/site", []byte("title: T\nbase_url: \""+in+"\"\ncomponents:\n  - {id: api, name: API}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if c.BaseURL != want {
+			t.Errorf("base_url %q: got %q, want %q", in, c.BaseURL, want)
 		}
 	}
 }
