@@ -31,6 +31,11 @@ var importRules = []importRule{
 		may:  []string{},
 	},
 	{
+		name: "watch reports file changes and knows nothing of herald",
+		pkgs: []string{"watch"},
+		may:  []string{},
+	},
+	{
 		name: "history knows nothing of pages, probes or commands: foundations only",
 		pkgs: []string{"history/..."},
 		may:  []string{"config", "diag", "strictyaml", "history/..."},
@@ -41,7 +46,7 @@ var importRules = []importRule{
 		may:  []string{"config", "diag", "strictyaml", "history", "probe/..."},
 	},
 	{
-		name: "generator builds pages from a snapshot: it never imports probe, notify, watch or cmd",
+		name: "generator builds pages from a snapshot: it never imports probe, notify, daemon, watch or cmd",
 		pkgs: []string{"generator/..."},
 		may:  []string{"config", "diag", "strictyaml", "history", "templates", "generator/..."},
 	},
@@ -100,7 +105,7 @@ func TestImportRulesCatch(t *testing.T) {
 	}
 	got := checkImports(graph, importRules)
 	want := []string{
-		`generator/render imports probe: generator builds pages from a snapshot: it never imports probe, notify, watch or cmd`,
+		`generator/render imports probe: generator builds pages from a snapshot: it never imports probe, notify, daemon, watch or cmd`,
 		`history imports cmd/herald: history knows nothing of pages, probes or commands: foundations only`,
 		`history imports cmd/herald: nothing imports cmd/...`,
 	}

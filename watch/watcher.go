@@ -1,8 +1,7 @@
-// Package watch keeps a herald site published while its files change: it
-// watches the site folder with fsnotify, debounces the events, rebuilds
-// incrementally (generator.Builder), rebuilds on a timer so that what
-// depends on the clock stays current, and runs the publish command after
-// each successful build.
+// Package watch tells when the files of a folder change: it watches the
+// folder with fsnotify, filters the events by name, debounces them, and
+// lists the paths that changed. Package daemon rebuilds the site on what
+// it reports.
 //
 // It watches directories, never files: editors save by writing a temporary
 // file and renaming it over the old one, which would end a watch on the
@@ -17,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -69,7 +69,7 @@ func NewWatcher(root string, filter Filter, debounce time.Duration, log io.Write
 		debounce: debounce,
 		C:        make(chan struct{}, 1),
 	}
-	if err := w.addTree(root); err != nil {
+	if err := w.AddTree(root); err != nil {
 		fw.Close()
 		return nil, err
 	}
@@ -102,8 +102,9 @@ func (w *Watcher) classify(path string, isDir bool) Kind {
 	return f(path, isDir)
 }
 
-// addTree watches dir and every admitted folder below it.
-func (w *Watcher) addTree(dir string) error {
+// AddTree watches dir and every admitted folder below it, for a folder
+// that the filter admits only now.
+func (w *Watcher) AddTree(dir string) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir {
@@ -253,14 +254,14 @@ func (w *Watcher) handle(ev fsnotify.Event) (string, bool) {
 		return rel, ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create)
 	case Folder:
 		if isDir {
-			w.addTree(ev.Name)
+			w.AddTree(ev.Name)
 		}
 		return "", false
 	}
 	if isDir {
 		// A folder created or moved in: watch it and what it holds; its
 		// files may have arrived before the watch did, so rebuild.
-		w.addTree(ev.Name)
+		w.AddTree(ev.Name)
 	}
 	return rel, true
 }
@@ -277,4 +278,12 @@ func IsEditorLeftover(name string) bool {
 		return true
 	}
 	return false
+}
+
+func lstatDir(p string) (bool, error) {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return false, err
+	}
+	return fi.IsDir(), nil
 }

@@ -21,7 +21,7 @@ func TestWatcherDebounce(t *testing.T) {
 		t.Fatal(err)
 	}
 	const debounce = time.Second
-	w, err := NewWatcher(dir, SiteFilter(dir, filepath.Join(dir, "public"), filepath.Join(dir, "data", "history.db")), debounce, io.Discard)
+	w, err := NewWatcher(dir, func(string, bool) Kind { return Source }, debounce, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/daemon"
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/probe"
-	"github.com/herald-status/herald/watch"
 )
 
 const runUsage = `
@@ -57,7 +57,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opts.Daemon = true
-	l, err := watch.New(opts)
+	l, err := daemon.New(opts)
 	if err != nil {
 		return err
 	}
@@ -165,16 +165,16 @@ func (p *prober) stop() {
 
 // health is the body of /healthz.
 type health struct {
-	OK     bool         `json:"ok"`
-	Reason string       `json:"reason,omitempty"`
-	Now    time.Time    `json:"now"`
-	Build  watch.Status `json:"build"`
+	OK     bool          `json:"ok"`
+	Reason string        `json:"reason,omitempty"`
+	Now    time.Time     `json:"now"`
+	Build  daemon.Status `json:"build"`
 	// HistoryUpdated is when the probe history store last changed (its
 	// file or -wal), or absent when there is no store.
 	HistoryUpdated *time.Time `json:"history_updated,omitempty"`
 }
 
-func healthHandler(l *watch.Loop, site string, clock func() time.Time) http.Handler {
+func healthHandler(l *daemon.Loop, site string, clock func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := clock()
 		h := health{Now: now, Build: l.Status(), OK: true}

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/config"
-	"github.com/herald-status/herald/watch"
+	"github.com/herald-status/herald/daemon"
 )
 
 const serveUsage = `
@@ -68,14 +68,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			}
 			live.setError(b.String())
 		}
-		opts.OnBuild = func(st watch.Status) {
+		opts.OnBuild = func(st daemon.Status) {
 			if st.Err == nil {
 				live.setError("")
 			}
 			live.built()
 		}
 	}
-	l, err := watch.New(opts)
+	l, err := daemon.New(opts)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/herald-status/herald/watch"
+	"github.com/herald-status/herald/daemon"
 )
 
 const watchUsage = `
@@ -43,7 +43,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := watch.New(opts)
+	l, err := daemon.New(opts)
 	if err != nil {
 		return err
 	}
@@ -52,20 +52,20 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 
 // loopOptions wires the shared part of watch, serve and run: the clock,
 // the output and the error report.
-func loopOptions(e *env, site, nowText string, every time.Duration) (watch.Options, error) {
+func loopOptions(e *env, site, nowText string, every time.Duration) (daemon.Options, error) {
 	if every < 0 {
-		return watch.Options{}, usageError{"-every must be positive"}
+		return daemon.Options{}, usageError{"-every must be positive"}
 	}
 	start, err := clock(e, nowText)
 	if err != nil {
-		return watch.Options{}, err
+		return daemon.Options{}, err
 	}
 	// The clock starts at -now and then runs in real time, so a pinned
 	// example still sees time pass between rebuilds.
 	began := time.Now()
 	stdout, stderr := &syncWriter{w: e.stdout}, &syncWriter{w: e.stderr}
 	errEnv := &env{stdout: stdout, stderr: stderr, getenv: e.getenv}
-	return watch.Options{
+	return daemon.Options{
 		Site:   site,
 		Clock:  func() time.Time { return start.Add(time.Since(began)) },
 		Every:  every,

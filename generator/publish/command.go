@@ -31,6 +31,10 @@ type Command struct {
 	// MinBackoff and MaxBackoff bound the wait between retries of a failed
 	// run; zero means 1s and 1 min.
 	MinBackoff, MaxBackoff time.Duration
+	// Clock stamps each finished run (CommandResult.Finished): the
+	// caller's clock, so that a daemon run with -now reports its own time.
+	// Required.
+	Clock func() time.Time
 
 	mu      sync.Mutex
 	pending *CommandRequest
@@ -92,6 +96,9 @@ func (c *Command) take() *CommandRequest {
 // Run serves requests until ctx is done. A run in progress when ctx ends is
 // sent SIGTERM (its whole process group), and SIGKILL 5 s later.
 func (c *Command) Run(ctx context.Context) {
+	if c.Clock == nil {
+		panic("publish: Command.Clock is nil")
+	}
 	c.mu.Lock()
 	wake := c.wakeChan()
 	c.mu.Unlock()
@@ -112,7 +119,7 @@ func (c *Command) Run(ctx context.Context) {
 		backoff := minB
 		for attempt := 1; req != nil; attempt++ {
 			err := c.runOnce(ctx, req)
-			res := CommandResult{Version: req.Version, Finished: time.Now(), OK: err == nil, Attempt: attempt}
+			res := CommandResult{Version: req.Version, Finished: c.Clock(), OK: err == nil, Attempt: attempt}
 			if err != nil {
 				res.Error = err.Error()
 			}

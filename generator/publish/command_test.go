@@ -75,7 +75,8 @@ func TestCommandRetriesAndNeverOverlaps(t *testing.T) {
 	// Fails until the folder named "v9" is asked for, then succeeds.
 	script := `echo "start $(date +%s.%N) $HERALD_PUBLIC_DIR" >> runs; sleep 0.1; echo "end $(date +%s.%N) $HERALD_PUBLIC_DIR" >> runs; echo synced; [ "$HERALD_PUBLIC_DIR" = v9 ]`
 	var log lockedBuffer
-	c := &Command{Dir: dir, Log: &log, MinBackoff: 20 * time.Millisecond, MaxBackoff: 80 * time.Millisecond}
+	pinned := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	c := &Command{Dir: dir, Log: &log, MinBackoff: 20 * time.Millisecond, MaxBackoff: 80 * time.Millisecond, Clock: func() time.Time { return pinned }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); c.Run(ctx) }()
@@ -103,6 +104,9 @@ func TestCommandRetriesAndNeverOverlaps(t *testing.T) {
 			t.Fatalf("v9 never published; last %+v; log:\n%s", c.Last(), log.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	if got := c.Last().Finished; !got.Equal(pinned) {
+		t.Errorf("got Finished %s, want the caller's clock, %s", got, pinned)
 	}
 	spans := readSpans(t, record)
 	for i := 1; i < len(spans); i++ {

@@ -1,11 +1,16 @@
-package watch
+// Package daemon keeps a herald site published while it runs: it rebuilds
+// the site whenever the watcher (package watch) reports a change to its
+// files, and on a timer so that what depends on the clock stays current;
+// it runs the publish command after each swap, sends notifications, and
+// reports its health. herald watch, serve and run are this loop with
+// different company.
+package daemon
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -17,15 +22,8 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/notify"
+	"github.com/herald-status/herald/watch"
 )
-
-func lstatDir(p string) (bool, error) {
-	fi, err := os.Lstat(p)
-	if err != nil {
-		return false, err
-	}
-	return fi.IsDir(), nil
-}
 
 // SiteFilter admits the inputs of the site in dir (absolute) whose output
 // folder is publishDir and history store historyPath (both absolute):
@@ -34,34 +32,34 @@ func lstatDir(p string) (bool, error) {
 // folder and temporary links (.<publish>.herald/, .<publish>.tmp-*), the
 // store's other side files, dotfiles and editor leftovers, and every other
 // file of the site folder.
-func SiteFilter(dir, publishDir, historyPath string) Filter {
-	return func(p string, isDir bool) Kind {
+func SiteFilter(dir, publishDir, historyPath string) watch.Filter {
+	return func(p string, isDir bool) watch.Kind {
 		rel, err := filepath.Rel(dir, p)
 		if err != nil || !filepath.IsLocal(rel) {
-			return Ignore
+			return watch.Ignore
 		}
 		rel = filepath.ToSlash(rel)
 		name := filepath.Base(p)
-		if strings.HasPrefix(name, ".") || IsEditorLeftover(name) {
-			return Ignore
+		if strings.HasPrefix(name, ".") || watch.IsEditorLeftover(name) {
+			return watch.Ignore
 		}
 		if p == publishDir || strings.HasPrefix(p, publishDir+string(filepath.Separator)) {
-			return Ignore
+			return watch.Ignore
 		}
 		if p == historyPath || p == historyPath+"-wal" {
-			return History
+			return watch.History
 		}
 		if isDir && strings.HasPrefix(historyPath, p+string(filepath.Separator)) {
-			return Folder // on the way to the store
+			return watch.Folder // on the way to the store
 		}
 		top, _, _ := strings.Cut(rel, "/")
 		switch {
 		case rel == config.FileName:
-			return Source
+			return watch.Source
 		case top == incident.Dir || top == generator.TemplatesDir:
-			return Source
+			return watch.Source
 		}
-		return Ignore
+		return watch.Ignore
 	}
 }
 
@@ -104,7 +102,7 @@ type Duration time.Duration
 
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
-// Loop is a running watch.
+// Loop is a running daemon.
 type Loop struct {
 	opts    Options
 	dir     string
@@ -126,17 +124,17 @@ type Loop struct {
 func New(opts Options) (*Loop, error) {
 	dir, err := filepath.Abs(opts.Site)
 	if err != nil {
-		return nil, fmt.Errorf("watch: %w", err)
+		return nil, fmt.Errorf("daemon: %w", err)
 	}
 	if opts.Clock == nil {
-		opts.Clock = time.Now
+		return nil, errors.New("daemon: Options.Clock is required")
 	}
 	if opts.Report == nil {
 		opts.Report = func(err error) { fmt.Fprintln(opts.Stderr, err) }
 	}
 	l := &Loop{opts: opts, dir: dir, builder: generator.NewBuilder(dir, opts.Out)}
 	l.builder.Daemon = opts.Daemon
-	l.command = publish.Command{Dir: dir, Log: opts.Stdout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff}
+	l.command = publish.Command{Dir: dir, Log: opts.Stdout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff, Clock: opts.Clock}
 	return l, nil
 }
 
@@ -198,7 +196,7 @@ func (l *Loop) Run(ctx context.Context) error {
 	l.mu.Unlock()
 	set := l.settings()
 	// Watch first, so that nothing saved during the first build is missed.
-	w, err := NewWatcher(l.dir, SiteFilter(l.dir, set.out, set.history), set.debounce, l.opts.Stderr)
+	w, err := watch.NewWatcher(l.dir, SiteFilter(l.dir, set.out, set.history), set.debounce, l.opts.Stderr)
 	if err != nil {
 		return err
 	}
@@ -248,7 +246,7 @@ func (l *Loop) Run(ctx context.Context) error {
 			w.SetFilter(SiteFilter(l.dir, next.out, next.history))
 			if next.history != set.history {
 				// The store's folder may be new to the watch.
-				w.addTree(filepath.Dir(next.history))
+				w.AddTree(filepath.Dir(next.history))
 			}
 		}
 		if next.every != set.every {
