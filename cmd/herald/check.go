@@ -65,10 +65,11 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		if *pubURL != "" && *pubDir != "" {
 			return usageError{"check: give -url or -dir, not both"}
 		}
-		if err := watchdogArgs(*pubURL, *maxAge, *timeout); err != nil {
+		base, err := watchdogArgs(*pubURL, *maxAge, *timeout)
+		if err != nil {
 			return err
 		}
-		return watchdog(ctx, e, *pubURL, *pubDir, *maxAge, *timeout, now)
+		return watchdog(ctx, e, base, *pubDir, *maxAge, *timeout, now)
 	}
 	s, err := generator.Load(ctx, *site)
 	if err != nil {
@@ -85,34 +86,36 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 // are well under 1 KiB.
 const maxStatusSize = 1 << 20
 
-// watchdogArgs checks the watchdog's flags before anything is read; the
-// URL is never echoed whole, since it may carry a password or a token.
-func watchdogArgs(baseURL string, maxAge, timeout time.Duration) error {
+// watchdogArgs checks the watchdog's flags before anything is read, and
+// returns the parsed -url (nil without one). The URL is never echoed, since
+// it may carry a password or a token.
+func watchdogArgs(baseURL string, maxAge, timeout time.Duration) (*url.URL, error) {
 	switch {
 	case maxAge <= 0:
-		return usageError{fmt.Sprintf("check: -max-age must be positive, got %s", maxAge)}
+		return nil, usageError{fmt.Sprintf("check: -max-age must be positive, got %s", maxAge)}
 	case timeout <= 0:
-		return usageError{fmt.Sprintf("check: -timeout must be positive, got %s", timeout)}
+		return nil, usageError{fmt.Sprintf("check: -timeout must be positive, got %s", timeout)}
 	case baseURL == "":
-		return nil
+		return nil, nil
 	}
 	if fi, err := os.Stat(baseURL); err == nil && fi.IsDir() || strings.HasPrefix(baseURL, "/") || strings.HasPrefix(baseURL, ".") {
-		return usageError{fmt.Sprintf("check: -url %s is a path, not a URL (use -dir %s)", baseURL, baseURL)}
+		return nil, usageError{fmt.Sprintf("check: -url %s is a path, not a URL (use -dir %s)", baseURL, baseURL)}
 	}
 	u, err := url.Parse(baseURL)
 	switch {
 	case err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "":
-		return nil
-	case err == nil && u.Scheme == "" && u.User == nil && !strings.Contains(baseURL, "@"):
-		return usageError{fmt.Sprintf("check: -url wants an http(s) URL: did you mean https://%s?", baseURL)}
+		return u, nil
+	case err == nil && u.Scheme == "" && !strings.Contains(baseURL, "@"):
+		return nil, usageError{fmt.Sprintf("check: -url wants an http(s) URL: did you mean https://%s?", baseURL)}
 	}
-	return usageError{"check: -url wants an http(s) URL such as https://status.example.com"}
+	return nil, usageError{"check: -url wants an http(s) URL such as https://status.example.com"}
 }
 
-// watchdog checks that a published site is fresh: its api/v2/status.json
-// must parse and its page.updated_at be within maxAge of now. The whole
-// check, reading included, ends after timeout.
-func watchdog(ctx context.Context, e *env, baseURL, dir string, maxAge, timeout time.Duration, now time.Time) error {
+// watchdog checks that a published site, at base or else in dir, is
+// fresh: its api/v2/status.json must parse and its page.updated_at be
+// within maxAge of now. The whole check, reading included, ends after
+// timeout.
+func watchdog(ctx context.Context, e *env, base *url.URL, dir string, maxAge, timeout time.Duration, now time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var (
@@ -124,13 +127,9 @@ func watchdog(ctx context.Context, e *env, baseURL, dir string, maxAge, timeout 
 		where = filepath.Join(dir, filepath.FromSlash(api.StatusPath))
 		data, err = readLocal(ctx, where)
 	} else {
-		var u *url.URL
-		if u, err = url.Parse(baseURL); err != nil {
-			return err // watchdogArgs parsed it already
-		}
-		u = u.JoinPath(api.StatusPath)
-		where = redact.URL(u.String())
-		data, err = fetch(ctx, u.String())
+		u := base.JoinPath(api.StatusPath).String()
+		where = redact.URL(u)
+		data, err = fetch(ctx, u)
 	}
 	var notFile errNotFile
 	switch {
