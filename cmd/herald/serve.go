@@ -136,8 +136,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 // browserURL is the URL to open for a server listening on ln, asked for as
 // addr. Listening on every address shows as [::] even for 0.0.0.0 (Go
-// opens one socket for both families), which a browser cannot open: print
-// the loopback address of the family the user named instead.
+// opens one socket for both families), which is no address to browse to:
+// print the loopback address of the family the user named instead.
 func browserURL(addr string, ln net.Listener) string {
 	tcp, ok := ln.Addr().(*net.TCPAddr)
 	if !ok || !tcp.IP.IsUnspecified() {
