@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/herald-status/herald/redact"
 )
 
 // Source is where a build reads probe history from: the embedded *Store,
@@ -321,7 +323,8 @@ func (p *Prometheus) get(ctx context.Context, path string, v url.Values) (*apiRe
 	}
 	res, err := p.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("query prometheus: %w", err)
+		// net/http's error holds the URL, with any user name in it.
+		return nil, fmt.Errorf("query prometheus: %w", redact.Error(err, redact.URL))
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))

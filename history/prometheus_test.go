@@ -178,3 +178,22 @@ func TestPrometheusLatencyHistogram(t *testing.T) {
 		t.Errorf("hours = %v", hours)
 	}
 }
+
+// TestPrometheusErrorKeepsCredentials: the API's URL may carry basic-auth
+// credentials; an unreachable API's error names the host without them.
+func TestPrometheusErrorKeepsCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	host := strings.TrimPrefix(srv.URL, "http://")
+	srv.Close() // nothing listens there now
+	p := NewPrometheus("http://promuser:PROMPASS@"+host, map[string]string{"api": `probe_success{instance="api"}`}, Options{}, nil)
+	from := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	_, err := p.Intervals(context.Background(), "api", from, from.Add(time.Hour))
+	if err == nil || !strings.Contains(err.Error(), host) {
+		t.Fatalf("got %v, want an error naming %s", err, host)
+	}
+	for _, s := range []string{"promuser", "PROMPASS"} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("got %q, which holds %q", err, s)
+		}
+	}
+}

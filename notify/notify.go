@@ -20,6 +20,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/redact"
 )
 
 // stateVersion is the format of the state file.
@@ -342,7 +343,7 @@ func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
 func (n *Notifier) postOnce(ctx context.Context, h hook, ev Event, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
 	if err != nil {
-		return permanent{err}
+		return permanent{redact.Error(err, redact.Endpoint)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "herald-notify/1")
@@ -350,7 +351,8 @@ func (n *Notifier) postOnce(ctx context.Context, h hook, ev Event, body []byte) 
 	req.Header.Set("X-Herald-Event", string(ev.Type))
 	resp, err := n.client.Do(req)
 	if err != nil {
-		return err
+		// net/http's errors carry the whole URL, the redirect's too.
+		return redact.Error(err, redact.Endpoint)
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()

@@ -141,6 +141,31 @@ func TestHTTPClosedPort(t *testing.T) {
 	secretFree(t, r, addr, "/health")
 }
 
+// TestHTTPKeepsURLSecrets: a target's password and query, and where a
+// redirect leads, stay out of the result, as net/http's own errors would
+// not keep them.
+func TestHTTPKeepsURLSecrets(t *testing.T) {
+	closed := closedPort(t)
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://"+closed+"/next/REDIRECTTOKEN?sig=SIG", http.StatusFound)
+	}))
+	defer redirect.Close()
+	tests := []struct{ name, target, err string }{
+		{"password and query", "http://user:PASSW0RD@" + closed + "/health?token=QTOKEN", "connection refused"},
+		{"redirected", redirect.URL + "/health", "connection refused"},
+		{"unparsable", "http://user:PASSW0RD@" + closed + "/%zz?token=QTOKEN", "invalid URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := testProber(t).run(context.Background(), newCheck(HTTP, tt.target))
+			if r.OK || r.Error != tt.err {
+				t.Errorf("got ok=%v error=%q, want a failure, %q", r.OK, r.Error, tt.err)
+			}
+			secretFree(t, r, "user", "PASSW0RD", "QTOKEN", "REDIRECTTOKEN", "SIG", closed)
+		})
+	}
+}
+
 // TestHTTPHeadersFromEnvironment: ${VAR} in headers and URL reach the server
 // expanded, and neither the value nor the URL appears in the result.
 func TestHTTPHeadersFromEnvironment(t *testing.T) {

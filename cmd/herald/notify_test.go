@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestNotifyCommand(t *testing.T) {
@@ -46,4 +47,71 @@ func TestNotifyCommand(t *testing.T) {
 	if code, _ := notifyAt("2026-11-28T11:00:00Z"); code != exitOK || got.Load() != 1 {
 		t.Fatalf("third run sent again: %d delivered", got.Load())
 	}
+}
+
+// TestNotifyKeepsWebhookSecret runs herald notify against webhooks that
+// fail, and greps everything it wrote (stdout, stderr, the state file) for
+// the secrets their URLs carry: a path token, a query token, a password.
+func TestNotifyKeepsWebhookSecret(t *testing.T) {
+	closed := freeAddr(t)
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://"+closed+"/hooks/REDIRECTTOKEN?sig=REDIRECTSIG", http.StatusFound)
+	}))
+	t.Cleanup(redirect.Close) // the subtests run in parallel, after this function returns
+	secrets := []string{"SECRETHOOKTOKEN", "QUERYTOKEN", "user:", "PASSW0RD", "REDIRECTTOKEN", "REDIRECTSIG", "/hooks/"}
+	tests := []struct {
+		name, url, host string
+	}{
+		{"refused", "http://" + closed + "/hooks/SECRETHOOKTOKEN?key=QUERYTOKEN", closed},
+		{"password", "http://user:PASSW0RD@" + closed + "/hooks/SECRETHOOKTOKEN", closed},
+		{"redirected", redirect.URL + "/hooks/SECRETHOOKTOKEN", closed}, // the error names where it was sent
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "herald.yaml"), "title: T\nbase_url: https://s.example/\ncomponents: [{id: api, name: API}]\nnotify:\n  webhooks: [{url: \""+tt.url+"\", format: slack}]\n")
+			var out strings.Builder
+			for _, now := range []string{"2026-11-28T09:00:00Z", "2026-11-28T11:00:00Z"} {
+				if now != "2026-11-28T09:00:00Z" {
+					writeFile(t, filepath.Join(dir, "incidents", "a.md"), "---\ntitle: Down\ncomponents: {api: major_outage}\nstarted: 2026-11-28T10:00:00Z\n---\n")
+				}
+				var stdout, stderr bytes.Buffer
+				run(context.Background(), []string{"notify", "-site", dir, "-now", now, "-timeout", "1500ms"}, &stdout, &stderr)
+				out.WriteString(stdout.String() + stderr.String())
+			}
+			if !strings.Contains(out.String(), "webhook delivery failed") || !strings.Contains(out.String(), tt.host) {
+				t.Fatalf("got output %q, want a delivery failure naming %s", out.String(), tt.host)
+			}
+			state, err := os.ReadFile(filepath.Join(dir, "data", "notify.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			noSecrets(t, out.String()+string(state), secrets...)
+		})
+	}
+}
+
+// TestWatchKeepsWebhookSecret runs herald watch with a webhook that
+// refuses, until it logs the failed delivery, and greps all it wrote for
+// the secrets of the webhook's URL.
+func TestWatchKeepsWebhookSecret(t *testing.T) {
+	hook := "http://user:PASSW0RD@" + freeAddr(t) + "/hooks/SECRETHOOKTOKEN?key=QUERYTOKEN"
+	site := newTestSite(t, testConfig+"notify:\n  webhooks:\n    - {url: '"+hook+"', format: discord}\n")
+	p := start(t, site, "watch", "-every", "1h")
+	waitFor(t, p, "the baseline", func() bool { return strings.Contains(p.stdout.String(), "notify: recorded a baseline") })
+	writeFile(t, filepath.Join(site, "incidents", "b.md"), "---\ntitle: Outage\ncomponents: {web: major_outage}\nstarted: 2026-11-28 14:00\n---\nDown.\n")
+	// A round tries 4 times, 1s, 2s and 4s apart, before it logs.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "webhook delivery failed"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for the failed delivery to be logged\nstderr:\n%s", p.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.stop(t)
+	state, err := os.ReadFile(filepath.Join(site, "data", "notify.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noSecrets(t, p.stdout.String()+p.stderr.String()+string(state), "SECRETHOOKTOKEN", "QUERYTOKEN", "user:", "PASSW0RD", "/hooks/")
 }

@@ -31,8 +31,13 @@ browser after each rebuild, and while the last build failed every page shows
 its errors on top. The reload script is added to pages as they are served;
 it is never in the built files; -reload=false leaves pages exactly as
 published, for browser tests. It serves only files inside the output
-folder: a path or symlink that leads outside it is a 404. Stop it with
+folder: a path or symlink that leads outside it is a 404, and a file asked
+for as a folder (/index.html/) is redirected to its own URL. Stop it with
 Ctrl-C.
+
+It is not a production server: it listens on 127.0.0.1 by default, and
+warns on stderr when -addr lets other machines reach it. For 0.0.0.0 or
+:: it prints the loopback address to open.
 
 Examples:
   herald serve                          # http://127.0.0.1:8080
@@ -96,7 +101,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		srv.RegisterOnShutdown(live.close)
 		how = "pages reload after each rebuild"
 	}
-	fmt.Fprintf(opts.Stdout, "serving on http://%s/ (%s)\n", ln.Addr(), how)
+	fmt.Fprintf(opts.Stdout, "serving on %s (%s)\n", browserURL(*addr, ln), how)
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		fmt.Fprintf(opts.Stderr, "warning: -addr %s is reachable from other machines: serve is a preview for authors, with live reload and build errors on every page, not a production server (keep it on 127.0.0.1, and publish the output folder with a web server)\n", *addr)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -124,6 +132,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return runErr
+}
+
+// browserURL is the URL to open for a server listening on ln, asked for as
+// addr. Listening on every address shows as [::] even for 0.0.0.0 (Go
+// opens one socket for both families), which is no address to browse to:
+// print the loopback address of the family the user named instead.
+func browserURL(addr string, ln net.Listener) string {
+	tcp, ok := ln.Addr().(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return "http://" + ln.Addr().String() + "/"
+	}
+	host := "127.0.0.1"
+	if h, _, err := net.SplitHostPort(addr); err == nil && strings.Contains(h, ":") {
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port)) + "/"
 }
 
 // reportTo prints a site's errors as report does, into w.
@@ -208,6 +232,17 @@ func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		name = path.Join(name, "index.html")
 		fi, err = root.Stat(name)
+	} else if err == nil && strings.HasSuffix(r.URL.Path, "/") {
+		// A file read as a folder (/index.html/) gets the wrong base URL
+		// and every relative link on it breaks: send it to its own URL,
+		// or to its folder's for an index page. http.Redirect resolves
+		// the target against the request path.
+		target := "../" + path.Base(name)
+		if path.Base(name) == "index.html" {
+			target = "../"
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
 	}
 	if err != nil || !fi.Mode().IsRegular() {
 		s.notFound(w, r, root)

@@ -225,3 +225,88 @@ func TestServeWithoutReload(t *testing.T) {
 		t.Errorf("got %v %v for the reload script, want 404", resp.StatusCode, err)
 	}
 }
+
+// TestSiteHandlerRedirectsFileAsFolder: a file asked for as a folder
+// (/index.html/) would be served with the wrong base, breaking every
+// relative link on the page; it redirects to the file's own URL, or its
+// folder's for an index.html.
+func TestSiteHandlerRedirectsFileAsFolder(t *testing.T) {
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "index.html"), "<p>home</p>")
+	writeFile(t, filepath.Join(out, "history.rss"), "<rss/>")
+	writeFile(t, filepath.Join(out, "incidents", "a", "index.html"), "<p>incident a</p>")
+	srv := httptest.NewServer(siteHandler(out))
+	defer srv.Close()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		path     string
+		status   int
+		location string
+	}{
+		{"/index.html/", 301, "/"},
+		{"/index.html//", 301, "/"},
+		{"/incidents/a/index.html/", 301, "/incidents/a/"},
+		{"/history.rss/", 301, "/history.rss"},
+		{"/incidents/a", 301, "/incidents/a/"},
+		{"/index.html", 200, ""},
+		{"/incidents/a/", 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, err := client.Get(srv.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			got := ""
+			if loc, err := resp.Location(); err == nil {
+				got = loc.Path
+			}
+			if resp.StatusCode != tt.status || got != tt.location {
+				t.Errorf("got %d to %q, want %d to %q", resp.StatusCode, got, tt.status, tt.location)
+			}
+		})
+	}
+}
+
+// TestServeAddress runs herald serve on several -addr values: it prints an
+// address a browser can open (not [::] for 0.0.0.0), and warns on stderr
+// when other machines can reach it.
+func TestServeAddress(t *testing.T) {
+	tests := []struct {
+		addr, host string
+		warn       bool
+	}{
+		{"127.0.0.1:0", "127.0.0.1", false},
+		{"localhost:0", "127.0.0.1", false},
+		{"0.0.0.0:0", "127.0.0.1", true},
+		{":0", "127.0.0.1", true},
+		{"[::]:0", "[::1]", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			site := newTestSite(t, testConfig)
+			p := start(t, site, "serve", "-addr", tt.addr, "-every", "1h")
+			addrRE := regexp.MustCompile(`serving on (http://([^/]+):\d+)/`)
+			waitFor(t, p, "the address", func() bool { return addrRE.MatchString(p.stdout.String()) })
+			m := addrRE.FindStringSubmatch(p.stdout.String())
+			if m[2] != tt.host {
+				t.Errorf("got %s, want host %s", m[0], tt.host)
+			}
+			waitFor(t, p, "the first build", func() bool { return p.stdout.count(rebuiltLine) >= 1 })
+			resp, err := http.Get(m[1] + "/")
+			if err != nil {
+				t.Fatalf("the printed address: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("got %d from the printed address, want 200", resp.StatusCode)
+			}
+			p.stop(t)
+			warned := strings.Contains(p.stderr.String(), "reachable from other machines")
+			if warned != tt.warn {
+				t.Errorf("got warning %v, want %v; stderr:\n%s", warned, tt.warn, p.stderr.String())
+			}
+		})
+	}
+}

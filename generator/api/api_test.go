@@ -412,14 +412,23 @@ func TestReadStatus(t *testing.T) {
 		t.Fatalf("got %+v, %v", st, err)
 	}
 	for name, in := range map[string]string{
-		"not json":     "<html>",
-		"no page":      `{"status":{"indicator":"none","description":"x"}}`,
-		"no time":      `{"page":{"name":"x"},"status":{"indicator":"none"}}`,
-		"bad time":     `{"page":{"updated_at":"yesterday"},"status":{"indicator":"none"}}`,
-		"no indicator": `{"page":{"updated_at":"2026-11-28T15:00:00Z"}}`,
+		"not json":      "<html>",
+		"no page":       `{"status":{"indicator":"none","description":"x"}}`,
+		"no time":       `{"page":{"name":"x"},"status":{"indicator":"none"}}`,
+		"bad time":      `{"page":{"updated_at":"yesterday"},"status":{"indicator":"none"}}`,
+		"no indicator":  `{"page":{"updated_at":"2026-11-28T15:00:00Z"}}`,
+		"bad indicator": `{"page":{"updated_at":"2026-11-28T15:00:00Z"},"status":{"indicator":"banana"}}`,
+		"bad case":      `{"page":{"updated_at":"2026-11-28T15:00:00Z"},"status":{"indicator":"None"}}`,
 	} {
 		if _, err := api.ReadStatus([]byte(in)); !errors.Is(err, api.ErrInvalidStatus) {
 			t.Errorf("%s: got %v, want ErrInvalidStatus", name, err)
+		}
+	}
+	// Statuspage itself answers "maintenance" during a maintenance window.
+	for _, ind := range []string{"none", "minor", "major", "critical", "maintenance"} {
+		in := `{"page":{"updated_at":"2026-11-28T15:00:00Z"},"status":{"indicator":"` + ind + `"}}`
+		if st, err := api.ReadStatus([]byte(in)); err != nil || st.Indicator != ind {
+			t.Errorf("%s: got %+v, %v, want it read", ind, st, err)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,6 +147,11 @@ var (
 	ErrInvalidStatus = errors.New("not a Statuspage status.json")
 )
 
+// indicators are the values ReadStatus accepts in status.indicator:
+// Statuspage's, with the "maintenance" that Statuspage itself (not herald,
+// which writes "none" then) answers during a maintenance window.
+var indicators = []string{"none", "minor", "major", "critical", "maintenance"}
+
 // StatusFile is what a watchdog reads of a published api/v2/status.json.
 type StatusFile struct {
 	PageName    string
@@ -174,6 +180,8 @@ func ReadStatus(data []byte) (*StatusFile, error) {
 		return nil, fmt.Errorf("%w: no page.updated_at", ErrInvalidStatus)
 	case doc.Status == nil || doc.Status.Indicator == "":
 		return nil, fmt.Errorf("%w: no status.indicator", ErrInvalidStatus)
+	case !slices.Contains(indicators, doc.Status.Indicator):
+		return nil, fmt.Errorf("%w: status.indicator %q is not one of %s", ErrInvalidStatus, doc.Status.Indicator, strings.Join(indicators, ", "))
 	}
 	t, err := time.Parse(time.RFC3339, *doc.Page.UpdatedAt)
 	if err != nil {

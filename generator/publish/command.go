@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/herald-status/herald/redact"
 )
 
 // Command runs publish.command, a user's shell command that copies a
@@ -167,7 +169,8 @@ func (c *Command) runOnce(ctx context.Context, req *CommandRequest) error {
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
-			fmt.Fprintf(c.Log, "publish: %s\n", sc.Text())
+			// Push and upload tools print their URLs, credentials and all.
+			fmt.Fprintf(c.Log, "publish: %s\n", redact.Text(sc.Text(), redact.URL))
 		}
 		io.Copy(io.Discard, pr) // a line over 1 MiB: drop the rest, do not block the command
 	}()

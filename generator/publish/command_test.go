@@ -134,3 +134,19 @@ func TestCommandRetriesAndNeverOverlaps(t *testing.T) {
 		t.Errorf("command output not logged with its prefix:\n%s", log.String())
 	}
 }
+
+// TestCommandOutputRedacted: a command that prints a URL with credentials
+// or a signed query (git, curl, an upload tool) has them redacted in
+// herald's log; the rest of its output is kept as it is.
+func TestCommandOutputRedacted(t *testing.T) {
+	var log lockedBuffer
+	c := &Command{Dir: t.TempDir(), Log: &log}
+	script := `echo "To https://x-access-token:GHTOKEN@github.com/o/r.git"; echo "purged https://cdn.example/x?sig=QSIG ok"`
+	if err := c.runOnce(context.Background(), &CommandRequest{Command: script, Version: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "publish: To https://***@github.com/o/r.git\npublish: purged https://cdn.example/x ok\n"
+	if got := log.String(); got != want {
+		t.Errorf("got log %q, want %q", got, want)
+	}
+}
