@@ -54,7 +54,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate id", base + "  - {id: api, name: Again}\n", []string{`herald.yaml:5:10: duplicate component id "api" (line 4 already uses it)`}},
 		{"no name", "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n", []string{`herald.yaml:4:5: component "api" without a name`}},
 		{"no components", "title: T\nbase_url: https://s.example/\n", []string{"herald.yaml:1:1: no components"}},
-		{"days not a number", base + "history:\n  days: many\n", []string{`herald.yaml:6:1: expected a whole number, found "many"`}},
+		{"days not a number", base + "history:\n  days: many\n", []string{`herald.yaml:6:9: history.days must be a whole number, found "many" (write digits only, such as 30)`}},
 		{"days out of range", base + "history:\n  days: 0\n", []string{"herald.yaml:6:9: history.days must be between 1 and 3650"}},
 		{"publish outside", base + "publish:\n  dir: ../www\n", []string{`herald.yaml:6:8: publish.dir must be a folder inside the site folder`}},
 		{"broken yaml", "title: [T\n", []string{"herald.yaml:", "invalid YAML"}},
@@ -110,7 +110,7 @@ func TestParseDurationsAndSources(t *testing.T) {
 		t.Errorf("got every %v stale %v weight %v source %q", c.Watch.Every, c.StaleAfter, *c.History.PartialWeight, c.History.Source)
 	}
 	for _, tt := range []struct{ src, want string }{
-		{"history:\n  retention: two weeks\n", `herald.yaml:6:1: expected a duration such as 30s, 5m or 14d, found "two weeks"`},
+		{"history:\n  retention: two weeks\n", `herald.yaml:6:14: expected a duration such as 30s, 5m or 14d, found "two weeks"`},
 		{"history:\n  source: prometheus\n", "herald.yaml:6:3: history.source is prometheus, so history.prometheus.url must be an absolute URL"},
 		{"history:\n  partial_weight: 2\n", "history.partial_weight must be between 0 and 1"},
 		{"notify:\n  webhooks:\n    - {url: https://hooks.example/x, format: teams}\n", `unknown webhook format "teams"`},
