@@ -249,3 +249,26 @@ func TestDecodeEmpty(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecode checks that whatever the text, Decode does not panic, and its
+// errors are positioned and never the yaml package's Go-typed wording.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{"title: x\ndays: 3\nitems: [{name: a}]\n", "title: [a]\ntitle: b\n", "days: !!timestamp x\n", "word: Hi\nlabels: {a: [1]}\n", "nested: {inner: {n: *a}}\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var v site
+		_, err := Decode("f.md", []byte(src), 1, &v)
+		if err == nil {
+			return
+		}
+		if !errors.As(err, new(diag.List)) && !errors.As(err, new(*diag.Error)) {
+			t.Fatalf("got %T %v, want positioned errors", err, err)
+		}
+		for _, bad := range []string{"yaml: ", "unmarshal", "strictyaml.", "map[string]"} {
+			if strings.Contains(err.Error(), bad) {
+				t.Fatalf("%q: got %q, which shows the yaml package's text %q", src, err, bad)
+			}
+		}
+	})
+}
