@@ -87,10 +87,33 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestSlugify(t *testing.T) {
-	for in, want := range map[string]string{"Feed API down!": "feed-api-down", "  Ünïcode & spaces ": "n-code-spaces", "already-a-slug": "already-a-slug"} {
-		if got := Slugify(in); got != want {
-			t.Errorf("Slugify(%q): got %q, want %q", in, got, want)
-		}
+	sixty := "aaaaaaaaa-bbbbbbbbb-ccccccccc-ddddddddd-eeeeeeeee-fffffffff" // 59 bytes
+	tests := []struct {
+		name, in, want string
+	}{
+		{"ascii", "Feed API down!", "feed-api-down"},
+		{"already a slug", "already-a-slug", "already-a-slug"},
+		{"accents", "Élevé taux d’erreurs à Zürich", "eleve-taux-d-erreurs-a-zurich"},
+		{"accents and spaces", "  Ünïcode & spaces ", "unicode-spaces"},
+		{"letters that do not decompose", "Straße Ørsted Łódź Æsir Œuvre", "strasse-orsted-lodz-aesir-oeuvre"},
+		{"compatibility forms", "Ｆｕｌｌｗｉｄｔｈ ﬁle ①", "fullwidth-file-1"},
+		{"other scripts are dropped", "Сбой API 障害", "api"},
+		{"nothing left", "障害 !!", ""},
+		{"at the limit", sixty + "g", sixty + "g"},
+		{"cut between words", sixty + "-gg extra words", sixty},
+		{"one long word is cut", strings.Repeat("x", 5000), strings.Repeat("x", MaxSlug)},
+		{"long title", strings.Repeat("Elevated errors ", 300), "elevated-errors-elevated-errors-elevated-errors-elevated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Slugify(tt.in)
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if got != "" && (!IsSlug(got) || len(got) > MaxSlug) {
+				t.Errorf("got %q, not a slug of at most %d bytes", got, MaxSlug)
+			}
+		})
 	}
 }
 
