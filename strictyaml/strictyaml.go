@@ -218,10 +218,11 @@ func (d *Doc) check(l leaf, errs *diag.List) {
 	*l.n = zero(l.t, l.n.Line, l.n.Column)
 }
 
-// zero returns a node that decodes to the zero value of t. It is a null
-// only where a null decodes without a trace: the yaml package drops a null
-// from a list of values, which would move the items after it to other
-// indexes than their paths say.
+// zero returns a node that decodes to the zero value of t. It is an empty
+// value of t's shape rather than a null, because the yaml package drops a
+// null from a list of values, which would move the items after it to other
+// indexes than their paths say. Pointers take a null, which keeps its
+// place as nil, and so do values that decode themselves: they never see it.
 func zero(t reflect.Type, line, col int) yaml.Node {
 	n := yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: line, Column: col}
 	if t.Kind() == reflect.Pointer || reflect.PointerTo(t).Implements(unmarshalerType) {
