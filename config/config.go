@@ -15,8 +15,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/strictyaml"
@@ -201,9 +203,46 @@ var (
 // IsSlug reports whether s is lowercase letters and digits joined by hyphens.
 func IsSlug(s string) bool { return slugRE.MatchString(s) }
 
-// Slugify turns a title or name into a slug: "Feed API down!" → "feed-api-down".
+// MaxSlug is the longest slug Slugify makes, in bytes: a file name made
+// from it stays far below every file system's limit, and its URL readable.
+const MaxSlug = 60
+
+// Slugify turns a title or name into a slug: "Feed API down!" →
+// "feed-api-down", "Élevé" → "eleve". A slug longer than MaxSlug is cut
+// between words.
 func Slugify(s string) string {
-	return strings.Trim(nonSlugRE.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	slug := strings.Trim(nonSlugRE.ReplaceAllString(strings.ToLower(latin(s)), "-"), "-")
+	if len(slug) <= MaxSlug {
+		return slug
+	}
+	if i := strings.LastIndexByte(slug[:MaxSlug+1], '-'); i > 0 {
+		return slug[:i]
+	}
+	return slug[:MaxSlug]
+}
+
+// latin spells Latin letters without their diacritics. Decomposed, "é" is
+// "e" and a combining accent, which is dropped; the letters that do not
+// decompose that way are spelled out.
+func latin(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if spelt, ok := latinLetters[r]; ok {
+			b.WriteString(spelt)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var latinLetters = map[rune]string{
+	'ß': "ss", 'ẞ': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe",
+	'ø': "o", 'Ø': "o", 'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d",
+	'ð': "d", 'Ð': "d", 'þ': "th", 'Þ': "th", 'ı': "i", 'ħ': "h", 'Ħ': "h",
 }
 
 // Parse validates src as the herald.yaml of the site folder dir.

@@ -64,7 +64,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate id", base + "  - {id: api, name: Again}\n", []string{`herald.yaml:5:10: duplicate component id "api" (line 4 already uses it)`}},
 		{"no name", "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n", []string{`herald.yaml:4:5: component "api" without a name`}},
 		{"no components", "title: T\nbase_url: https://s.example/\n", []string{"herald.yaml:1:1: no components"}},
-		{"days not a number", base + "history:\n  days: many\n", []string{`herald.yaml:6:1: expected a whole number, found "many"`}},
+		{"days not a number", base + "history:\n  days: many\n", []string{`herald.yaml:6:9: history.days must be a whole number, found "many" (write digits only, such as 30)`}},
 		{"days out of range", base + "history:\n  days: 0\n", []string{"herald.yaml:6:9: history.days must be between 1 and 3650"}},
 		{"publish outside", base + "publish:\n  dir: ../www\n", []string{`herald.yaml:6:8: publish.dir must be a folder inside the site folder`}},
 		{"broken yaml", "title: [T\n", []string{"herald.yaml:", "invalid YAML"}},
@@ -97,10 +97,33 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestSlugify(t *testing.T) {
-	for in, want := range map[string]string{"Feed API down!": "feed-api-down", "  Ünïcode & spaces ": "n-code-spaces", "already-a-slug": "already-a-slug"} {
-		if got := Slugify(in); got != want {
-			t.Errorf("Slugify(%q): got %q, want %q", in, got, want)
-		}
+	sixty := "aaaaaaaaa-bbbbbbbbb-ccccccccc-ddddddddd-eeeeeeeee-fffffffff" // 59 bytes
+	tests := []struct {
+		name, in, want string
+	}{
+		{"ascii", "Feed API down!", "feed-api-down"},
+		{"already a slug", "already-a-slug", "already-a-slug"},
+		{"accents", "Élevé taux d’erreurs à Zürich", "eleve-taux-d-erreurs-a-zurich"},
+		{"accents and spaces", "  Ünïcode & spaces ", "unicode-spaces"},
+		{"letters that do not decompose", "Straße Ørsted Łódź Æsir Œuvre", "strasse-orsted-lodz-aesir-oeuvre"},
+		{"compatibility forms", "Ｆｕｌｌｗｉｄｔｈ ﬁle ①", "fullwidth-file-1"},
+		{"other scripts are dropped", "Сбой API 障害", "api"},
+		{"nothing left", "障害 !!", ""},
+		{"at the limit", sixty + "g", sixty + "g"},
+		{"cut between words", sixty + "-gg extra words", sixty},
+		{"one long word is cut", strings.Repeat("x", 5000), strings.Repeat("x", MaxSlug)},
+		{"long title", strings.Repeat("Elevated errors ", 300), "elevated-errors-elevated-errors-elevated-errors-elevated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Slugify(tt.in)
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if got != "" && (!IsSlug(got) || len(got) > MaxSlug) {
+				t.Errorf("got %q, not a slug of at most %d bytes", got, MaxSlug)
+			}
+		})
 	}
 }
 
@@ -120,7 +143,7 @@ func TestParseDurationsAndSources(t *testing.T) {
 		t.Errorf("got every %v stale %v weight %v source %q", c.Watch.Every, c.StaleAfter, *c.History.PartialWeight, c.History.Source)
 	}
 	for _, tt := range []struct{ src, want string }{
-		{"history:\n  retention: two weeks\n", `herald.yaml:6:1: expected a duration such as 30s, 5m or 14d, found "two weeks"`},
+		{"history:\n  retention: two weeks\n", `herald.yaml:6:14: expected a duration such as 30s, 5m or 14d, found "two weeks"`},
 		{"history:\n  source: prometheus\n", "herald.yaml:6:3: history.source is prometheus, so history.prometheus.url must be an absolute URL"},
 		{"history:\n  partial_weight: 2\n", "history.partial_weight must be between 0 and 1"},
 		{"notify:\n  webhooks:\n    - {url: https://hooks.example/x, format: teams}\n", `unknown webhook format "teams"`},

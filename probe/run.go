@@ -59,8 +59,25 @@ func newProber(now func() time.Time, getenv func(string) string, rootCAs *x509.C
 		MaxIdleConns:        256,
 		IdleConnTimeout:     90 * time.Second,
 	}
-	p.client = &http.Client{Transport: p.transport}
+	p.client = &http.Client{Transport: p.transport, CheckRedirect: checkRedirect}
 	return p
+}
+
+// maxRedirects is how many redirects an http check follows
+// (docs/probes.md).
+const maxRedirects = 10
+
+// errTooManyRedirects ends a redirect loop. net/http's own error for it
+// has no value to test for, so its check would read "check failed".
+var errTooManyRedirects = errors.New("too many redirects")
+
+// checkRedirect is called before each redirect is followed; via holds the
+// requests sent so far, the first of them not a redirect.
+func checkRedirect(_ *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return errTooManyRedirects
+	}
+	return nil
 }
 
 // close drops idle connections.
@@ -266,6 +283,8 @@ func describe(ctx context.Context, err error, timeout time.Duration) string {
 		return "timeout after " + config.FormatDuration(timeout)
 	case errors.Is(err, context.Canceled):
 		return "canceled"
+	case errors.Is(err, errTooManyRedirects):
+		return "too many redirects"
 	case errors.As(err, &dnsErr):
 		switch {
 		case dnsErr.IsNotFound:

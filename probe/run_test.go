@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -82,7 +83,18 @@ func TestHTTP(t *testing.T) {
 			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 		case "/redirect":
 			http.Redirect(w, r, "/ok", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
 		default:
+			// /hops/N redirects N times before it answers.
+			if n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/hops/")); err == nil {
+				if n == 0 {
+					w.Write([]byte("arrived"))
+					return
+				}
+				http.Redirect(w, r, "/hops/"+strconv.Itoa(n-1), http.StatusFound)
+				return
+			}
 			http.NotFound(w, r)
 		}
 	}))
@@ -100,6 +112,9 @@ func TestHTTP(t *testing.T) {
 		{"ok", "/ok", Expect{Status: []int{200}}, 0, true, 200, ""},
 		{"any 2xx by default", "/ok", Expect{}, 0, true, 200, ""},
 		{"redirect followed", "/redirect", Expect{}, 0, true, 200, ""},
+		{"redirect loop", "/loop", Expect{}, 0, false, 0, "too many redirects"},
+		{"ten redirects", "/hops/10", Expect{}, 0, true, 200, ""},
+		{"eleven redirects", "/hops/11", Expect{}, 0, false, 0, "too many redirects"},
 		{"failing status", "/fail", Expect{Status: []int{200}}, 0, false, 503, "status 503, want 200"},
 		{"failing status, default", "/fail", Expect{}, 0, false, 503, "status 503, want 2xx"},
 		{"expected failure", "/fail", Expect{Status: []int{200, 503}}, 0, true, 503, ""},

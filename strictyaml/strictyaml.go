@@ -8,6 +8,7 @@
 package strictyaml
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,9 +26,19 @@ import (
 
 // Doc is a decoded document that still knows where each value came from.
 type Doc struct {
-	file  string
-	shift int // lines before the YAML text in its file (front matter starts on line 2)
-	nodes map[string]*yaml.Node
+	file   string
+	shift  int // lines before the YAML text in its file (front matter starts on line 2)
+	nodes  map[string]*yaml.Node
+	failed map[string]bool
+	leaves []leaf
+}
+
+// leaf is a value the walk does not go into: a scalar, a value that
+// decodes itself, or one of the wrong kind for its field.
+type leaf struct {
+	path string
+	n    *yaml.Node
+	t    reflect.Type
 }
 
 // Pos returns the 1-based line and column of the value at path ("title",
@@ -56,6 +68,11 @@ func (d *Doc) Has(path string) bool {
 	return ok
 }
 
+// Failed reports whether the value at path could not be decoded. Decode has
+// reported it already, and left the field at its zero value, so a caller
+// skips its own checks of that field rather than report it twice.
+func (d *Doc) Failed(path string) bool { return d.failed[path] }
+
 // Node returns the raw node at path, or nil.
 func (d *Doc) Node(path string) *yaml.Node { return d.nodes[path] }
 
@@ -63,49 +80,62 @@ func (d *Doc) Node(path string) *yaml.Node { return d.nodes[path] }
 // fields carry `yaml` tags. Keys that match no field are errors; fields of
 // type yaml.Node are taken as they are. shift is added to every line number
 // so that errors in front matter point into the whole file.
+//
+// When src is not a YAML mapping at all, Decode returns a nil Doc. Otherwise
+// v holds every value that could be decoded and the error lists every
+// problem (unknown and duplicate keys, values of the wrong kind), so that
+// the caller can go on to check the rest of the document in the same run.
 func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
-	d := &Doc{file: file, shift: shift, nodes: map[string]*yaml.Node{}}
+	d := &Doc{file: file, shift: shift, nodes: map[string]*yaml.Node{}, failed: map[string]bool{}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return d, d.syntaxError(err)
+		return nil, d.yamlErrors(src, err).Err()
 	}
 	if root.Kind == 0 { // empty document
 		return d, nil
 	}
 	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
-		return d, diag.Errorf(file, doc.Line+shift, doc.Column, "expected a mapping of keys to values, found %s", kindName(doc))
+		return nil, diag.Errorf(file, doc.Line+shift, doc.Column, "expected a mapping of keys to values, found %s", found(doc)).WithFix("write `key: value` lines")
 	}
 	var errs diag.List
 	d.walk(doc, reflect.TypeOf(v).Elem(), "", &errs)
-	if len(errs) > 0 {
-		return d, errs.Err()
-	}
 	if err := doc.Decode(v); err != nil {
-		return d, d.typeError(err)
+		// The yaml package names neither the key nor the column of a value
+		// it cannot decode, and a bad tag stops it altogether. Decoding each
+		// leaf alone finds them; each is reported in herald's words and
+		// taken out, and the rest is decoded again.
+		for _, l := range d.leaves {
+			d.check(l, &errs)
+		}
+		if err := doc.Decode(v); err != nil {
+			errs = append(errs, d.yamlErrors(src, err)...)
+		}
 	}
-	return d, nil
+	return d, errs.Err()
 }
 
-// walk records the node of every path and reports keys that match no field.
-func (d *Doc) walk(n *yaml.Node, t reflect.Type, path string, errs *diag.List) {
+// walk records the node of every path, reports keys that match no field,
+// and collects the leaves.
+func (d *Doc) walk(n *yaml.Node, field reflect.Type, path string, errs *diag.List) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	d.nodes[path] = n
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == reflect.TypeOf(yaml.Node{}) || reflect.PointerTo(t).Implements(reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()) {
+	t := deref(field)
+	if t == nodeType {
 		d.record(n, path)
 		return
 	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			return // Decode reports the type mismatch with its line
-		}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		d.record(n, path)
+		d.leaves = append(d.leaves, leaf{path, n, field})
+		return
+	}
+	switch {
+	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
 		fields := fieldsOf(t)
+		d.dropBadKeys(n, path, errs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			f, ok := fields[k.Value]
@@ -117,21 +147,47 @@ func (d *Doc) walk(n *yaml.Node, t reflect.Type, path string, errs *diag.List) {
 			}
 			d.walk(val, f.Type, join(path, k.Value), errs)
 		}
-	case reflect.Slice, reflect.Array:
-		if n.Kind != yaml.SequenceNode {
-			return
-		}
+	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && n.Kind == yaml.SequenceNode:
 		for i, c := range n.Content {
 			d.walk(c, t.Elem(), path+"["+strconv.Itoa(i)+"]", errs)
 		}
-	case reflect.Map:
-		if n.Kind != yaml.MappingNode {
-			return
-		}
+	case t.Kind() == reflect.Map && n.Kind == yaml.MappingNode:
+		d.dropBadKeys(n, path, errs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			d.walk(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), errs)
 		}
+	default:
+		d.leaves = append(d.leaves, leaf{path, n, field})
 	}
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// dropBadKeys reports keys that are not plain words and keys set twice, and
+// takes them out of n. The yaml package would refuse the whole mapping for
+// a repeated key, and say "already defined at line 1" counting from the
+// start of the front matter, not of the file.
+func (d *Doc) dropBadKeys(n *yaml.Node, path string, errs *diag.List) {
+	first := map[string]*yaml.Node{}
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		switch prev, dup := first[k.Value]; {
+		case k.Kind != yaml.ScalarNode:
+			*errs = append(*errs, diag.Errorf(d.file, k.Line+d.shift, k.Column, "a key must be a plain word, found %s%s", found(k), where(path)).WithFix("write `key: value`"))
+		case dup:
+			*errs = append(*errs, diag.Errorf(d.file, k.Line+d.shift, k.Column, "duplicate key %q%s, already set on line %d", k.Value, where(path), prev.Line+d.shift).WithFix("keep one of them"))
+		default:
+			first[k.Value] = k
+			kept = append(kept, k, n.Content[i+1])
+		}
+	}
+	n.Content = kept
 }
 
 // record notes the positions inside a value that decodes itself, so its own
@@ -149,6 +205,95 @@ func (d *Doc) record(n *yaml.Node, path string) {
 		}
 	}
 }
+
+// check decodes one leaf on its own. One that fails is reported, marked
+// failed and replaced by a node that decodes to the zero value.
+func (d *Doc) check(l leaf, errs *diag.List) {
+	err := l.n.Decode(reflect.New(l.t).Interface())
+	if err == nil {
+		return
+	}
+	*errs = append(*errs, d.leafError(l, err))
+	d.failed[l.path] = true
+	*l.n = zero(l.t, l.n.Line, l.n.Column)
+}
+
+// zero returns a node that decodes to the zero value of t. It is an empty
+// value of t's shape rather than a null, because the yaml package drops a
+// null from a list of values, which would move the items after it to other
+// indexes than their paths say. Pointers take a null, which keeps its
+// place as nil, and so do values that decode themselves: they never see it.
+func zero(t reflect.Type, line, col int) yaml.Node {
+	n := yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: line, Column: col}
+	if t.Kind() == reflect.Pointer || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return n
+	}
+	s := shapeOf(t)
+	n.Kind, n.Tag, n.Value = s.kind, s.tag, s.zero
+	return n
+}
+
+// leafError says what is wrong with a leaf that does not decode.
+func (d *Doc) leafError(l leaf, err error) *diag.Error {
+	line, col := l.n.Line, l.n.Column
+	t := deref(l.t)
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		// Its own message, in herald's words, may name a line inside the
+		// value: "line N: …".
+		msg := err.Error()
+		if at, rest, ok := lineOf(msg); ok {
+			if at != line {
+				line, col = at, 1
+			}
+			msg = rest
+		}
+		return diag.Errorf(d.file, line+d.shift, col, "%s", msg)
+	}
+	tag := ""
+	if l.n.Style&yaml.TaggedStyle != 0 {
+		tag = l.n.Tag
+	}
+	s := shapeOf(t)
+	var te *yaml.TypeError
+	switch {
+	case tag != "" && !errors.As(err, &te):
+		// The value does not read as its own tag says: a !!timestamp that
+		// is not a YAML timestamp, a !!binary that is not base64.
+		return diag.Errorf(d.file, line+d.shift, col, "%s: %s is not a valid %s", l.path, found(l.n), tag).WithFix("remove the %s tag", tag)
+	case tag != "":
+		s.fix = fmt.Sprintf("remove the %s tag", tag)
+	}
+	return diag.Errorf(d.file, line+d.shift, col, "%s must be %s, found %s", l.path, s.want, found(l.n)).WithFix("%s", s.fix)
+}
+
+// shape is what herald calls a kind of Go value in a message, how to write
+// one, and how YAML writes its zero value.
+type shape struct {
+	want, fix string
+	kind      yaml.Kind
+	tag, zero string
+}
+
+func shapeOf(t reflect.Type) shape {
+	switch t.Kind() {
+	case reflect.String:
+		return shape{"text", "put the text in quotes", yaml.ScalarNode, "!!str", ""}
+	case reflect.Bool:
+		return shape{"true or false", "write true or false", yaml.ScalarNode, "!!bool", "false"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return shape{"a whole number", "write digits only, such as 30", yaml.ScalarNode, "!!int", "0"}
+	case reflect.Float32, reflect.Float64:
+		return shape{"a number", "write a number such as 0.5", yaml.ScalarNode, "!!float", "0"}
+	case reflect.Slice, reflect.Array:
+		return shape{"a list", "write one `- item` line per entry, or [a, b]", yaml.SequenceNode, "!!seq", ""}
+	}
+	return shape{"a mapping", "write `key: value` lines, indented under it", yaml.MappingNode, "!!map", ""}
+}
+
+var (
+	nodeType        = reflect.TypeOf(yaml.Node{})
+	unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
+)
 
 func fieldsOf(t reflect.Type) map[string]reflect.StructField {
 	fields := map[string]reflect.StructField{}
@@ -189,71 +334,68 @@ func suggest(key string, fields map[string]reflect.StructField) string {
 	return "known keys: " + strings.Join(names, ", ")
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var (
+	lineRE   = regexp.MustCompile(`^line (\d+): (.*)$`)
+	anchorRE = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+)
 
-// syntaxError turns the yaml package's "yaml: line N: msg" into a position.
-func (d *Doc) syntaxError(err error) error {
-	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
+// lineOf splits the yaml package's "line N: msg".
+func lineOf(msg string) (line int, rest string, ok bool) {
+	m := lineRE.FindStringSubmatch(msg)
+	if m == nil {
+		return 0, msg, false
 	}
-	return diag.Errorf(d.file, line+d.shift, 1, "invalid YAML: %s", msg).WithFix("check indentation and quoting on this line or the one before")
+	line, err := strconv.Atoi(m[1])
+	return line, m[2], err == nil
 }
 
-// typeError turns each "line N: cannot unmarshal …" into its own positioned error.
-func (d *Doc) typeError(err error) error {
+// yamlErrors places the yaml package's own messages, mostly syntax errors
+// ("yaml: line 3: mapping values are not allowed in this context"), at
+// their line of the file.
+func (d *Doc) yamlErrors(src []byte, err error) diag.List {
+	msgs := []string{err.Error()}
 	var te *yaml.TypeError
-	msgs := []string{err.Error()} // a custom unmarshaler's "line N: …"
 	if errors.As(err, &te) {
 		msgs = te.Errors
 	}
-	var errs diag.List
-	for _, s := range msgs {
-		line, msg := 1, s
-		if m := lineRE.FindStringSubmatch(s); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
+	var list diag.List
+	for _, msg := range msgs {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		line, col, fix := 1, 1, "check indentation and quoting on this line or the one before"
+		if at, rest, ok := lineOf(msg); ok {
+			line, msg = at, rest
+		} else if m := anchorRE.FindStringSubmatch(msg); m != nil {
+			// The parser does not say where the alias is.
+			line, col = position(src, "*"+m[1])
+			fix = fmt.Sprintf("define it first with &%s on the value to repeat", m[1])
 		}
-		errs = append(errs, diag.Errorf(d.file, line+d.shift, 1, "%s", friendly(msg)))
+		list = append(list, diag.Errorf(d.file, line+d.shift, col, "invalid YAML: %s", msg).WithFix("%s", fix))
 	}
-	return errs.Err()
+	return list
 }
 
-var unmarshalRE = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
-
-// friendly rewords the yaml package's Go-typed messages for people.
-func friendly(msg string) string {
-	m := unmarshalRE.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
+// position returns the line and column of the first s in src, or 1:1.
+func position(src []byte, s string) (line, col int) {
+	i := bytes.Index(src, []byte(s))
+	if i < 0 {
+		return 1, 1
 	}
-	want := m[3]
-	switch {
-	case strings.HasPrefix(want, "[]"):
-		want = "a list"
-	case strings.HasPrefix(want, "map["):
-		want = "a mapping"
-	case strings.Contains(want, "int"):
-		want = "a whole number"
-	case want == "bool":
-		want = "true or false"
-	case want == "string":
-		want = "text"
-	case want == "time.Duration":
-		want = "a duration such as 30s or 5m"
-	case strings.Contains(want, "."):
-		want = "a mapping"
-	}
-	return fmt.Sprintf("expected %s, found %q", want, m[2])
+	before := src[:i]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
 }
 
-func kindName(n *yaml.Node) string {
+// found names what a node holds, for "found …" in a message.
+func found(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		return "a list"
-	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+	case yaml.MappingNode:
+		return "a mapping"
 	}
-	return "something else"
+	const limit = 40
+	if v := []rune(n.Value); len(v) > limit {
+		return fmt.Sprintf("%q", string(v[:limit])+"…")
+	}
+	return fmt.Sprintf("%q", n.Value)
 }

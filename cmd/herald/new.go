@@ -47,7 +47,7 @@ func runNew(ctx context.Context, e *env, args []string) error {
 	}
 	slug := config.Slugify(title)
 	if slug == "" {
-		return usageError{fmt.Sprintf("new: the title %q has no letters or digits to make a file name from", title)}
+		return usageError{fmt.Sprintf("new: the title %q has no letters a to z or digits to make a file name from (start with a few such words; you can change the title in the file afterwards)", title)}
 	}
 	now, err := clock(e, *nowText)
 	if err != nil {

@@ -97,11 +97,14 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	}
 	var meta frontMatter
 	doc, err := strictyaml.Decode(file, fm, 1, &meta)
-	if err != nil {
+	if doc == nil {
 		return nil, err
 	}
+	// A misspelt key or a value of the wrong kind is one problem among
+	// others: the rest of the file is still checked.
+	errs.Add(file, err)
 	in := &Incident{Slug: slug, File: file, Title: strings.TrimSpace(meta.Title)}
-	if in.Title == "" {
+	if in.Title == "" && !doc.Failed("title") {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}
 	switch meta.Type {

@@ -47,11 +47,12 @@ func parseAnyTime(s string, loc *time.Location) (time.Time, error) {
 }
 
 // outOfRange keeps time.Parse's "day out of range" and friends, which say
-// more than "invalid time" about 2026-02-30.
+// more than "invalid time" about 2026-02-30. Their text starts with its own
+// ": ".
 func outOfRange(err error) error {
 	var pe *time.ParseError
 	if errors.As(err, &pe) && strings.Contains(pe.Message, "out of range") {
-		return fmt.Errorf("invalid time %q:%s", pe.Value, pe.Message)
+		return fmt.Errorf("invalid time %q: %s", pe.Value, strings.TrimPrefix(pe.Message, ": "))
 	}
 	return nil
 }

@@ -32,7 +32,8 @@ func TestParseTime(t *testing.T) {
 		// 2026-11-01 01:30 happens twice; the earlier is PDT (-07:00).
 		{"dst overlap takes earlier", "2026-11-01 01:30", "2026-11-01T08:30:00Z"},
 		{"just after overlap", "2026-11-01 02:30", "2026-11-01T10:30:00Z"},
-		{"wrong day", "2026-02-30 10:00", "error: day out of range"},
+		{"wrong day", "2026-02-30 10:00", `error: invalid time "2026-02-30 10:00": day out of range`},
+		{"wrong month", "2026-13-45 25:61", `error: invalid time "2026-13-45 25:61": month out of range`},
 		{"garbage", "yesterday", "error: invalid time"},
 		{"american order", "03/09/2012 07:52", "error: invalid time"},
 	}
@@ -84,7 +85,7 @@ func TestParseHeadingTime(t *testing.T) {
 		{"berlin CEST", "2026-07-10 09:00 CEST", berlin, "2026-07-10T07:00:00Z"},
 		{"PST in berlin", "2026-07-10 09:00 PST", berlin, "error: uses CEST and CET"},
 		{"gap without zone", "2026-03-08 02:30", la, "error: does not exist"},
-		{"bad minute", "2026-03-08 02:61 PST", la, "error: invalid time"},
+		{"bad minute", "2026-03-08 02:61 PST", la, `error: invalid time "2026-03-08 02:61": minute out of range`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
