@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -249,9 +250,13 @@ var latinLetters = map[rune]string{
 func Parse(dir string, src []byte) (*Config, error) {
 	c := &Config{Dir: dir}
 	doc, err := strictyaml.Decode(FileName, src, 0, c)
-	if err != nil {
+	if doc == nil {
 		return nil, err
 	}
+	// A misspelt key or a value of the wrong kind is one problem among
+	// others: the rest of the file is still checked, in the same run.
+	var decodeErrs diag.List
+	decodeErrs.Add(FileName, err)
 	var errs diag.List
 	if strings.TrimSpace(c.Title) == "" {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: Example Status`"))
@@ -384,6 +389,13 @@ func Parse(dir string, src []byte) (*Config, error) {
 		errs = append(errs, doc.Errorf("publish.dir", "publish.dir must be a folder inside the site folder, found %q", c.Publish.Dir).WithFix("use a relative path such as `public`; pass -out to build elsewhere"))
 	}
 	errs = append(errs, c.parseProbes()...)
+	// A value that did not decode was left empty, and checking it again
+	// would report the same place twice ("missing title" after "title
+	// must be text").
+	errs = slices.DeleteFunc(errs, func(e *diag.Error) bool {
+		return slices.ContainsFunc(decodeErrs, func(d *diag.Error) bool { return d.Line == e.Line && d.Col == e.Col })
+	})
+	errs = append(decodeErrs, errs...)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

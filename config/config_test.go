@@ -1,9 +1,12 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/herald-status/herald/diag"
 )
 
 func TestParseDefaults(t *testing.T) {
@@ -169,6 +172,29 @@ func TestBaseURLIsEncoded(t *testing.T) {
 		}
 		if c.BaseURL != want {
 			t.Errorf("base_url %q: got %q, want %q", in, c.BaseURL, want)
+		}
+	}
+}
+
+// TestParseReportsEveryProblem: a value that does not decode is one
+// problem among others, and is reported once.
+func TestParseReportsEveryProblem(t *testing.T) {
+	src := "title: [not, text]\nbase_url: /relative\nhistroy:\n  days: 30\ncomponents:\n  - {id: api, name: API}\nfeeds:\n  items: many\ntimezone: Mars/Olympus\n"
+	_, err := Parse("/site", []byte(src))
+	want := []string{
+		`herald.yaml:1:8: title must be text, found a list`,
+		`herald.yaml:2:11: base_url must be an absolute http(s) URL`,
+		`herald.yaml:3:1: unknown key "histroy"`,
+		`herald.yaml:8:10: feeds.items must be a whole number`,
+		`herald.yaml:9:11: unknown timezone "Mars/Olympus"`,
+	}
+	var list diag.List
+	if !errors.As(err, &list) || len(list) != len(want) {
+		t.Fatalf("got %v, want %d errors", err, len(want))
+	}
+	for i, e := range list {
+		if !strings.HasPrefix(e.Error(), want[i]) {
+			t.Errorf("got %q, want prefix %q", e.Error(), want[i])
 		}
 	}
 }
