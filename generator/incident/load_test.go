@@ -143,3 +143,225 @@ func TestRescanMatchesScan(t *testing.T) {
 		t.Errorf("Rescan:\n%s\nScan:\n%s", show(got), show(want))
 	}
 }
+
+// makeSite writes files (by slash-separated path relative to the site
+// folder) and symlinks (path: target, the target as written in the link)
+// into a new site folder and returns it.
+func makeSite(tb testing.TB, files, links map[string]string) string {
+	tb.Helper()
+	site := tb.TempDir()
+	mkdir := func(p string) {
+		tb.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for rel, text := range files {
+		p := filepath.Join(site, filepath.FromSlash(rel))
+		mkdir(p)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for rel, target := range links {
+		p := filepath.Join(site, filepath.FromSlash(rel))
+		mkdir(p)
+		if err := os.Symlink(filepath.FromSlash(target), p); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return site
+}
+
+// showSources lists sources one a line, as "file slug data".
+func showSources(srcs []incident.Source) string {
+	var b strings.Builder
+	for _, s := range srcs {
+		fmt.Fprintf(&b, "%s %s %q\n", s.File, s.Slug, s.Data)
+	}
+	return b.String()
+}
+
+// TestScanFolderLinks checks the incidents folder itself and the folders
+// in it when they are symlinks: one that stays inside the site folder is
+// followed and its files are named under the link, one that leaves it, is
+// broken or loops is an error; and an incidents/ that is not a folder is
+// an error, never a site with no incidents.
+func TestScanFolderLinks(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "x.md"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		files   map[string]string
+		links   map[string]string
+		want    string   // showSources of what is found
+		wantErr []string // prefixes of the error's lines; none for no error
+	}{{
+		name:  "no incidents folder",
+		files: map[string]string{"herald.yaml": ""},
+	}, {
+		name:  "incidents links to a folder inside the site",
+		files: map[string]string{"content/incidents/a.md": "a", "content/incidents/2026/b.md": "b"},
+		links: map[string]string{"incidents": "content/incidents"},
+		want:  "incidents/2026/b.md b \"b\"\nincidents/a.md a \"a\"\n",
+	}, {
+		name:    "incidents links outside the site",
+		links:   map[string]string{"incidents": outside},
+		wantErr: []string{"incidents:1:1: symlink points outside the site folder, to " + outside},
+	}, {
+		name:    "incidents is a broken link",
+		links:   map[string]string{"incidents": "content/incidents"},
+		wantErr: []string{"incidents:1:1: broken symlink"},
+	}, {
+		name:    "incidents is a file",
+		files:   map[string]string{"incidents": "a.md\n"},
+		wantErr: []string{"incidents:1:1: not a folder (incident files go in a folder named incidents)"},
+	}, {
+		name:    "incidents links to a file",
+		files:   map[string]string{"content/incidents.md": "a"},
+		links:   map[string]string{"incidents": "content/incidents.md"},
+		wantErr: []string{"incidents:1:1: not a folder"},
+	}, {
+		name:  "a folder link inside the site",
+		files: map[string]string{"incidents/a.md": "a", "archive/2025/b.md": "b"},
+		links: map[string]string{"incidents/2025": "../archive/2025"},
+		want:  "incidents/2025/b.md b \"b\"\nincidents/a.md a \"a\"\n",
+	}, {
+		name:  "a folder link inside a linked folder",
+		files: map[string]string{"content/incidents/a.md": "a", "archive/2025/b.md": "b"},
+		links: map[string]string{"incidents": "content/incidents", "content/incidents/old": "../../archive"},
+		want:  "incidents/a.md a \"a\"\nincidents/old/2025/b.md b \"b\"\n",
+	}, {
+		name:    "a folder link outside the site",
+		files:   map[string]string{"incidents/a.md": "a"},
+		links:   map[string]string{"incidents/old": outside},
+		want:    "incidents/a.md a \"a\"\n",
+		wantErr: []string{"incidents/old:1:1: symlink points outside the site folder, to " + outside},
+	}, {
+		name:    "a broken folder link",
+		files:   map[string]string{"incidents/a.md": "a"},
+		links:   map[string]string{"incidents/old": "../archive"},
+		want:    "incidents/a.md a \"a\"\n",
+		wantErr: []string{"incidents/old:1:1: broken symlink"},
+	}, {
+		name:    "a link to the incidents folder",
+		files:   map[string]string{"incidents/a.md": "a"},
+		links:   map[string]string{"incidents/again": "."},
+		want:    "incidents/a.md a \"a\"\n",
+		wantErr: []string{"incidents/again:1:1: symlink loop"},
+	}, {
+		name:    "a link to the site folder",
+		files:   map[string]string{"incidents/a.md": "a"},
+		links:   map[string]string{"incidents/2026/site": "../.."},
+		want:    "incidents/a.md a \"a\"\n",
+		wantErr: []string{"incidents/2026/site:1:1: symlink loop"},
+	}, {
+		name:    "two links in a loop",
+		files:   map[string]string{"incidents/a/x.md": "x"},
+		links:   map[string]string{"incidents/a/b": "../b", "incidents/b/a": "../a"},
+		want:    "incidents/a/x.md x \"x\"\nincidents/b/a/x.md x \"x\"\n",
+		wantErr: []string{"incidents/a/b/a:1:1: symlink loop", "incidents/b/a/b:1:1: symlink loop", `incidents/b/a/x.md:1:1: duplicate slug "x"`},
+	}, {
+		name:  "a link to a file that is not read",
+		files: map[string]string{"incidents/a.md": "a", "notes.txt": "n"},
+		links: map[string]string{"incidents/notes": "../notes.txt"},
+		want:  "incidents/a.md a \"a\"\n",
+	}, {
+		name:  "a hidden link",
+		files: map[string]string{"incidents/a.md": "a"},
+		links: map[string]string{"incidents/_old": outside, "incidents/.old": "nowhere"},
+		want:  "incidents/a.md a \"a\"\n",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := makeSite(t, tt.files, tt.links)
+			srcs, err := incident.Scan(site)
+			if got := showSources(srcs); got != tt.want {
+				t.Errorf("got sources:\n%s\nwant:\n%s", got, tt.want)
+			}
+			var lines []string
+			if err != nil {
+				lines = strings.Split(err.Error(), "\n")
+			}
+			if len(lines) != len(tt.wantErr) {
+				t.Fatalf("got error:\n%v\nwant %d lines starting %q", err, len(tt.wantErr), tt.wantErr)
+			}
+			for i, w := range tt.wantErr {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("got error line %q, want it to start %q", lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+// TestRescanFollowsLinks checks that Rescan finds what Scan finds when
+// incident files are reached through folder symlinks, whether the watcher
+// names a change under the link or under the folder the link points to
+// (which may be no event under incidents/ at all).
+func TestRescanFollowsLinks(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		links   map[string]string
+		edit    map[string]string // files written after the first scan
+		newLink map[string]string // links made after the first scan
+		changed []string          // what the watcher reports
+	}{{
+		name:    "incidents links into the site, changes named under the link",
+		files:   map[string]string{"content/incidents/a.md": "a"},
+		links:   map[string]string{"incidents": "content/incidents"},
+		edit:    map[string]string{"content/incidents/a.md": "a, edited", "content/incidents/2026/b.md": "b"},
+		changed: []string{"incidents/a.md", "incidents/2026"},
+	}, {
+		name:    "incidents links into the site, changes named under the target",
+		files:   map[string]string{"content/incidents/a.md": "a"},
+		links:   map[string]string{"incidents": "content/incidents"},
+		edit:    map[string]string{"content/incidents/a.md": "a, edited", "content/incidents/b.md": "b"},
+		changed: []string{"content/incidents/a.md", "content/incidents/b.md"},
+	}, {
+		name:    "a folder link, a file added behind it",
+		files:   map[string]string{"incidents/a.md": "a", "archive/2025/b.md": "b"},
+		links:   map[string]string{"incidents/2025": "../archive/2025"},
+		edit:    map[string]string{"archive/2025/c.md": "c", "incidents/a.md": "a, edited"},
+		changed: []string{"incidents/a.md"},
+	}, {
+		name:    "a folder link made after the first scan",
+		files:   map[string]string{"incidents/a.md": "a", "archive/2025/b.md": "b"},
+		newLink: map[string]string{"incidents/2025": "../archive/2025"},
+		changed: []string{"incidents/2025"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := makeSite(t, tt.files, tt.links)
+			sc := incident.NewScanner(site)
+			if _, err := sc.Scan(); err != nil {
+				t.Fatal(err)
+			}
+			for rel, text := range tt.edit {
+				p := filepath.Join(site, filepath.FromSlash(rel))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for rel, target := range tt.newLink {
+				if err := os.Symlink(filepath.FromSlash(target), filepath.Join(site, filepath.FromSlash(rel))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, gotErr := sc.Rescan(tt.changed)
+			want, wantErr := incident.NewScanner(site).Scan()
+			if gotErr != nil || wantErr != nil {
+				t.Fatalf("got Rescan error %v, Scan error %v, want none", gotErr, wantErr)
+			}
+			if showSources(got) != showSources(want) {
+				t.Errorf("Rescan:\n%s\nScan:\n%s", showSources(got), showSources(want))
+			}
+		})
+	}
+}
