@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/diag"
@@ -39,9 +41,10 @@ type Source struct {
 // It follows symlinks, the incidents folder itself included, that stay
 // inside the site folder, and names what it finds through one by the
 // link's path. It refuses symlinks that leave the site folder, are broken
-// or loop, an incidents that is no folder, files over MaxFileSize and
-// invalid UTF-8, and reports every such file, not only the first. A site
-// without an incidents folder has no incidents.
+// or loop, an incidents that is no folder, names with control characters,
+// slugs that collide, files over MaxFileSize and invalid UTF-8, and
+// reports every such file, not only the first. A site without an
+// incidents folder has no incidents.
 func Scan(siteDir string) ([]Source, error) {
 	return NewScanner(siteDir).Scan()
 }
@@ -255,7 +258,7 @@ func (sc *Scanner) enterLink(p string, old map[string]scanned) error {
 		fail(notFolder())
 	case !info.IsDir():
 	case sc.loops(p, target):
-		fail(diag.Errorf(rel, 1, 1, "symlink loop: it points to %s, which it is in", target).WithFix("point it at a folder that does not hold it, or remove it"))
+		fail(diag.Errorf(shown(rel), 1, 1, "symlink loop: it points to %s, which it is in", target).WithFix("point it at a folder that does not hold it, or remove it"))
 	default:
 		sc.scanAll = true
 		return sc.walkDir(p, old)
@@ -302,10 +305,10 @@ func (sc *Scanner) loops(p, target string) bool {
 func (sc *Scanner) resolve(p, rel string) (string, *diag.Error) {
 	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return "", diag.Errorf(rel, 1, 1, "broken symlink: %v", err).WithFix("point it at an existing file or folder, or remove it")
+		return "", diag.Errorf(shown(rel), 1, 1, "broken symlink: %v", err).WithFix("point it at an existing file or folder, or remove it")
 	}
 	if !inside(sc.realSite, target) {
-		return "", diag.Errorf(rel, 1, 1, "symlink points outside the site folder, to %s", target).WithFix("copy the files into the site folder instead")
+		return "", diag.Errorf(shown(rel), 1, 1, "symlink points outside the site folder, to %s", target).WithFix("copy the files into the site folder instead")
 	}
 	return target, nil
 }
@@ -324,10 +327,31 @@ func (sc *Scanner) rel(p string) string {
 	return filepath.ToSlash(rel)
 }
 
+// shown is rel as messages print it: control characters escaped, so that
+// a bad name cannot break the line it is printed on.
+func shown(rel string) string {
+	if !strings.ContainsFunc(rel, unicode.IsControl) {
+		return rel
+	}
+	q := strconv.Quote(rel)
+	return q[1 : len(q)-1]
+}
+
 // visit reads the incident file at p, or finds what is wrong with it;
 // old is what the last scan knew of it.
 func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 	fail := func(e *diag.Error) scanned { return scanned{rel: rel, err: e, link: link} }
+	file := shown(rel)
+	if i := strings.IndexFunc(rel, unicode.IsControl); i >= 0 {
+		// Names become addresses, feed ids and calendar UIDs, where a
+		// control character is invalid or ends a line.
+		r, _ := utf8.DecodeRuneInString(rel[i:])
+		what := "file"
+		if i < len(rel)-len(path.Base(rel)) {
+			what = "folder"
+		}
+		return fail(diag.Errorf(file, 1, 1, "invalid name: control character %U", r).WithFix("rename the %s without control characters", what))
+	}
 	if link {
 		if _, e := sc.resolve(p, rel); e != nil {
 			return fail(e)
@@ -335,13 +359,13 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 	}
 	info, err := os.Stat(p)
 	if err != nil {
-		return fail(diag.Errorf(rel, 1, 1, "cannot read: %v", err))
+		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
 	}
 	if !info.Mode().IsRegular() {
-		return fail(diag.Errorf(rel, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
+		return fail(diag.Errorf(file, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
 	}
 	if info.Size() > MaxFileSize {
-		return fail(diag.Errorf(rel, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
+		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
 	}
 	id := idOf(info)
 	if old.data != nil && !old.racy && old.id == id {
@@ -350,7 +374,7 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 	start := time.Now()
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return fail(diag.Errorf(rel, 1, 1, "cannot read: %v", err))
+		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
 	}
 	data, err = normalize(rel, data)
 	if err != nil {
@@ -373,7 +397,8 @@ func (sc *Scanner) sources() ([]Source, error) {
 		sources []Source
 		errs    diag.List
 	)
-	first := map[string]string{}
+	first := map[string]string{}  // file by slug
+	folded := map[string]Source{} // by slug with its case folded
 	for _, p := range sc.order {
 		f := sc.known[p]
 		if f.err != nil {
@@ -381,15 +406,30 @@ func (sc *Scanner) sources() ([]Source, error) {
 			continue
 		}
 		s := Source{File: f.rel, Slug: strings.TrimSuffix(path.Base(f.rel), ".md"), Data: f.data}
+		// Both are still returned: a caller shows what parses beside the
+		// errors.
+		key := foldCase(s.Slug)
 		if prev, dup := first[s.Slug]; dup {
-			// Still returned: a caller shows what parses beside the errors.
 			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev).WithFix("rename one of them; the slug is the page's URL"))
+		} else if prev, dup := folded[key]; dup {
+			errs = append(errs, diag.Errorf(s.File, 1, 1, "slug %q differs only in case from %q of %s", s.Slug, prev.Slug, prev.File).WithFix("rename one of them; on a case-insensitive host both are one URL"))
 		} else {
-			first[s.Slug] = s.File
+			first[s.Slug], folded[key] = s.File, s
 		}
 		sources = append(sources, s)
 	}
 	return sources, errs.Err()
+}
+
+// foldCase maps every spelling of s that strings.EqualFold matches to one.
+func foldCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 // walkOrder compares slash-separated paths as filepath.WalkDir orders

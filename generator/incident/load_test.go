@@ -365,3 +365,67 @@ func TestRescanFollowsLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestScanNames checks the rule for file names: a name with a control
+// character, or a slug that differs from another only in case, is an
+// error; any other name that was valid stays valid with the same slug, so
+// that published addresses do not change.
+func TestScanNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   []string
+		want    string   // the slugs found, in order
+		wantErr []string // prefixes of the error's lines; none for no error
+	}{{
+		name:  "names that were valid, and drafts, which are skipped",
+		files: []string{"incidents/2026-11-28-feed-latency.md", "incidents/Été panne (1).md", "incidents/x.y.md", "incidents/日本.md", "incidents/2025/UPPER.md", "incidents/_draft.md", "incidents/_drafts/a\nb.md", "incidents/.#Dup.md"},
+		want:  "UPPER 2026-11-28-feed-latency x.y Été panne (1) 日本",
+	}, {
+		name:    "a line feed",
+		files:   []string{"incidents/ok.md", "incidents/up\ngrade.md"},
+		want:    "ok",
+		wantErr: []string{`incidents/up\ngrade.md:1:1: invalid name: control character U+000A (rename the file without control characters)`},
+	}, {
+		name:    "a tab and a DEL in a folder name",
+		files:   []string{"incidents/a\tb/x.md", "incidents/c\x7f/y.md"},
+		wantErr: []string{`incidents/a\tb/x.md:1:1: invalid name: control character U+0009`, `incidents/c\x7f/y.md:1:1: invalid name: control character U+007F`},
+	}, {
+		name:    "slugs that differ only in case",
+		files:   []string{"incidents/Dup.md", "incidents/dup.md", "incidents/2025/OUTAGE.md", "incidents/outage.md"},
+		want:    "OUTAGE Dup dup outage",
+		wantErr: []string{`incidents/dup.md:1:1: slug "dup" differs only in case from "Dup" of incidents/Dup.md`, `incidents/outage.md:1:1: slug "outage" differs only in case from "OUTAGE" of incidents/2025/OUTAGE.md`},
+	}, {
+		name:    "case beyond ASCII",
+		files:   []string{"incidents/ÉTÉ.md", "incidents/été.md"},
+		want:    "ÉTÉ été",
+		wantErr: []string{`incidents/été.md:1:1: slug "été" differs only in case`},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{}
+			for _, f := range tt.files {
+				files[f] = "text"
+			}
+			srcs, err := incident.Scan(makeSite(t, files, nil))
+			var slugs []string
+			for _, s := range srcs {
+				slugs = append(slugs, s.Slug)
+			}
+			if got := strings.Join(slugs, " "); got != tt.want {
+				t.Errorf("got slugs %q, want %q", got, tt.want)
+			}
+			var lines []string
+			if err != nil {
+				lines = strings.Split(err.Error(), "\n")
+			}
+			if len(lines) != len(tt.wantErr) {
+				t.Fatalf("got error:\n%v\nwant %d lines starting %q", err, len(tt.wantErr), tt.wantErr)
+			}
+			for i, w := range tt.wantErr {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("got error line %q, want it to start %q", lines[i], w)
+				}
+			}
+		})
+	}
+}
