@@ -2,7 +2,7 @@
 // incident files, computes the status snapshot, renders pages and feeds,
 // and publishes the result atomically.
 //
-//	site, err := generator.Load(ctx, dir)
+//	site, err := generator.Load(ctx, dir, now)
 //	res, err := generator.Build(ctx, site, generator.Options{Now: now})
 //
 // A build either publishes a complete new version of the site or leaves the
@@ -47,11 +47,12 @@ type Site struct {
 	latency   *latencyCache   // a Builder's, across its builds; nil reads everything
 }
 
-// Load reads and validates everything in the site folder dir. Problems in
-// the author's files come back together as one diag.List, so a single run
-// reports every bad file; other errors (unreadable folders) come back as
-// they are.
-func Load(ctx context.Context, dir string) (*Site, error) {
+// Load reads and validates everything in the site folder dir, at the
+// clock now, which no incident may start after (see
+// incident.Parser.CheckClock). Problems in the author's files come back
+// together as one diag.List, so a single run reports every bad file; other
+// errors (unreadable folders) come back as they are.
+func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	cfg, err := config.Load(dir)
 	var errs diag.List
 	if err != nil {
@@ -71,13 +72,15 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 	}
 	probeOpts, err := probeOptions(cfg)
 	errs.Add(config.FileName, err)
-	ins, err := incident.Load(ctx, dir, incident.NewParser(cfg))
+	p := incident.NewParser(cfg)
+	ins, err := incident.Load(ctx, dir, p)
 	if err != nil {
 		if !isDiag(err) {
 			return nil, err
 		}
 		errs.Add(incident.Dir, err)
 	}
+	errs.Add(incident.Dir, p.CheckClock(ins, now))
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

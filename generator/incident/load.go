@@ -505,6 +505,32 @@ func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
 	return out, errs.Err()
 }
 
+// StartSlack is how far after the clock an incident may start: its author
+// may write it as it begins, on a computer whose clock runs a little ahead
+// of the one that builds the site.
+const StartSlack = 5 * time.Minute
+
+// CheckClock reports every incident of ins that starts more than
+// StartSlack after now, at the place in its file that sets its start. Such
+// an incident would be listed in the history and the feeds but left out
+// of the current status: a live outage hidden by a typo. Maintenance is
+// announced ahead, so it is never too early. The error is a diag.List.
+//
+// Parse does not check this, because its result is kept across builds
+// while the clock moves.
+func (p *Parser) CheckClock(ins []*Incident, now time.Time) error {
+	var errs diag.List
+	for _, in := range ins {
+		if in.Kind != KindIncident || !in.Started.After(now.Add(StartSlack)) {
+			continue
+		}
+		at := in.startedBy
+		errs = append(errs, diag.Errorf(in.File, at.line, at.col, "%s (%s) is after the clock (%s)", at.what, fmtTime(in.Started, p.cfg.Location), fmtTime(now, p.cfg.Location)).
+			WithFix("check the date for a typo; for planned work, write `type: maintenance` with scheduled_start and scheduled_end"))
+	}
+	return errs.Err()
+}
+
 // ParseAll parses sources on every core and returns, in the order of
 // sources, the incident or the error of each. The error is ctx's, if it
 // ended first.
