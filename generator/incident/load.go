@@ -70,6 +70,10 @@ type Scanner struct {
 	// incidents/ (a folder reached through a symlink), or incidents is no
 	// folder, so Rescan scans everything.
 	scanAll bool
+	// through: the real folders a scan entered through a symlink, and the
+	// path it read each as. A folder is read through links once, so
+	// that links to links cannot multiply the work.
+	through map[string]string
 }
 
 type scanned struct {
@@ -113,6 +117,7 @@ func (sc *Scanner) Scan() ([]Source, error) {
 	old := sc.known
 	sc.known = make(map[string]scanned, len(old))
 	sc.scanAll = false
+	clear(sc.through)
 	if err := sc.walk(sc.root, old); err != nil {
 		sc.known = nil
 		return nil, fmt.Errorf("scan incidents: %w", err)
@@ -257,10 +262,17 @@ func (sc *Scanner) enterLink(p string, old map[string]scanned) error {
 	case !info.IsDir() && p == sc.root:
 		fail(notFolder())
 	case !info.IsDir():
+		// A file whose name does not end in .md, like any other: not read.
 	case sc.loops(p, target):
 		fail(diag.Errorf(shown(rel), 1, 1, "symlink loop: it points to %s, which it is in", target).WithFix("point it at a folder that does not hold it, or remove it"))
+	case sc.through[target] != "":
+		fail(diag.Errorf(shown(rel), 1, 1, "symlink to a folder already read as %s", shown(sc.through[target])).WithFix("remove one of the links: each would list every file again"))
 	default:
 		sc.scanAll = true
+		if sc.through == nil {
+			sc.through = map[string]string{}
+		}
+		sc.through[target] = rel
 		return sc.walkDir(p, old)
 	}
 	return nil

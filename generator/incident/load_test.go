@@ -264,6 +264,12 @@ func TestScanFolderLinks(t *testing.T) {
 		want:    "incidents/a/x.md x \"x\"\nincidents/b/a/x.md x \"x\"\n",
 		wantErr: []string{"incidents/a/b/a:1:1: symlink loop", "incidents/b/a/b:1:1: symlink loop", `incidents/b/a/x.md:1:1: duplicate slug "x"`},
 	}, {
+		name:    "two links to one folder",
+		files:   map[string]string{"archive/2025/b.md": "b"},
+		links:   map[string]string{"incidents/2025": "../archive/2025", "incidents/old": "../archive/2025"},
+		want:    "incidents/2025/b.md b \"b\"\n",
+		wantErr: []string{"incidents/old:1:1: symlink to a folder already read as incidents/2025"},
+	}, {
 		name:  "a link to a file that is not read",
 		files: map[string]string{"incidents/a.md": "a", "notes.txt": "n"},
 		links: map[string]string{"incidents/notes": "../notes.txt"},
@@ -294,6 +300,32 @@ func TestScanFolderLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScanLinkFanOut checks that a folder reached through many chains of
+// links is read once: links two to a level, ten levels deep, would
+// otherwise read the file at the bottom 1,024 times.
+func TestScanLinkFanOut(t *testing.T) {
+	const depth = 10
+	files := map[string]string{fmt.Sprintf("l%d/x.md", depth): "x"}
+	links := map[string]string{}
+	for i := range depth {
+		for _, name := range []string{"a", "b"} {
+			from := fmt.Sprintf("l%d/%s", i, name)
+			if i == 0 {
+				from = "incidents/" + name
+			}
+			links[from] = fmt.Sprintf("../l%d", i+1)
+		}
+	}
+	srcs, err := incident.Scan(makeSite(t, files, links))
+	if len(srcs) != 1 {
+		t.Errorf("got %d sources, want the one file once", len(srcs))
+	}
+	if n := strings.Count(fmt.Sprint(err), "\n") + 1; err == nil || n != depth {
+		first, _, _ := strings.Cut(fmt.Sprint(err), "\n")
+		t.Errorf("got %d errors, want %d (the second link of each level); the first: %s", n, depth, first)
 	}
 }
 
