@@ -70,7 +70,7 @@ func BenchmarkBuild(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				s, err := generator.Load(ctx, dir)
+				s, err := generator.Load(ctx, dir, sitegen.Now)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -88,7 +88,7 @@ func BenchmarkLoad(b *testing.B) {
 	dir := site(b, sitegen.Large)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := generator.Load(context.Background(), dir); err != nil {
+		if _, err := generator.Load(context.Background(), dir, sitegen.Now); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -97,7 +97,7 @@ func BenchmarkLoad(b *testing.B) {
 // BenchmarkRender renders every page and feed of the large site to
 // io.Discard: the build without loading and without the file system.
 func BenchmarkRender(b *testing.B) {
-	s, err := generator.Load(context.Background(), site(b, sitegen.Large))
+	s, err := generator.Load(context.Background(), site(b, sitegen.Large), sitegen.Now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func BenchmarkRender(b *testing.B) {
 func BenchmarkFeeds(b *testing.B) {
 	for _, spec := range []sitegen.Spec{sitegen.Large, sitegen.Huge} {
 		b.Run(spec.Name, func(b *testing.B) {
-			s, err := generator.Load(context.Background(), site(b, spec))
+			s, err := generator.Load(context.Background(), site(b, spec), sitegen.Now)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -2,7 +2,7 @@
 // incident files, computes the status snapshot, renders pages and feeds,
 // and publishes the result atomically.
 //
-//	site, err := generator.Load(ctx, dir)
+//	site, err := generator.Load(ctx, dir, now)
 //	res, err := generator.Build(ctx, site, generator.Options{Now: now})
 //
 // A build either publishes a complete new version of the site or leaves the
@@ -45,11 +45,12 @@ type Site struct {
 	latency *latencyCache // a Builder's, across its builds; nil reads everything
 }
 
-// Load reads and validates everything in the site folder dir. Problems in
-// the author's files come back together as one diag.List, so a single run
-// reports every bad file; other errors (unreadable folders) come back as
-// they are.
-func Load(ctx context.Context, dir string) (*Site, error) {
+// Load reads and validates everything in the site folder dir, at the
+// clock now, which no incident may start after (see
+// incident.Parser.CheckClock). Problems in the author's files come back
+// together as one diag.List, so a single run reports every bad file; other
+// errors (unreadable folders) come back as they are.
+func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	cfg, err := config.Load(dir)
 	var errs diag.List
 	if err != nil {
@@ -67,13 +68,15 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 		// valid config there is nothing more to learn.
 		return nil, errs.Err()
 	}
-	ins, err := incident.Load(ctx, dir, incident.NewParser(cfg))
+	p := incident.NewParser(cfg)
+	ins, err := incident.Load(ctx, dir, p)
 	if err != nil {
 		if !isDiag(err) {
 			return nil, err
 		}
 		errs.Add(incident.Dir, err)
 	}
+	errs.Add(incident.Dir, p.CheckClock(ins, now))
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

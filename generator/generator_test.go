@@ -92,7 +92,7 @@ func diffTrees(tb testing.TB, a, b map[string]string) {
 
 func build(tb testing.TB, site, out string, now time.Time) (*generator.Result, error) {
 	tb.Helper()
-	s, err := generator.Load(context.Background(), site)
+	s, err := generator.Load(context.Background(), site, now)
 	if err != nil {
 		return nil, err
 	}
@@ -277,5 +277,58 @@ func TestBuildLeavesHistoryAlone(t *testing.T) {
 	}
 	if strings.Contains(string(page), "No data") {
 		t.Error("the build did not read the recorded result")
+	}
+}
+
+// TestIncidentFromTheFuture checks that an incident starting more than
+// five minutes after the clock is an error, named at its started key, for
+// Load (so for check and build) and for a Builder's rebuilds (so for the
+// watcher), which leave the last good site published; and that the same
+// file builds once the clock has passed its start.
+func TestIncidentFromTheFuture(t *testing.T) {
+	site := copySite(t)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	b := generator.NewBuilder(site, out)
+	if _, err := b.Build(ctx, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	good := tree(t, out)
+	// exampleNow is 07:00 PST: a typo puts a live outage on the next day.
+	file := filepath.Join(site, "incidents", "2026-11-28-api-down.md")
+	src := "---\ntitle: API down\ncomponents: {website: major_outage}\nstarted: 2026-11-29 06:40\n---\nDown.\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const want = "incidents/2026-11-28-api-down.md:4:1: started (2026-11-29 06:40 PST) is after the clock (2026-11-28 07:00 PST) (check the date for a typo; for planned work, write `type: maintenance` with scheduled_start and scheduled_end)"
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"Load", func() error {
+			_, err := generator.Load(ctx, site, exampleNow)
+			return err
+		}},
+		{"Builder.Build, scanning everything", func() error {
+			_, err := b.Build(ctx, exampleNow)
+			return err
+		}},
+		{"Builder.Build, told what changed", func() error {
+			b.Changed([]string{"incidents/2026-11-28-api-down.md"})
+			_, err := b.Build(ctx, exampleNow)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.run()
+			if err == nil || err.Error() != want {
+				t.Errorf("got error %v, want %s", err, want)
+			}
+			diffTrees(t, tree(t, out), good)
+		})
+	}
+	if _, err := b.Build(ctx, exampleNow.Add(24*time.Hour)); err != nil {
+		t.Errorf("a day later: got %v, want the site built", err)
 	}
 }

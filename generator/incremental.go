@@ -160,10 +160,10 @@ func (b *Builder) Changed(paths []string) {
 // Load is [Load] with the Builder's caches: it reparses only incidents
 // whose files changed since the last call, and rebuilds the renderer only
 // when the templates changed. Errors are the same as Load's.
-func (b *Builder) Load(ctx context.Context) (*Site, error) {
+func (b *Builder) Load(ctx context.Context, now time.Time) (*Site, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s, _, err := b.load(ctx)
+	s, _, err := b.load(ctx, now)
 	return s, err
 }
 
@@ -174,7 +174,7 @@ type loadState struct {
 	sums             map[*incident.Incident][32]byte
 }
 
-func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
+func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, error) {
 	var errs diag.List
 	raw, _ := os.ReadFile(filepath.Join(b.dir, config.FileName)) // config.Load reports a failure
 	cfgSum := sha256.Sum256(raw)
@@ -198,7 +198,7 @@ func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
 		clear(b.parsed)
 		b.cfgSum, b.cfgParsed = cfgSum, true
 	}
-	ins, sums, err := b.loadIncidents(ctx, cfg)
+	ins, sums, err := b.loadIncidents(ctx, cfg, now)
 	if err != nil {
 		if !isDiag(err) {
 			return nil, nil, err
@@ -252,8 +252,10 @@ func (b *Builder) loadTheme() *themeEntry {
 }
 
 // loadIncidents is incident.Load with a parse cache keyed by file and
-// content hash.
-func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
+// content hash, and the check of the incidents against the clock now,
+// which is not cached: a file that was too early becomes right as the
+// clock moves.
+func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config, now time.Time) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
 	var (
 		sources []incident.Source
 		scanErr error
@@ -291,7 +293,8 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 		todo = append(todo, src)
 		todoAt = append(todoAt, i)
 	}
-	ins, perFile, err := incident.ParseAll(ctx, incident.NewParser(cfg), todo)
+	p := incident.NewParser(cfg)
+	ins, perFile, err := incident.ParseAll(ctx, p, todo)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -314,6 +317,7 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 		}
 	}
 	slices.SortFunc(out, incident.Newest)
+	errs.Add("", p.CheckClock(out, now))
 	return out, sums, errs.Err()
 }
 
@@ -369,7 +373,7 @@ func (h *fpHash) sum() [32]byte { return sha256.Sum256(h.buf) }
 func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s, st, err := b.load(ctx)
+	s, st, err := b.load(ctx, now)
 	if err != nil {
 		return nil, err
 	}

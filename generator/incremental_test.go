@@ -25,8 +25,9 @@ var exampleComponents = []string{"website", "package-feed", "search", "publishin
 // randomIncident writes a valid incident or maintenance file, dated around
 // the example's clock so that phases change as the test's clock moves.
 func randomIncident(r *rand.Rand, title string, now time.Time) string {
-	// Within a day of now either way, so that the clock's moves flip
-	// phases and status words of incidents whose files do not change.
+	// Within a day of now either way (an incident's start at most now),
+	// so that the clock's moves flip phases and status words of incidents
+	// whose files do not change.
 	start := now.In(time.FixedZone("PST", -8*3600)).Truncate(time.Hour).Add(time.Duration(r.IntN(48)-24) * time.Hour).Add(time.Duration(r.IntN(4)) * 15 * time.Minute)
 	var comps []string
 	for _, i := range r.Perm(len(exampleComponents))[:1+r.IntN(2)] {
@@ -47,6 +48,9 @@ func randomIncident(r *rand.Rand, title string, now time.Time) string {
 	b.WriteString("components:\n")
 	for _, c := range comps {
 		fmt.Fprintf(&b, "  %s: %s\n", c, statuses[r.IntN(len(statuses))])
+	}
+	if start.After(now) {
+		start = start.Add(-24 * time.Hour) // an incident cannot start in the future
 	}
 	fmt.Fprintf(&b, "started: %s\n", start.Format(layout))
 	resolved := r.IntN(2) == 0
@@ -209,7 +213,7 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 			b.Changed(changed)
 		}
 		res, incErr := b.Build(ctx, now)
-		s, fullErr := generator.Load(ctx, site)
+		s, fullErr := generator.Load(ctx, site, now)
 		var fullOut string
 		if fullErr == nil {
 			fullOut = filepath.Join(t.TempDir(), "full")
@@ -331,7 +335,7 @@ func TestBuilderRecyclesVersions(t *testing.T) {
 		t.Errorf("versions on disk: %v, want the published one and the one before", versions)
 	}
 	clean := filepath.Join(t.TempDir(), "clean")
-	s, err := generator.Load(ctx, site)
+	s, err := generator.Load(ctx, site, exampleNow)
 	if err != nil {
 		t.Fatal(err)
 	}

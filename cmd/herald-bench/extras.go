@@ -127,7 +127,7 @@ func measureExtras(ctx context.Context, c config, results []*sizeResult, log io.
 
 func measureFeeds(ctx context.Context, c config, large, huge string, x *extras) error {
 	load := func(dir string) (*status.Snapshot, error) {
-		s, err := generator.Load(ctx, dir)
+		s, err := generator.Load(ctx, dir, sitegen.Now)
 		if err != nil {
 			return nil, err
 		}

@@ -38,7 +38,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	s, err := generator.Load(ctx, *site)
+	s, err := generator.Load(ctx, *site, now)
 	if err != nil {
 		return report(e, *site, err)
 	}

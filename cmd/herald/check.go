@@ -71,7 +71,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		}
 		return watchdog(ctx, e, base, *pubDir, *maxAge, *timeout, now)
 	}
-	s, err := generator.Load(ctx, *site)
+	s, err := generator.Load(ctx, *site, now)
 	if err != nil {
 		return report(e, *site, err)
 	}

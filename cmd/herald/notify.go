@@ -44,7 +44,7 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := generator.Load(ctx, *site)
+	s, err := generator.Load(ctx, *site, now)
 	if err != nil {
 		return report(e, *site, err)
 	}

@@ -92,6 +92,14 @@ type Incident struct {
 	Summary                      template.HTML // rendered Markdown before the first update
 	SummaryText                  string        // the same as plain text, for descriptions
 	Updates                      []Update      // newest first
+
+	startedBy place // what in the file sets Started, for CheckClock
+}
+
+// place is where a file says something, and what says it.
+type place struct {
+	line, col int
+	what      string
 }
 
 // Affected is a component an incident touches and the status it gives it.

@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/diag"
@@ -35,9 +37,14 @@ type Source struct {
 	Data []byte
 }
 
-// Scan finds every incident file under siteDir/incidents and reads it. It
-// refuses symlinks that leave the site folder, files over MaxFileSize and
-// invalid UTF-8, and reports every such file, not only the first.
+// Scan finds every incident file under siteDir/incidents and reads it.
+// It follows symlinks, the incidents folder itself included, that stay
+// inside the site folder, and names what it finds through one by the
+// link's path. It refuses symlinks that leave the site folder, are broken
+// or loop, an incidents that is no folder, names with control characters,
+// slugs that collide, files over MaxFileSize and invalid UTF-8, and
+// reports every such file, not only the first. A site without an
+// incidents folder has no incidents.
 func Scan(siteDir string) ([]Source, error) {
 	return NewScanner(siteDir).Scan()
 }
@@ -54,10 +61,19 @@ func Scan(siteDir string) ([]Source, error) {
 // changed (a file system watcher): it looks at those paths alone.
 type Scanner struct {
 	dir      string
+	root     string // dir's incidents folder
 	realSite string
 	known    map[string]scanned // every incident file, by path; nil before the first Scan
-	order    []string           // the paths of known in WalkDir order, while !reorder
+	order    []string           // the paths of known in walk order, while !reorder
 	reorder  bool               // files came or went since order was made
+	// scanAll: what the last scan found changes with no event under
+	// incidents/ (a folder reached through a symlink), or incidents is no
+	// folder, so Rescan scans everything.
+	scanAll bool
+	// through: the real folders a scan entered through a symlink, and the
+	// path it read each as. A folder is read through links once, so
+	// that links to links cannot multiply the work.
+	through map[string]string
 }
 
 type scanned struct {
@@ -88,7 +104,7 @@ const maxRescan = 64
 
 // NewScanner returns a Scanner of the site folder siteDir.
 func NewScanner(siteDir string) *Scanner {
-	return &Scanner{dir: siteDir}
+	return &Scanner{dir: siteDir, root: filepath.Join(siteDir, Dir)}
 }
 
 // Scan is [Scan] with the Scanner's memory.
@@ -100,7 +116,9 @@ func (sc *Scanner) Scan() ([]Source, error) {
 	sc.realSite = realSite
 	old := sc.known
 	sc.known = make(map[string]scanned, len(old))
-	if err := sc.walk(filepath.Join(sc.dir, Dir), old); err != nil {
+	sc.scanAll = false
+	clear(sc.through)
+	if err := sc.walk(sc.root, old); err != nil {
 		sc.known = nil
 		return nil, fmt.Errorf("scan incidents: %w", err)
 	}
@@ -113,9 +131,11 @@ func (sc *Scanner) Scan() ([]Source, error) {
 // slash-separated, that was created, written, removed or renamed since
 // (folders included; a path outside incidents/ is ignored). Rescan looks
 // at those paths only, and at incident files that are symlinks. Without
-// an earlier Scan, or with many changes, it scans everything.
+// an earlier Scan, with many changes, or when files are reached through a
+// folder symlink (whose files change with no event under incidents/), it
+// scans everything.
 func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
-	if sc.known == nil || len(changed) > maxRescan {
+	if sc.known == nil || sc.scanAll || len(changed) > maxRescan {
 		return sc.Scan()
 	}
 	for _, rel := range changed {
@@ -152,6 +172,9 @@ func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
 			}
 		}
 	}
+	if sc.scanAll {
+		return sc.Scan() // a folder symlink came
+	}
 	return sc.sources()
 }
 
@@ -169,69 +192,192 @@ func (sc *Scanner) noteGone(old map[string]scanned) {
 // a component that Scan skips: dotfiles and names starting with "_".
 func hiddenPath(rel string) bool {
 	for _, c := range strings.Split(rel, "/") {
-		if strings.HasPrefix(c, ".") || strings.HasPrefix(c, "_") {
+		if hidden(c) {
 			return true
 		}
 	}
 	return false
 }
 
+// hidden reports whether Scan skips a name inside incidents/: editors'
+// dotfiles and drafts, whose names start with "_".
+func hidden(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
 // walk records every incident file at or below p, reusing what old knew
 // of a file that did not change.
 func (sc *Scanner) walk(p string, old map[string]scanned) error {
-	root := filepath.Join(sc.dir, Dir)
-	return filepath.WalkDir(p, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				if p == root {
-					return fs.SkipAll // a site with no incidents yet
-				}
-				return nil // removed while walking: its event comes later
-			}
+	info, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // a site with no incidents yet, or removed since: its event comes later
+	}
+	if err != nil {
+		return err
+	}
+	return sc.enter(p, info.Mode().Type(), old)
+}
+
+// enter records what p, of type typ, holds: an incident file, or the
+// incident files of a folder or of a symlink to one.
+func (sc *Scanner) enter(p string, typ fs.FileMode, old map[string]scanned) error {
+	name := filepath.Base(p)
+	if p == sc.root && !typ.IsDir() {
+		sc.scanAll = true
+	} else if p != sc.root && hidden(name) {
+		return nil
+	}
+	link := typ&fs.ModeSymlink != 0
+	switch {
+	case typ.IsDir():
+		return sc.walkDir(p, old)
+	case link && (p == sc.root || !strings.HasSuffix(name, ".md")):
+		return sc.enterLink(p, old)
+	case p == sc.root:
+		sc.put(p, old, scanned{rel: Dir, err: notFolder()})
+	case strings.HasSuffix(name, ".md"):
+		rel := sc.rel(p)
+		sc.put(p, old, sc.visit(p, rel, link, old[p]))
+	}
+	return nil
+}
+
+// enterLink records the incident files of the folder the symlink p points
+// to, as if they were in p, or what is wrong with the link. A link to a
+// file whose name does not end in .md is not read.
+func (sc *Scanner) enterLink(p string, old map[string]scanned) error {
+	rel := sc.rel(p)
+	fail := func(e *diag.Error) { sc.put(p, old, scanned{rel: rel, err: e, link: true}) }
+	target, e := sc.resolve(p, rel)
+	if e != nil {
+		fail(e)
+		return nil
+	}
+	info, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // removed since: its event comes later
+	case err != nil:
+		return err
+	case !info.IsDir() && p == sc.root:
+		fail(notFolder())
+	case !info.IsDir():
+		// A file whose name does not end in .md, like any other: not read.
+	case sc.loops(p, target):
+		fail(diag.Errorf(shown(rel), 1, 1, "symlink loop: it points to %s, which it is in", target).WithFix("point it at a folder that does not hold it, or remove it"))
+	case sc.through[target] != "":
+		fail(diag.Errorf(shown(rel), 1, 1, "symlink to a folder already read as %s", shown(sc.through[target])).WithFix("remove one of the links: each would list every file again"))
+	default:
+		sc.scanAll = true
+		if sc.through == nil {
+			sc.through = map[string]string{}
+		}
+		sc.through[target] = rel
+		return sc.walkDir(p, old)
+	}
+	return nil
+}
+
+func notFolder() *diag.Error {
+	return diag.Errorf(Dir, 1, 1, "not a folder").WithFix("incident files go in a folder named %s", Dir)
+}
+
+// walkDir enters everything in the folder p.
+func (sc *Scanner) walkDir(p string, old map[string]scanned) error {
+	entries, err := os.ReadDir(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // removed since: its event comes later
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := sc.enter(filepath.Join(p, e.Name()), e.Type(), old); err != nil {
 			return err
 		}
-		name := d.Name()
-		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
+	}
+	return nil
+}
+
+// loops reports whether following the folder symlink p to target would
+// walk again a folder that p is in: target is, or holds, the real folder
+// of one of p's parents up to incidents/.
+func (sc *Scanner) loops(p, target string) bool {
+	for q := p; q != sc.root && q != filepath.Dir(q); {
+		q = filepath.Dir(q)
+		if real, err := filepath.EvalSymlinks(q); err == nil && inside(target, real) {
+			return true
 		}
-		if d.IsDir() || !strings.HasSuffix(name, ".md") {
-			return nil
-		}
-		rel, _ := filepath.Rel(sc.dir, p)
-		was, ok := old[p]
-		if !ok {
-			sc.reorder = true // a new file
-		}
-		sc.known[p] = sc.visit(p, filepath.ToSlash(rel), d.Type()&fs.ModeSymlink != 0, was)
-		return nil
-	})
+	}
+	return false
+}
+
+// resolve follows the symlink p, whose path relative to the site folder
+// is rel, to an existing path inside the site folder.
+func (sc *Scanner) resolve(p, rel string) (string, *diag.Error) {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", diag.Errorf(shown(rel), 1, 1, "broken symlink: %v", err).WithFix("point it at an existing file or folder, or remove it")
+	}
+	if !inside(sc.realSite, target) {
+		return "", diag.Errorf(shown(rel), 1, 1, "symlink points outside the site folder, to %s", target).WithFix("copy the files into the site folder instead")
+	}
+	return target, nil
+}
+
+// put records what the scan found at p.
+func (sc *Scanner) put(p string, old map[string]scanned, s scanned) {
+	if _, ok := old[p]; !ok {
+		sc.reorder = true // new
+	}
+	sc.known[p] = s
+}
+
+// rel is p relative to the site folder, slash-separated.
+func (sc *Scanner) rel(p string) string {
+	rel, _ := filepath.Rel(sc.dir, p)
+	return filepath.ToSlash(rel)
+}
+
+// shown is rel as messages print it: control characters escaped, so that
+// a bad name cannot break the line it is printed on.
+func shown(rel string) string {
+	if !strings.ContainsFunc(rel, unicode.IsControl) {
+		return rel
+	}
+	q := strconv.Quote(rel)
+	return q[1 : len(q)-1]
 }
 
 // visit reads the incident file at p, or finds what is wrong with it;
 // old is what the last scan knew of it.
 func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 	fail := func(e *diag.Error) scanned { return scanned{rel: rel, err: e, link: link} }
-	if link {
-		target, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return fail(diag.Errorf(rel, 1, 1, "broken symlink: %v", err).WithFix("point it at an existing file or remove it"))
+	file := shown(rel)
+	if i := strings.IndexFunc(rel, unicode.IsControl); i >= 0 {
+		// Names become addresses, feed ids and calendar UIDs, where a
+		// control character is invalid or ends a line.
+		r, _ := utf8.DecodeRuneInString(rel[i:])
+		what := "file"
+		if i < len(rel)-len(path.Base(rel)) {
+			what = "folder"
 		}
-		if !inside(sc.realSite, target) {
-			return fail(diag.Errorf(rel, 1, 1, "symlink points outside the site folder, to %s", target).WithFix("copy the file into the site folder instead"))
+		return fail(diag.Errorf(file, 1, 1, "invalid name: control character %U", r).WithFix("rename the %s without control characters", what))
+	}
+	if link {
+		if _, e := sc.resolve(p, rel); e != nil {
+			return fail(e)
 		}
 	}
 	info, err := os.Stat(p)
 	if err != nil {
-		return fail(diag.Errorf(rel, 1, 1, "cannot read: %v", err))
+		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
 	}
 	if !info.Mode().IsRegular() {
-		return fail(diag.Errorf(rel, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
+		return fail(diag.Errorf(file, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
 	}
 	if info.Size() > MaxFileSize {
-		return fail(diag.Errorf(rel, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
+		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
 	}
 	id := idOf(info)
 	if old.data != nil && !old.racy && old.id == id {
@@ -240,7 +386,7 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 	start := time.Now()
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return fail(diag.Errorf(rel, 1, 1, "cannot read: %v", err))
+		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
 	}
 	data, err = normalize(rel, data)
 	if err != nil {
@@ -263,7 +409,8 @@ func (sc *Scanner) sources() ([]Source, error) {
 		sources []Source
 		errs    diag.List
 	)
-	first := map[string]string{}
+	first := map[string]string{}  // file by slug
+	folded := map[string]Source{} // by slug with its case folded
 	for _, p := range sc.order {
 		f := sc.known[p]
 		if f.err != nil {
@@ -271,15 +418,30 @@ func (sc *Scanner) sources() ([]Source, error) {
 			continue
 		}
 		s := Source{File: f.rel, Slug: strings.TrimSuffix(path.Base(f.rel), ".md"), Data: f.data}
+		// Both are still returned: a caller shows what parses beside the
+		// errors.
+		key := foldCase(s.Slug)
 		if prev, dup := first[s.Slug]; dup {
-			// Still returned: a caller shows what parses beside the errors.
 			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev).WithFix("rename one of them; the slug is the page's URL"))
+		} else if prev, dup := folded[key]; dup {
+			errs = append(errs, diag.Errorf(s.File, 1, 1, "slug %q differs only in case from %q of %s", s.Slug, prev.Slug, prev.File).WithFix("rename one of them; on a case-insensitive host both are one URL"))
 		} else {
-			first[s.Slug] = s.File
+			first[s.Slug], folded[key] = s.File, s
 		}
 		sources = append(sources, s)
 	}
 	return sources, errs.Err()
+}
+
+// foldCase maps every spelling of s that strings.EqualFold matches to one.
+func foldCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 // walkOrder compares slash-separated paths as filepath.WalkDir orders
@@ -353,6 +515,32 @@ func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
 	out = slices.DeleteFunc(out, func(in *Incident) bool { return in == nil })
 	slices.SortFunc(out, Newest)
 	return out, errs.Err()
+}
+
+// StartSlack is how far after the clock an incident may start: its author
+// may write it as it begins, on a computer whose clock runs a little ahead
+// of the one that builds the site.
+const StartSlack = 5 * time.Minute
+
+// CheckClock reports every incident of ins that starts more than
+// StartSlack after now, at the place in its file that sets its start. Such
+// an incident would be listed in the history and the feeds but left out
+// of the current status: a live outage hidden by a typo. Maintenance is
+// announced ahead, so it is never too early. The error is a diag.List.
+//
+// Parse does not check this, because its result is kept across builds
+// while the clock moves.
+func (p *Parser) CheckClock(ins []*Incident, now time.Time) error {
+	var errs diag.List
+	for _, in := range ins {
+		if in.Kind != KindIncident || !in.Started.After(now.Add(StartSlack)) {
+			continue
+		}
+		at := in.startedBy
+		errs = append(errs, diag.Errorf(in.File, at.line, at.col, "%s (%s) is after the clock (%s)", at.what, fmtTime(in.Started, p.cfg.Location), fmtTime(now, p.cfg.Location)).
+			WithFix("check the date for a typo; for planned work, write `type: maintenance` with scheduled_start and scheduled_end"))
+	}
+	return errs.Err()
 }
 
 // ParseAll parses sources on every core and returns, in the order of

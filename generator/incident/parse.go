@@ -138,6 +138,12 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 		if in.Started.IsZero() && len(in.Updates) > 0 {
 			in.Started = in.Updates[len(in.Updates)-1].Time
 		}
+		if doc.Has("started") {
+			line, col := keyPos(doc, "started")
+			in.startedBy = place{line, col, "started"}
+		} else if len(in.Updates) > 0 {
+			in.startedBy = place{in.Updates[len(in.Updates)-1].Line, 4, "the first update"}
+		}
 		if in.Started.IsZero() && !doc.Has("started") {
 			errs = append(errs, doc.Errorf("", "missing started").WithFix("add `started: YYYY-MM-DD HH:MM` to the front matter, or a timeline update"))
 		}
@@ -390,6 +396,20 @@ func lineIndex(body []byte, firstLine int) func(int) (int, int) {
 		}
 		return firstLine + i, off - starts[i] + 1
 	}
+}
+
+// keyPos is the line and column of a top-level front matter key, where
+// Doc.Pos gives its value's.
+func keyPos(doc *strictyaml.Doc, key string) (line, col int) {
+	if root := doc.Node(""); root != nil {
+		rootLine, _ := doc.Pos("") // in the file, where root.Line is in the front matter
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Value == key {
+				return k.Line + rootLine - root.Line, k.Column
+			}
+		}
+	}
+	return doc.Pos(key)
 }
 
 func suggestID(id string, ids []string) string {

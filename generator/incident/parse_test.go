@@ -313,3 +313,46 @@ func TestMarkdownIsSafe(t *testing.T) {
 		t.Errorf("with unsafe_html: got %q, want raw HTML kept and javascript: links still dropped", got)
 	}
 }
+
+// TestCheckClock checks that an incident starting more than StartSlack
+// after the clock is an error, placed at the started key, or at the
+// heading of the update it starts with, while maintenance may lie ahead.
+func TestCheckClock(t *testing.T) {
+	p := testParser(t)
+	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC) // 07:00 PST
+	tests := []struct {
+		name string
+		src  string
+		want string // the error; "" for none
+	}{
+		{"started in the past", "---\ntitle: x\nstarted: 2026-11-28 06:00\n---\n", ""},
+		{"started up to 5 minutes ahead", "---\ntitle: x\nstarted: 2026-11-28 07:05\n---\n", ""},
+		{"started tomorrow", "---\ntitle: x\ncomponents: {api: major_outage}\nstarted: 2026-11-29 06:00\n---\n",
+			"f.md:4:1: started (2026-11-29 06:00 PST) is after the clock (2026-11-28 07:00 PST) (check the date for a typo; for planned work, write `type: maintenance` with scheduled_start and scheduled_end)"},
+		{"started 6 minutes ahead, as an instant", "---\ntitle: x\nstarted:   2026-11-28T15:06:00Z\n---\n",
+			"f.md:3:1: started (2026-11-28 07:06 PST) is after the clock (2026-11-28 07:00 PST)"},
+		{"started tomorrow, the value on the next line", "---\ntitle: x\nstarted:\n  2026-11-29 06:00\n---\n",
+			"f.md:3:1: started (2026-11-29 06:00 PST) is after the clock"},
+		{"started next year, by its only update", "---\ntitle: x\n---\nSummary.\n\n## 2027-11-28 06:00 PST — Investigating\n",
+			"f.md:6:4: the first update (2027-11-28 06:00 PST) is after the clock (2026-11-28 07:00 PST)"},
+		{"maintenance ahead", "---\ntitle: x\ntype: maintenance\ncomponents: [api]\nscheduled_start: 2026-12-03 22:00\nscheduled_end: 2026-12-04 00:00\n---\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := p.Parse("f.md", "f", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if err := p.CheckClock([]*Incident{in}, now); err != nil {
+				got = err.Error()
+				if !errors.As(err, new(diag.List)) {
+					t.Errorf("got %T, want a diag.List", err)
+				}
+			}
+			if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
+				t.Errorf("got error %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
