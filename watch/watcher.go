@@ -103,22 +103,52 @@ func (w *Watcher) classify(path string, isDir bool) Kind {
 }
 
 // AddTree watches dir and every admitted folder below it, for a folder
-// that the filter admits only now.
+// that the filter admits only now. A link to a folder is followed where
+// the filter admits the link's path, and its events are reported under
+// that path (an incidents/ that links to content/incidents, say); each
+// folder is watched once, so links that loop end.
 func (w *Watcher) AddTree(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	return w.addTree(dir, map[string]bool{})
+}
+
+func (w *Watcher) addTree(dir string, seen map[string]bool) error {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		if seen[real] {
+			return nil
+		}
+		seen[real] = true
+	}
+	// The separator makes WalkDir read dir through a link, as it never
+	// does for the folders below.
+	return filepath.WalkDir(dir+string(filepath.Separator), func(p string, d fs.DirEntry, err error) error {
+		p = filepath.Clean(p)
 		if err != nil {
-			if p == dir {
+			if p == filepath.Clean(dir) {
 				return fmt.Errorf("watch %s: %w", p, err)
 			}
 			return nil // vanished while walking: its removal is an event too
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() && w.classify(p, true) != Ignore {
+				w.addTree(p, seen)
+			}
+			return nil
+		}
 		if !d.IsDir() {
 			return nil
+		}
+		if p != filepath.Clean(dir) {
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				if seen[real] {
+					return fs.SkipDir
+				}
+				seen[real] = true
+			}
 		}
 		if w.classify(p, true) == Ignore {
 			return fs.SkipDir
 		}
-		if err := w.fw.Add(p); err != nil && p == dir {
+		if err := w.fw.Add(p); err != nil && p == filepath.Clean(dir) {
 			return fmt.Errorf("watch %s: %w", p, err)
 		}
 		return nil
