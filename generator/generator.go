@@ -165,15 +165,10 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// ManifestName is the file, in the root of every published version, that
-// lists every other file of that version, one slash-separated path a line,
-// sorted. It is written last, after every file it lists, so a version
-// holding a manifest is complete; tests and external checkers use it to
-// verify a published site. No page links to it.
-const ManifestName = ".herald-manifest"
-
 // publishFiles stages a new version of the site at out, lets fill write the
-// files (concurrently, through write), adds the manifest and commits. On
+// files (concurrently, through write), adds the manifest
+// ([publish.ManifestName]; tests, external checkers and the publisher
+// itself read it) and commits. On
 // any error the stage is removed and the published site is untouched.
 func publishFiles(out string, files []render.File, fill func(write func(string, []byte) error) error) (*Result, error) {
 	stage, err := publish.Begin(out)
@@ -190,7 +185,7 @@ func commitFiles(stage *publish.Stage, out string, files []render.File, man []by
 	if err := fill(write); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	if err := write(ManifestName, man); err != nil {
+	if err := write(publish.ManifestName, man); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	version, err := stage.Commit()

@@ -436,7 +436,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	}
 	man := manifest(files)
 	write := func(p string, data []byte) error {
-		if p == ManifestName && bytes.Equal(base.manifest, data) {
+		if p == publish.ManifestName && bytes.Equal(base.manifest, data) {
 			return nil
 		}
 		return stage.WriteFile(p, data)

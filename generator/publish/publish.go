@@ -14,10 +14,11 @@ import (
 
 // Errors returned by this package; test for them with errors.Is.
 var (
-	// ErrOutputOccupied reports that the output path holds something other
-	// than a directory or a symlink. It is never replaced, because it may be
-	// a user's file.
-	ErrOutputOccupied = errors.New("output path is neither a directory nor a symlink (move it away)")
+	// ErrOutputOccupied reports that the output path holds something herald
+	// did not write: a file, a symlink or a folder that is not its own (see
+	// the package doc, Ownership). It is never replaced, because it may be
+	// a user's.
+	ErrOutputOccupied = errors.New("exists and was not written by herald; move it away or choose another -out or publish.dir")
 
 	// ErrInvalidPath reports a WriteFile path that could escape the stage:
 	// it must be relative, slash-separated and clean (see [fs.ValidPath]).
@@ -70,15 +71,17 @@ const (
 
 // Begin creates a fresh staging folder for out in its versions directory,
 // creating that directory if needed, and removes what killed runs left
-// behind.
+// behind. When out holds something herald may not replace, Begin returns
+// [ErrOutputOccupied] and creates nothing.
 func Begin(out string) (*Stage, error) {
 	l, err := newLayout(out)
 	if err != nil {
 		return nil, err
 	}
-	// Refuse a regular file now rather than after a whole build.
-	if _, err := Current(l.out); err != nil {
-		return nil, fmt.Errorf("begin stage: %w", err)
+	// Refuse now, before a whole build and before anything is created
+	// beside out; Commit checks again.
+	if _, err := l.vacant(); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(l.versions, 0o755); err != nil {
 		return nil, fmt.Errorf("create versions directory: %w", err)
