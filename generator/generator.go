@@ -35,7 +35,7 @@ import (
 
 // TemplatesDir is the folder inside a site whose files override the
 // embedded theme.
-const TemplatesDir = "templates"
+const TemplatesDir = config.TemplatesDir
 
 // Site is a loaded, validated site folder.
 type Site struct {
@@ -145,9 +145,9 @@ type Result struct {
 // Build renders the site and publishes it at the output path. On any error
 // nothing is published and the previous site stays as it was.
 func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
-	out := opts.Out
-	if out == "" {
-		out = s.Config.PublishDir()
+	out, err := outputPath(s.Config, opts.Out)
+	if err != nil {
+		return nil, err
 	}
 	snap, files, err := s.files(ctx, opts.Now, false)
 	if err != nil {
@@ -163,6 +163,19 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	res.Rendered = len(files)
 	res.Snapshot = snap
 	return res, nil
+}
+
+// outputPath returns where a build of the site publishes: out, once
+// checked against the site's own files, or else publish.dir, which was
+// checked when the config was parsed.
+func outputPath(cfg *config.Config, out string) (string, error) {
+	if out == "" {
+		return cfg.PublishDir(), nil
+	}
+	if err := cfg.CheckOutput(out); err != nil {
+		return "", fmt.Errorf("build: %w", err)
+	}
+	return out, nil
 }
 
 // publishFiles stages a new version of the site at out, lets fill write the

@@ -375,9 +375,9 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := b.out
-	if out == "" {
-		out = s.Config.PublishDir()
+	out, err := outputPath(s.Config, b.out)
+	if err != nil {
+		return nil, err
 	}
 	snap, files, err := s.files(ctx, now, b.Daemon)
 	if err != nil {
