@@ -14,9 +14,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,10 +81,50 @@ func Load(ctx context.Context, dir string) (*Site, error) {
 		}
 		errs.Add(incident.Dir, err)
 	}
+	errs.Add(incident.Dir, lostIncidents(dir, cfg.PublishDir()))
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
 	return &Site{Config: cfg, Incidents: ins, Renderer: r, probeOpts: probeOpts}, nil
+}
+
+// incidentPages is the folder of a published site that holds a page per
+// incident, incidents/<slug>/index.html (see docs/urls.md).
+const incidentPages = "incidents/"
+
+// lostIncidents reports a site whose incidents/ folder is gone although
+// the version published at out has incident pages: a build would then
+// publish the site as if every incident had been deleted, when the folder
+// was more likely moved, unmounted or lost to a bad -out. A site that
+// never published an incident builds without the folder, and an empty
+// folder says "no incidents" on purpose.
+func lostIncidents(dir, out string) error {
+	if _, err := os.Stat(filepath.Join(dir, incident.Dir)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	cur, err := publish.Current(out)
+	if err != nil || cur == "" {
+		return nil // nothing published there, or the publisher will say why
+	}
+	paths, err := publish.ReadManifest(cur)
+	if err != nil {
+		return nil // not a version herald published
+	}
+	pages := 0
+	for _, p := range paths {
+		if strings.HasPrefix(p, incidentPages) && strings.HasSuffix(p, "/index.html") {
+			pages++
+		}
+	}
+	if pages == 0 {
+		return nil
+	}
+	noun := "pages"
+	if pages == 1 {
+		noun = "page"
+	}
+	return diag.Errorf(incident.Dir, 1, 1, "folder is missing, but the site published at %s has %d incident %s", out, pages, noun).
+		WithFix("restore the folder, e.g. from version control; to publish the site without incidents, create an empty %s/ folder", incident.Dir)
 }
 
 func isDiag(err error) bool {
@@ -147,6 +190,9 @@ type Result struct {
 func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	out, err := outputPath(s.Config, opts.Out)
 	if err != nil {
+		return nil, err
+	}
+	if err := lostIncidents(s.Config.Dir, out); err != nil {
 		return nil, err
 	}
 	snap, files, err := s.files(ctx, opts.Now, false)

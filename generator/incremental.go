@@ -379,6 +379,9 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := lostIncidents(b.dir, out); err != nil {
+		return nil, err
+	}
 	snap, files, err := s.files(ctx, now, b.Daemon)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
