@@ -335,8 +335,6 @@ func renderOne(f render.File, write func(string, []byte) error) error {
 	if err := f.Render(buf); err != nil {
 		return fmt.Errorf("render %s: %w", f.Path, err)
 	}
-	if err := write(f.Path, buf.Bytes()); err != nil {
-		return fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	return nil
+	// write's errors name the file already.
+	return write(f.Path, buf.Bytes())
 }

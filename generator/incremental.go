@@ -447,10 +447,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	res, err := commitFiles(stage, out, files, man, write, func(write func(string, []byte) error) error {
 		err := parallel(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
 			i := changed[k]
-			if err := write(files[i].Path, next[i].data); err != nil {
-				return fmt.Errorf("write %s: %w", files[i].Path, err)
-			}
-			return nil
+			return write(files[i].Path, next[i].data) // its errors name the file
 		})
 		if err != nil {
 			return err

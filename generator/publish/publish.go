@@ -209,7 +209,8 @@ func (s *Stage) Stats() (written, linked int) {
 // stage, creating parent folders. If the published version holds a
 // byte-identical regular file at rel, WriteFile hard-links it instead, and
 // falls back to writing if linking fails. Writing rel again replaces it.
-// WriteFile is safe for concurrent use.
+// WriteFile is safe for concurrent use. Its errors name the file in the
+// stage, so callers need not name it again.
 func (s *Stage) WriteFile(rel string, data []byte) error {
 	if !fs.ValidPath(rel) || rel == "." {
 		return fmt.Errorf("write %q: %w", rel, ErrInvalidPath)
@@ -223,7 +224,7 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 	if dir := filepath.Dir(dst); dir != s.dir {
 		if _, made := s.dirs.Load(dir); !made {
 			if err := s.mkdirAll(dir); err != nil {
-				return fmt.Errorf("write %s: %w", rel, err)
+				return fmt.Errorf("write %s: %w", dst, pathless(err))
 			}
 			s.dirs.Store(dir, true)
 		}
@@ -242,7 +243,7 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 		}
 	}
 	if err := create(dst, func(name string) error { return writeNew(name, data) }); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
+		return fmt.Errorf("write %s: %w", dst, pathless(err))
 	}
 	s.written.Add(1)
 	return nil
@@ -281,7 +282,7 @@ func (s *Stage) Remove(rel string) error {
 	}
 	name := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove %s: %w", rel, err)
+		return fmt.Errorf("remove %s: %w", name, pathless(err))
 	}
 	s.untouch(name)
 	dir := filepath.Dir(name)
@@ -487,6 +488,21 @@ func place(dst string, create func(tmp string) error) error {
 		return err
 	}
 	return nil
+}
+
+// pathless returns the cause of err without the path that package os put
+// in it (perhaps a temporary name), for a message that names the path
+// once, itself.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 func writeNew(name string, data []byte) error {
