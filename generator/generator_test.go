@@ -17,8 +17,10 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
 )
 
@@ -332,5 +334,13 @@ func TestLostIncidents(t *testing.T) {
 				t.Fatalf("a new site without incidents/: got %v, want it built", err)
 			}
 		})
+	}
+}
+
+// TestIncidentsDirName keeps the name config guards against publishing
+// over (config.IncidentsDir) the name the incident loader reads.
+func TestIncidentsDirName(t *testing.T) {
+	if incident.Dir != config.IncidentsDir {
+		t.Errorf("incident.Dir is %q, config.IncidentsDir %q; want the same folder", incident.Dir, config.IncidentsDir)
 	}
 }

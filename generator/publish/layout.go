@@ -257,7 +257,8 @@ func (l layout) vacant() (fs.FileInfo, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("publish to %s: %w", l.out, ErrOutputOccupied)
+		// Path first, as the user reads it: "public: exists and was not …".
+		return nil, fmt.Errorf("%s: %w", l.out, ErrOutputOccupied)
 	}
 	return fi, nil
 }

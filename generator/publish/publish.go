@@ -438,8 +438,8 @@ func Current(out string) (string, error) {
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(filepath.Dir(abs), target)
 	}
-	// A dangling link, or one to a file, publishes nothing; Commit replaces
-	// the link and leaves whatever it pointed at alone.
+	// A dangling link, or one to a file, publishes nothing. Commit replaces
+	// it if it is herald's, and never touches what it pointed at.
 	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
 		return "", nil
 	}
