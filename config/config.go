@@ -387,6 +387,10 @@ func Parse(dir string, src []byte) (*Config, error) {
 	}
 	if !filepath.IsLocal(c.Publish.Dir) {
 		errs = append(errs, doc.Errorf("publish.dir", "publish.dir must be a folder inside the site folder, found %q", c.Publish.Dir).WithFix("use a relative path such as `public`; pass -out to build elsewhere"))
+	} else if reason, err := c.outputConflict(c.publishPath()); err != nil {
+		errs = append(errs, doc.Errorf("publish.dir", "check publish.dir %q: %v", c.Publish.Dir, err))
+	} else if reason != "" {
+		errs = append(errs, doc.Errorf("publish.dir", "publish.dir %q %s", c.Publish.Dir, reason).WithFix("publish to a folder of its own, such as `public`: herald replaces it with every build"))
 	}
 	errs = append(errs, c.parseProbes()...)
 	// A value that did not decode was left empty, and checking it again

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -187,7 +188,7 @@ func (l *Loop) settings() settings {
 
 // Run builds the site, then rebuilds it on every change and every
 // interval, until ctx is done. Bad input never stops it: the errors are
-// reported and the last good site stays published. It returns nil when
+// reported and the last good site, if there is one, stays published. It returns nil when
 // ctx ends, after abandoning a build in progress (its stage is removed;
 // the published site is whole) and stopping the publish command.
 func (l *Loop) Run(ctx context.Context) error {
@@ -298,7 +299,7 @@ func (l *Loop) build(ctx context.Context, reason string) bool {
 	l.mu.Unlock()
 	if err != nil {
 		l.opts.Report(err)
-		fmt.Fprintf(l.opts.Stderr, "build failed (%s); the last good site stays published\n", reason)
+		fmt.Fprintf(l.opts.Stderr, "build failed (%s); %s\n", reason, l.kept())
 	} else {
 		fmt.Fprintf(l.opts.Stdout, "rebuilt %d files in %d ms: %d changed, %d unchanged; %d rendered, %d reused (%s)\n",
 			res.Files, elapsed.Milliseconds(), res.Written, res.Linked+res.Kept, res.Rendered, res.Reused, reason)
@@ -308,6 +309,18 @@ func (l *Loop) build(ctx context.Context, reason string) bool {
 		l.opts.OnBuild(st)
 	}
 	return err == nil
+}
+
+// kept says what a failed build left published: a version herald
+// published (it holds the manifest), or nothing yet.
+func (l *Loop) kept() string {
+	cur, err := publish.Current(l.settings().out)
+	if err == nil && cur != "" {
+		if _, err := os.Lstat(filepath.Join(cur, publish.ManifestName)); err == nil {
+			return "the last good site stays published"
+		}
+	}
+	return "nothing is published yet"
 }
 
 // notify hands a published snapshot to the webhook notifier, which records

@@ -14,9 +14,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,7 +37,7 @@ import (
 
 // TemplatesDir is the folder inside a site whose files override the
 // embedded theme.
-const TemplatesDir = "templates"
+const TemplatesDir = config.TemplatesDir
 
 // Site is a loaded, validated site folder.
 type Site struct {
@@ -77,10 +80,50 @@ func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 		errs.Add(incident.Dir, err)
 	}
 	errs.Add(incident.Dir, p.CheckClock(ins, now))
+	errs.Add(incident.Dir, lostIncidents(dir, cfg.PublishDir()))
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
 	return &Site{Config: cfg, Incidents: ins, Renderer: r}, nil
+}
+
+// incidentPages is the folder of a published site that holds a page per
+// incident, incidents/<slug>/index.html (see docs/urls.md).
+const incidentPages = "incidents/"
+
+// lostIncidents reports a site whose incidents/ folder is gone although
+// the version published at out has incident pages: a build would then
+// publish the site as if every incident had been deleted, when the folder
+// was more likely moved, unmounted or lost to a bad -out. A site that
+// never published an incident builds without the folder, and an empty
+// folder says "no incidents" on purpose.
+func lostIncidents(dir, out string) error {
+	if _, err := os.Stat(filepath.Join(dir, incident.Dir)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	cur, err := publish.Current(out)
+	if err != nil || cur == "" {
+		return nil // nothing published there, or the publisher will say why
+	}
+	paths, err := publish.ReadManifest(cur)
+	if err != nil {
+		return nil // not a version herald published
+	}
+	pages := 0
+	for _, p := range paths {
+		if strings.HasPrefix(p, incidentPages) && strings.HasSuffix(p, "/index.html") {
+			pages++
+		}
+	}
+	if pages == 0 {
+		return nil
+	}
+	noun := "pages"
+	if pages == 1 {
+		noun = "page"
+	}
+	return diag.Errorf(incident.Dir, 1, 1, "folder is missing, but the site published at %s has %d incident %s", out, pages, noun).
+		WithFix("restore the folder, e.g. from version control; to publish the site without incidents, create an empty %s/ folder", incident.Dir)
 }
 
 func isDiag(err error) bool {
@@ -144,9 +187,12 @@ type Result struct {
 // Build renders the site and publishes it at the output path. On any error
 // nothing is published and the previous site stays as it was.
 func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
-	out := opts.Out
-	if out == "" {
-		out = s.Config.PublishDir()
+	out, err := outputPath(s.Config, opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	if err := lostIncidents(s.Config.Dir, out); err != nil {
+		return nil, err
 	}
 	snap, files, err := s.files(ctx, opts.Now, false)
 	if err != nil {
@@ -164,15 +210,23 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// ManifestName is the file, in the root of every published version, that
-// lists every other file of that version, one slash-separated path a line,
-// sorted. It is written last, after every file it lists, so a version
-// holding a manifest is complete; tests and external checkers use it to
-// verify a published site. No page links to it.
-const ManifestName = ".herald-manifest"
+// outputPath returns where a build of the site publishes: out, once
+// checked against the site's own files, or else publish.dir, which was
+// checked when the config was parsed.
+func outputPath(cfg *config.Config, out string) (string, error) {
+	if out == "" {
+		return cfg.PublishDir(), nil
+	}
+	if err := cfg.CheckOutput(out); err != nil {
+		return "", fmt.Errorf("build: %w", err)
+	}
+	return out, nil
+}
 
 // publishFiles stages a new version of the site at out, lets fill write the
-// files (concurrently, through write), adds the manifest and commits. On
+// files (concurrently, through write), adds the manifest
+// ([publish.ManifestName]; tests, external checkers and the publisher
+// itself read it) and commits. On
 // any error the stage is removed and the published site is untouched.
 func publishFiles(out string, files []render.File, fill func(write func(string, []byte) error) error) (*Result, error) {
 	stage, err := publish.Begin(out)
@@ -189,7 +243,7 @@ func commitFiles(stage *publish.Stage, out string, files []render.File, man []by
 	if err := fill(write); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	if err := write(ManifestName, man); err != nil {
+	if err := write(publish.ManifestName, man); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	version, err := stage.Commit()
@@ -280,8 +334,6 @@ func renderOne(f render.File, write func(string, []byte) error) error {
 	if err := f.Render(buf); err != nil {
 		return fmt.Errorf("render %s: %w", f.Path, err)
 	}
-	if err := write(f.Path, buf.Bytes()); err != nil {
-		return fmt.Errorf("write %s: %w", f.Path, err)
-	}
-	return nil
+	// write's errors name the file already.
+	return write(f.Path, buf.Bytes())
 }

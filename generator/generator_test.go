@@ -3,6 +3,7 @@ package generator_test
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -16,7 +17,9 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
 )
 
@@ -330,5 +333,58 @@ func TestIncidentFromTheFuture(t *testing.T) {
 	}
 	if _, err := b.Build(ctx, exampleNow.Add(24*time.Hour)); err != nil {
 		t.Errorf("a day later: got %v, want the site built", err)
+	}
+}
+
+// TestLostIncidents removes incidents/ from a site that published
+// incidents: Build and a Builder refuse, naming the folder, and the
+// published site stays; an empty folder, or a site that never published
+// an incident, builds.
+func TestLostIncidents(t *testing.T) {
+	builds := map[string]func(tb testing.TB, site, out string) (*generator.Result, error){
+		"Build": func(tb testing.TB, site, out string) (*generator.Result, error) {
+			return build(tb, site, out, exampleNow)
+		},
+		"Builder": func(tb testing.TB, site, out string) (*generator.Result, error) {
+			return generator.NewBuilder(site, out).Build(context.Background(), exampleNow)
+		},
+	}
+	for name, build := range builds {
+		t.Run(name, func(t *testing.T) {
+			site := copySite(t)
+			out := filepath.Join(t.TempDir(), "www")
+			if _, err := build(t, site, out); err != nil {
+				t.Fatal(err)
+			}
+			before := tree(t, out)
+			if err := os.RemoveAll(filepath.Join(site, "incidents")); err != nil {
+				t.Fatal(err)
+			}
+			_, err := build(t, site, out)
+			var d *diag.Error
+			if !errors.As(err, &d) || d.File != "incidents" || !strings.Contains(d.Msg, "folder is missing, but the site published at "+out+" has") {
+				t.Fatalf("got %v, want incidents:1:1: folder is missing …", err)
+			}
+			diffTrees(t, before, tree(t, out))
+
+			if err := os.Mkdir(filepath.Join(site, "incidents"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if res, err := build(t, site, out); err != nil || res.Incidents != 0 {
+				t.Fatalf("with an empty incidents/: got %v, %v; want 0 incidents", res, err)
+			}
+
+			fresh := t.TempDir()
+			data, err := os.ReadFile(filepath.Join(site, "herald.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(fresh, "herald.yaml"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := build(t, fresh, filepath.Join(fresh, "public")); err != nil {
+				t.Fatalf("a new site without incidents/: got %v, want it built", err)
+			}
+		})
 	}
 }

@@ -377,9 +377,12 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := b.out
-	if out == "" {
-		out = s.Config.PublishDir()
+	out, err := outputPath(s.Config, b.out)
+	if err != nil {
+		return nil, err
+	}
+	if err := lostIncidents(b.dir, out); err != nil {
+		return nil, err
 	}
 	snap, files, err := s.files(ctx, now, b.Daemon)
 	if err != nil {
@@ -438,7 +441,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	}
 	man := manifest(files)
 	write := func(p string, data []byte) error {
-		if p == ManifestName && bytes.Equal(base.manifest, data) {
+		if p == publish.ManifestName && bytes.Equal(base.manifest, data) {
 			return nil
 		}
 		return stage.WriteFile(p, data)
@@ -446,10 +449,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	res, err := commitFiles(stage, out, files, man, write, func(write func(string, []byte) error) error {
 		err := parallel(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
 			i := changed[k]
-			if err := write(files[i].Path, next[i].data); err != nil {
-				return fmt.Errorf("write %s: %w", files[i].Path, err)
-			}
-			return nil
+			return write(files[i].Path, next[i].data) // its errors name the file
 		})
 		if err != nil {
 			return err

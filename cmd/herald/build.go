@@ -44,7 +44,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	}
 	res, err := generator.Build(ctx, s, generator.Options{Out: *out, Now: now})
 	if err != nil {
-		return err
+		return report(e, *site, err)
 	}
 	shown := res.Out
 	if rel, err := filepath.Rel(".", res.Out); err == nil && filepath.IsLocal(rel) {

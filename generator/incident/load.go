@@ -20,11 +20,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
 )
 
 // Dir is the folder, inside a site, that holds incident files.
-const Dir = "incidents"
+const Dir = config.IncidentsDir
 
 // MaxFileSize is the largest incident file herald reads. An incident is a
 // page of prose; anything bigger is a mistake (a pasted log, a binary).

@@ -43,15 +43,28 @@
 // numbers come from the v* names on disk, and the published version is
 // never removed, so they keep increasing.
 //
+// # Ownership
+//
+// The publisher replaces or removes only what herald wrote itself. At the
+// output path that is nothing at all, a symlink into the versions
+// directory, an empty folder, or a folder herald published: one holding
+// [ManifestName] at its root and nothing but the files it lists, in the
+// folders they sit in (a site an older herald wrote as a plain folder, or
+// one copied with cp -r). Anything else there (a user's folder, a file, a
+// symlink elsewhere, herald's folder with a CNAME added) may be a user's:
+// [Begin] and [Stage.Commit] return [ErrOutputOccupied] naming the path,
+// and Begin creates nothing, not even the versions directory. The same
+// test guards what the sweep removes and what a restore moves beside the
+// output path: a user's file or folder that happens to be named
+// .public.tmp-* is left alone.
+//
 // # Migration
 //
-// If the output path is a real directory (the first run after another tool
-// wrote it), Commit exchanges it with the new symlink in one step with
-// renameat2(RENAME_EXCHANGE) and then removes the old directory. Where the
-// kernel or file system lacks RENAME_EXCHANGE, Commit renames the directory
-// aside and then renames the symlink in; between those two renames, a few
-// microseconds, the output path does not exist. If the process dies in that
-// window, the next Begin moves the directory back. A regular file at the
-// output path is never replaced: it may be a user's, so Begin and Commit
-// return [ErrOutputOccupied] instead.
+// If the output path is a folder herald may replace, Commit exchanges it
+// with the new symlink in one step with renameat2(RENAME_EXCHANGE), then
+// checks again that the old folder is herald's own and removes it. Where
+// the kernel or file system lacks RENAME_EXCHANGE, Commit renames the
+// folder aside and then renames the symlink in; between those two renames,
+// a few microseconds, the output path does not exist. If the process dies
+// in that window, the next Begin moves the folder back.
 package publish

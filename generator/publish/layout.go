@@ -87,9 +87,11 @@ func flock(f *os.File, how int) error {
 }
 
 // restore undoes a migration killed between its two renames (possible only
-// without RENAME_EXCHANGE): the output path is missing and the user's
-// directory sits at a temporary name. Moving it back loses nothing. The
-// caller holds the lock.
+// without RENAME_EXCHANGE): the output path is missing and the folder that
+// was there sits at a temporary name. Moving it back loses nothing. Only a
+// folder herald published is moved (ownedDir, with a manifest): another
+// name that merely starts like ours is left where it is. The caller holds
+// the lock.
 func (l layout) restore() error {
 	if _, err := os.Lstat(l.out); !errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -99,12 +101,20 @@ func (l layout) restore() error {
 		return fmt.Errorf("restore %s: %w", l.out, err)
 	}
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), l.tmpPrefix()) {
-			if err := os.Rename(filepath.Join(l.parent, e.Name()), l.out); err != nil {
-				return fmt.Errorf("restore %s: %w", l.out, err)
-			}
-			return nil
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), l.tmpPrefix()) {
+			continue
 		}
+		aside := filepath.Join(l.parent, e.Name())
+		if _, err := os.Lstat(filepath.Join(aside, ManifestName)); err != nil {
+			continue
+		}
+		if ok, err := ownedDir(aside); err != nil || !ok {
+			continue
+		}
+		if err := os.Rename(aside, l.out); err != nil {
+			return fmt.Errorf("restore %s: %w", l.out, err)
+		}
+		return nil
 	}
 	return nil
 }
@@ -113,7 +123,9 @@ func (l layout) restore() error {
 // symlinks or moved-aside directories beside the output path. The caller
 // holds the lock, so no live publisher is between creating and renaming a
 // temporary symlink; live stages hold a flock on their folder and are
-// skipped.
+// skipped. Beside the output path it removes only what is herald's own
+// (see owned): a user's file or folder whose name happens to start like
+// ours stays.
 func (l layout) sweep() error {
 	var errs []error
 	entries, err := os.ReadDir(l.versions)
@@ -132,16 +144,32 @@ func (l layout) sweep() error {
 		return fmt.Errorf("sweep leftovers: %w", err)
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), l.tmpPrefix()) {
-			if err := os.RemoveAll(filepath.Join(l.parent, e.Name())); err != nil {
-				errs = append(errs, err)
-			}
+		if !strings.HasPrefix(e.Name(), l.tmpPrefix()) {
+			continue
+		}
+		if err := l.removeOwned(filepath.Join(l.parent, e.Name())); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("sweep leftovers: %w", err)
 	}
 	return nil
+}
+
+// removeOwned removes p if it is herald's own, and leaves it otherwise.
+func (l layout) removeOwned(p string) error {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if ok, err := l.owned(p, fi); err != nil || !ok {
+		return err
+	}
+	return os.RemoveAll(p)
 }
 
 // removeDeadStage removes the stage dir unless its owner still holds it.
@@ -180,26 +208,26 @@ func (l layout) lastVersion() (int, error) {
 }
 
 // point makes the output path a symlink to target, a path relative to the
-// parent directory. It reports whether the output path changed: from then
-// on the new version is live and must not be removed. The caller holds the
-// lock.
+// parent directory. It replaces only what vacant accepts. It reports
+// whether the output path changed: from then on the new version is live
+// and must not be removed. The caller holds the lock.
 func (l layout) point(target string) (bool, error) {
+	fi, err := l.vacant()
+	if err != nil {
+		return false, err
+	}
 	tmp := filepath.Join(l.parent, l.tmpPrefix()+randomSuffix())
 	if err := os.Symlink(target, tmp); err != nil {
 		return false, fmt.Errorf("create symlink: %w", err)
 	}
-	fi, err := os.Lstat(l.out)
-	switch {
-	case errors.Is(err, fs.ErrNotExist), err == nil && fi.Mode()&fs.ModeSymlink != 0:
-		// rename(2) replaces the old link in one step, so every reader
-		// resolves one complete version or the other.
-		err = os.Rename(tmp, l.out)
-	case err != nil:
-		err = fmt.Errorf("inspect output path: %w", err)
-	case fi.IsDir():
+	if fi != nil && fi.IsDir() {
 		err = l.migrate(tmp)
-	default:
-		err = fmt.Errorf("replace %s: %w", l.out, ErrOutputOccupied)
+	} else {
+		// rename(2) replaces the old link in one step, so every reader
+		// resolves one complete version or the other. Should a folder
+		// have appeared there since vacant looked, rename fails rather
+		// than replace it.
+		err = os.Rename(tmp, l.out)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -211,9 +239,34 @@ func (l layout) point(target string) (bool, error) {
 	return true, nil
 }
 
+// vacant checks that herald may replace what is at the output path:
+// nothing, one of its own symlinks, an empty folder or a folder it
+// published (see owned). Anything else may be a user's, and vacant returns
+// ErrOutputOccupied. It returns the output path's Lstat, nil if nothing
+// is there.
+func (l layout) vacant() (fs.FileInfo, error) {
+	fi, err := os.Lstat(l.out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inspect output path: %w", err)
+	}
+	ok, err := l.owned(l.out, fi)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// Path first, as the user reads it: "public: exists and was not …".
+		return nil, fmt.Errorf("%s: %w", l.out, ErrOutputOccupied)
+	}
+	return fi, nil
+}
+
 // migrate puts the symlink link in place of the real directory at the
-// output path. The directory ends up under a temporary name in the parent,
-// where the next sweep removes it.
+// output path, which vacant accepted. The directory ends up under a
+// temporary name in the parent, where the sweep that follows removes it
+// once it has checked again that it is herald's own.
 func (l layout) migrate(link string) error {
 	err := exchange(link, l.out)
 	if err == nil {
@@ -233,7 +286,7 @@ func (l layout) moveAside(link string) error {
 		return fmt.Errorf("move %s aside: %w", l.out, err)
 	}
 	if err := os.Rename(link, l.out); err != nil {
-		// Put the user's site back rather than leave nothing there.
+		// Put the old site back rather than leave nothing there.
 		if rerr := os.Rename(aside, l.out); rerr != nil {
 			return fmt.Errorf("replace %s with symlink: %w (and restore it: %v)", l.out, err, rerr)
 		}

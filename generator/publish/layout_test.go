@@ -23,6 +23,7 @@ func TestMoveAside(t *testing.T) {
 		}
 	}
 	write(filepath.Join(l.out, "index.html"), "old")
+	write(filepath.Join(l.out, ManifestName), "index.html\n") // an older herald's
 	write(filepath.Join(l.versions, "v000001", "index.html"), "new")
 	link := filepath.Join(l.parent, l.tmpPrefix()+"link")
 	if err := os.Symlink(".public.herald/v000001", link); err != nil {

@@ -14,10 +14,11 @@ import (
 
 // Errors returned by this package; test for them with errors.Is.
 var (
-	// ErrOutputOccupied reports that the output path holds something other
-	// than a directory or a symlink. It is never replaced, because it may be
-	// a user's file.
-	ErrOutputOccupied = errors.New("output path is neither a directory nor a symlink (move it away)")
+	// ErrOutputOccupied reports that the output path holds something herald
+	// did not write: a file, a symlink or a folder that is not its own (see
+	// the package doc, Ownership). It is never replaced, because it may be
+	// a user's.
+	ErrOutputOccupied = errors.New("exists and was not written by herald; move it away or choose another -out or publish.dir")
 
 	// ErrInvalidPath reports a WriteFile path that could escape the stage:
 	// it must be relative, slash-separated and clean (see [fs.ValidPath]).
@@ -70,15 +71,17 @@ const (
 
 // Begin creates a fresh staging folder for out in its versions directory,
 // creating that directory if needed, and removes what killed runs left
-// behind.
+// behind. When out holds something herald may not replace, Begin returns
+// [ErrOutputOccupied] and creates nothing.
 func Begin(out string) (*Stage, error) {
 	l, err := newLayout(out)
 	if err != nil {
 		return nil, err
 	}
-	// Refuse a regular file now rather than after a whole build.
-	if _, err := Current(l.out); err != nil {
-		return nil, fmt.Errorf("begin stage: %w", err)
+	// Refuse now, before a whole build and before anything is created
+	// beside out; Commit checks again.
+	if _, err := l.vacant(); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(l.versions, 0o755); err != nil {
 		return nil, fmt.Errorf("create versions directory: %w", err)
@@ -206,7 +209,8 @@ func (s *Stage) Stats() (written, linked int) {
 // stage, creating parent folders. If the published version holds a
 // byte-identical regular file at rel, WriteFile hard-links it instead, and
 // falls back to writing if linking fails. Writing rel again replaces it.
-// WriteFile is safe for concurrent use.
+// WriteFile is safe for concurrent use. Its errors name the file in the
+// stage, so callers need not name it again.
 func (s *Stage) WriteFile(rel string, data []byte) error {
 	if !fs.ValidPath(rel) || rel == "." {
 		return fmt.Errorf("write %q: %w", rel, ErrInvalidPath)
@@ -220,7 +224,7 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 	if dir := filepath.Dir(dst); dir != s.dir {
 		if _, made := s.dirs.Load(dir); !made {
 			if err := s.mkdirAll(dir); err != nil {
-				return fmt.Errorf("write %s: %w", rel, err)
+				return fmt.Errorf("write %s: %w", dst, pathless(err))
 			}
 			s.dirs.Store(dir, true)
 		}
@@ -239,7 +243,7 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 		}
 	}
 	if err := create(dst, func(name string) error { return writeNew(name, data) }); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
+		return fmt.Errorf("write %s: %w", dst, pathless(err))
 	}
 	s.written.Add(1)
 	return nil
@@ -278,7 +282,7 @@ func (s *Stage) Remove(rel string) error {
 	}
 	name := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove %s: %w", rel, err)
+		return fmt.Errorf("remove %s: %w", name, pathless(err))
 	}
 	s.untouch(name)
 	dir := filepath.Dir(name)
@@ -434,8 +438,8 @@ func Current(out string) (string, error) {
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(filepath.Dir(abs), target)
 	}
-	// A dangling link, or one to a file, publishes nothing; Commit replaces
-	// the link and leaves whatever it pointed at alone.
+	// A dangling link, or one to a file, publishes nothing. Commit replaces
+	// it if it is herald's, and never touches what it pointed at.
 	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
 		return "", nil
 	}
@@ -484,6 +488,21 @@ func place(dst string, create func(tmp string) error) error {
 		return err
 	}
 	return nil
+}
+
+// pathless returns the cause of err without the path that package os put
+// in it (perhaps a temporary name), for a message that names the path
+// once, itself.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 func writeNew(name string, data []byte) error {

@@ -236,51 +236,194 @@ func TestPrunesToTwoVersions(t *testing.T) {
 	assertTree(t, out, siteFiles(5))
 }
 
-func TestMigratesRealDirectory(t *testing.T) {
+// TestMigratesOwnDirectory replaces a real folder at the output path that
+// herald may replace: one it published (an older herald wrote plain
+// folders; cp -r copies one) or an empty one. The old folder is removed.
+func TestMigratesOwnDirectory(t *testing.T) {
+	tests := []struct {
+		name string
+		old  map[string]string // the folder at the output path; nil: empty
+	}{
+		{"published by an older herald", map[string]string{
+			"old.html":           "old",
+			"css/site.css":       "body{}",
+			"incidents/a/x.html": "a",
+			// A listed file may be missing; an unlisted one may not be there.
+			publish.ManifestName: "css/site.css\nincidents/a/x.html\nincidents/b/gone.html\nold.html\n",
+		}},
+		{"empty", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := newOut(t)
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for rel, data := range tt.old {
+				mustWrite(t, filepath.Join(out, filepath.FromSlash(rel)), data)
+			}
+
+			st, err := publish.Begin(out)
+			if err != nil {
+				t.Fatalf("Begin: %v", err)
+			}
+			defer st.Abort()
+			files := map[string]string{"index.html": "new", "css/site.css": "body{}"}
+			writeAll(t, st, files)
+			if _, err := st.Commit(); err != nil {
+				t.Fatalf("Commit: %v", err)
+			}
+
+			if fi, err := os.Lstat(out); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				t.Fatalf("output path after migration: got %v (err %v), want a symlink", fi, err)
+			}
+			assertTree(t, out, files)
+			// The old directory must be gone, not parked under a temporary name.
+			if got, want := names(t, filepath.Dir(out)), []string{".public.herald", "public"}; !slices.Equal(got, want) {
+				t.Errorf("site folder: got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestReplacesOwnSymlink replaces herald's own link at the output path,
+// even when the version it pointed at is gone.
+func TestReplacesOwnSymlink(t *testing.T) {
 	out := newOut(t)
-	mustWrite(t, filepath.Join(out, "old.html"), "old")
-	mustWrite(t, filepath.Join(out, "css", "site.css"), "body{}")
+	mustSymlink(t, ".public.herald/v000003", out)
+	commitFiles(t, out, siteFiles(1))
+	assertTree(t, out, siteFiles(1))
+}
 
-	st, err := publish.Begin(out)
-	if err != nil {
-		t.Fatalf("Begin: %v", err)
+// TestRefusesForeignOutput checks that Begin, and Commit when the output
+// path changed after Begin, refuse everything at the output path that
+// herald did not write, with ErrOutputOccupied naming it, and change
+// nothing there or beside it.
+func TestRefusesForeignOutput(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(tb testing.TB, out string)
+	}{
+		{"a folder of the user's files", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(out, "important", "thesis.txt"), "four years of work")
+		}},
+		{"herald's folder with a file added", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(out, "index.html"), "page")
+			mustWrite(tb, filepath.Join(out, publish.ManifestName), "index.html\n")
+			mustWrite(tb, filepath.Join(out, "CNAME"), "status.example.com")
+		}},
+		{"herald's folder with a folder added", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(out, "index.html"), "page")
+			mustWrite(tb, filepath.Join(out, publish.ManifestName), "index.html\n")
+			if err := os.Mkdir(filepath.Join(out, "uploads"), 0o755); err != nil {
+				tb.Fatal(err)
+			}
+		}},
+		{"a listed file that is a symlink", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(filepath.Dir(out), "secret.txt"), "mine")
+			mustWrite(tb, filepath.Join(out, publish.ManifestName), "index.html\n")
+			mustSymlink(tb, "../secret.txt", filepath.Join(out, "index.html"))
+		}},
+		{"a manifest that is a symlink", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(filepath.Dir(out), "list"), "index.html\n")
+			mustWrite(tb, filepath.Join(out, "index.html"), "mine")
+			mustSymlink(tb, "../list", filepath.Join(out, publish.ManifestName))
+		}},
+		{"a manifest that is a FIFO", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(out, "index.html"), "mine")
+			if err := syscall.Mkfifo(filepath.Join(out, publish.ManifestName), 0o644); err != nil {
+				tb.Fatal(err)
+			}
+		}},
+		{"a symlink to the user's folder", func(tb testing.TB, out string) {
+			mustWrite(tb, filepath.Join(filepath.Dir(out), "www", "index.html"), "mine")
+			mustSymlink(tb, "www", out)
+		}},
+		{"a dangling symlink of the user's", func(tb testing.TB, out string) {
+			mustSymlink(tb, "/mnt/unmounted/www", out)
+		}},
+		{"a regular file", func(tb testing.TB, out string) {
+			mustWrite(tb, out, "mine")
+		}},
 	}
-	defer st.Abort()
-	files := map[string]string{"index.html": "new", "css/site.css": "body{}"}
-	writeAll(t, st, files)
-	if _, err := st.Commit(); err != nil {
-		t.Fatalf("Commit: %v", err)
-	}
-
-	if fi, err := os.Lstat(out); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		t.Fatalf("output path after migration: got %v (err %v), want a symlink", fi.Mode(), err)
-	}
-	assertTree(t, out, files)
-	if written, linked := st.Stats(); written != 1 || linked != 1 {
-		t.Errorf("Stats: got written %d, linked %d; want 1, 1", written, linked)
-	}
-	// The old directory must be gone, not parked under a temporary name.
-	if got, want := names(t, filepath.Dir(out)), []string{".public.herald", "public"}; !slices.Equal(got, want) {
-		t.Errorf("site folder: got %v, want %v", got, want)
+	for _, tt := range tests {
+		for _, when := range []string{"Begin", "Commit"} {
+			t.Run(tt.name+" before "+when, func(t *testing.T) {
+				out := newOut(t)
+				site := filepath.Dir(out)
+				if err := os.MkdirAll(site, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				var st *publish.Stage
+				var err error
+				if when == "Commit" {
+					if st, err = publish.Begin(out); err != nil {
+						t.Fatalf("Begin: %v", err)
+					}
+					defer st.Abort()
+					writeAll(t, st, siteFiles(1))
+				}
+				tt.setup(t, out)
+				before := snapshot(t, site)
+				if when == "Begin" {
+					_, err = publish.Begin(out)
+				} else {
+					var dir string
+					dir, err = st.Commit()
+					if dir != "" {
+						t.Errorf("Commit: got dir %q, want none", dir)
+					}
+					if aerr := st.Abort(); aerr != nil {
+						t.Errorf("Abort: %v", aerr)
+					}
+				}
+				if !errors.Is(err, publish.ErrOutputOccupied) {
+					t.Fatalf("%s: got %v, want %v", when, err, publish.ErrOutputOccupied)
+				}
+				if !strings.Contains(err.Error(), out+": ") {
+					t.Errorf("%s: got %q, want it to name %s", when, err, out)
+				}
+				after := snapshot(t, site)
+				if when == "Commit" {
+					// Begin made the versions folder, herald's own; the
+					// aborted stage is gone from it.
+					for rel := range before {
+						if strings.HasPrefix(rel, ".public.herald/tmp-") {
+							delete(before, rel)
+						}
+					}
+				}
+				if !maps.Equal(after, before) {
+					t.Errorf("site folder changed:\ngot  %v\nwant %v", after, before)
+				}
+			})
+		}
 	}
 }
 
 func TestRestoresDirectoryAfterKilledMigration(t *testing.T) {
 	// The state a kill leaves between the two renames of the fallback
 	// migration: the user's directory moved aside, nothing at out.
+	// A user's folder named like a moved-aside one is not moved.
 	out := newOut(t)
 	aside := filepath.Join(filepath.Dir(out), ".public.tmp-0123456789abcdef")
-	mustWrite(t, filepath.Join(aside, "index.html"), "user's site")
+	old := map[string]string{"index.html": "old site", publish.ManifestName: "index.html\n"}
+	for rel, data := range old {
+		mustWrite(t, filepath.Join(aside, rel), data)
+	}
+	mine := filepath.Join(filepath.Dir(out), ".public.tmp-mine")
+	mustWrite(t, filepath.Join(mine, "index.html"), "user's draft")
 
 	st, err := publish.Begin(out)
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
 	defer st.Abort()
-	assertTree(t, out, map[string]string{"index.html": "user's site"})
+	assertTree(t, out, old)
 	if _, err := os.Lstat(aside); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("moved-aside directory: got %v, want it moved back", err)
 	}
+	assertTree(t, mine, map[string]string{"index.html": "user's draft"})
 }
 
 func TestRefusesRegularFile(t *testing.T) {
@@ -337,6 +480,24 @@ func TestCleansLeftovers(t *testing.T) {
 	mustWrite(t, filepath.Join(vdir, "v000007", "index.html"), "never published")     // killed before the swap
 	mustSymlink(t, ".public.herald/v000007", filepath.Join(site, ".public.tmp-aaaa")) // killed before the rename
 	mustWrite(t, filepath.Join(site, ".public.tmp-bbbb", "old.html"), "migrated")     // killed before removing
+	mustWrite(t, filepath.Join(site, ".public.tmp-bbbb", publish.ManifestName), "old.html\n")
+	if err := os.Mkdir(filepath.Join(site, ".public.tmp-cccc"), 0o755); err != nil { // an empty one
+		t.Fatal(err)
+	}
+
+	// The user's, named like leftovers by chance: they stay.
+	mine := map[string]string{
+		".public.tmp-notes.txt":                    "a file",
+		".public.tmp-drafts/page.txt":              "a folder without a manifest",
+		".public.tmp-copy/index.html":              "herald's copy with a file added",
+		".public.tmp-copy/CNAME":                   "status.example.com",
+		".public.tmp-copy/" + publish.ManifestName: "index.html\n",
+	}
+	for rel, data := range mine {
+		mustWrite(t, filepath.Join(site, filepath.FromSlash(rel)), data)
+	}
+	mustSymlink(t, ".public.tmp-drafts", filepath.Join(site, ".public.tmp-link"))
+	userNames := []string{".public.tmp-copy", ".public.tmp-drafts", ".public.tmp-link", ".public.tmp-notes.txt"}
 
 	if cur, err := publish.Current(out); err != nil || cur != v1 {
 		t.Fatalf("Current with leftovers: got %q, %v; want %q", cur, err, v1)
@@ -347,7 +508,7 @@ func TestCleansLeftovers(t *testing.T) {
 		t.Fatalf("Begin: %v", err)
 	}
 	defer st.Abort()
-	if got, want := names(t, site), []string{".public.herald", "public"}; !slices.Equal(got, want) {
+	if got, want := names(t, site), slices.Concat([]string{".public.herald"}, userNames, []string{"public"}); !slices.Equal(got, want) {
 		t.Errorf("site folder after Begin: got %v, want %v", got, want)
 	}
 	if got, want := names(t, vdir), []string{".lock", filepath.Base(st.Dir()), "v000001", "v000007"}; !slices.Equal(got, want) {
@@ -367,6 +528,14 @@ func TestCleansLeftovers(t *testing.T) {
 		t.Errorf("versions folder after Commit: got %v, want %v", got, want)
 	}
 	assertTree(t, out, siteFiles(2))
+	if got, want := names(t, site), slices.Concat([]string{".public.herald"}, userNames, []string{"public"}); !slices.Equal(got, want) {
+		t.Errorf("site folder after Commit: got %v, want %v", got, want)
+	}
+	for rel, data := range mine {
+		if b, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(rel))); err != nil || string(b) != data {
+			t.Errorf("%s: got %q, %v; want %q untouched", rel, b, err, data)
+		}
+	}
 }
 
 func TestLiveStageSurvivesBegin(t *testing.T) {
@@ -777,6 +946,48 @@ func hashTree(tb testing.TB, out string) string {
 		tb.Fatal(err)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// snapshot records everything under root that a user could lose, by
+// slash-separated path: each file's mode and bytes, each folder, and each
+// symlink's target.
+func snapshot(tb testing.TB, root string) map[string]string {
+	tb.Helper()
+	got := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		entry := fi.Mode().String()
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			entry += " -> " + target
+		case d.Type().IsRegular():
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			entry += " " + string(b)
+		}
+		got[filepath.ToSlash(rel)] = entry
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return got
 }
 
 // versions lists the version folders of out.
