@@ -19,7 +19,6 @@ import (
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator"
-	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
 )
 
