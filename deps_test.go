@@ -36,6 +36,11 @@ var importRules = []importRule{
 		may:  []string{},
 	},
 	{
+		name: "devserver serves a folder and knows nothing of how it was built",
+		pkgs: []string{"devserver"},
+		may:  []string{},
+	},
+	{
 		name: "history knows nothing of pages, probes or commands: foundations only",
 		pkgs: []string{"history/..."},
 		may:  []string{"config", "diag", "redact", "strictyaml", "history/..."},

@@ -5,10 +5,11 @@
 // fixture under fixtures/broken/ (a "canary": must fail). Prints a summary
 // table and exits 1 on any failure.
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { E2E, ROOT, crashed, guard, record, run, summary, serveDir, listFiles } from './lib/harness.mjs';
+import { E2E, ROOT, crashed, freePort, guard, record, run, summary, serveDir, listFiles } from './lib/harness.mjs';
 import { checkHtml } from './checks/html.mjs';
-import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, checkStaleBanner, screenshots } from './checks/browser.mjs';
+import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, checkStaleBanner, checkPinnedClock, screenshots } from './checks/browser.mjs';
 import { checkLighthouse } from './checks/lighthouse.mjs';
 import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
 import { checkCalendar } from './checks/calendar.mjs';
@@ -76,6 +77,14 @@ const groups = {
       // Canary: a page "too fresh to warn" judged 1 minute after a 10-minute
       // threshold must not pass as showing a banner at +1 min.
       await guard('canary', 'stale-page banner', 'example, banner expected at +1 min', () => checkStaleBanner(browser, example.url, { fresh: 30, stale: 1 }));
+      // make run's `herald serve -now`: pages told the pinned clock show no
+      // banner at the browser's real clock, and the built site holds none of
+      // it; the canary is the example as published (-reload=false).
+      await guard('check', 'stale-page banner under serve -now', 'example copy', async () => {
+        const pinned = await servePinned();
+        try { return await checkPinnedClock(browser, pinned.url, pinned.out); } finally { pinned.stop(); }
+      });
+      await guard('canary', 'stale-page banner under serve -now', 'example as published, real clock', () => checkPinnedClock(browser, example.url, null));
       const shots = path.join(E2E, 'screenshots');
       fs.rmSync(shots, { recursive: true, force: true });
       await guard('check', 'screenshots', 'example', () => screenshots(browser, example.url, example.pages, shots, 'example'));
@@ -254,3 +263,22 @@ try {
 }
 
 process.exitCode = summary() ? 0 : 1;
+
+// servePinned starts `herald serve -now NOW`, with live reload as make run
+// has it, for a copy of the example site, and resolves when it answers.
+async function servePinned() {
+  const site = path.join(WORK, 'pinned');
+  // The site's files and its history store, not its published versions.
+  const ours = (p) => !/^(public$|\.public\.)/.test(path.relative(example.site, p).split(path.sep)[0]);
+  fs.cpSync(example.site, site, { recursive: true, filter: ours });
+  const port = await freePort();
+  const child = spawn(HERALD, ['serve', '-site', site, '-addr', `127.0.0.1:${port}`, '-now', NOW], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`herald serve -now exited with ${child.exitCode}`);
+    try { if ((await fetch(url)).ok) return { url, out: path.join(site, 'public'), stop: () => child.kill() }; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('herald serve -now did not answer within 20 s');
+}

@@ -175,13 +175,14 @@ func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {
 }
 
 // siteFlag and nowFlag are shared by every command that reads a site.
-func siteFlag(fs *flag.FlagSet) *string {
-	return fs.String("site", ".", "the site folder, holding herald.yaml and incidents/")
-}
+func siteFlag(fs *flag.FlagSet) *string { return fs.String("site", ".", siteUsage) }
 
-func nowFlag(fs *flag.FlagSet) *string {
-	return fs.String("now", "", "the clock, as RFC 3339 (default $HERALD_NOW, else the system clock)")
-}
+func nowFlag(fs *flag.FlagSet) *string { return fs.String("now", "", nowUsage) }
+
+const (
+	siteUsage = "the site folder, holding herald.yaml and incidents/"
+	nowUsage  = "the clock, as RFC 3339 (default $HERALD_NOW, else the system clock)"
+)
 
 // clock resolves the command's notion of now: the -now flag, else
 // HERALD_NOW, else the system clock. This is the only place herald reads the

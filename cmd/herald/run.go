@@ -42,17 +42,15 @@ Examples:
 
 func runRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("run")
-	site := siteFlag(fs)
+	lf := loopFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:9190", "the address of /healthz and /metrics")
-	every := fs.Duration("every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
-	nowText := nowFlag(fs)
 	if err := parse(e, fs, runUsage, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("run takes no arguments, got %q", fs.Args())}
 	}
-	opts, err := loopOptions(e, *site, *nowText, *every)
+	opts, _, err := lf.options(e)
 	if err != nil {
 		return err
 	}
@@ -61,7 +59,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	prober, err := startProber(e, *site, opts.Clock)
+	prober, err := startProber(e, lf.site, opts.Clock)
 	if err != nil {
 		return err
 	}
@@ -70,7 +68,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("run: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /healthz", healthHandler(l, *site, opts.Clock))
+	mux.Handle("GET /healthz", healthHandler(l, lf.site, opts.Clock))
 	if prober != nil {
 		mux.Handle("GET /metrics", prober.sched.Handler())
 	}

@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,74 +11,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// TestSiteHandlerStaysInside serves a real folder over a real HTTP server
-// and tries the usual ways out of it.
-func TestSiteHandlerStaysInside(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "public")
-	secretDir := filepath.Join(dir, "secret")
-	for _, d := range []string{out, secretDir, filepath.Join(out, "incidents", "a")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	files := map[string]string{
-		filepath.Join(out, "index.html"):                   "<p>home</p>",
-		filepath.Join(out, "404.html"):                     "<p>lost</p>",
-		filepath.Join(out, "incidents", "a", "index.html"): "<p>incident a</p>",
-		filepath.Join(secretDir, "key.txt"):                "SECRET",
-		filepath.Join(dir, "herald.yaml"):                  "SECRET config",
-	}
-	for p, s := range files {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.Symlink(secretDir, filepath.Join(out, "escape")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(secretDir, "key.txt"), filepath.Join(out, "key.txt")); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(siteHandler(out))
-	defer srv.Close()
-
-	tests := []struct {
-		path   string
-		status int
-		body   string
-	}{
-		{"/", 200, "home"},
-		{"/incidents/a/", 200, "incident a"},
-		{"/nope/", 404, "lost"},
-		{"/../herald.yaml", 404, "lost"},
-		{"/%2e%2e/herald.yaml", 404, "lost"},
-		{"/..%2fherald.yaml", 404, "lost"},
-		{"/incidents/..%2f..%2fherald.yaml", 404, "lost"},
-		{"/escape/key.txt", 404, "lost"},
-		{"/key.txt", 404, "lost"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			// A raw request line, so the client does not clean the path.
-			req, err := http.NewRequest("GET", srv.URL, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.URL.Opaque = tt.path
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.body) || strings.Contains(string(body), "SECRET") {
-				t.Fatalf("got %d %q, want %d containing %q", resp.StatusCode, body, tt.status, tt.body)
-			}
-		})
-	}
-}
 
 // TestServeLiveReload runs herald serve as a process and checks the
 // headers, the injected reload script and error overlay, the event stream,
@@ -223,49 +153,6 @@ func TestServeWithoutReload(t *testing.T) {
 	}
 	if resp, err := http.Get(base + "/_herald/reload.js"); err != nil || resp.StatusCode != 404 {
 		t.Errorf("got %v %v for the reload script, want 404", resp.StatusCode, err)
-	}
-}
-
-// TestSiteHandlerRedirectsFileAsFolder: a file asked for as a folder
-// (/index.html/) would be served with the wrong base, breaking every
-// relative link on the page; it redirects to the file's own URL, or its
-// folder's for an index.html.
-func TestSiteHandlerRedirectsFileAsFolder(t *testing.T) {
-	out := t.TempDir()
-	writeFile(t, filepath.Join(out, "index.html"), "<p>home</p>")
-	writeFile(t, filepath.Join(out, "history.rss"), "<rss/>")
-	writeFile(t, filepath.Join(out, "incidents", "a", "index.html"), "<p>incident a</p>")
-	srv := httptest.NewServer(siteHandler(out))
-	defer srv.Close()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	tests := []struct {
-		path     string
-		status   int
-		location string
-	}{
-		{"/index.html/", 301, "/"},
-		{"/index.html//", 301, "/"},
-		{"/incidents/a/index.html/", 301, "/incidents/a/"},
-		{"/history.rss/", 301, "/history.rss"},
-		{"/incidents/a", 301, "/incidents/a/"},
-		{"/index.html", 200, ""},
-		{"/incidents/a/", 200, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			resp, err := client.Get(srv.URL + tt.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			got := ""
-			if loc, err := resp.Location(); err == nil {
-				got = loc.Path
-			}
-			if resp.StatusCode != tt.status || got != tt.location {
-				t.Errorf("got %d to %q, want %d to %q", resp.StatusCode, got, tt.status, tt.location)
-			}
-		})
 	}
 }
 

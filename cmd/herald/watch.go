@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sync"
@@ -30,16 +31,14 @@ Examples:
 
 func runWatch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("watch")
-	site := siteFlag(fs)
-	every := fs.Duration("every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
-	nowText := nowFlag(fs)
+	lf := loopFlags(fs)
 	if err := parse(e, fs, watchUsage, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("watch takes no arguments, got %q", fs.Args())}
 	}
-	opts, err := loopOptions(e, *site, *nowText, *every)
+	opts, _, err := lf.options(e)
 	if err != nil {
 		return err
 	}
@@ -50,25 +49,44 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	return l.Run(ctx)
 }
 
-// loopOptions wires the shared part of watch, serve and run: the clock,
-// the output and the error report.
-func loopOptions(e *env, site, nowText string, every time.Duration) (daemon.Options, error) {
-	if every < 0 {
-		return daemon.Options{}, usageError{"-every must be positive"}
+// loopFlagValues are the flags of the commands that run the daemon's loop:
+// watch, serve and run.
+type loopFlagValues struct {
+	site, now string
+	every     time.Duration
+}
+
+// loopFlags declares -site, -every and -now on fs.
+func loopFlags(fs *flag.FlagSet) *loopFlagValues {
+	var v loopFlagValues
+	fs.StringVar(&v.site, "site", ".", siteUsage)
+	fs.DurationVar(&v.every, "every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
+	fs.StringVar(&v.now, "now", "", nowUsage)
+	return &v
+}
+
+// options wires the shared part of watch, serve and run: the clock, the
+// output and the error report. pinned says whether the clock was set by
+// -now or $HERALD_NOW rather than read from the system.
+func (v *loopFlagValues) options(e *env) (opts daemon.Options, pinned bool, err error) {
+	if v.every < 0 {
+		return daemon.Options{}, false, usageError{"-every must be positive"}
 	}
-	start, err := clock(e, nowText)
+	start, err := clock(e, v.now)
 	if err != nil {
-		return daemon.Options{}, err
+		return daemon.Options{}, false, err
 	}
+	pinned = v.now != "" || e.getenv("HERALD_NOW") != ""
 	// The clock starts at -now and then runs in real time, so a pinned
 	// example still sees time pass between rebuilds.
 	began := time.Now()
 	stdout, stderr := &syncWriter{w: e.stdout}, &syncWriter{w: e.stderr}
 	errEnv := &env{stdout: stdout, stderr: stderr, getenv: e.getenv}
+	site := v.site
 	return daemon.Options{
 		Site:   site,
 		Clock:  func() time.Time { return start.Add(time.Since(began)) },
-		Every:  every,
+		Every:  v.every,
 		Stdout: stdout,
 		Stderr: stderr,
 		Report: func(err error) {
@@ -76,7 +94,7 @@ func loopOptions(e *env, site, nowText string, every time.Duration) (daemon.Opti
 				fmt.Fprintf(stderr, "herald: %v\n", err)
 			}
 		},
-	}, nil
+	}, pinned, nil
 }
 
 // syncWriter serialises writes from the build loop and the publish

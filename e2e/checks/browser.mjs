@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwright } from 'playwright-core';
-import { E2E, CHROME_FLAGS } from '../lib/harness.mjs';
+import { E2E, CHROME_FLAGS, listFiles } from '../lib/harness.mjs';
 import { chromium } from '../lib/tools.mjs';
 
 const AXE = path.join(E2E, 'node_modules/axe-core/axe.min.js');
@@ -223,4 +223,31 @@ export async function checkStaleBanner(browser, base, { fresh = 5, stale = 30 } 
   if (!late.shown) details.push(`no banner ${stale} min after the update (stale_after ${late.after} s)`);
   else if (!/not been updated since/.test(late.text)) details.push(`the banner does not say since when: ${late.text}`);
   return { ok: details.length === 0, figure: `stale_after ${late.after} s; at +${fresh} min ${early.shown ? 'banner' : 'none'}, at +${stale} min ${late.shown ? 'banner' : 'none'}`, details };
+}
+
+// checkPinnedClock: `herald serve -now` (make run) tells the pages it
+// serves its pinned clock, so the example, pinned to its own date, shows no
+// stale-page banner in a browser whose clock is days later (the machine's
+// real one); and nothing of that is written to the built site, out. Its
+// canary is the same page served as published (-reload=false), where the
+// real clock must bring the banner, as on a real deployment.
+export async function checkPinnedClock(browser, base, out) {
+  const details = [];
+  const context = await browser.newContext();
+  let clockLoaded = false;
+  try {
+    const page = await context.newPage();
+    page.on('request', (r) => { if (new URL(r.url()).pathname === '/_herald/clock.js') clockLoaded = true; });
+    await page.goto(base, { waitUntil: 'load' });
+    const generated = await page.locator('[data-stale-after] time').first().getAttribute('datetime');
+    if (!generated) details.push('the index carries no stale-page threshold');
+    else if (Date.now() - Date.parse(generated) < 3600_000) details.push(`the browser's clock is within an hour of the page's time (${generated}): this check needs a pinned clock in the past`);
+    await page.waitForTimeout(300);
+    if (await page.locator('.stale-banner').count() > 0) details.push(`a stale-page banner shows: ${await page.locator('.stale-banner').first().innerText()}`);
+  } finally { await context.close(); }
+  if (out) {
+    const leaks = listFiles(out, '').filter((f) => /_herald\/|clock\.js/.test(fs.readFileSync(f, 'utf8')));
+    if (leaks.length) details.push(`the built site holds serve's clock script: ${leaks.slice(0, 3).join(', ')}`);
+  }
+  return { ok: details.length === 0, figure: `clock.js ${clockLoaded ? 'loaded' : 'not loaded'}; no banner at the browser's real clock`, details };
 }
