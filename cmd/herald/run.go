@@ -73,7 +73,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		mux.Handle("GET /metrics", prober.sched.Handler())
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(opts.Stdout, "health on http://%s/healthz\n", ln.Addr())
+	fmt.Fprintf(opts.Stdout, "health on %shealthz\n", browserURL(*listen, ln))
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
