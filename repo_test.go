@@ -6,6 +6,8 @@ package herald_test
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -41,6 +43,44 @@ func TestTrackedFilesAreSmall(t *testing.T) {
 		}
 		if fi.Size() > maxTrackedSize && bigFilesAllowed[f] == "" {
 			t.Errorf("%s is %.1f MB: remove it from git (git rm --cached %s) and ignore it, or allow it in repo_test.go with a reason", f, float64(fi.Size())/(1<<20), f)
+		}
+	}
+}
+
+// TestReadmeLayout keeps the README's Layout table in step with the tree:
+// every folder that holds a Go package has a row, and every folder a row
+// names exists.
+func TestReadmeLayout(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "\n## Layout\n")
+	if !ok {
+		t.Fatal("README.md has no ## Layout section")
+	}
+	table, _, _ = strings.Cut(table, "\n## ")
+	named := map[string]bool{}
+	for _, m := range regexp.MustCompile("`([a-z0-9./-]+/)`").FindAllStringSubmatch(table, -1) {
+		named[strings.TrimSuffix(m[1], "/")] = true
+	}
+	for dir := range named {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			t.Errorf("README.md's Layout names %s/, which is not a folder", dir)
+		}
+	}
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	root, _ := os.Getwd()
+	for _, dir := range strings.Fields(string(out)) {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || rel == "." {
+			continue
+		}
+		if rel = filepath.ToSlash(rel); !named[rel] {
+			t.Errorf("README.md's Layout has no row for %s/", rel)
 		}
 	}
 }
