@@ -234,7 +234,7 @@ export async function checkStaleBanner(browser, base, { fresh = 5, stale = 30 } 
 export async function checkPinnedClock(browser, base, out) {
   const details = [];
   const context = await browser.newContext();
-  let clockLoaded = false;
+  let clockLoaded = false, banner = false;
   try {
     const page = await context.newPage();
     page.on('request', (r) => { if (new URL(r.url()).pathname === '/_herald/clock.js') clockLoaded = true; });
@@ -243,11 +243,12 @@ export async function checkPinnedClock(browser, base, out) {
     if (!generated) details.push('the index carries no stale-page threshold');
     else if (Date.now() - Date.parse(generated) < 3600_000) details.push(`the browser's clock is within an hour of the page's time (${generated}): this check needs a pinned clock in the past`);
     await page.waitForTimeout(300);
-    if (await page.locator('.stale-banner').count() > 0) details.push(`a stale-page banner shows: ${await page.locator('.stale-banner').first().innerText()}`);
+    banner = await page.locator('.stale-banner').count() > 0;
+    if (banner) details.push(`a stale-page banner shows: ${await page.locator('.stale-banner').first().innerText()}`);
   } finally { await context.close(); }
   if (out) {
     const leaks = listFiles(out, '').filter((f) => /_herald\/|clock\.js/.test(fs.readFileSync(f, 'utf8')));
     if (leaks.length) details.push(`the built site holds serve's clock script: ${leaks.slice(0, 3).join(', ')}`);
   }
-  return { ok: details.length === 0, figure: `clock.js ${clockLoaded ? 'loaded' : 'not loaded'}; no banner at the browser's real clock`, details };
+  return { ok: details.length === 0, figure: `clock.js ${clockLoaded ? 'loaded' : 'not loaded'}; ${banner ? 'a banner' : 'no banner'} at the browser's real clock`, details };
 }
