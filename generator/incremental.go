@@ -41,7 +41,7 @@ import (
 //   - Incident files are read every time (incident.Scan) but parsed only
 //     when their path or bytes change, or when the config changes (the
 //     parser checks incidents against it). An incident's content hash is
-//     sha256 of its path, slug and bytes.
+//     its Sum, which the parser sets.
 //   - Every rendered file is kept, by path, with the fingerprint of the
 //     inputs it was rendered from. When the fingerprint of the same path is
 //     unchanged at the next build, the kept bytes are published again
@@ -120,7 +120,7 @@ type themeEntry struct {
 }
 
 type parsedEntry struct {
-	sum  [32]byte
+	slug string
 	data []byte // as the scanner returned it
 	in   *incident.Incident
 	err  error
@@ -171,7 +171,6 @@ func (b *Builder) Load(ctx context.Context) (*Site, error) {
 type loadState struct {
 	cfgSum, themeSum [32]byte
 	overrides        bool
-	sums             map[*incident.Incident][32]byte
 }
 
 func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
@@ -198,7 +197,7 @@ func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
 		clear(b.parsed)
 		b.cfgSum, b.cfgParsed = cfgSum, true
 	}
-	ins, sums, err := b.loadIncidents(ctx, cfg)
+	ins, err := b.loadIncidents(ctx, cfg)
 	if err != nil {
 		if !isDiag(err) {
 			return nil, nil, err
@@ -208,7 +207,7 @@ func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
 	if len(errs) > 0 {
 		return nil, nil, errs.Err()
 	}
-	st := &loadState{cfgSum: cfgSum, themeSum: theme.sum, overrides: theme.overrides, sums: sums}
+	st := &loadState{cfgSum: cfgSum, themeSum: theme.sum, overrides: theme.overrides}
 	if cfgSum != b.latencySum || b.latency == nil {
 		// The config names the store and the components.
 		b.latency, b.latencySum = &latencyCache{}, cfgSum
@@ -251,9 +250,9 @@ func (b *Builder) loadTheme() *themeEntry {
 	return b.theme
 }
 
-// loadIncidents is incident.Load with a parse cache keyed by file and
-// content hash.
-func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
+// loadIncidents is incident.Load with a parse cache keyed by file, slug
+// and bytes.
+func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, error) {
 	var (
 		sources []incident.Source
 		scanErr error
@@ -267,7 +266,7 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 	var errs diag.List
 	errs.Add("", scanErr)
 	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
-		return nil, nil, scanErr
+		return nil, scanErr
 	}
 	entries := make([]*parsedEntry, len(sources))
 	var todo []incident.Source
@@ -281,19 +280,18 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 			entries[i] = e
 			continue
 		}
-		sum := contentSum(src)
-		if ok && e.sum == sum {
+		if ok && e.slug == src.Slug && bytes.Equal(e.data, src.Data) {
 			e.data = src.Data // so that the next scan's check above holds
 			entries[i] = e
 			continue
 		}
-		entries[i] = &parsedEntry{sum: sum, data: src.Data}
+		entries[i] = &parsedEntry{slug: src.Slug, data: src.Data}
 		todo = append(todo, src)
 		todoAt = append(todoAt, i)
 	}
 	ins, perFile, err := incident.ParseAll(ctx, incident.NewParser(cfg), todo)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for k, i := range todoAt {
 		entries[i].in, entries[i].err = ins[k], perFile[k]
@@ -305,31 +303,19 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 		}
 	}
 	var out []*incident.Incident
-	sums := make(map[*incident.Incident][32]byte, len(entries))
 	for i, e := range entries {
 		errs.Add(sources[i].File, e.err)
 		if e.in != nil {
 			out = append(out, e.in)
-			sums[e.in] = e.sum
 		}
 	}
 	slices.SortFunc(out, incident.Newest)
-	return out, sums, errs.Err()
+	return out, errs.Err()
 }
 
 // sameSlice reports whether a and b are the very same bytes in memory.
 func sameSlice(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-func contentSum(src incident.Source) [32]byte {
-	h := sha256.New()
-	writeString(h, src.File)
-	writeString(h, src.Slug)
-	writeBytes(h, src.Data)
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
 }
 
 // writeString writes s to h with its length first, so that two strings
@@ -637,14 +623,14 @@ func (f *fingerprints) probe(h *fpHash, c *status.Component) {
 // clock makes of it.
 func (f *fingerprints) incident(h *fpHash, in *incident.Incident, clock bool) {
 	if !clock {
-		h.sum32(f.st.sums[in])
+		h.sum32(in.Sum)
 		return
 	}
 	// An incident is listed on several pages: work its state out once.
 	sum, ok := f.clocked[in]
 	if !ok {
 		var c fpHash
-		c.sum32(f.st.sums[in])
+		c.sum32(in.Sum)
 		c.str(string(in.PhaseAt(f.snap.Now)))
 		c.str(in.StatusAt(f.snap.Now))
 		sum = c.sum()

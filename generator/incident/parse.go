@@ -100,7 +100,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Incident{Slug: slug, File: file, Title: strings.TrimSpace(meta.Title)}
+	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: strings.TrimSpace(meta.Title)}
 	if in.Title == "" {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}
