@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator/chart"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
@@ -250,8 +250,8 @@ func (b *Builder) loadTheme() *themeEntry {
 	return b.theme
 }
 
-// loadIncidents is incident.Load with a parse cache keyed by file, slug
-// and bytes.
+// loadIncidents is incident.Load with the Builder's scanner and parse
+// cache.
 func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*incident.Incident, error) {
 	var (
 		sources []incident.Source
@@ -263,59 +263,45 @@ func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config) ([]*inc
 		sources, scanErr = b.scanner.Scan()
 	}
 	b.hinted, b.hints = false, nil
-	var errs diag.List
-	errs.Add("", scanErr)
-	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
-		return nil, scanErr
-	}
-	entries := make([]*parsedEntry, len(sources))
+	return incident.Collect(ctx, sources, scanErr, func(ctx context.Context, sources []incident.Source) ([]*incident.Incident, []error, error) {
+		return b.parse(ctx, incident.NewParser(cfg), sources)
+	})
+}
+
+// parse is incident.ParseAll with a cache keyed by file, slug and bytes:
+// it parses only the sources that changed since the last call.
+func (b *Builder) parse(ctx context.Context, p *incident.Parser, sources []incident.Source) ([]*incident.Incident, []error, error) {
+	ins := make([]*incident.Incident, len(sources))
+	errs := make([]error, len(sources))
 	var todo []incident.Source
 	var todoAt []int
 	seen := make(map[string]bool, len(sources))
 	for i, src := range sources {
 		seen[src.File] = true
-		e, ok := b.parsed[src.File]
-		if ok && sameSlice(e.data, src.Data) {
-			// The scanner kept the bytes it read before: unchanged.
-			entries[i] = e
+		// The scanner returns the very bytes it read before for a file
+		// it did not read again, which bytes.Equal tells at once.
+		if e, ok := b.parsed[src.File]; ok && e.slug == src.Slug && bytes.Equal(e.data, src.Data) {
+			e.data = src.Data // so that the next call's check is as quick
+			ins[i], errs[i] = e.in, e.err
 			continue
 		}
-		if ok && e.slug == src.Slug && bytes.Equal(e.data, src.Data) {
-			e.data = src.Data // so that the next scan's check above holds
-			entries[i] = e
-			continue
-		}
-		entries[i] = &parsedEntry{slug: src.Slug, data: src.Data}
 		todo = append(todo, src)
 		todoAt = append(todoAt, i)
 	}
-	ins, perFile, err := incident.ParseAll(ctx, incident.NewParser(cfg), todo)
+	parsed, perFile, err := incident.ParseAll(ctx, p, todo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for k, i := range todoAt {
-		entries[i].in, entries[i].err = ins[k], perFile[k]
-		b.parsed[sources[i].File] = entries[i]
+		ins[i], errs[i] = parsed[k], perFile[k]
+		b.parsed[sources[i].File] = &parsedEntry{slug: sources[i].Slug, data: sources[i].Data, in: ins[i], err: errs[i]}
 	}
 	for file := range b.parsed {
 		if !seen[file] {
 			delete(b.parsed, file)
 		}
 	}
-	var out []*incident.Incident
-	for i, e := range entries {
-		errs.Add(sources[i].File, e.err)
-		if e.in != nil {
-			out = append(out, e.in)
-		}
-	}
-	slices.SortFunc(out, incident.Newest)
-	return out, errs.Err()
-}
-
-// sameSlice reports whether a and b are the very same bytes in memory.
-func sameSlice(a, b []byte) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+	return ins, errs, nil
 }
 
 // writeString writes s to h with its length first, so that two strings
@@ -426,7 +412,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 		return stage.WriteFile(p, data)
 	}
 	res, err := commitFiles(stage, out, files, man, write, func(write func(string, []byte) error) error {
-		err := parallel(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
+		err := parallel.For(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
 			i := changed[k]
 			if err := write(files[i].Path, next[i].data); err != nil {
 				return fmt.Errorf("write %s: %w", files[i].Path, err)
