@@ -12,19 +12,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
-	"github.com/herald-status/herald/generator/chart"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
-	"github.com/herald-status/herald/generator/status"
 )
 
 // A Builder builds one site folder again and again, as herald watch does,
@@ -42,47 +39,25 @@ import (
 //     when their path or bytes change, or when the config changes (the
 //     parser checks incidents against it). An incident's content hash is
 //     its Sum, which the parser sets.
-//   - Every rendered file is kept, by path, with the fingerprint of the
-//     inputs it was rendered from. When the fingerprint of the same path is
-//     unchanged at the next build, the kept bytes are published again
-//     without rendering.
+//   - Every rendered file that has a Key is kept, by path, with its
+//     fingerprint: the config and theme fingerprints and its Key. When
+//     the fingerprint of the same path is unchanged at the next build,
+//     the kept bytes are published again without rendering.
 //
 // # Dependency rules
 //
-// A fingerprint is a hash of everything a file's template reads. Every
-// fingerprint includes the config and theme fingerprints and the path.
-// With the default theme the rules are, by path:
-//
-//	index.html                       always rendered: it states the build time
-//	incidents/<slug>/index.html      the incident (content hash, phase and
-//	                                 status word at now)
-//	history/[page/<n>/]index.html    the page number, the page count and each
-//	                                 listed incident (content, phase, status)
-//	components/<id>/index.html       the component's status, each of its
-//	                                 incidents (content, phase, status), and
-//	                                 its probe data: state, each day's bar,
-//	                                 uptime periods, latency histograms
-//	404.html                         nothing more
-//	history.{rss,atom,json}          the incidents the feed lists (content
-//	components/<id>/history.*        only: feeds never read the clock)
-//	a file with a Key (badges)       its Key, which the file's maker says
-//	                                 covers all its bytes depend on
-//	anything else                    always rendered (assets, and any file a
-//	                                 later feature adds until it gets a rule)
-//
-// Component names, the site title and time zone come from the config, so
-// the config fingerprint covers them. The clock reaches pages only through
-// an incident's phase and status word (Incident.PhaseAt and StatusAt) and
-// a component's probe data and daily bars, which is why those, and not the
-// time, are in the fingerprints. The API and calendar are small and
-// always rendered.
+// Each file's maker says what its bytes depend on, beyond the path, the
+// config and the theme, in the file's Key (see render.File.Key): pages
+// (generator/render), feeds (generator/feed) and badges. A file without
+// a Key is rendered every time: the index, which states the build time;
+// the assets, the API and the calendar, which are small; and any file a
+// later feature adds until its maker gives it a Key.
 //
 // A site's own page templates (overrides in templates/ that differ from
 // the built-in theme) may read any part of the snapshot, so with one of
-// them every HTML page is rendered every time and only feeds are reused. These rules mirror what
-// generator/render and generator/feed read; when a template or the
-// snapshot changes, change them too. TestBuilderMatchesFullBuild checks
-// them against a full build over random edits.
+// them every HTML page is rendered every time whatever its Key.
+// TestBuilderMatchesFullBuild checks the Keys against a full build over
+// random edits.
 //
 // A Builder is safe for use by one goroutine at a time.
 type Builder struct {
@@ -133,8 +108,14 @@ type publishedVersion struct {
 }
 
 type renderedFile struct {
-	fp   [32]byte
+	fp   fingerprint
 	data []byte
+}
+
+// fingerprint is what a kept file was rendered from, beyond its path.
+type fingerprint struct {
+	cfg, theme [32]byte
+	key        string // the file's Key
 }
 
 // NewBuilder returns a Builder for the site folder dir that publishes to
@@ -171,6 +152,16 @@ func (b *Builder) Load(ctx context.Context) (*Site, error) {
 type loadState struct {
 	cfgSum, themeSum [32]byte
 	overrides        bool
+}
+
+// fingerprint returns the fingerprint of f, and false when f must be
+// rendered whatever its inputs: it has no Key, or it is a page and the
+// site overrides page templates, which may read any part of the snapshot.
+func (st *loadState) fingerprint(f render.File) (fingerprint, bool) {
+	if f.Key == "" || st.overrides && strings.HasSuffix(f.Path, ".html") {
+		return fingerprint{}, false
+	}
+	return fingerprint{cfg: st.cfgSum, theme: st.themeSum, key: f.Key}, true
 }
 
 func (b *Builder) load(ctx context.Context) (*Site, *loadState, error) {
@@ -317,23 +308,6 @@ func writeBytes(h hash.Hash, b []byte) {
 	h.Write(b)
 }
 
-// fpHash gathers what a fingerprint covers in a buffer and hashes it in
-// one go: a fingerprint is made of thousands of short strings, and a
-// hash.Hash call for each cost more than the hashing.
-type fpHash struct{ buf []byte }
-
-// str adds s with its length first, as writeString does.
-func (h *fpHash) str(s string) {
-	h.buf = binary.BigEndian.AppendUint64(h.buf, uint64(len(s)))
-	h.buf = append(h.buf, s...)
-}
-
-func (h *fpHash) sum32(b [32]byte) { h.buf = append(h.buf, b[:]...) }
-
-func (h *fpHash) u64(n uint64) { h.buf = binary.BigEndian.AppendUint64(h.buf, n) }
-
-func (h *fpHash) sum() [32]byte { return sha256.Sum256(h.buf) }
-
 // Build loads the site as it is on disk now, renders what changed since
 // the last successful build and publishes it atomically. On an error the
 // published site is untouched; the error is a diag.List when the site's
@@ -353,11 +327,10 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	fps := newFingerprints(snap, st)
 	next := make([]renderedFile, len(files))
 	reuse := make([]bool, len(files))
 	for i, f := range files {
-		fp, ok := fps.of(f)
+		fp, ok := st.fingerprint(f)
 		next[i].fp = fp
 		if !ok {
 			continue
@@ -476,162 +449,4 @@ func (b *Builder) Site() *Site {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.lastSite
-}
-
-// fingerprints computes, per output path, the hash of what its file is
-// rendered from; see the dependency rules on [Builder].
-type fingerprints struct {
-	snap   *status.Snapshot
-	st     *loadState
-	bySlug map[string]*incident.Incident
-	// clocked is, by incident, the hash of its content and of what the
-	// clock makes of it.
-	clocked map[*incident.Incident][32]byte
-	h       fpHash // of's buffer, reused
-}
-
-func newFingerprints(snap *status.Snapshot, st *loadState) *fingerprints {
-	f := &fingerprints{snap: snap, st: st, bySlug: make(map[string]*incident.Incident, len(snap.Incidents)), clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
-	for _, in := range snap.Incidents {
-		f.bySlug[in.Slug] = in
-	}
-	return f
-}
-
-// of returns the fingerprint of the file at p, and false when the file
-// must be rendered whatever its inputs.
-func (f *fingerprints) of(file render.File) ([32]byte, bool) {
-	p := file.Path
-	h := &f.h
-	h.buf = h.buf[:0]
-	h.sum32(f.st.cfgSum)
-	h.sum32(f.st.themeSum)
-	h.str(p)
-	var zero [32]byte
-	done := func() ([32]byte, bool) { return h.sum(), true }
-	if file.Key != "" {
-		// The file names its inputs itself (see render.File.Key).
-		h.str(file.Key)
-		return done()
-	}
-	html := strings.HasSuffix(p, ".html")
-	if html && f.st.overrides {
-		return zero, false
-	}
-	switch {
-	case p == "404.html":
-		return done()
-
-	case strings.HasPrefix(p, "incidents/") && strings.HasSuffix(p, "/index.html"):
-		in := f.bySlug[strings.TrimSuffix(strings.TrimPrefix(p, "incidents/"), "/index.html")]
-		if in == nil {
-			return zero, false
-		}
-		f.incident(h, in, true)
-		return done()
-
-	case p == "history/index.html" || strings.HasPrefix(p, "history/page/") && strings.HasSuffix(p, "/index.html"):
-		n := 1
-		if p != "history/index.html" {
-			var err error
-			n, err = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "history/page/"), "/index.html"))
-			if err != nil {
-				return zero, false
-			}
-		}
-		ins := f.snap.Incidents
-		per := render.HistoryPerPage
-		h.str(strconv.Itoa(max(1, (len(ins)+per-1)/per)))
-		lo, hi := min((n-1)*per, len(ins)), min(n*per, len(ins))
-		for _, in := range ins[lo:hi] {
-			f.incident(h, in, true)
-		}
-		return done()
-
-	case strings.HasPrefix(p, "components/"):
-		id, file, ok := strings.Cut(strings.TrimPrefix(p, "components/"), "/")
-		c := f.snap.Component(id)
-		if !ok || c == nil {
-			return zero, false
-		}
-		switch file {
-		case "index.html":
-			h.str(string(c.Status))
-			for _, in := range c.Incidents {
-				f.incident(h, in, true)
-			}
-			f.probe(h, c)
-			return done()
-		case "history.rss", "history.atom", "history.json":
-			f.feed(h, c.Incidents)
-			return done()
-		}
-		return zero, false
-
-	case p == "history.rss" || p == "history.atom" || p == "history.json":
-		f.feed(h, f.snap.Incidents)
-		return done()
-	}
-	return zero, false
-}
-
-// probe adds what a component page shows of its probes: the probe state,
-// each day's bar (its label names the date, uptime, downtime and
-// incidents; its class the colour), the uptime periods and the latency
-// histograms, and for a monitored component the hour its charts end at.
-// The bars move with the date, so a page is rendered anew once
-// a day even when nothing else changes.
-func (f *fingerprints) probe(h *fpHash, c *status.Component) {
-	h.str(string(c.Probe))
-	if c.Monitored {
-		// The response-time charts' axes are hours of the site's clock.
-		h.str(f.snap.Now.In(f.snap.Site.Location).Format("2006-01-02 15"))
-	}
-	for _, d := range c.Days {
-		h.str(chart.Class(d))
-		h.str(chart.DayLabel(d))
-	}
-	for _, p := range c.Periods {
-		h.str(p.Label + " " + p.Percent())
-	}
-	for _, l := range c.Latency {
-		// Binary, and counted: 100 components have 216,000 hours of
-		// counts in 90 days, too many to format as text every build.
-		h.u64(uint64(l.Hour.UnixNano()))
-		h.u64(uint64(len(l.Counts)))
-		for _, n := range l.Counts {
-			h.u64(n)
-		}
-	}
-}
-
-// incident adds an incident to h: its content and, with clock, what the
-// clock makes of it.
-func (f *fingerprints) incident(h *fpHash, in *incident.Incident, clock bool) {
-	if !clock {
-		h.sum32(in.Sum)
-		return
-	}
-	// An incident is listed on several pages: work its state out once.
-	sum, ok := f.clocked[in]
-	if !ok {
-		var c fpHash
-		c.sum32(in.Sum)
-		c.str(string(in.PhaseAt(f.snap.Now)))
-		c.str(in.StatusAt(f.snap.Now))
-		sum = c.sum()
-		f.clocked[in] = sum
-	}
-	h.sum32(sum)
-}
-
-// feed adds the incidents a feed lists: the first feeds.items of ins.
-func (f *fingerprints) feed(h *fpHash, ins []*incident.Incident) {
-	if n := f.snap.Site.FeedItems; len(ins) > n {
-		ins = ins[:max(n, 0)]
-	}
-	h.str(strconv.Itoa(len(ins)))
-	for _, in := range ins {
-		f.incident(h, in, false)
-	}
 }
