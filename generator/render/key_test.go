@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 	"time"
+
+	"github.com/herald-status/herald/generator/sitetest"
 )
 
 // TestKeysStandForBytes renders the fixture at clocks on both sides of its
@@ -29,7 +31,7 @@ func TestKeysStandForBytes(t *testing.T) {
 	seen := map[string]map[string]render{} // by path, then Key
 	var same, keyed int
 	for _, now := range clocks {
-		for _, f := range r.Files(loadFixture(t, now)) {
+		for _, f := range r.Files(sitetest.Snapshot(t, fixtureDir, now)) {
 			if f.Path == "index.html" && f.Key != "" {
 				t.Errorf("at %s: index.html has a Key", now)
 			}
