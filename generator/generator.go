@@ -30,6 +30,7 @@ import (
 	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/generator/ical"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
@@ -291,38 +292,9 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // renderAll renders files on every core and hands each result to write,
 // which must be safe for concurrent use. It stops at the first error.
 func renderAll(ctx context.Context, files []render.File, write func(path string, data []byte) error) error {
-	return parallel(ctx, len(files), runtime.GOMAXPROCS(0), func(i int) error {
+	return parallel.For(ctx, len(files), runtime.GOMAXPROCS(0), func(i int) error {
 		return renderOne(files[i], write)
 	})
-}
-
-// parallel calls do for 0 ≤ i < n on up to workers goroutines, and stops
-// handing out work at the first error, which it returns.
-func parallel(ctx context.Context, n, workers int, do func(i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, max(n, 1)) {
-		wg.Go(func() {
-			for i := range jobs {
-				if err := do(i); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
-feed:
-	for i := range n {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	return context.Cause(ctx)
 }
 
 func renderOne(f render.File, write func(string, []byte) error) error {

@@ -3,28 +3,16 @@ package generator
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"hash"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/herald-status/herald/config"
-	"github.com/herald-status/herald/diag"
-	"github.com/herald-status/herald/generator/chart"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
-	"github.com/herald-status/herald/generator/status"
 )
 
 // A Builder builds one site folder again and again, as herald watch does,
@@ -41,48 +29,26 @@ import (
 //   - Incident files are read every time (incident.Scan) but parsed only
 //     when their path or bytes change, or when the config changes (the
 //     parser checks incidents against it). An incident's content hash is
-//     sha256 of its path, slug and bytes.
-//   - Every rendered file is kept, by path, with the fingerprint of the
-//     inputs it was rendered from. When the fingerprint of the same path is
-//     unchanged at the next build, the kept bytes are published again
-//     without rendering.
+//     its Sum, which the parser sets.
+//   - Every rendered file that has a Key is kept, by path, with its
+//     fingerprint: the config and theme fingerprints and its Key. When
+//     the fingerprint of the same path is unchanged at the next build,
+//     the kept bytes are published again without rendering.
 //
 // # Dependency rules
 //
-// A fingerprint is a hash of everything a file's template reads. Every
-// fingerprint includes the config and theme fingerprints and the path.
-// With the default theme the rules are, by path:
-//
-//	index.html                       always rendered: it states the build time
-//	incidents/<slug>/index.html      the incident (content hash, phase and
-//	                                 status word at now)
-//	history/[page/<n>/]index.html    the page number, the page count and each
-//	                                 listed incident (content, phase, status)
-//	components/<id>/index.html       the component's status, each of its
-//	                                 incidents (content, phase, status), and
-//	                                 its probe data: state, each day's bar,
-//	                                 uptime periods, latency histograms
-//	404.html                         nothing more
-//	history.{rss,atom,json}          the incidents the feed lists (content
-//	components/<id>/history.*        only: feeds never read the clock)
-//	a file with a Key (badges)       its Key, which the file's maker says
-//	                                 covers all its bytes depend on
-//	anything else                    always rendered (assets, and any file a
-//	                                 later feature adds until it gets a rule)
-//
-// Component names, the site title and time zone come from the config, so
-// the config fingerprint covers them. The clock reaches pages only through
-// an incident's phase and status word (Incident.PhaseAt and StatusAt) and
-// a component's probe data and daily bars, which is why those, and not the
-// time, are in the fingerprints. The API and calendar are small and
-// always rendered.
+// Each file's maker says what its bytes depend on, beyond the path, the
+// config and the theme, in the file's Key (see render.File.Key): pages
+// (generator/render), feeds (generator/feed) and badges. A file without
+// a Key is rendered every time: the index, which states the build time;
+// the assets, the API and the calendar, which are small; and any file a
+// later feature adds until its maker gives it a Key.
 //
 // A site's own page templates (overrides in templates/ that differ from
 // the built-in theme) may read any part of the snapshot, so with one of
-// them every HTML page is rendered every time and only feeds are reused. These rules mirror what
-// generator/render and generator/feed read; when a template or the
-// snapshot changes, change them too. TestBuilderMatchesFullBuild checks
-// them against a full build over random edits.
+// them every HTML page is rendered every time whatever its Key.
+// TestBuilderMatchesFullBuild checks the Keys against a full build over
+// random edits.
 //
 // A Builder is safe for use by one goroutine at a time.
 type Builder struct {
@@ -112,20 +78,6 @@ type Builder struct {
 	latencySum [32]byte
 }
 
-type themeEntry struct {
-	sum       [32]byte
-	r         *render.Renderer
-	err       error
-	overrides bool // page templates overridden: no reuse of HTML
-}
-
-type parsedEntry struct {
-	sum  [32]byte
-	data []byte // as the scanner returned it
-	in   *incident.Incident
-	err  error
-}
-
 type publishedVersion struct {
 	dir      string
 	files    map[string]renderedFile // by path
@@ -133,8 +85,14 @@ type publishedVersion struct {
 }
 
 type renderedFile struct {
-	fp   [32]byte
+	fp   fingerprint
 	data []byte
+}
+
+// fingerprint is what a kept file was rendered from, beyond its path.
+type fingerprint struct {
+	cfg, theme [32]byte
+	key        string // the file's Key
 }
 
 // NewBuilder returns a Builder for the site folder dir that publishes to
@@ -157,214 +115,21 @@ func (b *Builder) Changed(paths []string) {
 	b.hints = append(b.hints, paths...)
 }
 
-// Load is [Load] with the Builder's caches: it reparses only incidents
-// whose files changed since the last call, and rebuilds the renderer only
-// when the templates changed. Errors are the same as Load's.
-func (b *Builder) Load(ctx context.Context, now time.Time) (*Site, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s, _, err := b.load(ctx, now)
-	return s, err
-}
-
 // loadState is what one load learnt beyond the Site, for fingerprints.
 type loadState struct {
 	cfgSum, themeSum [32]byte
 	overrides        bool
-	sums             map[*incident.Incident][32]byte
 }
 
-func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, error) {
-	var errs diag.List
-	raw, _ := os.ReadFile(filepath.Join(b.dir, config.FileName)) // config.Load reports a failure
-	cfgSum := sha256.Sum256(raw)
-	cfg, err := config.Load(b.dir)
-	if err != nil {
-		if !isDiag(err) {
-			return nil, nil, err
-		}
-		errs.Add(config.FileName, err)
+// fingerprint returns the fingerprint of f, and false when f must be
+// rendered whatever its inputs: it has no Key, or it is a page and the
+// site overrides page templates, which may read any part of the snapshot.
+func (st *loadState) fingerprint(f render.File) (fingerprint, bool) {
+	if f.Key == "" || st.overrides && strings.HasSuffix(f.Path, ".html") {
+		return fingerprint{}, false
 	}
-	theme := b.loadTheme()
-	if theme.err != nil {
-		errs.Add(TemplatesDir, theme.err)
-	}
-	if cfg == nil {
-		return nil, nil, errs.Err()
-	}
-	if cfgSum != b.cfgSum || !b.cfgParsed {
-		// The parser checks incidents against the config: parse them all
-		// again.
-		clear(b.parsed)
-		b.cfgSum, b.cfgParsed = cfgSum, true
-	}
-	ins, sums, err := b.loadIncidents(ctx, cfg, now)
-	if err != nil {
-		if !isDiag(err) {
-			return nil, nil, err
-		}
-		errs.Add(incident.Dir, err)
-	}
-	if len(errs) > 0 {
-		return nil, nil, errs.Err()
-	}
-	st := &loadState{cfgSum: cfgSum, themeSum: theme.sum, overrides: theme.overrides, sums: sums}
-	if cfgSum != b.latencySum || b.latency == nil {
-		// The config names the store and the components.
-		b.latency, b.latencySum = &latencyCache{}, cfgSum
-	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, latency: b.latency}, st, nil
+	return fingerprint{cfg: st.cfgSum, theme: st.themeSum, key: f.Key}, true
 }
-
-// loadTheme returns the renderer for the templates folder as it is now,
-// reusing the last one when no file in it changed.
-func (b *Builder) loadTheme() *themeEntry {
-	dir := filepath.Join(b.dir, TemplatesDir)
-	h := sha256.New()
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		// render.New reports it as Load would; nothing is cached.
-		r, rerr := render.New(dir)
-		b.theme = nil
-		return &themeEntry{r: r, err: rerr, overrides: true}
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			// A folder or an unreadable file: render.New decides whether
-			// it matters; its name still changes the fingerprint.
-			data = nil
-		}
-		writeString(h, e.Name())
-		writeBytes(h, data)
-	}
-	var sum [32]byte
-	h.Sum(sum[:0])
-	if b.theme != nil && b.theme.sum == sum {
-		return b.theme
-	}
-	r, err := render.New(dir)
-	// A copy of the built-in theme (the example site's own templates/)
-	// is no override.
-	overrides := err == nil && r.Overridden()
-	b.theme = &themeEntry{sum: sum, r: r, err: err, overrides: overrides}
-	return b.theme
-}
-
-// loadIncidents is incident.Load with a parse cache keyed by file and
-// content hash, and the check of the incidents against the clock now,
-// which is not cached: a file that was too early becomes right as the
-// clock moves.
-func (b *Builder) loadIncidents(ctx context.Context, cfg *config.Config, now time.Time) ([]*incident.Incident, map[*incident.Incident][32]byte, error) {
-	var (
-		sources []incident.Source
-		scanErr error
-	)
-	if b.hinted {
-		sources, scanErr = b.scanner.Rescan(b.hints)
-	} else {
-		sources, scanErr = b.scanner.Scan()
-	}
-	b.hinted, b.hints = false, nil
-	var errs diag.List
-	errs.Add("", scanErr)
-	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
-		return nil, nil, scanErr
-	}
-	entries := make([]*parsedEntry, len(sources))
-	var todo []incident.Source
-	var todoAt []int
-	seen := make(map[string]bool, len(sources))
-	for i, src := range sources {
-		seen[src.File] = true
-		e, ok := b.parsed[src.File]
-		if ok && sameSlice(e.data, src.Data) {
-			// The scanner kept the bytes it read before: unchanged.
-			entries[i] = e
-			continue
-		}
-		sum := contentSum(src)
-		if ok && e.sum == sum {
-			e.data = src.Data // so that the next scan's check above holds
-			entries[i] = e
-			continue
-		}
-		entries[i] = &parsedEntry{sum: sum, data: src.Data}
-		todo = append(todo, src)
-		todoAt = append(todoAt, i)
-	}
-	p := incident.NewParser(cfg)
-	ins, perFile, err := incident.ParseAll(ctx, p, todo)
-	if err != nil {
-		return nil, nil, err
-	}
-	for k, i := range todoAt {
-		entries[i].in, entries[i].err = ins[k], perFile[k]
-		b.parsed[sources[i].File] = entries[i]
-	}
-	for file := range b.parsed {
-		if !seen[file] {
-			delete(b.parsed, file)
-		}
-	}
-	var out []*incident.Incident
-	sums := make(map[*incident.Incident][32]byte, len(entries))
-	for i, e := range entries {
-		errs.Add(sources[i].File, e.err)
-		if e.in != nil {
-			out = append(out, e.in)
-			sums[e.in] = e.sum
-		}
-	}
-	slices.SortFunc(out, incident.Newest)
-	errs.Add("", p.CheckClock(out, now))
-	return out, sums, errs.Err()
-}
-
-// sameSlice reports whether a and b are the very same bytes in memory.
-func sameSlice(a, b []byte) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-func contentSum(src incident.Source) [32]byte {
-	h := sha256.New()
-	writeString(h, src.File)
-	writeString(h, src.Slug)
-	writeBytes(h, src.Data)
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
-}
-
-// writeString writes s to h with its length first, so that two strings
-// written one after the other cannot be confused with two others.
-func writeString(h hash.Hash, s string) {
-	writeBytes(h, []byte(s))
-}
-
-func writeBytes(h hash.Hash, b []byte) {
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(b)))
-	h.Write(n[:])
-	h.Write(b)
-}
-
-// fpHash gathers what a fingerprint covers in a buffer and hashes it in
-// one go: a fingerprint is made of thousands of short strings, and a
-// hash.Hash call for each cost more than the hashing.
-type fpHash struct{ buf []byte }
-
-// str adds s with its length first, as writeString does.
-func (h *fpHash) str(s string) {
-	h.buf = binary.BigEndian.AppendUint64(h.buf, uint64(len(s)))
-	h.buf = append(h.buf, s...)
-}
-
-func (h *fpHash) sum32(b [32]byte) { h.buf = append(h.buf, b[:]...) }
-
-func (h *fpHash) u64(n uint64) { h.buf = binary.BigEndian.AppendUint64(h.buf, n) }
-
-func (h *fpHash) sum() [32]byte { return sha256.Sum256(h.buf) }
 
 // Build loads the site as it is on disk now, renders what changed since
 // the last successful build and publishes it atomically. On an error the
@@ -388,11 +153,10 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	fps := newFingerprints(snap, st)
 	next := make([]renderedFile, len(files))
 	reuse := make([]bool, len(files))
 	for i, f := range files {
-		fp, ok := fps.of(f)
+		fp, ok := st.fingerprint(f)
 		next[i].fp = fp
 		if !ok {
 			continue
@@ -447,7 +211,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 		return stage.WriteFile(p, data)
 	}
 	res, err := commitFiles(stage, out, files, man, write, func(write func(string, []byte) error) error {
-		err := parallel(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
+		err := parallel.For(ctx, len(changed), 2*runtime.GOMAXPROCS(0), func(k int) error {
 			i := changed[k]
 			return write(files[i].Path, next[i].data) // its errors name the file
 		})
@@ -508,162 +272,4 @@ func (b *Builder) Site() *Site {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.lastSite
-}
-
-// fingerprints computes, per output path, the hash of what its file is
-// rendered from; see the dependency rules on [Builder].
-type fingerprints struct {
-	snap   *status.Snapshot
-	st     *loadState
-	bySlug map[string]*incident.Incident
-	// clocked is, by incident, the hash of its content and of what the
-	// clock makes of it.
-	clocked map[*incident.Incident][32]byte
-	h       fpHash // of's buffer, reused
-}
-
-func newFingerprints(snap *status.Snapshot, st *loadState) *fingerprints {
-	f := &fingerprints{snap: snap, st: st, bySlug: make(map[string]*incident.Incident, len(snap.Incidents)), clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
-	for _, in := range snap.Incidents {
-		f.bySlug[in.Slug] = in
-	}
-	return f
-}
-
-// of returns the fingerprint of the file at p, and false when the file
-// must be rendered whatever its inputs.
-func (f *fingerprints) of(file render.File) ([32]byte, bool) {
-	p := file.Path
-	h := &f.h
-	h.buf = h.buf[:0]
-	h.sum32(f.st.cfgSum)
-	h.sum32(f.st.themeSum)
-	h.str(p)
-	var zero [32]byte
-	done := func() ([32]byte, bool) { return h.sum(), true }
-	if file.Key != "" {
-		// The file names its inputs itself (see render.File.Key).
-		h.str(file.Key)
-		return done()
-	}
-	html := strings.HasSuffix(p, ".html")
-	if html && f.st.overrides {
-		return zero, false
-	}
-	switch {
-	case p == "404.html":
-		return done()
-
-	case strings.HasPrefix(p, "incidents/") && strings.HasSuffix(p, "/index.html"):
-		in := f.bySlug[strings.TrimSuffix(strings.TrimPrefix(p, "incidents/"), "/index.html")]
-		if in == nil {
-			return zero, false
-		}
-		f.incident(h, in, true)
-		return done()
-
-	case p == "history/index.html" || strings.HasPrefix(p, "history/page/") && strings.HasSuffix(p, "/index.html"):
-		n := 1
-		if p != "history/index.html" {
-			var err error
-			n, err = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "history/page/"), "/index.html"))
-			if err != nil {
-				return zero, false
-			}
-		}
-		ins := f.snap.Incidents
-		per := render.HistoryPerPage
-		h.str(strconv.Itoa(max(1, (len(ins)+per-1)/per)))
-		lo, hi := min((n-1)*per, len(ins)), min(n*per, len(ins))
-		for _, in := range ins[lo:hi] {
-			f.incident(h, in, true)
-		}
-		return done()
-
-	case strings.HasPrefix(p, "components/"):
-		id, file, ok := strings.Cut(strings.TrimPrefix(p, "components/"), "/")
-		c := f.snap.Component(id)
-		if !ok || c == nil {
-			return zero, false
-		}
-		switch file {
-		case "index.html":
-			h.str(string(c.Status))
-			for _, in := range c.Incidents {
-				f.incident(h, in, true)
-			}
-			f.probe(h, c)
-			return done()
-		case "history.rss", "history.atom", "history.json":
-			f.feed(h, c.Incidents)
-			return done()
-		}
-		return zero, false
-
-	case p == "history.rss" || p == "history.atom" || p == "history.json":
-		f.feed(h, f.snap.Incidents)
-		return done()
-	}
-	return zero, false
-}
-
-// probe adds what a component page shows of its probes: the probe state,
-// each day's bar (its label names the date, uptime, downtime and
-// incidents; its class the colour), the uptime periods and the latency
-// histograms, and for a monitored component the hour its charts end at.
-// The bars move with the date, so a page is rendered anew once
-// a day even when nothing else changes.
-func (f *fingerprints) probe(h *fpHash, c *status.Component) {
-	h.str(string(c.Probe))
-	if c.Monitored {
-		// The response-time charts' axes are hours of the site's clock.
-		h.str(f.snap.Now.In(f.snap.Site.Location).Format("2006-01-02 15"))
-	}
-	for _, d := range c.Days {
-		h.str(chart.Class(d))
-		h.str(chart.DayLabel(d))
-	}
-	for _, p := range c.Periods {
-		h.str(p.Label + " " + p.Percent())
-	}
-	for _, l := range c.Latency {
-		// Binary, and counted: 100 components have 216,000 hours of
-		// counts in 90 days, too many to format as text every build.
-		h.u64(uint64(l.Hour.UnixNano()))
-		h.u64(uint64(len(l.Counts)))
-		for _, n := range l.Counts {
-			h.u64(n)
-		}
-	}
-}
-
-// incident adds an incident to h: its content and, with clock, what the
-// clock makes of it.
-func (f *fingerprints) incident(h *fpHash, in *incident.Incident, clock bool) {
-	if !clock {
-		h.sum32(f.st.sums[in])
-		return
-	}
-	// An incident is listed on several pages: work its state out once.
-	sum, ok := f.clocked[in]
-	if !ok {
-		var c fpHash
-		c.sum32(f.st.sums[in])
-		c.str(string(in.PhaseAt(f.snap.Now)))
-		c.str(in.StatusAt(f.snap.Now))
-		sum = c.sum()
-		f.clocked[in] = sum
-	}
-	h.sum32(sum)
-}
-
-// feed adds the incidents a feed lists: the first feeds.items of ins.
-func (f *fingerprints) feed(h *fpHash, ins []*incident.Incident) {
-	if n := f.snap.Site.FeedItems; len(ins) > n {
-		ins = ins[:max(n, 0)]
-	}
-	h.str(strconv.Itoa(len(ins)))
-	for _, in := range ins {
-		f.incident(h, in, false)
-	}
 }

@@ -18,8 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/config"
-	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/notify"
 )
@@ -32,7 +31,6 @@ var (
 // writeSite makes a site whose webhooks point at urls (format:url).
 func writeSite(tb testing.TB, hooks ...string) string {
 	tb.Helper()
-	dir := tb.TempDir()
 	var y strings.Builder
 	y.WriteString("title: Test Status\nbase_url: https://status.example.com/\ncomponents:\n  - {id: api, name: API}\n  - {id: web, name: Website}\n")
 	if len(hooks) > 0 {
@@ -66,33 +64,14 @@ scheduled_end: 2026-11-28T13:00:00Z
 We will restart the web servers.
 `,
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return dir
-}
-
-func snapshot(tb testing.TB, dir string, now time.Time) (*config.Config, *status.Snapshot) {
-	tb.Helper()
-	cfg, err := config.Load(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cfg, status.New(cfg, ins, now)
+	return sitetest.Write(tb, files)
 }
 
 // publish runs one Observe and Deliver, as herald notify does.
 func publish(tb testing.TB, dir string, now time.Time, opts ...notify.Option) (notify.Result, error) {
 	tb.Helper()
-	cfg, snap := snapshot(tb, dir, now)
+	cfg, ins := sitetest.Load(tb, dir)
+	snap := status.New(cfg, ins, now)
 	n, err := notify.New(cfg, append([]notify.Option{notify.WithRetry(2, time.Millisecond, time.Millisecond)}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
@@ -268,7 +247,8 @@ func TestRun(t *testing.T) {
 	defer srv.Close()
 	dir := writeSite(t, "json:"+srv.URL)
 	publish(t, dir, before)
-	cfg, snap := snapshot(t, dir, after)
+	cfg, ins := sitetest.Load(t, dir)
+	snap := status.New(cfg, ins, after)
 	n, err := notify.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +274,7 @@ func TestBadState(t *testing.T) {
 	dir := writeSite(t)
 	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
 	os.WriteFile(filepath.Join(dir, "data", "notify.json"), []byte("{"), 0o644)
-	cfg, _ := snapshot(t, dir, after)
+	cfg, _ := sitetest.Load(t, dir)
 	if _, err := notify.New(cfg); !errors.Is(err, notify.ErrState) {
 		t.Errorf("got %v, want ErrState", err)
 	}

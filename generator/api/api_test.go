@@ -14,8 +14,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/herald-status/herald/generator/api"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 )
+
+// clock is the example site's pinned build time.
+var clock = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 
 // renderAll renders every API file, keyed by path.
 func renderAll(tb testing.TB, snap *status.Snapshot, opts ...api.Option) map[string][]byte {
@@ -154,10 +158,10 @@ Done early.
 func TestSchema(t *testing.T) {
 	schemas := compileSchemas(t)
 	sites := map[string]*status.Snapshot{
-		"example":        example(t),
-		"active":         loadSite(t, writeSite(t, activeSite), clock),
-		"empty":          loadSite(t, writeSite(t, map[string]string{"herald.yaml": "title: T\nbase_url: http://127.0.0.1:8080/\ncomponents: [{id: a, name: A}]\n"}), clock),
-		"example-at-now": loadSite(t, filepath.Join("..", ".."), time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC)),
+		"example":        sitetest.Example(t, clock),
+		"active":         sitetest.Snapshot(t, sitetest.Write(t, activeSite), clock),
+		"empty":          sitetest.Snapshot(t, sitetest.Write(t, map[string]string{"herald.yaml": "title: T\nbase_url: http://127.0.0.1:8080/\ncomponents: [{id: a, name: A}]\n"}), clock),
+		"example-at-now": sitetest.Example(t, time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC)),
 	}
 	stale := api.WithExtra(api.Extra{
 		Probe:      map[string]api.ProbeState{"cdn": api.ProbeStale, "api": api.ProbeFresh},
@@ -225,7 +229,7 @@ type incidentDoc struct {
 }
 
 func TestActiveSite(t *testing.T) {
-	snap := loadSite(t, writeSite(t, activeSite), clock)
+	snap := sitetest.Snapshot(t, sitetest.Write(t, activeSite), clock)
 	var sum doc
 	decode(t, snap, api.SummaryPath, &sum)
 	if sum.Page.UpdatedAt != "2026-11-28T15:00:00Z" || sum.Page.URL != "https://status.example.com/sub/" || sum.Page.TimeZone != "Europe/Berlin" {
@@ -293,9 +297,9 @@ func TestActiveSite(t *testing.T) {
 }
 
 func TestStableIDs(t *testing.T) {
-	dir := writeSite(t, activeSite)
-	a := renderAll(t, loadSite(t, dir, clock))
-	b := renderAll(t, loadSite(t, dir, clock.Add(time.Minute)))
+	dir := sitetest.Write(t, activeSite)
+	a := renderAll(t, sitetest.Snapshot(t, dir, clock))
+	b := renderAll(t, sitetest.Snapshot(t, dir, clock.Add(time.Minute)))
 	var da, db doc
 	json.Unmarshal(a[api.SummaryPath], &da)
 	json.Unmarshal(b[api.SummaryPath], &db)
@@ -316,7 +320,7 @@ func TestStableIDs(t *testing.T) {
 }
 
 func TestStale(t *testing.T) {
-	snap := example(t) // package-feed is degraded by an incident
+	snap := sitetest.Example(t, clock) // package-feed is degraded by an incident
 	extra := api.WithExtra(api.Extra{Probe: map[string]api.ProbeState{"website": api.ProbeStale, "package-feed": api.ProbeStale, "cdn": api.ProbeNoData, "search": api.ProbeFresh}})
 	var d doc
 	decode(t, snap, api.SummaryPath, &d, extra)
@@ -362,7 +366,7 @@ func TestStale(t *testing.T) {
 	}
 
 	// An all-good site with stale data is not "All Systems Operational".
-	calm := loadSite(t, filepath.Join("..", ".."), time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC))
+	calm := sitetest.Example(t, time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC))
 	decode(t, calm, api.StatusPath, &d, api.WithExtra(api.Extra{Probe: map[string]api.ProbeState{"website": api.ProbeStale}}))
 	if d.Status.Indicator == "none" || strings.Contains(d.Status.Description, "Operational") {
 		t.Errorf("got %+v for a stale all-good site", d.Status)
@@ -377,7 +381,7 @@ func TestUptimeNotKnown(t *testing.T) {
 			Days *[]api.DayUptime
 		}
 	}
-	decode(t, example(t), api.HeraldUptimePath, &u)
+	decode(t, sitetest.Example(t, clock), api.HeraldUptimePath, &u)
 	if u.WindowDays != nil || len(u.Components) != 6 {
 		t.Fatalf("got %+v", u)
 	}
@@ -406,7 +410,7 @@ func TestPlainText(t *testing.T) {
 }
 
 func TestReadStatus(t *testing.T) {
-	good := renderAll(t, example(t))[api.StatusPath]
+	good := renderAll(t, sitetest.Example(t, clock))[api.StatusPath]
 	st, err := api.ReadStatus(good)
 	if err != nil || !st.UpdatedAt.Equal(clock) || st.Indicator != "minor" {
 		t.Fatalf("got %+v, %v", st, err)
@@ -435,7 +439,7 @@ func TestReadStatus(t *testing.T) {
 
 // TestPaths pins the URL contract of docs/api.md.
 func TestPaths(t *testing.T) {
-	for p := range renderAll(t, example(t)) {
+	for p := range renderAll(t, sitetest.Example(t, clock)) {
 		if !strings.HasPrefix(p, "api/") || path.Ext(p) != ".json" {
 			t.Errorf("unexpected path %s", p)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/generator/ical"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/sitetest"
 )
 
 // TestNoProbeSecrets builds every file of a site whose probes carry a
@@ -17,7 +18,7 @@ import (
 // any output byte.
 func TestNoProbeSecrets(t *testing.T) {
 	secrets := []string{"secret-probe.internal.example", "S3CR3T-T0KEN", "S3CR3T-HEADER", "10.9.8.7"}
-	dir := writeSite(t, map[string]string{
+	dir := sitetest.Write(t, map[string]string{
 		"herald.yaml": `title: Secret Test
 base_url: https://status.example.com/
 components:
@@ -33,7 +34,7 @@ components:
 		"incidents/2026-11-28-down.md":  "---\ntitle: API down\ncomponents: {api: major_outage}\nstarted: 2026-11-28 10:00\n---\n## 2026-11-28 10:05 UTC — Investigating\nLooking.\n",
 		"incidents/2026-12-01-maint.md": "---\ntitle: DB work\ntype: maintenance\ncomponents: [db]\nscheduled_start: 2026-12-01 10:00\nscheduled_end: 2026-12-01 11:00\n---\n",
 	})
-	snap := loadSite(t, dir, clock)
+	snap := sitetest.Snapshot(t, dir, clock)
 	r, err := render.New("")
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package badge_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
@@ -15,7 +14,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/badge"
-	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/history"
 )
@@ -24,17 +23,10 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 var clock = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 
+// example is the example site's snapshot at clock, with probe data.
 func example(tb testing.TB) *status.Snapshot {
 	tb.Helper()
-	dir := filepath.Join("..", "..")
-	cfg, err := config.Load(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg, ins := sitetest.Load(tb, sitetest.ExampleDir(tb))
 	// Every monitored component reported a minute ago and is up; the
 	// tests say which are stale through badge.Options.
 	probes := map[string]*status.Probe{}

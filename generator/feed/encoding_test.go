@@ -2,7 +2,6 @@ package feed
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"html/template"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 )
 
@@ -24,15 +24,7 @@ import (
 // encoders give for each whole feed: every feed of the example site at a
 // few clocks and item limits, empty feeds included.
 func TestEncoding(t *testing.T) {
-	dir := filepath.Join("..", "..")
-	cfg, err := config.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, ins := sitetest.Load(t, sitetest.ExampleDir(t))
 	for _, now := range []time.Time{
 		time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC),
 		time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -205,15 +197,7 @@ func templateContent(snap *status.Snapshot, in *incident.Incident) string {
 }
 
 func TestItemContent(t *testing.T) {
-	dir := filepath.Join("..", "..")
-	cfg, err := config.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, ins := sitetest.Load(t, sitetest.ExampleDir(t))
 	// Names with every character html/template escapes, and worse.
 	odd := *cfg
 	odd.Components = slices.Clone(cfg.Components)

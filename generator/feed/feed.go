@@ -8,6 +8,7 @@
 package feed
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -120,11 +121,35 @@ type channel struct {
 }
 
 func (ch channel) files(snap *status.Snapshot) []render.File {
+	key := ch.key(snap)
 	return []render.File{
-		{Path: ch.dir + rssName, Render: func(w io.Writer) error { return ch.writeRSS(w, snap) }},
-		{Path: ch.dir + atomName, Render: func(w io.Writer) error { return ch.writeAtom(w, snap) }},
-		{Path: ch.dir + jsonName, Render: func(w io.Writer) error { return ch.writeJSON(w, snap) }},
+		{Path: ch.dir + rssName, Key: key, Render: func(w io.Writer) error { return ch.writeRSS(w, snap) }},
+		{Path: ch.dir + atomName, Key: key, Render: func(w io.Writer) error { return ch.writeAtom(w, snap) }},
+		{Path: ch.dir + jsonName, Key: key, Render: func(w io.Writer) error { return ch.writeJSON(w, snap) }},
 	}
+}
+
+// key is the Key (see render.File.Key) of the channel's feeds: the Sum of
+// each incident they list. Beyond the incidents a feed reads only the
+// config (titles, base URL, component names, time zone), never the
+// clock.
+func (ch channel) key(snap *status.Snapshot) string {
+	ins := ch.listed(snap)
+	b := make([]byte, 0, len(ins)*sha256.Size)
+	for _, in := range ins {
+		b = append(b, in.Sum[:]...)
+	}
+	sum := sha256.Sum256(b)
+	return string(sum[:])
+}
+
+// listed is the incidents the channel's feeds list: the newest
+// feeds.items.
+func (ch channel) listed(snap *status.Snapshot) []*incident.Incident {
+	if n := snap.Site.FeedItems; len(ch.incidents) > n {
+		return ch.incidents[:max(n, 0)]
+	}
+	return ch.incidents
 }
 
 // item is what the three formats say about one incident, beyond what
@@ -138,10 +163,7 @@ type item struct {
 // files rendered concurrently share nothing mutable; the items are shared
 // and only read.
 func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item) {
-	ins := ch.incidents
-	if n := snap.Site.FeedItems; len(ins) > n {
-		ins = ins[:max(n, 0)]
-	}
+	ins := ch.listed(snap)
 	f := &feeds.Feed{
 		Title:       xmlSafe(ch.title),
 		Link:        &feeds.Link{Href: ch.link},

@@ -2,61 +2,22 @@ package feed_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 )
 
 // clock is the example site's pinned build time.
 var clock = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
-
-// loadSite builds the snapshot of a site folder at now.
-func loadSite(tb testing.TB, dir string, now time.Time) *status.Snapshot {
-	tb.Helper()
-	cfg, err := config.Load(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return status.New(cfg, ins, now)
-}
-
-// example is the snapshot of the example site at the repository's root.
-func example(tb testing.TB, now time.Time) *status.Snapshot {
-	tb.Helper()
-	return loadSite(tb, filepath.Join("..", ".."), now)
-}
-
-// writeSite makes a site folder from file names and contents.
-func writeSite(tb testing.TB, files map[string]string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // renderAll renders every feed file, keyed by path.
 func renderAll(tb testing.TB, snap *status.Snapshot) map[string][]byte {
@@ -325,7 +286,7 @@ func TestSiteFeeds(t *testing.T) {
 		{"capped", 2}, // only the two newest
 	}
 	for _, tc := range cases {
-		snap := example(t, clock)
+		snap := sitetest.Example(t, clock)
 		snap.Site.FeedItems = tc.items
 		files := renderAll(t, snap)
 		want := newest(snap, func(*incident.Incident) bool { return true })
@@ -371,7 +332,7 @@ func TestSiteFeeds(t *testing.T) {
 }
 
 func TestFilePaths(t *testing.T) {
-	snap := example(t, clock)
+	snap := sitetest.Example(t, clock)
 	var got []string
 	for _, f := range feed.Files(snap) {
 		got = append(got, f.Path)
@@ -388,7 +349,7 @@ func TestFilePaths(t *testing.T) {
 }
 
 func TestComponentFeeds(t *testing.T) {
-	snap := example(t, clock)
+	snap := sitetest.Example(t, clock)
 	snap.Site.FeedItems = 3 // below some components' counts, so the cap shows
 	files := renderAll(t, snap)
 	capped := false
@@ -421,9 +382,9 @@ func TestComponentFeeds(t *testing.T) {
 func TestStableAcrossClocks(t *testing.T) {
 	// Before the upcoming maintenance, during it, and months later.
 	clocks := []time.Time{clock, time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC), time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)}
-	base := renderAll(t, example(t, clocks[0]))
+	base := renderAll(t, sitetest.Example(t, clocks[0]))
 	for _, now := range clocks[1:] {
-		other := renderAll(t, example(t, now))
+		other := renderAll(t, sitetest.Example(t, now))
 		for _, f := range formats {
 			path := "history." + f.ext
 			a, b := f.decode(t, base[path]), f.decode(t, other[path])
@@ -449,7 +410,7 @@ func TestStableAcrossClocks(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	snap := example(t, clock)
+	snap := sitetest.Example(t, clock)
 	first, second := renderAll(t, snap), renderAll(t, snap)
 	for path, b := range first {
 		if !bytes.Equal(b, second[path]) {
@@ -487,11 +448,11 @@ Fixed <img src=x onerror=alert(3)>.
 `
 
 func TestHostileInput(t *testing.T) {
-	dir := writeSite(t, map[string]string{
+	dir := sitetest.Write(t, map[string]string{
 		"herald.yaml":                 hostileConfig,
 		"incidents/2026-11-27-xss.md": hostileIncident,
 	})
-	snap := loadSite(t, dir, clock)
+	snap := sitetest.Snapshot(t, dir, clock)
 	files := renderAll(t, snap)
 	in := snap.Incidents[0]
 	for path, b := range files {
@@ -527,11 +488,11 @@ func TestHostileInput(t *testing.T) {
 }
 
 func TestEmptyComponentFeed(t *testing.T) {
-	dir := writeSite(t, map[string]string{
+	dir := sitetest.Write(t, map[string]string{
 		"herald.yaml":                 hostileConfig,
 		"incidents/2026-11-27-xss.md": hostileIncident,
 	})
-	snap := loadSite(t, dir, clock)
+	snap := sitetest.Snapshot(t, dir, clock)
 	files := renderAll(t, snap)
 	for _, f := range formats {
 		t.Run(f.ext, func(t *testing.T) {

@@ -2,7 +2,6 @@ package ical_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -13,27 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/ical"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 )
 
 var clock = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
-
-func example(tb testing.TB, now time.Time) *status.Snapshot {
-	tb.Helper()
-	dir := filepath.Join("..", "..")
-	cfg, err := config.Load(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), dir, incident.NewParser(cfg))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return status.New(cfg, ins, now)
-}
 
 func render(tb testing.TB, snap *status.Snapshot) []byte {
 	tb.Helper()
@@ -54,7 +39,7 @@ func unfold(s string) []string {
 }
 
 func TestStructure(t *testing.T) {
-	data := render(t, example(t, clock))
+	data := render(t, sitetest.Example(t, clock))
 	s := string(data)
 	for i, line := range strings.SplitAfter(s, "\r\n") {
 		if line == "" {
@@ -93,7 +78,7 @@ func TestStructure(t *testing.T) {
 		t.Errorf("got %d events, want the upcoming one and the one of October (within 90 days)", strings.Count(s, "BEGIN:VEVENT"))
 	}
 	// The file does not change with the clock, only with the incidents.
-	if later := render(t, example(t, clock.Add(time.Hour))); !bytes.Equal(later, data) {
+	if later := render(t, sitetest.Example(t, clock.Add(time.Hour))); !bytes.Equal(later, data) {
 		t.Error("maintenance.ics changed with the build clock")
 	}
 }
@@ -149,7 +134,7 @@ for ev in cal.walk('VEVENT'):
     print(ev['UID'], ev.decoded('DTSTART').isoformat(), ev.decoded('DTEND').isoformat(), ev.decoded('DTSTAMP').isoformat(), ev['SUMMARY'], sep='|')
     print(str(ev['DESCRIPTION']).replace('\n', '\\n'))
 `
-	got := pythonICalendar(t, render(t, example(t, clock)), script)
+	got := pythonICalendar(t, render(t, sitetest.Example(t, clock)), script)
 	for _, want := range []string{
 		"2026-12-03-failover-and-reboot-test@status.parcel-gallery.example|2026-12-04T06:00:00+00:00|2026-12-04T08:00:00+00:00|2026-11-24T18:00:00+00:00|Maintenance: Database failover test and web server reboot test",
 		"2026-10-14-database-upgrade@status.parcel-gallery.example|2026-10-15T04:00:00+00:00|2026-10-15T05:06:00+00:00|",
@@ -184,7 +169,7 @@ func TestNoInjection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap := example(t, clock)
+			snap := sitetest.Example(t, clock)
 			var in *incident.Incident
 			for _, i := range snap.Incidents {
 				if i.Slug == "2026-12-03-failover-and-reboot-test" {

@@ -8,6 +8,8 @@
 package incident
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"html/template"
 	"slices"
 	"strings"
@@ -92,6 +94,11 @@ type Incident struct {
 	Summary                      template.HTML // rendered Markdown before the first update
 	SummaryText                  string        // the same as plain text, for descriptions
 	Updates                      []Update      // newest first
+	// Sum is the incident's content sum, set by the Parser: a hash of its
+	// file's path, slug and bytes. Under one config, two incidents with
+	// the same Sum are the same, so whatever is made from an incident
+	// alone can be kept by its Sum (see render.File.Key).
+	Sum [32]byte
 
 	startedBy place // what in the file sets Started, for CheckClock
 }
@@ -100,6 +107,22 @@ type Incident struct {
 type place struct {
 	line, col int
 	what      string
+}
+
+// contentSum is the Sum of the incident parsed from file, slug and data.
+func contentSum(file, slug string, data []byte) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	for _, part := range [][]byte{[]byte(file), []byte(slug), data} {
+		// Each part goes with its length first, so that the parts of one
+		// incident cannot read as those of another.
+		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
+		h.Write(n[:])
+		h.Write(part)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // Affected is a component an incident touches and the status it gives it.

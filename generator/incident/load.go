@@ -15,13 +15,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/generator/internal/parallel"
 )
 
 // Dir is the folder, inside a site, that holds incident files.
@@ -496,24 +496,35 @@ func inside(dir, p string) bool {
 // returns them newest first. The error, if any, is a diag.List naming every
 // problem in every file; the incidents that did parse are returned with it.
 func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
-	sources, scanErr := Scan(siteDir)
+	sources, err := Scan(siteDir)
+	return Collect(ctx, sources, err, func(ctx context.Context, sources []Source) ([]*Incident, []error, error) {
+		return ParseAll(ctx, p, sources)
+	})
+}
+
+// Collect is what Load does after its scan, for a caller that scans and
+// parses in its own way (a generator.Builder, through its caches).
+// sources and scanErr are what a scan returned; parse returns, in the
+// order of sources, the incident or the error of each, as ParseAll does.
+// Collect returns the incidents newest first, with every problem of the
+// scan and of each file in one diag.List.
+func Collect(ctx context.Context, sources []Source, scanErr error, parse func(context.Context, []Source) ([]*Incident, []error, error)) ([]*Incident, error) {
 	var errs diag.List
 	errs.Add("", scanErr)
-	var loadErr error
 	if scanErr != nil && !errors.As(scanErr, new(diag.List)) {
-		loadErr = scanErr
+		return nil, scanErr
 	}
-	out, perFile, err := ParseAll(ctx, p, sources)
+	ins, perFile, err := parse(ctx, sources)
 	if err != nil {
 		return nil, err
 	}
-	if loadErr != nil {
-		return nil, loadErr
+	var out []*Incident
+	for i, in := range ins {
+		errs.Add(sources[i].File, perFile[i])
+		if in != nil {
+			out = append(out, in)
+		}
 	}
-	for i, err := range perFile {
-		errs.Add(sources[i].File, err)
-	}
-	out = slices.DeleteFunc(out, func(in *Incident) bool { return in == nil })
 	slices.SortFunc(out, Newest)
 	return out, errs.Err()
 }
@@ -550,26 +561,11 @@ func (p *Parser) CheckClock(ins []*Incident, now time.Time) error {
 func ParseAll(ctx context.Context, p *Parser, sources []Source) ([]*Incident, []error, error) {
 	out := make([]*Incident, len(sources))
 	errs := make([]error, len(sources))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(sources), 1)) {
-		wg.Go(func() {
-			for i := range jobs {
-				out[i], errs[i] = p.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
-			}
-		})
-	}
-feed:
-	for i := range sources {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := parallel.For(ctx, len(sources), runtime.GOMAXPROCS(0), func(i int) error {
+		out[i], errs[i] = p.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
+		return nil
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	return out, errs, nil

@@ -103,7 +103,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	// A misspelt key or a value of the wrong kind is one problem among
 	// others: the rest of the file is still checked.
 	errs.Add(file, err)
-	in := &Incident{Slug: slug, File: file, Title: strings.TrimSpace(meta.Title)}
+	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: strings.TrimSpace(meta.Title)}
 	if in.Title == "" && !doc.Failed("title") {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}

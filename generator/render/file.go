@@ -13,8 +13,12 @@ type File struct {
 	Path   string
 	Render func(w io.Writer) error
 	// Key, when not empty, stands for everything the bytes depend on
-	// besides Path: two renders of one path with the same Key write the
-	// same bytes. A generator.Builder reuses the bytes of a file whose
-	// Key did not change since its last build instead of rendering it.
+	// besides Path, the site's config and the theme: two renders of one
+	// path with the same Key, config and theme write the same bytes. A
+	// generator.Builder reuses the bytes of a file whose Key, config and
+	// theme did not change since its last build instead of rendering it,
+	// and renders a file without a Key every time. A Key that covers an
+	// incident covers its Sum, and what the clock makes of it if the
+	// bytes show that.
 	Key string
 }

@@ -245,9 +245,10 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
 		sets[name] = s
 		return s, nil
 	}
+	keys := newKeys(snap)
 	page := func(pp plannedPage) File {
 		file, name, p := pp.file, pp.template, pp.Page
-		return File{Path: file, Render: func(w io.Writer) error {
+		return File{Path: file, Key: keys.page(p), Render: func(w io.Writer) error {
 			if pp.finish != nil {
 				pp.finish()
 			}

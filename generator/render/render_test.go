@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"html"
 	"io/fs"
@@ -18,9 +17,8 @@ import (
 	"time"
 	_ "time/tzdata" // the fixture's zone, whatever the machine has installed
 
-	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
-	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/templates"
 )
 
@@ -34,20 +32,6 @@ const (
 	fixtureDir = "testdata/site"
 	goldenDir  = "testdata/golden"
 )
-
-// loadFixture builds the snapshot of testdata/site at now.
-func loadFixture(tb testing.TB, now time.Time) *status.Snapshot {
-	tb.Helper()
-	cfg, err := config.Load(fixtureDir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ins, err := incident.Load(context.Background(), fixtureDir, incident.NewParser(cfg))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return status.New(cfg, ins, now)
-}
 
 func newRenderer(tb testing.TB, overrideDir string) *Renderer {
 	tb.Helper()
@@ -78,7 +62,7 @@ func renderAll(tb testing.TB, files []File) (paths []string, out map[string][]by
 
 func TestGolden(t *testing.T) {
 	r := newRenderer(t, filepath.Join(fixtureDir, "templates")) // no such folder: the default theme
-	_, got := renderAll(t, r.Files(loadFixture(t, fixtureNow)))
+	_, got := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 
 	if *update {
 		if err := os.RemoveAll(goldenDir); err != nil {
@@ -134,7 +118,7 @@ func firstDiffLine(a, b []byte) int {
 func TestPaths(t *testing.T) {
 	r := newRenderer(t, "")
 	var got []string
-	for _, f := range r.Files(loadFixture(t, fixtureNow)) {
+	for _, f := range r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)) {
 		got = append(got, f.Path)
 	}
 	want := []string{
@@ -165,7 +149,7 @@ func TestPaths(t *testing.T) {
 // markup or script, and that probe settings never reach the site.
 func TestHostileInput(t *testing.T) {
 	r := newRenderer(t, "")
-	_, out := renderAll(t, r.Files(loadFixture(t, fixtureNow)))
+	_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 	forbidden := []string{"javascript:", "<script", "<img", "s3cret", "internal.example.com"}
 	handlerAttr := regexp.MustCompile(`<[^>]*\son[a-z]+=`)
 	// The one script herald ships: an external file, on the index only.
@@ -268,7 +252,7 @@ func TestOverrideUsed(t *testing.T) {
 		"style.css":  "body { color: rebeccapurple; }\n",
 	})
 	r := newRenderer(t, dir)
-	_, out := renderAll(t, r.Files(loadFixture(t, fixtureNow)))
+	_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 	if got, want := string(out["index.html"]), `<p class="custom">Hello Example Status, 3 components</p>`; !strings.Contains(got, want) {
 		t.Errorf("got index.html without %s, want the override's content", want)
 	}
@@ -310,7 +294,7 @@ var idRE = regexp.MustCompile(`\sid="([^"]*)"`)
 // split into several pages too, and wants it to land on a file the site
 // has (a folder link on its index.html) or on a feed generator/feed writes.
 func TestLinks(t *testing.T) {
-	snap := loadFixture(t, fixtureNow)
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	r := newRenderer(t, "")
 	external := map[string]bool{"history.rss": true, "history.atom": true, "history.json": true}
 	for _, c := range snap.Components {
@@ -378,7 +362,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	snap := loadFixture(t, fixtureNow)
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	paths, first := renderAll(t, newRenderer(t, "").Files(snap))
 
 	// Twice from the same list, concurrently, and from a new renderer.
@@ -404,7 +388,7 @@ func TestDeterministic(t *testing.T) {
 
 	// A minute later nothing changes phase, so only the index's "Updated"
 	// time may differ: no page shows a duration counted from the clock.
-	_, later := renderAll(t, newRenderer(t, "").Files(loadFixture(t, fixtureNow.Add(time.Minute))))
+	_, later := renderAll(t, newRenderer(t, "").Files(sitetest.Snapshot(t, fixtureDir, fixtureNow.Add(time.Minute))))
 	for _, p := range paths {
 		if changed := !bytes.Equal(first[p], later[p]); changed != (p == "index.html") {
 			t.Errorf("got %s changed=%v a minute later, want only index.html to change", p, changed)

@@ -1,0 +1,137 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"time"
+
+	"github.com/herald-status/herald/generator/chart"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+)
+
+// keys works out the Key of each page (see File.Key): a hash of what the
+// built-in templates read of the snapshot beyond the config, which gives
+// the site's title, time zone, component names and the like, and beyond
+// the theme. By page:
+//
+//	index.html                   none: it states the build time, so it
+//	                             is rendered every time (so is any page
+//	                             a later feature adds, until it gets a
+//	                             rule here)
+//	incidents/<slug>/index.html  the incident: its Sum, and its phase
+//	                             and status word at now
+//	history/…/index.html         the page count and each listed incident
+//	                             (Sum, phase, status)
+//	components/<id>/index.html   the component's status, each of its
+//	                             incidents (Sum, phase, status) and its
+//	                             probe data (see probe)
+//	404.html                     nothing more
+//
+// The clock reaches pages only through an incident's phase and status
+// word (Incident.PhaseAt and StatusAt) and a component's probe data and
+// daily bars, which is why those, and not the time, are in the keys.
+// Assets have no key: they are few, and the theme is all they depend on.
+//
+// A site's own page templates may read any part of the snapshot; a
+// generator.Builder then renders every page whatever its key. When a
+// built-in template or the snapshot changes, change these rules too:
+// generator's TestBuilderMatchesFullBuild checks them against a full
+// build over random edits.
+type keys struct {
+	now time.Time
+	loc *time.Location
+	// clocked is, by incident, the hash of its Sum and of what the clock
+	// makes of it: an incident is listed on several pages.
+	clocked map[*incident.Incident][32]byte
+	buf     []byte // page's, reused
+}
+
+func newKeys(snap *status.Snapshot) *keys {
+	return &keys{now: snap.Now, loc: snap.Site.Location, clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
+}
+
+// page returns the Key of p.
+func (k *keys) page(p *Page) string {
+	k.buf = k.buf[:0]
+	switch p.Kind {
+	case "404":
+	case "incident":
+		k.incident(p.Incident)
+	case "history":
+		k.u64(uint64(p.History.Pages))
+		for _, m := range p.History.Months {
+			for _, in := range m.Incidents {
+				k.incident(in)
+			}
+		}
+	case "component":
+		c := p.Component
+		k.str(string(c.Status))
+		for _, in := range c.Incidents {
+			k.incident(in)
+		}
+		k.probe(c)
+	default:
+		// The index, and any page a later feature adds until it gets a
+		// rule.
+		return ""
+	}
+	sum := sha256.Sum256(k.buf)
+	return string(sum[:])
+}
+
+// incident adds an incident's Sum and its phase and status word at now.
+func (k *keys) incident(in *incident.Incident) {
+	sum, ok := k.clocked[in]
+	if !ok {
+		var buf [128]byte // enough for the words: no allocation
+		b := append(buf[:0], in.Sum[:]...)
+		b = appendStr(b, string(in.PhaseAt(k.now)))
+		b = appendStr(b, in.StatusAt(k.now))
+		sum = sha256.Sum256(b)
+		k.clocked[in] = sum
+	}
+	k.buf = append(k.buf, sum[:]...)
+}
+
+// probe adds what a component page shows of its probes: the probe state,
+// each day's bar (its label names the date, uptime, downtime and
+// incidents; its class the colour), the uptime periods and the latency
+// histograms, and for a monitored component the hour its charts end at.
+// The bars move with the date, so a page is rendered anew once a day even
+// when nothing else changes.
+func (k *keys) probe(c *status.Component) {
+	k.str(string(c.Probe))
+	if c.Monitored {
+		// The response-time charts' axes are hours of the site's clock.
+		k.str(k.now.In(k.loc).Format("2006-01-02 15"))
+	}
+	for _, d := range c.Days {
+		k.str(chart.Class(d))
+		k.str(chart.DayLabel(d))
+	}
+	for _, p := range c.Periods {
+		k.str(p.Label + " " + p.Percent())
+	}
+	for _, l := range c.Latency {
+		// Binary, and counted: 100 components have 216,000 hours of
+		// counts in 90 days, too many to format as text every build.
+		k.u64(uint64(l.Hour.UnixNano()))
+		k.u64(uint64(len(l.Counts)))
+		for _, n := range l.Counts {
+			k.u64(n)
+		}
+	}
+}
+
+func (k *keys) str(s string) { k.buf = appendStr(k.buf, s) }
+
+func (k *keys) u64(n uint64) { k.buf = binary.BigEndian.AppendUint64(k.buf, n) }
+
+// appendStr appends s with its length first, so that two strings one
+// after the other cannot read as two others.
+func appendStr(b []byte, s string) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+	return append(b, s...)
+}
