@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+
+	"github.com/herald-status/herald/generator/internal/parallel"
 )
 
 // Errors returned by this package; test for them with errors.Is.
@@ -520,23 +523,7 @@ func writeNew(name string, data []byte) error {
 // fsyncAll fsyncs every path, several at once: the file system can then
 // commit them together, about four times faster for hundreds of files.
 func fsyncAll(paths []string) error {
-	const workers = 16
-	errs := make([]error, len(paths))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(paths)) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = fsync(paths[i])
-			}
-		})
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel.For(context.Background(), len(paths), 16, func(i int) error { return fsync(paths[i]) })
 }
 
 // fsync flushes name, a file or a directory, to disk. The errors name the
