@@ -406,7 +406,7 @@ func TestImportCSVAndGzipRoundTrip(t *testing.T) {
 	if again.String() != want {
 		t.Errorf("round trip:\n got %s\nwant %s", again.String(), want)
 	}
-	latest, ok, err := s2.Latest(ctx, "api")
+	latest, ok, err := s2.Latest(ctx, "api", at(60))
 	if err != nil || !ok || !latest.Time.Equal(at(1)) || latest.OK {
 		t.Errorf("Latest = %+v, %t, %v; want the failure at minute 1", latest, ok, err)
 	}
