@@ -79,13 +79,15 @@ const defaultImportBatch = 50_000
 // batches. The format is CSV when name ends in .csv (or .csv.gz) or the
 // first byte is not '{'; gzip is recognised by its magic bytes. Bad lines
 // are skipped and returned as an *ImportError naming name:line for each;
-// the good lines are kept. Importing the same file again changes nothing.
-// progress, if not nil, is called with the number of lines read so far.
+// the good lines are kept. A result stamped more than ClockSkew after now
+// (the command's clock) is a bad line. Importing the same file again
+// changes nothing. progress, if not nil, is called with the number of
+// lines read so far.
 //
 // Reading and decoding run on a goroutine of their own, a batch ahead of
 // the writes, so that an import uses two cores; the writes go through one
 // connection tuned for a bulk load (see bulkSettings).
-func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress func(n int)) (ImportStats, error) {
+func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.Time, progress func(n int)) (ImportStats, error) {
 	var st ImportStats
 	br := bufio.NewReaderSize(r, 1<<16)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -142,6 +144,11 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress f
 			st.Lines++
 			if err == nil {
 				err = s.check(r)
+			}
+			if err == nil {
+				if err = CheckTime(r, now); err != nil {
+					err = fmt.Errorf("%w (the clock that stamped it ran ahead: correct the time or drop the line)", err)
+				}
 			}
 			if err != nil {
 				st.Bad++

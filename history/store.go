@@ -36,6 +36,9 @@ var (
 	ErrUnknownComponent = errors.New("unknown component")
 	// ErrInvalidResult is a result without a component or a time.
 	ErrInvalidResult = errors.New("invalid result")
+	// ErrFutureResult is a result stamped more than ClockSkew after the
+	// clock of the command recording it (see CheckTime).
+	ErrFutureResult = errors.New("result from the future")
 )
 
 // Options configure how a Store (or a Prometheus source) turns results into
@@ -217,6 +220,18 @@ func (s *Store) check(r Result) error {
 	}
 	if r.LatencyMS < 0 || math.IsNaN(r.LatencyMS) || math.IsInf(r.LatencyMS, 0) {
 		return fmt.Errorf("record result: %w: latency_ms %v", ErrInvalidResult, r.LatencyMS)
+	}
+	return nil
+}
+
+// CheckTime refuses a result stamped more than ClockSkew after now, the
+// clock of the command recording it: the clock that stamped it was wrong,
+// and stored, it would stand as the component's newest result until its
+// time came.
+func CheckTime(r Result, now time.Time) error {
+	if r.Time.Sub(now) > ClockSkew {
+		return fmt.Errorf("%w: time %s is more than %d minutes after now, %s", ErrFutureResult,
+			r.Time.Format(time.RFC3339Nano), int(ClockSkew/time.Minute), now.Format(time.RFC3339Nano))
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func importAll(tb testing.TB, batch int, files ...[]byte) *Store {
 	s := openTest(tb, sampleOpts)
 	s.importBatch = batch
 	for _, f := range files {
-		if _, err := s.Import(context.Background(), bytes.NewReader(f), "sample.jsonl", nil); err != nil {
+		if _, err := s.Import(context.Background(), bytes.NewReader(f), "sample.jsonl", importNow, nil); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -145,7 +145,7 @@ func TestImportBesideProbe(t *testing.T) {
 	defer prober.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := imp.Import(ctx, bytes.NewReader(sampleFile(t)), "sample.jsonl", nil)
+		_, err := imp.Import(ctx, bytes.NewReader(sampleFile(t)), "sample.jsonl", importNow, nil)
 		done <- err
 	}()
 	// The prober's results are a day later than the file's.

@@ -27,7 +27,8 @@ or as CSV with a header row of the same column names (by the .csv
 extension, or sniffed). Files may be gzipped; "-" reads stdin. Importing a
 file twice stores it once. Bad lines are reported as file:line: message and
 skipped; the good ones are kept, and the command exits 1. Results for
-components not in herald.yaml are bad lines. Afterwards, raw results older
+components not in herald.yaml, and results stamped more than 5 minutes
+after -now (a wrong clock), are bad lines. Afterwards, raw results older
 than history.retention (judged against -now) are pruned; the uptime
 roll-ups keep them.
 
@@ -64,7 +65,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	progress := progressFunc(e)
 	failed := false
 	for _, name := range fs.Args() {
-		st, err := importFile(ctx, store, name, progress)
+		st, err := importFile(ctx, store, name, now, progress)
 		var bad *history.ImportError
 		switch {
 		case errors.As(err, &bad):
@@ -90,7 +91,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func importFile(ctx context.Context, store *history.Store, name string, progress func(string) func(int)) (history.ImportStats, error) {
+func importFile(ctx context.Context, store *history.Store, name string, now time.Time, progress func(string) func(int)) (history.ImportStats, error) {
 	var r io.Reader = os.Stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -100,7 +101,7 @@ func importFile(ctx context.Context, store *history.Store, name string, progress
 		defer f.Close()
 		r = f
 	}
-	return store.Import(ctx, r, name, progress(name))
+	return store.Import(ctx, r, name, now, progress(name))
 }
 
 // progressFunc shows a running count on stderr, only when a person is
