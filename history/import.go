@@ -12,10 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // ImportStats counts what an import did.
@@ -39,6 +41,22 @@ func (e LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Li
 // maxLineErrors is how many bad lines an ImportError lists; the rest are
 // only counted, so a file in the wrong format does not flood the terminal.
 const maxLineErrors = 100
+
+// maxQuoted is the most of a bad value that an error quotes: enough to
+// recognise it, where the value may be most of a 64 KiB line.
+const maxQuoted = 40
+
+// brief quotes s as %q does, cut to its first maxQuoted bytes.
+func brief(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
 
 // ImportError lists the bad lines of an import; the good lines were kept.
 type ImportError struct {
@@ -301,7 +319,18 @@ func parseJSONLineSlow(text []byte) (Result, error) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
-		return Result{}, fmt.Errorf("invalid JSON: %v (each line is one object: {\"component\", \"time\", \"ok\", \"latency_ms\", …})", err)
+		// Two of encoding/json's messages quote the input whole: a number
+		// (of any length) that does not fit, and an unknown key.
+		var te *json.UnmarshalTypeError
+		switch key, unknown := strings.CutPrefix(err.Error(), `json: unknown field "`); {
+		case errors.As(err, &te) && te.Field != "":
+			return Result{}, fmt.Errorf("invalid JSON: %q must be %s", te.Field, jsonKind(te.Type))
+		case errors.As(err, &te):
+			return Result{}, errors.New("invalid JSON: " + oneObject)
+		case unknown:
+			return Result{}, fmt.Errorf("invalid JSON: json: unknown field %s (the fields are %s)", brief(strings.TrimSuffix(key, `"`)), strings.Join(csvColumns, ", "))
+		}
+		return Result{}, fmt.Errorf("invalid JSON: %v (%s)", err, oneObject)
 	}
 	if dec.More() {
 		return Result{}, errors.New("more than one JSON value on the line")
@@ -325,10 +354,25 @@ func parseJSONLineSlow(text []byte) (Result, error) {
 	return r, nil
 }
 
+const oneObject = `each line is one object: {"component", "time", "ok", "latency_ms", …}`
+
+// jsonKind names what a field of jsonResult holds.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int:
+		return "a whole number"
+	case reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a string"
+}
+
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is not RFC 3339, such as 2026-11-28T15:00:00Z", s)
+		return time.Time{}, fmt.Errorf("time %s is not RFC 3339, such as 2026-11-28T15:00:00Z", brief(s))
 	}
 	return t, nil
 }
@@ -350,7 +394,7 @@ func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !contains(csvColumns, h) {
-			return emit(1, Result{}, fmt.Errorf("unknown CSV column %q (the columns are %s)", h, strings.Join(csvColumns, ", ")))
+			return emit(1, Result{}, fmt.Errorf("unknown CSV column %s (the columns are %s)", brief(h), strings.Join(csvColumns, ", ")))
 		}
 		col[h] = i
 	}
@@ -409,16 +453,16 @@ func parseCSVRecord(rec []string, col map[string]int, width int) (Result, error)
 	}
 	r.Time = t
 	if r.OK, err = strconv.ParseBool(get("ok")); err != nil {
-		return r, fmt.Errorf("ok %q is not true or false", get("ok"))
+		return r, fmt.Errorf("ok %s is not true or false", brief(get("ok")))
 	}
 	if v := get("latency_ms"); v != "" {
 		if r.LatencyMS, err = strconv.ParseFloat(v, 64); err != nil {
-			return r, fmt.Errorf("latency_ms %q is not a number", v)
+			return r, fmt.Errorf("latency_ms %s is not a number", brief(v))
 		}
 	}
 	if v := get("status"); v != "" {
 		if r.Status, err = strconv.Atoi(v); err != nil {
-			return r, fmt.Errorf("status %q is not a whole number", v)
+			return r, fmt.Errorf("status %s is not a whole number", brief(v))
 		}
 	}
 	r.Error = get("error")

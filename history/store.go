@@ -216,7 +216,7 @@ func (s *Store) check(r Result) error {
 		return fmt.Errorf("record result: %w: it needs a component and a time", ErrInvalidResult)
 	}
 	if _, known := s.opts.Components[r.Component]; s.opts.Strict && !known {
-		return fmt.Errorf("record result: %w %q", ErrUnknownComponent, r.Component)
+		return fmt.Errorf("record result: %w %s", ErrUnknownComponent, brief(r.Component))
 	}
 	if r.LatencyMS < 0 || math.IsNaN(r.LatencyMS) || math.IsInf(r.LatencyMS, 0) {
 		return fmt.Errorf("record result: %w: latency_ms %v", ErrInvalidResult, r.LatencyMS)
