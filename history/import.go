@@ -38,9 +38,42 @@ type LineError struct {
 
 func (e LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
+// ReadError is an import that stopped because its file could not be read
+// to the end, such as a truncated gzip file. The results of the lines
+// before Line were kept, and importing the file again is safe: results
+// already stored are skipped.
+type ReadError struct {
+	File      string
+	Line      int // the line the file was read to
+	Committed int // results this import stored
+	Err       error
+}
+
+func (e *ReadError) Error() string {
+	what := "read results: " + e.Err.Error()
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		what = "the file ends early, cut short (" + e.Err.Error() + ")"
+	}
+	return fmt.Sprintf("%s:%d: %s; this import committed %d new results from the lines before it "+
+		"(importing is idempotent: once the file is whole, import it again, and the results already stored are skipped)",
+		e.File, e.Line, what, e.Committed)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
 // maxLineErrors is how many bad lines an ImportError lists; the rest are
 // only counted, so a file in the wrong format does not flood the terminal.
 const maxLineErrors = 100
+
+// maxLine is the longest line an import reads, newline included (for CSV,
+// the longest record, whose quoted fields may hold newlines). A result is
+// one line of about 100 bytes, so a longer line is not one, and reading it
+// whole could take any amount of memory: it is skipped unread, as a bad
+// line.
+const maxLine = 64 << 10
+
+// errLineTooLong is the message of a line longer than maxLine.
+var errLineTooLong = fmt.Errorf("line too long: more than %d KiB (each line is one result, of about 100 bytes)", maxLine>>10)
 
 // maxQuoted is the most of a bad value that an error quotes: enough to
 // recognise it, where the value may be most of a 64 KiB line.
@@ -92,6 +125,11 @@ func (e *ImportError) add(file string, line int, format string, args ...any) {
 // for the write lock.
 const defaultImportBatch = 50_000
 
+// maxBatchBytes bounds the text a batch holds: results of 100 bytes fill
+// a batch by count long before, but lines of up to maxLine bytes each
+// would make a batch of gigabytes, and an import holds three.
+const maxBatchBytes = 4 << 20
+
 // Import reads results from r, as JSON Lines or as CSV with a header row
 // of the same column names, optionally gzipped, and records them in
 // batches. The format is CSV when name ends in .csv (or .csv.gz) or the
@@ -107,14 +145,14 @@ const defaultImportBatch = 50_000
 // connection tuned for a bulk load (see bulkSettings).
 func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.Time, progress func(n int)) (ImportStats, error) {
 	var st ImportStats
-	br := bufio.NewReaderSize(r, 1<<16)
+	br := bufio.NewReaderSize(r, maxLine)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return st, fmt.Errorf("read %s: %w", name, err)
+			return st, &ReadError{File: name, Line: 1, Err: err}
 		}
 		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 1<<16)
+		br = bufio.NewReaderSize(zr, maxLine)
 	}
 	isCSV := strings.HasSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".csv")
 	if !isCSV && !strings.HasSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".jsonl") {
@@ -144,7 +182,9 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	reader.Go(func() {
 		defer close(full)
 		batch := make([]Result, 0, size)
+		batchBytes := 0 // the text of batch's results
 		send := func() error {
+			batchBytes = 0
 			select {
 			case full <- batch:
 			case <-rctx.Done():
@@ -173,11 +213,12 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 				bad.add(name, line, "%s", lineMessage(err))
 			} else {
 				batch = append(batch, r)
+				batchBytes += len(r.Component) + len(r.Error) + len(r.Region)
 			}
 			if progress != nil && st.Lines%10000 == 0 {
 				progress(st.Lines)
 			}
-			if len(batch) == size {
+			if len(batch) == size || batchBytes >= maxBatchBytes {
 				return send()
 			}
 			return nil
@@ -187,8 +228,12 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 		} else {
 			readErr = readJSONL(br, emit)
 		}
-		if readErr == nil && len(batch) > 0 {
-			readErr = send()
+		// The lines read before a file broke off are kept too.
+		var re *ReadError
+		if (readErr == nil || errors.As(readErr, &re)) && len(batch) > 0 {
+			if err := send(); err != nil {
+				readErr = err
+			}
 		}
 	})
 	var writeErr error
@@ -213,10 +258,19 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	if progress != nil {
 		progress(st.Lines)
 	}
-	if err := cmp.Or(writeErr, readErr); err != nil {
-		return st, fmt.Errorf("import %s: %w", name, err)
-	}
-	if bad.Total > 0 {
+	var re *ReadError
+	switch {
+	case writeErr != nil:
+		return st, fmt.Errorf("import %s: %w", name, writeErr)
+	case errors.As(readErr, &re):
+		re.File, re.Committed = name, st.Imported
+		if bad.Total > 0 {
+			return st, errors.Join(bad, re)
+		}
+		return st, re
+	case readErr != nil:
+		return st, fmt.Errorf("import %s: %w", name, readErr)
+	case bad.Total > 0:
 		return st, bad
 	}
 	return st, nil
@@ -268,20 +322,31 @@ type jsonResult struct {
 	Region    string   `json:"region"`
 }
 
+// readJSONL reads br, whose buffer holds maxLine bytes, a line at a time.
 func readJSONL(br *bufio.Reader, emit func(int, Result, error) error) error {
 	line := 0
 	in := &interner{}
-	var long []byte
+	skip := false // in a line that does not fit the buffer
 	for {
-		// ReadSlice does not copy; only a line longer than the buffer is
-		// gathered into long.
+		// ReadSlice does not copy, and returns at most a buffer.
 		text, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long, text...)
+			if !skip {
+				skip = true
+				line++
+				if e := emit(line, Result{}, errLineTooLong); e != nil {
+					return e
+				}
+			}
 			continue
 		}
-		if long != nil {
-			text, long = append(long, text...), nil
+		if skip {
+			skip, text = false, nil // the long line's end
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			// The input broke off (a truncated gzip file): the line it
+			// cut is not whole, and is not read.
+			return &ReadError{Line: line + 1, Err: err}
 		}
 		if len(text) > 0 {
 			line++
@@ -296,11 +361,8 @@ func readJSONL(br *bufio.Reader, emit func(int, Result, error) error) error {
 				}
 			}
 		}
-		if errors.Is(err, io.EOF) {
+		if err != nil { // io.EOF
 			return nil
-		}
-		if err != nil {
-			return err
 		}
 	}
 }
@@ -379,16 +441,42 @@ func parseTime(s string) (time.Time, error) {
 
 var csvColumns = []string{"component", "time", "ok", "latency_ms", "status", "error", "region"}
 
+// readCSV reads br, whose buffer holds maxLine bytes, a record at a time.
 func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
-	cr := csv.NewReader(br)
+	recs := newCSVRecords(br)
+	cr := csv.NewReader(recs)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil
+	// read reads a record and the line it starts on; the error is a
+	// record's mistake, for emit, unless it is a *ReadError.
+	read := func() ([]string, int, error) {
+		rec, err := cr.Read()
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			line, _ := cr.FieldPos(0)
+			if recs.isTooLong(rec, line) {
+				return nil, line, errLineTooLong
+			}
+			return rec, line, nil
+		case errors.As(err, &pe):
+			return nil, pe.Line, fmt.Errorf("invalid CSV: %v", pe.Err)
+		case errors.Is(err, io.EOF):
+			return nil, 0, err
+		}
+		return nil, 0, &ReadError{Line: recs.reached(), Err: err}
 	}
-	if err != nil {
-		return emit(1, Result{}, fmt.Errorf("invalid CSV header: %v", err))
+	header, line, err := read()
+	var re *ReadError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &re):
+		return err
+	case errors.Is(err, errLineTooLong):
+		return emit(line, Result{}, err)
+	case err != nil:
+		return emit(line, Result{}, fmt.Errorf("invalid CSV header: %v", err))
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -403,22 +491,18 @@ func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
 			return emit(1, Result{}, fmt.Errorf("the CSV header has no %q column (the columns are %s)", need, strings.Join(csvColumns, ", ")))
 		}
 	}
+	width := len(header)
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
+		rec, line, err := read()
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil
+		case errors.As(err, &re):
+			return err
 		}
-		var line int
 		var r Result
 		if err == nil {
-			line, _ = cr.FieldPos(0)
-			r, err = parseCSVRecord(rec, col, len(header))
-		} else {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-				err = fmt.Errorf("invalid CSV: %v", pe.Err)
-			}
+			r, err = parseCSVRecord(rec, col, width)
 		}
 		if e := emit(line, r, err); e != nil {
 			return e
