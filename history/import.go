@@ -145,7 +145,12 @@ const maxBatchBytes = 4 << 20
 // connection tuned for a bulk load (see bulkSettings).
 func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.Time, progress func(n int)) (ImportStats, error) {
 	var st ImportStats
-	br := bufio.NewReaderSize(r, maxLine)
+	// rctx stops the reading when ctx is done or a write fails: checked
+	// at every read, even in a line being skipped, or in a file of bad
+	// lines only, which fill no batch.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	br := bufio.NewReaderSize(ctxReader{rctx, r}, maxLine)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -171,8 +176,6 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	}
 	defer restore()
 
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	full := make(chan []Result, 1)
 	free := make(chan []Result, 2)
 	bad := &ImportError{}
@@ -262,6 +265,8 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	switch {
 	case writeErr != nil:
 		return st, fmt.Errorf("import %s: %w", name, writeErr)
+	case ctx.Err() != nil:
+		return st, fmt.Errorf("import %s: %w", name, ctx.Err())
 	case errors.As(readErr, &re):
 		re.File, re.Committed = name, st.Imported
 		if bad.Total > 0 {
@@ -274,6 +279,19 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 		return st, bad
 	}
 	return st, nil
+}
+
+// ctxReader reads r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // bulkSettings tunes an import's connection for a bulk load and returns

@@ -300,3 +300,48 @@ func TestImportLongLinesBoundMemory(t *testing.T) {
 		t.Errorf("the heap grew by %d MiB, want at most 80", grew>>20)
 	}
 }
+
+// cancelAfter reads from r, and cancels once it has read n bytes.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.n -= n; c.n <= 0 {
+		c.cancel()
+	}
+	return n, err
+}
+
+// TestImportStopsWhenCancelled: an import of a file of nothing but bad
+// lines, which fill no batch, still stops soon after its context is
+// cancelled (Ctrl-C), rather than at the end of the file.
+func TestImportStopsWhenCancelled(t *testing.T) {
+	for _, tt := range []struct{ name, file, pattern string }{
+		{"JSON Lines", "r.jsonl", "nope\n"},
+		{"CSV", "r.csv", "component,time,ok\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t, sampleOpts)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			in := &cancelAfter{r: &repeat{pattern: tt.pattern, n: 1 << 40}, n: 1 << 20, cancel: cancel}
+			done := make(chan error, 1)
+			go func() {
+				_, err := s.Import(ctx, in, tt.file, importNow, nil)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("got %.200v, want context.Canceled", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the import did not stop within 30s of being cancelled")
+			}
+		})
+	}
+}
