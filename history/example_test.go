@@ -29,7 +29,7 @@ func TestExampleHistory(t *testing.T) {
 	}, Retention: 14 * 24 * time.Hour, Strict: true}
 	s := openTest(t, opts)
 	start := time.Now()
-	st, err := s.Import(ctx, f, "history.jsonl.gz", nil)
+	st, err := s.Import(ctx, f, "history.jsonl.gz", importNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

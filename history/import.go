@@ -12,10 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // ImportStats counts what an import did.
@@ -36,9 +38,58 @@ type LineError struct {
 
 func (e LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
+// ReadError is an import that stopped because its file could not be read
+// to the end, such as a truncated gzip file. The results of the lines
+// before Line were kept, and importing the file again is safe: results
+// already stored are skipped.
+type ReadError struct {
+	File      string
+	Line      int // the line the file was read to
+	Committed int // results this import stored
+	Err       error
+}
+
+func (e *ReadError) Error() string {
+	what := "read results: " + e.Err.Error()
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		what = "the file ends early, cut short (" + e.Err.Error() + ")"
+	}
+	return fmt.Sprintf("%s:%d: %s; this import committed %d new results from the lines before it "+
+		"(importing is idempotent: once the file is whole, import it again, and the results already stored are skipped)",
+		e.File, e.Line, what, e.Committed)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
 // maxLineErrors is how many bad lines an ImportError lists; the rest are
 // only counted, so a file in the wrong format does not flood the terminal.
 const maxLineErrors = 100
+
+// maxLine is the longest line an import reads, newline included (for CSV,
+// the longest record, whose quoted fields may hold newlines). A result is
+// one line of about 100 bytes, so a longer line is not one, and reading it
+// whole could take any amount of memory: it is skipped unread, as a bad
+// line.
+const maxLine = 64 << 10
+
+// errLineTooLong is the message of a line longer than maxLine.
+var errLineTooLong = fmt.Errorf("line too long: more than %d KiB (each line is one result, of about 100 bytes)", maxLine>>10)
+
+// maxQuoted is the most of a bad value that an error quotes: enough to
+// recognise it, where the value may be most of a 64 KiB line.
+const maxQuoted = 40
+
+// brief quotes s as %q does, cut to its first maxQuoted bytes.
+func brief(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
 
 // ImportError lists the bad lines of an import; the good lines were kept.
 type ImportError struct {
@@ -74,27 +125,39 @@ func (e *ImportError) add(file string, line int, format string, args ...any) {
 // for the write lock.
 const defaultImportBatch = 50_000
 
+// maxBatchBytes bounds the text a batch holds: results of 100 bytes fill
+// a batch by count long before, but lines of up to maxLine bytes each
+// would make a batch of gigabytes, and an import holds three.
+const maxBatchBytes = 4 << 20
+
 // Import reads results from r, as JSON Lines or as CSV with a header row
 // of the same column names, optionally gzipped, and records them in
 // batches. The format is CSV when name ends in .csv (or .csv.gz) or the
 // first byte is not '{'; gzip is recognised by its magic bytes. Bad lines
 // are skipped and returned as an *ImportError naming name:line for each;
-// the good lines are kept. Importing the same file again changes nothing.
-// progress, if not nil, is called with the number of lines read so far.
+// the good lines are kept. A result stamped more than ClockSkew after now
+// (the command's clock) is a bad line. Importing the same file again
+// changes nothing. progress, if not nil, is called with the number of
+// lines read so far.
 //
 // Reading and decoding run on a goroutine of their own, a batch ahead of
 // the writes, so that an import uses two cores; the writes go through one
 // connection tuned for a bulk load (see bulkSettings).
-func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress func(n int)) (ImportStats, error) {
+func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.Time, progress func(n int)) (ImportStats, error) {
 	var st ImportStats
-	br := bufio.NewReaderSize(r, 1<<16)
+	// rctx stops the reading when ctx is done or a write fails: checked
+	// at every read, even in a line being skipped, or in a file of bad
+	// lines only, which fill no batch.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	br := bufio.NewReaderSize(ctxReader{rctx, r}, maxLine)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return st, fmt.Errorf("read %s: %w", name, err)
+			return st, &ReadError{File: name, Line: 1, Err: err}
 		}
 		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 1<<16)
+		br = bufio.NewReaderSize(zr, maxLine)
 	}
 	isCSV := strings.HasSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".csv")
 	if !isCSV && !strings.HasSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".jsonl") {
@@ -113,8 +176,6 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress f
 	}
 	defer restore()
 
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	full := make(chan []Result, 1)
 	free := make(chan []Result, 2)
 	bad := &ImportError{}
@@ -124,7 +185,9 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress f
 	reader.Go(func() {
 		defer close(full)
 		batch := make([]Result, 0, size)
+		batchBytes := 0 // the text of batch's results
 		send := func() error {
+			batchBytes = 0
 			select {
 			case full <- batch:
 			case <-rctx.Done():
@@ -143,16 +206,22 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress f
 			if err == nil {
 				err = s.check(r)
 			}
+			if err == nil {
+				if err = CheckTime(r, now); err != nil {
+					err = fmt.Errorf("%w (the clock that stamped it ran ahead: correct the time or drop the line)", err)
+				}
+			}
 			if err != nil {
 				st.Bad++
 				bad.add(name, line, "%s", lineMessage(err))
 			} else {
 				batch = append(batch, r)
+				batchBytes += len(r.Component) + len(r.Error) + len(r.Region)
 			}
 			if progress != nil && st.Lines%10000 == 0 {
 				progress(st.Lines)
 			}
-			if len(batch) == size {
+			if len(batch) == size || batchBytes >= maxBatchBytes {
 				return send()
 			}
 			return nil
@@ -162,8 +231,12 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress f
 		} else {
 			readErr = readJSONL(br, emit)
 		}
-		if readErr == nil && len(batch) > 0 {
-			readErr = send()
+		// The lines read before a file broke off are kept too.
+		var re *ReadError
+		if (readErr == nil || errors.As(readErr, &re)) && len(batch) > 0 {
+			if err := send(); err != nil {
+				readErr = err
+			}
 		}
 	})
 	var writeErr error
@@ -188,13 +261,37 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, progress f
 	if progress != nil {
 		progress(st.Lines)
 	}
-	if err := cmp.Or(writeErr, readErr); err != nil {
-		return st, fmt.Errorf("import %s: %w", name, err)
-	}
-	if bad.Total > 0 {
+	var re *ReadError
+	switch {
+	case writeErr != nil:
+		return st, fmt.Errorf("import %s: %w", name, writeErr)
+	case ctx.Err() != nil:
+		return st, fmt.Errorf("import %s: %w", name, ctx.Err())
+	case errors.As(readErr, &re):
+		re.File, re.Committed = name, st.Imported
+		if bad.Total > 0 {
+			return st, errors.Join(bad, re)
+		}
+		return st, re
+	case readErr != nil:
+		return st, fmt.Errorf("import %s: %w", name, readErr)
+	case bad.Total > 0:
 		return st, bad
 	}
 	return st, nil
+}
+
+// ctxReader reads r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // bulkSettings tunes an import's connection for a bulk load and returns
@@ -243,20 +340,31 @@ type jsonResult struct {
 	Region    string   `json:"region"`
 }
 
+// readJSONL reads br, whose buffer holds maxLine bytes, a line at a time.
 func readJSONL(br *bufio.Reader, emit func(int, Result, error) error) error {
 	line := 0
 	in := &interner{}
-	var long []byte
+	skip := false // in a line that does not fit the buffer
 	for {
-		// ReadSlice does not copy; only a line longer than the buffer is
-		// gathered into long.
+		// ReadSlice does not copy, and returns at most a buffer.
 		text, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long, text...)
+			if !skip {
+				skip = true
+				line++
+				if e := emit(line, Result{}, errLineTooLong); e != nil {
+					return e
+				}
+			}
 			continue
 		}
-		if long != nil {
-			text, long = append(long, text...), nil
+		if skip {
+			skip, text = false, nil // the long line's end
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			// The input broke off (a truncated gzip file): the line it
+			// cut is not whole, and is not read.
+			return &ReadError{Line: line + 1, Err: err}
 		}
 		if len(text) > 0 {
 			line++
@@ -271,11 +379,8 @@ func readJSONL(br *bufio.Reader, emit func(int, Result, error) error) error {
 				}
 			}
 		}
-		if errors.Is(err, io.EOF) {
+		if err != nil { // io.EOF
 			return nil
-		}
-		if err != nil {
-			return err
 		}
 	}
 }
@@ -294,7 +399,18 @@ func parseJSONLineSlow(text []byte) (Result, error) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
-		return Result{}, fmt.Errorf("invalid JSON: %v (each line is one object: {\"component\", \"time\", \"ok\", \"latency_ms\", …})", err)
+		// Two of encoding/json's messages quote the input whole: a number
+		// (of any length) that does not fit, and an unknown key.
+		var te *json.UnmarshalTypeError
+		switch key, unknown := strings.CutPrefix(err.Error(), `json: unknown field "`); {
+		case errors.As(err, &te) && te.Field != "":
+			return Result{}, fmt.Errorf("invalid JSON: %q must be %s", te.Field, jsonKind(te.Type))
+		case errors.As(err, &te):
+			return Result{}, errors.New("invalid JSON: " + oneObject)
+		case unknown:
+			return Result{}, fmt.Errorf("invalid JSON: json: unknown field %s (the fields are %s)", brief(strings.TrimSuffix(key, `"`)), strings.Join(csvColumns, ", "))
+		}
+		return Result{}, fmt.Errorf("invalid JSON: %v (%s)", err, oneObject)
 	}
 	if dec.More() {
 		return Result{}, errors.New("more than one JSON value on the line")
@@ -318,32 +434,73 @@ func parseJSONLineSlow(text []byte) (Result, error) {
 	return r, nil
 }
 
+const oneObject = `each line is one object: {"component", "time", "ok", "latency_ms", …}`
+
+// jsonKind names what a field of jsonResult holds.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int:
+		return "a whole number"
+	case reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a string"
+}
+
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is not RFC 3339, such as 2026-11-28T15:00:00Z", s)
+		return time.Time{}, fmt.Errorf("time %s is not RFC 3339, such as 2026-11-28T15:00:00Z", brief(s))
 	}
 	return t, nil
 }
 
 var csvColumns = []string{"component", "time", "ok", "latency_ms", "status", "error", "region"}
 
+// readCSV reads br, whose buffer holds maxLine bytes, a record at a time.
 func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
-	cr := csv.NewReader(br)
+	recs := newCSVRecords(br)
+	cr := csv.NewReader(recs)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil
+	// read reads a record and the line it starts on; the error is a
+	// record's mistake, for emit, unless it is a *ReadError.
+	read := func() ([]string, int, error) {
+		rec, err := cr.Read()
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			line, _ := cr.FieldPos(0)
+			if recs.isTooLong(rec, line) {
+				return nil, line, errLineTooLong
+			}
+			return rec, line, nil
+		case errors.As(err, &pe):
+			return nil, pe.Line, fmt.Errorf("invalid CSV: %v", pe.Err)
+		case errors.Is(err, io.EOF):
+			return nil, 0, err
+		}
+		return nil, 0, &ReadError{Line: recs.reached(), Err: err}
 	}
-	if err != nil {
-		return emit(1, Result{}, fmt.Errorf("invalid CSV header: %v", err))
+	header, line, err := read()
+	var re *ReadError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &re):
+		return err
+	case errors.Is(err, errLineTooLong):
+		return emit(line, Result{}, err)
+	case err != nil:
+		return emit(line, Result{}, fmt.Errorf("invalid CSV header: %v", err))
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !contains(csvColumns, h) {
-			return emit(1, Result{}, fmt.Errorf("unknown CSV column %q (the columns are %s)", h, strings.Join(csvColumns, ", ")))
+			return emit(1, Result{}, fmt.Errorf("unknown CSV column %s (the columns are %s)", brief(h), strings.Join(csvColumns, ", ")))
 		}
 		col[h] = i
 	}
@@ -352,22 +509,18 @@ func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
 			return emit(1, Result{}, fmt.Errorf("the CSV header has no %q column (the columns are %s)", need, strings.Join(csvColumns, ", ")))
 		}
 	}
+	width := len(header)
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
+		rec, line, err := read()
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil
+		case errors.As(err, &re):
+			return err
 		}
-		var line int
 		var r Result
 		if err == nil {
-			line, _ = cr.FieldPos(0)
-			r, err = parseCSVRecord(rec, col, len(header))
-		} else {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-				err = fmt.Errorf("invalid CSV: %v", pe.Err)
-			}
+			r, err = parseCSVRecord(rec, col, width)
 		}
 		if e := emit(line, r, err); e != nil {
 			return e
@@ -402,16 +555,16 @@ func parseCSVRecord(rec []string, col map[string]int, width int) (Result, error)
 	}
 	r.Time = t
 	if r.OK, err = strconv.ParseBool(get("ok")); err != nil {
-		return r, fmt.Errorf("ok %q is not true or false", get("ok"))
+		return r, fmt.Errorf("ok %s is not true or false", brief(get("ok")))
 	}
 	if v := get("latency_ms"); v != "" {
 		if r.LatencyMS, err = strconv.ParseFloat(v, 64); err != nil {
-			return r, fmt.Errorf("latency_ms %q is not a number", v)
+			return r, fmt.Errorf("latency_ms %s is not a number", brief(v))
 		}
 	}
 	if v := get("status"); v != "" {
 		if r.Status, err = strconv.Atoi(v); err != nil {
-			return r, fmt.Errorf("status %q is not a whole number", v)
+			return r, fmt.Errorf("status %s is not a whole number", brief(v))
 		}
 	}
 	r.Error = get("error")

@@ -247,8 +247,12 @@ func number(b []byte, i int) (num []byte, next int, integer bool) {
 type interner struct{ m map[string]string }
 
 // maxInterned bounds the table, should a file hold a distinct error text
-// on every line.
-const maxInterned = 1 << 14
+// on every line, and maxInternedLen the strings it keeps: a line may be
+// 64 KiB, and the table would hold 16,384 of them for the whole import.
+const (
+	maxInterned    = 1 << 14
+	maxInternedLen = 256
+)
 
 func (in *interner) get(b []byte) string {
 	if s, ok := in.m[string(b)]; ok { // no allocation for the lookup
@@ -258,7 +262,7 @@ func (in *interner) get(b []byte) string {
 	if in.m == nil {
 		in.m = make(map[string]string)
 	}
-	if len(in.m) < maxInterned {
+	if len(in.m) < maxInterned && len(s) <= maxInternedLen {
 		in.m[s] = s
 	}
 	return s

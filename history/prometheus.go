@@ -22,7 +22,8 @@ import (
 type Source interface {
 	Intervals(ctx context.Context, component string, from, to time.Time) ([]Interval, error)
 	Latency(ctx context.Context, component string, from, to time.Time) ([]LatencyHour, error)
-	Latest(ctx context.Context, component string) (Result, bool, error)
+	// Latest is the newest result at or before until.
+	Latest(ctx context.Context, component string, until time.Time) (Result, bool, error)
 }
 
 var (
@@ -166,10 +167,10 @@ func (p *Prometheus) Latency(ctx context.Context, component string, from, to tim
 	return out, nil
 }
 
-// Latest returns the newest sample of any series the selector matches,
-// within Prometheus's lookback (5 minutes by default), evaluated at
-// Prometheus's own clock.
-func (p *Prometheus) Latest(ctx context.Context, component string) (Result, bool, error) {
+// Latest returns the newest sample at or before until of any series the
+// selector matches, within Prometheus's lookback (5 minutes by default),
+// evaluated at Prometheus's own clock.
+func (p *Prometheus) Latest(ctx context.Context, component string, until time.Time) (Result, bool, error) {
 	sel, err := p.selector(component)
 	if err != nil {
 		return Result{}, false, err
@@ -190,6 +191,9 @@ func (p *Prometheus) Latest(ctx context.Context, component string) (Result, bool
 			continue
 		}
 		t := time.UnixMilli(int64(math.Round(ts.v * 1000))).UTC()
+		if t.After(until) {
+			continue
+		}
 		if !found || t.After(best.Time) {
 			best = Result{Component: component, Time: t, OK: v.v == 1, Region: ts.region}
 			found = true

@@ -149,9 +149,14 @@ func TestPrometheusRegionsAndLatency(t *testing.T) {
 	if want := `herald_probe_duration_seconds{instance="api"} and herald_probe_success{instance="api"} == 1`; len(f.queries) != 1 || f.queries[0] != want {
 		t.Errorf("latency queries %q, want %q", f.queries, want)
 	}
-	latest, ok, err := p.Latest(context.Background(), "api")
+	latest, ok, err := p.Latest(context.Background(), "api", to)
 	if err != nil || !ok || !latest.OK || latest.Time.UnixMilli() != 1764341990500 {
 		t.Errorf("Latest = %+v, %t, %v", latest, ok, err)
+	}
+	// A sample after until, as from a host whose clock ran ahead, is not
+	// the newest.
+	if latest, ok, err := p.Latest(context.Background(), "api", time.UnixMilli(1764341990500-1)); ok || err != nil {
+		t.Errorf("Latest before the only sample = %+v, %t, %v; want none", latest, ok, err)
 	}
 	if _, err := p.Intervals(context.Background(), "nope", from, to); err == nil {
 		t.Error("a component without a selector: no error")

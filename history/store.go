@@ -25,6 +25,12 @@ const (
 // busyTimeout is how long a writer waits for another writer's transaction.
 const busyTimeout = 60 * time.Second
 
+// ClockSkew is how far ahead of a command's clock a result may be stamped:
+// a prober on another host whose clock runs a little fast. Import and the
+// prober refuse results further ahead, and a build ignores them, so one
+// result stamped in the year 9999 cannot stand as the newest for ever.
+const ClockSkew = 5 * time.Minute
+
 // Errors of the store, for errors.Is.
 var (
 	// ErrUnknownComponent is a result for a component the store was not
@@ -32,6 +38,9 @@ var (
 	ErrUnknownComponent = errors.New("unknown component")
 	// ErrInvalidResult is a result without a component or a time.
 	ErrInvalidResult = errors.New("invalid result")
+	// ErrFutureResult is a result stamped more than ClockSkew after the
+	// clock of the command recording it (see CheckTime).
+	ErrFutureResult = errors.New("result from the future")
 )
 
 // Options configure how a Store (or a Prometheus source) turns results into
@@ -222,10 +231,22 @@ func (s *Store) check(r Result) error {
 		return fmt.Errorf("record result: %w: it needs a component and a time", ErrInvalidResult)
 	}
 	if _, known := s.opts.Components[r.Component]; s.opts.Strict && !known {
-		return fmt.Errorf("record result: %w %q", ErrUnknownComponent, r.Component)
+		return fmt.Errorf("record result: %w %s", ErrUnknownComponent, brief(r.Component))
 	}
 	if r.LatencyMS < 0 || math.IsNaN(r.LatencyMS) || math.IsInf(r.LatencyMS, 0) {
 		return fmt.Errorf("record result: %w: latency_ms %v", ErrInvalidResult, r.LatencyMS)
+	}
+	return nil
+}
+
+// CheckTime refuses a result stamped more than ClockSkew after now, the
+// clock of the command recording it: the clock that stamped it was wrong,
+// and stored, it would stand as the component's newest result until its
+// time came.
+func CheckTime(r Result, now time.Time) error {
+	if r.Time.Sub(now) > ClockSkew {
+		return fmt.Errorf("%w: time %s is more than %d minutes after now, %s", ErrFutureResult,
+			r.Time.Format(time.RFC3339Nano), int(ClockSkew/time.Minute), now.Format(time.RFC3339Nano))
 	}
 	return nil
 }
@@ -321,19 +342,24 @@ func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 	return r, err
 }
 
-// Latest returns the component's newest raw result, from any region (the
-// first region by name when two are equally new). It seeks the primary key
-// once per region, so its cost does not grow with the number of results.
-// A writer may commit between two seeks; the answer is then as of either.
-func (s *Store) Latest(ctx context.Context, component string) (Result, bool, error) {
+// Latest returns the component's newest raw result at or before until,
+// from any region (the first region by name when two are equally new).
+// until keeps out a result stamped in the future, which would otherwise
+// stay the newest, and hide every real one, until its time came. It seeks
+// the primary key once per region, so its cost does not grow with the
+// number of results. A writer may commit between two seeks; the answer is
+// then as of either.
+func (s *Store) Latest(ctx context.Context, component string, until time.Time) (Result, bool, error) {
 	var best Result
 	found := false
 	var region string
 	err := s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? ORDER BY region LIMIT 1`, component).Scan(&region)
 	for err == nil {
 		r, rerr := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM results
-			WHERE component = ? AND region = ? ORDER BY time DESC LIMIT 1`, component, region))
-		if rerr != nil && !errors.Is(rerr, sql.ErrNoRows) { // ErrNoRows: pruned since the region was found
+			WHERE component = ? AND region = ? AND time <= ? ORDER BY time DESC LIMIT 1`, component, region, until.UnixMilli()))
+		// ErrNoRows: the region has only results after until, or was
+		// pruned since it was found.
+		if rerr != nil && !errors.Is(rerr, sql.ErrNoRows) {
 			return Result{}, false, fmt.Errorf("read latest result: %w", rerr)
 		}
 		if rerr == nil && (!found || r.Time.After(best.Time)) {

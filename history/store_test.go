@@ -239,6 +239,10 @@ func sampleFile(tb testing.TB) []byte {
 	return b.Bytes()
 }
 
+// importNow is the clock of the tests' imports: after every result they
+// import.
+var importNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
 var sampleOpts = Options{
 	Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: 2}, "web": {Interval: time.Minute, Confirm: 1}},
 	Strict:     true,
@@ -266,7 +270,7 @@ func TestImportIdempotent(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, sampleOpts)
 	file := sampleFile(t)
-	st, err := s.Import(ctx, bytes.NewReader(file), "sample.jsonl", nil)
+	st, err := s.Import(ctx, bytes.NewReader(file), "sample.jsonl", importNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +281,7 @@ func TestImportIdempotent(t *testing.T) {
 	if !strings.Contains(first, "down") {
 		t.Errorf("the sample's outage is missing:\n%s", first)
 	}
-	st, err = s.Import(ctx, bytes.NewReader(file), "sample.jsonl", nil)
+	st, err = s.Import(ctx, bytes.NewReader(file), "sample.jsonl", importNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +297,7 @@ func TestImportTwiceAtOnce(t *testing.T) {
 	ctx := context.Background()
 	file := sampleFile(t)
 	once := openTest(t, sampleOpts)
-	if _, err := once.Import(ctx, bytes.NewReader(file), "sample.jsonl", nil); err != nil {
+	if _, err := once.Import(ctx, bytes.NewReader(file), "sample.jsonl", importNow, nil); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "history.db")
@@ -308,7 +312,7 @@ func TestImportTwiceAtOnce(t *testing.T) {
 				return
 			}
 			defer s.Close()
-			stats[i], err = s.Import(ctx, bytes.NewReader(file), "sample.jsonl", nil)
+			stats[i], err = s.Import(ctx, bytes.NewReader(file), "sample.jsonl", importNow, nil)
 			if err != nil {
 				t.Error(err)
 			}
@@ -340,7 +344,7 @@ not json
 {"component":"api","time":"2026-11-01T00:02:00Z","ok":false,"error":"timeout","status":504,"region":"eu"}
 `
 	s := openTest(t, sampleOpts)
-	st, err := s.Import(ctx, strings.NewReader(in), "r.jsonl", nil)
+	st, err := s.Import(ctx, strings.NewReader(in), "r.jsonl", importNow, nil)
 	var ie *ImportError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want an *ImportError", err)
@@ -373,7 +377,7 @@ func TestImportCSVAndGzipRoundTrip(t *testing.T) {
 		"api,2026-11-01T00:02:00Z,maybe,0,503,,eu\n"
 	s := openTest(t, sampleOpts)
 	// No .csv extension: the format is sniffed.
-	st, err := s.Import(ctx, strings.NewReader(csvText), "results.txt", nil)
+	st, err := s.Import(ctx, strings.NewReader(csvText), "results.txt", importNow, nil)
 	if err == nil || !strings.Contains(err.Error(), `results.txt:4: ok "maybe" is not true or false`) {
 		t.Errorf("err = %v, want the bad line 4", err)
 	}
@@ -396,7 +400,7 @@ func TestImportCSVAndGzipRoundTrip(t *testing.T) {
 	zw.Write(out.Bytes())
 	zw.Close()
 	s2 := openTest(t, sampleOpts)
-	if st, err := s2.Import(ctx, &gz, "export.jsonl.gz", nil); err != nil || st.Imported != 2 {
+	if st, err := s2.Import(ctx, &gz, "export.jsonl.gz", importNow, nil); err != nil || st.Imported != 2 {
 		t.Fatalf("import of the gzipped export: %+v, %v", st, err)
 	}
 	var again bytes.Buffer
@@ -406,7 +410,7 @@ func TestImportCSVAndGzipRoundTrip(t *testing.T) {
 	if again.String() != want {
 		t.Errorf("round trip:\n got %s\nwant %s", again.String(), want)
 	}
-	latest, ok, err := s2.Latest(ctx, "api")
+	latest, ok, err := s2.Latest(ctx, "api", at(60))
 	if err != nil || !ok || !latest.Time.Equal(at(1)) || latest.OK {
 		t.Errorf("Latest = %+v, %t, %v; want the failure at minute 1", latest, ok, err)
 	}
@@ -437,7 +441,7 @@ func BenchmarkImport(b *testing.B) {
 	cpu0 := cpuTime()
 	for b.Loop() {
 		s := openTest(b, opts)
-		st, err := s.Import(context.Background(), bytes.NewReader(buf), "bench.jsonl", nil)
+		st, err := s.Import(context.Background(), bytes.NewReader(buf), "bench.jsonl", importNow, nil)
 		if err != nil || st.Imported != n {
 			b.Fatal(st, err)
 		}
@@ -496,5 +500,46 @@ func TestLatencySummaryGrowsWithResults(t *testing.T) {
 	}
 	if got := summary(); got[1] != 2 {
 		t.Errorf("a result after the range changed its summary: %v", got)
+	}
+}
+
+// TestImportRefusesFutureResults: a result stamped more than ClockSkew
+// after the import's clock is a bad line, named by file:line; one at most
+// ClockSkew ahead (a clock running a little fast) is kept.
+func TestImportRefusesFutureResults(t *testing.T) {
+	line := func(at time.Time) string {
+		return fmt.Sprintf(`{"component":"api","time":%q,"ok":true}`+"\n", at.Format(time.RFC3339Nano))
+	}
+	tests := []struct {
+		name, file, in string
+		bad            string // the error, or "" when the result is kept
+	}{
+		{"far in the future", "r.jsonl", line(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)),
+			"r.jsonl:1: result from the future: time 9999-01-01T00:00:00Z is more than 5 minutes after now, 2026-12-01T00:00:00Z (the clock that stamped it ran ahead: correct the time or drop the line)"},
+		{"a millisecond beyond the tolerance", "r.jsonl", line(importNow.Add(ClockSkew + time.Millisecond)),
+			"r.jsonl:1: result from the future: time 2026-12-01T00:05:00.001Z is more than 5 minutes after now"},
+		{"in CSV", "r.csv", "component,time,ok\napi,9999-01-01T00:00:00Z,true\n",
+			"r.csv:2: result from the future: time 9999-01-01T00:00:00Z"},
+		{"exactly at the tolerance", "r.jsonl", line(importNow.Add(ClockSkew)), ""},
+		{"just before now", "r.jsonl", line(importNow.Add(-time.Minute)), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t, sampleOpts)
+			st, err := s.Import(context.Background(), strings.NewReader(tt.in), tt.file, importNow, nil)
+			if tt.bad == "" {
+				if err != nil || st.Imported != 1 {
+					t.Errorf("got %+v, %v; want the result imported", st, err)
+				}
+				return
+			}
+			var ie *ImportError
+			if !errors.As(err, &ie) || len(ie.Lines) != 1 || !strings.HasPrefix(ie.Lines[0].Error(), tt.bad) {
+				t.Fatalf("got %v, want one bad line starting %q", err, tt.bad)
+			}
+			if st.Imported != 0 || st.Bad != 1 {
+				t.Errorf("got %+v, want nothing imported and one bad line", st)
+			}
+		})
 	}
 }

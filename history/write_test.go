@@ -50,7 +50,7 @@ func importAll(tb testing.TB, batch int, files ...[]byte) *Store {
 	s := openTest(tb, sampleOpts)
 	s.importBatch = batch
 	for _, f := range files {
-		if _, err := s.Import(context.Background(), bytes.NewReader(f), "sample.jsonl", nil); err != nil {
+		if _, err := s.Import(context.Background(), bytes.NewReader(f), "sample.jsonl", importNow, nil); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -60,9 +60,10 @@ func importAll(tb testing.TB, batch int, files ...[]byte) *Store {
 func TestLatest(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, Options{})
-	if _, ok, err := s.Latest(ctx, "api"); ok || err != nil {
+	if _, ok, err := s.Latest(ctx, "api", at(60)); ok || err != nil {
 		t.Fatalf("Latest of an empty store: %t, %v; want nothing", ok, err)
 	}
+	future := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	rs := []Result{
 		{Component: "api", Region: "us", Time: at(5), OK: true},
 		{Component: "api", Region: "eu", Time: at(7), OK: false},
@@ -70,23 +71,35 @@ func TestLatest(t *testing.T) {
 		{Component: "api", Region: "", Time: at(6), OK: true},
 		{Component: "api", Region: "us", Time: at(2), OK: true},
 		{Component: "web", Region: "us", Time: at(9), OK: true},
+		// Stamped far ahead by a host with a broken clock.
+		{Component: "web", Region: "us", Time: future, OK: false},
+		{Component: "web", Region: "zz", Time: future, OK: false},
+		{Component: "db", Region: "us", Time: future, OK: true},
 	}
 	if err := s.Record(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
+		name      string
 		component string
+		until     time.Time
 		want      Result
 		ok        bool
 	}{
-		{"api", rs[2], true}, // minute 7 in two regions: the first by name
-		{"web", rs[5], true},
-		{"db", Result{}, false},
+		{"two regions equally new: the first by name", "api", at(60), rs[2], true},
+		{"until between results", "api", at(6), rs[3], true},
+		{"until exactly at a result", "api", at(5), rs[0], true},
+		{"a future result in the same region", "web", at(60), rs[5], true},
+		{"until at the future result", "web", future, rs[6], true},
+		{"only a future result", "db", at(60), Result{}, false},
+		{"an unknown component", "nope", at(60), Result{}, false},
 	} {
-		got, ok, err := s.Latest(ctx, tc.component)
-		if err != nil || ok != tc.ok || got.Region != tc.want.Region || !got.Time.Equal(tc.want.Time) {
-			t.Errorf("Latest(%s) = %+v, %t, %v; want %+v, %t", tc.component, got, ok, err, tc.want, tc.ok)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok, err := s.Latest(ctx, tc.component, tc.until)
+			if err != nil || ok != tc.ok || got.Region != tc.want.Region || !got.Time.Equal(tc.want.Time) {
+				t.Errorf("got %+v, %t, %v; want %+v, %t", got, ok, err, tc.want, tc.ok)
+			}
+		})
 	}
 }
 
@@ -132,7 +145,7 @@ func TestImportBesideProbe(t *testing.T) {
 	defer prober.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := imp.Import(ctx, bytes.NewReader(sampleFile(t)), "sample.jsonl", nil)
+		_, err := imp.Import(ctx, bytes.NewReader(sampleFile(t)), "sample.jsonl", importNow, nil)
 		done <- err
 	}()
 	// The prober's results are a day later than the file's.

@@ -400,6 +400,7 @@ func (s *Scheduler) flush(ctx context.Context) error {
 	batch := s.pending
 	s.pending = nil
 	s.mu.Unlock()
+	batch = s.dropFuture(batch)
 	if len(batch) == 0 {
 		return nil
 	}
@@ -417,6 +418,32 @@ func (s *Scheduler) flush(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	return fmt.Errorf("record results: %w", err)
+}
+
+// dropFuture drops the results stamped more than history.ClockSkew after
+// the clock: it went back since they were stamped (a large NTP step, a
+// host whose clock was set right). Stored, they would stand as the
+// components' newest results until their time came.
+func (s *Scheduler) dropFuture(batch []history.Result) []history.Result {
+	now := s.opts.Now()
+	kept := batch[:0]
+	var component string
+	var first error
+	for _, r := range batch {
+		err := history.CheckTime(r, now)
+		if err == nil {
+			kept = append(kept, r)
+		} else if first == nil {
+			component, first = r.Component, err
+		}
+	}
+	if first != nil {
+		// One line a flush, naming the first: after a step back of hours,
+		// every component's results are dropped at once.
+		s.opts.Logger.Warn("results dropped: the clock went back since they were stamped",
+			"results", len(batch)-len(kept), "component", component, "err", first)
+	}
+	return kept
 }
 
 // entryHeap orders entries by next deadline.

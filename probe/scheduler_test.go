@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -292,6 +293,51 @@ func TestConfirm(t *testing.T) {
 	}
 	if got := rec.len(); got != len(steps) {
 		t.Errorf("got %d results recorded, want every one of the %d: confirm is for the state, not the data", got, len(steps))
+	}
+}
+
+// TestClockStepBack: the clock steps back while a check runs (an NTP
+// step), so its result is stamped ahead of the clock it is recorded at.
+// More than history.ClockSkew ahead, it is dropped, and the log names the
+// component but not the target; less far, it is kept.
+func TestClockStepBack(t *testing.T) {
+	tests := []struct {
+		name string
+		step time.Duration
+		kept bool
+	}{
+		{"no step", 0, true},
+		{"a step back of a minute", -time.Minute, true},
+		{"a step back of an hour", -time.Hour, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var offset atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				offset.Store(int64(tt.step))
+			}))
+			defer srv.Close()
+			c := newCheck(HTTP, srv.URL+"/secret-path")
+			var log strings.Builder
+			rec := &collector{}
+			s := newScheduler(t, []*Check{c}, Options{
+				Recorder: rec,
+				Now:      func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+				Logger:   slog.New(slog.NewTextHandler(&log, nil)),
+			})
+			if err := s.Once(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := rec.len() == 1, tt.kept; got != want {
+				t.Errorf("got %d results recorded, want kept %t", rec.len(), want)
+			}
+			if logged := strings.Contains(log.String(), "results dropped"); logged == tt.kept {
+				t.Errorf("got log %q, want a drop logged: %t", log.String(), !tt.kept)
+			}
+			if !tt.kept && (!strings.Contains(log.String(), "component=api") || strings.Contains(log.String(), "secret-path")) {
+				t.Errorf("got log %q, want it to name component api and not the target", log.String())
+			}
+		})
 	}
 }
 

@@ -26,9 +26,12 @@ or as CSV with a header row of the same column names (by the .csv
 extension, or sniffed). Files may be gzipped; "-" reads stdin. Importing a
 file twice stores it once. Bad lines are reported as file:line: message and
 skipped; the good ones are kept, and the command exits 1. Results for
-components not in herald.yaml are bad lines. Afterwards, raw results older
-than history.retention (judged against -now) are pruned; the uptime
-roll-ups keep them.
+components not in herald.yaml, results stamped more than 5 minutes after
+-now (a wrong clock), and lines longer than 64 KiB are bad lines. A file
+cut short (a truncated .gz) is reported with the line it ran out on and
+the results committed before it; import it again once it is whole.
+Afterwards, raw results older than history.retention (judged against -now)
+are pruned; the uptime roll-ups keep them.
 
 Examples:
   herald import example/history.jsonl.gz
@@ -63,20 +66,31 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	progress := progressFunc(e)
 	failed := false
 	for _, name := range fs.Args() {
-		st, err := importFile(ctx, store, name, progress)
+		st, err := importFile(ctx, store, name, now, progress)
 		var bad *history.ImportError
-		switch {
-		case errors.As(err, &bad):
+		var cut *history.ReadError
+		var open *os.PathError
+		if errors.As(err, &bad) {
 			for _, l := range bad.Lines {
 				fmt.Fprintln(e.stderr, l.Error())
 			}
 			if more := bad.Total - len(bad.Lines); more > 0 {
 				fmt.Fprintf(e.stderr, "%s: … and %d more bad lines\n", name, more)
 			}
+		}
+		switch {
+		case errors.As(err, &cut):
+			// The file broke off; the next may be whole.
+			fmt.Fprintln(e.stderr, cut.Error())
+		case errors.As(err, &open) && open.Path == name:
+			// The next file may open.
+			fmt.Fprintln(e.stderr, err)
 			failed = true
-		case err != nil:
+			continue
+		case err != nil && bad == nil:
 			return err
 		}
+		failed = failed || err != nil
 		fmt.Fprintf(e.stdout, "%s: %d results imported, %d already there, %d older than the retention horizon, %d bad\n",
 			name, st.Imported, st.Duplicates, st.Expired, st.Bad)
 	}
@@ -89,7 +103,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func importFile(ctx context.Context, store *history.Store, name string, progress func(string) func(int)) (history.ImportStats, error) {
+func importFile(ctx context.Context, store *history.Store, name string, now time.Time, progress func(string) func(int)) (history.ImportStats, error) {
 	var r io.Reader = os.Stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -99,7 +113,7 @@ func importFile(ctx context.Context, store *history.Store, name string, progress
 		defer f.Close()
 		r = f
 	}
-	return store.Import(ctx, r, name, progress(name))
+	return store.Import(ctx, r, name, now, progress(name))
 }
 
 // progressFunc shows a running count on stderr, only when a person is

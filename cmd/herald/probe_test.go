@@ -116,7 +116,7 @@ func TestProbeOnce(t *testing.T) {
 		ok        bool
 		err       string
 	}{{"api", true, ""}, {"db", false, "connection refused"}} {
-		r, found, err := store.Latest(context.Background(), tt.component)
+		r, found, err := store.Latest(context.Background(), tt.component, start.Add(time.Minute))
 		if err != nil || !found {
 			t.Fatalf("%s: got found=%v err=%v, want a stored result", tt.component, found, err)
 		}
@@ -229,7 +229,7 @@ func TestProbeDaemon(t *testing.T) {
 	if !strings.Contains(stderr.String(), "component=db") {
 		t.Errorf("stderr does not log db going down by its id:\n%s", stderr.String())
 	}
-	r, found, err := openTestStore(t, dir).Latest(context.Background(), "api")
+	r, found, err := openTestStore(t, dir).Latest(context.Background(), "api", time.Now())
 	if err != nil || !found || !r.OK || r.Region != "eu" {
 		t.Errorf("got %+v found=%v err=%v, want an ok result from eu in the store", r, found, err)
 	}
