@@ -4,6 +4,7 @@
 package herald_test
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,6 +82,29 @@ func TestReadmeLayout(t *testing.T) {
 		}
 		if rel = filepath.ToSlash(rel); !named[rel] {
 			t.Errorf("README.md's Layout has no row for %s/", rel)
+		}
+	}
+}
+
+// maxGoLines is the most lines a non-test Go file may have: a longer one
+// holds more than one idea, and is split along its seams.
+const maxGoLines = 600
+
+func TestGoFilesAreShort(t *testing.T) {
+	out, err := exec.Command("git", "ls-files", "-z", "*.go").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	for _, f := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if n := bytes.Count(data, []byte("\n")); n > maxGoLines {
+			t.Errorf("%s has %d lines, more than %d: split it along its seams", f, n, maxGoLines)
 		}
 	}
 }

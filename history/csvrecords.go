@@ -3,8 +3,12 @@ package history
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
+	"strings"
 )
 
 // tooLongRecord stands in for a CSV record longer than maxLine: one field
@@ -183,3 +187,118 @@ func (r *csvRecords) isTooLong(rec []string, line int) bool {
 
 // reached is the line the input has been read to.
 func (r *csvRecords) reached() int { return r.lines + 1 }
+
+var csvColumns = []string{"component", "time", "ok", "latency_ms", "status", "error", "region"}
+
+// readCSV reads br, whose buffer holds maxLine bytes, a record at a time.
+func readCSV(br *bufio.Reader, emit func(int, Result, error) error) error {
+	recs := newCSVRecords(br)
+	cr := csv.NewReader(recs)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	// read reads a record and the line it starts on; the error is a
+	// record's mistake, for emit, unless it is a *ReadError.
+	read := func() ([]string, int, error) {
+		rec, err := cr.Read()
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			line, _ := cr.FieldPos(0)
+			if recs.isTooLong(rec, line) {
+				return nil, line, errLineTooLong
+			}
+			return rec, line, nil
+		case errors.As(err, &pe):
+			return nil, pe.Line, fmt.Errorf("invalid CSV: %v", pe.Err)
+		case errors.Is(err, io.EOF):
+			return nil, 0, err
+		}
+		return nil, 0, &ReadError{Line: recs.reached(), Err: err}
+	}
+	header, line, err := read()
+	var re *ReadError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &re):
+		return err
+	case errors.Is(err, errLineTooLong):
+		return emit(line, Result{}, err)
+	case err != nil:
+		return emit(line, Result{}, fmt.Errorf("invalid CSV header: %v", err))
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !contains(csvColumns, h) {
+			return emit(1, Result{}, fmt.Errorf("unknown CSV column %s (the columns are %s)", brief(h), strings.Join(csvColumns, ", ")))
+		}
+		col[h] = i
+	}
+	for _, need := range []string{"component", "time", "ok"} {
+		if _, ok := col[need]; !ok {
+			return emit(1, Result{}, fmt.Errorf("the CSV header has no %q column (the columns are %s)", need, strings.Join(csvColumns, ", ")))
+		}
+	}
+	width := len(header)
+	for {
+		rec, line, err := read()
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.As(err, &re):
+			return err
+		}
+		var r Result
+		if err == nil {
+			r, err = parseCSVRecord(rec, col, width)
+		}
+		if e := emit(line, r, err); e != nil {
+			return e
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func parseCSVRecord(rec []string, col map[string]int, width int) (Result, error) {
+	if len(rec) != width {
+		return Result{}, fmt.Errorf("%d fields, the header has %d", len(rec), width)
+	}
+	get := func(name string) string {
+		if i, ok := col[name]; ok {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var r Result
+	r.Component = get("component")
+	t, err := parseTime(get("time"))
+	if err != nil {
+		return r, err
+	}
+	r.Time = t
+	if r.OK, err = strconv.ParseBool(get("ok")); err != nil {
+		return r, fmt.Errorf("ok %s is not true or false", brief(get("ok")))
+	}
+	if v := get("latency_ms"); v != "" {
+		if r.LatencyMS, err = strconv.ParseFloat(v, 64); err != nil {
+			return r, fmt.Errorf("latency_ms %s is not a number", brief(v))
+		}
+	}
+	if v := get("status"); v != "" {
+		if r.Status, err = strconv.Atoi(v); err != nil {
+			return r, fmt.Errorf("status %s is not a whole number", brief(v))
+		}
+	}
+	r.Error = get("error")
+	r.Region = get("region")
+	return r, nil
+}
