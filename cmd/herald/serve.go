@@ -31,6 +31,10 @@ folder: a path or symlink that leads outside it is a 404, and a file asked
 for as a folder (/index.html/) is redirected to its own URL. Stop it with
 Ctrl-C.
 
+With -now (or $HERALD_NOW), as make run pins the example's date, pages as
+served are told that clock, so their stale-page warning does not fire in a
+browser whose clock is later; published pages always use the reader's.
+
 It is not a production server: it listens on 127.0.0.1 by default, and
 warns on stderr when -addr lets other machines reach it. For 0.0.0.0 or
 :: it prints the loopback address to open.
