@@ -100,7 +100,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Incident{Slug: slug, File: file, Title: strings.TrimSpace(meta.Title)}
+	in := &Incident{Slug: slug, File: file, Title: ReplaceControl(strings.TrimSpace(meta.Title))}
 	if in.Title == "" {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}
@@ -276,12 +276,12 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
 		}
 		if current == nil {
-			in.Summary = template.HTML(buf.String())
+			in.Summary = template.HTML(ReplaceControl(buf.String()))
 			var t bytes.Buffer
 			plainText(&t, body, section)
-			in.SummaryText = strings.Join(strings.Fields(t.String()), " ")
+			in.SummaryText = ReplaceControl(strings.Join(strings.Fields(t.String()), " "))
 		} else {
-			current.Body = template.HTML(buf.String())
+			current.Body = template.HTML(ReplaceControl(buf.String()))
 			in.Updates = append(in.Updates, *current)
 		}
 		section = ast.NewDocument()
