@@ -357,7 +357,7 @@ func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
 
 // ParseAll parses sources on every core and returns, in the order of
 // sources, the incident or the error of each. The error is ctx's, if it
-// ended first.
+// ended first; the files being parsed then are given up at once.
 func ParseAll(ctx context.Context, p *Parser, sources []Source) ([]*Incident, []error, error) {
 	out := make([]*Incident, len(sources))
 	errs := make([]error, len(sources))
@@ -366,7 +366,7 @@ func ParseAll(ctx context.Context, p *Parser, sources []Source) ([]*Incident, []
 	for range min(runtime.GOMAXPROCS(0), max(len(sources), 1)) {
 		wg.Go(func() {
 			for i := range jobs {
-				out[i], errs[i] = p.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
+				out[i], errs[i] = p.ParseContext(ctx, sources[i].File, sources[i].Slug, sources[i].Data)
 			}
 		})
 	}

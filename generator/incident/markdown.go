@@ -26,7 +26,7 @@ func newMarkdown(unsafeHTML bool) goldmark.Markdown {
 		opts = append(opts, renderer.WithNodeRenderers(util.Prioritized(escapeRawHTML{}, 10)))
 	}
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithExtensions(extension.GFM, markdownLimits{}),
 		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(dropDangerousLinks{}, 100))),
 		goldmark.WithRendererOptions(opts...),
 	)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 
@@ -23,8 +24,9 @@ import (
 
 // Parser parses incident files for one site. It is safe for concurrent use.
 type Parser struct {
-	cfg *config.Config
-	md  goldmark.Markdown
+	cfg  *config.Config
+	md   goldmark.Markdown
+	done <-chan struct{} // see ParseContext
 }
 
 // NewParser returns a parser that checks component ids against cfg and
@@ -251,8 +253,19 @@ var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
 // once and renders each section from the same tree, so that a `##` inside a
 // code block is never taken for a heading.
 func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.List) {
-	root := p.md.Parser().Parse(text.NewReader(body))
+	// The budget holds the parse to the Markdown limits (limits.go).
+	b := &budget{done: p.done}
+	pc := parser.NewContext()
+	pc.Set(budgetKey, b)
+	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	if b.cancelled() {
+		return
+	}
 	lineOf := lineIndex(body, bodyLine)
+	if b.over != nil {
+		line, col := lineOf(b.over.off)
+		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
+	}
 	statuses := IncidentStatuses
 	if in.Kind == KindMaintenance {
 		statuses = MaintenanceStatuses
