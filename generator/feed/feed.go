@@ -319,47 +319,9 @@ func label(s string) string {
 // xmlSafe replaces the characters XML 1.0 cannot carry. encoding/xml does
 // so in text and attributes but not in CDATA, where gorilla puts RSS
 // content, and one stray control character would make the whole feed
-// unreadable.
-func xmlSafe(s string) string {
-	// Nearly every string is safe: find the first character that is not,
-	// a byte at a time for ASCII, before building anything.
-	i := 0
-	for i < len(s) {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
-				break
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !xmlChar(r) || r == utf8.RuneError && n == 1 {
-			break
-		}
-		i += n
-	}
-	if i == len(s) {
-		return s
-	}
-	return s[:i] + strings.Map(func(r rune) rune {
-		if xmlChar(r) {
-			return r
-		}
-		return '\uFFFD'
-	}, s[i:])
-}
-
-// xmlChar reports whether XML 1.0 can carry r.
-func xmlChar(r rune) bool {
-	switch {
-	case r == '\t' || r == '\n' || r == '\r',
-		r >= 0x20 && r <= 0xD7FF,
-		r >= 0xE000 && r <= 0xFFFD,
-		r >= 0x10000 && r <= 0x10FFFF:
-		return true
-	}
-	return false
-}
+// unreadable. Incident text comes clean from its parser; the site's own
+// titles do not.
+func xmlSafe(s string) string { return incident.ReplaceControl(s) }
 
 func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
 	f, _ := ch.build(snap)

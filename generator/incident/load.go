@@ -557,12 +557,12 @@ func (p *Parser) CheckClock(ins []*Incident, now time.Time) error {
 
 // ParseAll parses sources on every core and returns, in the order of
 // sources, the incident or the error of each. The error is ctx's, if it
-// ended first.
+// ended first; the files being parsed then are given up at once.
 func ParseAll(ctx context.Context, p *Parser, sources []Source) ([]*Incident, []error, error) {
 	out := make([]*Incident, len(sources))
 	errs := make([]error, len(sources))
 	err := parallel.For(ctx, len(sources), runtime.GOMAXPROCS(0), func(i int) error {
-		out[i], errs[i] = p.Parse(sources[i].File, sources[i].Slug, sources[i].Data)
+		out[i], errs[i] = p.ParseContext(ctx, sources[i].File, sources[i].Slug, sources[i].Data)
 		return nil
 	})
 	if err != nil {

@@ -26,7 +26,7 @@ func newMarkdown(unsafeHTML bool) goldmark.Markdown {
 		opts = append(opts, renderer.WithNodeRenderers(util.Prioritized(escapeRawHTML{}, 10)))
 	}
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithExtensions(extension.GFM, markdownLimits{}),
 		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(dropDangerousLinks{}, 100))),
 		goldmark.WithRendererOptions(opts...),
 	)
@@ -73,6 +73,14 @@ func (escapeRawHTML) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 // their text.
 type dropDangerousLinks struct{}
 
+// dangerous reports whether a destination is dangerous as the renderer
+// writes it: with its escapes and character references decoded when
+// resolve is set, as they are in links and images, so that
+// `java&#x73;cript:` is caught too.
+func dangerous(dest []byte, resolve bool) bool {
+	return html.IsDangerousURL(util.URLEscape(dest, resolve))
+}
+
 func (dropDangerousLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
 	src := reader.Source()
 	var bad []ast.Node
@@ -82,15 +90,15 @@ func (dropDangerousLinks) Transform(doc *ast.Document, reader text.Reader, _ par
 		}
 		switch l := n.(type) {
 		case *ast.Link:
-			if html.IsDangerousURL(l.Destination) {
+			if dangerous(l.Destination, true) {
 				bad = append(bad, n)
 			}
 		case *ast.Image:
-			if html.IsDangerousURL(l.Destination) {
+			if dangerous(l.Destination, true) {
 				bad = append(bad, n)
 			}
 		case *ast.AutoLink:
-			if html.IsDangerousURL(l.URL(src)) {
+			if dangerous(l.URL(src), false) {
 				bad = append(bad, n)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 
@@ -23,8 +24,9 @@ import (
 
 // Parser parses incident files for one site. It is safe for concurrent use.
 type Parser struct {
-	cfg *config.Config
-	md  goldmark.Markdown
+	cfg  *config.Config
+	md   goldmark.Markdown
+	done <-chan struct{} // see ParseContext
 }
 
 // NewParser returns a parser that checks component ids against cfg and
@@ -103,7 +105,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	// A misspelt key or a value of the wrong kind is one problem among
 	// others: the rest of the file is still checked.
 	errs.Add(file, err)
-	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: strings.TrimSpace(meta.Title)}
+	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ReplaceControl(strings.TrimSpace(meta.Title))}
 	if in.Title == "" && !doc.Failed("title") {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}
@@ -260,8 +262,19 @@ var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
 // once and renders each section from the same tree, so that a `##` inside a
 // code block is never taken for a heading.
 func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.List) {
-	root := p.md.Parser().Parse(text.NewReader(body))
+	// The budget holds the parse to the Markdown limits (limits.go).
+	b := &budget{done: p.done}
+	pc := parser.NewContext()
+	pc.Set(budgetKey, b)
+	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	if b.cancelled() {
+		return
+	}
 	lineOf := lineIndex(body, bodyLine)
+	if b.over != nil {
+		line, col := lineOf(b.over.off)
+		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
+	}
 	statuses := IncidentStatuses
 	if in.Kind == KindMaintenance {
 		statuses = MaintenanceStatuses
@@ -285,12 +298,12 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
 		}
 		if current == nil {
-			in.Summary = template.HTML(buf.String())
+			in.Summary = template.HTML(ReplaceControl(buf.String()))
 			var t bytes.Buffer
 			plainText(&t, body, section)
-			in.SummaryText = strings.Join(strings.Fields(t.String()), " ")
+			in.SummaryText = ReplaceControl(strings.Join(strings.Fields(t.String()), " "))
 		} else {
-			current.Body = template.HTML(buf.String())
+			current.Body = template.HTML(ReplaceControl(buf.String()))
 			in.Updates = append(in.Updates, *current)
 		}
 		section = ast.NewDocument()
