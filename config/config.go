@@ -343,7 +343,8 @@ func Parse(dir string, src []byte) (*Config, error) {
 	case "sqlite":
 	case "prometheus":
 		if u, err := url.Parse(c.History.Prometheus.URL); err != nil || !u.IsAbs() {
-			errs = append(errs, doc.Errorf("history.prometheus.url", "history.source is prometheus, so history.prometheus.url must be an absolute URL, found %q", c.History.Prometheus.URL).WithFix("e.g. `url: http://127.0.0.1:9090`"))
+			// Not echoed: it may hold a password.
+			errs = append(errs, doc.Errorf("history.prometheus.url", "history.source is prometheus, so history.prometheus.url must be an absolute URL").WithFix("e.g. `url: http://127.0.0.1:9090`"))
 		}
 	default:
 		errs = append(errs, doc.Errorf("history.source", "unknown history.source %q", c.History.Source).WithFix("use sqlite or prometheus"))

@@ -158,6 +158,16 @@ func TestParseDurationsAndSources(t *testing.T) {
 	}
 }
 
+// TestPrometheusURLNotEchoed: a history.prometheus.url that is not a URL
+// may still hold a password, and the error names its place, not its value.
+func TestPrometheusURLNotEchoed(t *testing.T) {
+	src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nhistory:\n  source: prometheus\n  prometheus: {url: \"//user:hunter2@prom.internal:9090\"}\n"
+	_, err := Parse("/site", []byte(src))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("got %v, want an error that does not show the URL", err)
+	}
+}
+
 func TestBaseURLIsEncoded(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://status.example.com":       "https://status.example.com/",
