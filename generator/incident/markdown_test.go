@@ -9,14 +9,14 @@ import (
 
 // parseBodyWith parses a file whose body is body, with raw HTML allowed or
 // not, and fails the test on any error.
-func parseBodyWith(t *testing.T, unsafeHTML bool, body string) *Incident {
-	t.Helper()
-	p := testParser(t)
+func parseBodyWith(tb testing.TB, unsafeHTML bool, body string) *Incident {
+	tb.Helper()
+	p := testParser(tb)
 	cfg := *p.cfg
 	cfg.Markdown.UnsafeHTML = unsafeHTML
-	in, err := NewParser(&cfg).Parse("x.md", "x", []byte("---\ntitle: x\nstarted: 2026-01-01 10:00\n---\n"+body))
+	in, err := NewParser(&cfg).Parse("x.md", "x", []byte(header+body))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return in
 }
