@@ -42,7 +42,18 @@ func (e *Error) Error() string {
 	if e.Fix != "" {
 		fmt.Fprintf(&b, " (%s)", e.Fix)
 	}
-	return b.String()
+	return strings.Map(printable, b.String())
+}
+
+// printable keeps a control character that a message quotes from a file
+// (an ESC in a heading, a line feed in a file name) from reaching the
+// terminal, where it could move the cursor, recolour or hide the rest, or
+// split one error into two lines: it becomes U+FFFD.
+func printable(r rune) rune {
+	if r < 0x20 && r != '\t' || r >= 0x7f && r < 0xa0 {
+		return '\uFFFD'
+	}
+	return r
 }
 
 func (e *Error) Unwrap() error { return e.Err }

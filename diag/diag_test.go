@@ -154,3 +154,13 @@ func TestClosestPrefersTheFirstOfEqualCandidates(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestErrorHidesControlCharacters: text quoted from a hostile file cannot
+// send escape sequences to the terminal or split an error over two lines.
+func TestErrorHidesControlCharacters(t *testing.T) {
+	e := Errorf("incidents/a\nb.md", 2, 3, "bad heading %s", "\x1b[2J\x1b[31mred\u009b").WithFix("fix\rit")
+	want := "incidents/a\uFFFDb.md:2:3: bad heading \uFFFD[2J\uFFFD[31mred\uFFFD (fix\uFFFDit)"
+	if got := e.Error(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
