@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
@@ -258,6 +260,23 @@ func Parse(dir string, src []byte) (*Config, error) {
 	var decodeErrs diag.List
 	decodeErrs.Add(FileName, err)
 	var errs diag.List
+	// Text that every page shows: a control character in it (written as
+	// "\e" in YAML) would make the HTML and the feeds invalid.
+	text := map[string]string{"title": c.Title, "description": c.Description}
+	for i, l := range c.Links {
+		text[fmt.Sprintf("links[%d].name", i)] = l.Name
+	}
+	for i, comp := range c.Components {
+		text[fmt.Sprintf("components[%d].name", i)] = comp.Name
+		text[fmt.Sprintf("components[%d].description", i)] = comp.Description
+		text[fmt.Sprintf("components[%d].group", i)] = comp.Group
+	}
+	for _, path := range slices.Sorted(maps.Keys(text)) {
+		if i := strings.IndexFunc(text[path], isControl); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(text[path][i:])
+			errs = append(errs, doc.Errorf(path, "%s holds the control character U+%04X", path, r).WithFix("remove it; pages and feeds cannot show it"))
+		}
+	}
 	if strings.TrimSpace(c.Title) == "" {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: Example Status`"))
 	}
@@ -405,4 +424,10 @@ func Parse(dir string, src []byte) (*Config, error) {
 		return nil, errs.Err()
 	}
 	return c, nil
+}
+
+// isControl reports the characters that HTML and XML cannot carry in
+// text: C0 and C1 controls but tab and line breaks, and DEL.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
 }

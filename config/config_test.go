@@ -208,3 +208,21 @@ func TestParseReportsEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRefusesControlCharacters(t *testing.T) {
+	src := "title: \"Acme\\e[31m\"\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: \"API\\x07\", description: fine}\n"
+	_, err := Parse("/site", []byte(src))
+	want := []string{
+		`herald.yaml:1:8: title holds the control character U+001B`,
+		`herald.yaml:4:21: components[0].name holds the control character U+0007`,
+	}
+	var list diag.List
+	if !errors.As(err, &list) || len(list) != len(want) {
+		t.Fatalf("got %v, want %d errors", err, len(want))
+	}
+	for i, e := range list {
+		if !strings.HasPrefix(e.Error(), want[i]) {
+			t.Errorf("got %q, want prefix %q", e.Error(), want[i])
+		}
+	}
+}
