@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type converter struct {
 	errs  diag.List
 	comps map[string]string // Statuspage component id → herald id
 	taken map[string]bool   // herald ids and slugs in use
+	from  *document         // the file the component list came from
 }
 
 func convert(docs []document) (*migrate.Site, error) {
@@ -98,6 +100,7 @@ func (c *converter) components(docs []document) {
 	if from == nil {
 		return
 	}
+	c.from = from
 	groups := map[string]componentJSON{}
 	members := map[string][]componentJSON{}
 	var top []componentJSON
@@ -145,6 +148,9 @@ func (c *converter) components(docs []document) {
 
 // add appends a component, its id slugged from its name.
 func (c *converter) add(cj componentJSON, group string) string {
+	if cj.OnlyShowIfDegraded {
+		c.note(c.from, cj.ID, fmt.Sprintf("component %q is shown only while degraded", cj.Name), "herald shows it always")
+	}
 	id := c.unique(cmp.Or(config.Slugify(cj.Name), "component-"+config.Slugify(cj.ID), "component"))
 	c.comps[cj.ID] = id
 	desc := ""
@@ -178,6 +184,9 @@ func (c *converter) incidents(docs []document) {
 	var order []string
 	byID := map[string]entry{}
 	for i := range docs {
+		if len(docs[i].Incidents) >= publicLimit && filepath.Base(docs[i].file) != "summary.json" {
+			c.note(&docs[i], "", fmt.Sprintf("the public API lists only the last %d incidents", publicLimit), "older incidents are not in the source and were not imported")
+		}
 		for _, in := range slices.Concat(docs[i].Incidents, docs[i].Maintenance) {
 			if _, ok := byID[in.ID]; !ok {
 				order = append(order, in.ID)
@@ -192,6 +201,9 @@ func (c *converter) incidents(docs []document) {
 		}
 	}
 }
+
+// publicLimit is how many incidents the public incidents.json lists.
+const publicLimit = 50
 
 var impacts = []string{"none", "minor", "major", "critical"}
 

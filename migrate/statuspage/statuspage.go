@@ -86,6 +86,9 @@ type componentJSON struct {
 	Description *string `json:"description"`
 	GroupID     *string `json:"group_id"`
 	Group       bool    `json:"group"`
+	// OnlyShowIfDegraded hides a component while it is operational;
+	// herald always shows every component.
+	OnlyShowIfDegraded bool `json:"only_show_if_degraded"`
 }
 
 type affectedJSON struct {

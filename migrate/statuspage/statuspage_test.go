@@ -3,6 +3,7 @@ package statuspage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -65,6 +66,7 @@ func wantPage(t *testing.T) *migrate.Site {
 			},
 		},
 		Unmapped: []migrate.Note{
+			{File: "components.json", Line: 7, What: `component "Website" is shown only while degraded`, Instead: "herald shows it always"},
 			{File: "incidents.json", Line: 31, What: `component "Old CDN" is in no component list`, Instead: "added it at the end, with no group"},
 			{File: "incidents.json", Line: 23, What: `incident "Slow API" lists component "Old CDN" with no status in any update`, Instead: "left its status to herald, which takes it from the impact"},
 		},
@@ -223,6 +225,37 @@ func TestReadBadInput(t *testing.T) {
 			t.Errorf("got %v, want %v", err, statuspage.ErrNoData)
 		}
 	})
+}
+
+// TestReadFiftyIncidents checks that a full public incidents.json says
+// that older incidents may be missing.
+func TestReadFiftyIncidents(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		note bool
+	}{{49, false}, {50, true}} {
+		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
+			var list []string
+			for i := range tc.n {
+				list = append(list, fmt.Sprintf(`{"id": "i%d", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "incident_updates": []}`, i))
+			}
+			file := filepath.Join(t.TempDir(), "incidents.json")
+			if err := os.WriteFile(file, []byte(`{"incidents": [`+strings.Join(list, ",\n")+`]}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			site, err := statuspage.Read(context.Background(), file, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(site.Incidents) != tc.n {
+				t.Errorf("got %d incidents, want %d", len(site.Incidents), tc.n)
+			}
+			noted := len(site.Unmapped) == 1 && strings.Contains(site.Unmapped[0].What, "only the last 50 incidents")
+			if noted != tc.note {
+				t.Errorf("got notes %v, want a note of the 50-incident limit: %v", site.Unmapped, tc.note)
+			}
+		})
+	}
 }
 
 // TestReadDiscordSample reads a real incidents.json response, Discord's,
