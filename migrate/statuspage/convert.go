@@ -231,33 +231,36 @@ func (c *converter) incident(d *document, ij incidentJSON) (migrate.Incident, bo
 	default:
 		c.errs = append(c.errs, d.errorf(ij.ID, "incident %q: unknown impact %q", ij.Name, ij.Impact).WithFix("use one of %s", strings.Join(impacts, ", ")))
 	}
-	at := func(what string, s *string) time.Time {
-		if s == nil || *s == "" {
-			return time.Time{}
+	// at parses the first of the fields that is set; set is false when
+	// none is, which the caller reports as it fits.
+	at := func(id string, fields ...field) (t time.Time, set bool) {
+		for _, f := range fields {
+			if f.value == nil || *f.value == "" {
+				continue
+			}
+			t, err := time.Parse(time.RFC3339, *f.value)
+			if err != nil {
+				c.errs = append(c.errs, d.errorf(id, "%s %q: %s %q is not an RFC 3339 time", in.Kind, ij.Name, f.name, *f.value).WithFix("write it as 2006-01-02T15:04:05Z07:00"))
+			}
+			return t, true
 		}
-		t, err := time.Parse(time.RFC3339, *s)
-		if err != nil {
-			c.errs = append(c.errs, d.errorf(ij.ID, "incident %q: %s %q is not an RFC 3339 time", ij.Name, what, *s).WithFix("write it as 2006-01-02T15:04:05Z07:00"))
-		}
-		return t
+		return time.Time{}, false
 	}
 	if in.Kind == migrate.KindMaintenance {
-		in.ScheduledStart = at("scheduled_for", ij.ScheduledFor)
-		in.ScheduledEnd = at("scheduled_until", ij.ScheduledUntil)
-		if in.ScheduledStart.IsZero() || in.ScheduledEnd.IsZero() {
+		var start, end bool
+		in.ScheduledStart, start = at(ij.ID, field{"scheduled_for", ij.ScheduledFor})
+		in.ScheduledEnd, end = at(ij.ID, field{"scheduled_until", ij.ScheduledUntil})
+		if !start || !end {
 			c.errs = append(c.errs, d.errorf(ij.ID, "maintenance %q has no scheduled_for or scheduled_until", ij.Name).WithFix("give both times"))
 		}
 	} else {
 		// The times come from the incident, not its updates: an update
 		// list may be incomplete.
-		in.Started = at("started_at", ij.StartedAt)
-		if in.Started.IsZero() {
-			in.Started = at("created_at", ij.CreatedAt)
-		}
-		if in.Started.IsZero() {
+		var set bool
+		if in.Started, set = at(ij.ID, field{"started_at", ij.StartedAt}, field{"created_at", ij.CreatedAt}); !set {
 			c.errs = append(c.errs, d.errorf(ij.ID, "incident %q has no started_at or created_at", ij.Name).WithFix("give the time it started"))
 		}
-		in.Resolved = at("resolved_at", ij.ResolvedAt)
+		in.Resolved, _ = at(ij.ID, field{"resolved_at", ij.ResolvedAt})
 	}
 	statuses := incident.IncidentStatuses
 	if in.Kind == migrate.KindMaintenance {
@@ -267,11 +270,8 @@ func (c *converter) incident(d *document, ij incidentJSON) (migrate.Incident, bo
 		if !slices.Contains(statuses, u.Status) {
 			c.errs = append(c.errs, d.errorf(u.ID, "%s %q: unknown update status %q", in.Kind, ij.Name, u.Status).WithFix("use one of %s", strings.Join(statuses, ", ")))
 		}
-		t := at("display_at", u.DisplayAt)
-		if t.IsZero() {
-			t = at("created_at", u.CreatedAt)
-		}
-		if t.IsZero() {
+		t, set := at(u.ID, field{"display_at", u.DisplayAt}, field{"created_at", u.CreatedAt})
+		if !set {
 			c.errs = append(c.errs, d.errorf(u.ID, "%s %q: update %s has no display_at or created_at", in.Kind, ij.Name, u.ID).WithFix("give the time it was posted"))
 		}
 		in.Updates = append(in.Updates, migrate.Update{Time: t, Status: u.Status, Body: u.Body})
@@ -295,6 +295,12 @@ func (c *converter) incident(d *document, ij incidentJSON) (migrate.Incident, bo
 		c.note(d, ij.ID, fmt.Sprintf("incident %q lists component %q with no status in any update", ij.Name, cj.Name), "left its status to herald, which takes it from the impact")
 	}
 	return in, len(c.errs) == bad
+}
+
+// field is a time field of the source, by name.
+type field struct {
+	name  string
+	value *string
 }
 
 // affected records the status an update gives each component. Of all the

@@ -192,6 +192,8 @@ func TestReadBadInput(t *testing.T) {
 		{"unknown update status", `"status": "investigating"`, `"status": "fixing"`, `incidents.json:8:1: incident "Down": unknown update status "fixing"`},
 		{"unknown component status", `"major_outage"`, `"broken"`, `incidents.json:8:1: incident "Down": component "API" has unknown status "broken"`},
 		{"bad time", `"started_at": "2024-01-01T00:00:00Z"`, `"started_at": "yesterday"`, `incidents.json:5:1: incident "Down": started_at "yesterday" is not an RFC 3339 time`},
+		{"bad update time", `"display_at": "2024-01-01T00:00:00Z"`, `"display_at": "soon"`, `incidents.json:8:1: incident "Down": display_at "soon" is not an RFC 3339 time`},
+		{"no update time", `"display_at": "2024-01-01T00:00:00Z"`, `"display_at": null`, `incidents.json:8:1: incident "Down": update u1 has no display_at or created_at`},
 		{"no time", `"started_at": "2024-01-01T00:00:00Z"`, `"started_at": null`, `incidents.json:5:1: incident "Down" has no started_at or created_at`},
 		{"not the API", good, `{"hello": 1}`, "incidents.json:1:1: not a Statuspage v2 API response"},
 	} {
@@ -207,6 +209,9 @@ func TestReadBadInput(t *testing.T) {
 			_, err := statuspage.Read(context.Background(), file, nil)
 			if err == nil || !strings.Contains(err.Error(), filepath.Dir(file)+string(filepath.Separator)+tc.want) {
 				t.Errorf("got %v, want %q", err, tc.want)
+			}
+			if n := strings.Count(fmt.Sprint(err), "incidents.json:"); n != 1 {
+				t.Errorf("got %d errors, want 1: %v", n, err)
 			}
 		})
 	}
