@@ -22,12 +22,13 @@ type converter struct {
 	site  migrate.Site
 	errs  diag.List
 	comps map[string]string // Statuspage component id → herald id
-	taken map[string]bool   // herald ids and slugs in use
+	ids   map[string]bool   // component ids in use
+	slugs map[string]bool   // incident slugs in use
 	from  *document         // the file the component list came from
 }
 
 func convert(docs []document) (*migrate.Site, error) {
-	c := &converter{comps: map[string]string{}, taken: map[string]bool{}}
+	c := &converter{comps: map[string]string{}, ids: map[string]bool{}, slugs: map[string]bool{}}
 	c.page(docs)
 	c.components(docs)
 	c.incidents(docs)
@@ -151,7 +152,7 @@ func (c *converter) add(cj componentJSON, group string) string {
 	if cj.OnlyShowIfDegraded {
 		c.note(c.from, cj.ID, fmt.Sprintf("component %q is shown only while degraded", cj.Name), "herald shows it always")
 	}
-	id := c.unique(cmp.Or(config.Slugify(cj.Name), "component-"+config.Slugify(cj.ID), "component"))
+	id := unique(c.ids, cmp.Or(config.Slugify(cj.Name), "component-"+config.Slugify(cj.ID), "component"))
 	c.comps[cj.ID] = id
 	desc := ""
 	if cj.Description != nil {
@@ -162,14 +163,13 @@ func (c *converter) add(cj componentJSON, group string) string {
 }
 
 // unique returns base, or base-2, base-3… if it is already taken, and
-// takes it. Components and incidents share one set, which keeps both
-// unique; a component id never collides with an incident's file name.
-func (c *converter) unique(base string) string {
+// takes it.
+func unique(taken map[string]bool, base string) string {
 	s := base
-	for n := 2; c.taken[s]; n++ {
+	for n := 2; taken[s]; n++ {
 		s = base + "-" + strconv.Itoa(n)
 	}
-	c.taken[s] = true
+	taken[s] = true
 	return s
 }
 
@@ -341,8 +341,8 @@ func (c *converter) slug(ij incidentJSON) string {
 	code := ij.ID
 	if u, err := url.Parse(ij.Shortlink); err == nil && ij.Shortlink != "" {
 		segs := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' })
-		if n := len(segs); n >= 2 && segs[n-2] == "incidents" && config.IsSlug(segs[n-1]) && !c.taken[segs[n-1]] {
-			c.taken[segs[n-1]] = true
+		if n := len(segs); n >= 2 && segs[n-2] == "incidents" && config.IsSlug(segs[n-1]) && !c.slugs[segs[n-1]] {
+			c.slugs[segs[n-1]] = true
 			return segs[n-1]
 		}
 		if n := len(segs); n > 0 {
@@ -355,7 +355,7 @@ func (c *converter) slug(ij incidentJSON) string {
 		name = strings.TrimRight(name[:max(room, 0)], "-")
 	}
 	if name == "" {
-		return c.unique(code)
+		return unique(c.slugs, code)
 	}
-	return c.unique(name + "-" + code)
+	return unique(c.slugs, name+"-"+code)
 }

@@ -232,6 +232,39 @@ func TestReadBadInput(t *testing.T) {
 	})
 }
 
+// TestReadSlugs checks that slugs and ids are unique, each in its own
+// kind: an incident may share its slug with a component's id, as in herald.
+func TestReadSlugs(t *testing.T) {
+	const src = `{
+  "components": [{"id": "a", "name": "Website"}, {"id": "b", "name": "Website"}],
+  "incidents": [
+    {"id": "i1", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://s.example/incidents/website/"},
+    {"id": "i2", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://s.example/incidents/website/"},
+    {"id": "i3", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://stspg.io/x"},
+    {"id": "i4", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://stspg.io/x"}
+  ]
+}`
+	file := filepath.Join(t.TempDir(), "summary.json")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	site, err := statuspage.Read(context.Background(), file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids, slugs []string
+	for _, c := range site.Components {
+		ids = append(ids, c.ID)
+	}
+	for _, in := range site.Incidents {
+		slugs = append(slugs, in.Slug)
+	}
+	same(t, "component ids", ids, []string{"website", "website-2"})
+	// A herald page keeps its slug; a second one with the same link, and
+	// Statuspage's short links, become the name and the link's code.
+	same(t, "incident slugs", slugs, []string{"website", "down-website", "down-x", "down-x-2"})
+}
+
 // TestReadFiftyIncidents checks that a full public incidents.json says
 // that older incidents may be missing.
 func TestReadFiftyIncidents(t *testing.T) {
