@@ -187,11 +187,16 @@ func (c *converter) incidents(docs []document) {
 		if len(docs[i].Incidents) >= publicLimit && filepath.Base(docs[i].file) != "summary.json" {
 			c.note(&docs[i], "", fmt.Sprintf("the public API lists only the last %d incidents", publicLimit), "older incidents are not in the source and were not imported")
 		}
-		for _, in := range slices.Concat(docs[i].Incidents, docs[i].Maintenance) {
-			if _, ok := byID[in.ID]; !ok {
-				order = append(order, in.ID)
+		for j, in := range slices.Concat(docs[i].Incidents, docs[i].Maintenance) {
+			key := in.ID
+			if key == "" {
+				// No id, no way to tell it is the same as another: keep it.
+				key = fmt.Sprintf("\x00%d.%d", i, j)
 			}
-			byID[in.ID] = entry{&docs[i], in}
+			if _, ok := byID[key]; !ok {
+				order = append(order, key)
+			}
+			byID[key] = entry{&docs[i], in}
 		}
 	}
 	for _, id := range order {

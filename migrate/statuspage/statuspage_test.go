@@ -241,7 +241,9 @@ func TestReadSlugs(t *testing.T) {
     {"id": "i1", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://s.example/incidents/website/"},
     {"id": "i2", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://s.example/incidents/website/"},
     {"id": "i3", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://stspg.io/x"},
-    {"id": "i4", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://stspg.io/x"}
+    {"id": "i4", "name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z", "shortlink": "https://stspg.io/x"},
+    {"name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z"},
+    {"name": "Down", "impact": "minor", "started_at": "2024-01-01T00:00:00Z"}
   ]
 }`
 	file := filepath.Join(t.TempDir(), "summary.json")
@@ -261,8 +263,9 @@ func TestReadSlugs(t *testing.T) {
 	}
 	same(t, "component ids", ids, []string{"website", "website-2"})
 	// A herald page keeps its slug; a second one with the same link, and
-	// Statuspage's short links, become the name and the link's code.
-	same(t, "incident slugs", slugs, []string{"website", "down-website", "down-x", "down-x-2"})
+	// Statuspage's short links, become the name and the link's code; two
+	// with neither id nor link stay two.
+	same(t, "incident slugs", slugs, []string{"website", "down-website", "down-x", "down-x-2", "down-incident", "down-incident-2"})
 }
 
 // TestReadFiftyIncidents checks that a full public incidents.json says
