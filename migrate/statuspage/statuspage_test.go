@@ -149,9 +149,14 @@ func TestReadURLErrors(t *testing.T) {
 	}))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	closedHost := strings.TrimPrefix(closed.URL, "http://")
 	for _, tc := range []struct{ name, base, want string }{
 		{"server error names the file, without credentials", "http://user:hunter2@" + host + "/?key=secret",
 			"fetch http://***@" + host + "/api/v2/components.json: 500 Internal Server Error"},
+		{"no server", "http://user:hunter2@" + closedHost + "/?key=secret",
+			"fetch http://***@" + closedHost + "/api/v2/summary.json: Get \"http://***@" + closedHost + "/api/v2/summary.json\": dial tcp"},
 		{"too large", srv.URL + "/big", "read " + srv.URL + "/big/api/v2/summary.json: larger than 64 MiB"},
 		{"nothing there", srv.URL + "/none", "no Statuspage API file found"},
 	} {
