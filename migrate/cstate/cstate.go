@@ -367,10 +367,8 @@ func (r *reader) timeline(file string, firstLine int, body string, in *migrate.I
 		status := statuses[strings.ToLower(e.statusWord)]
 		switch {
 		case e.statusWord == "":
+			r.note(file, e.line, "the update has no *Status* word", "took it as investigating")
 			status = "investigating"
-			if i == 0 && !in.Resolved.IsZero() {
-				status = "resolved"
-			}
 		case status == "":
 			r.note(file, e.line, fmt.Sprintf("status *%s* is not one herald knows", e.statusWord), "kept it as the update's first words, with the status monitoring")
 			status = "monitoring"
