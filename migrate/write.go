@@ -114,7 +114,16 @@ func stageSite(ctx context.Context, stage string, s *Site, sum *Summary) ([]stri
 	if err != nil {
 		return nil, fmt.Errorf("parse the written config: %w", err)
 	}
-	store, err := history.Open(cfg.HistoryPath(), history.OptionsFor(cfg))
+	// Strict, with every component known, as herald import is: a result
+	// for a component the site lacks is an error, not a silent orphan.
+	opts := history.OptionsFor(cfg)
+	opts.Strict = true
+	for _, c := range cfg.Components {
+		if _, probed := opts.Components[c.ID]; !probed {
+			opts.Components[c.ID] = history.ComponentOptions{}
+		}
+	}
+	store, err := history.Open(cfg.HistoryPath(), opts)
 	if err != nil {
 		return nil, err
 	}
