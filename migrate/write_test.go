@@ -45,7 +45,7 @@ func testSite() *migrate.Site {
 				Updates: []migrate.Update{{Time: start.Add(96 * time.Hour), Status: "in_progress", Body: "Started."}},
 			},
 		},
-		Results: []history.Result{{Component: "api", Time: start, OK: true, LatencyMS: 80, Status: 200}},
+		Results:  []history.Result{{Component: "api", Time: start, OK: true, LatencyMS: 80, Status: 200}},
 		Unmapped: []migrate.Note{{File: "config.yml", Line: 3, What: "x", Instead: "y"}},
 	}
 }
