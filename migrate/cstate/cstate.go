@@ -306,7 +306,8 @@ var maintenanceStatus = map[string]string{
 
 type entry struct {
 	status, statusWord string
-	tracked            bool
+	tracked            bool // dated by a valid track
+	hasTrack           bool // a track seen so far
 	time               time.Time
 	line               int
 	paras              []string
@@ -323,16 +324,21 @@ func (r *reader) timeline(file string, firstLine int, body string, in *migrate.I
 	for _, p := range paragraphs(body, &line) {
 		text := p.text
 		m := statusRE.FindStringSubmatch(text)
-		if m == nil && !trackRE.MatchString(text) {
+		tracked := trackRE.MatchString(text)
+		// A track closes the update it ends; only a second one starts
+		// another.
+		continues := len(entries) > 0 && !entries[len(entries)-1].hasTrack
+		if m == nil && (!tracked || continues) {
 			if len(entries) == 0 {
 				summary = append(summary, text)
 			} else {
 				last := entries[len(entries)-1]
 				last.paras = append(last.paras, text)
+				last.hasTrack = tracked
 			}
 			continue
 		}
-		e := &entry{line: p.line}
+		e := &entry{line: p.line, hasTrack: tracked}
 		if m != nil {
 			e.statusWord = m[1]
 			text = text[len(m[0]):]
