@@ -36,8 +36,17 @@ type Check func(ctx context.Context, staged string) error
 // file is an error and nothing is written; with force it is replaced.
 func Write(ctx context.Context, dir string, s *Site, force bool, checks ...Check) (Summary, error) {
 	sum := Summary{Components: len(s.Components), Results: len(s.Results), Notes: s.Unmapped}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return sum, fmt.Errorf("create site folder: %w", err)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return sum, fmt.Errorf("create site folder: %w", err)
+		}
+		// A failure leaves no trace, not even the folder; Remove keeps
+		// it if anything else has been put there since.
+		defer func() {
+			if sum.Files == nil {
+				os.Remove(dir)
+			}
+		}()
 	}
 	stage, err := os.MkdirTemp(dir, ".herald-migrate-")
 	if err != nil {

@@ -166,3 +166,21 @@ func TestWriteForce(t *testing.T) {
 		t.Errorf("got notes.txt %q, want it kept", got)
 	}
 }
+
+// TestWriteNewFolder: a folder Write created is gone again after a failure.
+func TestWriteNewFolder(t *testing.T) {
+	failing := func(context.Context, string) error { return errors.New("check failed") }
+	dir := filepath.Join(t.TempDir(), "status")
+	if _, err := migrate.Write(context.Background(), dir, testSite(), false, failing); err == nil {
+		t.Fatal("got no error, want the check's")
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("got %s left behind (%v), want it gone", dir, err)
+	}
+	if _, err := migrate.Write(context.Background(), dir, testSite(), false); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "herald.yaml")); err != nil {
+		t.Errorf("got no herald.yaml: %v", err)
+	}
+}
