@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,8 +24,8 @@ import (
 
 type siteConfig struct {
 	Title    string `yaml:"title"`
-	BaseURL  string `yaml:"baseURL"`
-	TimeZone string `yaml:"timeZone"`
+	BaseURL  string `yaml:"baseurl"`
+	TimeZone string `yaml:"timezone"`
 	Params   struct {
 		Description string `yaml:"description"`
 		Categories  []struct {
@@ -57,9 +58,23 @@ func Read(source string) (*migrate.Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read cState config: %w", err)
 	}
+	var doc yaml.Node
 	var cfg siteConfig
-	if err := yaml.Unmarshal(src, &cfg); err != nil {
+	err = yaml.Unmarshal(src, &doc)
+	if err == nil {
+		// Hugo's keys are case-insensitive: baseURL, baseUrl and baseurl
+		// are one key.
+		lowerKeys(&doc)
+		err = doc.Decode(&cfg)
+	}
+	if err != nil {
 		return nil, diag.Errorf(name, yamlLine(err), 0, "%s", yamlMessage(err)).WithFix("fix the YAML; cState's own build would fail on it too")
+	}
+	if u, err := url.Parse(cfg.BaseURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, diag.Errorf(name, keyLine(&doc, "baseurl"), 0, "baseURL %q is not an absolute http(s) URL", cfg.BaseURL).WithFix("set baseURL to the status page's public address, e.g. https://status.example.com/; herald's feeds need it")
+	}
+	if strings.TrimSpace(cfg.Title) == "" {
+		return nil, diag.Errorf(name, keyLine(&doc, "title"), 0, "no title").WithFix("set title, which herald shows on every page")
 	}
 	r := &reader{site: &migrate.Site{
 		Title:       cfg.Title,
@@ -154,16 +169,16 @@ func (r *reader) issue(file string) error {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		line := 1 + v.Line // the front matter starts on the file's line 2
-		switch k.Value {
+		switch strings.ToLower(k.Value) { // Hugo's keys are case-insensitive
 		case "title":
 			in.Title = v.Value
-		case "date", "resolvedWhen":
+		case "date", "resolvedwhen":
 			t, err := r.parseTime(v.Value)
 			if err != nil {
 				errs.Add(file, diag.Errorf(file, line, v.Column, "%s %q is not a date", k.Value, v.Value).WithFix("write it as 2024-05-15 17:50:00 or RFC 3339"))
 				continue
 			}
-			if k.Value == "date" {
+			if strings.EqualFold(k.Value, "date") {
 				date, dateLine = t, line
 			} else {
 				resolvedWhen = t
@@ -432,7 +447,7 @@ func paragraphs(body string, line *int) []para {
 			if len(cur) == 0 {
 				start = *line
 			}
-			cur = append(cur, strings.TrimRight(l, " \t"))
+			cur = append(cur, l)
 		}
 		*line++
 	}
@@ -464,6 +479,31 @@ func (r *reader) parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errors.New("not a date")
+}
+
+// lowerKeys lowercases every mapping key under n.
+func lowerKeys(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			n.Content[i].Value = strings.ToLower(n.Content[i].Value)
+		}
+	}
+	for _, c := range n.Content {
+		lowerKeys(c)
+	}
+}
+
+// keyLine is the line of the top-level key in doc, or 0.
+func keyLine(doc *yaml.Node, key string) int {
+	if len(doc.Content) == 1 {
+		m := doc.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				return m.Content[i].Line
+			}
+		}
+	}
+	return 0
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+)`)

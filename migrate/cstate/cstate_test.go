@@ -13,7 +13,7 @@ import (
 )
 
 const testConfig = `title: Old Status
-baseURL: https://status.example.com/
+baseUrl: https://status.example.com/
 timeZone: Europe/Berlin
 params:
   description: How things are.
@@ -99,8 +99,8 @@ func TestReadIssue(t *testing.T) {
 				}},
 		},
 		{
-			name: "a maintenance notice",
-			text: "---\ntitle: Maintenance Window\ndate: 2024-05-15 10:00:00\nresolvedWhen: 2024-05-15 11:00:00\nresolved: true\nseverity: notice\naffected: [API]\n---\nWe will be down.\n",
+			name: "a maintenance notice, keys in any case",
+			text: "---\nTitle: Maintenance Window\ndate: 2024-05-15 10:00:00\nresolvedwhen: 2024-05-15 11:00:00\nresolved: true\nseverity: notice\naffected: [API]\n---\nWe will be down.\n",
 			want: migrate.Incident{Slug: "x", Title: "Maintenance Window", Kind: migrate.KindMaintenance,
 				Components:     map[string]string{"api": "under_maintenance"},
 				ScheduledStart: at(10, 0), ScheduledEnd: at(11, 0), Summary: "We will be down."},
@@ -185,6 +185,8 @@ func TestReadErrors(t *testing.T) {
 		{"broken front matter", testConfig, "---\ntitle: x\ndate: [\n---\n", "x.md:"},
 		{"unparsable date", testConfig, "---\ntitle: x\ndate: yesterday\n---\n", `x.md:3:7: date "yesterday" is not a date`},
 		{"no front matter", testConfig, "just text\n", "x.md:1:1: no front matter"},
+		{"a relative baseURL", strings.Replace(testConfig, "https://status.example.com/", "/", 1), "", `config.yml:2:1: baseURL "/" is not an absolute http(s) URL`},
+		{"no title", strings.Replace(testConfig, "title: Old Status\n", "", 1), "", "config.yml:1:1: no title"},
 		{"unknown timeZone", strings.Replace(testConfig, "Europe/Berlin", "Mars/Base", 1), "", `timeZone "Mars/Base"`},
 	}
 	for _, tt := range tests {
