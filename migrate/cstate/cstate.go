@@ -168,8 +168,9 @@ func (r *reader) issue(file string) error {
 	m := doc.Content[0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
-		line := 1 + v.Line                // the front matter starts on the file's line 2
-		switch strings.ToLower(k.Value) { // Hugo's keys are case-insensitive
+		line := 1 + v.Line // the front matter starts on the file's line 2
+		// Hugo's keys are case-insensitive.
+		switch strings.ToLower(k.Value) {
 		case "title":
 			in.Title = v.Value
 		case "date", "resolvedwhen":
