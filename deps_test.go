@@ -56,6 +56,11 @@ var importRules = []importRule{
 		may:  []string{"config", "diag", "redact", "strictyaml", "history", "templates", "generator/..."},
 	},
 	{
+		name: "migrate writes a site and knows nothing of probes, notifications or the daemon: foundations, history and, to check its result, generator",
+		pkgs: []string{"migrate/..."},
+		may:  []string{"config", "diag", "redact", "strictyaml", "history", "generator/...", "migrate/..."},
+	},
+	{
 		name:  "nothing imports cmd/...",
 		pkgs:  []string{"..."},
 		never: []string{"cmd/..."},

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/migrate"
+	"github.com/herald-status/herald/migrate/cstate"
+)
+
+const migrateUsage = `
+Usage: herald migrate -from cstate|upptime|statuspage [-site DIR] [-force] [-now TIME] SOURCE
+
+Writes a complete herald site into -site from another status page tool:
+herald.yaml, incidents/<slug>.md and, where the source has probe history,
+the history store. SOURCE is, for cstate, the Hugo site folder (with
+config.yml and content/issues/). Flags come before SOURCE.
+
+The result is checked as "herald check" would, at -now, before anything
+is written; it is staged in a temporary folder inside -site and moved into
+place only when all of it is ready, so a failure leaves -site as it was.
+An existing file is an error unless -force is given. It prints a summary,
+then everything it could not map, as source-file:line: what, and what it
+did instead. docs/migrate.md maps every field.
+
+Examples:
+  herald migrate -from cstate ../old-status
+  herald migrate -from cstate -site status -force ~/src/cstate-site
+`
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("migrate")
+	site := siteFlag(fs)
+	nowText := nowFlag(fs)
+	from := fs.String("from", "", "the source's tool: cstate, upptime or statuspage")
+	force := fs.Bool("force", false, "replace files that already exist in -site")
+	if err := parse(e, fs, migrateUsage, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{fmt.Sprintf("migrate wants one SOURCE after the flags, got %q", fs.Args())}
+	}
+	source := fs.Arg(0)
+	now, err := clock(e, *nowText)
+	if err != nil {
+		return err
+	}
+	var s *migrate.Site
+	switch *from {
+	case "cstate":
+		s, err = cstate.Read(source)
+	case "statuspage":
+		// The statuspage reader (package migrate/statuspage) is wired in
+		// when it is merged.
+		return usageError{"migrate: -from statuspage is not yet supported (issue #13)"}
+	case "upptime":
+		return usageError{"migrate: -from upptime is not yet supported (issue #13)"}
+	default:
+		return usageError{fmt.Sprintf("migrate: -from %q: want cstate, upptime or statuspage", *from)}
+	}
+	if err != nil {
+		return report(e, ".", err)
+	}
+	check := func(ctx context.Context, staged string) error {
+		loaded, err := generator.Load(ctx, staged, now)
+		if err == nil {
+			err = generator.Check(ctx, loaded, now)
+		}
+		if err != nil {
+			fmt.Fprintln(e.stderr, "herald: the migrated site does not pass check; nothing was written:")
+			return report(e, *site, err)
+		}
+		return nil
+	}
+	sum, err := migrate.Write(ctx, *site, s, *force, check)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "migrated %s into %s: %d components, %d incidents, %d maintenance, %d history results\n",
+		source, *site, sum.Components, sum.Incidents, sum.Maintenance, sum.Results)
+	if len(sum.Notes) > 0 {
+		fmt.Fprintf(e.stdout, "%d things could not be mapped as they are:\n", len(sum.Notes))
+	}
+	for _, n := range sum.Notes {
+		fmt.Fprintln(e.stdout, n.String())
+	}
+	return nil
+}
