@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -294,9 +295,7 @@ func marshalIncident(in *Incident) ([]byte, error) {
 		}
 		fm.ScheduledStart, fm.ScheduledEnd = timeText(in.ScheduledStart), timeText(in.ScheduledEnd)
 	} else {
-		if len(in.Components) > 0 {
-			fm.Components = in.Components
-		}
+		fm.Components = incidentComponents(in.Components)
 		fm.Started, fm.Resolved = timeText(in.Started), timeText(in.Resolved)
 	}
 	head, err := yaml.Marshal(fm)
@@ -331,3 +330,35 @@ func statusWord(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// incidentComponents is an incident's components as front matter: a map
+// of id to status, or, where the source named the components but not
+// their status (""), the list form, whose status comes from the impact
+// (docs/incidents.md). A status missing beside others takes the worst of
+// them. nil for none.
+func incidentComponents(cs map[string]string) any {
+	if len(cs) == 0 {
+		return nil
+	}
+	var named []string
+	worst := ""
+	for id, st := range cs {
+		if st == "" {
+			named = append(named, id)
+		} else if statusRank[st] > statusRank[worst] {
+			worst = st
+		}
+	}
+	if worst == "" {
+		slices.Sort(named)
+		return named
+	}
+	out := maps.Clone(cs)
+	for _, id := range named {
+		out[id] = worst
+	}
+	return out
+}
+
+// statusRank orders the component statuses from none to the worst.
+var statusRank = map[string]int{"": 0, "operational": 1, "under_maintenance": 2, "degraded_performance": 3, "partial_outage": 4, "major_outage": 5}

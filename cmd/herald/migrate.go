@@ -7,6 +7,7 @@ import (
 	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/migrate"
 	"github.com/herald-status/herald/migrate/cstate"
+	"github.com/herald-status/herald/migrate/statuspage"
 )
 
 const migrateUsage = `
@@ -15,7 +16,10 @@ Usage: herald migrate -from cstate|upptime|statuspage [-site DIR] [-force] [-now
 Writes a complete herald site into -site from another status page tool:
 herald.yaml, incidents/<slug>.md and, where the source has probe history,
 the history store. SOURCE is, for cstate, the Hugo site folder (with
-config.yml and content/issues/). Flags come before SOURCE.
+config.yml and content/issues/); for statuspage, a folder of the public
+v2 API's JSON (summary.json, components.json, incidents.json,
+scheduled-maintenances.json), one such file, or the page's https URL.
+Flags come before SOURCE. Upptime is not supported yet.
 
 The result is checked as "herald check" would, at -now, before anything
 is written; it is staged in a temporary folder inside -site and moved into
@@ -27,6 +31,7 @@ did instead. docs/migrate.md maps every field.
 Examples:
   herald migrate -from cstate ../old-status
   herald migrate -from cstate -site status -force ~/src/cstate-site
+  herald migrate -from statuspage -site status https://status.example.com
 `
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
@@ -51,9 +56,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	case "cstate":
 		s, err = cstate.Read(source)
 	case "statuspage":
-		// The statuspage reader (package migrate/statuspage) is wired in
-		// when it is merged.
-		return usageError{"migrate: -from statuspage is not yet supported (issue #13)"}
+		s, err = statuspage.Read(ctx, source, nil)
 	case "upptime":
 		return usageError{"migrate: -from upptime is not yet supported (issue #13)"}
 	default:
@@ -80,7 +83,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "migrated %s into %s: %d components, %d incidents, %d maintenance, %d history results\n",
 		source, *site, sum.Components, sum.Incidents, sum.Maintenance, sum.Results)
 	if len(sum.Notes) > 0 {
-		fmt.Fprintf(e.stdout, "%d things could not be mapped as they are:\n", len(sum.Notes))
+		fmt.Fprintf(e.stdout, "not mapped as they are (%d):\n", len(sum.Notes))
 	}
 	for _, n := range sum.Notes {
 		fmt.Fprintln(e.stdout, n.String())

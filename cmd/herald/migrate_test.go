@@ -76,7 +76,9 @@ func TestMigrate(t *testing.T) {
 		{"a site that fails check writes nothing", []string{"-from", "cstate", future}, "", exitInvalid,
 			"", "nothing was written", false},
 		{"upptime", []string{"-from", "upptime", src}, "", exitUsage, "", "not yet supported (issue #13)", false},
-		{"statuspage", []string{"-from", "statuspage", src}, "", exitUsage, "", "not yet supported (issue #13)", false},
+		{"statuspage", []string{"-from", "statuspage", filepath.Join("..", "..", "migrate", "statuspage", "testdata", "page")}, "", exitOK,
+			"incidents", "", true},
+		{"statuspage, nothing there", []string{"-from", "statuspage", src}, "", exitInvalid, "", "", false},
 		{"unknown tool", []string{"-from", "hugo", src}, "", exitUsage, "", `want cstate, upptime or statuspage`, false},
 		{"no source", []string{"-from", "cstate"}, "", exitUsage, "", "wants one SOURCE", false},
 	}
