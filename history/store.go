@@ -79,6 +79,21 @@ func OptionsFor(cfg *config.Config) Options {
 	return opts
 }
 
+// ImportOptions are OptionsFor(cfg) for results written from a file
+// (herald import, herald migrate): strict, with every component of cfg
+// known, so that a result for a component the site lacks is an error, not
+// a silent orphan.
+func ImportOptions(cfg *config.Config) Options {
+	opts := OptionsFor(cfg)
+	opts.Strict = true
+	for _, c := range cfg.Components {
+		if _, probed := opts.Components[c.ID]; !probed {
+			opts.Components[c.ID] = ComponentOptions{}
+		}
+	}
+	return opts
+}
+
 func (o Options) component(id string) (ComponentOptions, bool) {
 	c, ok := o.Components[id]
 	if c.Interval <= 0 {

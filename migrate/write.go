@@ -124,16 +124,9 @@ func stageSite(ctx context.Context, stage string, s *Site, sum *Summary) ([]stri
 	if err != nil {
 		return nil, fmt.Errorf("parse the written config: %w", err)
 	}
-	// Strict, with every component known, as herald import is: a result
-	// for a component the site lacks is an error, not a silent orphan.
-	opts := history.OptionsFor(cfg)
-	opts.Strict = true
-	for _, c := range cfg.Components {
-		if _, probed := opts.Components[c.ID]; !probed {
-			opts.Components[c.ID] = history.ComponentOptions{}
-		}
-	}
-	store, err := history.Open(cfg.HistoryPath(), opts)
+	// As herald import opens it: a result for a component the site lacks
+	// is an error, not a silent orphan.
+	store, err := history.Open(cfg.HistoryPath(), history.ImportOptions(cfg))
 	if err != nil {
 		return nil, err
 	}

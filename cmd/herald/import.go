@@ -134,20 +134,6 @@ func progressFunc(e *env) func(name string) func(int) {
 	}
 }
 
-// historyOptions derives the store's per-component settings from
-// herald.yaml: every component is known (so a typo in an imported file is
-// caught), and a probed one uses its probe's interval and confirm.
-func historyOptions(cfg *config.Config) history.Options {
-	opts := history.OptionsFor(cfg)
-	opts.Strict = true
-	for _, c := range cfg.Components {
-		if _, probed := opts.Components[c.ID]; !probed {
-			opts.Components[c.ID] = history.ComponentOptions{}
-		}
-	}
-	return opts
-}
-
 func openHistory(cfg *config.Config) (*history.Store, error) {
-	return history.Open(cfg.HistoryPath(), historyOptions(cfg))
+	return history.Open(cfg.HistoryPath(), history.ImportOptions(cfg))
 }
