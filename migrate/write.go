@@ -64,14 +64,25 @@ func Write(ctx context.Context, dir string, s *Site, force bool, checks ...Check
 			return sum, err
 		}
 	}
-	if !force {
-		for _, f := range files {
-			if _, err := os.Lstat(filepath.Join(dir, f)); !errors.Is(err, fs.ErrNotExist) {
-				return sum, fmt.Errorf("write %s: already exists (use -force to replace it)", filepath.Join(dir, f))
-			}
+	// Every path below goes through root, which refuses one that leaves
+	// dir: an incidents/ or data/ that links elsewhere would otherwise have
+	// the files written, or with force replaced, outside the site.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return sum, fmt.Errorf("open site folder: %w", err)
+	}
+	defer root.Close()
+	for _, f := range files {
+		_, err := root.Lstat(f)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return sum, fmt.Errorf("write %s: %w (migrate writes only inside the site folder)", filepath.Join(dir, f), err)
+		case !force:
+			return sum, fmt.Errorf("write %s: already exists (use -force to replace it)", filepath.Join(dir, f))
 		}
 	}
-	if err := moveAll(stage, dir, files); err != nil {
+	if err := moveAll(root, filepath.Base(stage), files); err != nil {
 		return sum, err
 	}
 	sum.Files = files
@@ -151,49 +162,48 @@ func stageSite(ctx context.Context, stage string, s *Site, sum *Summary) ([]stri
 	return files, nil
 }
 
-// moveAll renames each staged file into dir. A file it replaces is first
-// set aside in the staging folder, so that a failure part way can put
-// everything back as it was.
-func moveAll(stage, dir string, files []string) error {
+// moveAll renames each staged file, from the folder stage of root, into
+// place in root. A file it replaces is first set aside in the staging
+// folder, so that a failure part way can put everything back as it was.
+func moveAll(root *os.Root, stage string, files []string) error {
 	type done struct{ rel, aside string }
 	var moved []done
-	var created []string // folders made in dir, deepest last
+	var created []string // folders made in root, deepest last
 	undo := func() {
 		for _, m := range slices.Backward(moved) {
-			os.Remove(filepath.Join(dir, m.rel))
+			root.Remove(m.rel)
 			if m.aside != "" {
-				os.Rename(m.aside, filepath.Join(dir, m.rel))
+				root.Rename(m.aside, m.rel)
 			}
 		}
 		for _, d := range slices.Backward(created) {
-			os.Remove(d)
+			root.Remove(d)
 		}
 	}
 	aside := filepath.Join(stage, ".replaced")
 	for _, rel := range files {
-		dst := filepath.Join(dir, rel)
-		for _, d := range missingDirs(dir, filepath.Dir(rel)) {
-			if err := os.Mkdir(d, 0o755); err != nil {
+		for _, d := range missingDirs(root, filepath.Dir(rel)) {
+			if err := root.Mkdir(d, 0o755); err != nil {
 				undo()
 				return fmt.Errorf("create folder: %w", err)
 			}
 			created = append(created, d)
 		}
 		m := done{rel: rel}
-		if _, err := os.Lstat(dst); err == nil {
+		if _, err := root.Lstat(rel); err == nil {
 			m.aside = filepath.Join(aside, rel)
-			if err := os.MkdirAll(filepath.Dir(m.aside), 0o755); err != nil {
+			if err := root.MkdirAll(filepath.Dir(m.aside), 0o755); err != nil {
 				undo()
-				return fmt.Errorf("set aside %s: %w", dst, err)
+				return fmt.Errorf("set aside %s: %w", rel, err)
 			}
-			if err := os.Rename(dst, m.aside); err != nil {
+			if err := root.Rename(rel, m.aside); err != nil {
 				undo()
-				return fmt.Errorf("set aside %s: %w", dst, err)
+				return fmt.Errorf("set aside %s: %w", rel, err)
 			}
 		}
-		if err := os.Rename(filepath.Join(stage, rel), dst); err != nil {
+		if err := root.Rename(filepath.Join(stage, rel), rel); err != nil {
 			if m.aside != "" {
-				os.Rename(m.aside, dst)
+				root.Rename(m.aside, rel)
 			}
 			undo()
 			return fmt.Errorf("move into place: %w", err)
@@ -203,13 +213,13 @@ func moveAll(stage, dir string, files []string) error {
 	return nil
 }
 
-// missingDirs lists the folders of rel (under dir) that do not exist yet,
+// missingDirs lists the folders of rel (in root) that do not exist yet,
 // outermost first.
-func missingDirs(dir, rel string) []string {
+func missingDirs(root *os.Root, rel string) []string {
 	var missing []string
 	for d := rel; d != "." && d != string(filepath.Separator); d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(dir, d)); errors.Is(err, fs.ErrNotExist) {
-			missing = append(missing, filepath.Join(dir, d))
+		if _, err := root.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, d)
 		}
 	}
 	slices.Reverse(missing)

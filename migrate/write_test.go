@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +183,27 @@ func TestWriteNewFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "herald.yaml")); err != nil {
 		t.Errorf("got no herald.yaml: %v", err)
+	}
+}
+
+// TestWriteStaysInside: an incidents/ that links out of the site folder is
+// refused, with or without force, and nothing lands where it points.
+func TestWriteStaysInside(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprintf("force=%v", force), func(t *testing.T) {
+			dir, elsewhere := t.TempDir(), t.TempDir()
+			if err := os.Symlink(elsewhere, filepath.Join(dir, "incidents")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := migrate.Write(context.Background(), dir, testSite(), force); err == nil || !strings.Contains(err.Error(), "only inside the site folder") {
+				t.Errorf("got %v, want a refusal to write outside the site folder", err)
+			}
+			if entries, _ := os.ReadDir(elsewhere); len(entries) > 0 {
+				t.Errorf("got %d files written outside the site, in %s", len(entries), elsewhere)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "herald.yaml")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("got herald.yaml written (%v), want nothing written", err)
+			}
+		})
 	}
 }
