@@ -38,6 +38,7 @@ const (
 	DefaultHistoryPath = "data/history.db"
 	DefaultRetention   = 14 * 24 * time.Hour
 	DefaultPartial     = 0.3
+	DefaultMinCoverage = 0.5
 	DefaultDebounce    = 100 * time.Millisecond
 	DefaultEvery       = time.Minute
 	DefaultStaleAfter  = 10 * time.Minute
@@ -53,6 +54,7 @@ type Config struct {
 	Links       []Link      `yaml:"links"`
 	Components  []Component `yaml:"components"`
 	History     History     `yaml:"history"`
+	Uptime      Uptime      `yaml:"uptime"`
 	Publish     Publish     `yaml:"publish"`
 	Feeds       Feeds       `yaml:"feeds"`
 	Markdown    Markdown    `yaml:"markdown"`
@@ -114,6 +116,15 @@ type History struct {
 	Prometheus Prometheus `yaml:"prometheus"`
 	// PartialWeight is how much of partial_outage time counts as down.
 	PartialWeight *float64 `yaml:"partial_weight"`
+}
+
+// Uptime configures the uptime figures.
+type Uptime struct {
+	// MinCoverageYAML is `min_coverage` as written, for its position;
+	// MinCoverage is it read, as a fraction 0..1: below it, a probed
+	// component's uptime over a window is not shown.
+	MinCoverageYAML yaml.Node `yaml:"min_coverage"`
+	MinCoverage     float64   `yaml:"-"`
 }
 
 // Prometheus locates a Prometheus-compatible query API.
@@ -373,6 +384,14 @@ func Parse(dir string, src []byte) (*Config, error) {
 		c.History.PartialWeight = &w
 	} else if w := *c.History.PartialWeight; w < 0 || w > 1 {
 		errs = append(errs, doc.Errorf("history.partial_weight", "history.partial_weight must be between 0 and 1, found %g", w))
+	}
+	c.Uptime.MinCoverage = DefaultMinCoverage
+	if n := doc.Node("uptime.min_coverage"); n != nil {
+		if v, ok := ParsePercent(n.Value); ok && n.Kind == yaml.ScalarNode {
+			c.Uptime.MinCoverage = v
+		} else {
+			errs = append(errs, doc.Errorf("uptime.min_coverage", "uptime.min_coverage must be a percentage from 0%% to 100%%, found %q", n.Value).WithFix("write it with its sign, e.g. `min_coverage: 50%%`"))
+		}
 	}
 	if c.Watch.Debounce == 0 {
 		c.Watch.Debounce = Duration(DefaultDebounce)

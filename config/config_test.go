@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -224,5 +225,69 @@ func TestParseRefusesControlCharacters(t *testing.T) {
 		if !strings.HasPrefix(e.Error(), want[i]) {
 			t.Errorf("got %q, want prefix %q", e.Error(), want[i])
 		}
+	}
+}
+
+func TestMinCoverage(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n"
+	tests := []struct {
+		name string
+		src  string
+		want float64
+		err  string // the whole message, when the value is refused
+	}{
+		{name: "default", src: "", want: 0.5},
+		{name: "percent", src: "uptime:\n  min_coverage: 80%\n", want: 0.8},
+		{name: "decimals", src: "uptime:\n  min_coverage: \"99.5 %\"\n", want: 0.995},
+		{name: "zero", src: "uptime:\n  min_coverage: 0%\n", want: 0},
+		{name: "all", src: "uptime:\n  min_coverage: 100%\n", want: 1},
+		{
+			name: "bare number", src: "uptime:\n  min_coverage: 0.5\n",
+			err: "herald.yaml:6:17: uptime.min_coverage must be a percentage from 0% to 100%, found \"0.5\" (write it with its sign, e.g. `min_coverage: 50%`)",
+		},
+		{
+			name: "above 100", src: "uptime:\n  min_coverage: 150%\n",
+			err: "herald.yaml:6:17: uptime.min_coverage must be a percentage from 0% to 100%, found \"150%\" (write it with its sign, e.g. `min_coverage: 50%`)",
+		},
+		{
+			name: "negative", src: "uptime:\n  min_coverage: -1%\n",
+			err: "herald.yaml:6:17: uptime.min_coverage must be a percentage from 0% to 100%, found \"-1%\" (write it with its sign, e.g. `min_coverage: 50%`)",
+		},
+		{
+			name: "not a number", src: "uptime:\n  min_coverage: NaN%\n",
+			err: "herald.yaml:6:17: uptime.min_coverage must be a percentage from 0% to 100%, found \"NaN%\" (write it with its sign, e.g. `min_coverage: 50%`)",
+		},
+		{
+			name: "a list", src: "uptime:\n  min_coverage: [50%]\n",
+			err: "herald.yaml:6:17: uptime.min_coverage must be a percentage from 0% to 100%, found \"\" (write it with its sign, e.g. `min_coverage: 50%`)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(base+tt.src))
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Errorf("got error %v, want %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(c.Uptime.MinCoverage-tt.want) > 1e-12 {
+				t.Errorf("got min_coverage %v, want %v", c.Uptime.MinCoverage, tt.want)
+			}
+		})
+	}
+}
+
+// TestMinCoverageWithOtherErrors: a bad min_coverage is reported in the
+// same run as the rest of the file's problems.
+func TestMinCoverageWithOtherErrors(t *testing.T) {
+	src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nuptime:\n  min_coverage: half\nfeeds:\n  items: 0\n"
+	_, err := Parse("/site", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) || len(list) != 2 {
+		t.Fatalf("got %v, want 2 errors", err)
 	}
 }
