@@ -137,7 +137,9 @@ func DayLabel(d uptime.Day) string {
 	b.WriteString(": ")
 	var parts []string
 	if d.HasValue {
-		parts = append(parts, d.Percent()+" uptime")
+		if d.Shown() {
+			parts = append(parts, d.Percent()+" uptime")
+		}
 		if d.Down > 0 {
 			parts = append(parts, duration(d.Down)+" down")
 		}

@@ -112,7 +112,7 @@ func (k *keys) probe(c *status.Component) {
 		k.str(chart.DayLabel(d))
 	}
 	for _, p := range c.Periods {
-		k.str(p.Label + " " + p.Percent())
+		k.str(p.Label + " " + p.Percent() + " " + p.Unobserved())
 	}
 	for _, l := range c.Latency {
 		// Binary, and counted: 100 components have 216,000 hours of

@@ -328,6 +328,8 @@ func (c *Component) applyProbe(p *Probe, cfg *config.Config, now time.Time) inci
 		PartialWeight: weight,
 		Loc:           cfg.Location,
 		Now:           now,
+		Probed:        c.Monitored,
+		MinCoverage:   cfg.Uptime.MinCoverage,
 	}
 	probeStatus := incident.Operational
 	if c.Monitored {

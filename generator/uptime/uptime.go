@@ -20,8 +20,19 @@
 //	uptime = 1 − (down + partial_weight × partial) / known
 //
 // Without known time there is no uptime value (HasValue is false): the
-// page shows "no data", never 100%. Future time is nothing at all. The
-// formula is documented for readers in docs/uptime.md.
+// page shows "no data", never 100%. Future time is nothing at all.
+//
+// Beside the figure goes its coverage, the share of the window outside
+// maintenance that is known:
+//
+//	coverage = known / (known + no data)
+//
+// so that a figure over a window with missing data never reads as if the
+// data were complete. A probed component whose coverage is below
+// Input.MinCoverage shows no figure at all. Window computes uptime, known
+// time and coverage together, for any window; every figure herald prints
+// comes from it. The formulas are documented for readers in
+// docs/uptime.md.
 package uptime
 
 import (
@@ -53,6 +64,14 @@ type Input struct {
 	// Now ends every window: later time is neither up, down nor no data,
 	// and an ongoing incident (zero End) lasts until Now.
 	Now time.Time
+	// Probed is set when the component has a probe, whether or not it
+	// has reported: only then does MinCoverage apply. A component without
+	// one knows only declared time, so its coverage says nothing of how
+	// well it was watched.
+	Probed bool
+	// MinCoverage is uptime.min_coverage, 0..1: a probed component whose
+	// coverage of a window is below it shows no uptime for the window.
+	MinCoverage float64
 }
 
 // Summary is the uptime of one window. Known + Excluded + NoData always
@@ -79,14 +98,52 @@ type Summary struct {
 	// HasValue is false when Known is zero: nothing is known, so there is
 	// no uptime to show.
 	HasValue bool
+	// Coverage is Known / (Known + NoData), in [0, 1]: the share of the
+	// window outside maintenance that is known. It is 0 when nothing of
+	// the window lies outside maintenance, since nothing was observed.
+	Coverage float64
+	// Sparse is set when the component is probed and Coverage is below
+	// Input.MinCoverage: too little was observed to show an uptime.
+	Sparse bool
 }
 
-// Percent is the uptime formatted for a page, or "no data".
+// Shown reports whether the uptime is shown: there is a value, and enough
+// of the window was observed.
+func (s Summary) Shown() bool { return s.HasValue && !s.Sparse }
+
+// Percent is the uptime formatted for a page, or "no data" when it is not
+// shown.
 func (s Summary) Percent() string {
-	if !s.HasValue {
+	if !s.Shown() {
 		return NoData
 	}
 	return Format(s.Uptime, s.Down)
+}
+
+// Unobserved words the time without data beside a shown figure, e.g.
+// "7 d no data", or is empty when the window was fully observed or the
+// figure is not shown.
+func (s Summary) Unobserved() string {
+	if !s.Shown() || s.NoData <= 0 {
+		return ""
+	}
+	return roughly(s.NoData) + " " + NoData
+}
+
+// roughly words a duration in its largest unit, rounded to it: "7 d",
+// "5 h", "12 min", "<1 min". Beside a figure, the order of magnitude is
+// what a reader takes in; the exact time is in the API.
+func roughly(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d < time.Minute:
+		return "<1 min"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Round(time.Minute)/time.Minute)) + " min"
+	case d < day:
+		return strconv.Itoa(int(d.Round(time.Hour)/time.Hour)) + " h"
+	}
+	return strconv.Itoa(int(d.Round(day)/day)) + " d"
 }
 
 // NoData is what Percent and Format print when there is no uptime value.
@@ -357,6 +414,12 @@ func (in Input) measure(cuts []time.Time) []Summary {
 			s.HasValue = true
 			s.Uptime = min(max(1-(float64(a.full)+w*float64(a.partial))/float64(a.known), 0), 1)
 		}
+		if watched := a.known + a.nodata; watched > 0 {
+			s.Coverage = float64(a.known) / float64(watched)
+		}
+		// A coverage equal to the threshold is enough; the epsilon keeps
+		// 12 h of 24 at 50% from falling below it by rounding.
+		s.Sparse = in.Probed && s.Coverage < in.MinCoverage-1e-9
 		out[i] = s
 	}
 	return out

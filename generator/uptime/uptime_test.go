@@ -364,28 +364,8 @@ func TestFormat(t *testing.T) {
 // never raises uptime.
 func TestMonotone(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	statuses := []incident.Status{incident.MajorOutage, incident.PartialOutage, incident.DegradedPerformance, incident.Operational}
 	for iter := range 2000 {
-		in := Input{Component: "api", PartialWeight: r.Float64(), Loc: time.UTC, Now: at(r.Float64() * 24)}
-		for h := -72.0; h < 30; {
-			d := r.Float64() * 6
-			if s := history.State(r.IntN(3)); s != history.NoData || r.IntN(2) == 0 {
-				in.Intervals = append(in.Intervals, iv(h, h+d, s))
-			}
-			h += d
-		}
-		for range r.IntN(5) {
-			from := r.Float64()*100 - 75
-			to := from + r.Float64()*10
-			if r.IntN(4) == 0 {
-				in.Incidents = append(in.Incidents, maint("m", from, to))
-				continue
-			}
-			if r.IntN(5) == 0 {
-				to = ongoing
-			}
-			in.Incidents = append(in.Incidents, inc("i", statuses[r.IntN(len(statuses))], from, to))
-		}
+		in := randomInput(r)
 		base := Days(in, 4)
 		for _, d := range base {
 			if d.HasValue && (d.Uptime < 0 || d.Uptime > 1) {
@@ -421,4 +401,31 @@ func TestMonotone(t *testing.T) {
 			t.Fatalf("iter %d: window uptime rose from %v to %v", iter, b.Uptime, w.Uptime)
 		}
 	}
+}
+
+// randomInput is a random history of probe intervals (with gaps),
+// incidents and maintenance around the tests' day.
+func randomInput(r *rand.Rand) Input {
+	statuses := []incident.Status{incident.MajorOutage, incident.PartialOutage, incident.DegradedPerformance, incident.Operational}
+	in := Input{Component: "api", PartialWeight: r.Float64(), Loc: time.UTC, Now: at(r.Float64() * 24)}
+	for h := -72.0; h < 30; {
+		d := r.Float64() * 6
+		if s := history.State(r.IntN(3)); s != history.NoData || r.IntN(2) == 0 {
+			in.Intervals = append(in.Intervals, iv(h, h+d, s))
+		}
+		h += d
+	}
+	for range r.IntN(5) {
+		from := r.Float64()*100 - 75
+		to := from + r.Float64()*10
+		if r.IntN(4) == 0 {
+			in.Incidents = append(in.Incidents, maint("m", from, to))
+			continue
+		}
+		if r.IntN(5) == 0 {
+			to = ongoing
+		}
+		in.Incidents = append(in.Incidents, inc("i", statuses[r.IntN(len(statuses))], from, to))
+	}
+	return in
 }
