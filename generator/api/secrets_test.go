@@ -11,6 +11,7 @@ import (
 	"github.com/herald-status/herald/generator/ical"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/generator/uptime"
 )
 
 // TestNoProbeSecrets builds every file of a site whose probes carry a
@@ -42,7 +43,7 @@ components:
 	files := r.Files(snap)
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.Extra{Probe: map[string]api.ProbeState{"api": api.ProbeStale, "db": api.ProbeFresh}}))...)
-	files = append(files, badge.Files(snap, badge.Options{Uptime30: map[string]float64{"api": 99}})...)
+	files = append(files, badge.Files(snap, badge.Options{Uptime30: map[string]uptime.Summary{"api": {HasValue: true, Uptime: 0.99, Coverage: 1}}})...)
 	files = append(files, ical.Files(snap)...)
 	if len(files) < 30 {
 		t.Fatalf("only %d files; the test would prove little", len(files))

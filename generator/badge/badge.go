@@ -4,12 +4,14 @@
 //
 //	badges/status.svg              the whole page
 //	badges/<component>.svg         a component's current status
-//	badges/<component>-uptime.svg  its 30-day uptime
+//	badges/<component>-uptime.svg  its 30-day uptime, with its coverage
 //	badges/<component>.json        the status as shields.io endpoint JSON
 //	badges/<component>-uptime.json the uptime as endpoint JSON
 //
-// A badge never claims more than herald knows: without uptime data the
-// uptime badge says "no data" in grey, and stale probe data reads "stale".
+// A badge never claims more than herald knows: without uptime data, or
+// with less than uptime.min_coverage of the window observed, the uptime
+// badge says "no data" in grey; with some of the window unobserved it
+// says how much was observed; and stale probe data reads "stale".
 package badge
 
 import (
@@ -24,6 +26,7 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
 )
 
 // Dir is the folder of the badges, relative to the site root.
@@ -56,9 +59,9 @@ var indicatorColor = map[string]string{
 // the build passes uptime and probe staleness once it has them. The zero
 // value means nothing is known.
 type Options struct {
-	// Uptime30 is the 30-day uptime percentage per component id; a
-	// component without an entry shows "no data".
-	Uptime30 map[string]float64
+	// Uptime30 replaces the snapshot's 30-day uptime, per component id,
+	// when not nil; a component without an entry shows "no data".
+	Uptime30 map[string]uptime.Summary
 	// Stale marks components whose probe data is stale or missing; their
 	// status badge reads "stale" unless an incident says worse.
 	Stale map[string]bool
@@ -108,11 +111,16 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 	add(Dir+"status.json", "the page's badge", overall, overall.WriteJSON)
 	for _, c := range snap.Components {
 		st := Status(c, opts.Stale[c.ID] || c.Stale())
-		uptime30 := opts.Uptime30
-		if uptime30 == nil && c.Monitored && c.Uptime30.HasValue {
-			uptime30 = map[string]float64{c.ID: c.Uptime30.Uptime * 100}
+		// A component without a probe has no uptime figure: its declared
+		// time alone says nothing of how often it was up.
+		var u30 uptime.Summary
+		if c.Monitored {
+			u30 = c.Uptime30
 		}
-		up := Uptime(c, uptime30)
+		if opts.Uptime30 != nil {
+			u30 = opts.Uptime30[c.ID]
+		}
+		up := Uptime(c, u30)
 		who := fmt.Sprintf("component %q", c.ID)
 		add(Dir+c.ID+".svg", who, st, st.WriteSVG)
 		add(Dir+c.ID+".json", who, st, st.WriteJSON)
@@ -130,14 +138,22 @@ func Status(c *status.Component, stale bool) Badge {
 	return Badge{Label: c.Name, Message: strings.ReplaceAll(string(c.Status), "_", " "), Color: statusColor[c.Status]}
 }
 
-// Uptime is a component's 30-day uptime badge.
-func Uptime(c *status.Component, uptime map[string]float64) Badge {
-	b := Badge{Label: c.Name + " uptime", Message: "no data", Color: "lightgrey"}
-	p, ok := uptime[c.ID]
-	if !ok || math.IsNaN(p) {
+// Uptime is a component's uptime badge over the window of s: "99.95%",
+// "99.95% (76% observed)" when some of the window has no data, or
+// "no data" when the figure is not shown (see uptime.Summary.Shown).
+func Uptime(c *status.Component, s uptime.Summary) Badge {
+	b := Badge{Label: c.Name + " uptime", Message: uptime.NoData, Color: "lightgrey"}
+	if !s.Shown() || math.IsNaN(s.Uptime) {
 		return b
 	}
+	p := s.Uptime * 100
 	b.Message = FormatPercent(p)
+	if s.NoData > 0 {
+		// Truncated, and never 100 while something is missing, however
+		// little: the share observed is never overstated.
+		observed := min(math.Floor(s.Coverage*100), 99)
+		b.Message += " (" + strconv.Itoa(int(observed)) + "% observed)"
+	}
 	switch {
 	case p >= 99.9:
 		b.Color = "brightgreen"

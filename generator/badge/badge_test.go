@@ -16,6 +16,7 @@ import (
 	"github.com/herald-status/herald/generator/badge"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 )
 
@@ -55,7 +56,12 @@ func renderAll(tb testing.TB, snap *status.Snapshot, opts badge.Options) map[str
 	return out
 }
 
-var opts = badge.Options{Uptime30: map[string]float64{"website": 99.999, "search": 97.25}, Stale: map[string]bool{"cdn": true}}
+var opts = badge.Options{Uptime30: map[string]uptime.Summary{
+	"website": {HasValue: true, Uptime: 0.99999, Down: time.Second, Coverage: 1},
+	"search":  {HasValue: true, Uptime: 0.9725, Down: time.Hour, Coverage: 1},
+	// A week of 30 days without data.
+	"package-feed": {HasValue: true, Uptime: 0.99, Down: time.Hour, NoData: 7 * 24 * time.Hour, Coverage: 0.7637},
+}, Stale: map[string]bool{"cdn": true}}
 
 func TestGolden(t *testing.T) {
 	files := renderAll(t, example(t), opts)
@@ -86,6 +92,7 @@ func TestContent(t *testing.T) {
 		{"badges/cdn.svg", "Package downloads (CDN): stale"},
 		{"badges/website-uptime.svg", "Website uptime: 99.99%"},
 		{"badges/search-uptime.svg", "Search uptime: 97.25%"},
+		{"badges/package-feed-uptime.svg", "Package feed and API uptime: 99% (76% observed)"},
 		{"badges/accounts-uptime.svg", "Sign-in and API keys uptime: no data"},
 	}
 	for _, tt := range tests {
