@@ -24,6 +24,7 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
 )
 
 // Paths of the files, relative to the site root.
@@ -58,12 +59,45 @@ const (
 	ProbeNoData ProbeState = "no_data"
 )
 
+// Figure is an uptime figure and its coverage (docs/uptime.md).
+type Figure struct {
+	// Uptime is the percentage of the observed time the component was
+	// up, truncated to two decimals; nil when nothing was observed, or
+	// less than uptime.min_coverage of a probed component's window.
+	Uptime *float64 `json:"uptime"`
+	// Coverage is the percentage of the window, less maintenance, that
+	// was observed, truncated to two decimals.
+	Coverage float64 `json:"coverage"`
+	// ObservedSeconds is the observed time, in whole seconds.
+	ObservedSeconds int64 `json:"observed_seconds"`
+}
+
+// NewFigure is the API's form of s.
+func NewFigure(s uptime.Summary) Figure {
+	f := Figure{Coverage: hundredths(s.Coverage), ObservedSeconds: int64(s.Known / time.Second)}
+	if s.Shown() {
+		pct := hundredths(s.Uptime)
+		f.Uptime = &pct
+	}
+	return f
+}
+
+// hundredths is a fraction as a percentage truncated to two decimals, so
+// that neither uptime nor coverage is ever rounded up to 100.
+func hundredths(v float64) float64 { return math.Floor(v*1e4) / 100 }
+
 // DayUptime is one day of a component's uptime history.
 type DayUptime struct {
 	Date string `json:"date"` // YYYY-MM-DD in the site timezone
-	// Uptime is the percentage of the day the component was up, nil when
-	// there is no probe data for the day.
-	Uptime *float64 `json:"uptime"`
+	Figure
+}
+
+// WindowUptime is a component's uptime over one of the standard windows.
+type WindowUptime struct {
+	// Window is "24h" (rolling), or "7d", "30d" or "90d": that many
+	// calendar days ending now, as on the component's page.
+	Window string `json:"window"`
+	Figure
 }
 
 // Extra is what the API needs beyond the status snapshot: the hook through
@@ -78,6 +112,9 @@ type Extra struct {
 	Uptime map[string][]DayUptime
 	// UptimeDays is the window Uptime covers, e.g. 90.
 	UptimeDays int
+	// Windows are the standard windows' figures per component id; nil
+	// when they are not known.
+	Windows map[string][]WindowUptime
 }
 
 // Option configures Files.
@@ -86,7 +123,8 @@ type Option func(*Extra)
 // FromSnapshot is the Extra the snapshot's own probe data gives: each
 // monitored component's probe state and its daily uptime.
 func FromSnapshot(snap *status.Snapshot) Extra {
-	x := Extra{Probe: map[string]ProbeState{}, Uptime: map[string][]DayUptime{}, UptimeDays: snap.Site.HistoryDays}
+	x := Extra{Probe: map[string]ProbeState{}, Uptime: map[string][]DayUptime{}, UptimeDays: snap.Site.HistoryDays,
+		Windows: map[string][]WindowUptime{}}
 	for _, c := range snap.Components {
 		if !c.Monitored {
 			continue
@@ -94,14 +132,14 @@ func FromSnapshot(snap *status.Snapshot) Extra {
 		x.Probe[c.ID] = ProbeState(c.Probe)
 		days := make([]DayUptime, 0, len(c.Days))
 		for _, d := range c.Days {
-			du := DayUptime{Date: d.Date.Format("2006-01-02")}
-			if d.HasValue {
-				pct := math.Floor(d.Uptime*1e4) / 100 // never rounded up to 100
-				du.Uptime = &pct
-			}
-			days = append(days, du)
+			days = append(days, DayUptime{Date: d.Date.Format("2006-01-02"), Figure: NewFigure(d.Summary)})
 		}
 		x.Uptime[c.ID] = days
+		windows := make([]WindowUptime, 0, len(c.Periods))
+		for _, p := range c.Periods {
+			windows = append(windows, WindowUptime{Window: p.Key, Figure: NewFigure(p.Summary)})
+		}
+		x.Windows[c.ID] = windows
 	}
 	return x
 }

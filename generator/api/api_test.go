@@ -165,7 +165,8 @@ func TestSchema(t *testing.T) {
 	}
 	stale := api.WithExtra(api.Extra{
 		Probe:      map[string]api.ProbeState{"cdn": api.ProbeStale, "api": api.ProbeFresh},
-		Uptime:     map[string][]api.DayUptime{"cdn": {{Date: "2026-11-27", Uptime: new(99.5)}, {Date: "2026-11-28", Uptime: nil}}},
+		Uptime:     map[string][]api.DayUptime{"cdn": {{Date: "2026-11-27", Figure: api.Figure{Uptime: new(99.5), Coverage: 100, ObservedSeconds: 86400}}, {Date: "2026-11-28"}}},
+		Windows:    map[string][]api.WindowUptime{"cdn": {{Window: "7d", Figure: api.Figure{Uptime: new(99.5), Coverage: 14.28, ObservedSeconds: 86400}}}},
 		UptimeDays: 2,
 	})
 	for name, snap := range sites {
@@ -377,8 +378,9 @@ func TestUptimeNotKnown(t *testing.T) {
 	var u struct {
 		WindowDays *int `json:"window_days"`
 		Components []struct {
-			ID   string
-			Days *[]api.DayUptime
+			ID      string
+			Days    *[]api.DayUptime
+			Windows *[]api.WindowUptime
 		}
 	}
 	decode(t, sitetest.Example(t, clock), api.HeraldUptimePath, &u)
@@ -386,8 +388,8 @@ func TestUptimeNotKnown(t *testing.T) {
 		t.Fatalf("got %+v", u)
 	}
 	for _, c := range u.Components {
-		if c.Days != nil {
-			t.Errorf("%s: got days %v, want null until uptime is wired", c.ID, *c.Days)
+		if c.Days != nil || c.Windows != nil {
+			t.Errorf("%s: got days %v and windows %v, want null until uptime is wired", c.ID, c.Days, c.Windows)
 		}
 	}
 }

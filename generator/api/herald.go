@@ -59,6 +59,8 @@ type heraldUptimeComponent struct {
 	ID string `json:"id"`
 	// Days is null until the build passes uptime (Extra.Uptime).
 	Days []DayUptime `json:"days"`
+	// Windows is null until the build passes them (Extra.Windows).
+	Windows []WindowUptime `json:"windows"`
 }
 
 type heraldUptimeDoc struct {
@@ -78,6 +80,9 @@ func (b *builder) heraldUptime() any {
 		hc := heraldUptimeComponent{ID: c.ID}
 		if days, ok := b.x.Uptime[c.ID]; ok {
 			hc.Days = nonNil(days)
+		}
+		if ws, ok := b.x.Windows[c.ID]; ok {
+			hc.Windows = nonNil(ws)
 		}
 		doc.Components = append(doc.Components, hc)
 	}

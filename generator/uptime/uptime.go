@@ -226,15 +226,16 @@ func LastDays(in Input, n int) Summary {
 // Period is a labelled window, for the table of uptime figures.
 type Period struct {
 	Label string // "24 hours", "7 days", …
+	Key   string // the same for machines: "24h", "7d", …
 	Summary
 }
 
 // Periods returns the standard windows: the last 24 hours (a rolling
 // window) and the last 7, 30 and 90 calendar days (see LastDays).
 func Periods(in Input) []Period {
-	ps := []Period{{Label: "24 hours", Summary: Window(in, in.Now.Add(-24*time.Hour), in.Now)}}
+	ps := []Period{{Label: "24 hours", Key: "24h", Summary: Window(in, in.Now.Add(-24*time.Hour), in.Now)}}
 	for _, n := range []int{7, 30, 90} {
-		ps = append(ps, Period{Label: strconv.Itoa(n) + " days", Summary: LastDays(in, n)})
+		ps = append(ps, Period{Label: strconv.Itoa(n) + " days", Key: strconv.Itoa(n) + "d", Summary: LastDays(in, n)})
 	}
 	return ps
 }
