@@ -204,3 +204,36 @@ func TestWatchStale(t *testing.T) {
 		}
 	}
 }
+
+// TestMinCoverageOnlyForProbes: uptime.min_coverage hides the figure of a
+// probed component that was seldom observed, but not that of a component
+// without a probe, whose figure comes from declared time alone.
+func TestMinCoverageOnlyForProbes(t *testing.T) {
+	cfg, err := config.Parse(t.TempDir(), []byte(`title: T
+base_url: https://s.example/
+components:
+  - {id: api, name: API, probe: {http: "https://api.example/"}}
+  - {id: web, name: Website}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(t, "2026-11-28T15:00:00Z")
+	// One hour of each, over the last 24 hours: 1/24 observed.
+	outage := parse(t, cfg, "outage", "---\ntitle: Down\ncomponents: {api: major_outage, web: major_outage}\nstarted: 2026-11-28 10:00\nresolved: 2026-11-28 11:00\n---\n")
+	snap := New(cfg, []*incident.Incident{outage}, now)
+	tests := []struct {
+		id, want string
+	}{
+		{"api", "no data"},
+		{"web", "0.00%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			p := snap.Component(tt.id).Periods[0]
+			if got := p.Percent(); got != tt.want {
+				t.Errorf("got %s over %s (coverage %v), want %s", got, p.Label, p.Coverage, tt.want)
+			}
+		})
+	}
+}
