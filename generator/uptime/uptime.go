@@ -419,7 +419,7 @@ func (in Input) measure(cuts []time.Time) []Summary {
 			s.Coverage = float64(a.known) / float64(watched)
 		}
 		// A coverage equal to the threshold is enough; the epsilon keeps
-		// 12 h of 24 at 50% from falling below it by rounding.
+		// one equal to, say, 77% from falling below it by binary rounding.
 		s.Sparse = in.Probed && s.Coverage < in.MinCoverage-1e-9
 		out[i] = s
 	}
