@@ -81,9 +81,6 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range r.URL.Query() {
 		n, err := strconv.Atoi(v[0])
 		switch {
-		case k == "q" && size == "limit":
-			fail(w, http.StatusBadRequest, "search is not part of the stand-in")
-			return
 		case k != "page" && k != size, err != nil, n < 1:
 			fail(w, http.StatusBadRequest, "invalid parameter "+k)
 			return
