@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/herald-status/herald/migrate"
 	"github.com/herald-status/herald/redact"
@@ -30,6 +31,12 @@ const (
 	maxPages = 1000
 	// maxTotal bounds all the management API's responses together.
 	maxTotal = 512 << 20
+	// maxRetries is how often a request refused with 429 Too Many
+	// Requests is sent again: the API allows a key about one request a
+	// second over a rolling minute, which a long history's pages exceed.
+	maxRetries = 5
+	// maxWait bounds one wait before a retry, whatever Retry-After says.
+	maxWait = time.Minute
 )
 
 // ReadManaged reads the page pageID through the management API at base
@@ -101,8 +108,28 @@ func (m *manager) get(ctx context.Context, raw string) ([]byte, error) {
 	if m.left <= 0 {
 		return nil, fmt.Errorf("read %s: the responses passed %d MiB in all, too much for one page's history", redact.URL(raw), maxTotal>>20)
 	}
-	src, err := get(ctx, m.client, raw, m.header, min(maxFile, m.left))
+	var src []byte
+	var err error
 	var status *statusError
+	wait := time.Second
+	for try := 0; ; try++ {
+		src, err = get(ctx, m.client, raw, m.header, min(maxFile, m.left))
+		if !errors.As(err, &status) || status.code != http.StatusTooManyRequests || try == maxRetries {
+			break
+		}
+		// Retry-After when the API gives it, else 1, 2, 4… seconds.
+		if status.retryAfter >= 0 {
+			wait = time.Duration(status.retryAfter) * time.Second
+		}
+		t := time.NewTimer(min(wait, maxWait))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("fetch %s: %w", redact.URL(raw), ctx.Err())
+		case <-t.C:
+		}
+		wait *= 2
+	}
 	if errors.As(err, &status) {
 		switch status.code {
 		case http.StatusUnauthorized, http.StatusForbidden:
@@ -110,7 +137,7 @@ func (m *manager) get(ctx context.Context, raw string) ([]byte, error) {
 		case http.StatusNotFound:
 			return nil, fmt.Errorf("%w (check -page-id: the page's API info shows its id)", err)
 		case http.StatusTooManyRequests:
-			return nil, fmt.Errorf("%w (the API allows about one request a second for a key; try again in a minute)", err)
+			return nil, fmt.Errorf("%w, %d times (the API allows about one request a second for a key; try again in a minute)", err, maxRetries+1)
 		}
 	}
 	if err != nil {

@@ -266,3 +266,58 @@ func TestReadManagedCancel(t *testing.T) {
 		t.Fatal("ReadManaged still running 10s after its context was cancelled")
 	}
 }
+
+// TestReadManagedTooManyRequests: a 429 is sent again after Retry-After,
+// a few times, then is an error; a cancel ends the wait.
+func TestReadManagedTooManyRequests(t *testing.T) {
+	api := standIn(150)
+	tests := []struct {
+		name    string
+		refuse  int    // how many requests for incidents page 2 get a 429
+		after   string // their Retry-After
+		cancel  bool
+		wantErr string
+	}{
+		{"refused twice, then served", 2, "0", false, ""},
+		{"refused each time", 100, "0", false, "/incidents: 429 Too Many Requests, 6 times (the API allows about one request a second"},
+		{"cancelled while waiting", 1, "60", true, "/incidents: context canceled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			refused := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/incidents") && r.URL.Query().Get("page") == "2" && refused < tt.refuse {
+					refused++
+					w.Header().Set("Retry-After", tt.after)
+					http.Error(w, "rate limited", http.StatusTooManyRequests)
+					if tt.cancel {
+						// After the answer has arrived: during the wait.
+						time.AfterFunc(100*time.Millisecond, cancel)
+					}
+					return
+				}
+				api.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			start := time.Now()
+			got, err := statuspage.ReadManaged(ctx, srv.URL, testPageID, testKey, nil)
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v, want no wait beyond Retry-After", d)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Incidents) != 150 {
+				t.Errorf("got %d incidents, want 150", len(got.Incidents))
+			}
+		})
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -222,6 +223,8 @@ type statusError struct {
 	url    string // redacted
 	code   int
 	status string
+	// retryAfter is the Retry-After header in seconds; -1 without one.
+	retryAfter int
 }
 
 func (e *statusError) Error() string { return fmt.Sprintf("fetch %s: %s", e.url, e.status) }
@@ -247,7 +250,11 @@ func get(ctx context.Context, client *http.Client, raw string, header http.Heade
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &statusError{url: name, code: resp.StatusCode, status: resp.Status}
+		after, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if err != nil || after < 0 {
+			after = -1
+		}
+		return nil, &statusError{url: name, code: resp.StatusCode, status: resp.Status, retryAfter: after}
 	}
 	src, err := readCapped(resp.Body, name, limit)
 	return src, redact.Error(err, redact.URL)
