@@ -7,7 +7,7 @@
 #
 #   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
 #   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, calendar,
-#                            statuspage, prometheus, newsboat, deploy, sigkill); the others are
+#                            statuspage, prometheus, newsboat, deploy, migrate, sigkill); the others are
 #                            listed as skipped
 #   E2E_SKIP_SETUP=1         don't run setup.sh
 #   CI=true                  a skipped check or group is a failure (CI services set it)

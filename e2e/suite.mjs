@@ -15,6 +15,7 @@ import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed 
 import { checkCalendar } from './checks/calendar.mjs';
 import { checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary } from './checks/statuspage.mjs';
 import { prometheusLab } from './checks/prometheus.mjs';
+import { samples, checkMigrate, feedsOf } from './checks/migrate.mjs';
 import { docBlock, fixture, checkNginx, checkCaddy, checkSystemdUnit, checkCron, checkCI, checkS3 } from './checks/deploy.mjs';
 
 const env = (k) => { if (!process.env[k]) throw new Error(`suite.mjs: ${k} is not set (run it through e2e/run.sh)`); return process.env[k]; };
@@ -207,6 +208,35 @@ const groups = {
     await guard('canary', 'deploy: CI job', 'deploy/ci-push-before-build.yml', () => checkCI({ ...base, workflow: fixture('ci-push-before-build.yml'), push: docBlock('push.sh') }));
     await guard('check', 'deploy: object storage', 'docs/deploy.md s3.sh on s3rver', () => checkS3({ ...base, script: docBlock('s3.sh') }));
     await guard('canary', 'deploy: object storage', 'deploy/s3-pages-first.sh', () => checkS3({ ...base, script: fixture('s3-pages-first.sh') }));
+  },
+
+  async migrate() {
+    // Each real sample of another tool (checks/migrate.mjs) migrated and
+    // built, then the html and feeds groups' checkers on the result (their
+    // canaries run in those groups). A missing sample is a skipped row, a
+    // failure in CI; the checks of a site that did not build are left out,
+    // its failed row standing for them.
+    for (const s of samples) {
+      let built = null;
+      await guard('check', 'herald migrate + build', s.name, async () => {
+        const m = await checkMigrate(HERALD, s, WORK, NOW);
+        if (m.ok) built = m;
+        return m;
+      });
+      if (!built) continue;
+      await guard('check', 'HTML (vnu)', `${s.name} migrated`, () => checkHtml(built.out));
+      for (const f of feedsOf(built.out)) {
+        const file = path.join(built.out, f);
+        if (f.endsWith('.json')) {
+          await guard('check', 'JSON Feed 1.1 schema', `${s.name} ${f}`, () => checkJsonFeed(file));
+          continue;
+        }
+        await guard('check', 'xmllint', `${s.name} ${f}`, () => checkXmllint(file));
+        await guard('check', 'feedparser', `${s.name} ${f}`, () => checkFeedparser(file));
+      }
+    }
+    await guard('canary', 'herald migrate + build', 'migrate/cstate: an issue date that is no date',
+      () => checkMigrate(HERALD, { name: 'broken-cstate', from: 'cstate', sample: 'cstate' }, WORK, NOW, path.join(BROKEN, 'migrate')));
   },
 
   async sigkill() {

@@ -12,6 +12,7 @@ import (
 
 const migrateUsage = `
 Usage: herald migrate -from cstate|upptime|statuspage [-site DIR] [-force] [-now TIME] SOURCE
+       herald migrate -from statuspage -page-id ID [flags] [API]
 
 Writes a complete herald site into -site from another status page tool:
 herald.yaml, incidents/<slug>.md and, where the source has probe history,
@@ -19,6 +20,9 @@ the history store. SOURCE is, for cstate, the Hugo site folder (with
 config.yml and content/issues/); for statuspage, a folder of the public
 v2 API's JSON (summary.json, components.json, incidents.json,
 scheduled-maintenances.json), one such file, or the page's https URL.
+The public API lists only the last 50 incidents: with -page-id, herald
+reads every one through the management API (API, by default
+https://api.statuspage.io), with the key in $STATUSPAGE_API_KEY.
 Flags come before SOURCE. Upptime is not supported yet.
 
 The result is checked as "herald check" would, at -now, before anything
@@ -32,6 +36,7 @@ Examples:
   herald migrate -from cstate ../old-status
   herald migrate -from cstate -site status -force ~/src/cstate-site
   herald migrate -from statuspage -site status https://status.example.com
+  STATUSPAGE_API_KEY=… herald migrate -from statuspage -page-id kctbh9vrtdwd -site status
 `
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
@@ -40,13 +45,20 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	nowText := nowFlag(fs)
 	from := fs.String("from", "", "the source's tool: cstate, upptime or statuspage")
 	force := fs.Bool("force", false, "replace files that already exist in -site")
+	pageID := fs.String("page-id", "", "statuspage: read every incident of this page through the management API, with the key in $"+statuspage.KeyEnv)
 	if err := parse(e, fs, migrateUsage, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError{fmt.Sprintf("migrate wants one SOURCE after the flags, got %q", fs.Args())}
+	if *pageID != "" && *from != "statuspage" {
+		return usageError{"migrate: -page-id is for -from statuspage"}
 	}
 	source := fs.Arg(0)
+	switch {
+	case *pageID != "" && fs.NArg() == 0:
+		source = statuspage.ManageAPI
+	case fs.NArg() != 1:
+		return usageError{fmt.Sprintf("migrate wants one SOURCE after the flags, got %q", fs.Args())}
+	}
 	now, err := clock(e, *nowText)
 	if err != nil {
 		return err
@@ -56,7 +68,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	case "cstate":
 		s, err = cstate.Read(source)
 	case "statuspage":
-		s, err = statuspage.Read(ctx, source, nil)
+		s, err = readStatuspage(ctx, e, source, *pageID)
 	case "upptime":
 		return usageError{"migrate: -from upptime is not yet supported (issue #13)"}
 	default:
@@ -89,4 +101,17 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, n.String())
 	}
 	return nil
+}
+
+// readStatuspage reads the public API at source or, with pageID, the
+// management API at source, with the key from the environment.
+func readStatuspage(ctx context.Context, e *env, source, pageID string) (*migrate.Site, error) {
+	if pageID == "" {
+		return statuspage.Read(ctx, source, nil)
+	}
+	key := e.getenv(statuspage.KeyEnv)
+	if key == "" {
+		return nil, usageError{fmt.Sprintf("migrate: -page-id needs the API key in $%s (it is never a flag, since flags show in ps)", statuspage.KeyEnv)}
+	}
+	return statuspage.ReadManaged(ctx, source, pageID, key, nil)
 }

@@ -14,19 +14,16 @@ import (
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/internal/interop"
 	"github.com/herald-status/herald/migrate"
 	"github.com/herald-status/herald/migrate/cstate"
 )
 
-// sample is cState's own example site, next to the repository (CI has it).
-const sample = "../../../shared/interop/cstate-example/exampleSite"
-
 // TestSampleMigrates migrates cState's example site and checks that herald
 // accepts the result and that it says what the source says.
 func TestSampleMigrates(t *testing.T) {
-	if _, err := os.Stat(sample); err != nil {
-		t.Skipf("cState sample not found at %s (the repository's ../shared/interop); CI has it: %v", sample, err)
-	}
+	// cState's own example site.
+	sample := interop.Path(t, "cstate-example/exampleSite")
 	site, err := cstate.Read(sample)
 	if err != nil {
 		t.Fatalf("Read: %v", err)

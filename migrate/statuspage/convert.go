@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -184,7 +185,7 @@ func (c *converter) incidents(docs []document) {
 	var order []string
 	byID := map[string]entry{}
 	for i := range docs {
-		if len(docs[i].Incidents) >= publicLimit && filepath.Base(docs[i].file) != "summary.json" {
+		if len(docs[i].Incidents) >= publicLimit && !docs[i].history && filepath.Base(docs[i].file) != "summary.json" {
 			c.note(&docs[i], "", fmt.Sprintf("the public API lists only the last %d incidents", publicLimit), "older incidents are not in the source and were not imported")
 		}
 		for j, in := range slices.Concat(docs[i].Incidents, docs[i].Maintenance) {
@@ -282,6 +283,9 @@ func (c *converter) incident(d *document, ij incidentJSON) (migrate.Incident, bo
 		in.Updates = append(in.Updates, migrate.Update{Time: t, Status: u.Status, Body: u.Body})
 		c.affected(d, &in, u)
 	}
+	if ij.PostmortemBody != "" {
+		c.postmortem(d, &in, ij, at)
+	}
 	for _, cj := range ij.Components {
 		id, ok := c.comps[cj.ID]
 		if !ok {
@@ -300,6 +304,33 @@ func (c *converter) incident(d *document, ij incidentJSON) (migrate.Incident, bo
 		c.note(d, ij.ID, fmt.Sprintf("incident %q lists component %q with no status in any update", ij.Name, cj.Name), "left its status to herald, which takes it from the impact")
 	}
 	return in, len(c.errs) == bad
+}
+
+// postmortem adds a published postmortem as the last update, at the
+// time it was published. A draft stays out: Statuspage does not show it.
+func (c *converter) postmortem(d *document, in *migrate.Incident, ij incidentJSON, at func(string, ...field) (time.Time, bool)) {
+	published := strings.TrimSpace(string(ij.PostmortemPublishedAt))
+	switch {
+	case published == "" || published == "null" || published == "false":
+		c.note(d, ij.ID, fmt.Sprintf("%s %q has a postmortem that is not published", in.Kind, ij.Name), "left it out, as Statuspage does")
+		return
+	case in.Kind == migrate.KindMaintenance:
+		c.note(d, ij.ID, fmt.Sprintf("maintenance %q has a postmortem", ij.Name), "left it out: a herald maintenance has none")
+		return
+	}
+	when := field{"postmortem_body_last_updated_at", ij.PostmortemUpdatedAt}
+	if published != "true" {
+		var s string
+		if err := json.Unmarshal(ij.PostmortemPublishedAt, &s); err == nil {
+			when = field{"postmortem_published_at", &s}
+		}
+	}
+	t, set := at(ij.ID, when, field{"resolved_at", ij.ResolvedAt})
+	if !set {
+		c.note(d, ij.ID, fmt.Sprintf("incident %q has a postmortem with no time", ij.Name), "left it out")
+		return
+	}
+	in.Updates = append(in.Updates, migrate.Update{Time: t, Status: "postmortem", Body: ij.PostmortemBody})
 }
 
 // field is a time field of the source, by name.

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +67,9 @@ func Read(ctx context.Context, source string, client *http.Client) (*migrate.Sit
 type document struct {
 	file string // as the user names it
 	src  []byte
+	// history is set on the management API's incident lists, which hold
+	// every incident, not the public API's last 50.
+	history bool
 
 	Page        *pageJSON       `json:"page"`
 	Components  []componentJSON `json:"components"`
@@ -119,6 +123,12 @@ type incidentJSON struct {
 	// Set for maintenance, which Statuspage's incidents.json lists too.
 	ScheduledFor   *string `json:"scheduled_for"`
 	ScheduledUntil *string `json:"scheduled_until"`
+	// The management API's postmortem, which the public API carries only
+	// as an update, if at all. published_at is a time once published
+	// (the API reference types it a boolean; either is read).
+	PostmortemBody        string          `json:"postmortem_body"`
+	PostmortemPublishedAt json.RawMessage `json:"postmortem_published_at"`
+	PostmortemUpdatedAt   *string         `json:"postmortem_body_last_updated_at"`
 }
 
 func readLocal(source string) ([]document, error) {
@@ -153,20 +163,20 @@ func readFile(name string) (document, error) {
 		return document{}, fmt.Errorf("read %s: %w", name, err)
 	}
 	defer f.Close()
-	src, err := readCapped(f, name)
+	src, err := readCapped(f, name, maxFile)
 	if err != nil {
 		return document{}, err
 	}
 	return parse(name, src)
 }
 
-func readCapped(r io.Reader, name string) ([]byte, error) {
-	src, err := io.ReadAll(io.LimitReader(r, maxFile+1))
+func readCapped(r io.Reader, name string, limit int64) ([]byte, error) {
+	src, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	if len(src) > maxFile {
-		return nil, fmt.Errorf("read %s: larger than %d MiB, too large for an API response", name, maxFile>>20)
+	if int64(len(src)) > limit {
+		return nil, fmt.Errorf("read %s: larger than %d MiB, too large for an API response", name, limit>>20)
 	}
 	return src, nil
 }
@@ -196,53 +206,92 @@ func fetchAll(ctx context.Context, base string, client *http.Client) ([]document
 
 // fetch gets one file; a 404 means the page does not publish it.
 func fetch(ctx context.Context, client *http.Client, raw string) (document, bool, error) {
+	src, err := get(ctx, client, raw, nil, maxFile)
+	var status *statusError
+	if errors.As(err, &status) && status.code == http.StatusNotFound {
+		return document{}, false, nil
+	}
+	if err != nil {
+		return document{}, false, err
+	}
+	d, err := parse(redact.URL(raw), src)
+	return d, err == nil, err
+}
+
+// statusError is a response other than 200 OK.
+type statusError struct {
+	url    string // redacted
+	code   int
+	status string
+	// retryAfter is the Retry-After header in seconds; -1 without one.
+	retryAfter int
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("fetch %s: %s", e.url, e.status) }
+
+// get reads the body of a GET of raw, sent with header, within
+// fetchTimeout and at most limit bytes. Errors name raw without its
+// credentials or query, and never hold header's values.
+func get(ctx context.Context, client *http.Client, raw string, header http.Header, limit int64) ([]byte, error) {
 	name := redact.URL(raw)
 	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
-		return document{}, false, redact.Error(fmt.Errorf("fetch %s: %w", name, err), redact.URL)
+		return nil, redact.Error(fmt.Errorf("fetch %s: %w", name, err), redact.URL)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return document{}, false, redact.Error(fmt.Errorf("fetch %s: %w", name, err), redact.URL)
+		return nil, redact.Error(fmt.Errorf("fetch %s: %w", name, err), redact.URL)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		return document{}, false, nil
-	}
 	if resp.StatusCode != http.StatusOK {
-		return document{}, false, fmt.Errorf("fetch %s: %s", name, resp.Status)
+		after, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if err != nil || after < 0 {
+			after = -1
+		}
+		return nil, &statusError{url: name, code: resp.StatusCode, status: resp.Status, retryAfter: after}
 	}
-	src, err := readCapped(resp.Body, name)
-	if err != nil {
-		return document{}, false, redact.Error(err, redact.URL)
-	}
-	d, err := parse(name, src)
-	return d, err == nil, err
+	src, err := readCapped(resp.Body, name, limit)
+	return src, redact.Error(err, redact.URL)
 }
 
 func parse(name string, src []byte) (document, error) {
 	d := document{file: name, src: src}
-	if err := json.Unmarshal(src, &d); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			line, col := position(src, syn.Offset-1)
-			return d, diag.Errorf(name, line, col, "malformed JSON: %v", err).WithFix("fetch the file again; it is not a whole API response")
-		case errors.As(err, &typ):
-			line, col := position(src, typ.Offset-1)
-			return d, diag.Errorf(name, line, col, "%s is a JSON %s, not a %s", typ.Field, typ.Value, typ.Type).WithFix("give a Statuspage v2 API response")
-		}
-		return d, diag.Errorf(name, 1, 1, "malformed JSON: %v", err)
+	if err := decode(name, src, &d); err != nil {
+		return d, err
 	}
 	if d.Page == nil && d.Components == nil && d.Incidents == nil && d.Maintenance == nil {
 		return d, diag.Errorf(name, 1, 1, "not a Statuspage v2 API response: no page, components, incidents or scheduled_maintenances").
 			WithFix("give summary.json, components.json, incidents.json or scheduled-maintenances.json")
 	}
 	return d, nil
+}
+
+// decode unmarshals src into v; an error is placed at its line and column.
+func decode(name string, src []byte, v any) error {
+	err := json.Unmarshal(src, v)
+	if err == nil {
+		return nil
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(src, syn.Offset-1)
+		return diag.Errorf(name, line, col, "malformed JSON: %v", err).WithFix("fetch the file again; it is not a whole API response")
+	case errors.As(err, &typ) && typ.Field == "":
+		line, col := position(src, typ.Offset-1)
+		return diag.Errorf(name, line, col, "the response is a JSON %s, not what the API returns there", typ.Value).WithFix("check the URL")
+	case errors.As(err, &typ):
+		line, col := position(src, typ.Offset-1)
+		return diag.Errorf(name, line, col, "%s is a JSON %s, not a %s", typ.Field, typ.Value, typ.Type).WithFix("give a Statuspage API response")
+	}
+	return diag.Errorf(name, 1, 1, "malformed JSON: %v", err)
 }
 
 // position turns a byte offset into a 1-based line and column. A JSON

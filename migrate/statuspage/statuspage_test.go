@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/internal/interop"
 	"github.com/herald-status/herald/migrate"
 	"github.com/herald-status/herald/migrate/statuspage"
 )
@@ -304,13 +306,9 @@ func TestReadFiftyIncidents(t *testing.T) {
 	}
 }
 
-// TestReadDiscordSample reads a real incidents.json response, Discord's,
-// kept beside the repository.
+// TestReadDiscordSample reads a real incidents.json response, Discord's.
 func TestReadDiscordSample(t *testing.T) {
-	file := filepath.Join("..", "..", "..", "shared", "interop", "statuspage-discord-incidents.json")
-	if _, err := os.Stat(file); err != nil {
-		t.Skipf("no real Statuspage sample at %s (the repository's parent's shared/interop/): %v", file, err)
-	}
+	file := interop.Path(t, "statuspage-discord-incidents.json")
 	site, err := statuspage.Read(context.Background(), file, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -334,4 +332,27 @@ func TestReadDiscordSample(t *testing.T) {
 	if len(site.Components) != 1 || site.Components[0].Name != "API" || site.Components[0].Description == "" {
 		t.Errorf("components: got %+v, want API with its description", site.Components)
 	}
+	if got := writeAndCheck(t, site); len(got.Incidents) != 1 {
+		t.Errorf("got %d incidents in the written site, want 1", len(got.Incidents))
+	}
+}
+
+// writeAndCheck writes site into a temporary folder and checks it as
+// herald check does, at a fixed time after every incident.
+func writeAndCheck(t *testing.T, site *migrate.Site) *generator.Site {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := migrate.Write(ctx, dir, site, false); err != nil {
+		t.Fatalf("migrate.Write: %v", err)
+	}
+	s, err := generator.Load(ctx, dir, now)
+	if err != nil {
+		t.Fatalf("generator.Load: %v", err)
+	}
+	if err := generator.Check(ctx, s, now); err != nil {
+		t.Fatalf("generator.Check: %v", err)
+	}
+	return s
 }
