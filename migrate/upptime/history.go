@@ -296,6 +296,7 @@ func readLog(ctx context.Context, repo string, p *subjectParser, names map[strin
 	// check's time.
 	cmd := exec.CommandContext(ctx, "git", "-C", repo, "-c", "log.showSignature=false", "log", "-z", "--format=%cI%x00%s", "HEAD")
 	cmd.WaitDelay = gitWaitDelay
+	cmd.Env = slices.DeleteFunc(os.Environ(), redirectsGit)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -362,6 +363,18 @@ func readLog(ctx context.Context, repo string, p *subjectParser, names map[strin
 	return log, nil
 }
 
+// redirectsGit reports whether the environment variable kv would point git
+// at another repository than the one in its -C folder, as GIT_DIR does
+// when herald runs from a git hook.
+func redirectsGit(kv string) bool {
+	name, _, _ := strings.Cut(kv, "=")
+	switch name {
+	case "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES":
+		return true
+	}
+	return false
+}
+
 // splitNUL is a bufio.SplitFunc for NUL-separated tokens.
 func splitNUL(data []byte, atEOF bool) (int, []byte, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
@@ -397,8 +410,12 @@ func (tl *timeline) results() ([]history.Result, []migrate.Note) {
 	if start.IsZero() && len(tl.samples) > 0 {
 		start = tl.samples[0].at
 	}
-	if start.IsZero() || !tl.end.After(start) {
-		note(fmt.Sprintf("no status commit or start time for %s", tl.site.Name), "it has no history")
+	switch {
+	case start.IsZero():
+		note(fmt.Sprintf("no status commit and no startTime for %s", tl.site.Name), "it has no history")
+		return nil, notes
+	case !tl.end.After(start):
+		note(fmt.Sprintf("%s starts at %s, after Upptime last ran", tl.site.Name, start.Format(time.RFC3339)), "it has no history")
 		return nil, notes
 	}
 	if tl.end.Sub(start) > maxSpan {

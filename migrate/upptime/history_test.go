@@ -459,3 +459,22 @@ func TestCancel(t *testing.T) {
 		t.Errorf("History took %s after its context ended, want it to stop", took)
 	}
 }
+
+// TestGitEnvironment checks that git reads SOURCE's log even where the
+// environment points git elsewhere, as in a git hook.
+func TestGitEnvironment(t *testing.T) {
+	needGit(t)
+	dir, issues := outageRepo(t)
+	other := gitRepo(t, nil, []commit{{"2026-01-01T00:00:00Z", "🟩 API is up (200 in 1 ms) [skip ci] [upptime]"}})
+	t.Setenv("GIT_DIR", filepath.Join(other, ".git"))
+	t.Setenv("GIT_WORK_TREE", other)
+	results, _, err := History(context.Background(), dir, outageSites, Messages{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, summaryAt := mustTime(t, "2026-01-01T09:00:00Z"), mustTime(t, "2026-01-09T00:30:00Z")
+	want := upptimeUptime(start, summaryAt, issues["api"])
+	if got := heraldUptime(t, results, "api", start, summaryAt); math.Abs(got-want) > 0.1 {
+		t.Errorf("got uptime %.3f%%, want %.3f%%: the log of GIT_DIR was read", got, want)
+	}
+}
