@@ -423,7 +423,8 @@ func (tl *timeline) results() ([]history.Result, []migrate.Note) {
 		note(fmt.Sprintf("%s's history before %s", tl.site.Name, day(start)), fmt.Sprintf("left out: migrate imports at most %d years", maxSpan/(365*24*time.Hour)))
 	}
 
-	var rs []history.Result
+	// One result an Interval, and one more where a stretch ends between two.
+	rs := make([]history.Result, 0, int(tl.end.Sub(start)/Interval)+len(tl.samples)+1)
 	loggedDown := map[string]time.Duration{}
 	type gap struct{ from, to time.Time }
 	var gaps []gap
@@ -471,7 +472,8 @@ func (tl *timeline) results() ([]history.Result, []migrate.Note) {
 			rs = tl.emit(rs, from.Add(downFor), to, true, tl.summary.Time, 0, "")
 		})
 	}
-	slices.SortStableFunc(rs, func(a, b history.Result) int { return a.Time.Compare(b.Time) })
+	// The stretches are disjoint, so no two results have the same time.
+	slices.SortFunc(rs, func(a, b history.Result) int { return a.Time.Compare(b.Time) })
 	return rs, notes
 }
 

@@ -407,35 +407,76 @@ func TestGapsAndNoGit(t *testing.T) {
 }
 
 func TestBadFiles(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"history/api.yml":      "url: https://example.com\nstatus: up\nstartTime: yesterday\n",
-		"history/web.yml":      "- url: https://example.com\n- startTime: 2026-13-01T00:00:00Z\n",
-		"history/summary.json": "[\n  {\"slug\": \"api\",\n   \"dailyMinutesDown\": {\"2026-02-04\": 60,}}\n]\n",
-	})
-	_, _, err := History(context.Background(), dir, outageSites, Messages{})
-	if err == nil {
-		t.Fatal("got no error, want one for each bad file")
+	summary := filepath.Join("history", "summary.json")
+	tests := []struct {
+		name  string
+		files map[string]string
+		sites []HistorySite
+		want  []string // each error, after the folder
+	}{
+		{
+			name: "every bad file in one run",
+			files: map[string]string{
+				"history/api.yml":      "url: https://example.com\nstatus: up\nstartTime: yesterday\n",
+				"history/web.yml":      "- url: https://example.com\n- startTime: 2026-13-01T00:00:00Z\n",
+				"history/summary.json": "[\n  {\"slug\": \"api\",\n   \"dailyMinutesDown\": {\"2026-02-04\": 60,}}\n]\n",
+			},
+			sites: outageSites,
+			want: []string{
+				summary + ":3:42: malformed JSON",
+				filepath.Join("history", "api.yml") + `:3:12: startTime "yesterday" is not a time`,
+				filepath.Join("history", "web.yml") + `:2:14: startTime "2026-13-01T00:00:00Z" is not a time`,
+			},
+		},
+		{
+			name:  "a day that is not a day",
+			files: map[string]string{"history/summary.json": "[\n  {\"slug\": \"api\",\n   \"dailyMinutesDown\": {\"Feb 4\": 60}}\n]\n"},
+			sites: outageSites[:1],
+			want:  []string{summary + `:3:25: dailyMinutesDown of "api": "Feb 4": 60 is not a day`},
+		},
+		{
+			name:  "a value of the wrong type",
+			files: map[string]string{"history/summary.json": "[\n  {\"slug\": \"api\", \"time\": \"fast\"}\n]\n"},
+			sites: outageSites[:1],
+			want:  []string{summary + `:2:32: time is a JSON string, not a float64`},
+		},
 	}
-	for _, want := range []string{
-		filepath.Join(dir, "history", "summary.json") + ":3:42: malformed JSON",
-		filepath.Join(dir, "history", "api.yml") + `:3:12: startTime "yesterday" is not a time`,
-		filepath.Join(dir, "history", "web.yml") + `:2:14: startTime "2026-13-01T00:00:00Z" is not a time`,
-	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("got error\n%v\nwant it to hold %q", err, want)
-		}
-	}
-
-	t.Run("a bad day", func(t *testing.T) {
-		dir := writeFiles(t, map[string]string{
-			"history/summary.json": "[\n  {\"slug\": \"api\",\n   \"dailyMinutesDown\": {\"Feb 4\": 60}}\n]\n",
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			_, _, err := History(context.Background(), dir, tt.sites, Messages{})
+			if err == nil {
+				t.Fatal("got no error, want one for each bad file")
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), filepath.Join(dir, want)) {
+					t.Errorf("got error\n%v\nwant it to hold %q", err, filepath.Join(dir, want))
+				}
+			}
 		})
-		_, _, err := History(context.Background(), dir, outageSites[:1], Messages{})
-		want := filepath.Join(dir, "history", "summary.json") + `:3:25: dailyMinutesDown of "api": "Feb 4": 60 is not a day`
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("got error %v, want it to hold %q", err, want)
-		}
+	}
+}
+
+// TestSpanCap checks that a start time long before the end does not make
+// results without bound.
+func TestSpanCap(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"history/api.yml":      siteYML("1990-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+		"history/summary.json": `[{"slug": "api", "time": 50, "dailyMinutesDown": {}}]`,
 	})
+	results, notes, err := History(context.Background(), dir, outageSites[:1], Messages{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(results), int(maxSpan/Interval); got != want {
+		t.Errorf("got %d results, want %d", got, want)
+	}
+	if got, want := results[0].Time, mustTime(t, "2026-01-01T00:00:00Z").Add(-maxSpan); !got.Equal(want) {
+		t.Errorf("got the first result at %s, want %s", got, want)
+	}
+	if !slices.ContainsFunc(notes, func(n migrate.Note) bool { return strings.Contains(n.String(), "at most 3 years") }) {
+		t.Errorf("got notes %v, want one on what was left out", notes)
+	}
 }
 
 // TestCancel checks that a git log that does not end is stopped with the
