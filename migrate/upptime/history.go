@@ -337,8 +337,8 @@ func readLog(ctx context.Context, repo string, p *subjectParser, names map[strin
 			log.last = later(log.last, at)
 		}
 	}
-	if scanErr == nil {
-		scanErr = sc.Err()
+	if err := sc.Err(); err != nil && scanErr == nil {
+		scanErr = fmt.Errorf("read git log: %w", err)
 	}
 	if scanErr != nil {
 		// Stop git rather than wait for it to write the rest.

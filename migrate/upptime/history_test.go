@@ -246,6 +246,7 @@ func TestUptimeMatchesUpptime(t *testing.T) {
 		t.Run(tt.component, func(t *testing.T) {
 			want := upptimeUptime(tt.start, summaryAt, issues[tt.component])
 			got := heraldUptime(t, results, tt.component, tt.start, summaryAt)
+			t.Logf("herald %.3f%%, Upptime %.3f%%", got, want)
 			if math.Abs(got-want) > 0.1 {
 				t.Errorf("got uptime %.3f%%, want Upptime's %.3f%% within 0.1", got, want)
 			}

@@ -79,6 +79,7 @@ func TestSampleUptime(t *testing.T) {
 				t.Fatalf("read history/%s.yml: %v, %v", s.Slug, ok, err)
 			}
 			got := heraldUptime(t, results, s.Slug, f.Start, summaryAt)
+			t.Logf("herald %.3f%%, Upptime %s, from %s to %s", got, s.Uptime, f.Start.Format(time.RFC3339), summaryAt.Format(time.RFC3339))
 			if math.Abs(got-want) > 0.1 {
 				t.Errorf("got uptime %.3f%% from %s to %s, want Upptime's %.2f%% within 0.1", got, f.Start.Format(time.RFC3339), summaryAt.Format(time.RFC3339), want)
 			}
