@@ -234,9 +234,6 @@ func newSubjectParser(m Messages) (*subjectParser, error) {
 	re.WriteString("^")
 	pos := 0
 	for _, f := range found {
-		if f.i < pos {
-			continue // inside another variable's name
-		}
 		re.WriteString(regexp.QuoteMeta(tmpl[pos:f.i]))
 		fmt.Fprintf(&re, "(?P<%s>%s)", strings.TrimPrefix(f.name, "$"), f.pattern)
 		pos = f.i + len(f.name)
