@@ -282,26 +282,16 @@ func decode(name string, src []byte, v any) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := position(src, syn.Offset-1)
+		line, col := migrate.Position(src, syn.Offset-1)
 		return diag.Errorf(name, line, col, "malformed JSON: %v", err).WithFix("fetch the file again; it is not a whole API response")
 	case errors.As(err, &typ) && typ.Field == "":
-		line, col := position(src, typ.Offset-1)
+		line, col := migrate.Position(src, typ.Offset-1)
 		return diag.Errorf(name, line, col, "the response is a JSON %s, not what the API returns there", typ.Value).WithFix("check the URL")
 	case errors.As(err, &typ):
-		line, col := position(src, typ.Offset-1)
+		line, col := migrate.Position(src, typ.Offset-1)
 		return diag.Errorf(name, line, col, "%s is a JSON %s, not a %s", typ.Field, typ.Value, typ.Type).WithFix("give a Statuspage API response")
 	}
 	return diag.Errorf(name, 1, 1, "malformed JSON: %v", err)
-}
-
-// position turns a byte offset into a 1-based line and column. A JSON
-// error's Offset is just past the bad byte or value, so callers pass
-// Offset-1 to point at it.
-func position(src []byte, off int64) (line, col int) {
-	off = min(max(off, 0), int64(len(src)))
-	before := src[:off]
-	line = bytes.Count(before, []byte("\n")) + 1
-	return line, int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
 // lineOf is the line of the object with this id: the first place the id
@@ -319,7 +309,7 @@ func (d *document) lineOf(id string) int {
 		at := off + i
 		key := bytes.TrimRight(d.src[:at], " \t\r\n")
 		if bytes.HasSuffix(key, []byte(":")) && bytes.HasSuffix(bytes.TrimRight(key[:len(key)-1], " \t\r\n"), []byte(`"id"`)) {
-			line, _ := position(d.src, int64(at))
+			line, _ := migrate.Position(d.src, int64(at))
 			return line
 		}
 		off = at + len(quoted)
