@@ -1,0 +1,417 @@
+package upptime
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/migrate"
+	"github.com/herald-status/herald/strictyaml"
+)
+
+// timeout is Upptime's own request timeout (curl's TIMEOUT, 30 s): a site
+// that answers in 20 s is up there, and stays up in herald.
+const timeout = "30s"
+
+// historyKeys are read by the git-history importer, to parse the commit
+// subjects with the repository's own template and prefixes.
+var historyKeys = map[string]bool{
+	"commitMessages":             true,
+	"commitPrefixStatusUp":       true,
+	"commitPrefixStatusDown":     true,
+	"commitPrefixStatusDegraded": true,
+}
+
+// unmappedKeys are the top-level keys herald has no place for, with what
+// was done instead. The GitHub Actions plumbing (how Upptime's workflows
+// run, commit and talk to GitHub) has no meaning for herald, which runs
+// from cron or as a daemon; docs/migrate.md lists these keys.
+var unmappedKeys = map[string]string{
+	"notifications":              "dropped them; set up notify.webhooks in herald.yaml (docs/notifications.md), whose formats include slack and discord",
+	"assignees":                  "dropped them; herald assigns no one",
+	"i18n":                       "dropped it; herald's words are in its templates (docs/config.md)",
+	"workflowSchedule":           "ignored it (GitHub Actions plumbing); every probe runs every " + config.FormatDuration(Interval),
+	"user-agent":                 "ignored it (GitHub Actions plumbing: the user agent of Upptime's GitHub API calls)",
+	"PAT":                        "ignored it (GitHub Actions plumbing: a GitHub token); it is not copied anywhere",
+	"delay":                      "ignored it (GitHub Actions plumbing: a pause between Upptime's checks); herald spreads its checks over the interval",
+	"runner":                     "ignored it (GitHub Actions plumbing)",
+	"skipDescriptionUpdate":      "ignored it (GitHub Actions plumbing)",
+	"skipTopicsUpdate":           "ignored it (GitHub Actions plumbing)",
+	"skipHomepageUpdate":         "ignored it (GitHub Actions plumbing)",
+	"skipDeleteIssues":           "ignored it (GitHub Actions plumbing)",
+	"skipPoweredByReadme":        "ignored it (GitHub Actions plumbing)",
+	"skipGeneratingWebsite":      "ignored it (GitHub Actions plumbing)",
+	"summaryStartHtmlComment":    "ignored it (GitHub Actions plumbing: the README summary)",
+	"summaryEndHtmlComment":      "ignored it (GitHub Actions plumbing: the README summary)",
+	"liveStatusHtmlComment":      "ignored it (GitHub Actions plumbing: the README summary)",
+	"customStatusWebsitePackage": "dropped it; herald has its own templates (docs/config.md)",
+}
+
+// siteKeys are the keys of a sites[] entry herald has no place for, with
+// what was done instead.
+var siteKeys = map[string]string{
+	"icon":                             "dropped it; herald shows no per-component icon",
+	"assignees":                        "dropped them; herald assigns no one",
+	"tags":                             "dropped them; herald has no tags",
+	"body":                             "dropped the request body; herald's http probe sends none",
+	"maxRedirects":                     "dropped it; herald follows up to 10 redirects",
+	"verbose":                          "dropped it",
+	"ipv6":                             "dropped it; herald connects over IPv4 or IPv6, whichever the name resolves to",
+	"__dangerous__insecure":            "dropped it; herald always verifies certificates, so the probe may fail where Upptime's passed",
+	"__dangerous__disable_verify_peer": "dropped it; herald always verifies certificates, so the probe may fail where Upptime's passed",
+	"__dangerous__disable_verify_host": "dropped it; herald always verifies certificates, so the probe may fail where Upptime's passed",
+	"__dangerous__body_down":           "dropped it; herald cannot fail on text that is present (expect.body_regexp can require text)",
+	"__dangerous__body_degraded":       "dropped it; herald has no degraded result",
+	"__dangerous__body_degraded_if_text_missing": "dropped it; herald has no degraded result",
+}
+
+// readConfig reads .upptimerc.yml into a new reader's site.
+func readConfig(file string) (*reader, error) {
+	src, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, diag.Errorf(file, 1, 1, "no %s: not an Upptime repository", ConfigFile).
+			WithFix("give the folder of a clone of the Upptime status repository, the one holding %s", ConfigFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read Upptime config: %w", err)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return nil, syntaxError(file, src, err)
+	}
+	if len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, diag.Errorf(file, 1, 1, "not a mapping of keys to values").WithFix("give Upptime's %s, with owner, repo and sites", ConfigFile)
+	}
+	r := &reader{site: &migrate.Site{}, bySlug: map[string]string{}, byName: map[string]string{}}
+	var sites, website *yaml.Node
+	var owner, repo string
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		switch key := k.Value; {
+		case key == "sites":
+			sites = v
+		case key == "status-website":
+			website = v
+		case key == "owner":
+			owner = v.Value
+		case key == "repo":
+			repo = v.Value
+		case historyKeys[key]:
+		case unmappedKeys[key] != "":
+			r.note(file, k.Line, fmt.Sprintf("%s has no herald equivalent", key), unmappedKeys[key])
+		default:
+			r.note(file, k.Line, fmt.Sprintf("%s is not a key herald knows in Upptime's config", key), "dropped it")
+		}
+	}
+	if sites == nil || sites.Kind != yaml.SequenceNode || len(sites.Content) == 0 {
+		line := 1
+		if sites != nil {
+			line = sites.Line
+		}
+		r.errs.Add(file, diag.Errorf(file, line, 1, "no sites").WithFix("list the sites to watch under sites:, each with a name and a url"))
+	} else {
+		for _, s := range sites.Content {
+			r.readSite(file, s)
+		}
+	}
+	r.readWebsite(file, website, owner, repo)
+	if err := r.errs.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// syntaxError places the YAML parser's err at its line, as herald.yaml's
+// own syntax errors are.
+func syntaxError(file string, src []byte, err error) error {
+	if _, placed := strictyaml.Decode(file, src, 0, &struct{}{}); placed != nil {
+		return placed
+	}
+	return diag.Errorf(file, 1, 1, "invalid YAML: %v", err)
+}
+
+// readWebsite takes the title, description and address from
+// status-website, falling back to the GitHub Pages address Upptime
+// publishes to without a cname.
+func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string) {
+	var cname, baseURL string
+	cnameLine := 0
+	if website != nil && website.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(website.Content); i += 2 {
+			k, v := website.Content[i], website.Content[i+1]
+			switch k.Value {
+			case "name":
+				r.site.Title = v.Value
+			case "introTitle":
+				r.site.Description = v.Value
+			case "cname":
+				cname, cnameLine = v.Value, v.Line
+			case "baseUrl":
+				baseURL = v.Value
+			case "navbar":
+				r.note(file, k.Line, "status-website.navbar has no herald equivalent here", "dropped it; add its links to links: in herald.yaml")
+			default:
+				r.note(file, k.Line, fmt.Sprintf("status-website.%s has no herald equivalent", k.Value), "dropped it; herald has its own theme")
+			}
+		}
+	}
+	switch {
+	case cname != "":
+		u, err := url.Parse("https://" + cname + "/")
+		if err != nil || u.Host != cname {
+			r.errs.Add(file, diag.Errorf(file, cnameLine, 1, "status-website.cname %q is not a host name", cname).WithFix("write the status page's host, e.g. status.example.com"))
+			return
+		}
+		r.site.BaseURL = u.String()
+	case owner != "" && repo != "":
+		// Without a cname, Upptime publishes to the repository's GitHub
+		// Pages, under baseUrl (by default /<repo>).
+		path := "/" + repo
+		if baseURL != "" {
+			path = baseURL
+		}
+		r.site.BaseURL = "https://" + strings.ToLower(owner) + ".github.io" + strings.TrimSuffix(path, "/") + "/"
+		r.note(file, 1, "no status-website.cname", "set base_url to "+r.site.BaseURL+", where Upptime publishes; change it if herald's site will live elsewhere")
+	default:
+		r.errs.Add(file, diag.Errorf(file, 1, 1, "no status-website.cname, nor owner and repo").WithFix("add status-website.cname with the status page's host, so herald knows its address"))
+		return
+	}
+	if strings.TrimSpace(r.site.Title) == "" {
+		r.site.Title = repo
+		if r.site.Title == "" {
+			r.site.Title = "Status"
+		}
+		r.note(file, 1, "no status-website.name", fmt.Sprintf("titled the site %q; change title: in herald.yaml", r.site.Title))
+	}
+}
+
+// readSite reads one sites[] entry into a component.
+func (r *reader) readSite(file string, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		r.errs.Add(file, diag.Errorf(file, n.Line, n.Column, "a site is not a mapping").WithFix("write each site as name: and url: lines"))
+		return
+	}
+	var (
+		name, slug, rawURL, check, method string
+		nameNode, slugNode, urlNode       *yaml.Node
+		port                              string
+		headers                           map[string]string
+		p                                 probe
+	)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "name":
+			name, nameNode = v.Value, v
+		case "slug":
+			slug, slugNode = strings.TrimSpace(v.Value), v
+		case "url":
+			rawURL, urlNode = v.Value, v
+		case "check":
+			check = v.Value
+		case "method":
+			method = strings.ToUpper(v.Value)
+		case "port":
+			port = v.Value
+		case "expectedStatusCodes":
+			if err := v.Decode(&p.Expect.Status); err != nil {
+				r.errs.Add(file, diag.Errorf(file, v.Line, v.Column, "expectedStatusCodes is not a list of status codes").WithFix("write them as [200, 204]"))
+			}
+		case "headers":
+			headers = r.readHeaders(file, v)
+		case "__dangerous__body_down_if_text_missing":
+			p.Expect.BodyContains = v.Value
+		case "maxResponseTime":
+			r.note(file, k.Line, fmt.Sprintf("maxResponseTime %s: Upptime marks a slower site degraded, and herald's expect.max_latency would mark it down", v.Value), "dropped it rather than change its meaning")
+		default:
+			instead, ok := siteKeys[k.Value]
+			if !ok {
+				instead = "dropped it"
+			}
+			r.note(file, k.Line, fmt.Sprintf("sites[].%s has no herald equivalent", k.Value), instead)
+		}
+	}
+	if name == "" {
+		r.errs.Add(file, diag.Errorf(file, n.Line, n.Column, "a site has no name").WithFix("give every site a name"))
+		return
+	}
+	id := slug
+	if id == "" {
+		id = Slug(name)
+	}
+	upptimeSlug := id
+	if !config.IsSlug(id) {
+		id = config.Slugify(id)
+		line := nameNode.Line
+		if slugNode != nil {
+			line = slugNode.Line
+		}
+		r.note(file, line, fmt.Sprintf("slug %q is not a herald id", upptimeSlug), fmt.Sprintf("made it %q", id))
+	}
+	if id == "" {
+		id = "site"
+	}
+	base := id
+	for i := 2; r.hasComponent(id); i++ {
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+	if id != base {
+		r.note(file, nameNode.Line, fmt.Sprintf("site %q has the slug %q of another site", name, base), fmt.Sprintf("gave it the id %q", id))
+	}
+	r.bySlug[upptimeSlug] = id
+	r.byName[name] = id
+	c := migrate.Component{ID: id, Name: name}
+	if rawURL == "" {
+		r.note(file, nameNode.Line, fmt.Sprintf("site %q has no url", name), "left it without a probe")
+		r.site.Components = append(r.site.Components, c)
+		return
+	}
+	target := r.secrets(file, urlNode.Line, rawURL)
+	switch check {
+	case "", "http":
+		u, err := url.Parse(target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && !strings.HasPrefix(target, "${")) {
+			r.note(file, urlNode.Line, fmt.Sprintf("url of site %q is not an http(s) URL", name), "left it without a probe")
+			break
+		}
+		p.HTTP, p.Method, p.Timeout = target, method, timeout
+		if p.Method == "GET" {
+			p.Method = ""
+		}
+		p.Headers = headers
+		c.Probe = p.yaml()
+	case "tcp-ping":
+		host := target
+		if u, err := url.Parse(target); err == nil && u.Host != "" {
+			host = u.Hostname()
+		}
+		if _, err := strconv.Atoi(port); err != nil {
+			r.note(file, urlNode.Line, fmt.Sprintf("tcp-ping site %q has no port", name), "left it without a probe; add probe: {tcp: host:port} yourself")
+			break
+		}
+		c.Probe = probe{TCP: net.JoinHostPort(host, port), Timeout: timeout}.yaml()
+	default:
+		r.note(file, urlNode.Line, fmt.Sprintf("check %q of site %q has no herald probe", check, name), "left it without a probe")
+	}
+	r.site.Components = append(r.site.Components, c)
+}
+
+func (r *reader) hasComponent(id string) bool {
+	for _, c := range r.site.Components {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// readHeaders reads Upptime's headers, a list of "Name: value" strings.
+func (r *reader) readHeaders(file string, n *yaml.Node) map[string]string {
+	if n.Kind != yaml.SequenceNode {
+		r.errs.Add(file, diag.Errorf(file, n.Line, n.Column, "headers is not a list").WithFix(`write them as a list of "Name: value" strings`))
+		return nil
+	}
+	out := map[string]string{}
+	for _, h := range n.Content {
+		name, value, ok := strings.Cut(h.Value, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			r.note(file, h.Line, "a header is not Name: value", "dropped it")
+			continue
+		}
+		out[strings.TrimSpace(name)] = r.secrets(file, h.Line, strings.TrimSpace(value))
+	}
+	return out
+}
+
+var (
+	// actionsSecretRE is the GitHub Actions form ${{ secrets.NAME }}.
+	actionsSecretRE = regexp.MustCompile(`\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+	// envRE is Upptime's own form, $NAME, which it fills from the
+	// repository's secrets. Their names are upper case; a lower-case $top
+	// (an OData query) is left as it is, as Upptime leaves it.
+	envRE = regexp.MustCompile(`\$([A-Z_][A-Z0-9_]*)`)
+)
+
+// randomNumber is replaced by Upptime with a new random number on every
+// request, to defeat caches.
+const randomNumber = "DYNAMIC_RANDOM_NUMBER"
+
+// secrets rewrites Upptime's secret references in s, $NAME and
+// ${{ secrets.NAME }}, as herald's ${NAME}, which herald probe reads from
+// its environment. The notes name the variable, never a value.
+func (r *reader) secrets(file string, line int, s string) string {
+	var names []string
+	s = actionsSecretRE.ReplaceAllStringFunc(s, func(m string) string {
+		name := actionsSecretRE.FindStringSubmatch(m)[1]
+		names = append(names, name)
+		return "${" + name + "}"
+	})
+	s = envRE.ReplaceAllStringFunc(s, func(m string) string {
+		if m[1:] == randomNumber {
+			r.note(file, line, "$"+randomNumber+" has no herald equivalent", "kept it as text, so every request is the same")
+			return m
+		}
+		names = append(names, m[1:])
+		return "${" + m[1:] + "}"
+	})
+	for _, name := range names {
+		r.note(file, line, fmt.Sprintf("secret %s is read from the environment", name), fmt.Sprintf("wrote it as ${%s}; export %s where herald probe runs", name, name))
+	}
+	return s
+}
+
+// probe is a component's probe: mapping, as herald.yaml writes it.
+type probe struct {
+	HTTP     string            `yaml:"http,omitempty"`
+	TCP      string            `yaml:"tcp,omitempty"`
+	Method   string            `yaml:"method,omitempty"`
+	Headers  map[string]string `yaml:"headers,omitempty"`
+	Interval string            `yaml:"interval"`
+	Timeout  string            `yaml:"timeout,omitempty"`
+	Expect   struct {
+		Status       []int  `yaml:"status,omitempty,flow"`
+		BodyContains string `yaml:"body_contains,omitempty"`
+	} `yaml:"expect,omitempty"`
+}
+
+func (p probe) yaml() string {
+	p.Interval = config.FormatDuration(Interval)
+	// Strings, ints and a map of strings always marshal.
+	out, _ := yaml.Marshal(p)
+	return string(out)
+}
+
+// camelRE finds where Upptime's slugify splits camel case: "BandLab" is
+// "band-lab".
+var camelRE = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`([A-Z]{2,})(\d+)`), "$1 $2"},
+	{regexp.MustCompile(`([a-z\d]+)([A-Z]{2,})`), "$1 $2"},
+	{regexp.MustCompile(`([a-z\d])([A-Z])`), "$1 $2"},
+	{regexp.MustCompile(`([A-Z]+)([A-Z][a-z\d]+)`), "$1 $2"},
+}
+
+// Slug is the slug Upptime gives a site without one, as
+// @sindresorhus/slugify makes it: "&" is "and", camel case is split, and
+// the rest is as herald slugs a name. It names the site's history files
+// and its issues' label.
+func Slug(name string) string {
+	s := strings.ReplaceAll(name, "&", " and ")
+	for _, c := range camelRE {
+		s = c.re.ReplaceAllString(s, c.repl)
+	}
+	return config.Slugify(s)
+}
