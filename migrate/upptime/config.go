@@ -142,8 +142,7 @@ func syntaxError(file string, src []byte, err error) error {
 }
 
 // readWebsite takes the title, description and address from
-// status-website, falling back to the GitHub Pages address Upptime
-// publishes to without a cname.
+// status-website.
 func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string) {
 	var cname, baseURL string
 	cnameLine := 0
@@ -166,26 +165,30 @@ func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string
 			}
 		}
 	}
+	// Upptime publishes to https://<cname><baseUrl>, or without a cname
+	// to the repository's GitHub Pages, where baseUrl is /<repo>.
+	host, path := cname, "/"
 	switch {
 	case cname != "":
-		u, err := url.Parse("https://" + cname + "/")
-		if err != nil || u.Host != cname {
+		if u, err := url.Parse("https://" + cname + "/"); err != nil || u.Host != cname {
 			r.errs.Add(file, diag.Errorf(file, cnameLine, 1, "status-website.cname %q is not a host name", cname).WithFix("write the status page's host, e.g. status.example.com"))
 			return
 		}
-		r.site.BaseURL = u.String()
 	case owner != "" && repo != "":
-		// Without a cname, Upptime publishes to the repository's GitHub
-		// Pages, under baseUrl (by default /<repo>).
-		path := "/" + repo
-		if baseURL != "" {
-			path = baseURL
-		}
-		r.site.BaseURL = "https://" + strings.ToLower(owner) + ".github.io" + strings.TrimSuffix(path, "/") + "/"
-		r.note(file, 1, "no status-website.cname", "set base_url to "+r.site.BaseURL+", where Upptime publishes; change it if herald's site will live elsewhere")
+		host, path = strings.ToLower(owner)+".github.io", "/"+repo
 	default:
 		r.errs.Add(file, diag.Errorf(file, 1, 1, "no status-website.cname, nor owner and repo").WithFix("add status-website.cname with the status page's host, so herald knows its address"))
 		return
+	}
+	if baseURL != "" {
+		path = baseURL
+	}
+	if path = strings.Trim(path, "/"); path != "" {
+		path += "/"
+	}
+	r.site.BaseURL = "https://" + host + "/" + path
+	if cname == "" {
+		r.note(file, 1, "no status-website.cname", "set base_url to "+r.site.BaseURL+", where Upptime publishes; change it if herald's site will live elsewhere")
 	}
 	if strings.TrimSpace(r.site.Title) == "" {
 		r.site.Title = repo

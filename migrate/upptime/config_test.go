@@ -207,6 +207,20 @@ sites:
 			ids: []string{"web"}, title: "status-page", base: "https://acme.github.io/status-page/",
 			notes: []string{".upptimerc.yml:1: no status-website.cname, set base_url to https://acme.github.io/status-page/"},
 		},
+		{
+			name: "a cname with a baseUrl",
+			rc: `owner: acme
+repo: status
+sites:
+  - name: Web
+    url: https://www.example.com/
+status-website:
+  cname: example.com
+  baseUrl: /status
+`,
+			ids: []string{"web"}, base: "https://example.com/status/",
+			notNotes: []string{"baseUrl", "cname"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

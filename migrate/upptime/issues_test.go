@@ -263,7 +263,8 @@ func checkSite(now time.Time) migrate.Check {
 }
 
 // TestIssuesSiteChecks migrates a small Upptime repository with outages
-// and checks that herald accepts the site and reads the incidents back.
+// and checks that herald accepts and builds the site and reads the
+// incidents back.
 func TestIssuesSiteChecks(t *testing.T) {
 	issues := []ghIssue{
 		{Number: 3, Title: "🛑 API is down", Body: "In [`abc1234`](https://github.com/acme/status/commit/abc1234), API was **down**:\n- HTTP code: 503\n",
@@ -291,6 +292,9 @@ func TestIssuesSiteChecks(t *testing.T) {
 	s, err := generator.Load(ctx, out, now)
 	if err != nil {
 		t.Fatalf("generator.Load: %v", err)
+	}
+	if _, err := generator.Build(ctx, s, generator.Options{Out: filepath.Join(t.TempDir(), "public"), Now: now}); err != nil {
+		t.Fatalf("generator.Build: %v", err)
 	}
 	tests := []struct {
 		slug, title string
