@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -266,7 +267,7 @@ func (r *reader) readSite(file string, n *yaml.Node) {
 		id = "site"
 	}
 	base := id
-	for i := 2; r.hasComponent(id); i++ {
+	for i := 2; slices.ContainsFunc(r.site.Components, func(c migrate.Component) bool { return c.ID == id }); i++ {
 		id = fmt.Sprintf("%s-%d", base, i)
 	}
 	if id != base {
@@ -299,6 +300,9 @@ func (r *reader) readSite(file string, n *yaml.Node) {
 		if u, err := url.Parse(target); err == nil && u.Host != "" {
 			host = u.Hostname()
 		}
+		if method != "" || len(headers) > 0 || len(p.Expect.Status) > 0 || p.Expect.BodyContains != "" {
+			r.note(file, urlNode.Line, fmt.Sprintf("tcp-ping site %q has http settings (method, headers, expected codes or text)", name), "dropped them; a tcp probe only connects")
+		}
 		if _, err := strconv.Atoi(port); err != nil {
 			r.note(file, urlNode.Line, fmt.Sprintf("tcp-ping site %q has no port", name), "left it without a probe; add probe: {tcp: host:port} yourself")
 			break
@@ -308,15 +312,6 @@ func (r *reader) readSite(file string, n *yaml.Node) {
 		r.note(file, urlNode.Line, fmt.Sprintf("check %q of site %q has no herald probe", check, name), "left it without a probe")
 	}
 	r.site.Components = append(r.site.Components, c)
-}
-
-func (r *reader) hasComponent(id string) bool {
-	for _, c := range r.site.Components {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // readHeaders reads Upptime's headers, a list of "Name: value" strings.

@@ -128,6 +128,7 @@ sites:
   - name: Cache
     check: tcp-ping
     url: cache.example.com
+    method: HEAD
 status-website:
   cname: status.example.com
 `,
@@ -139,6 +140,7 @@ status-website:
 			},
 			notes: []string{
 				`.upptimerc.yml:10: check "ws" of site "Socket" has no herald probe, left it without a probe`,
+				`.upptimerc.yml:13: tcp-ping site "Cache" has http settings (method, headers, expected codes or text), dropped them`,
 				`.upptimerc.yml:13: tcp-ping site "Cache" has no port`,
 			},
 		},

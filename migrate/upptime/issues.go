@@ -101,7 +101,9 @@ func (r *reader) issue(file string, line, col int, is *issue) error {
 		if closed, err = time.Parse(time.RFC3339, *is.ClosedAt); err != nil {
 			return errorf("closedAt %q is not a time", *is.ClosedAt)
 		}
-		if closed.Before(started) {
+		// Go's zero time, as a Go program may write an open issue's
+		// closedAt instead of null, leaves it open too.
+		if !closed.IsZero() && closed.Before(started) {
 			r.note(file, line, fmt.Sprintf("issue #%d was closed before it was opened", is.Number), "resolved it when it was opened")
 			closed = started
 		}

@@ -133,6 +133,14 @@ func TestReadIssues(t *testing.T) {
 			},
 		},
 		{
+			name: "open, with Go's zero time as closedAt",
+			issue: ghIssue{Number: 13, Title: "🛑 API is down", Body: "down",
+				CreatedAt: "2026-11-07T08:00:00Z", ClosedAt: ptr("0001-01-01T00:00:00Z"), Labels: labels("status", "api")},
+			slug:       "2026-11-07-api-issue-13",
+			components: map[string]string{"api": "major_outage"},
+			timeline:   []string{"2026-11-07T08:00:00Z investigating: down"},
+		},
+		{
 			name: "closed by a person with a comment, and a comment after",
 			issue: ghIssue{Number: 10, Title: "🛑 API is down", Body: "down",
 				CreatedAt: "2026-11-04T08:00:00Z", ClosedAt: ptr("2026-11-04T09:00:00Z"), Labels: labels("status", "api"),
