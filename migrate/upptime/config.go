@@ -76,24 +76,27 @@ var siteKeys = map[string]string{
 	"__dangerous__body_degraded_if_text_missing": "dropped it; herald has no degraded result",
 }
 
-// readConfig reads .upptimerc.yml into a new reader's site.
+// readConfig reads .upptimerc.yml into a new reader's site. The reader is
+// never nil: with an error, the issues can still be read against it, for
+// their own errors.
 func readConfig(file string) (*reader, error) {
+	r := &reader{site: &migrate.Site{}, bySlug: map[string]string{}, byName: map[string]string{}}
 	src, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, diag.Errorf(file, 1, 1, "no %s: not an Upptime repository", ConfigFile).
+		return r, diag.Errorf(file, 1, 1, "no %s: not an Upptime repository", ConfigFile).
 			WithFix("give the folder of a clone of the Upptime status repository, the one holding %s", ConfigFile)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read Upptime config: %w", err)
+		return r, fmt.Errorf("read Upptime config: %w", err)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, syntaxError(file, src, err)
+		return r, syntaxError(file, src, err)
 	}
 	if len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, diag.Errorf(file, 1, 1, "not a mapping of keys to values").WithFix("give Upptime's %s, with owner, repo and sites", ConfigFile)
+		return r, diag.Errorf(file, 1, 1, "not a mapping of keys to values").WithFix("give Upptime's %s, with owner, repo and sites", ConfigFile)
 	}
-	r := &reader{site: &migrate.Site{}, bySlug: map[string]string{}, byName: map[string]string{}}
+	var errs diag.List
 	var sites, website *yaml.Node
 	var owner, repo string
 	m := root.Content[0]
@@ -120,17 +123,14 @@ func readConfig(file string) (*reader, error) {
 		if sites != nil {
 			line = sites.Line
 		}
-		r.errs.Add(file, diag.Errorf(file, line, 1, "no sites").WithFix("list the sites to watch under sites:, each with a name and a url"))
+		errs.Add(file, diag.Errorf(file, line, 1, "no sites").WithFix("list the sites to watch under sites:, each with a name and a url"))
 	} else {
 		for _, s := range sites.Content {
-			r.readSite(file, s)
+			r.readSite(file, s, &errs)
 		}
 	}
-	r.readWebsite(file, website, owner, repo)
-	if err := r.errs.Err(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	r.readWebsite(file, website, owner, repo, &errs)
+	return r, errs.Err()
 }
 
 // syntaxError places the YAML parser's err at its line, as herald.yaml's
@@ -144,7 +144,7 @@ func syntaxError(file string, src []byte, err error) error {
 
 // readWebsite takes the title, description and address from
 // status-website.
-func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string) {
+func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string, errs *diag.List) {
 	var cname, baseURL string
 	cnameLine := 0
 	if website != nil && website.Kind == yaml.MappingNode {
@@ -172,13 +172,13 @@ func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string
 	switch {
 	case cname != "":
 		if u, err := url.Parse("https://" + cname + "/"); err != nil || u.Host != cname {
-			r.errs.Add(file, diag.Errorf(file, cnameLine, 1, "status-website.cname %q is not a host name", cname).WithFix("write the status page's host, e.g. status.example.com"))
+			errs.Add(file, diag.Errorf(file, cnameLine, 1, "status-website.cname %q is not a host name", cname).WithFix("write the status page's host, e.g. status.example.com"))
 			return
 		}
 	case owner != "" && repo != "":
 		host, path = strings.ToLower(owner)+".github.io", "/"+repo
 	default:
-		r.errs.Add(file, diag.Errorf(file, 1, 1, "no status-website.cname, nor owner and repo").WithFix("add status-website.cname with the status page's host, so herald knows its address"))
+		errs.Add(file, diag.Errorf(file, 1, 1, "no status-website.cname, nor owner and repo").WithFix("add status-website.cname with the status page's host, so herald knows its address"))
 		return
 	}
 	if baseURL != "" {
@@ -201,9 +201,9 @@ func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string
 }
 
 // readSite reads one sites[] entry into a component.
-func (r *reader) readSite(file string, n *yaml.Node) {
+func (r *reader) readSite(file string, n *yaml.Node, errs *diag.List) {
 	if n.Kind != yaml.MappingNode {
-		r.errs.Add(file, diag.Errorf(file, n.Line, n.Column, "a site is not a mapping").WithFix("write each site as name: and url: lines"))
+		errs.Add(file, diag.Errorf(file, n.Line, n.Column, "a site is not a mapping").WithFix("write each site as name: and url: lines"))
 		return
 	}
 	var (
@@ -230,10 +230,10 @@ func (r *reader) readSite(file string, n *yaml.Node) {
 			port = v.Value
 		case "expectedStatusCodes":
 			if err := v.Decode(&p.Expect.Status); err != nil {
-				r.errs.Add(file, diag.Errorf(file, v.Line, v.Column, "expectedStatusCodes is not a list of status codes").WithFix("write them as [200, 204]"))
+				errs.Add(file, diag.Errorf(file, v.Line, v.Column, "expectedStatusCodes is not a list of status codes").WithFix("write them as [200, 204]"))
 			}
 		case "headers":
-			headers = r.readHeaders(file, v)
+			headers = r.readHeaders(file, v, errs)
 		case "__dangerous__body_down_if_text_missing":
 			p.Expect.BodyContains = v.Value
 		case "maxResponseTime":
@@ -247,7 +247,7 @@ func (r *reader) readSite(file string, n *yaml.Node) {
 		}
 	}
 	if name == "" {
-		r.errs.Add(file, diag.Errorf(file, n.Line, n.Column, "a site has no name").WithFix("give every site a name"))
+		errs.Add(file, diag.Errorf(file, n.Line, n.Column, "a site has no name").WithFix("give every site a name"))
 		return
 	}
 	id := slug
@@ -315,9 +315,9 @@ func (r *reader) readSite(file string, n *yaml.Node) {
 }
 
 // readHeaders reads Upptime's headers, a list of "Name: value" strings.
-func (r *reader) readHeaders(file string, n *yaml.Node) map[string]string {
+func (r *reader) readHeaders(file string, n *yaml.Node, errs *diag.List) map[string]string {
 	if n.Kind != yaml.SequenceNode {
-		r.errs.Add(file, diag.Errorf(file, n.Line, n.Column, "headers is not a list").WithFix(`write them as a list of "Name: value" strings`))
+		errs.Add(file, diag.Errorf(file, n.Line, n.Column, "headers is not a list").WithFix(`write them as a list of "Name: value" strings`))
 		return nil
 	}
 	out := map[string]string{}

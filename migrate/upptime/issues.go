@@ -67,6 +67,7 @@ func (r *reader) readIssues(file string) error {
 	if _, err := dec.Token(); err != nil {
 		return jsonError(file, src, err)
 	}
+	var errs diag.List
 	seen := map[int]bool{}
 	for dec.More() {
 		line, col := position(src, start(src, dec.InputOffset()))
@@ -79,11 +80,9 @@ func (r *reader) readIssues(file string) error {
 			continue
 		}
 		seen[is.Number] = true
-		if err := r.issue(file, line, col, &is); err != nil {
-			r.errs.Add(file, err)
-		}
+		errs.Add(file, r.issue(file, line, col, &is))
 	}
-	return r.errs.Err()
+	return errs.Err()
 }
 
 // issue turns one issue into an incident.

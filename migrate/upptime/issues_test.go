@@ -339,3 +339,36 @@ func TestIssuesSiteChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestReadReportsBothFiles: a mistake in .upptimerc.yml does not hide one
+// in the issues file.
+func TestReadReportsBothFiles(t *testing.T) {
+	tests := []struct {
+		name, rc string
+		want     []string
+	}{
+		{"a bad site", "owner: a\nrepo: b\nsites:\n  - url: https://www.example.com/\n", []string{
+			".upptimerc.yml:4:5: a site has no name",
+			`issues.json:1:2: issue #1: createdAt "later" is not a time`,
+		}},
+		{"broken YAML", "owner: a\nsites: [\n", []string{
+			".upptimerc.yml:2:1: invalid YAML",
+			`issues.json:1:2: issue #1: createdAt "later" is not a time`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeRepo(t, tt.rc, map[string]string{"issues.json": `[{"number": 1, "title": "x", "createdAt": "later"}]`})
+			_, err := upptime.Read(dir, filepath.Join(dir, "issues.json"))
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			got := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+			for _, want := range tt.want {
+				if !strings.Contains(got, want) {
+					t.Errorf("got error:\n%s\nwant it to hold %q", got, want)
+				}
+			}
+		})
+	}
+}

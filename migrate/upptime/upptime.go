@@ -31,14 +31,16 @@ const ConfigFile = ".upptimerc.yml"
 // number,title,body,createdAt,closedAt,labels,comments`). A file it cannot
 // read at all is an error; anything it reads but cannot map is a Note.
 func Read(dir, issuesFile string) (*migrate.Site, error) {
+	// Both files are read to the end, so that every mistake in either is
+	// reported in one run.
+	var errs diag.List
 	r, err := readConfig(filepath.Join(dir, ConfigFile))
-	if err != nil {
-		return nil, err
-	}
+	errs.Add(filepath.Join(dir, ConfigFile), err)
 	if issuesFile != "" {
-		if err := r.readIssues(issuesFile); err != nil {
-			return nil, err
-		}
+		errs.Add(issuesFile, r.readIssues(issuesFile))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	// The config is read key by key, not line by line; in file and line
 	// order, the notes read like the file.
@@ -54,7 +56,6 @@ type reader struct {
 	site   *migrate.Site
 	bySlug map[string]string // Upptime slug → component id
 	byName map[string]string // site name → component id
-	errs   diag.List
 }
 
 func (r *reader) note(file string, line int, what, instead string) {
