@@ -229,9 +229,7 @@ func (r *reader) readSite(file string, n *yaml.Node, errs *diag.List) {
 		case "port":
 			port = v.Value
 		case "expectedStatusCodes":
-			if err := v.Decode(&p.Expect.Status); err != nil {
-				errs.Add(file, diag.Errorf(file, v.Line, v.Column, "expectedStatusCodes is not a list of status codes").WithFix("write them as [200, 204]"))
-			}
+			p.Expect.Status = statusCodes(file, v, errs)
 		case "headers":
 			headers = r.readHeaders(file, v, errs)
 		case "__dangerous__body_down_if_text_missing":
@@ -284,8 +282,11 @@ func (r *reader) readSite(file string, n *yaml.Node, errs *diag.List) {
 	target := r.secrets(file, urlNode.Line, rawURL)
 	switch check {
 	case "", "http":
-		u, err := url.Parse(target)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && !strings.HasPrefix(target, "${")) {
+		// herald reads ${NAME} in the host too, and a whole URL from one
+		// variable; the URL is checked as herald check will, with each
+		// variable set.
+		u, err := url.Parse(config.Expand(target, func(string) string { return "x" }))
+		if !strings.HasPrefix(target, "${") && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 			r.note(file, urlNode.Line, fmt.Sprintf("url of site %q is not an http(s) URL", name), "left it without a probe")
 			break
 		}
@@ -312,6 +313,25 @@ func (r *reader) readSite(file string, n *yaml.Node, errs *diag.List) {
 		r.note(file, urlNode.Line, fmt.Sprintf("check %q of site %q has no herald probe", check, name), "left it without a probe")
 	}
 	r.site.Components = append(r.site.Components, c)
+}
+
+// statusCodes reads expectedStatusCodes, a list of codes that Upptime
+// takes as numbers even when they are written as strings ("200").
+func statusCodes(file string, n *yaml.Node, errs *diag.List) []int {
+	if n.Kind != yaml.SequenceNode {
+		errs.Add(file, diag.Errorf(file, n.Line, n.Column, "expectedStatusCodes is not a list").WithFix("write them as [200, 204]"))
+		return nil
+	}
+	var codes []int
+	for _, c := range n.Content {
+		code, err := strconv.Atoi(c.Value)
+		if err != nil || code < 100 || code > 999 {
+			errs.Add(file, diag.Errorf(file, c.Line, c.Column, "expectedStatusCodes: %q is not a status code", c.Value).WithFix("write a number such as 200"))
+			continue
+		}
+		codes = append(codes, code)
+	}
+	return codes
 }
 
 // readHeaders reads Upptime's headers, a list of "Name: value" strings.

@@ -1,12 +1,15 @@
 package upptime_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/migrate"
 	"github.com/herald-status/herald/migrate/upptime"
 )
@@ -85,7 +88,7 @@ sites:
   - name: API
     url: https://api.example.com/$API_PATH?key=${{ secrets.API_KEY }}&filter=$top
     method: post
-    expectedStatusCodes: [200, 201]
+    expectedStatusCodes: [200, "201"]
     headers:
       - "Authorization: Bearer $API_TOKEN"
       - "X-Trace: on"
@@ -143,6 +146,28 @@ status-website:
 				`.upptimerc.yml:13: tcp-ping site "Cache" has http settings (method, headers, expected codes or text), dropped them`,
 				`.upptimerc.yml:13: tcp-ping site "Cache" has no port`,
 			},
+		},
+		{
+			name: "a URL from secrets, in part or whole",
+			rc: `owner: acme
+repo: status
+sites:
+  - name: API
+    url: https://$API_HOST/health
+  - name: Secret Site
+    url: $SECRET_SITE
+  - name: FTP
+    url: ftp://files.example.com/
+status-website:
+  cname: status.example.com
+`,
+			ids: []string{"api", "secret-site", "ftp"},
+			probes: map[string]string{
+				"api":         "http: https://${API_HOST}/health\ninterval: 5m\ntimeout: 30s\n",
+				"secret-site": "http: ${SECRET_SITE}\ninterval: 5m\ntimeout: 30s\n",
+				"ftp":         "",
+			},
+			notes: []string{`.upptimerc.yml:9: url of site "FTP" is not an http(s) URL, left it without a probe`},
 		},
 		{
 			name: "maxResponseTime is reported, never a max_latency",
@@ -277,11 +302,11 @@ repo: status
 sites:
   - name: Web
     url: https://www.example.com/
-    expectedStatusCodes: [ok]
+    expectedStatusCodes: [200, ok]
   - url: https://api.example.com/
   - just a string
 `, []string{
-			".upptimerc.yml:6:26: expectedStatusCodes is not a list of status codes",
+			`.upptimerc.yml:6:32: expectedStatusCodes: "ok" is not a status code`,
 			".upptimerc.yml:7:5: a site has no name",
 			".upptimerc.yml:8:5: a site is not a mapping",
 		}},
@@ -319,5 +344,59 @@ func TestSlug(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestConfigSiteChecks: every kind of probe the config maps to passes
+// herald check as written, secrets and all.
+func TestConfigSiteChecks(t *testing.T) {
+	rc := `owner: acme
+repo: status
+sites:
+  - name: API
+    url: https://$API_HOST/v1/health?key=${{ secrets.API_KEY }}
+    method: head
+    expectedStatusCodes: [200, "204"]
+    headers:
+      - "Authorization: Bearer $API_TOKEN"
+      - "Accept: application/json"
+    __dangerous__body_down_if_text_missing: ok
+  - name: Secret Site
+    url: $SECRET_SITE
+  - name: Database
+    check: tcp-ping
+    url: $DB_HOST
+    port: 5432
+  - name: Socket
+    check: ws
+    url: wss://ws.example.com/
+status-website:
+  name: Acme Status
+  cname: status.example.com
+`
+	site, err := upptime.Read(writeRepo(t, rc, nil), "")
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	out := t.TempDir()
+	ctx := context.Background()
+	if _, err := migrate.Write(ctx, out, site, false, checkSite(now)); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	s, err := generator.Load(ctx, out, now)
+	if err != nil {
+		t.Fatalf("generator.Load: %v", err)
+	}
+	var got []string
+	for _, c := range s.Config.Components {
+		kind := "none"
+		if c.Probe != nil {
+			kind = string(c.Probe.Kind)
+		}
+		got = append(got, c.ID+" "+kind)
+	}
+	if want := []string{"api http", "secret-site http", "database tcp", "socket none"}; !slices.Equal(got, want) {
+		t.Errorf("got components %q, want %q", got, want)
 	}
 }
