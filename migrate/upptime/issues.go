@@ -136,7 +136,7 @@ func (r *reader) issue(file string, line, col int, is *issue) error {
 	}
 	in.Slug = strings.Join(slices.DeleteFunc([]string{started.Format(time.DateOnly), name, "issue", strconv.Itoa(is.Number)}, func(s string) bool { return s == "" }), "-")
 
-	in.Updates = append(in.Updates, migrate.Update{Time: started, Status: "investigating", Body: r.headings(file, line, is.Number, is.Body)})
+	in.Updates = append(in.Updates, migrate.Update{Time: started, Status: "investigating", Body: r.markdown(file, line, is.Number, is.Body)})
 	resolved := false
 	for _, c := range is.Comments {
 		t, err := time.Parse(time.RFC3339, c.CreatedAt)
@@ -144,6 +144,7 @@ func (r *reader) issue(file string, line, col int, is *issue) error {
 			return errorf("a comment's createdAt %q is not a time", c.CreatedAt)
 		}
 		if t.Before(started) {
+			r.note(file, line, fmt.Sprintf("issue #%d has a comment made before the issue", is.Number), "dated it when the issue was opened")
 			t = started
 		}
 		st := "investigating"
@@ -154,7 +155,7 @@ func (r *reader) issue(file string, line, col int, is *issue) error {
 		case !closed.IsZero() && t.After(closed):
 			st = "postmortem"
 		}
-		in.Updates = append(in.Updates, migrate.Update{Time: t, Status: st, Body: r.headings(file, line, is.Number, c.Body)})
+		in.Updates = append(in.Updates, migrate.Update{Time: t, Status: st, Body: r.markdown(file, line, is.Number, c.Body)})
 	}
 	if !closed.IsZero() && !resolved {
 		in.Updates = append(in.Updates, migrate.Update{Time: closed, Status: "resolved"})
@@ -163,11 +164,14 @@ func (r *reader) issue(file string, line, col int, is *issue) error {
 	return nil
 }
 
-// headings keeps the level-2 headings of an issue's Markdown from
-// starting herald updates: an ATX one (## Title) is made ###, and a setext
-// underline (Title, then ---) is set off by a blank line, so that it is a
-// rule under a paragraph. Fenced code is left alone.
-func (r *reader) headings(file string, line, number int, body string) string {
+// markdown is an issue's or comment's Markdown as an update's text: with
+// the CRLF line ends of text typed on github.com made LF, like the rest of
+// the file, and with no level-2 heading, which would start a herald
+// update: an ATX one (## Title) is made ###, and a setext underline
+// (Title, then ---) is set off by a blank line, so that it is a rule under
+// a paragraph. Fenced code is left alone.
+func (r *reader) markdown(file string, line, number int, body string) string {
+	body = strings.ReplaceAll(body, "\r\n", "\n")
 	lines := strings.Split(body, "\n")
 	fence := ""
 	changed := false

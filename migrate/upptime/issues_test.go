@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -283,6 +284,7 @@ func TestIssuesSiteChecks(t *testing.T) {
 			Comments: []ghNote{
 				comment("2026-11-20T08:30:00Z", "Cause\n---\nA disk.\n\n2 servers\n---"),
 				comment("2026-11-20T08:40:00Z", "```\n## not a heading\n```\n\n- item\n---\n\n    ## indented code"),
+				comment("2026-11-20T08:50:00Z", "Typed on github.com:\r\n\r\nCause\r\n---\r\n## Next\r\nWatching."),
 			}},
 		{Number: 5, Title: "🛑 Gone Site is down", Body: "down", CreatedAt: "2026-10-01T08:00:00Z", ClosedAt: ptr("2026-10-01T08:05:00Z"), Labels: labels("status", "gone-site")},
 	}
@@ -294,8 +296,14 @@ func TestIssuesSiteChecks(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	out := t.TempDir()
 	ctx := context.Background()
-	if _, err := migrate.Write(ctx, out, site, false, checkSite(now)); err != nil {
+	sum, err := migrate.Write(ctx, out, site, false, checkSite(now))
+	if err != nil {
 		t.Fatalf("Write: %v", err)
+	}
+	for _, f := range sum.Files {
+		if b, _ := os.ReadFile(filepath.Join(out, f)); strings.Contains(string(b), "\r") {
+			t.Errorf("got a carriage return in %s, want LF line ends only", f)
+		}
 	}
 	s, err := generator.Load(ctx, out, now)
 	if err != nil {
