@@ -76,6 +76,45 @@ var siteKeys = map[string]string{
 	"__dangerous__body_degraded_if_text_missing": "dropped it; herald has no degraded result",
 }
 
+// websiteKeys are the keys of status-website herald has no place for,
+// with what was done instead.
+var websiteKeys = map[string]string{
+	"navbar":         "dropped it; add its links to links: in herald.yaml",
+	"introMessage":   "dropped it; put what still matters in description: or an incident",
+	"publish":        "ignored it (GitHub Actions plumbing); herald build writes the site, docs/publishing.md",
+	"singleCommit":   "ignored it (GitHub Actions plumbing); herald build writes the site, docs/publishing.md",
+	"logoUrl":        "dropped it; herald has its own theme",
+	"favicon":        "dropped it; herald has its own theme",
+	"faviconSvg":     "dropped it; herald has its own theme",
+	"theme":          "dropped it; herald has its own theme",
+	"themeUrl":       "dropped it; herald has its own theme",
+	"css":            "dropped it; herald has its own theme",
+	"js":             "dropped it; herald has its own theme",
+	"scripts":        "dropped them; herald has its own theme",
+	"links":          "dropped them; herald has its own theme",
+	"metaTags":       "dropped them; herald has its own theme",
+	"robotsText":     "dropped it; herald has its own theme",
+	"customHeadHtml": "dropped it; herald has its own theme",
+	"customBodyHtml": "dropped it; herald has its own theme",
+}
+
+// markRE matches Markdown's inline marks, the text inside in a group: a
+// [link](url), **strong**, __strong__, *emphasis* or `code`. A lone _ or
+// * is left, as in snake_case.
+var markRE = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s][^*]*)\*|` + "`([^`]*)`")
+
+// plain is Markdown text as plain text, its inline marks taken off.
+func plain(md string) string {
+	return markRE.ReplaceAllStringFunc(md, func(m string) string {
+		for _, g := range markRE.FindStringSubmatch(m)[1:] {
+			if g != "" {
+				return g
+			}
+		}
+		return ""
+	})
+}
+
 // readConfig reads .upptimerc.yml into a new reader's site. The reader is
 // never nil: with an error, the issues can still be read against it, for
 // their own errors.
@@ -154,15 +193,20 @@ func (r *reader) readWebsite(file string, website *yaml.Node, owner, repo string
 			case "name":
 				r.site.Title = v.Value
 			case "introTitle":
-				r.site.Description = v.Value
+				r.site.Description = plain(v.Value)
+				if r.site.Description != v.Value {
+					r.note(file, k.Line, "status-website.introTitle is Markdown, and herald's description plain text", "dropped its formatting")
+				}
 			case "cname":
 				cname, cnameLine = v.Value, v.Line
 			case "baseUrl":
 				baseURL = v.Value
-			case "navbar":
-				r.note(file, k.Line, "status-website.navbar has no herald equivalent here", "dropped it; add its links to links: in herald.yaml")
 			default:
-				r.note(file, k.Line, fmt.Sprintf("status-website.%s has no herald equivalent", k.Value), "dropped it; herald has its own theme")
+				instead, ok := websiteKeys[k.Value]
+				if !ok {
+					instead = "dropped it"
+				}
+				r.note(file, k.Line, fmt.Sprintf("status-website.%s has no herald equivalent", k.Value), instead)
 			}
 		}
 	}

@@ -55,6 +55,7 @@ func TestReadConfig(t *testing.T) {
 		ids         []string          // the components' ids, in order
 		probes      map[string]string // id → probe, as written
 		title, base string
+		desc        string
 		notes       []string // each is in a note
 		notNotes    []string // none is in any note
 	}{
@@ -77,8 +78,11 @@ status-website:
   cname: status.example.com
 `,
 			ids:   []string{"api-v1", "band-lab-and-friends", "my-site"},
-			title: "Acme Status", base: "https://status.example.com/",
-			notes: []string{`.upptimerc.yml:11: slug "My_Site" is not a herald id, made it "my-site"`},
+			title: "Acme Status", base: "https://status.example.com/", desc: "Acme availability",
+			notes: []string{
+				`.upptimerc.yml:11: slug "My_Site" is not a herald id, made it "my-site"`,
+				".upptimerc.yml:14: status-website.introTitle is Markdown, and herald's description plain text, dropped its formatting",
+			},
 		},
 		{
 			name: "an http probe with method, codes, headers and secrets",
@@ -218,7 +222,7 @@ status-website:
 				".upptimerc.yml:13: sites[].icon has no herald equivalent",
 				`.upptimerc.yml:16: somethingNew is not a key herald knows in Upptime's config, dropped it`,
 				".upptimerc.yml:19: status-website.theme has no herald equivalent",
-				".upptimerc.yml:20: status-website.navbar has no herald equivalent here, dropped it; add its links to links: in herald.yaml",
+				".upptimerc.yml:20: status-website.navbar has no herald equivalent, dropped it; add its links to links: in herald.yaml",
 			},
 			// The history importer reads the commit templates.
 			notNotes: []string{"ghp_0123456789secret", "hooks.slack.com", "commitMessages"},
@@ -268,6 +272,9 @@ status-website:
 			}
 			if tt.title != "" && s.Title != tt.title {
 				t.Errorf("got title %q, want %q", s.Title, tt.title)
+			}
+			if tt.desc != "" && s.Description != tt.desc {
+				t.Errorf("got description %q, want %q", s.Description, tt.desc)
 			}
 			if tt.base != "" && s.BaseURL != tt.base {
 				t.Errorf("got base URL %q, want %q", s.BaseURL, tt.base)
@@ -325,6 +332,27 @@ sites:
 				if !strings.Contains(got, want) {
 					t.Errorf("got error:\n%s\nwant it to hold %q", got, want)
 				}
+			}
+		})
+	}
+}
+
+func TestPlainDescription(t *testing.T) {
+	tests := []struct{ name, intro, want string }{
+		{"strong", "**BandLab** availability monitoring", "BandLab availability monitoring"},
+		{"link and code", "Status of [Acme](https://acme.example/) and `api`", "Status of Acme and api"},
+		{"emphasis and underscores", "*All* of snake_case_name and __this__", "All of snake_case_name and this"},
+		{"plain", "Plain words", "Plain words"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rc := "owner: a\nrepo: b\nsites:\n  - name: Web\n    url: https://www.example.com/\nstatus-website:\n  introTitle: \"" + strings.ReplaceAll(tt.intro, `"`, `\"`) + "\"\n"
+			s, err := upptime.Read(writeRepo(t, rc, nil), "")
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			if s.Description != tt.want {
+				t.Errorf("got description %q, want %q", s.Description, tt.want)
 			}
 		})
 	}
