@@ -63,7 +63,7 @@ var commands = []command{
 	{"probe", "run the health checks in herald.yaml and record their results", runProbe},
 	{"import", "import probe results (JSON Lines or CSV, maybe gzipped) into the history", runImport},
 	{"export", "write the raw probe results in the history to stdout as JSON Lines", runExport},
-	{"migrate", "write a herald site from a cState site (Upptime and Statuspage to come)", runMigrate},
+	{"migrate", "write a herald site from a cState, Upptime or Statuspage site", runMigrate},
 	{"version", "print herald's version", runVersion},
 	{"help", "show help for herald or a command", nil}, // handled in run
 }

@@ -8,10 +8,11 @@ import (
 	"github.com/herald-status/herald/migrate"
 	"github.com/herald-status/herald/migrate/cstate"
 	"github.com/herald-status/herald/migrate/statuspage"
+	"github.com/herald-status/herald/migrate/upptime"
 )
 
 const migrateUsage = `
-Usage: herald migrate -from cstate|upptime|statuspage [-site DIR] [-force] [-now TIME] SOURCE
+Usage: herald migrate -from cstate|upptime|statuspage [-site DIR] [-force] [-issues FILE] [-now TIME] SOURCE
        herald migrate -from statuspage -page-id ID [flags] [API]
 
 Writes a complete herald site into -site from another status page tool:
@@ -19,11 +20,16 @@ herald.yaml, incidents/<slug>.md and, where the source has probe history,
 the history store. SOURCE is, for cstate, the Hugo site folder (with
 config.yml and content/issues/); for statuspage, a folder of the public
 v2 API's JSON (summary.json, components.json, incidents.json,
-scheduled-maintenances.json), one such file, or the page's https URL.
-The public API lists only the last 50 incidents: with -page-id, herald
-reads every one through the management API (API, by default
+scheduled-maintenances.json), one such file, or the page's https URL;
+for upptime, a clone of the status repository (with .upptimerc.yml).
+The public Statuspage API lists only the last 50 incidents: with -page-id,
+herald reads every one through the management API (API, by default
 https://api.statuspage.io), with the key in $STATUSPAGE_API_KEY.
-Flags come before SOURCE. Upptime is not supported yet.
+Upptime's incidents are GitHub issues: give them with -issues FILE, the
+JSON that this writes in the repository:
+  gh issue list --state all --label status --limit 10000 \
+    --json number,title,body,createdAt,closedAt,labels,comments > issues.json
+Flags come before SOURCE.
 
 The result is checked as "herald check" would, at -now, before anything
 is written; it is staged in a temporary folder inside -site and moved into
@@ -37,6 +43,7 @@ Examples:
   herald migrate -from cstate -site status -force ~/src/cstate-site
   herald migrate -from statuspage -site status https://status.example.com
   STATUSPAGE_API_KEY=… herald migrate -from statuspage -page-id kctbh9vrtdwd -site status
+  herald migrate -from upptime -site status -issues issues.json ../upptime-repo
 `
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
@@ -46,11 +53,15 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "the source's tool: cstate, upptime or statuspage")
 	force := fs.Bool("force", false, "replace files that already exist in -site")
 	pageID := fs.String("page-id", "", "statuspage: read every incident of this page through the management API, with the key in $"+statuspage.KeyEnv)
+	issues := fs.String("issues", "", "with -from upptime: the JSON of the repository's issues, as gh issue list writes it")
 	if err := parse(e, fs, migrateUsage, args); err != nil {
 		return err
 	}
 	if *pageID != "" && *from != "statuspage" {
 		return usageError{"migrate: -page-id is for -from statuspage"}
+	}
+	if *issues != "" && *from != "upptime" {
+		return usageError{fmt.Sprintf("migrate: -issues is for -from upptime, not -from %q", *from)}
 	}
 	source := fs.Arg(0)
 	switch {
@@ -70,7 +81,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	case "statuspage":
 		s, err = readStatuspage(ctx, e, source, *pageID)
 	case "upptime":
-		return usageError{"migrate: -from upptime is not yet supported (issue #13)"}
+		s, err = upptime.Read(ctx, source, *issues)
 	default:
 		return usageError{fmt.Sprintf("migrate: -from %q: want cstate, upptime or statuspage", *from)}
 	}

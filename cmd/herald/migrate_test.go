@@ -54,8 +54,36 @@ affected: [API, Nope]
 *Investigating* - Looking. {{< track "2026-11-01 10:05:00" >}}
 `
 
+// writeUpptime writes a small Upptime repository and the issues JSON of
+// one outage beside it, and returns the repository and the issues file.
+func writeUpptime(t *testing.T) (repo, issues string) {
+	t.Helper()
+	repo = t.TempDir()
+	rc := `owner: acme
+repo: status
+sites:
+  - name: API
+    url: https://api.example.com/
+    maxResponseTime: 2000
+status-website:
+  name: Acme Status
+  cname: status.example.com
+`
+	if err := os.WriteFile(filepath.Join(repo, ".upptimerc.yml"), []byte(rc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	issues = filepath.Join(t.TempDir(), "issues.json")
+	js := `[{"number": 4, "title": "🛑 API is down", "body": "API was **down**.", "createdAt": "2026-11-01T10:00:00Z",
+  "closedAt": "2026-11-01T10:30:00Z", "labels": [{"name": "status"}, {"name": "api"}], "comments": []}]`
+	if err := os.WriteFile(issues, []byte(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return repo, issues
+}
+
 func TestMigrate(t *testing.T) {
 	src := writeCState(t, map[string]string{"2026-11-01-api-down.md": migrateIssue})
+	upp, issues := writeUpptime(t)
 	future := writeCState(t, map[string]string{"future.md": strings.Replace(migrateIssue, "2026-11-01 10:00:00", "2031-01-01 10:00:00", 1)})
 	tests := []struct {
 		name     string
@@ -75,7 +103,12 @@ func TestMigrate(t *testing.T) {
 			"1 incidents", "", true},
 		{"a site that fails check writes nothing", []string{"-from", "cstate", future}, "", exitInvalid,
 			"", "nothing was written", false},
-		{"upptime", []string{"-from", "upptime", src}, "", exitUsage, "", "not yet supported (issue #13)", false},
+		{"upptime", []string{"-from", "upptime", "-issues", issues, upp}, "", exitOK,
+			"1 components, 1 incidents, 0 maintenance, 0 history results", "", true},
+		{"upptime notes name the source line", []string{"-from", "upptime", upp}, "", exitOK,
+			".upptimerc.yml:6: maxResponseTime 2000", "", false},
+		{"upptime, no .upptimerc.yml", []string{"-from", "upptime", src}, "", exitInvalid, "", "no .upptimerc.yml: not an Upptime repository", false},
+		{"-issues is for upptime only", []string{"-from", "cstate", "-issues", issues, src}, "", exitUsage, "", "-issues is for -from upptime", false},
 		{"statuspage", []string{"-from", "statuspage", filepath.Join("..", "..", "migrate", "statuspage", "testdata", "page")}, "", exitOK,
 			"incidents", "", true},
 		{"statuspage, nothing there", []string{"-from", "statuspage", src}, "", exitInvalid, "", "", false},

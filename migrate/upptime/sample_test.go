@@ -1,88 +1,98 @@
-package upptime
+package upptime_test
 
 import (
 	"context"
-	"encoding/json"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/internal/interop"
+	"github.com/herald-status/herald/migrate"
+	"github.com/herald-status/herald/migrate/upptime"
 )
 
-// sampleBundle is BandLab's Upptime repository as a git bundle, next to
-// the repository (CI has it).
-const sampleBundle = "../../../shared/interop/upptime-bandlab.bundle"
-
-// TestSampleUptime imports the history of BandLab's Upptime repository and
-// checks herald's uptime of each site, from its startTime to the last
-// summary commit, against the uptime in its history/summary.json.
-func TestSampleUptime(t *testing.T) {
-	if _, err := os.Stat(sampleBundle); err != nil {
-		t.Skipf("Upptime sample not found at %s (the repository's ../shared/interop); CI has it: %v", sampleBundle, err)
+// TestSampleMigrates clones the sample, migrates it, and checks that
+// herald accepts and builds the result, and that it says what
+// .upptimerc.yml says.
+func TestSampleMigrates(t *testing.T) {
+	bundle := interop.Path(t, "upptime-bandlab.bundle")
+	repo := filepath.Join(t.TempDir(), "repo")
+	if out, err := exec.Command("git", "clone", "--quiet", bundle, repo).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
 	}
-	needGit(t)
-	dir := filepath.Join(t.TempDir(), "upptime")
-	git(t, ".", nil, "clone", "-q", sampleBundle, dir)
+	site, err := upptime.Read(context.Background(), repo, "")
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	if _, err := migrate.Write(ctx, dir, site, false, checkSite(now)); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	s, err := generator.Load(ctx, dir, now)
+	if err != nil {
+		t.Fatalf("generator.Load: %v", err)
+	}
+	if _, err := generator.Build(ctx, s, generator.Options{Out: filepath.Join(t.TempDir(), "public"), Now: now}); err != nil {
+		t.Fatalf("generator.Build: %v", err)
+	}
 
-	src, err := os.ReadFile(filepath.Join(dir, ".upptimerc.yml"))
+	// What the source says, read straight from its config.
+	src, err := os.ReadFile(filepath.Join(repo, upptime.ConfigFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rc struct {
-		Sites []struct{ Name, Slug string }
+		Sites []struct {
+			Name, Slug, URL string
+		}
+		Website struct {
+			Name, CNAME string
+		} `yaml:"status-website"`
 	}
 	if err := yaml.Unmarshal(src, &rc); err != nil {
 		t.Fatal(err)
 	}
-	var sites []HistorySite
-	for _, s := range rc.Sites {
-		sites = append(sites, HistorySite{Name: s.Name, Slug: s.Slug, Component: s.Slug})
+	if got, want := s.Config.Title, rc.Website.Name; got != want {
+		t.Errorf("got title %q, want %q", got, want)
 	}
-	if len(sites) == 0 {
-		t.Fatal("no sites in the sample's .upptimerc.yml")
+	if got, want := s.Config.BaseURL, "https://"+rc.Website.CNAME+"/"; got != want {
+		t.Errorf("got base URL %q, want %q", got, want)
 	}
-	results, notes, err := History(context.Background(), dir, sites, Messages{})
-	if err != nil {
-		t.Fatal(err)
+	var got, want []string
+	for _, c := range s.Config.Components {
+		got = append(got, c.ID+" "+c.Name)
+		if c.Probe == nil {
+			t.Errorf("got no probe for %s", c.ID)
+		} else if c.Probe.Interval != upptime.Interval {
+			t.Errorf("got interval %s for %s, want %s", c.Probe.Interval, c.ID, upptime.Interval)
+		}
 	}
-	for _, n := range notes {
-		t.Log(n)
+	for _, site := range rc.Sites {
+		want = append(want, site.Slug+" "+site.Name)
 	}
-
-	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%cI", "--fixed-strings", "--grep=Update status summary").Output()
-	if err != nil {
-		t.Fatal(err)
+	if !slices.Equal(got, want) {
+		t.Errorf("got components %q, want %q", got, want)
 	}
-	summaryAt := mustTime(t, strings.TrimSpace(string(out)))
-	src, err = os.ReadFile(filepath.Join(dir, "history", "summary.json"))
-	if err != nil {
-		t.Fatal(err)
+	// The sample has no outages, and no issues file was given.
+	if len(s.Incidents) != 0 {
+		t.Errorf("got %d incidents, want 0", len(s.Incidents))
 	}
-	var summary []summarySite
-	if err := json.Unmarshal(src, &summary); err != nil {
-		t.Fatal(err)
+	// Its git log holds months of status commits for every site.
+	per := map[string]int{}
+	for _, r := range site.Results {
+		per[r.Component]++
 	}
-	for _, s := range summary {
-		t.Run(s.Slug, func(t *testing.T) {
-			want, err := strconv.ParseFloat(strings.TrimSuffix(s.Uptime, "%"), 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, ok, err := readSiteFile(dir, s.Slug)
-			if err != nil || !ok {
-				t.Fatalf("read history/%s.yml: %v, %v", s.Slug, ok, err)
-			}
-			got := heraldUptime(t, results, s.Slug, f.Start, summaryAt)
-			t.Logf("herald %.3f%%, Upptime %s, from %s to %s", got, s.Uptime, f.Start.Format(time.RFC3339), summaryAt.Format(time.RFC3339))
-			if math.Abs(got-want) > 0.1 {
-				t.Errorf("got uptime %.3f%% from %s to %s, want Upptime's %.2f%% within 0.1", got, f.Start.Format(time.RFC3339), summaryAt.Format(time.RFC3339), want)
-			}
-		})
+	for _, c := range s.Config.Components {
+		if per[c.ID] == 0 {
+			t.Errorf("got no history results for %s", c.ID)
+		}
 	}
 }
