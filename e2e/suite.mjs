@@ -225,6 +225,9 @@ const groups = {
       });
       if (!built) continue;
       await guard('check', 'HTML (vnu)', `${s.name} migrated`, () => checkHtml(built.out));
+      // A source with no incidents (the Upptime sample has had no outage)
+      // gives feeds with no entries, which must still parse.
+      const empty = /\b0 incidents, 0 maintenance\b/.test(built.figure);
       for (const f of feedsOf(built.out)) {
         const file = path.join(built.out, f);
         if (f.endsWith('.json')) {
@@ -232,7 +235,7 @@ const groups = {
           continue;
         }
         await guard('check', 'xmllint', `${s.name} ${f}`, () => checkXmllint(file));
-        await guard('check', 'feedparser', `${s.name} ${f}`, () => checkFeedparser(file));
+        await guard('check', 'feedparser', `${s.name} ${f}`, () => checkFeedparser(file, { empty }));
       }
     }
     await guard('canary', 'herald migrate + build', 'migrate/cstate: an issue date that is no date',

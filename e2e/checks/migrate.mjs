@@ -10,12 +10,21 @@ export const INTEROP = path.resolve(ROOT, '..', 'shared', 'interop');
 
 // The samples, one row a source. A row is { name, from, sample } with
 // sample relative to INTEROP; source(file, work), when given, turns the
-// sample into the SOURCE herald migrate takes (Upptime's will clone
-// upptime-bandlab.bundle into work, say), else the sample is the SOURCE.
+// sample into the SOURCE herald migrate takes, else the sample is the
+// SOURCE.
 export const samples = [
   { name: 'cstate', from: 'cstate', sample: 'cstate-example/exampleSite' },
   { name: 'statuspage', from: 'statuspage', sample: 'statuspage-discord-incidents.json' },
+  // Upptime's history is its git log, so the bundle is cloned first.
+  { name: 'upptime', from: 'upptime', sample: 'upptime-bandlab.bundle', source: cloneBundle },
 ];
+
+async function cloneBundle(bundle, work) {
+  const repo = fs.mkdtempSync(path.join(work, 'upptime-repo-'));
+  const cloned = await run('git', ['clone', '--quiet', bundle, repo]);
+  if (cloned.code !== 0) throw new Error(`git clone ${bundle}: exit ${cloned.code}: ${cloned.stderr.trim()}`);
+  return repo;
+}
 
 // checkMigrate migrates source into a new folder under work and builds it
 // at now. The outcome carries the site and its output folder for the
