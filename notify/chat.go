@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/herald-status/herald/config"
 )
@@ -57,11 +59,23 @@ func compose(w config.Webhook, ev Event) (message, error) {
 	if err != nil {
 		return message{}, permanent{err}
 	}
-	body, err := json.Marshal(payload)
-	if err != nil {
+	if w.Format == "" || w.Format == "json" {
+		body, err := json.Marshal(payload)
+		if err != nil {
+			return message{}, fmt.Errorf("encode json message: %w", err)
+		}
+		return message{url: to, body: body}, nil
+	}
+	// Chat messages keep <, > and & as they are rather than as \u003c and
+	// the like, so that jsonLen can count their size, and they stay
+	// readable.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(payload); err != nil {
 		return message{}, fmt.Errorf("encode %s message: %w", w.Format, err)
 	}
-	return message{url: to, body: body}, nil
+	return message{url: to, body: bytes.TrimSuffix(b.Bytes(), []byte("\n"))}, nil
 }
 
 // Headline is an event in one line, e.g. "Resolved: Slow feed".
@@ -186,6 +200,23 @@ func utf16Len(s string) int {
 
 func byteLen(s string) int { return len(s) }
 
+// jsonLen is the size of s in bytes once in a JSON string, as compose
+// encodes it, for services whose limit is on the request's size.
+func jsonLen(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t':
+			n += 2
+		case r < 0x20 || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
+			n += 6
+		default:
+			n += utf8.RuneLen(r)
+		}
+	}
+	return n
+}
+
 // ellipsis ends a text that was cut.
 const ellipsis = "…"
 
@@ -227,6 +258,7 @@ const (
 	slackHeaderMax  = 150
 	slackSectionMax = 3000
 	slackTextMax    = 4000 // the top-level text, shown in notifications
+	slackContextMax = 1000 // the site's title, one of two context elements
 )
 
 var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
@@ -256,7 +288,7 @@ func slackMessage(ev Event) any {
 	blocks = append(blocks,
 		slackBlock{Type: "section", Text: slackPlain(details(ev), slackSectionMax)},
 		slackBlock{Type: "context", Elements: []slackText{
-			{Type: "mrkdwn", Text: fit(ev.Site.Title, slackSectionMax/2, utf16Len, slackEscaper.Replace)},
+			{Type: "mrkdwn", Text: fit(ev.Site.Title, slackContextMax, utf16Len, slackEscaper.Replace)},
 			{Type: "mrkdwn", Text: "<" + slackEscaper.Replace(ev.Incident.URL) + "|View on the status page>"},
 		}},
 	)
@@ -299,11 +331,13 @@ func markdownEscape(s string) string {
 // 6000 in all). allowed_mentions with an empty parse list keeps any
 // mention in the text from pinging anyone
 // (https://discord.com/developers/docs/resources/message#allowed-mentions-object).
+// The footer (the site's title) is held to 256, so that a full title,
+// description and components field stay within the 6000.
 const (
 	discordTitleMax       = 256
 	discordDescriptionMax = 4096
 	discordFieldMax       = 1024
-	discordFooterMax      = 2048
+	discordFooterMax      = 256
 )
 
 type discordField struct {
@@ -352,9 +386,13 @@ func discordMessage(ev Event) any {
 // https://adaptivecards.io/explorer/AdaptiveCard.html
 // User text goes in TextRun elements, which the schema says are never read
 // as Markdown (https://adaptivecards.io/explorer/TextRun.html); Teams
-// mentions need an entity herald never sends. Teams takes a card of up to
-// 28 KB, so the update is cut well below.
-const teamsTextMax = 8000
+// mentions need an entity herald never sends. Teams takes a message of up
+// to 28 KB, so the update is cut to 20,000 bytes and each other line to
+// 1000.
+const (
+	teamsTextMax = 20000
+	teamsLineMax = 1000
+)
 
 type teamsRun struct {
 	Type     string `json:"type"`
@@ -367,24 +405,22 @@ type teamsRun struct {
 type teamsElement struct {
 	Type    string     `json:"type"`
 	Inlines []teamsRun `json:"inlines"`
-	Spacing string     `json:"spacing,omitempty"`
 }
 
 func teamsBlock(r teamsRun) teamsElement {
 	r.Type = "TextRun"
-	r.Text = fit(r.Text, teamsTextMax, byteLen, nil)
 	return teamsElement{Type: "RichTextBlock", Inlines: []teamsRun{r}}
 }
 
 func teamsMessage(ev Event) any {
 	body := []teamsElement{
-		teamsBlock(teamsRun{Text: ev.Site.Title, IsSubtle: true}),
-		teamsBlock(teamsRun{Text: fitHeadline(ev, teamsTextMax, byteLen, nil), Weight: "bolder", Size: "medium"}),
+		teamsBlock(teamsRun{Text: fit(ev.Site.Title, teamsLineMax, jsonLen, nil), IsSubtle: true}),
+		teamsBlock(teamsRun{Text: fitHeadline(ev, teamsLineMax, jsonLen, nil), Weight: "bolder", Size: "medium"}),
 	}
 	if b := text(ev); b != "" {
-		body = append(body, teamsBlock(teamsRun{Text: b}))
+		body = append(body, teamsBlock(teamsRun{Text: fit(b, teamsTextMax, jsonLen, nil)}))
 	}
-	body = append(body, teamsBlock(teamsRun{Text: details(ev), IsSubtle: true}))
+	body = append(body, teamsBlock(teamsRun{Text: fit(details(ev), teamsLineMax, jsonLen, nil), IsSubtle: true}))
 	card := map[string]any{
 		"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
 		"type":    "AdaptiveCard",
@@ -456,10 +492,10 @@ const (
 func googleChatMessage(ev Event) any {
 	widgets := []map[string]any{}
 	if b := text(ev); b != "" {
-		widgets = append(widgets, map[string]any{"textParagraph": map[string]string{"text": fit(b, googleChatTextMax, byteLen, htmlEscaper.Replace)}})
+		widgets = append(widgets, map[string]any{"textParagraph": map[string]string{"text": fit(b, googleChatTextMax, jsonLen, htmlEscaper.Replace)}})
 	}
 	widgets = append(widgets,
-		map[string]any{"textParagraph": map[string]string{"text": fit(details(ev), googleChatTextMax, byteLen, htmlEscaper.Replace)}},
+		map[string]any{"textParagraph": map[string]string{"text": fit(details(ev), googleChatTextMax, jsonLen, htmlEscaper.Replace)}},
 		map[string]any{"buttonList": map[string]any{"buttons": []map[string]any{{
 			"text":    "View on the status page",
 			"onClick": map[string]any{"openLink": map[string]string{"url": ev.Incident.URL}},

@@ -188,7 +188,9 @@ func TestChatGolden(t *testing.T) {
 	dir := chatSite(t, srv.URL, "Acme Status", "API", plainIncident)
 	deliverAll(t, dir)
 	checkSchemas(t, rec)
-	for _, h := range chatHooks {
+	// The json format is in too: it stays the event object.
+	hooks := append([]struct{ format, path, extra string }{{"json", "/json", ""}}, chatHooks...)
+	for _, h := range hooks {
 		t.Run(h.format, func(t *testing.T) {
 			r := rec.find(t, sentPath(h.format, h.path), string(notify.IncidentCreated))
 			if r.method != http.MethodPost || r.contentType != "application/json" || !strings.HasPrefix(r.key, "evt_") {
@@ -437,16 +439,17 @@ func TestChatEscapesUserText(t *testing.T) {
 	}
 }
 
-// TestChatLimits: an update far longer than any service takes is cut to
-// each service's limit, at a character boundary, with an ellipsis, and the
-// Telegram HTML stays valid.
+// TestChatLimits: an update, a site title and a component name far longer
+// than any service takes are cut to each service's limits, at a character
+// boundary, with an ellipsis; the whole message stays within the
+// service's total, and the Telegram HTML stays valid.
 func TestChatLimits(t *testing.T) {
 	rec := &standIn{}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
 	long := strings.Repeat("Größe 😀 x > y & z. ", 2000) // 40,000 characters; 😀 is two UTF-16 units
 	incident := "---\ntitle: API errors\ncomponents: {api: major_outage}\nstarted: 2026-11-28T10:00:00Z\n---\n## 2026-11-28T11:00:00Z — Identified\n" + long + "\n"
-	dir := chatSite(t, srv.URL, "Acme Status", "API", incident)
+	dir := chatSite(t, srv.URL, strings.Repeat("Acme Status ", 500), strings.Repeat("API gateway ", 500), incident)
 	deliverAll(t, dir)
 	checkSchemas(t, rec)
 	units := func(s string) int { return len(utf16.Encode([]rune(s))) }
@@ -497,6 +500,54 @@ func TestChatLimits(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestChatLimitsInAll: with every part at its longest, a message stays
+// within the service's limit for the whole: Discord's 6000 characters
+// across an embed, Teams' 28 KB and Google Chat's 32,000 bytes a message.
+func TestChatLimitsInAll(t *testing.T) {
+	rec := &standIn{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	long := strings.Repeat("Größe 😀 x > y & z. ", 2000)
+	incident := "---\ntitle: " + strings.Repeat("Slow API ", 100) + "\ncomponents: {api: major_outage}\nstarted: 2026-11-28T10:00:00Z\n---\n## 2026-11-28T11:00:00Z — Identified\n" + long + "\n"
+	dir := chatSite(t, srv.URL, strings.Repeat("Acme Status ", 500), strings.Repeat("API gateway ", 500), incident)
+	deliverAll(t, dir)
+	checkSchemas(t, rec)
+	find := func(format string) request {
+		for _, h := range chatHooks {
+			if h.format == format {
+				return rec.find(t, sentPath(h.format, h.path), string(notify.IncidentCreated))
+			}
+		}
+		t.Fatalf("no format %s", format)
+		return request{}
+	}
+	var d struct {
+		Embeds []struct {
+			Title, Description string
+			Fields             []struct{ Name, Value string }
+			Footer             struct{ Text string }
+		}
+	}
+	json.Unmarshal(find("discord").body, &d)
+	e := d.Embeds[0]
+	all := e.Title + e.Description + e.Footer.Text
+	for _, f := range e.Fields {
+		all += f.Name + f.Value
+	}
+	for _, tt := range []struct {
+		name       string
+		got, limit int
+	}{
+		{"discord embed", len(utf16.Encode([]rune(all))), 6000},
+		{"teams message", len(find("teams").body), 28 << 10},
+		{"googlechat message", len(find("googlechat").body), 32000},
+	} {
+		if tt.got > tt.limit {
+			t.Errorf("%s: got %d, want at most %d", tt.name, tt.got, tt.limit)
+		}
 	}
 }
 
