@@ -296,3 +296,32 @@ func TestWebhookFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestWebhookSecretsFromEnvironment: a webhook's url and chat_id may hold
+// ${NAME} references, checked around a stand-in for each, or be one as a
+// whole; a malformed reference is reported at its place.
+func TestWebhookSecretsFromEnvironment(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nnotify:\n  webhooks:\n"
+	for _, tt := range []struct{ name, hooks, want string }{
+		{"token in the path", `    - {format: telegram, url: "https://api.telegram.org/bot${TELEGRAM_TOKEN}/sendMessage", chat_id: "${TELEGRAM_CHAT}"}` + "\n", ""},
+		{"whole url", `    - {format: slack, url: "${SLACK_WEBHOOK_URL}"}` + "\n", ""},
+		{"query", `    - {format: ntfy, url: "https://ntfy.sh/alerts?auth=${NTFY_AUTH}"}` + "\n", ""},
+		{"malformed", `    - {format: discord, url: "https://discord.com/api/webhooks/${HOOK-ID}"}` + "\n", "herald.yaml:7:30: malformed ${…} reference (write ${NAME}, NAME being letters, digits and underscores)"},
+		{"still a URL around it", `    - {format: discord, url: "discord.com/api/webhooks/${HOOK}"}` + "\n", "herald.yaml:7:30: webhook url must be an absolute http(s) URL"},
+		{"still sendMessage around it", `    - {format: telegram, url: "https://api.telegram.org/bot${TOKEN}", chat_id: 42}` + "\n", "herald.yaml:7:31: telegram webhook url must be the bot API's sendMessage method"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(base+tt.hooks))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("got %v, want no error", err)
+			case tt.want == "":
+				if got := c.Notify.Webhooks[0].URL; !strings.Contains(got, "${") {
+					t.Errorf("got url %q, want the reference kept for notify to expand", got)
+				}
+			case err == nil || !strings.HasPrefix(err.Error(), tt.want):
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -29,10 +30,11 @@ type message struct {
 
 // compose builds the request for an event in the webhook's format.
 func compose(w config.Webhook, ev Event) (message, error) {
-	var (
-		payload any
-		err     error
-	)
+	w, err := expandEnv(w)
+	if err != nil {
+		return message{}, permanent{err}
+	}
+	var payload any
 	to := w.URL
 	switch w.Format {
 	case "", "json":
@@ -76,6 +78,28 @@ func compose(w config.Webhook, ev Event) (message, error) {
 		return message{}, fmt.Errorf("encode %s message: %w", w.Format, err)
 	}
 	return message{url: to, body: bytes.TrimSuffix(b.Bytes(), []byte("\n"))}, nil
+}
+
+// expandEnv expands the ${NAME} references in a webhook's url and chat_id
+// from the environment, at each send, as the prober does for its targets:
+// herald.yaml then need not hold the secret, and a changed secret needs no
+// restart. The state names the webhook by its url as written, so the
+// secret is not in it. An unset variable is named; its value never is.
+func expandEnv(w config.Webhook) (config.Webhook, error) {
+	var unset []string
+	getenv := func(name string) string {
+		v := os.Getenv(name)
+		if v == "" {
+			unset = append(unset, name)
+		}
+		return v
+	}
+	w.URL = config.Expand(w.URL, getenv)
+	w.ChatID = config.Expand(w.ChatID, getenv)
+	if len(unset) > 0 {
+		return w, fmt.Errorf("expand webhook: environment variable %s not set (export it before running herald)", strings.Join(unset, ", "))
+	}
+	return w, nil
 }
 
 // Headline is an event in one line, e.g. "Resolved: Slow feed".

@@ -646,3 +646,42 @@ func TestChatSecretsNotPrinted(t *testing.T) {
 		})
 	}
 }
+
+// TestChatSecretsFromEnvironment: a webhook's url and chat_id may name
+// environment variables, expanded when the message is sent; the state file
+// never holds their values, and an unset one is named in the error.
+func TestChatSecretsFromEnvironment(t *testing.T) {
+	rec := &standIn{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	t.Setenv("HERALD_TEST_BOT", "123456:SECRET-from-env")
+	t.Setenv("HERALD_TEST_CHAT", "-100777")
+	t.Setenv("HERALD_TEST_SLACK", srv.URL+"/services/T0/B0/SECRET-slack")
+	dir := sitetest.Write(t, map[string]string{
+		"herald.yaml": "title: T\nbase_url: https://status.example.com/\ncomponents:\n  - {id: api, name: API}\nnotify:\n  webhooks:\n" +
+			"    - {format: telegram, url: \"" + srv.URL + "/bot${HERALD_TEST_BOT}/sendMessage\", chat_id: \"${HERALD_TEST_CHAT}\"}\n" +
+			"    - {format: slack, url: \"${HERALD_TEST_SLACK}\"}\n" +
+			"    - {format: discord, url: \"" + srv.URL + "/api/webhooks/${HERALD_TEST_UNSET}\"}\n",
+		"incidents/a.md": plainIncident,
+	})
+	publish(t, dir, before)
+	_, err := publish(t, dir, after)
+	if err == nil || !strings.Contains(err.Error(), "environment variable HERALD_TEST_UNSET not set") {
+		t.Errorf("got %v, want the unset variable named", err)
+	}
+	var tg struct {
+		ChatID string `json:"chat_id"`
+	}
+	json.Unmarshal(rec.find(t, "/bot123456:SECRET-from-env/sendMessage", string(notify.IncidentCreated)).body, &tg)
+	if tg.ChatID != "-100777" {
+		t.Errorf("got chat_id %q, want -100777", tg.ChatID)
+	}
+	rec.find(t, "/services/T0/B0/SECRET-slack", string(notify.IncidentCreated))
+	state, err := os.ReadFile(filepath.Join(dir, "data", "notify.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(state, []byte("SECRET")) {
+		t.Errorf("the state file holds a secret:\n%s", state)
+	}
+}
