@@ -466,7 +466,9 @@ func teamsMessage(ev Event) any {
 // https://developers.mattermost.com/integrate/webhooks/incoming/
 // https://developers.mattermost.com/integrate/reference/message-attachments/
 // A post holds at most 16383 characters; the attachment's fallback is the
-// plain text notifications show.
+// plain text notifications show. Its title and footer are escaped as
+// Markdown too: a Mattermost client may render them as Markdown, and a
+// backslash before punctuation shows nothing where it does.
 const (
 	mattermostTextMax = 16383
 	mattermostLineMax = 1000 // the site's title, the headline: one line each
@@ -488,17 +490,17 @@ func mattermostMessage(ev Event) any {
 		"attachments": []mattermostAttachment{{
 			Fallback:  fitHeadline(ev, mattermostLineMax, utf16Len, mentionless),
 			Color:     fmt.Sprintf("#%06x", colour(ev)),
-			Title:     fitHeadline(ev, mattermostLineMax, utf16Len, mentionless),
+			Title:     fitHeadline(ev, mattermostLineMax, utf16Len, markdownEscape),
 			TitleLink: ev.Incident.URL,
 			Text:      fit(text(ev), mattermostTextMax-utf16Len(line), utf16Len, markdownEscape),
-			Footer:    fit(details(ev), mattermostLineMax, utf16Len, mentionless),
+			Footer:    fit(details(ev), mattermostLineMax, utf16Len, markdownEscape),
 		}},
 	}
 }
 
-// mentionless is s with a word joiner after each @: for the plain-text
-// fields of a Mattermost attachment, which are not Markdown but whose
-// mentions might still notify.
+// mentionless is s with a word joiner after each @: for a Mattermost
+// attachment's fallback, the plain text of notifications, whose mentions
+// might still notify.
 func mentionless(s string) string { return strings.ReplaceAll(s, "@", "@\u2060") }
 
 // Google Chat: a card (cardsV2) through an incoming webhook.

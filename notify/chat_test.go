@@ -335,13 +335,11 @@ func visible(t *testing.T, format string, body []byte, incidentURL string) strin
 		}
 		out = append(out, s.markdown(site))
 		for _, a := range m.Attachments {
-			out = append(out, s.markdown(a.Text))
-			for _, p := range []string{a.Fallback, a.Title, a.Footer} {
-				if strings.Contains(strings.ReplaceAll(p, "@\u2060", ""), "@") {
-					t.Errorf("mattermost: a mention can start in %q", p)
-				}
-				out = append(out, strings.ReplaceAll(p, "\u2060", ""))
+			out = append(out, s.markdown(a.Title), s.markdown(a.Text), s.markdown(a.Footer))
+			if strings.Contains(strings.ReplaceAll(a.Fallback, "@\u2060", ""), "@") {
+				t.Errorf("mattermost: a mention can start in %q", a.Fallback)
 			}
+			out = append(out, strings.ReplaceAll(a.Fallback, "\u2060", ""))
 		}
 	case "teams":
 		// TextRun is never read as Markdown, and the schema admits no
