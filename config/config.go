@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -155,9 +156,16 @@ type Notify struct {
 
 // Webhook is one notification endpoint.
 type Webhook struct {
-	URL    string `yaml:"url"`
-	Format string `yaml:"format"` // json, slack or discord
+	URL string `yaml:"url"`
+	// Format is the message format, one of WebhookFormats.
+	Format string `yaml:"format"`
+	// ChatID is the chat a telegram message goes to: a number, or
+	// @channelname for a public channel.
+	ChatID string `yaml:"chat_id"`
 }
+
+// WebhookFormats are the values of notify.webhooks[].format.
+var WebhookFormats = []string{"json", "slack", "discord", "teams", "mattermost", "googlechat", "telegram", "ntfy"}
 
 // Feeds configures the RSS, Atom and JSON feeds.
 type Feeds struct {
@@ -410,16 +418,13 @@ func Parse(dir string, src []byte) (*Config, error) {
 	}
 	for i, w := range c.Notify.Webhooks {
 		p := fmt.Sprintf("notify.webhooks[%d]", i)
-		if u, err := url.Parse(w.URL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") {
-			errs = append(errs, doc.Errorf(p+".url", "webhook url must be an absolute http(s) URL"))
-		}
-		switch w.Format {
-		case "":
+		switch {
+		case w.Format == "":
 			c.Notify.Webhooks[i].Format = "json"
-		case "json", "slack", "discord":
-		default:
-			errs = append(errs, doc.Errorf(p+".format", "unknown webhook format %q", w.Format).WithFix("use json, slack or discord"))
+		case !slices.Contains(WebhookFormats, w.Format):
+			errs = append(errs, doc.Errorf(p+".format", "unknown webhook format %q", w.Format).WithFix("use one of %s", strings.Join(WebhookFormats, ", ")))
 		}
+		errs = append(errs, checkWebhook(doc, p, w)...)
 	}
 	if c.Publish.Dir == "" {
 		c.Publish.Dir = DefaultPublishDir
@@ -443,6 +448,58 @@ func Parse(dir string, src []byte) (*Config, error) {
 		return nil, errs.Err()
 	}
 	return c, nil
+}
+
+// chatIDRE matches a Telegram chat: its number (negative for groups and
+// channels) or a public channel's @username, which has at least 5
+// characters (https://core.telegram.org/bots/api#sendmessage).
+var chatIDRE = regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z0-9_]{5,})$`)
+
+// checkWebhook checks a webhook's url and what its format needs. The url
+// is never echoed: Slack's and Discord's hold a token in their path,
+// Telegram's the bot's token. The url and chat_id may hold ${NAME}
+// references, which notify expands when it sends, so that herald.yaml
+// need not hold the secret; here the rest of each value is checked with
+// a stand-in for every reference, and a url that is one reference as a
+// whole is taken on trust.
+func checkWebhook(doc *strictyaml.Doc, p string, w Webhook) diag.List {
+	var errs diag.List
+	for _, v := range []struct{ key, value string }{{"url", w.URL}, {"chat_id", w.ChatID}} {
+		if containsRef(varRE.ReplaceAllString(v.value, "")) {
+			errs = append(errs, doc.Errorf(p+"."+v.key, "malformed ${…} reference").WithFix("write ${NAME}, NAME being letters, digits and underscores"))
+		}
+	}
+	var u *url.URL
+	if !strings.HasPrefix(w.URL, "${") {
+		var err error
+		if u, err = url.Parse(placeholder(w.URL)); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			errs = append(errs, doc.Errorf(p+".url", "webhook url must be an absolute http(s) URL"))
+			u = nil
+		}
+	}
+	switch w.Format {
+	case "telegram":
+		switch {
+		case w.ChatID == "":
+			errs = append(errs, doc.Errorf(p, "telegram webhook without a chat_id").WithFix("add `chat_id:`, the chat's number or @channelname"))
+		case !containsRef(w.ChatID) && !chatIDRE.MatchString(w.ChatID):
+			errs = append(errs, doc.Errorf(p+".chat_id", "telegram chat_id %q is neither a chat's number nor @channelname", w.ChatID).WithFix("e.g. `chat_id: -1001234567890` or `chat_id: \"@acme_status\"`"))
+		}
+		if u != nil && (!strings.HasPrefix(u.Path, "/bot") || !strings.HasSuffix(u.Path, "/sendMessage")) {
+			errs = append(errs, doc.Errorf(p+".url", "telegram webhook url must be the bot API's sendMessage method").WithFix("use https://api.telegram.org/bot<token>/sendMessage"))
+		}
+	case "ntfy":
+		if u == nil {
+			break
+		}
+		if topic := path.Base(u.Path); topic == "/" || topic == "." {
+			errs = append(errs, doc.Errorf(p+".url", "ntfy webhook url must name the topic").WithFix("e.g. https://ntfy.sh/acme-status"))
+		}
+	}
+	if w.ChatID != "" && w.Format != "telegram" {
+		errs = append(errs, doc.Errorf(p+".chat_id", "chat_id is only used by format telegram").WithFix("remove it, or set `format: telegram`"))
+	}
+	return errs
 }
 
 // isControl reports the characters that HTML and XML cannot carry in

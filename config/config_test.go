@@ -150,7 +150,7 @@ func TestParseDurationsAndSources(t *testing.T) {
 		{"history:\n  retention: two weeks\n", `herald.yaml:6:14: expected a duration such as 30s, 5m or 14d, found "two weeks"`},
 		{"history:\n  source: prometheus\n", "herald.yaml:6:3: history.source is prometheus, so history.prometheus.url must be an absolute URL"},
 		{"history:\n  partial_weight: 2\n", "history.partial_weight must be between 0 and 1"},
-		{"notify:\n  webhooks:\n    - {url: https://hooks.example/x, format: teams}\n", `unknown webhook format "teams"`},
+		{"notify:\n  webhooks:\n    - {url: https://hooks.example/x, format: irc}\n", `unknown webhook format "irc"`},
 	} {
 		_, err := Parse("/site", []byte(base+tt.src))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -289,5 +289,98 @@ func TestMinCoverageWithOtherErrors(t *testing.T) {
 	var list diag.List
 	if !errors.As(err, &list) || len(list) != 2 {
 		t.Fatalf("got %v, want 2 errors", err)
+	}
+}
+
+func TestWebhookFormats(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nnotify:\n  webhooks:\n"
+	for _, tt := range []struct {
+		name, hooks string
+		want        []string
+	}{
+		{"every format", `    - {format: json, url: "https://ops.example/herald"}
+    - {format: slack, url: "https://hooks.slack.com/services/T0/B0/X"}
+    - {format: discord, url: "https://discord.com/api/webhooks/1/a"}
+    - {format: teams, url: "https://prod-1.westus.logic.azure.com/workflows/a/triggers/manual/paths/invoke?sig=s"}
+    - {format: mattermost, url: "https://chat.example/hooks/abc"}
+    - {format: googlechat, url: "https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t"}
+    - {format: telegram, url: "https://api.telegram.org/bot123:SECRET/sendMessage", chat_id: -1001234567890}
+    - {format: telegram, url: "https://api.telegram.org/bot123:SECRET/sendMessage", chat_id: "@acme_status"}
+    - {format: ntfy, url: "https://ntfy.sh/acme-status"}
+    - {url: "https://ops.example/default"}
+`, nil},
+		{"telegram needs a chat", `    - {format: telegram, url: "https://api.telegram.org/bot123:SECRET/sendMessage"}
+`, []string{"herald.yaml:7:7: telegram webhook without a chat_id (add `chat_id:`, the chat's number or @channelname)"}},
+		{"telegram url is the sendMessage method", `    - {format: telegram, url: "https://api.telegram.org/bot123:SECRET/getUpdates", chat_id: 42}
+`, []string{"herald.yaml:7:31: telegram webhook url must be the bot API's sendMessage method (use https://api.telegram.org/bot<token>/sendMessage)"}},
+		{"telegram chat is a number or a channel", `    - {format: telegram, url: "https://api.telegram.org/bot123:SECRET/sendMessage", chat_id: "acme status"}
+`, []string{`herald.yaml:7:94: telegram chat_id "acme status" is neither a chat's number nor @channelname`}},
+		{"chat_id elsewhere", `    - {format: slack, url: "https://hooks.slack.com/services/T0/B0/X", chat_id: 42}
+`, []string{"herald.yaml:7:81: chat_id is only used by format telegram (remove it, or set `format: telegram`)"}},
+		{"ntfy needs a topic", `    - {format: ntfy, url: "https://ntfy.sh/"}
+`, []string{"herald.yaml:7:27: ntfy webhook url must name the topic (e.g. https://ntfy.sh/acme-status)"}},
+		{"every problem in one run", `    - {format: telegram, url: "https://api.telegram.org/bot123:SECRET/x"}
+    - {format: ntfy, url: "https://ntfy.sh"}
+    - {format: irc, url: "https://irc.example/"}
+`, []string{
+			"herald.yaml:7:7: telegram webhook without a chat_id",
+			"herald.yaml:7:31: telegram webhook url must be the bot API's sendMessage method",
+			"herald.yaml:8:27: ntfy webhook url must name the topic",
+			`herald.yaml:9:16: unknown webhook format "irc" (use one of json, slack, discord, teams, mattermost, googlechat, telegram, ntfy)`,
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(base+tt.hooks))
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("got %v, want no error", err)
+				}
+				if got := c.Notify.Webhooks[6].ChatID; got != "-1001234567890" {
+					t.Errorf("got chat_id %q, want -1001234567890", got)
+				}
+				if got := c.Notify.Webhooks[9].Format; got != "json" {
+					t.Errorf("got default format %q, want json", got)
+				}
+				return
+			}
+			var list diag.List
+			if !errors.As(err, &list) || len(list) != len(tt.want) {
+				t.Fatalf("got %v, want %d errors", err, len(tt.want))
+			}
+			for i, e := range list {
+				if !strings.HasPrefix(e.Error(), tt.want[i]) {
+					t.Errorf("got %q, want prefix %q", e.Error(), tt.want[i])
+				}
+				if strings.Contains(e.Error(), "SECRET") {
+					t.Errorf("got %q, want no token", e.Error())
+				}
+			}
+		})
+	}
+}
+
+func TestWebhookSecretsFromEnvironment(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nnotify:\n  webhooks:\n"
+	for _, tt := range []struct{ name, hooks, want string }{
+		{"token in the path", `    - {format: telegram, url: "https://api.telegram.org/bot${TELEGRAM_TOKEN}/sendMessage", chat_id: "${TELEGRAM_CHAT}"}` + "\n", ""},
+		{"whole url", `    - {format: slack, url: "${SLACK_WEBHOOK_URL}"}` + "\n", ""},
+		{"query", `    - {format: ntfy, url: "https://ntfy.sh/alerts?auth=${NTFY_AUTH}"}` + "\n", ""},
+		{"malformed", `    - {format: discord, url: "https://discord.com/api/webhooks/${HOOK-ID}"}` + "\n", "herald.yaml:7:30: malformed ${…} reference (write ${NAME}, NAME being letters, digits and underscores)"},
+		{"still a URL around it", `    - {format: discord, url: "discord.com/api/webhooks/${HOOK}"}` + "\n", "herald.yaml:7:30: webhook url must be an absolute http(s) URL"},
+		{"still sendMessage around it", `    - {format: telegram, url: "https://api.telegram.org/bot${TOKEN}", chat_id: 42}` + "\n", "herald.yaml:7:31: telegram webhook url must be the bot API's sendMessage method"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(base+tt.hooks))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("got %v, want no error", err)
+			case tt.want == "":
+				if got := c.Notify.Webhooks[0].URL; !strings.Contains(got, "${") {
+					t.Errorf("got url %q, want the reference kept for notify to expand", got)
+				}
+			case err == nil || !strings.HasPrefix(err.Error(), tt.want):
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

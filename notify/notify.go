@@ -114,7 +114,11 @@ func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 		if w.Format == "" {
 			w.Format = "json"
 		}
-		sum := sha256.Sum256([]byte(w.Format + " " + w.URL))
+		id := w.Format + " " + w.URL
+		if w.ChatID != "" { // one bot may post to many chats
+			id += " " + w.ChatID
+		}
+		sum := sha256.Sum256([]byte(id))
 		n.hooks = append(n.hooks, hook{Webhook: w, key: hex.EncodeToString(sum[:8])})
 	}
 	for _, o := range opts {
@@ -318,13 +322,13 @@ type permanent struct{ error }
 
 // post sends one event to one webhook, retrying with backoff.
 func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
-	body, err := Body(h.Format, ev)
+	msg, err := compose(h.Webhook, ev)
 	if err != nil {
 		return err
 	}
 	delay := n.base
 	for attempt := 1; ; attempt++ {
-		err = n.postOnce(ctx, h, ev, body)
+		err = n.postOnce(ctx, ev, msg)
 		var perm permanent
 		if err == nil || errors.As(err, &perm) || attempt >= n.attempts || ctx.Err() != nil {
 			return err
@@ -340,8 +344,8 @@ func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
 	}
 }
 
-func (n *Notifier) postOnce(ctx context.Context, h hook, ev Event, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+func (n *Notifier) postOnce(ctx context.Context, ev Event, msg message) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, msg.url, bytes.NewReader(msg.body))
 	if err != nil {
 		return permanent{redact.Error(err, redact.Endpoint)}
 	}
@@ -413,84 +417,4 @@ func (n *Notifier) save() error {
 		}
 	}
 	return nil
-}
-
-// Body is the request body of an event in a webhook format: the Event
-// itself for json, {"text": …} for slack, {"content": …} for discord.
-func Body(format string, ev Event) ([]byte, error) {
-	switch format {
-	case "", "json":
-		return json.Marshal(ev)
-	case "slack":
-		return json.Marshal(map[string]any{"text": slackText(ev)})
-	case "discord":
-		// allowed_mentions keeps an "@everyone" in an incident's text
-		// from pinging a whole server.
-		return json.Marshal(map[string]any{"content": discordText(ev), "allowed_mentions": map[string]any{"parse": []string{}}})
-	}
-	return nil, permanent{fmt.Errorf("unknown webhook format %q", format)}
-}
-
-// Headline is an event in one line, e.g. "Resolved: Slow feed".
-func Headline(ev Event) string {
-	t := ev.Incident.Title
-	switch ev.Type {
-	case IncidentCreated:
-		return "New incident (" + ev.Incident.Impact + " impact): " + t
-	case IncidentResolved:
-		return "Resolved: " + t
-	case MaintenanceScheduled:
-		s := "Maintenance scheduled: " + t
-		if ev.Incident.ScheduledStart != nil {
-			s += " (" + ev.Incident.ScheduledStart.Format("2006-01-02 15:04") + " – " + ev.Incident.ScheduledEnd.Format("2006-01-02 15:04 MST") + ")"
-		}
-		return s
-	case MaintenanceStarted:
-		return "Maintenance started: " + t
-	case MaintenanceCompleted:
-		return "Maintenance completed: " + t
-	case MaintenanceUpdated:
-		return "Maintenance update (" + label(ev.Update) + "): " + t
-	}
-	return label(ev.Update) + ": " + t
-}
-
-func label(u *Update) string {
-	if u == nil {
-		return "Update"
-	}
-	s := strings.ReplaceAll(u.Status, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// text is the message body shared by slack and discord, cut to a size
-// both accept.
-func text(ev Event) string {
-	var body string
-	if ev.Update != nil && ev.Type != IncidentResolved && ev.Type != MaintenanceStarted && ev.Type != MaintenanceCompleted {
-		body = ev.Update.Body
-	}
-	const limit = 1500
-	if r := []rune(body); len(r) > limit {
-		body = string(r[:limit]) + "…"
-	}
-	return body
-}
-
-var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-func slackText(ev Event) string {
-	s := "*" + slackEscaper.Replace(ev.Site.Title) + "*: " + slackEscaper.Replace(Headline(ev))
-	if b := text(ev); b != "" {
-		s += "\n" + slackEscaper.Replace(b)
-	}
-	return s + "\n<" + ev.Incident.URL + "|details>"
-}
-
-func discordText(ev Event) string {
-	s := "**" + ev.Site.Title + "**: " + Headline(ev)
-	if b := text(ev); b != "" {
-		s += "\n" + b
-	}
-	return s + "\n<" + ev.Incident.URL + ">"
 }

@@ -177,34 +177,6 @@ func TestBaselineThenEvents(t *testing.T) {
 	}
 }
 
-func TestFormats(t *testing.T) {
-	rec := newReceiver()
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
-	dir := writeSite(t, "slack:"+srv.URL+"/slack", "discord:"+srv.URL+"/discord")
-	publish(t, dir, before)
-	if _, err := publish(t, dir, after); err != nil {
-		t.Fatal(err)
-	}
-	if rec.count() != 8 { // 4 events × 2 webhooks
-		t.Fatalf("got %d requests, want 8", rec.count())
-	}
-	var sawSlack, sawDiscord bool
-	for _, body := range rec.bodies {
-		var m map[string]any
-		json.Unmarshal(body, &m)
-		if s, ok := m["text"].(string); ok && strings.Contains(s, "New incident (critical impact): API errors") {
-			sawSlack = strings.Contains(s, "<https://status.example.com/incidents/a/|details>")
-		}
-		if s, ok := m["content"].(string); ok && strings.Contains(s, "New incident (critical impact): API errors") {
-			sawDiscord = strings.Contains(s, "@everyone") && m["allowed_mentions"] != nil
-		}
-	}
-	if !sawSlack || !sawDiscord {
-		t.Errorf("slack %v discord %v; bodies: %q", sawSlack, sawDiscord, rec.bodies)
-	}
-}
-
 func TestDeadEndpoint(t *testing.T) {
 	rec := newReceiver()
 	rec.failWith = http.StatusServiceUnavailable
