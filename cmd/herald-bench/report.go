@@ -287,8 +287,8 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	if c.strace == "" {
 		p("Not measured: strace is not installed.\n")
 	} else {
-		p("Time herald spent in `syncfs` and `fsync` (what makes a published version durable before the symlink swap), from `strace -f --seccomp-bpf -T -e trace=%s` of %d more clean builds per size (traced, so not among the timed ones), summed over threads. Hugo and the floor never sync.\n\n", syncCalls, syncRuns)
-		p("| size | in syncfs / fsync | of herald's median wall |\n| --- | --- | ---: |\n")
+		p("How long herald had a `syncfs` or `fsync` running (what makes a published version durable before the symlink swap; overlapping calls count once), from `strace -f --seccomp-bpf -ttt -T -e trace=%s` of %d more clean builds per size (traced, so not among the timed ones). Hugo and the floor never sync.\n\n", syncCalls, syncRuns)
+		p("| size | syncing | of herald's median wall |\n| --- | --- | ---: |\n")
 		for _, r := range results {
 			s := summarize(r.sync)
 			wall := summarize(secs(r.herald.samples, func(s sample) float64 { return s.wall.Seconds() })).med

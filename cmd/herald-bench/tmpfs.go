@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -116,7 +120,7 @@ func measureSync(ctx context.Context, c config, site string) ([]float64, error) 
 			return nil, err
 		}
 		// --seccomp-bpf stops the build only at the traced calls.
-		cmd := exec.CommandContext(ctx, c.strace, "-f", "--seccomp-bpf", "-T", "-e", "trace="+syncCalls, "-o", trace.Name(),
+		cmd := exec.CommandContext(ctx, c.strace, "-f", "--seccomp-bpf", "-ttt", "-T", "-e", "trace="+syncCalls, "-o", trace.Name(),
 			c.herald, "build", "-site", site, "-now", sitegen.Now.Format(time.RFC3339))
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("strace herald build: %w\n%s", err, tail(string(msg), 2000))
@@ -131,21 +135,38 @@ func measureSync(ctx context.Context, c config, site string) ([]float64, error) 
 	return out, nil
 }
 
-// callTime is the <seconds> strace -T ends a finished call's line with;
-// a call another thread interrupted ends its "resumed" line with it.
-var callTime = regexp.MustCompile(`(?m)<([0-9]+\.[0-9]+)>\s*$`)
+// syncCall is a finished call in strace -ttt -T output: the time of the
+// line and the call's duration. A call another thread interrupted is
+// finished on its "resumed" line, stamped at its end; any other line is
+// stamped at its start.
+var syncCall = regexp.MustCompile(`(?m)^[0-9]+\s+([0-9]+\.[0-9]+)\s+(.*)<([0-9]+\.[0-9]+)>\s*$`)
 
-// syncTime sums the durations in strace -T output, over every thread.
+// syncTime is how long at least one of the calls in strace -ttt -T output
+// was running: herald fsyncs a few files at once, so the durations' sum
+// would overstate what they cost the build.
 func syncTime(trace string) (time.Duration, int) {
-	var sum time.Duration
-	n := 0
-	for _, m := range callTime.FindAllStringSubmatch(trace, -1) {
-		f, err := strconv.ParseFloat(m[1], 64)
-		if err != nil {
+	type span struct{ from, to float64 }
+	var spans []span
+	for _, m := range syncCall.FindAllStringSubmatch(trace, -1) {
+		at, err1 := strconv.ParseFloat(m[1], 64)
+		d, err2 := strconv.ParseFloat(m[3], 64)
+		if err1 != nil || err2 != nil {
 			continue
 		}
-		sum += time.Duration(f * float64(time.Second))
-		n++
+		if strings.Contains(m[2], "resumed>") {
+			at -= d
+		}
+		spans = append(spans, span{at, at + d})
 	}
-	return sum, n
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.from, b.from) })
+	var sum float64
+	end := math.Inf(-1)
+	for _, s := range spans {
+		if s.to <= end {
+			continue
+		}
+		sum += s.to - max(s.from, end)
+		end = s.to
+	}
+	return time.Duration(sum * float64(time.Second)), len(spans)
 }

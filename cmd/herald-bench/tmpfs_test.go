@@ -41,14 +41,16 @@ func TestSyncTime(t *testing.T) {
 		want        time.Duration
 		calls       int
 	}{
-		{"none", "4242  +++ exited with 0 +++\n", 0, 0},
-		{"one syncfs", "4242  syncfs(7)                         = 0 <0.250000>\n4242  +++ exited with 0 +++\n", 250 * time.Millisecond, 1},
-		{"threads, one interrupted", "4243  fsync(9 <unfinished ...>\n4244  fsync(10)  = 0 <0.001000>\n4243  <... fsync resumed>) = 0 <0.002500>\n4245  syncfs(3) = 0 <0.100000>\n",
-			103500 * time.Microsecond, 3},
+		{"none", "4242  100.000000 +++ exited with 0 +++\n", 0, 0},
+		{"one syncfs", "4242  100.000000 syncfs(7)                         = 0 <0.250000>\n4242  100.300000 +++ exited with 0 +++\n", 250 * time.Millisecond, 1},
+		{"overlapping fsyncs count once", "4243  100.000000 fsync(9 <unfinished ...>\n4244  100.001000 fsync(10)  = 0 <0.001000>\n4243  100.004000 <... fsync resumed>) = 0 <0.004000>\n",
+			4 * time.Millisecond, 2},
+		{"apart, then a syncfs", "4243  100.000000 fsync(9) = 0 <0.002000>\n4244  100.010000 fsync(10) = 0 <0.001000>\n4245  100.020000 syncfs(3) = 0 <0.100000>\n",
+			103 * time.Millisecond, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, calls := syncTime(tc.trace)
-			if got != tc.want || calls != tc.calls {
+			if got.Round(time.Microsecond) != tc.want || calls != tc.calls {
 				t.Errorf("got %v in %d calls, want %v in %d", got, calls, tc.want, tc.calls)
 			}
 		})
