@@ -34,7 +34,8 @@ fuzz:
 
 ## bench: time herald on synthetic sites against Hugo and a goldmark floor,
 ## print PASS/MISS per target, rewrite docs/benchmarks.md (PROFILE=1 adds
-## pprof profiles in bench/out). Installs hugo and time with apt if missing.
+## pprof profiles in bench/out). Installs hugo, time and strace with apt if
+## missing.
 BENCH_FLAGS ?=
 bench: build
 	@command -v hugo >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 && [ -x /usr/bin/time ] || { \

@@ -120,7 +120,7 @@ func measureSync(ctx context.Context, c config, site string) ([]float64, error) 
 			return nil, err
 		}
 		// --seccomp-bpf stops the build only at the traced calls.
-		cmd := exec.CommandContext(ctx, c.strace, "-f", "--seccomp-bpf", "-ttt", "-T", "-e", "trace="+syncCalls, "-o", trace.Name(),
+		cmd := exec.CommandContext(ctx, c.strace, "-f", "--seccomp-bpf", "-ttt", "-T", "-e", "trace="+syncCalls, "-e", "signal=none", "-o", trace.Name(),
 			c.herald, "build", "-site", site, "-now", sitegen.Now.Format(time.RFC3339))
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("strace herald build: %w\n%s", err, tail(string(msg), 2000))
