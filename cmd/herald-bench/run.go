@@ -51,7 +51,7 @@ type sizeResult struct {
 	indexRaw       int
 	// Feed items found in the site-wide feeds (huge only).
 	feedItems map[string]int
-	// Seconds herald spent in syncfs and fsync, per traced build (on
+	// Seconds herald had a syncfs or fsync running, per traced build (on
 	// disk only; see measureSync).
 	sync []float64
 }
