@@ -34,12 +34,13 @@ fuzz:
 
 ## bench: time herald on synthetic sites against Hugo and a goldmark floor,
 ## print PASS/MISS per target, rewrite docs/benchmarks.md (PROFILE=1 adds
-## pprof profiles in bench/out). Installs hugo and time with apt if missing.
+## pprof profiles in bench/out). Installs hugo, time and strace with apt if
+## missing.
 BENCH_FLAGS ?=
 bench: build
-	@command -v hugo >/dev/null 2>&1 && [ -x /usr/bin/time ] || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time >/dev/null; \
-	  else echo "bench: install hugo and time (apt-get install hugo time) as root"; exit 1; fi; }
+	@command -v hugo >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 && [ -x /usr/bin/time ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time strace >/dev/null; \
+	  else echo "bench: install hugo, time and strace (apt-get install hugo time strace) as root"; exit 1; fi; }
 	$(GO) build -o bin/herald-floor ./bench/floor
 	$(GO) build -o bin/herald-bench ./cmd/herald-bench
 	./bin/herald-bench run $(if $(PROFILE),-profile bench/out) -command "make bench$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" $(BENCH_FLAGS)

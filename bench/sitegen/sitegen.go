@@ -47,12 +47,15 @@ func (s Spec) WithProbes() Spec {
 // The sizes that `make bench` measures.
 var (
 	Small = Spec{Name: "small", Components: 10, Groups: 2, Incidents: 50, MinUpdates: 3, MaxUpdates: 6}
-	Large = Spec{Name: "large", Components: 100, Groups: 10, Incidents: 5000, MinUpdates: 3, MaxUpdates: 6, ProbeDays: 90}
-	Huge  = Spec{Name: "huge", Components: 100, Groups: 10, Incidents: 20000, MinUpdates: 3, MaxUpdates: 6}
+	// Medium is the site of issue #17's tmpfs measurements: 2,000
+	// incidents in 20 components.
+	Medium = Spec{Name: "medium", Components: 20, Groups: 2, Incidents: 2000, MinUpdates: 3, MaxUpdates: 6}
+	Large  = Spec{Name: "large", Components: 100, Groups: 10, Incidents: 5000, MinUpdates: 3, MaxUpdates: 6, ProbeDays: 90}
+	Huge   = Spec{Name: "huge", Components: 100, Groups: 10, Incidents: 20000, MinUpdates: 3, MaxUpdates: 6}
 )
 
 // Sizes lists the specs by name.
-var Sizes = []Spec{Small, Large, Huge}
+var Sizes = []Spec{Small, Medium, Large, Huge}
 
 // Lookup returns the spec named name; a size followed by "-probed" is
 // that size WithProbes.

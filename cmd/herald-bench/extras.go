@@ -32,6 +32,7 @@ type extras struct {
 	timerRebuild []float64 // seconds
 	watch        watchResult
 	history      historyResult
+	tmpfs        tmpfsResult
 	profile      string // pprof top text, when profiled
 	elapsed      time.Duration
 }

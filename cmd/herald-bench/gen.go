@@ -12,13 +12,13 @@ import (
 
 // sizeFlags adds -size and -seed.
 func sizeFlags(fs *flag.FlagSet) (*string, *uint64) {
-	return fs.String("size", "large", "small, large or huge"), fs.Uint64("seed", 1, "the generator's seed")
+	return fs.String("size", "large", "small, medium, large or huge"), fs.Uint64("seed", 1, "the generator's seed")
 }
 
 func spec(name string) (sitegen.Spec, error) {
 	s, ok := sitegen.Lookup(name)
 	if !ok {
-		return s, fmt.Errorf("unknown size %q (use small, large or huge)", name)
+		return s, fmt.Errorf("unknown size %q (use small, medium, large or huge)", name)
 	}
 	return s, nil
 }

@@ -18,10 +18,12 @@ import (
 // config is what `herald-bench run` measures and with what.
 type config struct {
 	herald, floor, hugo, timeBin string
+	strace                       string // empty: herald's sync is not timed
 	layouts, work, doc, profile  string
+	tmpfs                        string // a tmpfs for the tmpfs rows; empty skips them
 	runs, hugeRuns               int
 	seed                         uint64
-	sizes, hugoSizes             []string
+	sizes, hugoSizes, tmpfsSizes []string
 	command                      string // as shown in the doc
 	history                      historyConfig
 }
@@ -49,6 +51,26 @@ type sizeResult struct {
 	indexRaw       int
 	// Feed items found in the site-wide feeds (huge only).
 	feedItems map[string]int
+	// Seconds herald had a syncfs or fsync running, per traced build (on
+	// disk only; see measureSync).
+	sync []float64
+}
+
+// addRound adds the ratios of one round, herald over each other tool
+// that ran in it: the medians of these per-round ratios are the reported
+// ratios, so that a slow spell of a shared machine, which slows every
+// tool of its round, cancels out.
+func (r *sizeResult) addRound(round map[string]sample) {
+	h := round["herald"]
+	if o, ok := round["Hugo"]; ok {
+		r.hugoTime = append(r.hugoTime, h.wall.Seconds()/o.wall.Seconds())
+		r.hugoRSS = append(r.hugoRSS, float64(h.rssKB)/float64(o.rssKB))
+		r.hugoCPU = append(r.hugoCPU, h.cpu.Seconds()/o.cpu.Seconds())
+	}
+	o := round["floor"]
+	r.floorTime = append(r.floorTime, h.wall.Seconds()/o.wall.Seconds())
+	r.floorRSS = append(r.floorRSS, float64(h.rssKB)/float64(o.rssKB))
+	r.floorCPU = append(r.floorCPU, h.cpu.Seconds()/o.cpu.Seconds())
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -58,6 +80,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.floor, "floor", "bin/herald-floor", "the floor binary (bench/floor)")
 	fs.StringVar(&c.hugo, "hugo", "hugo", "the Hugo binary; empty skips Hugo")
 	fs.StringVar(&c.timeBin, "time", "/usr/bin/time", "GNU time, for CPU time and peak RSS")
+	fs.StringVar(&c.strace, "strace", "strace", "strace, to time herald's syncfs apart; empty skips that")
+	fs.StringVar(&c.tmpfs, "tmpfs", "/dev/shm", "a tmpfs for the clean builds that no disk slows (a folder is made in it and removed after); empty skips them")
 	fs.StringVar(&c.layouts, "layouts", "bench/hugo", "the Hugo config and layouts")
 	fs.StringVar(&c.work, "work", filepath.Join(os.TempDir(), "herald-bench"), "scratch folder for the sites (emptied first)")
 	fs.StringVar(&c.doc, "doc", "docs/benchmarks.md", "the document whose results section to rewrite; empty writes none")
@@ -67,6 +91,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Uint64Var(&c.seed, "seed", 1, "the synthetic sites' seed")
 	sizes := fs.String("sizes", "small,large,huge", "the sizes to measure")
 	hugoSizes := fs.String("hugo-sizes", "small,large", "the sizes at which Hugo runs too (its target is at large; huge takes minutes)")
+	tmpfsSizes := fs.String("tmpfs-sizes", "medium,large", "the sizes to measure again on the tmpfs, Hugo included")
 	fs.StringVar(&c.command, "command", "make bench", "the command to name in the doc")
 	fs.BoolVar(&c.history.skip, "skip-history", false, "skip the history measurements (import, builds over 1 M and 13 M results, prober): they take a few minutes")
 	fs.IntVar(&c.history.days, "history-days", sitegen.Large.ProbeDays, "days of 1-minute probe results for the large site's 100 components (90: 12.96 M)")
@@ -79,7 +104,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c.sizes, c.hugoSizes = strings.Split(*sizes, ","), strings.Split(*hugoSizes, ",")
+	c.sizes, c.hugoSizes, c.tmpfsSizes = strings.Split(*sizes, ","), strings.Split(*hugoSizes, ","), strings.Split(*tmpfsSizes, ",")
 	for _, p := range []*string{&c.herald, &c.floor, &c.layouts} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
@@ -87,12 +112,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		*p = abs
 	}
-	if c.hugo != "" {
-		if p, err := exec.LookPath(c.hugo); err != nil {
-			fmt.Fprintf(stderr, "herald-bench: %s not found; skipping Hugo\n", c.hugo)
-			c.hugo = ""
+	for _, t := range []*string{&c.hugo, &c.strace} {
+		if *t == "" {
+			continue
+		}
+		if p, err := exec.LookPath(*t); err != nil {
+			fmt.Fprintf(stderr, "herald-bench: %s not found; skipping it\n", *t)
+			*t = ""
 		} else {
-			c.hugo = p
+			*t = p
 		}
 	}
 	started := time.Now()
@@ -113,12 +141,23 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return fmt.Errorf("%s: %w", sp.Name, err)
 		}
+		if c.strace != "" {
+			fmt.Fprintf(stderr, "   herald's syncfs, %d builds under strace\n", syncRuns)
+			if r.sync, err = measureSync(ctx, c, filepath.Join(c.work, sp.Name, "site")); err != nil {
+				return fmt.Errorf("%s: %w", sp.Name, err)
+			}
+		}
 		results = append(results, r)
+	}
+	tmpfs, err := measureTmpfs(ctx, c, stderr)
+	if err != nil {
+		return err
 	}
 	extra, err := measureExtras(ctx, c, results, stderr)
 	if err != nil {
 		return err
 	}
+	extra.tmpfs = tmpfs
 	if c.profile != "" {
 		if extra.profile, err = writeProfiles(ctx, c, stderr); err != nil {
 			return err
@@ -228,16 +267,7 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 			round[t.t.name] = s
 			fmt.Fprintf(log, "   round %d %-6s %7.3f s  cpu %7.3f s  rss %4d MB\n", i+1, t.t.name, s.wall.Seconds(), s.cpu.Seconds(), s.rssKB/1024)
 		}
-		h := round["herald"]
-		if o, ok := round["Hugo"]; ok {
-			r.hugoTime = append(r.hugoTime, h.wall.Seconds()/o.wall.Seconds())
-			r.hugoRSS = append(r.hugoRSS, float64(h.rssKB)/float64(o.rssKB))
-			r.hugoCPU = append(r.hugoCPU, h.cpu.Seconds()/o.cpu.Seconds())
-		}
-		o := round["floor"]
-		r.floorTime = append(r.floorTime, h.wall.Seconds()/o.wall.Seconds())
-		r.floorRSS = append(r.floorRSS, float64(h.rssKB)/float64(o.rssKB))
-		r.floorCPU = append(r.floorCPU, h.cpu.Seconds()/o.cpu.Seconds())
+		r.addRound(round)
 	}
 	// The last herald run left a complete site: weigh it and count feeds.
 	if err := cleanHerald(site); err != nil {
