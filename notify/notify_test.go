@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/notify"
@@ -76,12 +78,12 @@ func publish(tb testing.TB, dir string, now time.Time, opts ...notify.Option) (n
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := n.Observe(snap)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := n.Observe(ctx, snap)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	return res, n.Deliver(ctx)
 }
 
@@ -239,8 +241,8 @@ func TestDeadEndpoint(t *testing.T) {
 	}
 }
 
-// TestRun checks the background deliverer: Observe returns at once, Run
-// sends, and Run stops when its context ends.
+// TestRun checks the background deliverer: Queue returns at once, Run
+// observes and sends, and Run stops when its context ends.
 func TestRun(t *testing.T) {
 	rec := newReceiver()
 	srv := httptest.NewServer(rec)
@@ -256,11 +258,9 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()
-	if _, err := n.Observe(snap); err != nil {
-		t.Fatal(err)
-	}
+	n.Queue(snap)
 	deadline := time.Now().Add(10 * time.Second)
-	for n.Pending() > 0 && time.Now().Before(deadline) {
+	for (len(rec.unique()) < 4 || n.Pending() > 0) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
@@ -356,5 +356,75 @@ func TestKillMidDelivery(t *testing.T) {
 	// And a third run sends nothing.
 	if _, err := publish(t, dir, after); err != nil || rec.count() != 5 {
 		t.Errorf("third run: %v, %d requests; want no more", err, rec.count())
+	}
+}
+
+// holdLock takes the state's lock as another process would, until the
+// returned function is called.
+func holdLock(tb testing.TB, dir string) (release func()) {
+	tb.Helper()
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	f, err := os.OpenFile(filepath.Join(dir, "data", "notify.json.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		tb.Fatal(err)
+	}
+	return func() { f.Close() }
+}
+
+// TestLockedState checks what a process does while another holds the
+// state's lock: Observe and Deliver wait until their context ends and
+// send nothing, Queue returns at once, and Run delivers once the lock is
+// released.
+func TestLockedState(t *testing.T) {
+	rec := newReceiver()
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "json:"+srv.URL)
+	publish(t, dir, before)
+	cfg, ins := sitetest.Load(t, dir)
+	snap := status.New(cfg, ins, after)
+	n, err := notify.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := holdLock(t, dir)
+	for _, tt := range []struct {
+		name string
+		step func(context.Context) error
+	}{
+		{"observe", func(ctx context.Context) error { _, err := n.Observe(ctx, snap); return err }},
+		{"deliver", n.Deliver},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			if err := tt.step(ctx); !errors.Is(err, notify.ErrBusy) {
+				t.Errorf("got %v, want ErrBusy", err)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.Run(ctx); close(done) }()
+	start := time.Now()
+	n.Queue(snap)
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("Queue took %s with the lock held elsewhere, want no wait", d)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if rec.count() != 0 {
+		t.Errorf("got %d requests while another process held the lock, want 0", rec.count())
+	}
+	release()
+	for deadline := time.Now().Add(10 * time.Second); len(rec.unique()) < 4 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := len(rec.unique()); got != 4 {
+		t.Errorf("got %d events after the lock was released, want 4", got)
 	}
 }

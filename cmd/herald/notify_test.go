@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,4 +117,54 @@ func TestWatchKeepsWebhookSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	noSecrets(t, p.stdout.String()+p.stderr.String()+string(state), "SECRETHOOKTOKEN", "QUERYTOKEN", "user:", "PASSW0RD", "/hooks/")
+}
+
+// TestNotifyTwoProcesses runs two herald notify processes at once on one
+// site, as a cron job and a second cron job (or a watch) would. The
+// receiver answers slowly, so that the two runs overlap, and counts the
+// Idempotency-Keys: each event must arrive exactly once.
+func TestNotifyTwoProcesses(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got[r.Header.Get("Idempotency-Key")]++
+		mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
+	}))
+	defer srv.Close()
+	site := t.TempDir()
+	writeFile(t, filepath.Join(site, "herald.yaml"), "title: T\nbase_url: https://s.example/\ncomponents: [{id: api, name: API}]\nnotify:\n  webhooks: [{url: \""+srv.URL+"\", format: json}]\n")
+	notify := func(now string) *exec.Cmd {
+		cmd := exec.Command(heraldBinary(t), "notify", "-site", site, "-now", now, "-timeout", "30s")
+		cmd.Stdout, cmd.Stderr = &lines{}, &lines{}
+		return cmd
+	}
+	if base := notify("2026-11-28T09:00:00Z"); base.Run() != nil {
+		t.Fatalf("baseline: %s%s", base.Stdout, base.Stderr)
+	}
+	for _, name := range []string{"a", "b", "c"} {
+		writeFile(t, filepath.Join(site, "incidents", name+".md"), "---\ntitle: Down "+name+"\ncomponents: {api: major_outage}\nstarted: 2026-11-28T10:00:00Z\n---\n")
+	}
+	cmds := []*exec.Cmd{notify("2026-11-28T11:00:00Z"), notify("2026-11-28T11:00:00Z")}
+	for _, cmd := range cmds {
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("process %d: %v\n%s%s", i, err, cmd.Stdout, cmd.Stderr)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 3 {
+		t.Errorf("got %d distinct events, want 3: %v", len(got), got)
+	}
+	for key, n := range got {
+		if n != 1 {
+			t.Errorf("got event %s %d times, want once", key, n)
+		}
+	}
 }
