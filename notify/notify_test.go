@@ -428,3 +428,60 @@ func TestLockedState(t *testing.T) {
 		t.Errorf("got %d events after the lock was released, want 4", got)
 	}
 }
+
+// TestDeadChannelDelaysNoOther gives a site two webhooks, the first one
+// dead, with the default retry schedule (4 tries, 1s, 2s, 4s apart, 10s
+// per request): the healthy one must have every event within a second,
+// far below what the dead one's retries take, and the dead one's events
+// must stay pending for the next run.
+func TestDeadChannelDelaysNoOther(t *testing.T) {
+	tests := []struct {
+		name string
+		dead http.HandlerFunc
+	}{
+		// The server notices that the client gave up only once the body
+		// is read.
+		{"hangs", func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body); <-r.Context().Done() }},
+		{"answers 500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dead := httptest.NewServer(tt.dead)
+			defer dead.Close()
+			rec := newReceiver()
+			healthy := httptest.NewServer(rec)
+			defer healthy.Close()
+			dir := writeSite(t, "json:"+dead.URL, "slack:"+healthy.URL)
+			publish(t, dir, before)
+			cfg, ins := sitetest.Load(t, dir)
+			n, err := notify.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if _, err := n.Observe(ctx, status.New(cfg, ins, after)); err != nil {
+				t.Fatal(err)
+			}
+			delivered := make(chan error, 1)
+			go func() { delivered <- n.Deliver(ctx) }()
+			const bound = time.Second
+			for deadline := time.Now().Add(bound); len(rec.unique()) < 4; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the healthy webhook got %d of 4 events in %s, want all", len(rec.unique()), bound)
+				}
+			}
+			cancel()
+			if err := <-delivered; !errors.Is(err, notify.ErrDelivery) {
+				t.Errorf("got %v, want ErrDelivery for the dead webhook", err)
+			}
+			again, err := notify.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := again.Pending(); got != 4 {
+				t.Errorf("got %d events pending for the next run, want the dead webhook's 4", got)
+			}
+		})
+	}
+}
