@@ -179,8 +179,8 @@ type Result struct {
 	// Baseline is true on the first run: the events were recorded as
 	// seen and will never be sent.
 	Baseline bool
-	// Events are the new events, now pending delivery (none on a baseline
-	// or without webhooks).
+	// Events are the new events, now pending delivery (none on a baseline;
+	// only those some webhook's filter lets through).
 	Events []Event
 	// Pending is how many events await delivery in all.
 	Pending int
@@ -228,12 +228,14 @@ func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, 
 		} else if newSlug[c.slug] {
 			continue
 		}
-		if len(n.hooks) == 0 {
-			continue
-		}
 		p := pending{Event: c.event}
 		for _, h := range n.hooks {
-			p.Hooks = append(p.Hooks, h.key)
+			if h.wants(c.event) {
+				p.Hooks = append(p.Hooks, h.key)
+			}
+		}
+		if len(p.Hooks) == 0 {
+			continue
 		}
 		n.st.Pending = append(n.st.Pending, p)
 		res.Events = append(res.Events, c.event)

@@ -485,3 +485,53 @@ func TestDeadChannelDelaysNoOther(t *testing.T) {
 		})
 	}
 }
+
+// TestFilters gives a site an unfiltered webhook and a filtered one and
+// checks which events each receives: the filter is per webhook.
+func TestFilters(t *testing.T) {
+	tests := []struct {
+		name, filter string // filter: keys of the second webhook's mapping
+		want         string // event types the filtered webhook receives, sorted
+	}{
+		{"components", "components: [api]", "incident.created"},
+		{"events", "events: [maintenance.started, maintenance.completed]", "maintenance.completed,maintenance.started"},
+		{"min_impact keeps maintenance", "min_impact: critical", "incident.created,maintenance.completed,maintenance.started,maintenance.updated"},
+		{"events leave maintenance out", "min_impact: critical, events: [incident.created, incident.updated, incident.resolved]", "incident.created"},
+		{"nothing matches", "components: [web], events: [incident.created]", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newReceiver()
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			dir := writeSite(t, "json:"+srv.URL+"/all", "json:"+srv.URL+"/filtered")
+			y, _ := os.ReadFile(filepath.Join(dir, "herald.yaml"))
+			y = []byte(strings.Replace(string(y), `/filtered"}`, `/filtered", `+tt.filter+`}`, 1))
+			os.WriteFile(filepath.Join(dir, "herald.yaml"), y, 0o644)
+			publish(t, dir, before)
+			if _, err := publish(t, dir, after); err != nil {
+				t.Fatal(err)
+			}
+			var all, filtered []string
+			rec.mu.Lock()
+			for k := range rec.bodies {
+				path, key, ok := strings.Cut(k, " ")
+				switch {
+				case !ok:
+				case path == "/all":
+					all = append(all, rec.types[key])
+				case path == "/filtered":
+					filtered = append(filtered, rec.types[key])
+				}
+			}
+			rec.mu.Unlock()
+			slices.Sort(filtered)
+			if len(all) != 4 {
+				t.Errorf("the unfiltered webhook got %d events, want 4", len(all))
+			}
+			if got := strings.Join(filtered, ","); got != tt.want {
+				t.Errorf("the filtered webhook got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
