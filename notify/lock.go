@@ -13,7 +13,7 @@ import (
 
 // ErrBusy means another process kept the state file locked for as long as
 // the caller was willing to wait.
-var ErrBusy = errors.New("notify state is locked by another herald process")
+var ErrBusy = errors.New("another herald process (watch, run or notify) holds it")
 
 // lockPoll is how often a waiting process tries the lock again. flock
 // gives no event when a lock is released, and a blocking flock cannot be
@@ -50,7 +50,7 @@ func (n *Notifier) lockState(ctx context.Context) (unlock func(), err error) {
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, fmt.Errorf("%w: %s (%w)", ErrBusy, name, context.Cause(ctx))
+			return nil, fmt.Errorf("lock %s: %w", name, ErrBusy)
 		case <-t.C:
 		}
 	}

@@ -62,7 +62,7 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	res, err := n.Observe(dctx, status.New(s.Config, s.Incidents, now))
 	if errors.Is(err, notify.ErrBusy) {
-		return fmt.Errorf("notify: nothing sent, another herald (watch, run or notify) delivered for this site for the whole -timeout %s; that process sends the pending events, or the next run does: %w", *timeout, err)
+		return fmt.Errorf("notify: nothing sent in -timeout %s; the events stay pending for the process that delivers or the next run: %w", *timeout, err)
 	}
 	if err != nil {
 		return err

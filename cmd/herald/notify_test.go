@@ -264,3 +264,44 @@ func TestNotifySIGKILL(t *testing.T) {
 		t.Errorf("healthy webhook got %v; want 4 events once each", h)
 	}
 }
+
+// TestNotifyLockHeld runs herald notify while another process holds the
+// state's lock for longer than -timeout: it must stop at -timeout, send
+// nothing and say why.
+func TestNotifyLockHeld(t *testing.T) {
+	var got atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got.Add(1) }))
+	defer srv.Close()
+	site := t.TempDir()
+	writeFile(t, filepath.Join(site, "herald.yaml"), "title: T\nbase_url: https://s.example/\ncomponents: [{id: api, name: API}]\nnotify:\n  webhooks: [{url: \""+srv.URL+"\", format: json}]\n")
+	notifyAt := func(now string) (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"notify", "-site", site, "-now", now, "-timeout", "300ms"}, &stdout, &stderr)
+		return code, stdout.String() + stderr.String()
+	}
+	if code, out := notifyAt("2026-11-28T09:00:00Z"); code != exitOK {
+		t.Fatalf("baseline: exit %d, %s", code, out)
+	}
+	writeFile(t, filepath.Join(site, "incidents", "a.md"), "---\ntitle: Down\ncomponents: {api: major_outage}\nstarted: 2026-11-28T10:00:00Z\n---\n")
+	// Another process: a flock on its own open file, as herald takes it.
+	lock, err := os.OpenFile(filepath.Join(site, "data", "notify.json.lock"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	code, out := notifyAt("2026-11-28T11:00:00Z")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s with -timeout 300ms", d)
+	}
+	want := "notify: nothing sent in -timeout 300ms; the events stay pending for the process that delivers or the next run: lock " + filepath.Join(site, "data", "notify.json.lock") + ": another herald process (watch, run or notify) holds it"
+	if code != exitInvalid || !strings.Contains(out, want) || got.Load() != 0 {
+		t.Errorf("got exit %d, %d sent, %q; want exit 1, nothing sent, %q", code, got.Load(), out, want)
+	}
+	lock.Close()
+	if code, out := notifyAt("2026-11-28T11:00:00Z"); code != exitOK || got.Load() != 1 {
+		t.Errorf("after the lock was released: exit %d, %d sent, %s; want the event sent", code, got.Load(), out)
+	}
+}
