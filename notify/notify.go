@@ -346,11 +346,11 @@ func (n *Notifier) delivered(id, hookKey string) error {
 	return n.save()
 }
 
-// RoundLimit bounds one round of Run: observing a snapshot, then
+// roundLimit bounds one round of Run: observing a snapshot, then
 // delivering. Run holds the state's lock for a round at most, so a herald
 // notify from cron (whose -timeout defaults to twice as long) always gets
 // its turn.
-const RoundLimit = time.Minute
+const roundLimit = time.Minute
 
 // Run observes the snapshots handed to Queue and delivers in the
 // background until ctx is done: whenever a snapshot comes, and again after
@@ -385,7 +385,7 @@ func (n *Notifier) Run(ctx context.Context) {
 
 // round observes the queued snapshot, if any, and delivers.
 func (n *Notifier) round(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, RoundLimit)
+	ctx, cancel := context.WithTimeout(ctx, roundLimit)
 	defer cancel()
 	n.mu.Lock()
 	snap := n.queued
