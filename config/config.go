@@ -162,10 +162,25 @@ type Webhook struct {
 	// ChatID is the chat a telegram message goes to: a number, or
 	// @channelname for a public channel.
 	ChatID string `yaml:"chat_id"`
+	// Components, Events and MinImpact choose what the webhook is sent;
+	// each left empty lets everything through (docs/notifications.md).
+	Components []string `yaml:"components"`
+	Events     []string `yaml:"events"`
+	MinImpact  string   `yaml:"min_impact"` // minor, major or critical
 }
 
 // WebhookFormats are the values of notify.webhooks[].format.
 var WebhookFormats = []string{"json", "slack", "discord", "teams", "mattermost", "googlechat", "telegram", "ntfy"}
+
+// NotifyEvents are the event types a notification filter may name, as
+// docs/notifications.md lists them; package notify sends no others.
+var NotifyEvents = []string{
+	"incident.created", "incident.updated", "incident.resolved",
+	"maintenance.scheduled", "maintenance.updated", "maintenance.started", "maintenance.completed",
+}
+
+// MinImpacts are the values of a notification filter's min_impact.
+var MinImpacts = []string{"minor", "major", "critical"}
 
 // Feeds configures the RSS, Atom and JSON feeds.
 type Feeds struct {
@@ -425,6 +440,7 @@ func Parse(dir string, src []byte) (*Config, error) {
 			errs = append(errs, doc.Errorf(p+".format", "unknown webhook format %q", w.Format).WithFix("use one of %s", strings.Join(WebhookFormats, ", ")))
 		}
 		errs = append(errs, checkWebhook(doc, p, w)...)
+		errs = append(errs, c.checkFilter(doc, p, w.Components, w.Events, w.MinImpact)...)
 	}
 	if c.Publish.Dir == "" {
 		c.Publish.Dir = DefaultPublishDir
@@ -506,4 +522,52 @@ func checkWebhook(doc *strictyaml.Doc, p string, w Webhook) diag.List {
 // text: C0 and C1 controls but tab and line breaks, and DEL.
 func isControl(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
+}
+
+// checkFilter checks the filter keys of the notification channel at path:
+// every component and event type must exist, so that a typo does not
+// silently mute a channel.
+func (c *Config) checkFilter(doc *strictyaml.Doc, path string, components, events []string, minImpact string) diag.List {
+	var errs diag.List
+	ids := c.ComponentIDs()
+	for i, id := range components {
+		if slices.Contains(ids, id) {
+			continue
+		}
+		e := doc.Errorf(fmt.Sprintf("%s.components[%d]", path, i), "unknown component %q in %s.components", id, path)
+		if best := diag.Closest(id, ids); best != "" {
+			e.WithFix("did you mean %q?", best)
+		} else {
+			e.WithFix("use a component id of herald.yaml: %s", strings.Join(ids, ", "))
+		}
+		errs = append(errs, e)
+	}
+	for i, ev := range events {
+		if slices.Contains(NotifyEvents, ev) {
+			continue
+		}
+		e := doc.Errorf(fmt.Sprintf("%s.events[%d]", path, i), "unknown event type %q in %s.events", ev, path)
+		best := diag.Closest(ev, NotifyEvents)
+		for _, t := range NotifyEvents {
+			if best == "" && strings.HasSuffix(t, "."+ev) { // "resolved"
+				best = t
+			}
+		}
+		if best != "" {
+			e.WithFix("did you mean %q?", best)
+		} else {
+			e.WithFix("use one of %s", strings.Join(NotifyEvents, ", "))
+		}
+		errs = append(errs, e)
+	}
+	if minImpact != "" && !slices.Contains(MinImpacts, minImpact) {
+		e := doc.Errorf(path+".min_impact", "unknown min_impact %q", minImpact)
+		if best := diag.Closest(minImpact, MinImpacts); best != "" {
+			e.WithFix("did you mean %q? use minor, major or critical", best)
+		} else {
+			e.WithFix("use minor, major or critical")
+		}
+		errs = append(errs, e)
+	}
+	return errs
 }

@@ -324,9 +324,10 @@ func (l *Loop) kept() string {
 }
 
 // notify hands a published snapshot to the webhook notifier, which records
-// its events on disk and sends them in its own goroutine: a dead endpoint
-// never holds up the next build. The notifier is made again when the
-// notify settings change.
+// its events on disk and sends them in its own goroutine: neither a dead
+// endpoint nor another process holding the notify state's lock ever holds
+// up the next build. The notifier is made again when the notify settings
+// change.
 func (l *Loop) notify(ctx context.Context, res *generator.Result) {
 	site := l.builder.Site()
 	if site == nil || res.Snapshot == nil {
@@ -342,6 +343,13 @@ func (l *Loop) notify(ctx context.Context, res *generator.Result) {
 	if l.notifier == nil {
 		n, err := notify.New(cfg, notify.WithLog(func(format string, args ...any) {
 			fmt.Fprintf(l.opts.Stderr, format+"\n", args...)
+		}), notify.WithObserved(func(r notify.Result) {
+			switch {
+			case r.Baseline:
+				fmt.Fprintln(l.opts.Stdout, "notify: recorded a baseline; events from now on are sent")
+			case len(r.Events) > 0:
+				fmt.Fprintf(l.opts.Stdout, "notify: %d new events\n", len(r.Events))
+			}
 		}))
 		if err != nil {
 			fmt.Fprintf(l.opts.Stderr, "notify: %v\n", err)
@@ -351,15 +359,7 @@ func (l *Loop) notify(ctx context.Context, res *generator.Result) {
 		l.notifier, l.notifyCfg, l.notifyCancel = n, cfg.Notify, cancel
 		l.notifyWG.Go(func() { n.Run(nctx) })
 	}
-	r, err := l.notifier.Observe(res.Snapshot)
-	switch {
-	case err != nil:
-		fmt.Fprintf(l.opts.Stderr, "notify: %v\n", err)
-	case r.Baseline:
-		fmt.Fprintln(l.opts.Stdout, "notify: recorded a baseline; events from now on are sent")
-	case len(r.Events) > 0:
-		fmt.Fprintf(l.opts.Stdout, "notify: %d new events\n", len(r.Events))
-	}
+	l.notifier.Queue(res.Snapshot)
 }
 
 func (l *Loop) stopNotifier() {

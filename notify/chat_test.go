@@ -621,9 +621,7 @@ func TestChatSecretsNotPrinted(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan struct{})
 			go func() { n.Run(ctx); close(done) }()
-			if _, err := n.Observe(status.New(cfg, ins, after)); err != nil {
-				t.Fatal(err)
-			}
+			n.Queue(status.New(cfg, ins, after))
 			var log string
 			select {
 			case log = <-logged:

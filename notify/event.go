@@ -16,8 +16,9 @@
 // sends nothing, so a new machine does not flood a channel with the past.
 //
 //	n, err := notify.New(cfg)
-//	res, err := n.Observe(snap)     // after each successful publish
-//	err = n.Deliver(ctx)            // one-shot; or go n.Run(ctx) in a daemon
+//	res, err := n.Observe(ctx, snap) // one-shot, as herald notify does
+//	err = n.Deliver(ctx)
+//	go n.Run(ctx); n.Queue(snap)     // or in a daemon, after each publish
 package notify
 
 import (

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -35,7 +36,9 @@ var (
 )
 
 // Notifier finds new events in snapshots and delivers them to the
-// configured webhooks. Its methods are safe for concurrent use.
+// configured webhooks. Its methods are safe for concurrent use, and
+// several processes may share one site: each reading and writing of the
+// state holds the state's lock file.
 type Notifier struct {
 	hooks    []hook
 	path     string
@@ -44,12 +47,13 @@ type Notifier struct {
 	base     time.Duration // first retry delay
 	maxDelay time.Duration
 	logf     func(format string, args ...any)
+	observed func(Result)
 
-	mu    sync.Mutex
-	st    state
-	send  sync.Mutex // one delivery at a time, so order holds per webhook
-	wake  chan struct{}
-	known bool // st was read from disk (or baselined)
+	mu     sync.Mutex
+	st     state
+	known  bool             // st was read from disk (or baselined)
+	queued *status.Snapshot // the latest snapshot Queue handed to Run
+	wake   chan struct{}
 }
 
 // hook is a webhook with the key the state names it by: a hash, so the
@@ -87,7 +91,8 @@ type Option func(*Notifier)
 func WithHTTPClient(c *http.Client) Option { return func(n *Notifier) { n.client = c } }
 
 // WithRetry sets how many times a request is tried in one delivery round,
-// and the first and the longest delay between tries (doubling).
+// and the first and the longest delay between tries (doubling, with
+// jitter).
 func WithRetry(attempts int, first, longest time.Duration) Option {
 	return func(n *Notifier) { n.attempts, n.base, n.maxDelay = max(attempts, 1), first, longest }
 }
@@ -97,9 +102,15 @@ func WithLog(logf func(format string, args ...any)) Option {
 	return func(n *Notifier) { n.logf = logf }
 }
 
+// WithObserved sets what Run calls with the result of each snapshot it
+// observes (default: nothing).
+func WithObserved(f func(Result)) Option {
+	return func(n *Notifier) { n.observed = f }
+}
+
 // New returns a Notifier for the site's notify config and reads its state
-// file. A missing file is not an error: the first Observe records a
-// baseline.
+// file, to report a bad one at once. A missing file is not an error: the
+// first Observe records a baseline.
 func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 	n := &Notifier{
 		path:     filepath.Join(cfg.Dir, cfg.Notify.State),
@@ -108,6 +119,7 @@ func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 		base:     time.Second,
 		maxDelay: 30 * time.Second,
 		logf:     func(string, ...any) {},
+		observed: func(Result) {},
 		wake:     make(chan struct{}, 1),
 	}
 	for _, w := range cfg.Notify.Webhooks {
@@ -124,22 +136,34 @@ func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 	for _, o := range opts {
 		o(n)
 	}
+	if err := n.load(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// load reads the state file into n.st; the caller holds n.mu, or owns n.
+// Another process may have changed the file since the last load, so every
+// step that reads the state loads it again under the file lock.
+func (n *Notifier) load() error {
 	data, err := os.ReadFile(n.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return n, nil
+		n.st, n.known = state{}, false
+		return nil
 	case err != nil:
-		return nil, fmt.Errorf("read notify state: %w", err)
+		return fmt.Errorf("read notify state: %w", err)
 	}
-	if err := json.Unmarshal(data, &n.st); err != nil || n.st.Version != stateVersion {
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil || st.Version != stateVersion {
 		if err == nil {
-			err = fmt.Errorf("version %d, want %d", n.st.Version, stateVersion)
+			err = fmt.Errorf("version %d, want %d", st.Version, stateVersion)
 		}
-		return nil, fmt.Errorf("%w: %s: %v (move it aside to start again from a baseline)", ErrState, n.path, err)
+		return fmt.Errorf("%w: %s: %v (move it aside to start again from a baseline)", ErrState, n.path, err)
 	}
-	n.known = true
+	n.st, n.known = st, true
 	n.dropUnknownHooks()
-	return n, nil
+	return nil
 }
 
 // dropUnknownHooks forgets deliveries to webhooks no longer configured.
@@ -159,8 +183,8 @@ type Result struct {
 	// Baseline is true on the first run: the events were recorded as
 	// seen and will never be sent.
 	Baseline bool
-	// Events are the new events, now pending delivery (none on a baseline
-	// or without webhooks).
+	// Events are the new events, now pending delivery (none on a baseline;
+	// only those some webhook's filter lets through).
 	Events []Event
 	// Pending is how many events await delivery in all.
 	Pending int
@@ -168,10 +192,19 @@ type Result struct {
 
 // Observe compares the snapshot with the state, records every new event
 // as pending, and saves the state before returning, so nothing recorded is
-// lost to a crash. It sends nothing; Deliver or Run does.
-func (n *Notifier) Observe(snap *status.Snapshot) (Result, error) {
+// lost to a crash. It waits for the state's lock until ctx is done (the
+// error then wraps ErrBusy). It sends nothing; Deliver or Run does.
+func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, error) {
+	unlock, err := n.lockState(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if err := n.load(); err != nil {
+		return Result{}, err
+	}
 	cands := candidates(snap)
 	seen := map[string]bool{}
 	for _, k := range n.st.Seen {
@@ -199,12 +232,14 @@ func (n *Notifier) Observe(snap *status.Snapshot) (Result, error) {
 		} else if newSlug[c.slug] {
 			continue
 		}
-		if len(n.hooks) == 0 {
-			continue
-		}
 		p := pending{Event: c.event}
 		for _, h := range n.hooks {
-			p.Hooks = append(p.Hooks, h.key)
+			if h.wants(c.event) {
+				p.Hooks = append(p.Hooks, h.key)
+			}
+		}
+		if len(p.Hooks) == 0 {
+			continue
 		}
 		n.st.Pending = append(n.st.Pending, p)
 		res.Events = append(res.Events, c.event)
@@ -215,59 +250,86 @@ func (n *Notifier) Observe(snap *status.Snapshot) (Result, error) {
 	}
 	n.known = true
 	res.Pending = len(n.st.Pending)
-	if len(res.Events) > 0 {
-		select {
-		case n.wake <- struct{}{}:
-		default:
-		}
-	}
 	return res, nil
 }
 
-// Pending is how many events await delivery.
+// Queue hands a snapshot to Run, which observes it and delivers what is
+// new. It never waits: a publish must not wait for another process that
+// holds the state's lock, nor for a dead endpoint. When Run is busy, only
+// the latest snapshot is kept; it implies every event the earlier ones did.
+func (n *Notifier) Queue(snap *status.Snapshot) {
+	n.mu.Lock()
+	n.queued = snap
+	n.mu.Unlock()
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Pending is how many events await delivery, as of the last step.
 func (n *Notifier) Pending() int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return len(n.st.Pending)
 }
 
-// Deliver sends every pending event to every webhook still owed it, in the
-// order they were recorded, and marks each delivery in the state as soon
-// as the endpoint answers 2xx. A webhook that keeps failing (after its
-// retries) is skipped for the rest of the round, so its events keep their
-// order; the error wraps ErrDelivery and the events stay pending.
+// Deliver sends every pending event to every webhook still owed it and
+// marks each delivery in the state as soon as the endpoint answers 2xx.
+// It holds the state's lock throughout, waiting for it until ctx is done,
+// so that no other process sends the same events meanwhile. Each webhook
+// gets its own goroutine, so a dead one delays no other; within one, the
+// events go in the order they were recorded, and a webhook that keeps
+// failing (after its retries) is skipped for the rest of the round, so its
+// events keep their order. The error wraps ErrDelivery and the events stay
+// pending.
 func (n *Notifier) Deliver(ctx context.Context) error {
-	n.send.Lock()
-	defer n.send.Unlock()
+	unlock, err := n.lockState(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	n.mu.Lock()
+	err = n.load()
 	todo := make([]pending, len(n.st.Pending))
 	for i, p := range n.st.Pending {
 		todo[i] = pending{Event: p.Event, Hooks: slices.Clone(p.Hooks)}
 	}
 	n.mu.Unlock()
-	var errs []error
-	for _, h := range n.hooks {
-		for _, p := range todo {
-			if !slices.Contains(p.Hooks, h.key) {
-				continue
-			}
-			if err := n.post(ctx, h, p.Event); err != nil {
-				errs = append(errs, fmt.Errorf("%w: %s to %s webhook #%s: %w", ErrDelivery, p.Event.ID, h.Format, h.key, err))
-				n.mu.Lock()
-				for i := range n.st.Pending {
-					if n.st.Pending[i].Event.ID == p.Event.ID {
-						n.st.Pending[i].Attempts++
-					}
+	if err != nil {
+		return err
+	}
+	errs := make([]error, len(n.hooks))
+	var wg sync.WaitGroup
+	for i, h := range n.hooks {
+		wg.Go(func() { errs[i] = n.deliverTo(ctx, h, todo) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// deliverTo sends one webhook its share of todo, in order, and stops at
+// the first event that fails.
+func (n *Notifier) deliverTo(ctx context.Context, h hook, todo []pending) error {
+	for _, p := range todo {
+		if !slices.Contains(p.Hooks, h.key) {
+			continue
+		}
+		if err := n.post(ctx, h, p.Event); err != nil {
+			n.mu.Lock()
+			for i := range n.st.Pending {
+				if n.st.Pending[i].Event.ID == p.Event.ID {
+					n.st.Pending[i].Attempts++
 				}
-				n.mu.Unlock()
-				break
 			}
-			if err := n.delivered(p.Event.ID, h.key); err != nil {
-				return err
-			}
+			n.mu.Unlock()
+			return fmt.Errorf("%w: %s to %s webhook #%s: %w", ErrDelivery, p.Event.ID, h.Format, h.key, err)
+		}
+		if err := n.delivered(p.Event.ID, h.key); err != nil {
+			return err
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // delivered marks one delivery done and saves the state.
@@ -288,9 +350,16 @@ func (n *Notifier) delivered(id, hookKey string) error {
 	return n.save()
 }
 
-// Run delivers in the background until ctx is done: whenever Observe
-// records events, and again after a failed round, waiting longer after
-// each failure (up to 10 minutes). It never blocks a publish; watch and
+// roundLimit bounds one round of Run: observing a snapshot, then
+// delivering. Run holds the state's lock for a round at most, so a herald
+// notify from cron (whose -timeout defaults to twice as long) always gets
+// its turn.
+const roundLimit = time.Minute
+
+// Run observes the snapshots handed to Queue and delivers in the
+// background until ctx is done: whenever a snapshot comes, and again after
+// a failed round, waiting longer after each failure (from 30s, doubling,
+// up to 10 minutes, with jitter). It never blocks a publish; watch and
 // run start it in its own goroutine and wait for it when they stop.
 func (n *Notifier) Run(ctx context.Context) {
 	const longest = 10 * time.Minute
@@ -307,14 +376,48 @@ func (n *Notifier) Run(ctx context.Context) {
 		case <-retry:
 		}
 		retry = nil
-		if err := n.Deliver(ctx); err != nil && ctx.Err() == nil {
+		if err := n.round(ctx); err != nil && ctx.Err() == nil {
 			delay = min(max(2*delay, n.maxDelay), longest)
-			n.logf("notify: %v (retrying in %s)", err, delay)
-			retry = time.After(delay)
+			wait := jitter(delay)
+			n.logf("notify: %v (retrying in %s)", err, wait.Round(time.Second))
+			retry = time.After(wait)
 			continue
 		}
 		delay = 0
 	}
+}
+
+// round observes the queued snapshot, if any, and delivers.
+func (n *Notifier) round(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, roundLimit)
+	defer cancel()
+	n.mu.Lock()
+	snap := n.queued
+	n.queued = nil
+	n.mu.Unlock()
+	if snap != nil {
+		res, err := n.Observe(ctx, snap)
+		if err != nil {
+			// Observed again next round, unless a newer one came.
+			n.mu.Lock()
+			if n.queued == nil {
+				n.queued = snap
+			}
+			n.mu.Unlock()
+			return err
+		}
+		n.observed(res)
+	}
+	return n.Deliver(ctx)
+}
+
+// jitter spreads a delay over [d/2, d], so that senders that failed
+// together do not retry together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2+1)
 }
 
 // permanent is an error retrying will not fix (a 4xx other than 408/429).
@@ -333,7 +436,7 @@ func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
 		if err == nil || errors.As(err, &perm) || attempt >= n.attempts || ctx.Err() != nil {
 			return err
 		}
-		t := time.NewTimer(delay)
+		t := time.NewTimer(jitter(delay))
 		select {
 		case <-ctx.Done():
 			t.Stop()

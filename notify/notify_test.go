@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/notify"
@@ -76,12 +78,12 @@ func publish(tb testing.TB, dir string, now time.Time, opts ...notify.Option) (n
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := n.Observe(snap)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := n.Observe(ctx, snap)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	return res, n.Deliver(ctx)
 }
 
@@ -211,8 +213,8 @@ func TestDeadEndpoint(t *testing.T) {
 	}
 }
 
-// TestRun checks the background deliverer: Observe returns at once, Run
-// sends, and Run stops when its context ends.
+// TestRun checks the background deliverer: Queue returns at once, Run
+// observes and sends, and Run stops when its context ends.
 func TestRun(t *testing.T) {
 	rec := newReceiver()
 	srv := httptest.NewServer(rec)
@@ -228,11 +230,9 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()
-	if _, err := n.Observe(snap); err != nil {
-		t.Fatal(err)
-	}
+	n.Queue(snap)
 	deadline := time.Now().Add(10 * time.Second)
-	for n.Pending() > 0 && time.Now().Before(deadline) {
+	for (len(rec.unique()) < 4 || n.Pending() > 0) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
@@ -328,5 +328,182 @@ func TestKillMidDelivery(t *testing.T) {
 	// And a third run sends nothing.
 	if _, err := publish(t, dir, after); err != nil || rec.count() != 5 {
 		t.Errorf("third run: %v, %d requests; want no more", err, rec.count())
+	}
+}
+
+// holdLock takes the state's lock as another process would, until the
+// returned function is called.
+func holdLock(tb testing.TB, dir string) (release func()) {
+	tb.Helper()
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	f, err := os.OpenFile(filepath.Join(dir, "data", "notify.json.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		tb.Fatal(err)
+	}
+	return func() { f.Close() }
+}
+
+// TestLockedState checks what a process does while another holds the
+// state's lock: Observe and Deliver wait until their context ends and
+// send nothing, Queue returns at once, and Run delivers once the lock is
+// released.
+func TestLockedState(t *testing.T) {
+	rec := newReceiver()
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	dir := writeSite(t, "json:"+srv.URL)
+	publish(t, dir, before)
+	cfg, ins := sitetest.Load(t, dir)
+	snap := status.New(cfg, ins, after)
+	n, err := notify.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := holdLock(t, dir)
+	for _, tt := range []struct {
+		name string
+		step func(context.Context) error
+	}{
+		{"observe", func(ctx context.Context) error { _, err := n.Observe(ctx, snap); return err }},
+		{"deliver", n.Deliver},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			if err := tt.step(ctx); !errors.Is(err, notify.ErrBusy) {
+				t.Errorf("got %v, want ErrBusy", err)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.Run(ctx); close(done) }()
+	start := time.Now()
+	n.Queue(snap)
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("Queue took %s with the lock held elsewhere, want no wait", d)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if rec.count() != 0 {
+		t.Errorf("got %d requests while another process held the lock, want 0", rec.count())
+	}
+	release()
+	for deadline := time.Now().Add(10 * time.Second); len(rec.unique()) < 4 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := len(rec.unique()); got != 4 {
+		t.Errorf("got %d events after the lock was released, want 4", got)
+	}
+}
+
+// TestDeadChannelDelaysNoOther gives a site two webhooks, the first one
+// dead, with the default retry schedule (4 tries, 1s, 2s, 4s apart, 10s
+// per request): the healthy one must have every event within 2 seconds,
+// far below what the dead one's retries take, and the dead one's events
+// must stay pending for the next run.
+func TestDeadChannelDelaysNoOther(t *testing.T) {
+	tests := []struct {
+		name string
+		dead http.HandlerFunc
+	}{
+		// The server notices that the client gave up only once the body
+		// is read.
+		{"hangs", func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body); <-r.Context().Done() }},
+		{"answers 500", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dead := httptest.NewServer(tt.dead)
+			defer dead.Close()
+			rec := newReceiver()
+			healthy := httptest.NewServer(rec)
+			defer healthy.Close()
+			dir := writeSite(t, "json:"+dead.URL, "slack:"+healthy.URL)
+			publish(t, dir, before)
+			cfg, ins := sitetest.Load(t, dir)
+			n, err := notify.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if _, err := n.Observe(ctx, status.New(cfg, ins, after)); err != nil {
+				t.Fatal(err)
+			}
+			delivered := make(chan error, 1)
+			go func() { delivered <- n.Deliver(ctx) }()
+			const bound = 2 * time.Second
+			for deadline := time.Now().Add(bound); len(rec.unique()) < 4; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the healthy webhook got %d of 4 events in %s, want all", len(rec.unique()), bound)
+				}
+			}
+			cancel()
+			if err := <-delivered; !errors.Is(err, notify.ErrDelivery) {
+				t.Errorf("got %v, want ErrDelivery for the dead webhook", err)
+			}
+			again, err := notify.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := again.Pending(); got != 4 {
+				t.Errorf("got %d events pending for the next run, want the dead webhook's 4", got)
+			}
+		})
+	}
+}
+
+// TestFilters gives a site an unfiltered webhook and a filtered one and
+// checks which events each receives: the filter is per webhook.
+func TestFilters(t *testing.T) {
+	tests := []struct {
+		name, filter string // filter: keys of the second webhook's mapping
+		want         string // event types the filtered webhook receives, sorted
+	}{
+		{"components", "components: [api]", "incident.created"},
+		{"events", "events: [maintenance.started, maintenance.completed]", "maintenance.completed,maintenance.started"},
+		{"min_impact keeps maintenance", "min_impact: critical", "incident.created,maintenance.completed,maintenance.started,maintenance.updated"},
+		{"events leave maintenance out", "min_impact: critical, events: [incident.created, incident.updated, incident.resolved]", "incident.created"},
+		{"nothing matches", "components: [web], events: [incident.created]", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newReceiver()
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			dir := writeSite(t, "json:"+srv.URL+"/all", "json:"+srv.URL+"/filtered")
+			y, _ := os.ReadFile(filepath.Join(dir, "herald.yaml"))
+			y = []byte(strings.Replace(string(y), `/filtered"}`, `/filtered", `+tt.filter+`}`, 1))
+			os.WriteFile(filepath.Join(dir, "herald.yaml"), y, 0o644)
+			publish(t, dir, before)
+			if _, err := publish(t, dir, after); err != nil {
+				t.Fatal(err)
+			}
+			var all, filtered []string
+			rec.mu.Lock()
+			for k := range rec.bodies {
+				path, key, ok := strings.Cut(k, " ")
+				switch {
+				case !ok:
+				case path == "/all":
+					all = append(all, rec.types[key])
+				case path == "/filtered":
+					filtered = append(filtered, rec.types[key])
+				}
+			}
+			rec.mu.Unlock()
+			slices.Sort(filtered)
+			if len(all) != 4 {
+				t.Errorf("the unfiltered webhook got %d events, want 4", len(all))
+			}
+			if got := strings.Join(filtered, ","); got != tt.want {
+				t.Errorf("the filtered webhook got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,6 +25,11 @@ event is sent twice and none is skipped. The first run against a site only
 records what exists and sends nothing. Exits 1 when a delivery failed; the
 events stay pending and the next run retries them.
 
+-timeout bounds the whole run. A watch, run or other notify on the same
+site holds data/notify.json.lock while it delivers (watch and run for a
+minute at most); this run waits for it, and when the lock is still held
+at -timeout, exits 1 having sent nothing (the events stay pending).
+
 Examples:
   herald notify
   herald notify -site ./status -timeout 30s
@@ -33,7 +39,7 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("notify")
 	site := siteFlag(fs)
 	nowText := nowFlag(fs)
-	timeout := fs.Duration("timeout", 2*time.Minute, "how long to try delivering before giving up (events stay pending)")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long the run may take, waiting for the state's lock included (events not sent stay pending)")
 	if err := parse(e, fs, notifyUsage, args); err != nil {
 		return err
 	}
@@ -52,7 +58,12 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := n.Observe(status.New(s.Config, s.Incidents, now))
+	dctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	res, err := n.Observe(dctx, status.New(s.Config, s.Incidents, now))
+	if errors.Is(err, notify.ErrBusy) {
+		return fmt.Errorf("notify: nothing sent in -timeout %s; the events stay pending for the process that delivers or the next run: %w", *timeout, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -64,8 +75,6 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "no webhooks configured: nothing to send")
 		return nil
 	}
-	dctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
 	if err := n.Deliver(dctx); err != nil {
 		return fmt.Errorf("notify: %d events still pending: %w", n.Pending(), err)
 	}

@@ -1,0 +1,31 @@
+package notify
+
+import (
+	"slices"
+
+	"github.com/herald-status/herald/generator/incident"
+)
+
+// wants reports whether the webhook's filter lets ev through: its type is
+// among events, it affects one of components, and an incident's impact is
+// at least min_impact. An empty key lets everything through.
+//
+// min_impact does not apply to maintenance: a maintenance notice has no
+// impact ("none"), and a channel that asks for major incidents only still
+// expects to hear of planned downtime; `events:` is the key that leaves
+// maintenance out.
+func (h hook) wants(ev Event) bool {
+	if len(h.Events) > 0 && !slices.Contains(h.Events, string(ev.Type)) {
+		return false
+	}
+	if len(h.Components) > 0 && !slices.ContainsFunc(ev.Incident.Components, func(c Component) bool {
+		return slices.Contains(h.Components, c.ID)
+	}) {
+		return false
+	}
+	if h.MinImpact != "" && ev.Incident.Kind != string(incident.KindMaintenance) &&
+		incident.Impact(ev.Incident.Impact).Rank() < incident.Impact(h.MinImpact).Rank() {
+		return false
+	}
+	return true
+}

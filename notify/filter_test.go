@@ -1,0 +1,55 @@
+package notify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/herald-status/herald/config"
+)
+
+func TestWants(t *testing.T) {
+	minorAPI := Event{Type: IncidentCreated, Incident: Incident{Kind: "incident", Impact: "minor", Components: []Component{{ID: "api"}}}}
+	criticalWeb := Event{Type: IncidentResolved, Incident: Incident{Kind: "incident", Impact: "critical", Components: []Component{{ID: "web"}, {ID: "db"}}}}
+	noComponents := Event{Type: IncidentUpdated, Incident: Incident{Kind: "incident", Impact: "major", Components: []Component{}}}
+	maintWeb := Event{Type: MaintenanceScheduled, Incident: Incident{Kind: "maintenance", Impact: "none", Components: []Component{{ID: "web"}}}}
+	tests := []struct {
+		name   string
+		filter config.Webhook
+		ev     Event
+		want   bool
+	}{
+		{"no filter", config.Webhook{}, minorAPI, true},
+		{"component listed", config.Webhook{Components: []string{"api"}}, minorAPI, true},
+		{"component not listed", config.Webhook{Components: []string{"web"}}, minorAPI, false},
+		{"one of several components", config.Webhook{Components: []string{"db"}}, criticalWeb, true},
+		{"no component against a components filter", config.Webhook{Components: []string{"api"}}, noComponents, false},
+		{"event listed", config.Webhook{Events: []string{"incident.created", "incident.resolved"}}, criticalWeb, true},
+		{"event not listed", config.Webhook{Events: []string{"incident.created"}}, criticalWeb, false},
+		{"impact below", config.Webhook{MinImpact: "major"}, minorAPI, false},
+		{"impact equal", config.Webhook{MinImpact: "major"}, noComponents, true},
+		{"impact above", config.Webhook{MinImpact: "major"}, criticalWeb, true},
+		{"min_impact lets maintenance through", config.Webhook{MinImpact: "critical"}, maintWeb, true},
+		{"events leaves maintenance out", config.Webhook{MinImpact: "critical", Events: []string{"incident.created"}}, maintWeb, false},
+		{"every key must agree", config.Webhook{Components: []string{"web"}, Events: []string{"incident.resolved"}, MinImpact: "critical"}, criticalWeb, true},
+		{"one key disagrees", config.Webhook{Components: []string{"web"}, Events: []string{"incident.resolved"}, MinImpact: "critical"}, minorAPI, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (hook{Webhook: tt.filter}).wants(tt.ev); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFilterEventNames keeps the event types herald.yaml accepts in
+// filters (config.NotifyEvents) the same as those notify sends.
+func TestFilterEventNames(t *testing.T) {
+	var sent []string
+	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted} {
+		sent = append(sent, string(typ))
+	}
+	if got, want := strings.Join(config.NotifyEvents, " "), strings.Join(sent, " "); got != want {
+		t.Errorf("got config.NotifyEvents %s, want %s", got, want)
+	}
+}
