@@ -260,8 +260,11 @@ func TestNotifySIGKILL(t *testing.T) {
 	if u := slices.Compact(slices.Sorted(slices.Values(s))); len(u) != 4 {
 		t.Errorf("stalling webhook got %d distinct events, want 4", len(u))
 	}
-	if u := slices.Compact(slices.Sorted(slices.Values(h))); len(h) != 4 || len(u) != 4 {
-		t.Errorf("healthy webhook got %v; want 4 events once each", h)
+	// The healthy webhook's last answer may have come back just before the
+	// kill, too late for the state to record it: then that event was in
+	// flight too, and is sent once more, first.
+	if u := slices.Compact(slices.Sorted(slices.Values(h))); len(u) != 4 || len(h) > 5 || len(h) == 5 && h[4] != h[3] {
+		t.Errorf("healthy webhook got %v; want 4 events once each, the last perhaps twice in a row", h)
 	}
 }
 
