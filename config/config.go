@@ -365,7 +365,7 @@ func Parse(dir string, src []byte) (*Config, error) {
 	}
 	// After history.days: an SLO's window must fit in the history read.
 	for i := range c.Components {
-		errs = append(errs, c.parseSLO(doc, fmt.Sprintf("components[%d].slo", i), c.Components[i].SLO)...)
+		errs = append(errs, c.parseSLO(doc, fmt.Sprintf("components[%d].slo", i), &c.Components[i])...)
 	}
 	switch {
 	case !doc.Has("feeds.items"):

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -386,7 +387,7 @@ func TestWebhookSecretsFromEnvironment(t *testing.T) {
 }
 
 func TestSLO(t *testing.T) {
-	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n    name: API\n"
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n    name: API\n    probe: {http: https://api.example.com/}\n"
 	tests := []struct {
 		name, src  string
 		wantTarget float64
@@ -399,39 +400,39 @@ func TestSLO(t *testing.T) {
 		{name: "window left out", src: "    slo: {target: 99.5%}\n", wantTarget: 0.995, wantWindow: "30d", wantDays: 30},
 		{
 			name: "no target", src: "    slo: {window: 7d}\n",
-			err: "herald.yaml:6:10: slo without a target (add `target:`, e.g. `target: 99.9%`)",
+			err: "herald.yaml:7:10: slo without a target (add `target:`, e.g. `target: 99.9%`)",
 		},
 		{
 			name: "100%", src: "    slo: {target: 100%}\n",
-			err: "herald.yaml:6:19: slo target must be a percentage above 0% and below 100%, found \"100%\" (write it with its sign, e.g. `target: 99.9%`)",
+			err: "herald.yaml:7:19: slo target must be a percentage above 0% and below 100%, found \"100%\" (write it with its sign, e.g. `target: 99.9%`)",
 		},
 		{
 			name: "0%", src: "    slo: {target: 0%}\n",
-			err: "herald.yaml:6:19: slo target must be a percentage above 0% and below 100%, found \"0%\" (write it with its sign, e.g. `target: 99.9%`)",
+			err: "herald.yaml:7:19: slo target must be a percentage above 0% and below 100%, found \"0%\" (write it with its sign, e.g. `target: 99.9%`)",
 		},
 		{
 			name: "bare number", src: "    slo: {target: 0.999}\n",
-			err: "herald.yaml:6:19: slo target must be a percentage above 0% and below 100%, found \"0.999\" (write it with its sign, e.g. `target: 99.9%`)",
+			err: "herald.yaml:7:19: slo target must be a percentage above 0% and below 100%, found \"0.999\" (write it with its sign, e.g. `target: 99.9%`)",
 		},
 		{
 			name: "hours", src: "    slo: {target: 99.9%, window: 720h}\n",
-			err: "herald.yaml:6:34: unknown slo window \"720h\" (use a number of days, e.g. `window: 30d`, or `window: month` for the calendar month)",
+			err: "herald.yaml:7:34: unknown slo window \"720h\" (use a number of days, e.g. `window: 30d`, or `window: month` for the calendar month)",
 		},
 		{
 			name: "zero days", src: "    slo: {target: 99.9%, window: 0d}\n",
-			err: "herald.yaml:6:34: unknown slo window \"0d\" (use a number of days, e.g. `window: 30d`, or `window: month` for the calendar month)",
+			err: "herald.yaml:7:34: unknown slo window \"0d\" (use a number of days, e.g. `window: 30d`, or `window: month` for the calendar month)",
 		},
 		{
 			name: "longer than the history", src: "    slo: {target: 99.9%, window: 120d}\n",
-			err: "herald.yaml:6:34: slo window 120d is longer than the 90 days of history.days (raise history.days to at least 120, or shorten the window)",
+			err: "herald.yaml:7:34: slo window 120d is longer than the 90 days of history.days (raise history.days to at least 120, or shorten the window)",
 		},
 		{
 			name: "month beyond a short history", src: "    slo: {target: 99.9%, window: month}\nhistory:\n  days: 30\n",
-			err: "herald.yaml:6:34: slo window month is longer than the 30 days of history.days (raise history.days to at least 31, or shorten the window)",
+			err: "herald.yaml:7:34: slo window month is longer than the 30 days of history.days (raise history.days to at least 31, or shorten the window)",
 		},
 		{
 			name: "unknown key", src: "    slo: {target: 99.9%, windw: 30d}\n",
-			err: "herald.yaml:6:26: unknown key \"windw\" in components[0].slo (did you mean \"window\"?)",
+			err: "herald.yaml:7:26: unknown key \"windw\" in components[0].slo (did you mean \"window\"?)",
 		},
 	}
 	for _, tt := range tests {
@@ -460,10 +461,29 @@ func TestSLO(t *testing.T) {
 // TestSLOErrorsInOneRun: every component's bad SLO is reported in the
 // same run.
 func TestSLOErrorsInOneRun(t *testing.T) {
-	src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, slo: {target: 101%}}\n  - {id: web, name: Web, slo: {target: 99%, window: week}}\n"
+	src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, probe: {http: https://api.example.com/}, slo: {target: 101%}}\n  - {id: web, name: Web, slo: {target: 99%, window: week}}\n"
 	_, err := Parse("/site", []byte(src))
 	var list diag.List
-	if !errors.As(err, &list) || len(list) != 2 {
-		t.Fatalf("got %v, want 2 errors", err)
+	if !errors.As(err, &list) || len(list) != 3 {
+		t.Fatalf("got %v, want 3 errors", err)
+	}
+}
+
+// TestSLONeedsAProbe: only a measured component can hold an SLO.
+func TestSLONeedsAProbe(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\n"
+	tests := []struct{ name, src, err string }{
+		{"probe", "components:\n  - {id: api, name: API, probe: {http: https://api.example.com/}, slo: {target: 99%}}\n", ""},
+		{"prometheus", "history: {source: prometheus, prometheus: {url: http://127.0.0.1:9090}}\ncomponents:\n  - {id: api, name: API, prometheus: 'up{job=\"api\"}', slo: {target: 99%}}\n", ""},
+		{"declared only", "components:\n  - {id: api, name: API, slo: {target: 99%}}\n",
+			"herald.yaml:4:31: component \"api\" has an slo but no probe to measure it (add a `probe:` to the component, or remove its slo)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("/site", []byte(base+tt.src))
+			if got := fmt.Sprint(err); tt.err == "" && err != nil || tt.err != "" && got != tt.err {
+				t.Errorf("got error %v, want %q", err, tt.err)
+			}
+		})
 	}
 }

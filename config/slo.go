@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/strictyaml"
@@ -33,11 +34,17 @@ var daysRE = regexp.MustCompile(`^[1-9][0-9]{0,3}d$`)
 // parseSLO reads the SLO at path, if any. Its window must fit in the
 // history a build reads (history.days), or its start would read as no
 // data.
-func (c *Config) parseSLO(doc *strictyaml.Doc, path string, slo *SLO) diag.List {
+func (c *Config) parseSLO(doc *strictyaml.Doc, path string, comp *Component) diag.List {
+	slo := comp.SLO
 	if slo == nil || doc.Failed(path) {
 		return nil
 	}
 	var errs diag.List
+	// Without a probe only declared time is known, which says nothing of
+	// how often the component was up: its SLO could never be measured.
+	if !doc.Has(strings.TrimSuffix(path, ".slo")+".probe") && (c.History.Source != "prometheus" || comp.Prometheus == "") {
+		errs = append(errs, doc.Errorf(path, "component %q has an slo but no probe to measure it", comp.ID).WithFix("add a `probe:` to the component, or remove its slo"))
+	}
 	switch v, ok := ParsePercent(slo.TargetText); {
 	case !doc.Has(path + ".target"):
 		errs = append(errs, doc.Errorf(path, "slo without a target").WithFix("add `target:`, e.g. `target: 99.9%%`"))
