@@ -16,8 +16,8 @@ type SLO struct {
 	// as a fraction strictly between 0 and 1.
 	TargetText string  `yaml:"target"`
 	Target     float64 `yaml:"-"`
-	// Window is `window` as written: "30d" (that many calendar days
-	// ending now), or "month" (the calendar month in the site timezone).
+	// Window is `window` as written: "30d" (the last 30 days up to now),
+	// or "month" (the calendar month in the site timezone).
 	// Days is a rolling window's length, 0 for "month".
 	Window string `yaml:"window"`
 	Days   int    `yaml:"-"`
