@@ -92,19 +92,18 @@ func Compute(in uptime.Input, obj config.SLO) Budget {
 		s   uptime.Summary
 		end = in.Now
 	)
-	loc := in.Loc
-	if loc == nil {
-		loc = time.UTC
-	}
 	if obj.Window == config.Month {
+		loc := in.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
 		y, m, _ := in.Now.In(loc).Date()
 		start := time.Date(y, m, 1, 0, 0, 0, 0, loc)
 		s, end = uptime.Window(in, start, in.Now), start.AddDate(0, 1, 0)
 	} else {
-		// Rolling: from this hour obj.Days days ago (in the site's
-		// timezone, so across DST too), the budget of a full window at
-		// every hour of the day, not the calendar days of the bars.
-		s = uptime.Window(in, in.Now.In(loc).AddDate(0, 0, -obj.Days), in.Now)
+		// The same calendar days as the page's figure of that many days,
+		// so that the two never disagree.
+		s = uptime.LastDays(in, obj.Days)
 	}
 	b := Evaluate(obj.Target, s, end)
 	b.Window = obj.Window
@@ -138,11 +137,11 @@ func (b Budget) Running() bool { return b.Elapsed < 1 }
 // Words is a budget in words, for the component page and the badge.
 type Words struct {
 	Target  string // "99.9%"
-	Window  string // "last 30 days", "this month"
+	Window  string // "over the last 30 days", "this month"
 	State   string // "met", "on track", "missed", "not measurable"
 	Allowed string // "43.2 min"
 	Used    string // "12.4 min"
-	Left    string // "30.8 min left", "over by 5.1 min"
+	Left    string // "30.8 min", "over by 5.1 min"
 	Burn    string // "29% of the budget used, 40% of the window gone"
 }
 
@@ -155,7 +154,7 @@ func (b Budget) Words() Words {
 	target := math.Round(b.Target*1e5) / 1e3 // 0.999 → 99.9, not 99.89999…
 	w := Words{Target: strconv.FormatFloat(target, 'f', -1, 64) + "%", Window: "this month"}
 	if b.Window != config.Month {
-		w.Window = "last " + strings.TrimSuffix(b.Window, "d") + " days"
+		w.Window = "over the last " + strings.TrimSuffix(b.Window, "d") + " days"
 	}
 	tenths := func(d time.Duration) int64 { return int64(math.Round(d.Minutes() * 10)) }
 	allowed, used := tenths(b.Allowed), tenths(b.Used)
@@ -164,7 +163,7 @@ func (b Budget) Words() Words {
 	case left < 0:
 		w.Left = "over by " + minutes(-left)
 	default:
-		w.Left = minutes(left) + " left"
+		w.Left = minutes(left)
 	}
 	switch b.State {
 	case NotMeasurable:

@@ -44,7 +44,7 @@ func outage(kind incident.Kind, status incident.Status, from, to time.Time) *inc
 func TestCompute(t *testing.T) {
 	rolling := config.SLO{Target: 0.999, Window: "30d", Days: 30}
 	month := config.SLO{Target: 0.999, Window: config.Month}
-	start := day(30, 15) // the rolling window's start: 30 days ago at this hour
+	start := day(29, 0) // the rolling window's start: 30 calendar days, today included
 	tests := []struct {
 		name      string
 		obj       config.SLO
@@ -54,17 +54,17 @@ func TestCompute(t *testing.T) {
 		state     State
 	}{
 		{
-			// 0.1% of 30 days is 43.2 min.
+			// 0.1% of 29 days and 15 hours is 42.66 min.
 			name: "within budget", obj: rolling,
 			intervals: []history.Interval{up(start, day(2, 10)), down(day(2, 10), day(2, 10).Add(20*time.Minute)), up(day(2, 10).Add(20*time.Minute), now)},
 			state:     Met,
-			want:      Words{Target: "99.9%", Window: "last 30 days", State: "met", Allowed: "43.2 min", Used: "20.0 min", Left: "23.2 min left", Burn: "47% of the budget used"},
+			want:      Words{Target: "99.9%", Window: "over the last 30 days", State: "met", Allowed: "42.7 min", Used: "20.0 min", Left: "22.7 min", Burn: "47% of the budget used"},
 		},
 		{
 			name: "overspent", obj: rolling,
 			intervals: []history.Interval{up(start, day(2, 10)), down(day(2, 10), day(2, 11)), up(day(2, 11), now)},
 			state:     Missed,
-			want:      Words{Target: "99.9%", Window: "last 30 days", State: "missed", Allowed: "43.2 min", Used: "60.0 min", Left: "over by 16.8 min", Burn: "139% of the budget used"},
+			want:      Words{Target: "99.9%", Window: "over the last 30 days", State: "missed", Allowed: "42.7 min", Used: "60.0 min", Left: "over by 17.3 min", Burn: "141% of the budget used"},
 		},
 		{
 			// 100 min of partial_outage at the default weight is 30 min.
@@ -72,16 +72,16 @@ func TestCompute(t *testing.T) {
 			intervals: []history.Interval{up(start, now)},
 			incidents: []*incident.Incident{outage(incident.KindIncident, incident.PartialOutage, day(3, 1), day(3, 1).Add(100*time.Minute))},
 			state:     Met,
-			want:      Words{Target: "99.9%", Window: "last 30 days", State: "met", Allowed: "43.2 min", Used: "30.0 min", Left: "13.2 min left", Burn: "70% of the budget used"},
+			want:      Words{Target: "99.9%", Window: "over the last 30 days", State: "met", Allowed: "42.7 min", Used: "30.0 min", Left: "12.7 min", Burn: "71% of the budget used"},
 		},
 		{
-			// A day of maintenance leaves 29 days: 41.76 min allowed, and
-			// the failure inside it costs nothing.
+			// A day of maintenance leaves 28 days and 15 hours: 41.22 min
+			// allowed, and the failure inside it costs nothing.
 			name: "maintenance excluded", obj: rolling,
 			intervals: []history.Interval{up(start, day(5, 0)), down(day(5, 0), day(5, 2)), up(day(5, 2), now)},
 			incidents: []*incident.Incident{outage(incident.KindMaintenance, incident.UnderMaintenance, day(5, 0), day(4, 0))},
 			state:     Met,
-			want:      Words{Target: "99.9%", Window: "last 30 days", State: "met", Allowed: "41.8 min", Used: "0.0 min", Left: "41.8 min left", Burn: "0% of the budget used"},
+			want:      Words{Target: "99.9%", Window: "over the last 30 days", State: "met", Allowed: "41.2 min", Used: "0.0 min", Left: "41.2 min", Burn: "0% of the budget used"},
 		},
 		{
 			// November has 30 days: 43.2 min for the month, of which
@@ -89,7 +89,7 @@ func TestCompute(t *testing.T) {
 			name: "month to date", obj: month,
 			intervals: []history.Interval{up(day(12, 0), day(1, 3)), down(day(1, 3), day(1, 3).Add(10*time.Minute)), up(day(1, 3).Add(10*time.Minute), now)},
 			state:     Met,
-			want:      Words{Target: "99.9%", Window: "this month", State: "on track", Allowed: "43.2 min", Used: "10.0 min", Left: "33.2 min left", Burn: "24% of the budget used, 42% of the window gone"},
+			want:      Words{Target: "99.9%", Window: "this month", State: "on track", Allowed: "43.2 min", Used: "10.0 min", Left: "33.2 min", Burn: "24% of the budget used, 42% of the window gone"},
 		},
 		{
 			name: "month already missed", obj: month,
@@ -100,14 +100,14 @@ func TestCompute(t *testing.T) {
 		{
 			// Ten days observed of thirty: below the 50% threshold.
 			name: "too little observed", obj: rolling,
-			intervals: []history.Interval{up(day(10, 15), now)},
+			intervals: []history.Interval{up(day(9, 15), now)},
 			state:     NotMeasurable,
-			want:      Words{Target: "99.9%", Window: "last 30 days", State: "not measurable", Allowed: "14.4 min", Used: "0.0 min", Left: "not measurable", Burn: "0% of the budget used"},
+			want:      Words{Target: "99.9%", Window: "over the last 30 days", State: "not measurable", Allowed: "13.0 min", Used: "0.0 min", Left: "not measurable", Burn: "0% of the budget used"},
 		},
 		{
 			name: "nothing observed", obj: rolling,
 			state: NotMeasurable,
-			want:  Words{Target: "99.9%", Window: "last 30 days", State: "not measurable", Allowed: "0.0 min", Used: "0.0 min", Left: "not measurable", Burn: "0% of the budget used"},
+			want:  Words{Target: "99.9%", Window: "over the last 30 days", State: "not measurable", Allowed: "0.0 min", Used: "0.0 min", Left: "not measurable", Burn: "0% of the budget used"},
 		},
 	}
 	for _, tt := range tests {
@@ -243,10 +243,10 @@ func tenthsOf(s string) int64 {
 	return whole*10 + tenth
 }
 
-// leftTenths reads "12.3 min left" as 123 and "over by 12.3 min" as −123.
+// leftTenths reads "12.3 min" as 123 and "over by 12.3 min" as −123.
 func leftTenths(s string) int64 {
 	if rest, ok := strings.CutPrefix(s, "over by "); ok {
 		return -tenthsOf(rest)
 	}
-	return tenthsOf(strings.TrimSuffix(s, " left"))
+	return tenthsOf(s)
 }

@@ -261,7 +261,7 @@ components:
 		id   string
 		want string // the budget left, in words; "" for none
 	}{
-		{"api", "13.2 min left"},
+		{"api", "12.7 min"},
 		{"db", ""},
 	}
 	for _, tt := range tests {
