@@ -132,8 +132,8 @@ type SLO struct {
 // NewSLO is the API's form of b.
 func NewSLO(b slo.Budget) SLO {
 	out := SLO{
-		Target: math.Round(b.Target*1e5) / 1e3, Window: b.Window,
-		From: *rfc3339(b.Start), To: *rfc3339(b.End), WindowElapsed: hundredths(b.Elapsed),
+		Target: b.TargetPercent(), Window: b.Window,
+		From: b.Start.UTC().Format(time.RFC3339), To: b.End.UTC().Format(time.RFC3339), WindowElapsed: hundredths(b.Elapsed),
 		State: string(b.State), Figure: NewFigure(b.Summary),
 	}
 	if b.State != slo.NotMeasurable {

@@ -67,7 +67,9 @@ type Budget struct {
 // A monthly report calls it with the month's summary; Margin then gives
 // by how much the month met or missed the target.
 func Evaluate(target float64, s uptime.Summary, end time.Time) Budget {
-	end = later(end, s.To)
+	if end.Before(s.To) {
+		end = s.To
+	}
 	b := Budget{Target: target, Start: s.From, End: end, Summary: s, Elapsed: 1}
 	if total := end.Sub(s.From); total > 0 {
 		b.Elapsed = float64(s.To.Sub(s.From)) / float64(total)
@@ -110,6 +112,10 @@ func Compute(in uptime.Input, obj config.SLO) Budget {
 	return b
 }
 
+// TargetPercent is the target as a percentage, as written: 99.9, not the
+// 99.89999… that 0.999 × 100 gives.
+func (b Budget) TargetPercent() float64 { return math.Round(b.Target*1e5) / 1e3 }
+
 // Margin is the uptime minus the target, in percentage points (negative
 // when missed), or NaN when the objective is not measurable.
 func (b Budget) Margin() float64 {
@@ -151,8 +157,7 @@ type Words struct {
 // up on the page. The share of the budget used is rounded up and the
 // share of the window gone down: neither flatters the objective.
 func (b Budget) Words() Words {
-	target := math.Round(b.Target*1e5) / 1e3 // 0.999 → 99.9, not 99.89999…
-	w := Words{Target: strconv.FormatFloat(target, 'f', -1, 64) + "%", Window: "this month"}
+	w := Words{Target: strconv.FormatFloat(b.TargetPercent(), 'f', -1, 64) + "%", Window: "this month"}
 	if b.Window != config.Month {
 		w.Window = "over the last " + strings.TrimSuffix(b.Window, "d") + " days"
 	}
@@ -190,11 +195,4 @@ func (b Budget) Words() Words {
 
 func minutes(tenths int64) string {
 	return strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + " min"
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
