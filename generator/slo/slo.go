@@ -167,6 +167,8 @@ func (b Budget) Words() Words {
 	switch left := allowed - used; {
 	case left < 0:
 		w.Left = "over by " + minutes(-left)
+	case b.Left < 0: // overspent by less than the tenth printed
+		w.Left = "over by <0.1 min"
 	default:
 		w.Left = minutes(left)
 	}

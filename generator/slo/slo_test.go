@@ -172,6 +172,30 @@ func TestMargin(t *testing.T) {
 	}
 }
 
+// TestOverspentByLittle: a budget overspent by less than the tenth of a
+// minute printed never reads as "0.0 min" left beside "missed".
+func TestOverspentByLittle(t *testing.T) {
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	known := 1000 * time.Minute // 1 min allowed at 99.9%
+	tests := []struct {
+		name string
+		down time.Duration
+		want string
+	}{
+		{"spent exactly", time.Minute, "0.0 min"},
+		{"a second over", time.Minute + time.Second, "over by <0.1 min"},
+		{"six seconds over", time.Minute + 6*time.Second, "over by 0.1 min"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := uptime.Summary{From: from, To: from.Add(known), Known: known, Down: tt.down, Uptime: 1 - float64(tt.down)/float64(known), HasValue: true, Coverage: 1}
+			if got := Evaluate(0.999, s, s.To).Words().Left; got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestProperties checks, over random histories: the budget used plus the
 // budget left is the budget allowed, in time and as printed; more
 // downtime never leaves more budget; and a window below the coverage
@@ -245,6 +269,9 @@ func tenthsOf(s string) int64 {
 
 // leftTenths reads "12.3 min" as 123 and "over by 12.3 min" as −123.
 func leftTenths(s string) int64 {
+	if s == "over by <0.1 min" {
+		return 0
+	}
 	if rest, ok := strings.CutPrefix(s, "over by "); ok {
 		return -tenthsOf(rest)
 	}
