@@ -202,6 +202,7 @@ func TestOverspentByLittle(t *testing.T) {
 // threshold is never met.
 func TestProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
+	var sparse, overspent, less int // cases seen, lest the test prove nothing
 	for iter := range 1000 {
 		obj := config.SLO{Target: 0.9 + 0.0999*r.Float64(), Window: "7d", Days: 7}
 		if r.IntN(2) == 0 {
@@ -218,6 +219,12 @@ func TestProperties(t *testing.T) {
 		if b.Summary.Sparse && b.State == Met {
 			t.Fatalf("iter %d: met at coverage %v below %v", iter, b.Summary.Coverage, in.MinCoverage)
 		}
+		if b.Summary.Sparse && b.Left >= 0 {
+			sparse++
+		}
+		if b.Left < 0 {
+			overspent++
+		}
 
 		worse := in
 		worse.Intervals = append([]history.Interval(nil), in.Intervals...)
@@ -230,7 +237,12 @@ func TestProperties(t *testing.T) {
 		}
 		if w := Compute(worse, obj); w.Left > b.Left {
 			t.Fatalf("iter %d: budget left rose from %v to %v with more downtime", iter, b.Left, w.Left)
+		} else if w.Left < b.Left {
+			less++
 		}
+	}
+	if sparse == 0 || overspent == 0 || less == 0 {
+		t.Errorf("got %d sparse windows with budget left, %d overspent, %d with less left after more downtime: want some of each", sparse, overspent, less)
 	}
 }
 
@@ -239,10 +251,17 @@ func TestProperties(t *testing.T) {
 func randomInput(r *rand.Rand) uptime.Input {
 	now := day(0, r.Float64()*24)
 	in := uptime.Input{Component: "api", PartialWeight: r.Float64(), Loc: time.UTC, Now: now, Probed: true, MinCoverage: r.Float64()}
+	// Mostly up, with short failures and long silences.
 	for t := day(12, 0); t.Before(now); {
-		d := time.Duration(r.Float64() * float64(12*time.Hour))
-		if s := history.State(r.IntN(3)); s != history.NoData {
-			in.Intervals = append(in.Intervals, history.Interval{Start: t, End: t.Add(d), State: s})
+		d, state := time.Duration(r.Float64()*float64(12*time.Hour)), history.Up
+		switch n := r.IntN(10); {
+		case n == 0:
+			d, state = time.Duration(r.Float64()*float64(time.Hour)), history.Down
+		case n <= 2:
+			state = history.NoData
+		}
+		if state != history.NoData {
+			in.Intervals = append(in.Intervals, history.Interval{Start: t, End: t.Add(d), State: state})
 		}
 		t = t.Add(d)
 	}
