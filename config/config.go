@@ -91,6 +91,9 @@ type Component struct {
 	// Prometheus is the series selector for this component when
 	// history.source is prometheus, e.g. `probe_success{instance="api"}`.
 	Prometheus string `yaml:"prometheus"`
+	// SLO is the component's service level objective; nil when it has
+	// none.
+	SLO *SLO `yaml:"slo"`
 }
 
 // HasProbe reports whether the component is monitored automatically.
@@ -374,6 +377,10 @@ func Parse(dir string, src []byte) (*Config, error) {
 		c.History.Days = DefaultHistoryDays
 	case c.History.Days < 1 || c.History.Days > 3650:
 		errs = append(errs, doc.Errorf("history.days", "history.days must be between 1 and 3650, found %d", c.History.Days))
+	}
+	// After history.days: an SLO's window must fit in the history read.
+	for i := range c.Components {
+		errs = append(errs, c.parseSLO(doc, fmt.Sprintf("components[%d].slo", i), &c.Components[i])...)
 	}
 	switch {
 	case !doc.Has("feeds.items"):

@@ -429,3 +429,102 @@ func TestNotifyFilters(t *testing.T) {
 		})
 	}
 }
+
+func TestSLO(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - id: api\n    name: API\n    probe: {http: https://api.example.com/}\n"
+	tests := []struct {
+		name, src  string
+		wantTarget float64
+		wantWindow string
+		wantDays   int
+		err        string // the whole message, when the SLO is refused
+	}{
+		{name: "rolling", src: "    slo: {target: 99.9%, window: 30d}\n", wantTarget: 0.999, wantWindow: "30d", wantDays: 30},
+		{name: "month", src: "    slo: {target: 99%, window: month}\n", wantTarget: 0.99, wantWindow: "month"},
+		{name: "window left out", src: "    slo: {target: 99.5%}\n", wantTarget: 0.995, wantWindow: "30d", wantDays: 30},
+		{
+			name: "no target", src: "    slo: {window: 7d}\n",
+			err: "herald.yaml:7:10: slo without a target (add `target:`, e.g. `target: 99.9%`)",
+		},
+		{
+			name: "100%", src: "    slo: {target: 100%}\n",
+			err: "herald.yaml:7:19: slo target must be a percentage above 0% and below 100%, found \"100%\" (write it with its sign, e.g. `target: 99.9%`)",
+		},
+		{
+			name: "0%", src: "    slo: {target: 0%}\n",
+			err: "herald.yaml:7:19: slo target must be a percentage above 0% and below 100%, found \"0%\" (write it with its sign, e.g. `target: 99.9%`)",
+		},
+		{
+			name: "bare number", src: "    slo: {target: 0.999}\n",
+			err: "herald.yaml:7:19: slo target must be a percentage above 0% and below 100%, found \"0.999\" (write it with its sign, e.g. `target: 99.9%`)",
+		},
+		{
+			name: "hours", src: "    slo: {target: 99.9%, window: 720h}\n",
+			err: "herald.yaml:7:34: unknown slo window \"720h\" (use a number of days, e.g. `window: 30d`, or `window: month` for the calendar month)",
+		},
+		{
+			name: "zero days", src: "    slo: {target: 99.9%, window: 0d}\n",
+			err: "herald.yaml:7:34: unknown slo window \"0d\" (use a number of days, e.g. `window: 30d`, or `window: month` for the calendar month)",
+		},
+		{
+			name: "longer than the history", src: "    slo: {target: 99.9%, window: 120d}\n",
+			err: "herald.yaml:7:34: slo window 120d is longer than the 90 days of history.days (raise history.days to at least 120, or shorten the window)",
+		},
+		{
+			name: "month beyond a short history", src: "    slo: {target: 99.9%, window: month}\nhistory:\n  days: 30\n",
+			err: "herald.yaml:7:34: slo window month is longer than the 30 days of history.days (raise history.days to at least 31, or shorten the window)",
+		},
+		{
+			name: "unknown key", src: "    slo: {target: 99.9%, windw: 30d}\n",
+			err: "herald.yaml:7:26: unknown key \"windw\" in components[0].slo (did you mean \"window\"?)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(base+tt.src))
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Errorf("got error %v, want %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			slo := c.Component("api").SLO
+			if slo == nil {
+				t.Fatal("got no slo")
+			}
+			if math.Abs(slo.Target-tt.wantTarget) > 1e-12 || slo.Window != tt.wantWindow || slo.Days != tt.wantDays {
+				t.Errorf("got %g over %q (%d days), want %g over %q (%d days)", slo.Target, slo.Window, slo.Days, tt.wantTarget, tt.wantWindow, tt.wantDays)
+			}
+		})
+	}
+}
+
+func TestSLOErrorsInOneRun(t *testing.T) {
+	src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, probe: {http: https://api.example.com/}, slo: {target: 101%}}\n  - {id: web, name: Web, slo: {target: 99%, window: week}}\n"
+	_, err := Parse("/site", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) || len(list) != 3 {
+		t.Fatalf("got %v, want 3 errors", err)
+	}
+}
+
+func TestSLONeedsAProbe(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\n"
+	tests := []struct{ name, src, err string }{
+		{"probe", "components:\n  - {id: api, name: API, probe: {http: https://api.example.com/}, slo: {target: 99%}}\n", ""},
+		{"prometheus", "history: {source: prometheus, prometheus: {url: http://127.0.0.1:9090}}\ncomponents:\n  - {id: api, name: API, prometheus: 'up{job=\"api\"}', slo: {target: 99%}}\n", ""},
+		{"declared only", "components:\n  - {id: api, name: API, slo: {target: 99%}}\n",
+			"herald.yaml:4:31: component \"api\" has an slo but no probe to measure it (add a `probe:` to the component, or remove its slo)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("/site", []byte(base+tt.src))
+			if got := fmt.Sprint(err); tt.err == "" && err != nil || tt.err != "" && got != tt.err {
+				t.Errorf("got error %v, want %q", err, tt.err)
+			}
+		})
+	}
+}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 )
@@ -100,6 +101,49 @@ type WindowUptime struct {
 	Figure
 }
 
+// SLO is a component's objective and its error budget over the window
+// so far (docs/uptime.md).
+type SLO struct {
+	// Target is the objective, a percentage, e.g. 99.9.
+	Target float64 `json:"target"`
+	// Window is "30d" style (that many calendar days ending now) or
+	// "month" (the calendar month in the site timezone).
+	Window string `json:"window"`
+	// From and To bound the whole window; To is in the future while a
+	// month runs.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// WindowElapsed is the percentage of the window gone, truncated to
+	// two decimals.
+	WindowElapsed float64 `json:"window_elapsed"`
+	// State is met, missed or not_measurable (below uptime.min_coverage:
+	// never met).
+	State string `json:"state"`
+	// The uptime, coverage and observed time of the window so far.
+	Figure
+	// AllowedSeconds is the downtime the target allows over the window,
+	// UsedSeconds the weighted downtime so far, LeftSeconds the first less
+	// the second (negative once overspent); all null when not measurable.
+	AllowedSeconds *int64 `json:"allowed_seconds"`
+	UsedSeconds    *int64 `json:"used_seconds"`
+	LeftSeconds    *int64 `json:"left_seconds"`
+}
+
+// NewSLO is the API's form of b.
+func NewSLO(b slo.Budget) SLO {
+	out := SLO{
+		Target: b.TargetPercent(), Window: b.Window,
+		From: b.Start.UTC().Format(time.RFC3339), To: b.End.UTC().Format(time.RFC3339), WindowElapsed: hundredths(b.Elapsed),
+		State: string(b.State), Figure: NewFigure(b.Summary),
+	}
+	if b.State != slo.NotMeasurable {
+		allowed, used := int64(b.Allowed/time.Second), int64(b.Used/time.Second)
+		left := allowed - used
+		out.AllowedSeconds, out.UsedSeconds, out.LeftSeconds = &allowed, &used, &left
+	}
+	return out
+}
+
 // Extra is what the API needs beyond the status snapshot: the hook through
 // which the build passes probe state and uptime once it has them. The zero
 // value means "not known", and the files say so (null) instead of
@@ -115,6 +159,9 @@ type Extra struct {
 	// Windows are the standard windows' figures per component id; nil
 	// when they are not known.
 	Windows map[string][]WindowUptime
+	// SLO is the objective's budget per component id, for the components
+	// that have one.
+	SLO map[string]SLO
 }
 
 // Option configures Files.
@@ -124,7 +171,7 @@ type Option func(*Extra)
 // monitored component's probe state and its daily uptime.
 func FromSnapshot(snap *status.Snapshot) Extra {
 	x := Extra{Probe: map[string]ProbeState{}, Uptime: map[string][]DayUptime{}, UptimeDays: snap.Site.HistoryDays,
-		Windows: map[string][]WindowUptime{}}
+		Windows: map[string][]WindowUptime{}, SLO: map[string]SLO{}}
 	for _, c := range snap.Components {
 		if !c.Monitored {
 			continue
@@ -140,6 +187,9 @@ func FromSnapshot(snap *status.Snapshot) Extra {
 			windows = append(windows, WindowUptime{Window: p.Key, Figure: NewFigure(p.Summary)})
 		}
 		x.Windows[c.ID] = windows
+		if c.SLO != nil {
+			x.SLO[c.ID] = NewSLO(*c.SLO)
+		}
 	}
 	return x
 }

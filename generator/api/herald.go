@@ -61,6 +61,8 @@ type heraldUptimeComponent struct {
 	Days []DayUptime `json:"days"`
 	// Windows is null until the build passes them (Extra.Windows).
 	Windows []WindowUptime `json:"windows"`
+	// SLO is null for a component without an objective.
+	SLO *SLO `json:"slo"`
 }
 
 type heraldUptimeDoc struct {
@@ -83,6 +85,9 @@ func (b *builder) heraldUptime() any {
 		}
 		if ws, ok := b.x.Windows[c.ID]; ok {
 			hc.Windows = nonNil(ws)
+		}
+		if o, ok := b.x.SLO[c.ID]; ok {
+			hc.SLO = &o
 		}
 		doc.Components = append(doc.Components, hc)
 	}

@@ -7,11 +7,14 @@
 //	badges/<component>-uptime.svg  its 30-day uptime, with its coverage
 //	badges/<component>.json        the status as shields.io endpoint JSON
 //	badges/<component>-uptime.json the uptime as endpoint JSON
+//	badges/<component>-slo.svg     the error budget left under its slo
+//	badges/<component>-slo.json    the budget left as endpoint JSON
 //
 // A badge never claims more than herald knows: without uptime data, or
 // with less than uptime.min_coverage of the window observed, the uptime
 // badge says "no data" in grey; with some of the window unobserved it
-// says how much was observed; and stale probe data reads "stale".
+// says how much was observed; an objective observed that little is "not
+// measurable", never met; and stale probe data reads "stale".
 package badge
 
 import (
@@ -25,6 +28,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 )
@@ -126,6 +130,11 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 		add(Dir+c.ID+".json", who, st, st.WriteJSON)
 		add(Dir+c.ID+"-uptime.svg", who, up, up.WriteSVG)
 		add(Dir+c.ID+"-uptime.json", who, up, up.WriteJSON)
+		if c.SLO != nil {
+			b := Budget(c, *c.SLO)
+			add(Dir+c.ID+"-slo.svg", who, b, b.WriteSVG)
+			add(Dir+c.ID+"-slo.json", who, b, b.WriteJSON)
+		}
 	}
 	return files
 }
@@ -167,6 +176,23 @@ func Uptime(c *status.Component, s uptime.Summary) Badge {
 		b.Color = "red"
 	}
 	return b
+}
+
+// Budget is a component's error budget badge: the minutes left under its
+// objective, "over by" once overspent, or "not measurable". Its colour
+// turns from green to yellow once half the budget is used.
+func Budget(c *status.Component, b slo.Budget) Badge {
+	out := Badge{Label: c.Name + " budget left", Message: b.Words().Left, Color: "lightgrey"}
+	switch {
+	case b.State == slo.NotMeasurable:
+	case b.State == slo.Missed:
+		out.Color = "red"
+	case b.Burned() >= 0.5:
+		out.Color = "yellow"
+	default:
+		out.Color = "brightgreen"
+	}
+	return out
 }
 
 // FormatPercent shows a percentage with up to two decimals and never

@@ -59,3 +59,58 @@ func TestUptimeCoverage(t *testing.T) {
 		})
 	}
 }
+
+// TestBudget: badges/<id>-slo.svg and its shields JSON say the budget
+// left, and never more than herald knows. The 30-day window ending at
+// clock (15:00) is 711 h: 42.66 min allowed at 99.9%.
+func TestBudget(t *testing.T) {
+	tests := []struct {
+		name   string
+		down   time.Duration
+		silent time.Duration // since the last result
+		want   badge.Badge   // without its label
+	}{
+		{name: "untouched", want: badge.Badge{Message: "42.7 min", Color: "brightgreen"}},
+		{name: "half used", down: 25 * time.Minute, want: badge.Badge{Message: "17.7 min", Color: "yellow"}},
+		{name: "overspent", down: time.Hour, want: badge.Badge{Message: "over by 17.3 min", Color: "red"}},
+		// 231 h of 711 observed: below the default 50%, so never met.
+		{name: "below min_coverage", silent: 20 * 24 * time.Hour, want: badge.Badge{Message: "not measurable", Color: "lightgrey"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, probe: {http: \"https://api.example/\"}, slo: {target: 99.9%}}\n  - {id: web, name: Web, probe: {http: \"https://web.example/\"}}\n"
+			cfg, err := config.Parse(t.TempDir(), []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := clock.Add(-tt.silent)
+			ivs := []history.Interval{{Start: clock.AddDate(0, 0, -100), End: last, State: history.Up}}
+			if tt.down > 0 {
+				fail := clock.Add(-2 * time.Hour)
+				ivs = []history.Interval{
+					{Start: clock.AddDate(0, 0, -100), End: fail, State: history.Up},
+					{Start: fail, End: fail.Add(tt.down), State: history.Down},
+					{Start: fail.Add(tt.down), End: last, State: history.Up},
+				}
+			}
+			snap := status.New(cfg, nil, clock, status.Options{Probes: map[string]*status.Probe{
+				"api": {Interval: time.Minute, Latest: last, Intervals: ivs},
+				"web": {Interval: time.Minute, Latest: last, Intervals: ivs},
+			}})
+			files := renderAll(t, snap, badge.Options{})
+			if svg := string(files["badges/api-slo.svg"]); !strings.Contains(svg, "<title>API budget left: "+tt.want.Message+"</title>") {
+				t.Errorf("got svg %s, want the message %q", svg, tt.want.Message)
+			}
+			var ep struct{ Label, Message, Color string }
+			if err := json.Unmarshal(files["badges/api-slo.json"], &ep); err != nil {
+				t.Fatal(err)
+			}
+			if ep.Label != "API budget left" || ep.Message != tt.want.Message || ep.Color != tt.want.Color {
+				t.Errorf("got shields %+v, want API budget left: %s in %s", ep, tt.want.Message, tt.want.Color)
+			}
+			if _, ok := files["badges/web-slo.svg"]; ok {
+				t.Error("got an slo badge for web, which has no objective")
+			}
+		})
+	}
+}

@@ -38,10 +38,12 @@ const (
 
 // Class is the colour class of a day's bar: the worse of the worst declared
 // status and what the uptime says, so a day with measured downtime is never
-// green and a day with nothing known is grey.
+// green and a day with nothing known is grey. A day with less than
+// uptime.min_coverage observed is grey too: a few green hours would
+// otherwise vouch for the whole day.
 func Class(d uptime.Day) string {
 	rank := 0 // 0 none, 1 ok, 2 maint, 3 minor, 4 major, 5 crit
-	if d.HasValue {
+	if d.Shown() {
 		rank = 1
 		switch {
 		case d.Uptime < 0.95:
@@ -136,18 +138,22 @@ func DayLabel(d uptime.Day) string {
 	}
 	b.WriteString(": ")
 	var parts []string
-	if d.HasValue {
-		if d.Shown() {
-			parts = append(parts, d.Percent()+" uptime")
-		}
+	switch {
+	case d.Shown():
+		parts = append(parts, d.Percent()+" uptime")
 		if d.Down > 0 {
 			parts = append(parts, duration(d.Down)+" down")
 		}
-	}
-	if d.NoData > 0 && d.HasValue {
-		parts = append(parts, duration(d.NoData)+" no data")
-	} else if !d.HasValue && d.Excluded == 0 {
-		parts = append(parts, "no data")
+		if d.NoData > 0 {
+			parts = append(parts, duration(d.NoData)+" no data")
+		}
+	case d.HasValue: // below uptime.min_coverage
+		parts = append(parts, uptime.NoData+" for "+duration(d.NoData))
+		if d.Down > 0 {
+			parts = append(parts, duration(d.Down)+" down")
+		}
+	case d.Excluded == 0:
+		parts = append(parts, uptime.NoData)
 	}
 	if d.Excluded > 0 {
 		parts = append(parts, duration(d.Excluded)+" maintenance")

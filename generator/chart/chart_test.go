@@ -251,3 +251,36 @@ func TestBarsSize(t *testing.T) {
 		t.Errorf("100 × 90 bars gzip to %d bytes, over the %d budget", z.Len(), budget)
 	}
 }
+
+// TestSparseDay: a day with less than uptime.min_coverage observed is
+// drawn and labelled as no data, however well its few observed hours went.
+func TestSparseDay(t *testing.T) {
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name      string
+		intervals []history.Interval
+		wantClass string
+		wantLabel string
+	}{
+		{"two hours up", []history.Interval{{Start: day(27, 8), End: day(27, 10), State: history.Up}},
+			ClassNone, "Nov 27, 2026: no data for 22 h"},
+		{"two hours with a failure", []history.Interval{
+			{Start: day(27, 8), End: day(27, 9), State: history.Up},
+			{Start: day(27, 9), End: day(27, 10), State: history.Down},
+		}, ClassNone, "Nov 27, 2026: no data for 22 h, 1 h down"},
+		{"exactly half observed", []history.Interval{{Start: day(27, 0), End: day(27, 12), State: history.Up}},
+			ClassOK, "Nov 27, 2026: 100% uptime, 12 h no data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := uptime.Input{Component: "api", Intervals: tt.intervals, Loc: time.UTC, Now: now, Probed: true, MinCoverage: 0.5}
+			d := uptime.Days(in, 2)[0]
+			if got := Class(d); got != tt.wantClass {
+				t.Errorf("class: got %s, want %s", got, tt.wantClass)
+			}
+			if got := DayLabel(d); got != tt.wantLabel {
+				t.Errorf("label: got %q, want %q", got, tt.wantLabel)
+			}
+		})
+	}
+}

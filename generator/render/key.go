@@ -97,8 +97,9 @@ func (k *keys) incident(in *incident.Incident) {
 
 // probe adds what a component page shows of its probes: the probe state,
 // each day's bar (its label names the date, uptime, downtime and
-// incidents; its class the colour), the uptime periods and the latency
-// histograms, and for a monitored component the hour its charts end at.
+// incidents; its class the colour), the uptime periods, the objective's
+// budget in words and the latency histograms, and for a monitored
+// component the hour its charts end at.
 // The bars move with the date, so a page is rendered anew once a day even
 // when nothing else changes.
 func (k *keys) probe(c *status.Component) {
@@ -113,6 +114,12 @@ func (k *keys) probe(c *status.Component) {
 	}
 	for _, p := range c.Periods {
 		k.str(p.Label + " " + p.Percent() + " " + p.Unobserved())
+	}
+	if b := c.SLO; b != nil {
+		w := b.Words()
+		for _, s := range []string{string(b.State), w.Target, w.Window, w.State, w.Allowed, w.Used, w.Left, w.Burn, b.Summary.Percent(), b.Summary.Unobserved()} {
+			k.str(s)
+		}
 	}
 	for _, l := range c.Latency {
 		// Binary, and counted: 100 components have 216,000 hours of

@@ -25,7 +25,7 @@ func sample() *status.Snapshot {
 		Location:    time.UTC,
 		Links:       []config.Link{{Name: "Example", URL: "https://example.com/"}},
 		Components: []config.Component{
-			{ID: "api", Name: "API", Group: "Core", Description: "The public API."},
+			{ID: "api", Name: "API", Group: "Core", Description: "The public API.", SLO: &config.SLO{Target: 0.999, Window: "30d", Days: 30}},
 			{ID: "web", Name: "Website", Group: "Core"},
 			{ID: "cdn", Name: "CDN", Group: "Edge"},
 			{ID: "docs", Name: "Documentation"},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 )
@@ -157,6 +158,9 @@ type Component struct {
 	Periods []uptime.Period
 	// Uptime30 is the last 30 days, for badges.
 	Uptime30 uptime.Summary
+	// SLO is the error budget of the component's objective; nil when it
+	// has none.
+	SLO *slo.Budget
 	// Latency holds the hourly latency histograms of the history window.
 	Latency []history.LatencyHour
 }
@@ -231,7 +235,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 	slices.Reverse(s.Upcoming)
 	var stale []*Component
 	for _, comp := range s.Components {
-		probeStatus := comp.applyProbe(o.Probes[comp.ID], cfg, now)
+		probeStatus := comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now)
 		comp.Status = incident.Worse(comp.Status, probeStatus)
 		worst = incident.Worse(worst, probeStatus)
 		if comp.Stale() {
@@ -315,9 +319,10 @@ func recent(incidents []*incident.Incident, now time.Time, loc *time.Location) [
 }
 
 // applyProbe fills in what the probes say about the component: its probe
-// state, uptime and latency. It returns the status the probes give it:
-// major_outage while the confirmed state is down, else operational.
-func (c *Component) applyProbe(p *Probe, cfg *config.Config, now time.Time) incident.Status {
+// state, uptime, latency and, under an objective, its error budget. It
+// returns the status the probes give it: major_outage while the confirmed
+// state is down, else operational.
+func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, now time.Time) incident.Status {
 	weight := config.DefaultPartial
 	if cfg.History.PartialWeight != nil {
 		weight = *cfg.History.PartialWeight
@@ -352,6 +357,10 @@ func (c *Component) applyProbe(p *Probe, cfg *config.Config, now time.Time) inci
 	c.Days = uptime.Days(in, cfg.History.Days)
 	c.Periods = uptime.Periods(in)
 	c.Uptime30 = uptime.LastDays(in, 30)
+	if obj != nil {
+		b := slo.Compute(in, *obj)
+		c.SLO = &b
+	}
 	return probeStatus
 }
 

@@ -237,3 +237,42 @@ components:
 		})
 	}
 }
+
+// TestSLO: a component with an objective carries its budget, computed on
+// the probe data and incidents the snapshot was given.
+func TestSLO(t *testing.T) {
+	cfg, err := config.Parse(t.TempDir(), []byte(`title: T
+base_url: https://s.example/
+components:
+  - {id: api, name: API, probe: {http: "https://api.example/"}, slo: {target: 99.9%, window: 30d}}
+  - {id: db, name: Database, probe: {http: "https://db.example/"}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(t, "2026-11-28T15:00:00Z")
+	ivs := []history.Interval{{Start: now.Add(-40 * 24 * time.Hour), End: now, State: history.Up}}
+	outage := parse(t, cfg, "outage", "---\ntitle: Down\ncomponents: {api: major_outage, db: major_outage}\nstarted: 2026-11-20 10:00\nresolved: 2026-11-20 10:30\n---\n")
+	snap := New(cfg, []*incident.Incident{outage}, now, Options{Probes: map[string]*Probe{
+		"api": {Interval: time.Minute, Intervals: ivs, Latest: now},
+		"db":  {Interval: time.Minute, Intervals: ivs, Latest: now},
+	}})
+	tests := []struct {
+		id   string
+		want string // the budget left, in words; "" for none
+	}{
+		{"api", "12.7 min"},
+		{"db", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			var got string
+			if b := snap.Component(tt.id).SLO; b != nil {
+				got = b.Words().Left
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
