@@ -156,6 +156,9 @@ type Notify struct {
 	State string `yaml:"state"`
 }
 
+// HasChannels reports whether any webhook or email channel is configured.
+func (n Notify) HasChannels() bool { return len(n.Webhooks) > 0 || len(n.Email) > 0 }
+
 // Webhook is one notification endpoint.
 type Webhook struct {
 	URL string `yaml:"url"`
