@@ -30,11 +30,12 @@ import (
 // mailing list (Mailman, say) holds its members and sends each a copy.
 
 // emailHook makes the hook of one notify.email entry. The filter keys go
-// where wants reads them; the key hashes the entry as written, without
-// its credentials, so the state file holds no secret and a new password
-// keeps the queue.
+// where wants reads them. The key hashes where the mail goes, as written:
+// the server and the lists. The credentials are not in it, so the state
+// file holds no secret, and a corrected password or a new sender's name
+// keeps the events that are pending.
 func emailHook(e config.Email) hook {
-	sum := sha256.Sum256([]byte("email " + e.SMTP + " " + e.From + " " + strings.Join(e.To, ",")))
+	sum := sha256.Sum256([]byte("email " + e.SMTP + " " + strings.Join(e.To, ",")))
 	return hook{
 		Webhook: config.Webhook{Format: "email", Components: e.Components, Events: e.Events, MinImpact: e.MinImpact},
 		key:     hex.EncodeToString(sum[:8]),

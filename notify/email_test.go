@@ -581,3 +581,33 @@ func TestEmailTLSModes(t *testing.T) {
 		})
 	}
 }
+
+// TestEmailFixedPasswordKeepsQueue fails a send for a wrong password, then
+// corrects the password and the sender's name in herald.yaml: the channel
+// is the same (the same server and list), so the event still pending is
+// sent.
+func TestEmailFixedPasswordKeepsQueue(t *testing.T) {
+	srv, tc := startSMTP(t, smtpOptions{startTLS: true, password: smtpPassword})
+	entry := func(from, password string) string {
+		return "  email:\n    - smtp: " + srv.addr + "\n      from: \"" + from + "\"\n      to: [updates@lists.example.com]\n      username: " + smtpUser + "\n      password: " + password + "\n      events: [incident.created]\n"
+	}
+	dir := mailSite(t, entry("Status <status@example.com>", "wrong-one"))
+	notifyAt(t, dir, before, notify.WithTLSConfig(tc))
+	if _, pending, err := notifyAt(t, dir, after, notify.WithTLSConfig(tc)); err == nil || pending != 1 {
+		t.Fatalf("got %v with %d pending, want a failed login with the event pending", err, pending)
+	}
+	cfg, err := os.ReadFile(filepath.Join(dir, "herald.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.Replace(string(cfg), entry("Status <status@example.com>", "wrong-one"), entry("Acme Status <status@example.com>", smtpPassword), 1)
+	if err := os.WriteFile(filepath.Join(dir, "herald.yaml"), []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, pending, err := notifyAt(t, dir, after, notify.WithTLSConfig(tc)); err != nil || pending != 0 {
+		t.Fatalf("got %v with %d pending, want the pending event sent", err, pending)
+	}
+	if got := len(srv.messages()); got != 1 {
+		t.Errorf("got %d messages, want 1", got)
+	}
+}
