@@ -427,8 +427,8 @@ func TestEmailClearText(t *testing.T) {
 }
 
 // TestEmailSecretsNotPrinted fails deliveries in the ways that involve the
-// credentials, and looks for them in every error and every log line of a
-// daemon's round. A wrong password is not tried again within the round:
+// credentials, and looks for them in every error, every log line of a
+// daemon's round, and the state file. A wrong password is not tried again within the round:
 // servers lock accounts that keep failing.
 func TestEmailSecretsNotPrinted(t *testing.T) {
 	for _, tt := range []struct {
@@ -496,9 +496,13 @@ func TestEmailSecretsNotPrinted(t *testing.T) {
 			}
 			stop()
 			<-done
+			state, rerr := os.ReadFile(filepath.Join(dir, "data", "notify.json"))
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			for _, s := range append(lines, err.Error()) {
+			for _, s := range append(lines, err.Error(), string(state)) {
 				if strings.Contains(s, smtpUser) || strings.Contains(s, tt.password) {
 					t.Errorf("got %q, want neither the username nor the password", s)
 				}
