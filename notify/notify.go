@@ -436,7 +436,8 @@ func jitter(d time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// permanent is an error retrying will not fix (a 4xx other than 408/429).
+// permanent is an error retrying will not fix: an HTTP 4xx other than
+// 408/429, an SMTP 5xx.
 type permanent struct{ error }
 
 // post sends one event to one webhook or email channel, retrying with
