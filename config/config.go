@@ -153,9 +153,14 @@ type Watch struct {
 // Notify configures webhook notifications.
 type Notify struct {
 	Webhooks []Webhook `yaml:"webhooks"`
+	// Email are the mailing lists notifications are mailed to.
+	Email []Email `yaml:"email"`
 	// State is the delivery state file.
 	State string `yaml:"state"`
 }
+
+// HasChannels reports whether any webhook or email channel is configured.
+func (n Notify) HasChannels() bool { return len(n.Webhooks) > 0 || len(n.Email) > 0 }
 
 // Webhook is one notification endpoint.
 type Webhook struct {
@@ -448,6 +453,12 @@ func Parse(dir string, src []byte) (*Config, error) {
 		}
 		errs = append(errs, checkWebhook(doc, p, w)...)
 		errs = append(errs, c.checkFilter(doc, p, w.Components, w.Events, w.MinImpact)...)
+	}
+	for i := range c.Notify.Email {
+		p := fmt.Sprintf("notify.email[%d]", i)
+		errs = append(errs, checkEmail(doc, p, &c.Notify.Email[i])...)
+		e := c.Notify.Email[i]
+		errs = append(errs, c.checkFilter(doc, p, e.Components, e.Events, e.MinImpact)...)
 	}
 	if c.Publish.Dir == "" {
 		c.Publish.Dir = DefaultPublishDir

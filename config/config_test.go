@@ -528,3 +528,93 @@ func TestSLONeedsAProbe(t *testing.T) {
 		})
 	}
 }
+
+func TestEmail(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nnotify:\n  email:\n"
+	ok := "      from: \"Acme Status <status@example.com>\"\n      to: [updates@lists.example.com]\n"
+	tests := []struct {
+		name, src string
+		want      []string // in order; none when valid
+		tls       string   // the mode chosen, when valid
+	}{
+		{"starttls by default", "    - smtp: smtp.example.com:587\n      username: ${SMTP_USER}\n      password: ${SMTP_PASSWORD}\n" + ok, nil, "starttls"},
+		{"implicit on 465", "    - smtp: smtp.example.com:465\n      username: u\n      password: p\n" + ok, nil, "implicit"},
+		{"explicit starttls on 465", "    - smtp: smtp.example.com:465\n      tls: starttls\n" + ok, nil, "starttls"},
+		{"clear text to loopback", "    - smtp: 127.0.0.1:25\n      tls: none\n      username: u\n      password: p\n" + ok, nil, "none"},
+		{"clear text without login", "    - smtp: relay.example.com:25\n      tls: none\n" + ok, nil, "none"},
+		{"port from the environment", "    - smtp: smtp.example.com:${SMTP_PORT}\n" + ok, nil, ""},
+		{"whole server from the environment", "    - smtp: ${SMTP_SERVER}\n" + ok, nil, ""},
+		{"filters and unsubscribe", "    - smtp: smtp.example.com:587\n      list_unsubscribe: https://lists.example.com/unsubscribe\n      components: [api]\n      min_impact: major\n" + ok, nil, "starttls"},
+		{"port missing", "    - smtp: smtp.example.com\n" + ok, []string{`herald.yaml:7:13: smtp must be host:port, found "smtp.example.com" (add the port: 587 for STARTTLS, 465 for implicit TLS)`}, ""},
+		{"port not a number", "    - smtp: smtp.example.com:smtp\n" + ok, []string{`herald.yaml:7:13: smtp port "smtp" is not a port number`}, ""},
+		{"no server", "    - " + strings.TrimSpace(ok) + "\n", []string{"herald.yaml:7:7: email without an smtp server"}, ""},
+		{"clear text password to another host", "    - smtp: smtp.example.com:25\n      tls: none\n      username: u\n      password: hunter2\n" + ok, []string{"herald.yaml:8:12: tls: none would send the smtp password in clear text to smtp.example.com (use tls: starttls or implicit; only a loopback host may take credentials without TLS)"}, ""},
+		{"unknown tls", "    - smtp: smtp.example.com:587\n      tls: ssl\n" + ok, []string{`herald.yaml:8:12: unknown tls "ssl"`}, ""},
+		{"username without password", "    - smtp: smtp.example.com:587\n      username: u\n" + ok, []string{"herald.yaml:8:17: smtp username without a password"}, ""},
+		{"bad from", "    - smtp: smtp.example.com:587\n      from: status at example.com\n      to: [updates@lists.example.com]\n", []string{`herald.yaml:8:13: from "status at example.com" is not an email address`}, ""},
+		{"missing from and to", "    - smtp: smtp.example.com:587\n", []string{"herald.yaml:7:7: email without a from address", "herald.yaml:7:7: email without a to address"}, ""},
+		{"bad to", "    - smtp: smtp.example.com:587\n      from: status@example.com\n      to: [updates@lists.example.com, \"not an address\"]\n", []string{`herald.yaml:9:39: to "not an address" is not an email address`}, ""},
+		{"bad unsubscribe", "    - smtp: smtp.example.com:587\n      list_unsubscribe: lists.example.com/leave\n" + ok, []string{`herald.yaml:8:25: list_unsubscribe must be a mailto: or http(s) URL`}, ""},
+		{"malformed reference", "    - smtp: smtp.example.com:587\n      username: u\n      password: ${SMTP-PASSWORD}\n" + ok, []string{"herald.yaml:9:17: malformed ${…} reference"}, ""},
+		{"unknown filter", "    - smtp: smtp.example.com:587\n      events: [incident.create]\n" + ok, []string{`herald.yaml:8:16: unknown event type "incident.create" in notify.email[0].events (did you mean "incident.created"?)`}, ""},
+		{"every problem in one run", "    - smtp: smtp.example.com\n      from: nobody\n    - smtp: smtp.example.com:25\n      tls: none\n      username: u\n      password: hunter2\n" + ok, []string{"7:7: email without a to address", "7:13: smtp must be host:port", "8:13: from \"nobody\" is not an email address", "10:12: tls: none would send the smtp password"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(base+tt.src))
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("got %v, want no error", err)
+				}
+				if got := c.Notify.Email[0].TLS; got != tt.tls {
+					t.Errorf("got tls %q, want %q", got, tt.tls)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("got no error, want %q", tt.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("got %q, want no password", err)
+			}
+			rest := err.Error()
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("got:\n%s\nwant (in order) %q", err, w)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestClearTextCredentials(t *testing.T) {
+	login := Email{Username: "u", Password: "p"}
+	tests := []struct {
+		name string
+		e    Email
+		host string
+		mode string
+		want bool
+	}{
+		{"remote name", login, "smtp.example.com", "none", true},
+		{"name that looks local", login, "localhost.example.com", "none", true},
+		{"private address", login, "10.0.0.25", "none", true},
+		{"password alone", Email{Password: "p"}, "smtp.example.com", "none", true},
+		{"localhost", login, "localhost", "none", false},
+		{"loopback v4", login, "127.0.0.1", "none", false},
+		{"loopback v4 range", login, "127.0.0.2", "none", false},
+		{"loopback v6", login, "::1", "none", false},
+		{"starttls", login, "smtp.example.com", "starttls", false},
+		{"implicit", login, "smtp.example.com", "implicit", false},
+		{"no login", Email{}, "smtp.example.com", "none", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.e.ClearTextCredentials(tt.host, tt.mode); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

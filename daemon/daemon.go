@@ -113,8 +113,8 @@ type Loop struct {
 	mu     sync.Mutex
 	status Status
 
-	// notifier sends the site's webhooks after each publish; nil
-	// without notify.webhooks. Only Run's goroutine touches these.
+	// notifier sends the site's webhooks and email after each publish;
+	// nil without either. Only Run's goroutine touches these.
 	notifier     *notify.Notifier
 	notifyCfg    config.Notify
 	notifyCancel context.CancelFunc
@@ -337,7 +337,7 @@ func (l *Loop) notify(ctx context.Context, res *generator.Result) {
 	if l.notifier != nil && !reflect.DeepEqual(cfg.Notify, l.notifyCfg) {
 		l.stopNotifier()
 	}
-	if len(cfg.Notify.Webhooks) == 0 {
+	if !cfg.Notify.HasChannels() {
 		return
 	}
 	if l.notifier == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -48,6 +49,7 @@ type Notifier struct {
 	maxDelay time.Duration
 	logf     func(format string, args ...any)
 	observed func(Result)
+	tls      *tls.Config // for SMTP; nil: the defaults
 
 	mu     sync.Mutex
 	st     state
@@ -57,10 +59,21 @@ type Notifier struct {
 }
 
 // hook is a webhook with the key the state names it by: a hash, so the
-// state file never holds a webhook URL (Slack's carry a secret).
+// state file never holds a webhook URL (Slack's carry a secret). An email
+// channel is a hook too (email.go), so that it gets the same queue,
+// retries and filters.
 type hook struct {
 	config.Webhook
-	key string
+	key   string
+	email *config.Email // for an email channel, nil for a webhook
+}
+
+// String names the hook in errors and logs, never by its URL or address.
+func (h hook) String() string {
+	if h.email != nil {
+		return "email #" + h.key
+	}
+	return h.Format + " webhook #" + h.key
 }
 
 // state is the file at notify.state.
@@ -132,6 +145,9 @@ func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 		}
 		sum := sha256.Sum256([]byte(id))
 		n.hooks = append(n.hooks, hook{Webhook: w, key: hex.EncodeToString(sum[:8])})
+	}
+	for _, e := range cfg.Notify.Email {
+		n.hooks = append(n.hooks, emailHook(e))
 	}
 	for _, o := range opts {
 		o(n)
@@ -323,7 +339,7 @@ func (n *Notifier) deliverTo(ctx context.Context, h hook, todo []pending) error 
 				}
 			}
 			n.mu.Unlock()
-			return fmt.Errorf("%w: %s to %s webhook #%s: %w", ErrDelivery, p.Event.ID, h.Format, h.key, err)
+			return fmt.Errorf("%w: %s to %s: %w", ErrDelivery, p.Event.ID, h, err)
 		}
 		if err := n.delivered(p.Event.ID, h.key); err != nil {
 			return err
@@ -420,18 +436,20 @@ func jitter(d time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// permanent is an error retrying will not fix (a 4xx other than 408/429).
+// permanent is an error retrying will not fix: an HTTP 4xx other than
+// 408/429, an SMTP 5xx.
 type permanent struct{ error }
 
-// post sends one event to one webhook, retrying with backoff.
+// post sends one event to one webhook or email channel, retrying with
+// backoff.
 func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
-	msg, err := compose(h.Webhook, ev)
+	once, err := n.sender(h, ev)
 	if err != nil {
 		return err
 	}
 	delay := n.base
 	for attempt := 1; ; attempt++ {
-		err = n.postOnce(ctx, ev, msg)
+		err = once(ctx)
 		var perm permanent
 		if err == nil || errors.As(err, &perm) || attempt >= n.attempts || ctx.Err() != nil {
 			return err
@@ -445,6 +463,27 @@ func (n *Notifier) post(ctx context.Context, h hook, ev Event) error {
 		}
 		delay = min(2*delay, n.maxDelay)
 	}
+}
+
+// sender composes the message about ev for h and returns what sends it
+// once.
+func (n *Notifier) sender(h hook, ev Event) (func(context.Context) error, error) {
+	if h.email != nil {
+		m, err := expandEmail(*h.email)
+		if err != nil {
+			return nil, permanent{err}
+		}
+		msg, err := composeMail(m, ev)
+		if err != nil {
+			return nil, permanent{err}
+		}
+		return func(ctx context.Context) error { return n.sendMail(ctx, m, msg) }, nil
+	}
+	msg, err := compose(h.Webhook, ev)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error { return n.postOnce(ctx, ev, msg) }, nil
 }
 
 func (n *Notifier) postOnce(ctx context.Context, ev Event, msg message) error {

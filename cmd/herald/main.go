@@ -56,7 +56,7 @@ var commands = []command{
 	{"build", "render the site into the output folder and publish it atomically", runBuild},
 	{"check", "validate herald.yaml, templates and incidents without writing", runCheck},
 	{"new", "write a dated skeleton incident or maintenance file", runNew},
-	{"notify", "send webhook messages for new incidents and updates (cron, CI)", runNotify},
+	{"notify", "send webhook and email messages for new incidents and updates (cron, CI)", runNotify},
 	{"serve", "watch the site and serve it on 127.0.0.1, reloading pages on rebuild", runServe},
 	{"watch", "rebuild and publish the site whenever its files change", runWatch},
 	{"run", "the daemon: watch, timed rebuilds, publish and /healthz", runRun},

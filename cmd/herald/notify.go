@@ -14,11 +14,12 @@ import (
 const notifyUsage = `
 Usage: herald notify [-site DIR] [-now TIME] [-timeout 2m]
 
-Sends the webhook messages (notify.webhooks in herald.yaml) for what is new
-since the last run: new incidents and maintenance notices, new timeline
-updates, incidents resolved, maintenance starting and ending. It is the
-one-shot for cron and CI; watch and run send the same messages by
-themselves, and build sends none.
+Sends the webhook messages (notify.webhooks in herald.yaml) and the emails
+to mailing lists (notify.email) for what is new since the last run: new
+incidents and maintenance notices, new timeline updates, incidents
+resolved, maintenance starting and ending. It is the one-shot for cron and
+CI; watch and run send the same messages by themselves, and build sends
+none.
 
 Delivery state is kept in notify.state (default data/notify.json), so no
 event is sent twice and none is skipped. The first run against a site only
@@ -71,8 +72,8 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "baseline recorded in %s: past events will not be sent\n", s.Config.Notify.State)
 		return nil
 	}
-	if len(s.Config.Notify.Webhooks) == 0 {
-		fmt.Fprintln(e.stdout, "no webhooks configured: nothing to send")
+	if !s.Config.Notify.HasChannels() {
+		fmt.Fprintln(e.stdout, "no webhooks or email configured: nothing to send")
 		return nil
 	}
 	if err := n.Deliver(dctx); err != nil {
