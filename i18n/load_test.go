@@ -1,0 +1,128 @@
+package i18n
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// site writes files into the i18n folder of a new site folder.
+func site(tb testing.TB, files map[string]string) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, Dir), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, Dir, name), []byte(src), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestLoadOverrides(t *testing.T) {
+	en, err := catalogs.ReadFile("catalog/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2026, 3, 9, 14, 5, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		files map[string]string
+		tag   string
+		got   func(*Locale) string
+		want  string
+	}{
+		{"no i18n folder", nil, "de", func(l *Locale) string { return l.T("status.major_outage") }, "Schwerer Ausfall"},
+		{"a fixed word", map[string]string{"de.yaml": "status.major_outage: Großstörung\n"}, "de",
+			func(l *Locale) string { return l.T("status.major_outage") }, "Großstörung"},
+		{"the words not fixed stay herald's", map[string]string{"de.yaml": "status.major_outage: Großstörung\n"}, "de",
+			func(l *Locale) string { return l.T("status.partial_outage") }, "Teilweiser Ausfall"},
+		{"a fixed plural", map[string]string{"de.yaml": "component.days_ago:\n  one: 'gestern'\n  other: 'vor {count} Tagen'\n"}, "de",
+			func(l *Locale) string { return l.N("component.days_ago", 1) }, "gestern"},
+		{"other languages untouched", map[string]string{"de.yaml": "status.major_outage: Großstörung\n"}, "en",
+			func(l *Locale) string { return l.T("status.major_outage") }, "Major outage"},
+		{"a regional variant starts from its language", map[string]string{"de-AT.yaml": "component.today: Heut\n"}, "de-AT",
+			func(l *Locale) string {
+				return l.T("component.today") + " " + l.T("component.no_data") + " " + l.Date(when, Long)
+			}, "Heut Keine Daten 9. März 2026"},
+		{"a new language, complete", map[string]string{"sw.yaml": strings.Replace(string(en), "status.operational: Operational", "status.operational: Inafanya kazi", 1)}, "sw",
+			func(l *Locale) string {
+				return strings.Join([]string{l.T("status.operational"), l.Date(when, Medium), l.Weekday(when), l.MonthYear(when), l.Dir()}, "|")
+			}, "Inafanya kazi|2026-03-09|1|3 2026|ltr"},
+		{"a new language written right to left", map[string]string{"fa.yaml": string(en)}, "fa",
+			func(l *Locale) string { return l.Dir() }, "rtl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(site(t, tt.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := c.For(tt.tag)
+			if l == nil {
+				t.Fatalf("got no locale %s", tt.tag)
+			}
+			if got := tt.got(l); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLoadOverrideErrors: a bad site catalog is an error at its
+// file:line:col, and every bad file of the folder is reported in one run.
+func TestLoadOverrideErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"a key that does not exist", map[string]string{"de.yaml": "status.major_outage: Großstörung\nstatus.major_outag: x\n"},
+			[]string{`i18n/de.yaml:2:1: unknown key "status.major_outag" (did you mean "status.major_outage"?)`}},
+		{"a plural form japanese lacks", map[string]string{"ja.yaml": "component.days_ago:\n  one: '{count}日前'\n  other: '{count}日前'\n"},
+			[]string{`i18n/ja.yaml:2:3: component.days_ago: "one" is not a plural form of this language (CLDR gives this language the forms other)`}},
+		{"a plural form arabic needs", map[string]string{"ar.yaml": "component.days_ago:\n  one: 'منذ يوم'\n  other: 'منذ {count} يوم'\n"},
+			[]string{`i18n/ar.yaml:2:3: component.days_ago lacks the plural form zero, two, few, many`}},
+		{"a value herald does not fill in", map[string]string{"fr.yaml": "page.updated: 'Mis à jour {date}'\n"},
+			[]string{`i18n/fr.yaml:1:15: page.updated: herald fills in no {date} (use {time})`}},
+		{"broken YAML", map[string]string{"es.yaml": "status.operational: [Operativo\n"},
+			[]string{`i18n/es.yaml:`, `invalid YAML`}},
+		{"a file not named after a locale", map[string]string{"deutsch_1.yaml": "status.operational: x\n"},
+			[]string{`i18n/deutsch_1.yaml:1:1: i18n/deutsch_1.yaml is not named after a locale (name it after a BCP 47 tag, such as de.yaml or pt-BR.yaml)`}},
+		{"a locale written in another case", map[string]string{"pt-br.yaml": "status.operational: x\n"},
+			[]string{`i18n/pt-br.yaml:1:1: write the locale of i18n/pt-br.yaml as pt-BR (rename it to pt-BR.yaml)`}},
+		{"a new language lacking words", map[string]string{"sw.yaml": "status.operational: Inafanya kazi\n"},
+			[]string{`i18n/sw.yaml:1:1: missing key "badge.status" (add it; in English it reads "status")`}},
+		{"every bad file in one run", map[string]string{
+			"de.yaml": "status.majr: x\n",
+			"ja.yaml": "component.days_ago:\n  one: a\n  other: b\n",
+			"fr.yaml": "page.updated: ''\n",
+		}, []string{"i18n/de.yaml:1:1:", "i18n/fr.yaml:1:15: page.updated is empty", "i18n/ja.yaml:2:3:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(site(t, tt.files))
+			if err == nil {
+				t.Fatalf("got no error, want %q", tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got:\n%v\nwant it to hold %s", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestTags(t *testing.T) {
+	dir := site(t, map[string]string{"de.yaml": "", "sw.yaml": "", "de-AT.yaml": "", "notes.txt": ""})
+	want := append(Supported(), "de-AT", "sw")
+	if got := Tags(dir); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
