@@ -64,6 +64,11 @@ type Config struct {
 	// StaleAfter is how old a published page may be before its own script
 	// warns readers that the status may be out of date.
 	StaleAfter Duration `yaml:"stale_after"`
+	// Locale is the BCP 47 tag of the site's language (docs/i18n.md).
+	Locale string `yaml:"locale"`
+	// Languages are the site's languages, its locale first. Only the
+	// first is built for now: the pages in the others are later work.
+	Languages []string `yaml:"languages"`
 
 	// Dir is the site folder every relative path is resolved against.
 	Dir string `yaml:"-"`
@@ -453,6 +458,7 @@ func Parse(dir string, src []byte) (*Config, error) {
 		errs = append(errs, doc.Errorf("publish.dir", "publish.dir %q %s", c.Publish.Dir, reason).WithFix("publish to a folder of its own, such as `public`: herald replaces it with every build"))
 	}
 	errs = append(errs, c.parseProbes()...)
+	errs = append(errs, c.checkLocale(doc)...)
 	// A value that did not decode was left empty, and checking it again
 	// would report the same place twice ("missing title" after "title
 	// must be text").
