@@ -25,6 +25,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/strictyaml"
 )
 
@@ -74,6 +75,9 @@ type Config struct {
 	Dir string `yaml:"-"`
 	// Location is Timezone loaded.
 	Location *time.Location `yaml:"-"`
+	// Catalogs are herald's words with the site's i18n/ laid over them;
+	// Catalogs.For(Locale) is the site's language.
+	Catalogs *i18n.Catalogs `yaml:"-"`
 }
 
 // Link is an entry of the page's header navigation.
@@ -466,6 +470,10 @@ func Parse(dir string, src []byte) (*Config, error) {
 		return slices.ContainsFunc(decodeErrs, func(d *diag.Error) bool { return d.Line == e.Line && d.Col == e.Col })
 	})
 	errs = append(decodeErrs, errs...)
+	// The site's catalogs are files of their own, reported as such, and
+	// in the same run as herald.yaml.
+	c.Catalogs, err = i18n.Load(dir)
+	errs.Add(i18n.Dir, err)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

@@ -76,14 +76,48 @@ func TestParseLocaleAddedBySite(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "i18n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "i18n", "sw.yaml"), []byte("status.operational: Inafanya kazi\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "i18n", "de-AT.yaml"), []byte("component.today: Heut\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Parse(dir, []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nlocale: sw\n"))
+	c, err := Parse(dir, []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nlocale: de-at\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Locale != "sw" {
-		t.Errorf("got locale %q, want sw", c.Locale)
+	if c.Locale != "de-AT" {
+		t.Errorf("got locale %q, want de-AT", c.Locale)
+	}
+}
+
+// TestParseReportsSiteCatalogs: herald.yaml and the site's catalogs are
+// checked in one run, and every bad file is reported.
+func TestParseReportsSiteCatalogs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]string{
+		"de.yaml": "status.major_outage: Großstörung\n",
+		"ja.yaml": "component.days_ago:\n  one: '{count}日前'\n  other: '{count}日前'\n",
+		"fr.yaml": "status.operationel: Opérationnel\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "i18n", name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := Parse(dir, []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nlocale: de\ntimezone: Nowhere\n"))
+	want := `herald.yaml:6:11: unknown timezone "Nowhere" (use an IANA name such as Europe/Berlin or America/Los_Angeles)
+i18n/fr.yaml:1:1: unknown key "status.operationel" (did you mean "status.operational"?)
+i18n/ja.yaml:2:3: component.days_ago: "one" is not a plural form of this language (CLDR gives this language the forms other)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v,\nwant %s", err, want)
+	}
+	os.Remove(filepath.Join(dir, "i18n", "fr.yaml"))
+	os.Remove(filepath.Join(dir, "i18n", "ja.yaml"))
+	c, err := Parse(dir, []byte("title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\nlocale: de\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Catalogs.For(c.Locale).T("status.major_outage"); got != "Großstörung" {
+		t.Errorf("got %q, want the site's word Großstörung", got)
 	}
 }

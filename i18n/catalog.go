@@ -3,6 +3,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -40,9 +41,11 @@ type Catalogs struct {
 // For returns the locale tag, or nil when there is none.
 func (c *Catalogs) For(tag string) *Locale { return c.locales[tag] }
 
-// builtin parses the shipped catalogs once; they are herald's own data,
-// checked by its tests, so an error here is a bug in herald.
-var builtin = sync.OnceValues(func() (*Catalogs, error) {
+// builtin is the shipped catalogs, parsed once per process; they are
+// herald's own data, checked by its tests, so an error is a bug in herald.
+var builtin = sync.OnceValues(parseBuiltin)
+
+func parseBuiltin() (*Catalogs, error) {
 	read := func(tag string) ([]byte, error) { return catalogs.ReadFile("catalog/" + tag + ".yaml") }
 	src, err := read(reference)
 	if err != nil {
@@ -64,7 +67,7 @@ var builtin = sync.OnceValues(func() (*Catalogs, error) {
 		c.locales[tag] = newLocale(tag, msgs)
 	}
 	return c, errs.Err()
-})
+}
 
 // For returns the shipped locale tag, as Supported names it, or nil.
 func For(tag string) *Locale {
@@ -124,9 +127,10 @@ func Load(dir string) (*Catalogs, error) {
 			errs = append(errs, diag.Errorf(file, 1, 1, "write the locale of %s as %s", file, tag).WithFix("rename it to %s.yaml", tag))
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(dir, Dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("read catalog: %w", err)
+		src, rerr := readSite(filepath.Join(dir, Dir, name), file)
+		if rerr != nil {
+			errs = append(errs, rerr)
+			continue
 		}
 		parent := c.locales[tag]
 		if parent == nil {
@@ -149,6 +153,35 @@ func Load(dir string) (*Catalogs, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// MaxFileSize is the largest site catalog herald reads: herald's own are
+// about 10 KiB, and a bound keeps a stray file from filling memory.
+const MaxFileSize = 1 << 20
+
+// readSite reads the site catalog at p, shown as file. It must be a plain
+// file, or a link to one: a FIFO named de.yaml would block the build.
+func readSite(p, file string) ([]byte, *diag.Error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, diag.Errorf(file, 1, 1, "cannot read: %v", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, diag.Errorf(file, 1, 1, "not a regular file").WithFix("a catalog must be a plain file, or a symlink to one")
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, diag.Errorf(file, 1, 1, "cannot read: %v", err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, diag.Errorf(file, 1, 1, "cannot read: %v", err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, diag.Errorf(file, 1, 1, "file is over the %d byte limit", MaxFileSize).WithFix("a catalog holds only the words that differ from herald's")
+	}
+	return src, nil
 }
 
 // parse reads the catalog file of locale tag: each key maps to its text,
@@ -217,14 +250,27 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 		msgs[key] = m
 	}
 	if complete && ref != nil {
+		var missing []string
 		for _, key := range slices.Sorted(maps.Keys(ref)) {
 			if _, ok := raw[key]; !ok {
-				errs = append(errs, diag.Errorf(file, 1, 1, "missing key %q", key).WithFix("add it; in English it reads %q", ref[key].example()))
+				missing = append(missing, key)
 			}
+		}
+		// A few are named one by one, with their English; a catalog
+		// begun from nothing gets one error, not a screenful.
+		if len(missing) > maxMissing {
+			errs = append(errs, diag.Errorf(file, 1, 1, "missing %d of herald's %d keys, such as %s", len(missing), len(ref), strings.Join(missing[:maxMissing], ", ")).WithFix("start from a copy of herald's i18n/catalog/en.yaml and translate each text (docs/i18n.md)"))
+			missing = nil
+		}
+		for _, key := range missing {
+			errs = append(errs, diag.Errorf(file, 1, 1, "missing key %q", key).WithFix("add it; in English it reads %q", ref[key].example()))
 		}
 	}
 	return msgs, errs
 }
+
+// maxMissing is how many missing keys are named one by one.
+const maxMissing = 5
 
 // example is the message's text, or its "other" form.
 func (m msg) example() string {

@@ -12,6 +12,7 @@
 package i18n
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,22 +199,11 @@ func fill(text string, args []any) string {
 	}
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
-		name, _ := args[i].(string)
-		pairs = append(pairs, "{"+name+"}", toString(args[i+1]))
+		pairs = append(pairs, fmt.Sprint("{", args[i], "}"), fmt.Sprint(args[i+1]))
 	}
+	// One pass: a value that holds "{site}" (an incident's title) is
+	// written as it is, not filled in again.
 	return strings.NewReplacer(pairs...).Replace(text)
-}
-
-func toString(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case int:
-		return strconv.Itoa(v)
-	case interface{ String() string }:
-		return v.String()
-	}
-	return ""
 }
 
 // Number writes f with decimals digits after the separator, grouped as

@@ -96,6 +96,8 @@ func TestMessages(t *testing.T) {
 		{"text", "de", For("de").T("status.major_outage"), "Schwerer Ausfall"},
 		{"values filled in", "fr", For("fr").T("page.feed_rss", "site", "Acme"), "Acme\u00a0: incidents (RSS)"},
 		{"a value that is a number", "en", For("en").T("history.page_of", "page", 2, "pages", 7), "Page 2 of 7"},
+		{"a value is not filled in again", "en", For("en").T("incident.page_title", "title", "{site} down", "site", "Acme"), "{site} down · Acme"},
+		{"a value of any kind", "en", For("en").T("page.updated", "time", time.Duration(90e9)), "Updated 1m30s"},
 		{"a value missing stays visible", "en", For("en").T("page.updated"), "Updated {time}"},
 		{"an unknown key shows itself", "en", For("en").T("no.such.key"), "no.such.key"},
 		{"english one", "en", For("en").N("component.days_ago", 1), "1 day ago"},

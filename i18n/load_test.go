@@ -1,10 +1,12 @@
 package i18n
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -77,6 +79,10 @@ func TestLoadOverrides(t *testing.T) {
 // TestLoadOverrideErrors: a bad site catalog is an error at its
 // file:line:col, and every bad file of the folder is reported in one run.
 func TestLoadOverrideErrors(t *testing.T) {
+	en, err := catalogs.ReadFile("catalog/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -97,6 +103,9 @@ func TestLoadOverrideErrors(t *testing.T) {
 		{"a locale written in another case", map[string]string{"pt-br.yaml": "status.operational: x\n"},
 			[]string{`i18n/pt-br.yaml:1:1: write the locale of i18n/pt-br.yaml as pt-BR (rename it to pt-BR.yaml)`}},
 		{"a new language lacking words", map[string]string{"sw.yaml": "status.operational: Inafanya kazi\n"},
+			[]string{fmt.Sprintf("i18n/sw.yaml:1:1: missing %d of herald's %d keys, such as badge.status, badge.status_unknown, ", len(For("en").msgs)-1, len(For("en").msgs)),
+				"(start from a copy of herald's i18n/catalog/en.yaml and translate each text (docs/i18n.md))"}},
+		{"a new language lacking a few words", map[string]string{"sw.yaml": strings.Replace(string(en), "badge.status: status\n", "", 1)},
 			[]string{`i18n/sw.yaml:1:1: missing key "badge.status" (add it; in English it reads "status")`}},
 		{"every bad file in one run", map[string]string{
 			"de.yaml": "status.majr: x\n",
@@ -124,5 +133,57 @@ func TestTags(t *testing.T) {
 	want := append(Supported(), "de-AT", "sw")
 	if got := Tags(dir); !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestLoadOddFiles: what is not a plain file of reasonable size is
+// reported, not read: a FIFO would block the build for ever.
+func TestLoadOddFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		make func(tb testing.TB, p string)
+		want string
+	}{
+		{"a folder", func(tb testing.TB, p string) {
+			if err := os.Mkdir(p, 0o755); err != nil {
+				tb.Fatal(err)
+			}
+		}, "i18n/de.yaml:1:1: not a regular file (a catalog must be a plain file, or a symlink to one)"},
+		{"a FIFO", func(tb testing.TB, p string) {
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				tb.Skipf("no FIFO here: %v", err)
+			}
+		}, "i18n/de.yaml:1:1: not a regular file"},
+		{"a dangling symlink", func(tb testing.TB, p string) {
+			if err := os.Symlink("nowhere.yaml", p); err != nil {
+				tb.Fatal(err)
+			}
+		}, "i18n/de.yaml:1:1: cannot read:"},
+		{"too large", func(tb testing.TB, p string) {
+			big := strings.Repeat("# padding\n", MaxFileSize/10+1)
+			if err := os.WriteFile(p, []byte(big), 0o644); err != nil {
+				tb.Fatal(err)
+			}
+		}, "i18n/de.yaml:1:1: file is over the 1048576 byte limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := site(t, map[string]string{"ja.yaml": "status.majr: x\n"})
+			tt.make(t, filepath.Join(dir, Dir, "de.yaml"))
+			done := make(chan error, 1)
+			go func() {
+				_, err := Load(dir)
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Load still running after 10 s")
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "i18n/ja.yaml:1:1:") {
+				t.Errorf("got %v, want %s and the error of ja.yaml", err, tt.want)
+			}
+		})
 	}
 }
