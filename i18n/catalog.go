@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"io"
@@ -113,6 +114,11 @@ func Load(dir string) (*Catalogs, error) {
 	}
 	c := &Catalogs{locales: maps.Clone(shippedCats.locales)}
 	ref := shippedCats.locales[reference].msgs
+	// The site's fixes to a shipped language first: a language added
+	// beside it (de-AT.yaml beside de.yaml) starts from the fixed words.
+	slices.SortStableFunc(files, func(a, b string) int {
+		return cmp.Compare(added(a, shippedCats), added(b, shippedCats))
+	})
 	var errs diag.List
 	for _, name := range files {
 		file := path.Join(Dir, name)
@@ -153,6 +159,14 @@ func Load(dir string) (*Catalogs, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// added is 1 for the file of a language herald does not ship, 0 else.
+func added(name string, shipped *Catalogs) int {
+	if shipped.For(strings.TrimSuffix(name, ".yaml")) == nil {
+		return 1
+	}
+	return 0
 }
 
 // MaxFileSize is the largest site catalog herald reads: herald's own are
