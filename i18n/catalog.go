@@ -277,7 +277,7 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 			missing = nil
 		}
 		for _, key := range missing {
-			errs = append(errs, diag.Errorf(file, 1, 1, "missing key %q", key).WithFix("add it; in English it reads %q", ref[key].example()))
+			errs = append(errs, diag.Errorf(file, 1, 1, "missing key %q", key).WithFix("add it; in English it reads %q", ref[key].form(plural.Other)))
 		}
 	}
 	return msgs, errs
@@ -285,14 +285,6 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 
 // maxMissing is how many missing keys are named one by one.
 const maxMissing = 5
-
-// example is the message's text, or its "other" form.
-func (m msg) example() string {
-	if m.plural != nil {
-		return m.plural[plural.Other]
-	}
-	return m.text
-}
 
 // readMsg reads the value of one key.
 func readMsg(file, key string, n *yaml.Node, doc *strictyaml.Doc, forms []string) (msg, diag.List) {

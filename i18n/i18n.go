@@ -125,6 +125,19 @@ type msg struct {
 	plural map[plural.Form]string
 }
 
+// form is the text of form f, or of "other" when the language has no f
+// (a site-added language starting from another's words), or the text of
+// a message that is not plural.
+func (m msg) form(f plural.Form) string {
+	if t, ok := m.plural[f]; ok {
+		return t
+	}
+	if t, ok := m.plural[plural.Other]; ok {
+		return t
+	}
+	return m.text
+}
+
 func newLocale(tag string, msgs map[string]msg) *Locale {
 	l := &Locale{tag: tag, msgs: msgs, plural: language.Make(tag)}
 	numbers := l.plural
@@ -146,16 +159,19 @@ func newLocale(tag string, msgs map[string]msg) *Locale {
 // Tag is the locale's BCP 47 tag, for lang="…".
 func (l *Locale) Tag() string { return l.tag }
 
-// Dir is the direction its script is written in, for dir="…".
+// Dir is the direction its script is written in, for dir="…". The
+// script is the tag's, or the one CLDR says the language is most likely
+// written in: Arabic for "fa", Hebrew for "yi".
 func (l *Locale) Dir() string {
-	if d, _ := language.Make(l.tag).Base(); slices.Contains(rtl, d.String()) {
+	if s, _ := language.Make(l.tag).Script(); slices.Contains(rtlScripts, s.String()) {
 		return "rtl"
 	}
 	return "ltr"
 }
 
-// rtl are the languages written right to left among those CLDR lists.
-var rtl = []string{"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
+// rtlScripts are the ISO 15924 codes of the scripts in use today that
+// are written right to left (Unicode's Bidi_Class R and AL).
+var rtlScripts = []string{"Adlm", "Arab", "Hebr", "Mand", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa"}
 
 // T returns the message key, with each {name} replaced by the value that
 // follows name in args: T("page.updated", "time", "14:05"). A key that
@@ -166,7 +182,7 @@ func (l *Locale) T(key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	return fill(m.text, args)
+	return fill(m.form(plural.Other), args)
 }
 
 // N is T for a message that depends on count: it takes the form CLDR's
@@ -177,11 +193,7 @@ func (l *Locale) N(key string, count int, args ...any) string {
 	if !ok {
 		return key
 	}
-	text, ok := m.plural[l.form(count)]
-	if !ok {
-		text = m.plural[plural.Other]
-	}
-	return fill(text, append([]any{"count", l.Number(float64(count), 0)}, args...))
+	return fill(m.form(l.form(count)), append([]any{"count", l.Number(float64(count), 0)}, args...))
 }
 
 func (l *Locale) form(n int) plural.Form {
@@ -236,8 +248,9 @@ func (l *Locale) Date(t time.Time, style DateStyle) string {
 
 // Time writes t's time of day in t's zone on the 24-hour clock, in every
 // language: a status page is read across zones and at night, where "2:05"
-// without AM or PM would mislead. It is CLDR's Hm format of every shipped
-// locale.
+// without AM or PM would mislead. It is CLDR's Hm pattern, HH:mm, of the
+// shipped locales; Japanese writes H:mm there, and keeps the zero here so
+// that the times of a timeline line up.
 func (l *Locale) Time(t time.Time) string { return t.Format("15:04") }
 
 // Weekday is the name of t's day of the week. A language a site added

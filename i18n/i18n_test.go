@@ -100,6 +100,8 @@ func TestMessages(t *testing.T) {
 		{"a value of any kind", "en", For("en").T("page.updated", "time", time.Duration(90e9)), "Updated 1m30s"},
 		{"a value missing stays visible", "en", For("en").T("page.updated"), "Updated {time}"},
 		{"an unknown key shows itself", "en", For("en").T("no.such.key"), "no.such.key"},
+		{"T of a plural message is its other form", "en", For("en").T("latency.span_days", "count", 3), "3 days"},
+		{"N of a message that is not plural is its text", "en", For("en").N("component.today", 3), "Today"},
 		{"english one", "en", For("en").N("component.days_ago", 1), "1 day ago"},
 		{"english other", "en", For("en").N("component.days_ago", 90), "90 days ago"},
 		{"english zero is other", "en", For("en").N("component.days_ago", 0), "0 days ago"},

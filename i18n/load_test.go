@@ -60,6 +60,10 @@ func TestLoadOverrides(t *testing.T) {
 			}, "Inafanya kazi|2026-03-09|1|3 2026|ltr"},
 		{"a new language written right to left", map[string]string{"fa.yaml": string(en)}, "fa",
 			func(l *Locale) string { return l.Dir() }, "rtl"},
+		{"a language in a right-to-left script", map[string]string{"pa-Arab.yaml": string(en)}, "pa-Arab",
+			func(l *Locale) string { return l.Dir() }, "rtl"},
+		{"the same language in another script", map[string]string{"pa.yaml": string(en)}, "pa",
+			func(l *Locale) string { return l.Dir() }, "ltr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
