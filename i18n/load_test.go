@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -109,7 +110,7 @@ func TestLoadOverrideErrors(t *testing.T) {
 		{"a locale written in another case", map[string]string{"pt-br.yaml": "status.operational: x\n"},
 			[]string{`i18n/pt-br.yaml:1:1: write the locale of i18n/pt-br.yaml as pt-BR (rename it to pt-BR.yaml)`}},
 		{"a new language lacking words", map[string]string{"sw.yaml": "status.operational: Inafanya kazi\n"},
-			[]string{fmt.Sprintf("i18n/sw.yaml:1:1: missing %d of herald's %d keys, such as badge.status, badge.status_unknown, ", len(For("en").msgs)-1, len(For("en").msgs)),
+			[]string{fmt.Sprintf("i18n/sw.yaml:1:1: missing %d of herald's %d keys, such as %s (", len(For("en").msgs)-1, len(For("en").msgs), strings.Join(slices.Sorted(maps.Keys(For("en").msgs))[:5], ", ")),
 				"(start from a copy of herald's i18n/catalog/en.yaml and translate each text (docs/i18n.md))"}},
 		{"a new language lacking a few words", map[string]string{"sw.yaml": strings.Replace(string(en), "badge.status: status\n", "", 1)},
 			[]string{`i18n/sw.yaml:1:1: missing key "badge.status" (add it; in English it reads "status")`}},
