@@ -146,14 +146,11 @@ func newLocale(tag string, msgs map[string]msg) *Locale {
 			l.calendar = s.calendar()
 		}
 	}
-	if b, _ := numbers.Base(); b.String() == "ar" {
-		// Digits as the dates have them: go-playground's Arabic calendar,
-		// which ar-EG and the like start from too, writes Latin digits,
-		// and one page in two digit systems reads as a mistake
-		// (docs/i18n.md).
-		if latn, err := numbers.SetTypeForKey("nu", "latn"); err == nil {
-			numbers = latn
-		}
+	if tag == "ar" {
+		// Digits as the dates have them: go-playground's Arabic calendar
+		// writes Latin digits, and one page in two digit systems reads
+		// as a mistake (docs/i18n.md).
+		numbers = language.MustParse("ar-u-nu-latn")
 	}
 	l.printer = message.NewPrinter(numbers)
 	return l
