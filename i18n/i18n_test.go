@@ -242,6 +242,20 @@ func TestPluralForms(t *testing.T) {
 			}
 		})
 	}
+	// A second reading of CLDR: go-playground/locales carries its own
+	// plural rules, from a later CLDR than x/text's, for each shipped
+	// locale. Both must name the same categories for whole numbers.
+	for _, s := range shipped {
+		t.Run("as go-playground has them "+s.tag, func(t *testing.T) {
+			var want []string
+			for _, r := range s.calendar().PluralsCardinal() {
+				want = append(want, strings.ToLower(r.String()))
+			}
+			if got := PluralForms(s.tag); !slices.Equal(got, want) {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
 	for _, tag := range Supported() {
 		t.Run("catalog "+tag, func(t *testing.T) {
 			l := For(tag)
