@@ -336,7 +336,7 @@ func readMsg(file, key string, n *yaml.Node, doc *strictyaml.Doc, forms []string
 // moreArgs are the values herald fills in for a key beyond those its
 // English text uses: a language may need another ("2026年3月" writes the
 // month's number).
-var moreArgs = map[string][]string{"date.month_year": {"{m}"}}
+var moreArgs = map[string][]string{"date.month_year": {"{m}"}, "date.month_day": {"{m}"}}
 
 var placeholderRE = regexp.MustCompile(`\{[a-z0-9_]+\}`)
 

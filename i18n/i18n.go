@@ -272,6 +272,16 @@ func (l *Locale) Month(t time.Time) string {
 	return l.calendar.MonthWide(t.Month())
 }
 
+// MonthDay writes t's day and short month, without the year, as chart
+// axes show them: "Mar 9", "9. März", "3月9日".
+func (l *Locale) MonthDay(t time.Time) string {
+	abbr := strconv.Itoa(int(t.Month()))
+	if l.calendar != nil {
+		abbr = l.calendar.MonthAbbreviated(t.Month())
+	}
+	return l.T("date.month_day", "month_abbr", abbr, "m", int(t.Month()), "day", t.Day())
+}
+
 // MonthYear writes t's month and year: "March 2026", "2026年3月".
 func (l *Locale) MonthYear(t time.Time) string {
 	return l.T("date.month_year", "month", l.Month(t), "m", int(t.Month()), "year", t.Year())

@@ -19,26 +19,26 @@ func TestFormats(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
 	when := time.Date(2026, 3, 9, 14, 5, 0, 0, tokyo)
 	tests := []struct {
-		tag                                        string
-		medium, long, short, tm, weekday, monthYr  string
-		number, percent, percent0, duration, under string
-		dir                                        string
+		tag                                                 string
+		medium, long, short, tm, weekday, monthYr, monthDay string
+		number, percent, percent0, duration, under          string
+		dir                                                 string
 	}{
-		{"en", "Mar 9, 2026", "March 9, 2026", "3/9/26", "14:05", "Monday", "March 2026",
+		{"en", "Mar 9, 2026", "March 9, 2026", "3/9/26", "14:05", "Monday", "March 2026", "Mar 9",
 			"12,345.7", "99.95%", "100%", "2 h 14 min", "under a minute", "ltr"},
-		{"de", "09.03.2026", "9. März 2026", "09.03.26", "14:05", "Montag", "März 2026",
+		{"de", "09.03.2026", "9. März 2026", "09.03.26", "14:05", "Montag", "März 2026", "9. März",
 			"12.345,7", "99,95\u00a0%", "100\u00a0%", "2 Std. 14 Min.", "unter einer Minute", "ltr"},
-		{"fr", "9 mars 2026", "9 mars 2026", "09/03/2026", "14:05", "lundi", "mars 2026",
+		{"fr", "9 mars 2026", "9 mars 2026", "09/03/2026", "14:05", "lundi", "mars 2026", "9 mars",
 			"12\u00a0345,7", "99,95\u00a0%", "100\u00a0%", "2 h 14 min", "moins d’une minute", "ltr"},
-		{"es", "9 mar. 2026", "9 de marzo de 2026", "9/3/26", "14:05", "lunes", "marzo de 2026",
+		{"es", "9 mar. 2026", "9 de marzo de 2026", "9/3/26", "14:05", "lunes", "marzo de 2026", "9 mar.",
 			"12.345,7", "99,95\u00a0%", "100\u00a0%", "2 h 14 min", "menos de un minuto", "ltr"},
-		{"pt-BR", "9 de mar. de 2026", "9 de março de 2026", "09/03/2026", "14:05", "segunda-feira", "março de 2026",
+		{"pt-BR", "9 de mar. de 2026", "9 de março de 2026", "09/03/2026", "14:05", "segunda-feira", "março de 2026", "9 de mar.",
 			"12.345,7", "99,95%", "100%", "2 h 14 min", "menos de um minuto", "ltr"},
-		{"ja", "2026/03/09", "2026年3月9日", "2026/03/09", "14:05", "月曜日", "2026年3月",
+		{"ja", "2026/03/09", "2026年3月9日", "2026/03/09", "14:05", "月曜日", "2026年3月", "3月9日",
 			"12,345.7", "99.95%", "100%", "2時間14分", "1分未満", "ltr"},
-		{"zh-Hans", "2026年3月9日", "2026年3月9日", "2026/3/9", "14:05", "星期一", "2026年3月",
+		{"zh-Hans", "2026年3月9日", "2026年3月9日", "2026/3/9", "14:05", "星期一", "2026年3月", "3月9日",
 			"12,345.7", "99.95%", "100%", "2 小时 14 分钟", "不到一分钟", "ltr"},
-		{"ar", "09\u200f/03\u200f/2026", "9 مارس 2026", "9\u200f/3\u200f/2026", "14:05", "الاثنين", "مارس 2026",
+		{"ar", "09\u200f/03\u200f/2026", "9 مارس 2026", "9\u200f/3\u200f/2026", "14:05", "الاثنين", "مارس 2026", "9 مارس",
 			"12,345.7", "99.95\u200e%\u200e", "100\u200e%\u200e", "2 س و14 د", "أقل من دقيقة", "rtl"},
 	}
 	for _, tt := range tests {
@@ -51,6 +51,7 @@ func TestFormats(t *testing.T) {
 				{"Time", l.Time(when), tt.tm},
 				{"Weekday", l.Weekday(when), tt.weekday},
 				{"MonthYear", l.MonthYear(when), tt.monthYr},
+				{"MonthDay", l.MonthDay(when), tt.monthDay},
 				{"Number", l.Number(12345.678, 1), tt.number},
 				{"Percent", l.Percent(0.9995, 2), tt.percent},
 				{"Percent 0", l.Percent(1, 0), tt.percent0},
