@@ -239,7 +239,7 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 			if best := diag.Closest(key, slices.Collect(maps.Keys(ref))); best != "" {
 				e.WithFix("did you mean %q?", best)
 			} else {
-				e.WithFix("herald writes no such word; the keys are those of i18n/catalog/en.yaml")
+				e.WithFix("herald writes no such word; its words are the keys of herald's i18n/catalog/en.yaml")
 			}
 			errs = append(errs, e)
 			continue

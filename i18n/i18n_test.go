@@ -184,7 +184,7 @@ func TestCatalogCompletenessCheck(t *testing.T) {
 		{"a key missing", "de", "a.text: Hallo\n",
 			[]string{`catalog/x.yaml:1:1: missing key "b.count" (add it; in English it reads "{count} days")`}},
 		{"a key en lacks", "de", "a.text: Hallo\nb.count: {one: a, other: b}\nc.extra: Extra\n",
-			[]string{`catalog/x.yaml:3:1: unknown key "c.extra" (herald writes no such word; the keys are those of i18n/catalog/en.yaml)`}},
+			[]string{`catalog/x.yaml:3:1: unknown key "c.extra" (herald writes no such word; its words are the keys of herald's i18n/catalog/en.yaml)`}},
 		{"a misspelt key", "de", "a.txt: Hallo\nb.count: {one: a, other: b}\n",
 			[]string{`catalog/x.yaml:1:1: unknown key "a.txt" (did you mean "a.text"?)`, `missing key "a.text"`}},
 		{"a form japanese lacks", "ja", "a.text: こんにちは\nb.count:\n  one: '{count}日'\n  other: '{count}日'\n",
