@@ -22,8 +22,8 @@ import (
 var importRules = []importRule{
 	{
 		name: "foundations import no other herald package",
-		pkgs: []string{"config", "diag", "redact", "strictyaml"},
-		may:  []string{"config", "diag", "redact", "strictyaml"},
+		pkgs: []string{"config", "diag", "i18n", "redact", "strictyaml"},
+		may:  []string{"config", "diag", "i18n", "redact", "strictyaml"},
 	},
 	{
 		name: "templates import nothing of herald",
@@ -43,22 +43,22 @@ var importRules = []importRule{
 	{
 		name: "history knows nothing of pages, probes or commands: foundations only",
 		pkgs: []string{"history/..."},
-		may:  []string{"config", "diag", "redact", "strictyaml", "history/..."},
+		may:  []string{"config", "diag", "i18n", "redact", "strictyaml", "history/..."},
 	},
 	{
 		name: "probe knows nothing of pages: foundations and history only",
 		pkgs: []string{"probe/..."},
-		may:  []string{"config", "diag", "redact", "strictyaml", "history", "probe/..."},
+		may:  []string{"config", "diag", "i18n", "redact", "strictyaml", "history", "probe/..."},
 	},
 	{
 		name: "generator builds pages from a snapshot: it never imports probe, notify, daemon, watch or cmd",
 		pkgs: []string{"generator/..."},
-		may:  []string{"config", "diag", "redact", "strictyaml", "history", "templates", "generator/..."},
+		may:  []string{"config", "diag", "i18n", "redact", "strictyaml", "history", "templates", "generator/..."},
 	},
 	{
 		name: "migrate writes a site and knows nothing of probes, notifications or the daemon: foundations, history and, to check its result, generator (its tests find the samples through internal/interop)",
 		pkgs: []string{"migrate/..."},
-		may:  []string{"config", "diag", "redact", "strictyaml", "history", "generator/...", "migrate/...", "internal/interop"},
+		may:  []string{"config", "diag", "i18n", "redact", "strictyaml", "history", "generator/...", "migrate/...", "internal/interop"},
 	},
 	{
 		name: "internal/interop finds test samples and knows nothing of herald",

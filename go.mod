@@ -6,6 +6,7 @@ require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.26.0
 	github.com/fsnotify/fsnotify v1.10.1
+	github.com/go-playground/locales v0.14.2
 	github.com/gorilla/feeds v1.2.0
 	github.com/mattn/go-isatty v0.0.24
 	github.com/miekg/dns v1.1.73

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/strictyaml"
 )
 
@@ -64,11 +65,19 @@ type Config struct {
 	// StaleAfter is how old a published page may be before its own script
 	// warns readers that the status may be out of date.
 	StaleAfter Duration `yaml:"stale_after"`
+	// Locale is the BCP 47 tag of the site's language (docs/i18n.md).
+	Locale string `yaml:"locale"`
+	// Languages are the site's languages, its locale first. Only the
+	// first is built for now: the pages in the others are later work.
+	Languages []string `yaml:"languages"`
 
 	// Dir is the site folder every relative path is resolved against.
 	Dir string `yaml:"-"`
 	// Location is Timezone loaded.
 	Location *time.Location `yaml:"-"`
+	// Catalogs are herald's words with the site's i18n/ laid over them;
+	// Catalogs.For(Locale) is the site's language.
+	Catalogs *i18n.Catalogs `yaml:"-"`
 }
 
 // Link is an entry of the page's header navigation.
@@ -471,6 +480,7 @@ func Parse(dir string, src []byte) (*Config, error) {
 		errs = append(errs, doc.Errorf("publish.dir", "publish.dir %q %s", c.Publish.Dir, reason).WithFix("publish to a folder of its own, such as `public`: herald replaces it with every build"))
 	}
 	errs = append(errs, c.parseProbes()...)
+	errs = append(errs, c.checkLocale(doc)...)
 	// A value that did not decode was left empty, and checking it again
 	// would report the same place twice ("missing title" after "title
 	// must be text").
@@ -478,6 +488,10 @@ func Parse(dir string, src []byte) (*Config, error) {
 		return slices.ContainsFunc(decodeErrs, func(d *diag.Error) bool { return d.Line == e.Line && d.Col == e.Col })
 	})
 	errs = append(decodeErrs, errs...)
+	// The site's catalogs are files of their own, reported as such, and
+	// in the same run as herald.yaml.
+	c.Catalogs, err = i18n.Load(dir)
+	errs.Add(i18n.Dir, err)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

@@ -1,0 +1,313 @@
+// Package i18n holds every word herald writes, in each language it ships,
+// and writes dates, numbers, percentages and plurals by CLDR's rules for
+// the site's locale.
+//
+// A Locale is what a template or a generator asks: T for a message, N for
+// one that depends on a count, Date, Time, Number, Percent and Duration
+// for values. Nothing in it depends on the machine's locale or time zone:
+// a time is shown in the zone it carries. The catalogs are embedded from
+// catalog/; a site may fix a word, or add a language, with
+// i18n/<locale>.yaml in its folder (Load). docs/i18n.md says how, and why
+// these libraries.
+package i18n
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/locales"
+	"github.com/go-playground/locales/ar"
+	"github.com/go-playground/locales/de"
+	"github.com/go-playground/locales/en"
+	"github.com/go-playground/locales/es"
+	"github.com/go-playground/locales/fr"
+	"github.com/go-playground/locales/ja"
+	"github.com/go-playground/locales/pt_BR"
+	"github.com/go-playground/locales/zh_Hans"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+// Default is the locale of a site that sets none.
+const Default = "en"
+
+// shipped are the languages herald has a catalog for, in the order docs
+// list them, each with its CLDR calendar data. Only these are linked in:
+// go-playground/locales has a package for every CLDR locale, hundreds of
+// them, and a site may use no other calendar anyway.
+var shipped = []struct {
+	tag      string
+	calendar func() locales.Translator
+}{
+	{"en", en.New},
+	{"de", de.New},
+	{"fr", fr.New},
+	{"es", es.New},
+	{"pt-BR", pt_BR.New},
+	{"ja", ja.New},
+	{"zh-Hans", zh_Hans.New},
+	{"ar", ar.New},
+}
+
+// Supported lists the locales herald ships a catalog for.
+func Supported() []string {
+	tags := make([]string, len(shipped))
+	for i, s := range shipped {
+		tags[i] = s.tag
+	}
+	return tags
+}
+
+// Canonical returns s written as herald writes the locale it names
+// ("pt-br" is "pt-BR"), and whether it is one of tags exactly: a region
+// or script that the locale does not have ("de-DE") is not.
+func Canonical(s string, tags []string) (string, bool) {
+	t, err := language.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	i := slices.Index(tags, t.String())
+	if i < 0 {
+		return "", false
+	}
+	return tags[i], true
+}
+
+// Closest returns the tag of tags in the language of s that its readers
+// would rather read ("de-AT" → "de", "zh" → "zh-Hans", "pt" → "pt-BR"),
+// or "" when none is in that language: a site in Swahili should not be
+// told to use English.
+func Closest(s string, tags []string) string {
+	t, err := language.Parse(s)
+	if err != nil || len(tags) == 0 {
+		return ""
+	}
+	ts := make([]language.Tag, len(tags))
+	for i, tag := range tags {
+		ts[i] = language.Make(tag)
+	}
+	// The matcher falls back to the first tag, with confidence, for a
+	// language it has nothing for; only the same language is close.
+	_, i, conf := language.NewMatcher(ts).Match(t)
+	want, _ := t.Base()
+	if got, _ := ts[i].Base(); conf == language.No || got != want {
+		return ""
+	}
+	return tags[i]
+}
+
+// DateStyle is how much of a date Date writes, as CLDR's date formats.
+type DateStyle int
+
+const (
+	Medium DateStyle = iota // "Mar 9, 2026", "09.03.2026": what pages show
+	Long                    // "March 9, 2026", "9. März 2026"
+	Short                   // "3/9/26", "09.03.26"
+)
+
+// Locale is one language's words and formats.
+type Locale struct {
+	tag      string
+	msgs     map[string]msg
+	calendar locales.Translator // nil for a language a site added
+	printer  *message.Printer
+	plural   language.Tag
+}
+
+// msg is one message: text, or for a plural one text per form.
+type msg struct {
+	text   string
+	plural map[plural.Form]string
+}
+
+// form is the text of form f, or of "other" when the language has no f
+// (a site-added language starting from another's words), or the text of
+// a message that is not plural.
+func (m msg) form(f plural.Form) string {
+	if t, ok := m.plural[f]; ok {
+		return t
+	}
+	if t, ok := m.plural[plural.Other]; ok {
+		return t
+	}
+	return m.text
+}
+
+func newLocale(tag string, msgs map[string]msg) *Locale {
+	l := &Locale{tag: tag, msgs: msgs, plural: language.Make(tag)}
+	numbers := l.plural
+	for _, s := range shipped {
+		if s.tag == tag {
+			l.calendar = s.calendar()
+		}
+	}
+	if tag == "ar" {
+		// Digits as the dates have them: go-playground's Arabic calendar
+		// writes Latin digits, and one page in two digit systems reads
+		// as a mistake (docs/i18n.md).
+		numbers = language.MustParse("ar-u-nu-latn")
+	}
+	l.printer = message.NewPrinter(numbers)
+	return l
+}
+
+// Tag is the locale's BCP 47 tag, for lang="…".
+func (l *Locale) Tag() string { return l.tag }
+
+// Dir is the direction its script is written in, for dir="…". The
+// script is the tag's, or the one CLDR says the language is most likely
+// written in: Arabic for "fa", Hebrew for "yi".
+func (l *Locale) Dir() string {
+	if s, _ := language.Make(l.tag).Script(); slices.Contains(rtlScripts, s.String()) {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// rtlScripts are the ISO 15924 codes of the scripts in use today that
+// are written right to left (Unicode's Bidi_Class R and AL).
+var rtlScripts = []string{"Adlm", "Arab", "Hebr", "Mand", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa"}
+
+// T returns the message key, with each {name} replaced by the value that
+// follows name in args: T("page.updated", "time", "14:05"). A key that
+// does not exist comes back as itself, so that a template wired to a
+// misspelt key shows it instead of nothing.
+func (l *Locale) T(key string, args ...any) string {
+	m, ok := l.msgs[key]
+	if !ok {
+		return key
+	}
+	return fill(m.form(plural.Other), args)
+}
+
+// N is T for a message that depends on count: it takes the form CLDR's
+// plural rules of the locale give count, with {count} written as a number
+// of the locale.
+func (l *Locale) N(key string, count int, args ...any) string {
+	m, ok := l.msgs[key]
+	if !ok {
+		return key
+	}
+	return fill(m.form(l.form(count)), append([]any{"count", l.Number(float64(count), 0)}, args...))
+}
+
+func (l *Locale) form(n int) plural.Form {
+	if n < 0 {
+		n = -n
+	}
+	return plural.Cardinal.MatchPlural(l.plural, n, 0, 0, 0, 0)
+}
+
+// fill replaces each {name} of text by its value in args, name and value
+// pairs. Text without a brace, most of a catalog, is returned as it is.
+func fill(text string, args []any) string {
+	if !strings.Contains(text, "{") {
+		return text
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, fmt.Sprint("{", args[i], "}"), fmt.Sprint(args[i+1]))
+	}
+	// One pass: a value that holds "{site}" (an incident's title) is
+	// written as it is, not filled in again.
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// Number writes f with decimals digits after the separator, grouped as
+// the locale groups them: "12.345,7" in de.
+func (l *Locale) Number(f float64, decimals int) string {
+	return l.printer.Sprint(number.Decimal(f, number.Scale(decimals)))
+}
+
+// Percent writes the fraction f (0.9995) as a percentage with decimals
+// digits: "99.95%", "99,95 %" in de and fr, with the space CLDR gives.
+// It rounds to nearest; a caller that must never round up to 100 %, as
+// uptime must not, floors first (uptime.Format).
+func (l *Locale) Percent(f float64, decimals int) string {
+	return l.printer.Sprint(number.Percent(f, number.Scale(decimals)))
+}
+
+// Date writes t's day in t's zone, in the locale's style.
+func (l *Locale) Date(t time.Time, style DateStyle) string {
+	if l.calendar == nil {
+		return t.Format(time.DateOnly)
+	}
+	switch style {
+	case Long:
+		return l.calendar.FmtDateLong(t)
+	case Short:
+		return l.calendar.FmtDateShort(t)
+	}
+	return l.calendar.FmtDateMedium(t)
+}
+
+// Time writes t's time of day in t's zone on the 24-hour clock, in every
+// language: a status page is read across zones and at night, where "2:05"
+// without AM or PM would mislead. It is CLDR's Hm pattern, HH:mm, of the
+// shipped locales; Japanese writes H:mm there, and keeps the zero here so
+// that the times of a timeline line up.
+func (l *Locale) Time(t time.Time) string { return t.Format("15:04") }
+
+// Weekday is the name of t's day of the week. A language a site added
+// has no CLDR calendar linked in: there, dates are ISO 8601 and a weekday
+// is its ISO number, 1 for Monday, rather than an English word.
+func (l *Locale) Weekday(t time.Time) string {
+	if l.calendar == nil {
+		return strconv.Itoa((int(t.Weekday())+6)%7 + 1)
+	}
+	return l.calendar.WeekdayWide(t.Weekday())
+}
+
+// Month is the name of t's month, as it stands in a date, or its number
+// in a language a site added.
+func (l *Locale) Month(t time.Time) string {
+	if l.calendar == nil {
+		return strconv.Itoa(int(t.Month()))
+	}
+	return l.calendar.MonthWide(t.Month())
+}
+
+// MonthDay writes t's day and short month, without the year, as chart
+// axes show them: "Mar 9", "9. März", "3月9日".
+func (l *Locale) MonthDay(t time.Time) string {
+	abbr := strconv.Itoa(int(t.Month()))
+	if l.calendar != nil {
+		abbr = l.calendar.MonthAbbreviated(t.Month())
+	}
+	return l.T("date.month_day", "month_abbr", abbr, "m", int(t.Month()), "day", t.Day())
+}
+
+// MonthYear writes t's month and year: "March 2026", "2026年3月".
+func (l *Locale) MonthYear(t time.Time) string {
+	return l.T("date.month_year", "month", l.Month(t), "m", int(t.Month()), "year", t.Year())
+}
+
+// Duration writes d in days, hours and minutes, rounded to the minute:
+// "2 h 14 min", "1 d 2 h"; under a minute it says so.
+func (l *Locale) Duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d < time.Minute {
+		return l.T("duration.under_a_minute")
+	}
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	var parts []string
+	for _, p := range []struct {
+		key string
+		n   int
+	}{{"duration.days", days}, {"duration.hours", hours}, {"duration.minutes", mins}} {
+		if p.n > 0 {
+			parts = append(parts, l.T(p.key, "n", l.Number(float64(p.n), 0)))
+		}
+	}
+	return strings.Join(parts, l.T("duration.separator"))
+}
+
+// List joins items as the locale writes a list: "API, Website".
+func (l *Locale) List(items []string) string {
+	return strings.Join(items, l.T("list.separator"))
+}
