@@ -43,8 +43,10 @@ const TemplatesDir = config.TemplatesDir
 // Site is a loaded, validated site folder.
 type Site struct {
 	Config    *config.Config
-	Incidents []*incident.Incident // newest first
-	Renderer  *render.Renderer
+	Incidents []*incident.Incident // newest first; never a draft
+	// Drafts are the files with `draft: true`: checked, never published.
+	Drafts   []*incident.Incident
+	Renderer *render.Renderer
 
 	latency *latencyCache // a Builder's, across its builds; nil reads everything
 }
@@ -85,7 +87,8 @@ func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: r}, nil
+	ins, drafts := incident.SplitDrafts(ins)
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: r}, nil
 }
 
 // incidentPages is the folder of a published site that holds a page per
