@@ -152,6 +152,9 @@ type Notify struct {
 	Webhooks []Webhook `yaml:"webhooks"`
 	// State is the delivery state file.
 	State string `yaml:"state"`
+	// DraftIncidents writes a draft incident file when a component's
+	// probe confirms it down (docs/notifications.md#drafts).
+	DraftIncidents bool `yaml:"draft_incidents"`
 }
 
 // Webhook is one notification endpoint.
@@ -177,6 +180,7 @@ var WebhookFormats = []string{"json", "slack", "discord", "teams", "mattermost",
 var NotifyEvents = []string{
 	"incident.created", "incident.updated", "incident.resolved",
 	"maintenance.scheduled", "maintenance.updated", "maintenance.started", "maintenance.completed",
+	"component.down", "component.up",
 }
 
 // MinImpacts are the values of a notification filter's min_impact.

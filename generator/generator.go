@@ -143,12 +143,25 @@ func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) 
 	return files, err
 }
 
-func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
+// Snapshot is the status of the site at now, probe history included, as
+// a build computes it.
+func (s *Site) Snapshot(ctx context.Context, now time.Time) (*status.Snapshot, error) {
+	return s.snapshot(ctx, now, false)
+}
+
+func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, error) {
 	probes, err := s.readProbes(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	return status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon}), nil
+}
+
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
+	snap, err := s.snapshot(ctx, now, daemon)
 	if err != nil {
 		return nil, nil, err
 	}
-	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
 	files := s.Renderer.Files(snap)
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)

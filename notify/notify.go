@@ -40,6 +40,7 @@ var (
 // several processes may share one site: each reading and writing of the
 // state holds the state's lock file.
 type Notifier struct {
+	cfg      *config.Config
 	hooks    []hook
 	path     string
 	client   *http.Client
@@ -113,6 +114,7 @@ func WithObserved(f func(Result)) Option {
 // first Observe records a baseline.
 func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 	n := &Notifier{
+		cfg:      cfg,
 		path:     filepath.Join(cfg.Dir, cfg.Notify.State),
 		client:   &http.Client{Timeout: 10 * time.Second},
 		attempts: 4,
@@ -205,7 +207,10 @@ func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, 
 	if err := n.load(); err != nil {
 		return Result{}, err
 	}
-	cands := candidates(snap)
+	cands, err := n.candidates(ctx, snap)
+	if err != nil {
+		return Result{}, err
+	}
 	seen := map[string]bool{}
 	for _, k := range n.st.Seen {
 		seen[k] = true

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator"
-	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/notify"
 )
 
@@ -60,7 +59,11 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	}
 	dctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	res, err := n.Observe(dctx, status.New(s.Config, s.Incidents, now))
+	snap, err := s.Snapshot(dctx, now)
+	if err != nil {
+		return err
+	}
+	res, err := n.Observe(dctx, snap)
 	if errors.Is(err, notify.ErrBusy) {
 		return fmt.Errorf("notify: nothing sent in -timeout %s; the events stay pending for the process that delivers or the next run: %w", *timeout, err)
 	}

@@ -1,0 +1,230 @@
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/notify"
+	"github.com/herald-status/herald/probe"
+)
+
+// probedSite is a site whose one component, api, is probed at target
+// every minute with confirm: 2, and whose json webhook is hook.
+type probedSite struct {
+	dir    string
+	sched  *probe.Scheduler
+	store  *history.Store
+	now    time.Time
+	failed atomic.Bool // the target answers 503
+}
+
+func newProbedSite(tb testing.TB, hook string, extra string) *probedSite {
+	tb.Helper()
+	ps := &probedSite{now: time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)}
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ps.failed.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		}
+	}))
+	tb.Cleanup(target.Close)
+	ps.dir = sitetest.Write(tb, map[string]string{
+		"herald.yaml": fmt.Sprintf(`title: Test Status
+base_url: https://status.example.com/
+components:
+  - id: api
+    name: API
+    probe: {http: %q, interval: 1m, confirm: 2}
+notify:
+  webhooks:
+    - {format: json, url: %q}
+%s`, target.URL+"/health?token=s3cret", hook, extra),
+		"incidents/.keep": "",
+	})
+	cfg, _ := sitetest.Load(tb, ps.dir)
+	st, err := history.Open(cfg.HistoryPath(), history.OptionsFor(cfg))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	ps.store = st
+	ps.sched, err = probe.New(probe.Checks(cfg), probe.Options{Now: func() time.Time { return ps.now }, Recorder: st})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ps
+}
+
+// step probes once, with the target up or down, then moves the clock on a
+// minute.
+func (ps *probedSite) step(tb testing.TB, up bool) {
+	tb.Helper()
+	ps.failed.Store(!up)
+	if err := ps.sched.Once(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	ps.now = ps.now.Add(time.Minute)
+}
+
+// notify runs herald notify's steps at the site's clock, with a notifier
+// made afresh each time, as a cron job would.
+func (ps *probedSite) notify(tb testing.TB) notify.Result {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := generator.Load(ctx, ps.dir, ps.now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	snap, err := s.Snapshot(ctx, ps.now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n, err := notify.New(s.Config, notify.WithRetry(2, time.Millisecond, time.Millisecond))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := n.Observe(ctx, snap)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := n.Deliver(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// TestComponentEvents drives a real prober against a loopback server that
+// goes down and up, through confirm: 2 and the history store, and
+// delivers to a json receiver after each result: exactly one down and one
+// up event, dated from the first result of each confirmed run, and none
+// for a blip.
+func TestComponentEvents(t *testing.T) {
+	rec := newReceiver()
+	hook := httptest.NewServer(rec)
+	defer hook.Close()
+	ps := newProbedSite(t, hook.URL, "")
+	start := ps.now
+
+	ps.step(t, true)
+	ps.step(t, true)
+	if res := ps.notify(t); !res.Baseline {
+		t.Fatalf("first run: got %+v, want a baseline", res)
+	}
+	steps := []struct {
+		name string
+		up   bool
+	}{
+		{"blip", false}, // 14:02, one failure: no event
+		{"back", true},
+		{"outage begins", false}, // 14:04
+		{"outage confirmed", false},
+		{"still down", false},
+		{"blip up", true}, // one success within the outage: no event
+		{"down again", false},
+		{"recovery begins", true}, // 14:09
+		{"recovery confirmed", true},
+		{"still up", true},
+	}
+	for _, s := range steps {
+		ps.step(t, s.up)
+		ps.notify(t)
+	}
+	// A restart (a fresh notifier at a later clock) sends nothing again.
+	ps.notify(t)
+
+	var got []notify.Event
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, k := range rec.keys {
+		var ev notify.Event
+		if err := json.Unmarshal(rec.bodies[k], &ev); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev)
+	}
+	want := []struct {
+		typ   notify.Type
+		since time.Time
+	}{
+		{notify.ComponentDown, start.Add(4 * time.Minute)},
+		{notify.ComponentUp, start.Add(9 * time.Minute)},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d events %+v, want %d", len(got), got, len(want))
+	}
+	for i, w := range want {
+		ev := got[i]
+		if ev.Type != w.typ || ev.Component == nil || !ev.Component.Since.Equal(w.since) || !ev.Time.Equal(w.since) {
+			t.Errorf("event %d: got %s %+v, want %s since %s", i, ev.Type, ev.Component, w.typ, w.since)
+			continue
+		}
+		if ev.Component.ID != "api" || ev.Component.Name != "API" || ev.Component.URL != "https://status.example.com/components/api/" {
+			t.Errorf("event %d: got component %+v, want api, API and its page", i, ev.Component)
+		}
+		if ev.Component.UptimeToday == nil || *ev.Component.UptimeToday <= 0 || *ev.Component.UptimeToday >= 100 {
+			t.Errorf("event %d: got uptime_today %v, want the day's figure, between 0 and 100", i, ev.Component.UptimeToday)
+		}
+	}
+	if e := got[0].Component.Error; e == "" || got[1].Component.Error != "" {
+		t.Errorf("got errors %q and %q, want the failing check's on the down event only", e, got[1].Component.Error)
+	}
+	for _, k := range rec.keys {
+		b := string(rec.bodies[k])
+		for _, leak := range []string{"s3cret", "127.0.0.1", `"incident"`} {
+			if strings.Contains(b, leak) {
+				t.Errorf("got body %s, want no %s: no probe URL, no secret, no incident", b, leak)
+			}
+		}
+	}
+}
+
+// TestChatComponentEvents: every chat format renders a component's down
+// and up events, valid by its schema, with the headline and a link to the
+// component's page.
+func TestChatComponentEvents(t *testing.T) {
+	rec := &standIn{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	var extra strings.Builder
+	for _, h := range chatHooks {
+		fmt.Fprintf(&extra, "    - {format: %s, url: %q%s}\n", h.format, srv.URL+h.path, h.extra)
+	}
+	ps := newProbedSite(t, srv.URL+"/json", extra.String())
+	ps.step(t, true)
+	ps.notify(t)
+	for _, up := range []bool{false, false, true, true} { // down at 14:01, up at 14:03
+		ps.step(t, up)
+	}
+	ps.notify(t)
+	checkSchemas(t, rec)
+	for _, h := range append(chatHooks, struct{ format, path, extra string }{"json", "/json", ""}) {
+		for _, want := range []struct {
+			typ      notify.Type
+			headline string
+		}{
+			{notify.ComponentDown, "API is down since 14:01 UTC"},
+			{notify.ComponentUp, "API is back up since 14:03 UTC"},
+		} {
+			t.Run(h.format+"/"+string(want.typ), func(t *testing.T) {
+				r := rec.find(t, sentPath(h.format, h.path), string(want.typ))
+				if h.format != "json" && !bytes.Contains(r.body, []byte(want.headline)) {
+					t.Errorf("got %s, want the headline %q", r.body, want.headline)
+				}
+				if !bytes.Contains(r.body, []byte("https://status.example.com/components/api/")) {
+					t.Errorf("got %s, want a link to the component's page", r.body)
+				}
+			})
+		}
+	}
+}
