@@ -337,7 +337,7 @@ func (l *Loop) notify(ctx context.Context, res *generator.Result) {
 	if l.notifier != nil && !reflect.DeepEqual(cfg.Notify, l.notifyCfg) {
 		l.stopNotifier()
 	}
-	if len(cfg.Notify.Webhooks) == 0 {
+	if len(cfg.Notify.Webhooks) == 0 && !cfg.Notify.DraftIncidents {
 		return
 	}
 	if l.notifier == nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -200,6 +202,7 @@ func TestChatComponentEvents(t *testing.T) {
 	for _, h := range chatHooks {
 		fmt.Fprintf(&extra, "    - {format: %s, url: %q%s}\n", h.format, srv.URL+h.path, h.extra)
 	}
+	extra.WriteString("  draft_incidents: true\n")
 	ps := newProbedSite(t, srv.URL+"/json", extra.String())
 	ps.step(t, true)
 	ps.notify(t)
@@ -210,21 +213,172 @@ func TestChatComponentEvents(t *testing.T) {
 	checkSchemas(t, rec)
 	for _, h := range append(chatHooks, struct{ format, path, extra string }{"json", "/json", ""}) {
 		for _, want := range []struct {
-			typ      notify.Type
-			headline string
+			typ             notify.Type
+			headline, draft string
 		}{
-			{notify.ComponentDown, "API is down since 14:01 UTC"},
-			{notify.ComponentUp, "API is back up since 14:03 UTC"},
+			{notify.ComponentDown, "API is down since 14:01 UTC", "A draft incident is at incidents/2026-11-28-api-down.md"},
+			{notify.ComponentUp, "API is back up since 14:03 UTC", ""},
 		} {
 			t.Run(h.format+"/"+string(want.typ), func(t *testing.T) {
 				r := rec.find(t, sentPath(h.format, h.path), string(want.typ))
-				if h.format != "json" && !bytes.Contains(r.body, []byte(want.headline)) {
-					t.Errorf("got %s, want the headline %q", r.body, want.headline)
+				if h.format == "json" {
+					want.headline, want.draft = "", `"file":"incidents/2026-11-28-api-down.md"`
+					if want.typ == notify.ComponentUp {
+						want.draft = ""
+					}
+				}
+				// Discord and Mattermost show a backslash-escaped
+				// character as itself.
+				body := bytes.ReplaceAll(r.body, []byte(`\\`), nil)
+				for _, line := range []string{want.headline, want.draft} {
+					if !bytes.Contains(body, []byte(line)) {
+						t.Errorf("got %s, want %q", r.body, line)
+					}
 				}
 				if !bytes.Contains(r.body, []byte("https://status.example.com/components/api/")) {
 					t.Errorf("got %s, want a link to the component's page", r.body)
 				}
 			})
 		}
+	}
+}
+
+// TestDraftIncidents: with notify.draft_incidents, a confirmed outage
+// writes a draft incident file under a free name, which the down event
+// carries, check lists and build never publishes; the recovery adds a
+// Resolved update to it only while its bytes are herald's.
+func TestDraftIncidents(t *testing.T) {
+	const (
+		name   = "incidents/2026-11-28-api-down.md"
+		theirs = "---\ntitle: Someone else's file\nstarted: 2026-11-20T10:00:00Z\n---\n"
+	)
+	tests := []struct {
+		name         string
+		existing     bool // a file of a person's already has the draft's name
+		edit         bool // a person edits the draft before the recovery
+		wantFile     string
+		wantResolved bool
+	}{
+		{"untouched", false, false, name, true},
+		{"edited", false, true, name, false},
+		{"name taken", true, false, "incidents/2026-11-28-api-down-2.md", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newReceiver()
+			hook := httptest.NewServer(rec)
+			defer hook.Close()
+			ps := newProbedSite(t, hook.URL, "  draft_incidents: true\n")
+			if tt.existing {
+				writeFile(t, ps.dir, name, theirs)
+			}
+			ps.step(t, true)
+			ps.notify(t)
+			for _, up := range []bool{false, false} { // down since 14:01
+				ps.step(t, up)
+			}
+			ps.notify(t)
+
+			path := filepath.Join(ps.dir, filepath.FromSlash(tt.wantFile))
+			written, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("got no draft: %v", err)
+			}
+			for _, want := range []string{"title: \"API is down\"\n", "components: {\"api\": major_outage}\n", "impact: critical\n", "started: 2026-11-28T14:01:00Z\n", "draft: true\n"} {
+				if !strings.Contains(string(written), want) {
+					t.Errorf("got draft:\n%s\nwant it to hold %q", written, want)
+				}
+			}
+			if tt.existing {
+				if got := readFile(t, ps.dir, name); got != theirs {
+					t.Errorf("got %s:\n%s\nwant it untouched", name, got)
+				}
+			}
+			down := rec.event(t, notify.ComponentDown)
+			if d := down.Component.Draft; d == nil || d.File != tt.wantFile || d.Text != string(written) {
+				t.Errorf("got the down event's draft %+v, want %s and its text", d, tt.wantFile)
+			}
+
+			// check lists the draft; build publishes nothing of it.
+			ctx := context.Background()
+			s, err := generator.Load(ctx, ps.dir, ps.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Drafts) != 1 || s.Drafts[0].File != tt.wantFile {
+				t.Errorf("got drafts %v, want %s", s.Drafts, tt.wantFile)
+			}
+			out := filepath.Join(t.TempDir(), "public")
+			if _, err := generator.Build(ctx, s, generator.Options{Out: out, Now: ps.now}); err != nil {
+				t.Fatal(err)
+			}
+			slug := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".md")
+			if _, err := os.Stat(filepath.Join(out, "incidents", slug)); err == nil {
+				t.Errorf("got a page for the draft %s, want none", slug)
+			}
+			if feed := readFile(t, out, "history.rss"); strings.Contains(feed, "API is down") {
+				t.Errorf("got the draft in the feed:\n%s", feed)
+			}
+
+			if tt.edit {
+				written = append(written, "We found it: the disk is full.\n"...)
+				writeFile(t, ps.dir, tt.wantFile, string(written))
+			}
+			for _, up := range []bool{true, true} { // up since 14:03
+				ps.step(t, up)
+			}
+			ps.notify(t)
+			rec.event(t, notify.ComponentUp)
+			got := readFile(t, ps.dir, tt.wantFile)
+			resolved := "\n## 2026-11-28T14:03:00Z — Resolved\nAPI is answering our checks again.\n"
+			switch {
+			case tt.wantResolved && !strings.Contains(got, resolved):
+				t.Errorf("got draft:\n%s\nwant the suggested update %q", got, resolved)
+			case !tt.wantResolved && got != string(written):
+				t.Errorf("got draft:\n%s\nwant it as the person left it:\n%s", got, written)
+			}
+			// The draft with its Resolved update is still a valid draft.
+			if s, err := generator.Load(ctx, ps.dir, ps.now); err != nil || len(s.Drafts) != 1 {
+				t.Errorf("got %v, want the draft to load as one", err)
+			}
+		})
+	}
+}
+
+// event returns the one delivered event of the type.
+func (r *receiver) event(tb testing.TB, typ notify.Type) notify.Event {
+	tb.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var found []notify.Event
+	for _, k := range r.keys {
+		if r.types[k] != string(typ) {
+			continue
+		}
+		var ev notify.Event
+		if err := json.Unmarshal(r.bodies[k], &ev); err != nil {
+			tb.Fatal(err)
+		}
+		found = append(found, ev)
+	}
+	if len(found) != 1 || found[0].Component == nil {
+		tb.Fatalf("got %d %s events, want one", len(found), typ)
+	}
+	return found[0]
+}
+
+func readFile(tb testing.TB, dir, name string) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeFile(tb testing.TB, dir, name, text string) {
+	tb.Helper()
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte(text), 0o644); err != nil {
+		tb.Fatal(err)
 	}
 }

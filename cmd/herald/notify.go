@@ -53,7 +53,9 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return report(e, *site, err)
 	}
-	n, err := notify.New(s.Config)
+	n, err := notify.New(s.Config, notify.WithLog(func(format string, args ...any) {
+		fmt.Fprintf(e.stderr, format+"\n", args...)
+	}))
 	if err != nil {
 		return err
 	}
