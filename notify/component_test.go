@@ -382,3 +382,73 @@ func writeFile(tb testing.TB, dir, name, text string) {
 		tb.Fatal(err)
 	}
 }
+
+// TestComponentEventsEdges: what the store holds before the first run is
+// the past, and sends nothing; an error recorded by another writer (here
+// an imported result) has its URLs cut to scheme and host.
+func TestComponentEventsEdges(t *testing.T) {
+	leaky := `Get "https://ops:pw@api.internal/health?token=s3cret": dial tcp: connection refused`
+	tests := []struct {
+		name      string
+		pastDown  bool // the outage is over before the first run
+		wantTypes []notify.Type
+		wantError string
+	}{
+		{"past outage at the first run", true, nil, ""},
+		{"error from another writer", false, []notify.Type{notify.ComponentDown}, `Get "https://***@api.internal/…": dial tcp: connection refused`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newReceiver()
+			hook := httptest.NewServer(rec)
+			defer hook.Close()
+			ps := newProbedSite(t, hook.URL, "  draft_incidents: true\n")
+			record := func(ok bool) {
+				r := history.Result{Component: "api", Time: ps.now, OK: ok, LatencyMS: 5}
+				if !ok {
+					r.Error = leaky
+				}
+				if err := ps.store.Record(context.Background(), []history.Result{r}); err != nil {
+					t.Fatal(err)
+				}
+				ps.now = ps.now.Add(time.Minute)
+			}
+			record(true)
+			if tt.pastDown {
+				record(false)
+				record(false)
+				record(true)
+				record(true)
+			}
+			ps.notify(t)
+			if !tt.pastDown {
+				record(false)
+				record(false)
+			}
+			ps.notify(t)
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			var got []notify.Type
+			for _, k := range rec.keys {
+				var ev notify.Event
+				if err := json.Unmarshal(rec.bodies[k], &ev); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, ev.Type)
+				if ev.Component.Error != tt.wantError {
+					t.Errorf("got error %q, want %q", ev.Component.Error, tt.wantError)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.wantTypes) {
+				t.Errorf("got events %v, want %v", got, tt.wantTypes)
+			}
+			entries, err := os.ReadDir(filepath.Join(ps.dir, "incidents"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if drafts := len(entries) - 1; drafts != len(tt.wantTypes) { // less .keep
+				t.Errorf("got %d drafts, want %d", drafts, len(tt.wantTypes))
+			}
+		})
+	}
+}

@@ -15,7 +15,10 @@ Usage: herald notify [-site DIR] [-now TIME] [-timeout 2m]
 
 Sends the webhook messages (notify.webhooks in herald.yaml) for what is new
 since the last run: new incidents and maintenance notices, new timeline
-updates, incidents resolved, maintenance starting and ending. It is the
+updates, incidents resolved, maintenance starting and ending, and
+components confirmed down or up by their probes (read from the probe
+history, with notify.draft_incidents writing a draft incident file for
+each outage). It is the
 one-shot for cron and CI; watch and run send the same messages by
 themselves, and build sends none.
 
