@@ -1,6 +1,8 @@
 // Package notify sends webhook messages when a publish shows something new:
 // a new incident or maintenance notice, a new timeline update, an incident
-// resolved, a maintenance window starting or ending.
+// resolved, a maintenance window starting or ending, or a component's
+// probe confirmed down or up (read from the history store, see
+// component.go), for which it may also write a draft incident (draft.go).
 //
 // Events are found by comparing the status snapshot with the delivery
 // state kept on disk (notify.state, default data/notify.json). Each event
