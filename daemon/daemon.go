@@ -337,7 +337,7 @@ func (l *Loop) notify(ctx context.Context, res *generator.Result) {
 	if l.notifier != nil && !reflect.DeepEqual(cfg.Notify, l.notifyCfg) {
 		l.stopNotifier()
 	}
-	if !cfg.Notify.HasChannels() {
+	if !cfg.Notify.HasChannels() && !cfg.Notify.DraftIncidents {
 		return
 	}
 	if l.notifier == nil {

@@ -43,8 +43,10 @@ const TemplatesDir = config.TemplatesDir
 // Site is a loaded, validated site folder.
 type Site struct {
 	Config    *config.Config
-	Incidents []*incident.Incident // newest first
-	Renderer  *render.Renderer
+	Incidents []*incident.Incident // newest first; never a draft
+	// Drafts are the files with `draft: true`: checked, never published.
+	Drafts   []*incident.Incident
+	Renderer *render.Renderer
 
 	latency *latencyCache // a Builder's, across its builds; nil reads everything
 }
@@ -85,7 +87,8 @@ func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: r}, nil
+	ins, drafts := incident.SplitDrafts(ins)
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: r}, nil
 }
 
 // incidentPages is the folder of a published site that holds a page per
@@ -140,12 +143,25 @@ func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) 
 	return files, err
 }
 
-func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
+// Snapshot is the status of the site at now, probe history included, as
+// a build computes it.
+func (s *Site) Snapshot(ctx context.Context, now time.Time) (*status.Snapshot, error) {
+	return s.snapshot(ctx, now, false)
+}
+
+func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, error) {
 	probes, err := s.readProbes(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	return status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon}), nil
+}
+
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
+	snap, err := s.snapshot(ctx, now, daemon)
 	if err != nil {
 		return nil, nil, err
 	}
-	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
 	files := s.Renderer.Files(snap)
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)

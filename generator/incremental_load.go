@@ -84,7 +84,8 @@ func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, e
 		// The config names the store and the components.
 		b.latency, b.latencySum = &latencyCache{}, cfgSum
 	}
-	return &Site{Config: cfg, Incidents: ins, Renderer: theme.r, latency: b.latency}, st, nil
+	ins, drafts := incident.SplitDrafts(ins)
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

@@ -107,10 +107,17 @@ func Headline(ev Event) string { return headline(ev, nil) }
 // user wrote and not its own punctuation.
 func headline(ev Event, esc func(string) string) string {
 	t := ev.Incident.Title
+	if ev.Component != nil {
+		t = ev.Component.Name
+	}
 	if esc != nil {
 		t = esc(t)
 	}
 	switch ev.Type {
+	case ComponentDown:
+		return t + " is down since " + ev.Time.UTC().Format("15:04 MST")
+	case ComponentUp:
+		return t + " is back up since " + ev.Time.UTC().Format("15:04 MST")
 	case IncidentCreated:
 		return "New incident (" + ev.Incident.Impact + " impact): " + t
 	case IncidentResolved:
@@ -157,6 +164,19 @@ func words(status string) string {
 // text is the update an event carries, in plain text; empty for the events
 // the clock caused.
 func text(ev Event) string {
+	if c := ev.Component; c != nil {
+		var lines []string
+		if c.Error != "" {
+			lines = append(lines, "Check failed: "+c.Error)
+		}
+		if c.UptimeToday != nil {
+			lines = append(lines, fmt.Sprintf("Uptime today: %.2f%%", *c.UptimeToday))
+		}
+		if c.Draft != nil {
+			lines = append(lines, "A draft incident is at "+c.Draft.File)
+		}
+		return strings.Join(lines, "\n")
+	}
 	if ev.Update == nil || ev.Type == IncidentResolved || ev.Type == MaintenanceStarted || ev.Type == MaintenanceCompleted {
 		return ""
 	}
@@ -166,7 +186,10 @@ func text(ev Event) string {
 // details is the status, impact and components in one line, e.g.
 // "Status: Monitoring · Impact: minor · Components: API, Website".
 func details(ev Event) string {
-	s := "Status: " + words(ev.Incident.Status)
+	s := "Status: " + statusWords(ev)
+	if c := ev.Component; c != nil {
+		return s + " · Component: " + c.Name + " · Since: " + c.Since.Format("2006-01-02 15:04 MST")
+	}
 	if ev.Incident.Kind != "maintenance" {
 		s += " · Impact: " + ev.Incident.Impact
 	}
@@ -176,7 +199,27 @@ func details(ev Event) string {
 	return s
 }
 
+// statusWords is the event's status in words: the incident's, or the
+// component's confirmed state.
+func statusWords(ev Event) string {
+	if ev.Component != nil {
+		return words(ev.Component.State)
+	}
+	return words(ev.Incident.Status)
+}
+
+// link is the page an event is about: its incident's or its component's.
+func link(ev Event) string {
+	if ev.Component != nil {
+		return ev.Component.URL
+	}
+	return ev.Incident.URL
+}
+
 func componentNames(ev Event) string {
+	if ev.Component != nil {
+		return ev.Component.Name
+	}
 	names := make([]string, len(ev.Incident.Components))
 	for i, c := range ev.Incident.Components {
 		names[i] = c.Name
@@ -186,7 +229,7 @@ func componentNames(ev Event) string {
 
 // over reports whether the event says the incident or maintenance is over.
 func over(ev Event) bool {
-	return ev.Type == IncidentResolved || ev.Type == MaintenanceCompleted || ev.Incident.Status == "resolved" || ev.Incident.Status == "completed"
+	return ev.Type == IncidentResolved || ev.Type == MaintenanceCompleted || ev.Type == ComponentUp || ev.Incident.Status == "resolved" || ev.Incident.Status == "completed"
 }
 
 // colour is the event's colour as 0xRRGGBB: green when it is over, blue
@@ -197,7 +240,7 @@ func colour(ev Event) int {
 		return 0x2e7d32
 	case ev.Incident.Kind == "maintenance":
 		return 0x1565c0
-	case ev.Incident.Impact == "critical":
+	case ev.Type == ComponentDown || ev.Incident.Impact == "critical":
 		return 0xc62828
 	case ev.Incident.Impact == "major":
 		return 0xef6c00

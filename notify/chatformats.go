@@ -51,7 +51,7 @@ func slackMessage(ev Event) any {
 		slackBlock{Type: "section", Text: slackPlain(details(ev), slackSectionMax)},
 		slackBlock{Type: "context", Elements: []slackText{
 			{Type: "mrkdwn", Text: fit(ev.Site.Title, slackContextMax, utf16Len, slackEscaper.Replace)},
-			{Type: "mrkdwn", Text: "<" + slackEscaper.Replace(ev.Incident.URL) + "|View on the status page>"},
+			{Type: "mrkdwn", Text: "<" + slackEscaper.Replace(link(ev)) + "|View on the status page>"},
 		}},
 	)
 	return struct {
@@ -100,13 +100,13 @@ type discordEmbed struct {
 func discordMessage(ev Event) any {
 	e := discordEmbed{
 		Title:       fitHeadline(ev, discordTitleMax, utf16Len, markdownEscape),
-		URL:         ev.Incident.URL,
+		URL:         link(ev),
 		Description: fit(text(ev), discordDescriptionMax, utf16Len, markdownEscape),
 		Color:       colour(ev),
 		Timestamp:   ev.Time.UTC().Format(time.RFC3339),
-		Fields:      []discordField{{Name: "Status", Value: words(ev.Incident.Status), Inline: true}},
+		Fields:      []discordField{{Name: "Status", Value: statusWords(ev), Inline: true}},
 	}
-	if ev.Incident.Kind != "maintenance" {
+	if ev.Component == nil && ev.Incident.Kind != "maintenance" {
 		e.Fields = append(e.Fields, discordField{Name: "Impact", Value: ev.Incident.Impact, Inline: true})
 	}
 	if names := componentNames(ev); names != "" {
@@ -165,7 +165,7 @@ func teamsMessage(ev Event) any {
 		"type":    "AdaptiveCard",
 		"version": "1.4",
 		"body":    body,
-		"actions": []map[string]string{{"type": "Action.OpenUrl", "title": "View on the status page", "url": ev.Incident.URL}},
+		"actions": []map[string]string{{"type": "Action.OpenUrl", "title": "View on the status page", "url": link(ev)}},
 	}
 	return map[string]any{
 		"type": "message",
@@ -206,7 +206,7 @@ func mattermostMessage(ev Event) any {
 			Fallback:  fitHeadline(ev, mattermostLineMax, utf16Len, mentionless),
 			Color:     fmt.Sprintf("#%06x", colour(ev)),
 			Title:     fitHeadline(ev, mattermostLineMax, utf16Len, markdownEscape),
-			TitleLink: ev.Incident.URL,
+			TitleLink: link(ev),
 			Text:      fit(text(ev), mattermostTextMax-utf16Len(line), utf16Len, markdownEscape),
 			Footer:    fit(details(ev), mattermostLineMax, utf16Len, markdownEscape),
 		}},
@@ -234,7 +234,7 @@ func googleChatMessage(ev Event) any {
 		map[string]any{"textParagraph": map[string]string{"text": fit(details(ev), googleChatTextMax, jsonLen, htmlEscaper.Replace)}},
 		map[string]any{"buttonList": map[string]any{"buttons": []map[string]any{{
 			"text":    "View on the status page",
-			"onClick": map[string]any{"openLink": map[string]string{"url": ev.Incident.URL}},
+			"onClick": map[string]any{"openLink": map[string]string{"url": link(ev)}},
 		}}}},
 	)
 	return map[string]any{
@@ -266,7 +266,7 @@ func telegramMessage(ev Event, chatID string) any {
 	head := "<b>" + fitHeadline(ev, telegramLineMax, utf16Len, htmlEscaper.Replace) + "</b>\n" +
 		fit(ev.Site.Title, telegramLineMax, utf16Len, htmlEscaper.Replace) + "\n"
 	tail := "\n" + fit(details(ev), telegramLineMax, utf16Len, htmlEscaper.Replace) +
-		"\n<a href=\"" + htmlEscaper.Replace(ev.Incident.URL) + "\">View on the status page</a>"
+		"\n<a href=\"" + htmlEscaper.Replace(link(ev)) + "\">View on the status page</a>"
 	var body string
 	if b := text(ev); b != "" {
 		body = "\n" + fit(b, telegramTextMax-utf16Len(head)-utf16Len(tail)-2, utf16Len, htmlEscaper.Replace) + "\n"
@@ -318,6 +318,8 @@ func ntfyMessage(ev Event, topic string) any {
 	switch {
 	case over(ev):
 		tag = "white_check_mark"
+	case ev.Type == ComponentDown:
+		priority, tag = 5, "rotating_light"
 	case ev.Incident.Kind == "maintenance":
 		priority, tag = 2, "wrench"
 	case ev.Incident.Impact == "critical":
@@ -335,7 +337,7 @@ func ntfyMessage(ev Event, topic string) any {
 		"message":  strings.TrimPrefix(msg, "\n\n"),
 		"tags":     []string{tag},
 		"priority": priority,
-		"click":    ev.Incident.URL,
-		"actions":  []map[string]any{{"action": "view", "label": "View on the status page", "url": ev.Incident.URL, "clear": false}},
+		"click":    link(ev),
+		"actions":  []map[string]any{{"action": "view", "label": "View on the status page", "url": link(ev), "clear": false}},
 	}
 }

@@ -1,6 +1,8 @@
 // Package notify sends webhook messages when a publish shows something new:
 // a new incident or maintenance notice, a new timeline update, an incident
-// resolved, a maintenance window starting or ending.
+// resolved, a maintenance window starting or ending, or a component's
+// probe confirmed down or up (read from the history store, see
+// component.go), for which it may also write a draft incident (draft.go).
 //
 // Events are found by comparing the status snapshot with the delivery
 // state kept on disk (notify.state, default data/notify.json). Each event
@@ -22,6 +24,7 @@
 package notify
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
@@ -52,14 +55,18 @@ const (
 type Event struct {
 	// ID is stable: the same event always has the same id, which is also
 	// the Idempotency-Key header.
-	ID       string    `json:"id"`
-	Type     Type      `json:"type"`
-	Time     time.Time `json:"time"` // when it happened, from the incident file
-	Site     Site      `json:"site"`
-	Incident Incident  `json:"incident"`
+	ID   string    `json:"id"`
+	Type Type      `json:"type"`
+	Time time.Time `json:"time"` // when it happened, from the incident file
+	Site Site      `json:"site"`
+	// Incident is what an incident or maintenance event is about; a
+	// component event has none, and its json leaves the key out.
+	Incident Incident `json:"incident,omitzero"`
 	// Update is the timeline update the event is about, or the latest one
 	// for a new incident; null when there is none.
 	Update *Update `json:"update"`
+	// Component is what a component event is about; nil otherwise.
+	Component *ComponentChange `json:"component,omitempty"`
 }
 
 // Site names the status page.
@@ -109,9 +116,27 @@ func eventID(baseURL, key string) string {
 	return "evt_" + hex.EncodeToString(sum[:12])
 }
 
-// candidates lists every event the snapshot implies at its clock, oldest
-// first. Whether each is new is decided against the state.
-func candidates(snap *status.Snapshot) []candidate {
+// candidates lists every event the snapshot and the probe history imply
+// at the snapshot's clock, oldest first. Whether each is new is decided
+// against the state.
+func (n *Notifier) candidates(ctx context.Context, snap *status.Snapshot) ([]candidate, error) {
+	out, err := componentCandidates(ctx, n.cfg, snap)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, incidentCandidates(snap)...)
+	slices.SortStableFunc(out, func(a, b candidate) int {
+		if c := a.event.Time.Compare(b.event.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	return out, nil
+}
+
+// incidentCandidates lists the events of the incident and maintenance
+// files at the snapshot's clock.
+func incidentCandidates(snap *status.Snapshot) []candidate {
 	now := snap.Now
 	site := Site{Title: snap.Site.Title, URL: snap.Site.BaseURL}
 	var out []candidate
@@ -176,12 +201,6 @@ func candidates(snap *status.Snapshot) []candidate {
 			add(in, "resolved/"+in.Slug, IncidentResolved, end, nil)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b candidate) int {
-		if c := a.event.Time.Compare(b.event.Time); c != 0 {
-			return c
-		}
-		return strings.Compare(a.key, b.key)
-	})
 	return out
 }
 

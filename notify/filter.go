@@ -18,6 +18,11 @@ func (h hook) wants(ev Event) bool {
 	if len(h.Events) > 0 && !slices.Contains(h.Events, string(ev.Type)) {
 		return false
 	}
+	if ev.Component != nil {
+		// A confirmed outage is the page's major_outage, whose impact is
+		// critical: it passes every min_impact, and so does its end.
+		return len(h.Components) == 0 || slices.Contains(h.Components, ev.Component.ID)
+	}
 	if len(h.Components) > 0 && !slices.ContainsFunc(ev.Incident.Components, func(c Component) bool {
 		return slices.Contains(h.Components, c.ID)
 	}) {

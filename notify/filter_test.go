@@ -11,6 +11,7 @@ func TestWants(t *testing.T) {
 	minorAPI := Event{Type: IncidentCreated, Incident: Incident{Kind: "incident", Impact: "minor", Components: []Component{{ID: "api"}}}}
 	criticalWeb := Event{Type: IncidentResolved, Incident: Incident{Kind: "incident", Impact: "critical", Components: []Component{{ID: "web"}, {ID: "db"}}}}
 	noComponents := Event{Type: IncidentUpdated, Incident: Incident{Kind: "incident", Impact: "major", Components: []Component{}}}
+	apiDown := Event{Type: ComponentDown, Component: &ComponentChange{ID: "api", State: "down"}}
 	maintWeb := Event{Type: MaintenanceScheduled, Incident: Incident{Kind: "maintenance", Impact: "none", Components: []Component{{ID: "web"}}}}
 	tests := []struct {
 		name   string
@@ -31,6 +32,10 @@ func TestWants(t *testing.T) {
 		{"min_impact lets maintenance through", config.Webhook{MinImpact: "critical"}, maintWeb, true},
 		{"events leaves maintenance out", config.Webhook{MinImpact: "critical", Events: []string{"incident.created"}}, maintWeb, false},
 		{"every key must agree", config.Webhook{Components: []string{"web"}, Events: []string{"incident.resolved"}, MinImpact: "critical"}, criticalWeb, true},
+		{"component event of a listed component", config.Webhook{Components: []string{"api"}}, apiDown, true},
+		{"component event of another component", config.Webhook{Components: []string{"web"}}, apiDown, false},
+		{"a confirmed outage passes every min_impact", config.Webhook{MinImpact: "critical"}, apiDown, true},
+		{"events leaves component events out", config.Webhook{Events: []string{"incident.created"}}, apiDown, false},
 		{"one key disagrees", config.Webhook{Components: []string{"web"}, Events: []string{"incident.resolved"}, MinImpact: "critical"}, minorAPI, false},
 	}
 	for _, tt := range tests {
@@ -46,7 +51,7 @@ func TestWants(t *testing.T) {
 // filters (config.NotifyEvents) the same as those notify sends.
 func TestFilterEventNames(t *testing.T) {
 	var sent []string
-	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted} {
+	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted, ComponentDown, ComponentUp} {
 		sent = append(sent, string(typ))
 	}
 	if got, want := strings.Join(config.NotifyEvents, " "), strings.Join(sent, " "); got != want {

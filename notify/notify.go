@@ -41,6 +41,7 @@ var (
 // several processes may share one site: each reading and writing of the
 // state holds the state's lock file.
 type Notifier struct {
+	cfg      *config.Config
 	hooks    []hook
 	path     string
 	client   *http.Client
@@ -86,6 +87,9 @@ type state struct {
 	Seen []string `json:"seen"`
 	// Pending are recorded events not yet delivered to every webhook.
 	Pending []pending `json:"pending"`
+	// Drafts are the draft incidents herald wrote for outages not yet
+	// over (see draft.go).
+	Drafts []draftRecord `json:"drafts,omitempty"`
 }
 
 type pending struct {
@@ -110,7 +114,8 @@ func WithRetry(attempts int, first, longest time.Duration) Option {
 	return func(n *Notifier) { n.attempts, n.base, n.maxDelay = max(attempts, 1), first, longest }
 }
 
-// WithLog sets where Run reports failed rounds (default: nowhere).
+// WithLog sets where Run reports failed rounds, and Observe a draft
+// incident it could not write (default: nowhere).
 func WithLog(logf func(format string, args ...any)) Option {
 	return func(n *Notifier) { n.logf = logf }
 }
@@ -126,6 +131,7 @@ func WithObserved(f func(Result)) Option {
 // first Observe records a baseline.
 func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 	n := &Notifier{
+		cfg:      cfg,
 		path:     filepath.Join(cfg.Dir, cfg.Notify.State),
 		client:   &http.Client{Timeout: 10 * time.Second},
 		attempts: 4,
@@ -221,7 +227,10 @@ func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, 
 	if err := n.load(); err != nil {
 		return Result{}, err
 	}
-	cands := candidates(snap)
+	cands, err := n.candidates(ctx, snap)
+	if err != nil {
+		return Result{}, err
+	}
 	seen := map[string]bool{}
 	for _, k := range n.st.Seen {
 		seen[k] = true
@@ -240,6 +249,10 @@ func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, 
 		n.st.Seen = append(n.st.Seen, c.key)
 		if res.Baseline {
 			continue
+		}
+		// A draft that cannot be written must not hold back the alert.
+		if err := n.draft(c.event); err != nil {
+			n.logf("notify: %v", err)
 		}
 		// A new incident is one message, carrying its latest update: what
 		// else the file holds already is part of it.
@@ -511,21 +524,29 @@ func (n *Notifier) postOnce(ctx context.Context, ev Event, msg message) error {
 	return permanent{fmt.Errorf("HTTP %s", resp.Status)}
 }
 
-// save writes the state atomically: a temp file in the same folder,
-// fsync, rename over the old file, fsync the folder.
+// save writes the state atomically.
 func (n *Notifier) save() error {
 	data, err := json.MarshalIndent(n.st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("save notify state: %w", err)
 	}
 	data = append(data, '\n')
-	dir := filepath.Dir(n.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(n.path), 0o755); err != nil {
 		return fmt.Errorf("save notify state: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(n.path)+".tmp-*")
-	if err != nil {
+	if err := writeFileAtomic(n.path, data, 0o600); err != nil {
 		return fmt.Errorf("save notify state: %w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces name with data: a temp file in the same
+// folder, fsync, rename over the old file, fsync the folder.
+func writeFileAtomic(name string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(name)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
 	}
 	tmp := f.Name()
 	ok := false
@@ -535,27 +556,27 @@ func (n *Notifier) save() error {
 			os.Remove(tmp)
 		}
 	}()
-	if err := f.Chmod(0o600); err != nil {
-		return fmt.Errorf("save notify state: %w", err)
+	if err := f.Chmod(perm); err != nil {
+		return err
 	}
 	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("save notify state: %w", err)
+		return err
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save notify state: %w", err)
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("save notify state: %w", err)
+		return err
 	}
-	if err := os.Rename(tmp, n.path); err != nil {
-		return fmt.Errorf("save notify state: %w", err)
+	if err := os.Rename(tmp, name); err != nil {
+		return err
 	}
 	ok = true
 	if d, err := os.Open(dir); err == nil {
 		err = d.Sync()
 		d.Close()
 		if err != nil {
-			return fmt.Errorf("save notify state: sync folder: %w", err)
+			return fmt.Errorf("sync folder: %w", err)
 		}
 	}
 	return nil

@@ -78,6 +78,11 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err := generator.Check(ctx, s, now); err != nil {
 		return err
 	}
+	// A draft is a note, not a problem: stdout, and still exit 0. The
+	// position leads, as in an error, so that editors can jump to it.
+	for _, d := range s.Drafts {
+		fmt.Fprintf(e.stdout, "%s:1:1: draft (not published)\n", inSite(*site, d.File))
+	}
 	fmt.Fprintf(e.stdout, "ok: %d components, %d incidents\n", len(s.Config.Components), len(s.Incidents))
 	return nil
 }

@@ -217,9 +217,7 @@ func report(e *env, site string, err error) error {
 	}
 	for _, d := range list {
 		shown := *d
-		if site != "." && !filepath.IsAbs(shown.File) {
-			shown.File = filepath.Join(site, shown.File)
-		}
+		shown.File = inSite(site, shown.File)
 		fmt.Fprintln(e.stderr, shown.Error())
 	}
 	noun := "errors"
@@ -228,6 +226,15 @@ func report(e *env, site string, err error) error {
 	}
 	fmt.Fprintf(e.stderr, "%d %s\n", len(list), noun)
 	return errReported
+}
+
+// inSite is a file named relative to the site folder, as the user who
+// named the folder reaches it.
+func inSite(site, file string) string {
+	if site != "." && !filepath.IsAbs(file) {
+		return filepath.Join(site, file)
+	}
+	return file
 }
 
 func runVersion(_ context.Context, e *env, args []string) error {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator"
-	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/notify"
 )
 
@@ -17,9 +16,11 @@ Usage: herald notify [-site DIR] [-now TIME] [-timeout 2m]
 Sends the webhook messages (notify.webhooks in herald.yaml) and the emails
 to mailing lists (notify.email) for what is new since the last run: new
 incidents and maintenance notices, new timeline updates, incidents
-resolved, maintenance starting and ending. It is the one-shot for cron and
-CI; watch and run send the same messages by themselves, and build sends
-none.
+resolved, maintenance starting and ending, and components confirmed down
+or up by their probes (read from the probe history, with
+notify.draft_incidents writing a draft incident file for each outage). It
+is the one-shot for cron and CI; watch and run send the same messages by
+themselves, and build sends none.
 
 Delivery state is kept in notify.state (default data/notify.json), so no
 event is sent twice and none is skipped. The first run against a site only
@@ -55,13 +56,19 @@ func runNotify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return report(e, *site, err)
 	}
-	n, err := notify.New(s.Config)
+	n, err := notify.New(s.Config, notify.WithLog(func(format string, args ...any) {
+		fmt.Fprintf(e.stderr, format+"\n", args...)
+	}))
 	if err != nil {
 		return err
 	}
 	dctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	res, err := n.Observe(dctx, status.New(s.Config, s.Incidents, now))
+	snap, err := s.Snapshot(dctx, now)
+	if err != nil {
+		return err
+	}
+	res, err := n.Observe(dctx, snap)
 	if errors.Is(err, notify.ErrBusy) {
 		return fmt.Errorf("notify: nothing sent in -timeout %s; the events stay pending for the process that delivers or the next run: %w", *timeout, err)
 	}

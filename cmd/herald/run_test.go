@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/notify"
 )
 
 var healthRE = regexp.MustCompile(`health on (http://\S+/healthz)`)
@@ -169,5 +171,74 @@ func TestRunProbes(t *testing.T) {
 		if !strings.Contains(after.String(), line) {
 			t.Errorf("result lost across the reboot: %s", line)
 		}
+	}
+}
+
+// TestRunComponentEvents runs herald run with a real probe of a loopback
+// server, confirm: 2, a json webhook and draft_incidents: the outage sends
+// one component.down carrying a draft, which appears in incidents/ but is
+// not published, and the recovery one component.up, which adds the
+// Resolved update to the untouched draft.
+func TestRunComponentEvents(t *testing.T) {
+	var failing atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+		}
+	}))
+	defer srv.Close()
+	var mu sync.Mutex
+	var events []notify.Event
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev notify.Event
+		if err := json.NewDecoder(r.Body).Decode(&ev); err == nil {
+			mu.Lock()
+			events = append(events, ev)
+			mu.Unlock()
+		}
+	}))
+	defer recv.Close()
+	got := func(typ notify.Type) []notify.Event {
+		mu.Lock()
+		defer mu.Unlock()
+		var out []notify.Event
+		for _, ev := range events {
+			if ev.Type == typ {
+				out = append(out, ev)
+			}
+		}
+		return out
+	}
+	cfg := strings.Replace(testConfig, "watch:\n  debounce: 100ms\n", "", 1) +
+		"  - id: probed\n    name: Probed API\n    probe: {http: '" + srv.URL + "', interval: 1s, timeout: 500ms, confirm: 2}\n" +
+		"notify:\n  draft_incidents: true\n  webhooks:\n    - {url: '" + recv.URL + "', format: json}\nwatch:\n  debounce: 100ms\n"
+	site := newTestSite(t, cfg)
+	p := start(t, site, "run", "-listen", "127.0.0.1:0", "-every", "1h")
+	defer p.stop(t)
+	waitFor(t, p, "the baseline", func() bool { return strings.Contains(p.stdout.String(), "notify: recorded a baseline") })
+
+	failing.Store(true)
+	waitFor(t, p, "component.down", func() bool { return len(got(notify.ComponentDown)) > 0 })
+	down := got(notify.ComponentDown)[0]
+	if down.Component == nil || down.Component.ID != "probed" || down.Component.Draft == nil {
+		t.Fatalf("got %+v, want the probed component's outage with its draft", down.Component)
+	}
+	draft := filepath.Join(site, filepath.FromSlash(down.Component.Draft.File))
+	if text, err := os.ReadFile(draft); err != nil || string(text) != down.Component.Draft.Text {
+		t.Fatalf("got the draft file %q (%v), want the event's text", text, err)
+	}
+	slug := strings.TrimSuffix(filepath.Base(draft), ".md")
+
+	failing.Store(false)
+	waitFor(t, p, "component.up", func() bool { return len(got(notify.ComponentUp)) > 0 })
+	waitFor(t, p, "the Resolved update in the draft", func() bool {
+		text, _ := os.ReadFile(draft)
+		return strings.Contains(string(text), "— Resolved\n")
+	})
+	if n, m := len(got(notify.ComponentDown)), len(got(notify.ComponentUp)); n != 1 || m != 1 {
+		t.Errorf("got %d down and %d up events, want one each", n, m)
+	}
+	if page := published(site, "incidents/"+slug+"/index.html"); page != "" {
+		t.Errorf("got a published page for the draft %s", slug)
 	}
 }

@@ -94,6 +94,9 @@ type Incident struct {
 	Summary                      template.HTML // rendered Markdown before the first update
 	SummaryText                  string        // the same as plain text, for descriptions
 	Updates                      []Update      // newest first
+	// Draft is set by `draft: true`: the file is checked like any other
+	// but never published, until a person removes the key.
+	Draft bool
 	// Sum is the incident's content sum, set by the Parser: a hash of its
 	// file's path, slug and bytes. Under one config, two incidents with
 	// the same Sum are the same, so whatever is made from an incident

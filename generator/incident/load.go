@@ -529,6 +529,19 @@ func Collect(ctx context.Context, sources []Source, scanErr error, parse func(co
 	return out, errs.Err()
 }
 
+// SplitDrafts separates the drafts from the incidents to publish, each
+// keeping the order of ins.
+func SplitDrafts(ins []*Incident) (published, drafts []*Incident) {
+	for _, in := range ins {
+		if in.Draft {
+			drafts = append(drafts, in)
+		} else {
+			published = append(published, in)
+		}
+	}
+	return published, drafts
+}
+
 // StartSlack is how far after the clock an incident may start: its author
 // may write it as it begins, on a computer whose clock runs a little ahead
 // of the one that builds the site.

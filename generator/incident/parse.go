@@ -45,6 +45,7 @@ type frontMatter struct {
 	Resolved       string     `yaml:"resolved"`
 	ScheduledStart string     `yaml:"scheduled_start"`
 	ScheduledEnd   string     `yaml:"scheduled_end"`
+	Draft          bool       `yaml:"draft"`
 }
 
 // components is either a map of id to status or a list of ids.
@@ -105,7 +106,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	// A misspelt key or a value of the wrong kind is one problem among
 	// others: the rest of the file is still checked.
 	errs.Add(file, err)
-	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ReplaceControl(strings.TrimSpace(meta.Title))}
+	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ReplaceControl(strings.TrimSpace(meta.Title)), Draft: meta.Draft}
 	if in.Title == "" && !doc.Failed("title") {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}
