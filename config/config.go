@@ -61,6 +61,7 @@ type Config struct {
 	Markdown    Markdown    `yaml:"markdown"`
 	Watch       Watch       `yaml:"watch"`
 	Notify      Notify      `yaml:"notify"`
+	Subscribe   Subscribe   `yaml:"subscribe"`
 	// StaleAfter is how old a published page may be before its own script
 	// warns readers that the status may be out of date.
 	StaleAfter Duration `yaml:"stale_after"`
@@ -156,6 +157,13 @@ type Publish struct {
 type Watch struct {
 	Debounce Duration `yaml:"debounce"`
 	Every    Duration `yaml:"every"`
+}
+
+// Subscribe configures the page that lists every way to follow the site.
+type Subscribe struct {
+	// EmailURL is the sign-up form of a mailing list that carries the
+	// site's notices: herald never stores readers' addresses.
+	EmailURL string `yaml:"email_url"`
 }
 
 // Feeds configures the RSS, Atom and JSON feeds.
@@ -427,6 +435,14 @@ func Parse(dir string, src []byte) (*Config, error) {
 		errs = append(errs, checkEmail(doc, p, &c.Notify.Email[i])...)
 		e := c.Notify.Email[i]
 		errs = append(errs, c.checkFilter(doc, p, e.Components, e.Events, e.MinImpact)...)
+	}
+	if c.Subscribe.EmailURL != "" {
+		// A reader's browser opens it from the page: only https, so that
+		// neither a sign-up over plain http nor a javascript: link is
+		// published. A user or password in it would be published too.
+		if u, err := url.Parse(c.Subscribe.EmailURL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+			errs = append(errs, doc.Errorf("subscribe.email_url", "subscribe.email_url must be an absolute https URL without a user or password").WithFix("give the address of the mailing list's sign-up page, e.g. `email_url: https://lists.example.com/subscribe/status`"))
+		}
 	}
 	if c.Publish.Dir == "" {
 		c.Publish.Dir = DefaultPublishDir

@@ -72,6 +72,11 @@ func TestParseErrors(t *testing.T) {
 		{"days not a number", base + "history:\n  days: many\n", []string{`herald.yaml:6:9: history.days must be a whole number, found "many" (write digits only, such as 30)`}},
 		{"days out of range", base + "history:\n  days: 0\n", []string{"herald.yaml:6:9: history.days must be between 1 and 3650"}},
 		{"publish outside", base + "publish:\n  dir: ../www\n", []string{`herald.yaml:6:8: publish.dir must be a folder inside the site folder`}},
+		{"email_url over http", base + "subscribe:\n  email_url: http://lists.example.com/join\n", []string{"herald.yaml:6:14: subscribe.email_url must be an absolute https URL without a user or password (give the address of the mailing list's sign-up page"}},
+		{"relative email_url", base + "subscribe:\n  email_url: /join\n", []string{"herald.yaml:6:14: subscribe.email_url must be an absolute https URL"}},
+		{"javascript email_url", base + "subscribe:\n  email_url: \"javascript:alert(1)\"\n", []string{"herald.yaml:6:14: subscribe.email_url must be an absolute https URL"}},
+		{"email_url without a host", base + "subscribe:\n  email_url: \"https:/join\"\n", []string{"herald.yaml:6:14: subscribe.email_url must be an absolute https URL"}},
+		{"email_url with a password", base + "subscribe:\n  email_url: https://u:pw@lists.example.com/join\n", []string{"herald.yaml:6:14: subscribe.email_url must be an absolute https URL without a user or password"}},
 		{"broken yaml", "title: [T\n", []string{"herald.yaml:", "invalid YAML"}},
 		{"not a mapping", "- a\n- b\n", []string{"herald.yaml:1:1: expected a mapping"}},
 		{"every error at once", "title: ''\nbase_url: nope\ntimezone: Nowhere\ncomponents:\n  - {id: A B}\n", []string{"missing title", "base_url must be", "unknown timezone", "without a name", "is not a slug"}},
@@ -89,6 +94,24 @@ func TestParseErrors(t *testing.T) {
 					t.Fatalf("got:\n%s\nwant (in order) %q", err, w)
 				}
 				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestParseSubscribe(t *testing.T) {
+	base := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n"
+	for _, tt := range []struct{ name, src, want string }{
+		{"none", base, ""},
+		{"https", base + "subscribe:\n  email_url: https://lists.example.com/join?list=status&lang=en\n", "https://lists.example.com/join?list=status&lang=en"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("/site", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Subscribe.EmailURL != tt.want {
+				t.Errorf("got email_url %q, want %q", c.Subscribe.EmailURL, tt.want)
 			}
 		})
 	}

@@ -48,6 +48,7 @@ for (const s of sites) {
     { name: 'history', path: './history/' },
     ...(s.page2 ? [{ name: 'history-2', path: './history/page/2/' }] : []),
     { name: 'component', path: `./components/${s.component}/` },
+    { name: 'subscribe', path: './subscribe/' },
     { name: '404', path: './no-such-page/', status: 404 },
   ];
   s.url = s.url.replace(/\/?$/, '/');
@@ -98,7 +99,7 @@ const groups = {
   },
 
   async lighthouse() {
-    for (const p of example.pages.filter((p) => ['index', 'incident', 'component'].includes(p.name)))
+    for (const p of example.pages.filter((p) => ['index', 'incident', 'component', 'subscribe'].includes(p.name)))
       await guard('check', 'Lighthouse', `example ${p.name}`, () => checkLighthouse(new URL(p.path, example.url).href));
     await guard('canary', 'Lighthouse', 'browser/lighthouse.html', () => checkLighthouse(fx('browser/lighthouse.html')));
   },

@@ -184,6 +184,9 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 				s = strings.Replace(s, "items: 50", fmt.Sprintf("items: %d", 1+r.IntN(10)), 1)
 			case 2:
 				s = strings.Replace(s, "America/Los_Angeles", "Europe/Berlin", 1)
+			case 3:
+				// Only the subscribe page shows it.
+				s += fmt.Sprintf("subscribe:\n  email_url: https://lists.example.com/join/%d\n", r.IntN(100))
 			}
 			write("herald.yaml", s)
 		case k < 88:

@@ -21,8 +21,9 @@ import (
 	"github.com/herald-status/herald/generator/status"
 )
 
-// Path is the calendar's path relative to the site root.
-const Path = "maintenance.ics"
+// Path is the calendar's path relative to the site root; the pages link
+// to it by render's name.
+const Path = render.CalendarPath
 
 // Window is how far back ended maintenance stays in the calendar.
 const Window = 90 * 24 * time.Hour

@@ -26,6 +26,9 @@ import (
 //	components/<id>/index.html   the component's status, each of its
 //	                             incidents (Sum, phase, status) and its
 //	                             probe data (see probe)
+//	subscribe/index.html         nothing more: it lists the components'
+//	                             feeds, base_url's calendar and
+//	                             subscribe.email_url, all config
 //	404.html                     nothing more
 //
 // The clock reaches pages only through an incident's phase and status
@@ -55,7 +58,7 @@ func newKeys(snap *status.Snapshot) *keys {
 func (k *keys) page(p *Page) string {
 	k.buf = k.buf[:0]
 	switch p.Kind {
-	case "404":
+	case "404", "subscribe":
 	case "incident":
 		k.incident(p.Incident)
 	case "history":

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,7 +14,8 @@ import (
 // Page is the data every template receives. Override authors: this is the
 // contract; fields are only ever added.
 type Page struct {
-	// Kind is "index", "incident", "history", "component" or "404".
+	// Kind is "index", "incident", "history", "component", "subscribe" or
+	// "404".
 	Kind string
 	// Path is the page's address relative to the site root, as links
 	// write it: "" for the index, "incidents/db-down/", "history/page/2/",
@@ -52,6 +54,7 @@ type Page struct {
 	Incident  *incident.Incident
 	Component *status.Component
 	History   *History
+	Subscribe *Subscribe
 
 	// Frame is what the layout draws around the page; pages of one kind
 	// at one depth share it.
@@ -91,6 +94,38 @@ type History struct {
 	// site root, or "" at either end.
 	Newer, Older string
 }
+
+// Subscribe is what the subscribe page lists: every way to follow the
+// site.
+type Subscribe struct {
+	// Site is the site's feeds; Components, each component's, in config
+	// order.
+	Site       FeedRow
+	Components []FeedRow
+	// Calendar is the maintenance calendar's absolute URL, and Webcal the
+	// same with the webcal scheme, which hands it to the reader's
+	// calendar app as a subscription rather than a download. Webcal is
+	// typed as safe, for html/template passes only http(s) and mailto
+	// links: it is base_url's, which config checked, with the scheme
+	// swapped.
+	Calendar string
+	Webcal   template.URL
+	// Example is the absolute URL of the first component's RSS feed, for
+	// the instructions that take an address (Slack's /feed subscribe).
+	Example string
+}
+
+// FeedRow is the feeds of the site or of one component.
+type FeedRow struct {
+	Name string
+	// Page is the component's page from the site root; "" for the site.
+	Page  string
+	Feeds []Feed
+}
+
+// CalendarPath is the maintenance calendar's path from the site root,
+// which generator/ical writes.
+const CalendarPath = "maintenance.ics"
 
 // Month is the incidents that began in one calendar month.
 type Month struct {
@@ -183,6 +218,12 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 		out = append(out, plannedPage{file, "component.html", p, nil})
 	}
 
+	sub := newPage("subscribe", "subscribe/index.html", "subscribe/")
+	sub.Subscribe = subscribe(snap)
+	sub.Title = "Subscribe · " + site.Title
+	sub.Description = "Every way to follow the incidents and maintenance of " + site.Title + "."
+	out = append(out, plannedPage{"subscribe/index.html", "subscribe.html", sub, nil})
+
 	notFound := newPage("404", "404.html", "404.html")
 	notFound.URL = ""
 	notFound.BaseHref = basePath(site.BaseURL)
@@ -205,6 +246,25 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 		p.Frame = f
 	}
 	return out
+}
+
+// subscribe lists the feeds and the calendar of the site for snap. It reads
+// nothing but the config's part of snap (components, base_url), which
+// lets the page's Key stay empty of it.
+func subscribe(snap *status.Snapshot) *Subscribe {
+	base := snap.Site.BaseURL
+	s := &Subscribe{Site: FeedRow{Name: snap.Site.Title, Feeds: feeds("")}, Calendar: base + CalendarPath}
+	if _, rest, ok := strings.Cut(s.Calendar, "://"); ok {
+		s.Webcal = template.URL("webcal://" + rest)
+	}
+	for _, c := range snap.Components {
+		link := ComponentPath(c.ID)
+		s.Components = append(s.Components, FeedRow{Name: c.Name, Page: link, Feeds: feeds(link)})
+	}
+	if len(s.Components) > 0 {
+		s.Example = base + s.Components[0].Feeds[0].Path
+	}
+	return s
 }
 
 // feeds lists the three feeds generator/feed writes under dir: "" for

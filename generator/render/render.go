@@ -175,6 +175,8 @@ func pageKind(p string) string {
 		return "index.html"
 	case p == "404.html":
 		return "404.html"
+	case p == "subscribe/index.html":
+		return "subscribe.html"
 	case strings.HasPrefix(p, "incidents/"):
 		return "incident.html"
 	case strings.HasPrefix(p, "history/"):
@@ -215,6 +217,7 @@ func (r *Renderer) ScriptPath() string { return r.scriptPath }
 //	history/index.html                    the archive, newest first
 //	history/page/<n>/index.html           its pages 2, 3, …
 //	components/<id>/index.html
+//	subscribe/index.html                  every way to follow the site
 //	404.html
 //	assets/style.<hash>.css
 //	favicon.svg

@@ -132,6 +132,7 @@ func TestPaths(t *testing.T) {
 		"components/api/index.html",
 		"components/website/index.html",
 		"components/cdn/index.html",
+		"subscribe/index.html",
 		"404.html",
 		r.StylesheetPath(),
 		"favicon.svg",
@@ -324,7 +325,8 @@ func TestLinks(t *testing.T) {
 					continue
 				}
 				switch {
-				case u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto":
+				case u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto" || u.Scheme == "webcal":
+					// Absolute; generator's TestSubscribeLinksEveryFeed follows those of the subscribe page.
 					continue
 				case u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "/"):
 					if page == "404.html" && m[0] == ` href="`+basePath(snap.Site.BaseURL)+`"` {

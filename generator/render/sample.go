@@ -30,8 +30,9 @@ func sample() *status.Snapshot {
 			{ID: "cdn", Name: "CDN", Group: "Edge"},
 			{ID: "docs", Name: "Documentation"},
 		},
-		History: config.History{Days: 90},
-		Feeds:   config.Feeds{Items: 50},
+		History:   config.History{Days: 90},
+		Feeds:     config.Feeds{Items: 50},
+		Subscribe: config.Subscribe{EmailURL: "https://lists.example.com/subscribe"},
 	}
 	h := func(d time.Duration) time.Time { return now.Add(d * time.Hour) }
 	p := func(s string) template.HTML { return template.HTML("<p>" + template.HTMLEscapeString(s) + "</p>\n") }

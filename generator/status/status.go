@@ -59,6 +59,9 @@ type Site struct {
 	// feed the page, or a daemon rebuilds it. A page built by hand from
 	// incidents alone is not expected to change on its own.
 	WatchStale bool
+	// EmailURL is subscribe.email_url: a mailing list's sign-up page, or
+	// "".
+	EmailURL string
 }
 
 // Overall is the page's headline status.
@@ -188,7 +191,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 		Site: Site{
 			Title: cfg.Title, Description: cfg.Description, BaseURL: cfg.BaseURL,
 			Location: loc, Links: cfg.Links, HistoryDays: cfg.History.Days, FeedItems: cfg.Feeds.Items,
-			StaleAfter: cfg.StaleAfter.D(),
+			StaleAfter: cfg.StaleAfter.D(), EmailURL: cfg.Subscribe.EmailURL,
 		},
 		Incidents: incidents,
 	}
