@@ -75,6 +75,17 @@ type Scanner struct {
 	// path it read each as. A folder is read through links once, so
 	// that links to links cannot multiply the work.
 	through map[string]string
+	// pending: the incident files a walk found, read once it is done, on
+	// every core, since reading thousands of files one by one would keep
+	// one core busy while the other waits for the parse.
+	pending []visit
+}
+
+// visit is an incident file a walk found and has yet to read.
+type visit struct {
+	p, rel string
+	link   bool
+	old    scanned
 }
 
 type scanned struct {
@@ -216,7 +227,22 @@ func (sc *Scanner) walk(p string, old map[string]scanned) error {
 	if err != nil {
 		return err
 	}
-	return sc.enter(p, info.Mode().Type(), old)
+	sc.pending = sc.pending[:0]
+	err = sc.enter(p, info.Mode().Type(), old)
+	found := make([]scanned, len(sc.pending))
+	// visit reads only what the walk has fixed (sc.realSite), so the
+	// visits can run concurrently; put, which writes the scanner, cannot.
+	_ = parallel.For(context.Background(), len(sc.pending), runtime.GOMAXPROCS(0), func(i int) error {
+		v := sc.pending[i]
+		found[i] = sc.visit(v.p, v.rel, v.link, v.old)
+		return nil
+	})
+	for i, v := range sc.pending {
+		sc.put(v.p, old, found[i])
+	}
+	clear(sc.pending) // keep no file's data alive through the scanner
+	sc.pending = sc.pending[:0]
+	return err
 }
 
 // enter records what p, of type typ, holds: an incident file, or the
@@ -237,8 +263,7 @@ func (sc *Scanner) enter(p string, typ fs.FileMode, old map[string]scanned) erro
 	case p == sc.root:
 		sc.put(p, old, scanned{rel: Dir, err: notFolder()})
 	case strings.HasSuffix(name, ".md"):
-		rel := sc.rel(p)
-		sc.put(p, old, sc.visit(p, rel, link, old[p]))
+		sc.pending = append(sc.pending, visit{p: p, rel: sc.rel(p), link: link, old: old[p]})
 	}
 	return nil
 }
