@@ -129,36 +129,47 @@ func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day
 // time, maintenance and the titles of its incidents, e.g.
 // "Nov 28, 2026: 99.93% uptime, 1 min down. Incidents: API errors".
 func DayLabel(d uptime.Day) string {
+	// Written straight into one builder: a page draws a label for each day
+	// of each component's bar, so a slice of parts per label adds up.
 	var b strings.Builder
-	b.WriteString(date(d.Date))
+	b.Grow(64)
+	var day [16]byte
+	b.Write(d.Date.AppendFormat(day[:0], dayLayout))
 	if d.Today() {
 		b.WriteString(" (today so far)")
 	}
 	b.WriteString(": ")
-	var parts []string
+	sep := ""
+	part := func(ss ...string) {
+		b.WriteString(sep)
+		for _, s := range ss {
+			b.WriteString(s)
+		}
+		sep = ", "
+	}
 	if d.HasValue {
 		if d.Shown() {
-			parts = append(parts, d.Percent()+" uptime")
+			part(d.Percent(), " uptime")
 		}
 		if d.Down > 0 {
-			parts = append(parts, duration(d.Down)+" down")
+			part(duration(d.Down), " down")
 		}
 	}
 	if d.NoData > 0 && d.HasValue {
-		parts = append(parts, duration(d.NoData)+" no data")
+		part(duration(d.NoData), " no data")
 	} else if !d.HasValue && d.Excluded == 0 {
-		parts = append(parts, "no data")
+		part("no data")
 	}
 	if d.Excluded > 0 {
-		parts = append(parts, duration(d.Excluded)+" maintenance")
+		part(duration(d.Excluded), " maintenance")
 	}
-	b.WriteString(strings.Join(parts, ", "))
-	if len(d.Incidents) > 0 {
-		titles := make([]string, len(d.Incidents))
-		for i, in := range d.Incidents {
-			titles[i] = in.Title
+	for i, in := range d.Incidents {
+		if i == 0 {
+			b.WriteString(". Incidents: ")
+		} else {
+			b.WriteString("; ")
 		}
-		b.WriteString(". Incidents: " + strings.Join(titles, "; "))
+		b.WriteString(in.Title)
 	}
 	return b.String()
 }
@@ -173,7 +184,10 @@ type options struct{ name string }
 // components on one page have different names.
 func Name(name string) Option { return func(o *options) { o.name = name } }
 
-func date(t time.Time) string { return t.Format("Jan 2, 2006") }
+// dayLayout is how charts write a date.
+const dayLayout = "Jan 2, 2006"
+
+func date(t time.Time) string { return t.Format(dayLayout) }
 
 // duration words a duration in minutes and hours, rounding up below a
 // minute so that a little downtime never reads as none.
