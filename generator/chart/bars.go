@@ -107,19 +107,39 @@ func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day
 	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(max(w, 1)))
 	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
+	// Each piece is written as it is: a page draws thousands of bars, and
+	// concatenating them first costs an allocation each.
+	b.Grow(len(days) * 160)
+	rect := func(i int, d uptime.Day) {
+		b.WriteString(`<rect x="`)
+		b.WriteString(strconv.Itoa(i * barSlot))
+		b.WriteString(`" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="`)
+		b.WriteString(Class(d))
+		b.WriteString(`"`)
+	}
 	for i, d := range days {
 		text := esc(label(d))
-		rect := `<rect x="` + strconv.Itoa(i*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
 		href := ""
 		if link != nil {
 			href = safeURL(link(d))
 		}
 		b.WriteByte('\n')
 		if href == "" {
-			b.WriteString(rect + `><title>` + text + `</title></rect>`)
+			rect(i, d)
+			b.WriteString(`><title>`)
+			b.WriteString(text)
+			b.WriteString(`</title></rect>`)
 			continue
 		}
-		b.WriteString(`<a href="` + esc(href) + `" aria-label="` + text + `"><title>` + text + `</title>` + rect + `/></a>`)
+		b.WriteString(`<a href="`)
+		b.WriteString(esc(href))
+		b.WriteString(`" aria-label="`)
+		b.WriteString(text)
+		b.WriteString(`"><title>`)
+		b.WriteString(text)
+		b.WriteString(`</title>`)
+		rect(i, d)
+		b.WriteString(`/></a>`)
 	}
 	b.WriteString("\n</svg>")
 	return template.HTML(b.String())
