@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,12 +64,16 @@ func tempRoot(tb testing.TB) string {
 
 // BenchmarkBuild is one clean build, as `herald build` does it: load the
 // site and render and publish every file into a fresh output folder.
+// Besides ns/op it reports cpu-ns/op, the process's user and system time,
+// and cpu/wall, how many cores the build kept busy: on a shared machine
+// wall time is noise, while CPU time moves only with the code.
 func BenchmarkBuild(b *testing.B) {
 	for _, spec := range []sitegen.Spec{sitegen.Small, sitegen.Large} {
 		b.Run(spec.Name, func(b *testing.B) {
 			dir := site(b, spec)
 			ctx := context.Background()
 			b.ReportAllocs()
+			cpu0, wall0 := cpuTime(b), time.Now()
 			for b.Loop() {
 				s, err := generator.Load(ctx, dir, sitegen.Now)
 				if err != nil {
@@ -79,8 +84,21 @@ func BenchmarkBuild(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			cpu, wall := cpuTime(b)-cpu0, time.Since(wall0)
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu/wall")
 		})
 	}
+}
+
+// cpuTime is the user and system time the process has used so far.
+func cpuTime(tb testing.TB) time.Duration {
+	tb.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkLoad is generator.Load alone: reading and parsing every file.

@@ -57,6 +57,15 @@ type Site struct {
 // together as one diag.List, so a single run reports every bad file; other
 // errors (unreadable folders) come back as they are.
 func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
+	// The theme depends on neither the config nor the incidents: it is
+	// parsed and checked on another core while they load.
+	var (
+		theme    sync.WaitGroup
+		r        *render.Renderer
+		themeErr error
+	)
+	theme.Go(func() { r, themeErr = render.New(filepath.Join(dir, TemplatesDir)) })
+	defer theme.Wait()
 	cfg, err := config.Load(dir)
 	var errs diag.List
 	if err != nil {
@@ -65,22 +74,29 @@ func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 		}
 		errs.Add(config.FileName, err)
 	}
-	r, err := render.New(filepath.Join(dir, TemplatesDir))
-	if err != nil {
-		errs.Add(TemplatesDir, err)
+	var (
+		ins    []*incident.Incident
+		insErr error
+		p      *incident.Parser
+	)
+	if cfg != nil {
+		p = incident.NewParser(cfg)
+		ins, insErr = incident.Load(ctx, dir, p)
+	}
+	theme.Wait()
+	if themeErr != nil {
+		errs.Add(TemplatesDir, themeErr)
 	}
 	if cfg == nil {
 		// Incidents are checked against the components, so without a
 		// valid config there is nothing more to learn.
 		return nil, errs.Err()
 	}
-	p := incident.NewParser(cfg)
-	ins, err := incident.Load(ctx, dir, p)
-	if err != nil {
-		if !isDiag(err) {
-			return nil, err
+	if insErr != nil {
+		if !isDiag(insErr) {
+			return nil, insErr
 		}
-		errs.Add(incident.Dir, err)
+		errs.Add(incident.Dir, insErr)
 	}
 	errs.Add(incident.Dir, p.CheckClock(ins, now))
 	errs.Add(incident.Dir, lostIncidents(dir, cfg.PublishDir()))

@@ -109,19 +109,39 @@ func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day
 	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(max(w, 1)))
 	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
+	// Each piece is written as it is: a page draws thousands of bars, and
+	// concatenating them first costs an allocation each.
+	b.Grow(len(days) * 160)
+	rect := func(i int, d uptime.Day) {
+		b.WriteString(`<rect x="`)
+		b.WriteString(strconv.Itoa(i * barSlot))
+		b.WriteString(`" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="`)
+		b.WriteString(Class(d))
+		b.WriteString(`"`)
+	}
 	for i, d := range days {
 		text := esc(label(d))
-		rect := `<rect x="` + strconv.Itoa(i*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
 		href := ""
 		if link != nil {
 			href = safeURL(link(d))
 		}
 		b.WriteByte('\n')
 		if href == "" {
-			b.WriteString(rect + `><title>` + text + `</title></rect>`)
+			rect(i, d)
+			b.WriteString(`><title>`)
+			b.WriteString(text)
+			b.WriteString(`</title></rect>`)
 			continue
 		}
-		b.WriteString(`<a href="` + esc(href) + `" aria-label="` + text + `"><title>` + text + `</title>` + rect + `/></a>`)
+		b.WriteString(`<a href="`)
+		b.WriteString(esc(href))
+		b.WriteString(`" aria-label="`)
+		b.WriteString(text)
+		b.WriteString(`"><title>`)
+		b.WriteString(text)
+		b.WriteString(`</title>`)
+		rect(i, d)
+		b.WriteString(`/></a>`)
 	}
 	b.WriteString("\n</svg>")
 	return template.HTML(b.String())
@@ -131,40 +151,51 @@ func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day
 // time, maintenance and the titles of its incidents, e.g.
 // "Nov 28, 2026: 99.93% uptime, 1 min down. Incidents: API errors".
 func DayLabel(d uptime.Day) string {
+	// Written straight into one builder: a page draws a label for each day
+	// of each component's bar, so a slice of parts per label adds up.
 	var b strings.Builder
-	b.WriteString(date(d.Date))
+	b.Grow(64)
+	var day [16]byte
+	b.Write(d.Date.AppendFormat(day[:0], dayLayout))
 	if d.Today() {
 		b.WriteString(" (today so far)")
 	}
 	b.WriteString(": ")
-	var parts []string
+	sep := ""
+	part := func(ss ...string) {
+		b.WriteString(sep)
+		for _, s := range ss {
+			b.WriteString(s)
+		}
+		sep = ", "
+	}
 	switch {
 	case d.Shown():
-		parts = append(parts, d.Percent()+" uptime")
+		part(d.Percent(), " uptime")
 		if d.Down > 0 {
-			parts = append(parts, duration(d.Down)+" down")
+			part(duration(d.Down), " down")
 		}
 		if d.NoData > 0 {
-			parts = append(parts, duration(d.NoData)+" no data")
+			part(duration(d.NoData), " no data")
 		}
 	case d.HasValue: // below uptime.min_coverage
-		parts = append(parts, uptime.NoData+" for "+duration(d.NoData))
+		part(uptime.NoData, " for ", duration(d.NoData))
 		if d.Down > 0 {
-			parts = append(parts, duration(d.Down)+" down")
+			part(duration(d.Down), " down")
 		}
 	case d.Excluded == 0:
-		parts = append(parts, uptime.NoData)
+		part(uptime.NoData)
 	}
 	if d.Excluded > 0 {
-		parts = append(parts, duration(d.Excluded)+" maintenance")
+		part(duration(d.Excluded), " maintenance")
 	}
-	b.WriteString(strings.Join(parts, ", "))
-	if len(d.Incidents) > 0 {
-		titles := make([]string, len(d.Incidents))
-		for i, in := range d.Incidents {
-			titles[i] = in.Title
+	for i, in := range d.Incidents {
+		if i == 0 {
+			b.WriteString(". Incidents: ")
+		} else {
+			b.WriteString("; ")
 		}
-		b.WriteString(". Incidents: " + strings.Join(titles, "; "))
+		b.WriteString(in.Title)
 	}
 	return b.String()
 }
@@ -179,7 +210,10 @@ type options struct{ name string }
 // components on one page have different names.
 func Name(name string) Option { return func(o *options) { o.name = name } }
 
-func date(t time.Time) string { return t.Format("Jan 2, 2006") }
+// dayLayout is how charts write a date.
+const dayLayout = "Jan 2, 2006"
+
+func date(t time.Time) string { return t.Format(dayLayout) }
 
 // duration words a duration in minutes and hours, rounding up below a
 // minute so that a little downtime never reads as none.

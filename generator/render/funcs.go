@@ -44,6 +44,9 @@ const (
 //	                     link, labels, span, excerpt, affected components and
 //	                     timeline worked out (see Entry); the data of the
 //	                     "entry" and "affects" templates
+//	listEntry page in    the "entry" template executed with (entry page in), as
+//	                     HTML: what lists of incidents draw, faster than
+//	                     {{template "entry" (entry $ .)}}
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
@@ -87,6 +90,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"historyPath":    historyPath,
 		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, loc) },
 		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
+		"listEntry":      set.listEntry,
 		"bars":           bars,
 		"latencyCharts":  latencyCharts,
 		"lastPeriod":     lastPeriod,

@@ -38,6 +38,10 @@ type Renderer struct {
 	favicon    []byte
 	script     []byte
 	scriptPath string
+
+	// builtinEntry: the page's set has the built-in "entry" template (see
+	// pageSet.listEntry).
+	builtinEntry map[string]bool
 }
 
 // source is one theme file and where it came from.
@@ -102,10 +106,35 @@ func New(overrideDir string) (*Renderer, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	builtin, err := builtinEntry()
+	if err != nil {
+		return nil, err
+	}
+	r.builtinEntry = make(map[string]bool, len(r.pages))
+	for name, t := range r.pages {
+		// A site may redefine "entry" in any of its files; a set whose
+		// "entry" parses to the built-in tree prints what it prints.
+		e := t.Lookup("entry")
+		r.builtinEntry[name] = e != nil && e.Tree != nil && e.Tree.Root.String() == builtin
+	}
 	if err := r.check(); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// builtinEntry is the parse tree of the embedded "entry" template, as
+// text.
+func builtinEntry() (string, error) {
+	data, err := fs.ReadFile(templates.FS, templates.Partials)
+	if err != nil {
+		return "", fmt.Errorf("read built-in template: %w", err)
+	}
+	t, err := template.New(templates.Partials).Funcs(funcs(nil)).Parse(string(data))
+	if err != nil {
+		return "", fmt.Errorf("parse built-in %s: %w", templates.Partials, err)
+	}
+	return t.Lookup("entry").Tree.Root.String(), nil
 }
 
 // loadSources reads every theme file, from overrideDir where it has one.
@@ -243,7 +272,7 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
 		if err != nil {
 			return nil, fmt.Errorf("clone %s: %w", name, err)
 		}
-		s := &pageSet{loc: snap.Site.Location, memo: map[memoKey]template.HTML{}}
+		s := &pageSet{loc: snap.Site.Location, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
 		s.t = t.Funcs(setFuncs(s))
 		sets[name] = s
 		return s, nil

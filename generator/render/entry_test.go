@@ -1,0 +1,125 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
+)
+
+// entrySets returns the history page's set of r, as Files makes it, and
+// the same set made to execute the "entry" template even where listEntry
+// would write it by hand.
+func entrySets(tb testing.TB, r *Renderer) (fast, tmpl *pageSet) {
+	tb.Helper()
+	mk := func(builtin bool) *pageSet {
+		t, err := r.pages["history.html"].Clone()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		s := &pageSet{loc: time.UTC, memo: map[memoKey]template.HTML{}, builtinEntry: builtin}
+		s.t = t.Funcs(setFuncs(s))
+		return s
+	}
+	return mk(r.builtinEntry["history.html"]), mk(false)
+}
+
+// FuzzListEntry checks that the hand-written entry is, byte for byte, what
+// the built-in "entry" template prints, hostile titles, bodies, slugs and
+// roots included.
+func FuzzListEntry(f *testing.F) {
+	f.Add("Website slow", "<p>We are looking into it.</p>", "2026-11-20-slow", "../../", uint8(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, `<p>a &amp; <b>b</b> + "c" '\x00'</p>`, "a+b", "./", uint8(1))
+	f.Add("\x00\xff\xfe bad UTF-8", "<h2>Heading</h2><p>text</p>", "javascript:alert(1)", "", uint8(2))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, `<p>a &amp; <b>b</b> + "c" '\x00'</p>`, "2026-11-20-hostile", "../../", uint8(9))
+	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "<h2>Heading</h2><p>\x00\xff</p>", "slug", "./", uint8(20))
+	f.Add("title", "", "x y%20z", "https://example.com/", uint8(3))
+	f.Add("", "<p>\u2028\ufdd0</p>", "ü", "../", uint8(7))
+	r := newRenderer(f, "")
+	fast, tmpl := entrySets(f, r)
+	if !fast.builtinEntry {
+		f.Fatalf("got the built-in theme's entry taken for an override, want it written by hand")
+	}
+	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, title, body, slug, root string, shape uint8) {
+		in := &incident.Incident{
+			Slug: slug, Title: title,
+			Kind:    incident.KindIncident,
+			Impact:  []incident.Impact{incident.ImpactNone, incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical}[shape%4],
+			Started: now.Add(-2 * time.Hour),
+		}
+		if shape&4 != 0 {
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, now.Add(time.Hour), now.Add(2*time.Hour)
+		}
+		if shape&8 == 0 {
+			in.Resolved = now.Add(-time.Hour)
+		}
+		if shape&16 == 0 {
+			in.Updates = []incident.Update{{Time: now.Add(-time.Hour), Status: incident.IncidentStatuses[int(shape)%len(incident.IncidentStatuses)], Body: template.HTML(body)}}
+		}
+		p := &Page{Kind: "history", Root: root, Now: now}
+		got, err := fast.listEntry(p, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := tmpl.listEntry(p, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("got entry\n%s\nwant the template's\n%s", got, want)
+		}
+	})
+}
+
+// TestListEntryOverridden checks that a site which redefines "entry", in
+// whichever of its files, gets its own entry in every list.
+func TestListEntryOverridden(t *testing.T) {
+	const custom = `{{define "entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}`
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // listEntry may write the entry by hand
+	}{
+		{name: "no override", builtin: true},
+		{name: "other partial overridden", files: map[string]string{"partials.html": redefine(t, "status", `{{statusLabel .}}`)}, builtin: true},
+		{name: "partials.html", files: map[string]string{"partials.html": redefine(t, "entry", `<li class="custom">{{.Incident.Title}}</li>`)}},
+		{name: "base.html", files: map[string]string{"base.html": `{{template "main" .}}` + custom}},
+		{name: "history.html", files: map[string]string{"history.html": `{{define "main"}}<ul>{{range .History.Months}}{{range .Incidents}}{{listEntry $ .}}{{end}}{{end}}</ul>{{end}}` + custom}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtinEntry["history.html"]; got != tt.builtin {
+				t.Errorf("got builtinEntry %v, want %v", got, tt.builtin)
+			}
+			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+			page := string(out["history/index.html"])
+			if got, want := strings.Contains(page, `<li class="custom">`), !tt.builtin; got != want {
+				t.Errorf("got the override's entry in history/index.html: %v, want %v", got, want)
+			}
+			if got, want := strings.Contains(page, `<li class="entry `), tt.builtin; got != want {
+				t.Errorf("got the built-in entry in history/index.html: %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// redefine is the built-in partials.html with the template name's body
+// replaced by body.
+func redefine(tb testing.TB, name, body string) string {
+	tb.Helper()
+	src := string(newRenderer(tb, "").sources["partials.html"].data)
+	def := `{{- define "` + name + `"}}`
+	if !strings.Contains(src, def) {
+		tb.Fatalf("got no %s in the built-in partials.html", def)
+	}
+	return strings.Replace(src, def, def+body+`{{end}}{{define "`+name+`-was"}}`, 1)
+}
