@@ -420,7 +420,7 @@ func TestNotifyFilters(t *testing.T) {
 		{"component far from any", "      components: [database]\n", []string{`herald.yaml:9:20: unknown component "database" in notify.webhooks[0].components (use a component id of herald.yaml: api, web)`}},
 		{"misspelt event", "      events: [incident.create]\n", []string{`herald.yaml:9:16: unknown event type "incident.create" in notify.webhooks[0].events (did you mean "incident.created"?)`}},
 		{"event without its kind", "      events: [resolved]\n", []string{`herald.yaml:9:16: unknown event type "resolved" in notify.webhooks[0].events (did you mean "incident.resolved"?)`}},
-		{"unknown event", "      events: [everything]\n", []string{`herald.yaml:9:16: unknown event type "everything" in notify.webhooks[0].events (use one of incident.created, incident.updated, incident.resolved, maintenance.scheduled, maintenance.updated, maintenance.started, maintenance.completed, component.down, component.up)`}},
+		{"unknown event", "      events: [everything]\n", []string{`herald.yaml:9:16: unknown event type "everything" in notify.webhooks[0].events (use one of incident.created, incident.updated, incident.resolved, maintenance.scheduled, maintenance.updated, maintenance.started, maintenance.completed, component.down, component.up, slo.burn)`}},
 		{"misspelt impact", "      min_impact: majr\n", []string{`herald.yaml:9:19: unknown min_impact "majr" (did you mean "major"? use minor, major or critical)`}},
 		{"impact none", "      min_impact: none\n", []string{`herald.yaml:9:19: unknown min_impact "none"`}},
 		{"every error at once", "      components: [apo]\n      events: [incident.opened]\n      min_impact: high\n", []string{"9:20: unknown component", "10:16: unknown event type", "11:19: unknown min_impact"}},

@@ -53,6 +53,7 @@ var NotifyEvents = []string{
 	"incident.created", "incident.updated", "incident.resolved",
 	"maintenance.scheduled", "maintenance.updated", "maintenance.started", "maintenance.completed",
 	"component.down", "component.up",
+	"slo.burn",
 }
 
 // MinImpacts are the values of a notification filter's min_impact.

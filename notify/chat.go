@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -114,6 +115,8 @@ func headline(ev Event, esc func(string) string) string {
 		t = esc(t)
 	}
 	switch ev.Type {
+	case SLOBurn:
+		return burnHeadline(ev, t)
 	case ComponentDown:
 		return t + " is down since " + ev.Time.UTC().Format("15:04 MST")
 	case ComponentUp:
@@ -164,6 +167,9 @@ func words(status string) string {
 // text is the update an event carries, in plain text; empty for the events
 // the clock caused.
 func text(ev Event) string {
+	if b := ev.SLO; b != nil {
+		return "Budget left: " + leftWords(b) + " · Target: " + strconv.FormatFloat(b.Target, 'f', -1, 64) + "%"
+	}
 	if c := ev.Component; c != nil {
 		var lines []string
 		if c.Error != "" {
@@ -187,6 +193,9 @@ func text(ev Event) string {
 // "Status: Monitoring · Impact: minor · Components: API, Website".
 func details(ev Event) string {
 	s := "Status: " + statusWords(ev)
+	if b := ev.SLO; b != nil {
+		return "SLO: " + sloState(b) + " · Component: " + ev.Component.Name
+	}
 	if c := ev.Component; c != nil {
 		return s + " · Component: " + c.Name + " · Since: " + c.Since.Format("2006-01-02 15:04 MST")
 	}
@@ -202,6 +211,9 @@ func details(ev Event) string {
 // statusWords is the event's status in words: the incident's, or the
 // component's confirmed state.
 func statusWords(ev Event) string {
+	if ev.SLO != nil {
+		return sloState(ev.SLO)
+	}
 	if ev.Component != nil {
 		return words(ev.Component.State)
 	}
@@ -240,6 +252,10 @@ func colour(ev Event) int {
 		return 0x2e7d32
 	case ev.Incident.Kind == "maintenance":
 		return 0x1565c0
+	case ev.SLO != nil && ev.SLO.Threshold < 100:
+		return 0xf9a825
+	case ev.SLO != nil:
+		return 0xef6c00
 	case ev.Type == ComponentDown || ev.Incident.Impact == "critical":
 		return 0xc62828
 	case ev.Incident.Impact == "major":

@@ -199,25 +199,31 @@ func TestChatGolden(t *testing.T) {
 			if !bytes.Contains(r.body, []byte("https://status.example.com/incidents/a/")) {
 				t.Errorf("got %s, want a link to the incident's page", r.body)
 			}
-			var pretty bytes.Buffer
-			if err := json.Indent(&pretty, r.body, "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			got := fmt.Sprintf("%s %s\nContent-Type: %s\n\n%s\n", r.method, r.path, r.contentType, pretty.Bytes())
-			file := filepath.Join("testdata", h.format+".golden")
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("got:\n%s\nwant (%s, -update to rewrite):\n%s", got, file, want)
-			}
+			checkGolden(t, r, filepath.Join("testdata", h.format+".golden"))
 		})
+	}
+}
+
+// checkGolden compares a request with the golden file, or rewrites the
+// file with -update.
+func checkGolden(t *testing.T, r request, file string) {
+	t.Helper()
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, r.body, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("%s %s\nContent-Type: %s\n\n%s\n", r.method, r.path, r.contentType, pretty.Bytes())
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("got:\n%s\nwant (%s, -update to rewrite):\n%s", got, file, want)
 	}
 }
 

@@ -31,11 +31,11 @@ const componentLookback = 7 * 24 * time.Hour
 type ComponentChange struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
-	URL   string `json:"url"`   // the component's page
-	State string `json:"state"` // down or up
+	URL   string `json:"url"`             // the component's page
+	State string `json:"state,omitempty"` // down or up; none in an slo.burn
 	// Since is when the confirmed state began: the first result of the
 	// run that confirmed it.
-	Since time.Time `json:"since"`
+	Since time.Time `json:"since,omitzero"`
 	// Error is what the check said at Since, when it failed, with any URL
 	// cut to its scheme and host.
 	Error string `json:"error,omitempty"`
@@ -130,11 +130,8 @@ func componentCandidate(ctx context.Context, st *history.Store, snap *status.Sna
 			ch.Error = redact.Text(r.Error, redact.Endpoint)
 		}
 	}
-	if sc := snap.Component(c.ID); sc != nil && len(sc.Days) > 0 {
-		if today := sc.Days[len(sc.Days)-1]; today.HasValue {
-			pct := math.Round(today.Uptime*1e4) / 100 // as the page: two decimals
-			ch.UptimeToday = &pct
-		}
+	if sc := snap.Component(c.ID); sc != nil {
+		ch.UptimeToday = uptimeToday(sc)
 	}
 	ev := Event{
 		ID:        eventID(snap.Site.BaseURL, key),
@@ -144,4 +141,19 @@ func componentCandidate(ctx context.Context, st *history.Store, snap *status.Sna
 		Component: ch,
 	}
 	return candidate{key: key, slug: "component/" + c.ID, event: ev}, nil
+}
+
+// uptimeToday is the uptime of the component's bar for today, in percent
+// as the page prints it (two decimals), or nil when the day has no known
+// time yet.
+func uptimeToday(sc *status.Component) *float64 {
+	if len(sc.Days) == 0 {
+		return nil
+	}
+	today := sc.Days[len(sc.Days)-1]
+	if !today.HasValue {
+		return nil
+	}
+	pct := math.Round(today.Uptime*1e4) / 100
+	return &pct
 }

@@ -27,13 +27,16 @@ import (
 // draft writes or resolves the draft of a new component event, when
 // notify.draft_incidents is on; a down event then carries its draft.
 func (n *Notifier) draft(ev Event) error {
-	if !n.cfg.Notify.DraftIncidents || ev.Component == nil {
+	if !n.cfg.Notify.DraftIncidents {
 		return nil
 	}
-	if ev.Type == ComponentDown {
+	switch ev.Type {
+	case ComponentDown:
 		return n.writeDraft(ev.Component)
+	case ComponentUp:
+		return n.resolveDraft(ev.Component)
 	}
-	return n.resolveDraft(ev.Component)
+	return nil
 }
 
 // draftRecord is what the state keeps of a draft herald wrote, so that

@@ -167,7 +167,7 @@ func mailText(ev Event) string {
 		b.WriteString(t + "\n\n")
 	}
 	b.WriteString(details(ev) + "\n\n")
-	b.WriteString(ev.Incident.URL + "\n\n")
+	b.WriteString(link(ev) + "\n\n")
 	b.WriteString("-- \n" + ev.Site.Title + "\n" + ev.Site.URL + "\n")
 	return b.String()
 }
@@ -178,7 +178,7 @@ type mailData struct {
 
 func mailView(ev Event) mailData {
 	return mailData{
-		Headline: Headline(ev), Text: text(ev), Details: details(ev), URL: ev.Incident.URL,
+		Headline: Headline(ev), Text: text(ev), Details: details(ev), URL: link(ev),
 		SiteTitle: ev.Site.Title, SiteURL: ev.Site.URL, Colour: fmt.Sprintf("#%06x", colour(ev)),
 	}
 }

@@ -2,7 +2,9 @@
 // a new incident or maintenance notice, a new timeline update, an incident
 // resolved, a maintenance window starting or ending, or a component's
 // probe confirmed down or up (read from the history store, see
-// component.go), for which it may also write a draft incident (draft.go).
+// component.go), for which it may also write a draft incident (draft.go),
+// or a component's SLO having spent half or all of its error budget
+// (slo.go).
 //
 // Events are found by comparing the status snapshot with the delivery
 // state kept on disk (notify.state, default data/notify.json). Each event
@@ -65,8 +67,11 @@ type Event struct {
 	// Update is the timeline update the event is about, or the latest one
 	// for a new incident; null when there is none.
 	Update *Update `json:"update"`
-	// Component is what a component event is about; nil otherwise.
+	// Component is what a component or slo.burn event is about; nil
+	// otherwise.
 	Component *ComponentChange `json:"component,omitempty"`
+	// SLO is the objective an slo.burn is about; nil otherwise.
+	SLO *Burn `json:"slo,omitempty"`
 }
 
 // Site names the status page.
@@ -108,6 +113,9 @@ type candidate struct {
 	key   string
 	slug  string
 	event Event
+	// also are keys recorded as seen with this one, never sent: the
+	// thresholds an slo.burn passed on the way to its own.
+	also []string
 }
 
 // eventID derives the stable id from the site and the event's key.
@@ -125,6 +133,10 @@ func (n *Notifier) candidates(ctx context.Context, snap *status.Snapshot) ([]can
 		return nil, err
 	}
 	out = append(out, incidentCandidates(snap)...)
+	if n.st.SLOHeld == nil {
+		n.st.SLOHeld = map[string]string{}
+	}
+	out = append(out, sloCandidates(snap, n.st.SLOHeld)...)
 	slices.SortStableFunc(out, func(a, b candidate) int {
 		if c := a.event.Time.Compare(b.event.Time); c != 0 {
 			return c

@@ -19,6 +19,9 @@ func (h hook) wants(ev Event) bool {
 		return false
 	}
 	if ev.Component != nil {
+		// An slo.burn is no incident and has no impact: a channel that
+		// does not want it leaves it out with events:.
+		//
 		// A confirmed outage is the page's major_outage, whose impact is
 		// critical: it passes every min_impact, and so does its end.
 		return len(h.Components) == 0 || slices.Contains(h.Components, ev.Component.ID)

@@ -12,6 +12,7 @@ func TestWants(t *testing.T) {
 	criticalWeb := Event{Type: IncidentResolved, Incident: Incident{Kind: "incident", Impact: "critical", Components: []Component{{ID: "web"}, {ID: "db"}}}}
 	noComponents := Event{Type: IncidentUpdated, Incident: Incident{Kind: "incident", Impact: "major", Components: []Component{}}}
 	apiDown := Event{Type: ComponentDown, Component: &ComponentChange{ID: "api", State: "down"}}
+	apiBurn := Event{Type: SLOBurn, Component: &ComponentChange{ID: "api"}, SLO: &Burn{Threshold: 50}}
 	maintWeb := Event{Type: MaintenanceScheduled, Incident: Incident{Kind: "maintenance", Impact: "none", Components: []Component{{ID: "web"}}}}
 	tests := []struct {
 		name   string
@@ -20,6 +21,11 @@ func TestWants(t *testing.T) {
 		want   bool
 	}{
 		{"no filter", config.Webhook{}, minorAPI, true},
+		{"slo.burn of a listed component", config.Webhook{Components: []string{"api"}}, apiBurn, true},
+		{"slo.burn of another component", config.Webhook{Components: []string{"web"}}, apiBurn, false},
+		{"slo.burn listed", config.Webhook{Events: []string{"slo.burn"}}, apiBurn, true},
+		{"slo.burn not listed", config.Webhook{Events: []string{"component.down"}}, apiBurn, false},
+		{"slo.burn passes min_impact", config.Webhook{MinImpact: "critical"}, apiBurn, true},
 		{"component listed", config.Webhook{Components: []string{"api"}}, minorAPI, true},
 		{"component not listed", config.Webhook{Components: []string{"web"}}, minorAPI, false},
 		{"one of several components", config.Webhook{Components: []string{"db"}}, criticalWeb, true},
@@ -51,7 +57,7 @@ func TestWants(t *testing.T) {
 // filters (config.NotifyEvents) the same as those notify sends.
 func TestFilterEventNames(t *testing.T) {
 	var sent []string
-	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted, ComponentDown, ComponentUp} {
+	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted, ComponentDown, ComponentUp, SLOBurn} {
 		sent = append(sent, string(typ))
 	}
 	if got, want := strings.Join(config.NotifyEvents, " "), strings.Join(sent, " "); got != want {

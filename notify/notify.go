@@ -90,6 +90,9 @@ type state struct {
 	// Drafts are the draft incidents herald wrote for outages not yet
 	// over (see draft.go).
 	Drafts []draftRecord `json:"drafts,omitempty"`
+	// SLOHeld are the slo.burn thresholds of rolling windows not yet
+	// re-armed (see slo.go).
+	SLOHeld map[string]string `json:"slo_held,omitempty"`
 }
 
 type pending struct {
@@ -227,6 +230,11 @@ func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, 
 	if err := n.load(); err != nil {
 		return Result{}, err
 	}
+	var res Result
+	if !n.known {
+		res.Baseline = true
+		n.st = state{Version: stateVersion, Baseline: snap.Now.UTC(), Seen: []string{}, Pending: []pending{}}
+	}
 	cands, err := n.candidates(ctx, snap)
 	if err != nil {
 		return Result{}, err
@@ -235,18 +243,17 @@ func (n *Notifier) Observe(ctx context.Context, snap *status.Snapshot) (Result, 
 	for _, k := range n.st.Seen {
 		seen[k] = true
 	}
-	var res Result
-	if !n.known {
-		res.Baseline = true
-		n.st = state{Version: stateVersion, Baseline: snap.Now.UTC(), Seen: []string{}, Pending: []pending{}}
-	}
 	newSlug := map[string]bool{}
 	for _, c := range cands {
 		if seen[c.key] {
 			continue
 		}
-		seen[c.key] = true
-		n.st.Seen = append(n.st.Seen, c.key)
+		for _, k := range append(c.also, c.key) {
+			if !seen[k] {
+				seen[k] = true
+				n.st.Seen = append(n.st.Seen, k)
+			}
+		}
 		if res.Baseline {
 			continue
 		}
