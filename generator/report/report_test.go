@@ -52,12 +52,12 @@ func TestMonths(t *testing.T) {
 	utc := time.UTC
 	type want struct {
 		known, down, probeDown, declaredDown, partial, excluded, nodata time.Duration
-		uptime, coverage                                                 float64
-		days                                                             int
-		dayLengths                                                       map[int]time.Duration // by day of month
-		dayNoData                                                        []int                 // days of month without a value
-		toDate                                                           bool
-		incidents, maintenance                                           int
+		uptime, coverage                                                float64
+		days                                                            int
+		dayLengths                                                      map[int]time.Duration // by day of month
+		dayNoData                                                       []int                 // days of month without a value
+		toDate                                                          bool
+		incidents, maintenance                                          int
 	}
 	tests := []struct {
 		name      string
