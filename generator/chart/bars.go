@@ -110,19 +110,25 @@ func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day
 	for i, d := range days {
 		text := esc(label(d))
 		rect := `<rect x="` + strconv.Itoa(i*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
-		href := ""
-		if link != nil {
-			href = safeURL(link(d))
-		}
-		b.WriteByte('\n')
-		if href == "" {
-			b.WriteString(rect + `><title>` + text + `</title></rect>`)
-			continue
-		}
-		b.WriteString(`<a href="` + esc(href) + `" aria-label="` + text + `"><title>` + text + `</title>` + rect + `/></a>`)
+		writeDay(&b, d, rect, text, link)
 	}
 	b.WriteString("\n</svg>")
 	return template.HTML(b.String())
+}
+
+// writeDay writes the open tag rect of a day's shape with its label text
+// (escaped), inside a link when link gives the day one.
+func writeDay(b *strings.Builder, d uptime.Day, rect, text string, link func(uptime.Day) string) {
+	href := ""
+	if link != nil {
+		href = safeURL(link(d))
+	}
+	b.WriteByte('\n')
+	if href == "" {
+		b.WriteString(rect + `><title>` + text + `</title></rect>`)
+		return
+	}
+	b.WriteString(`<a href="` + esc(href) + `" aria-label="` + text + `"><title>` + text + `</title>` + rect + `/></a>`)
 }
 
 // DayLabel describes a day in words: its date, uptime, downtime, unknown
