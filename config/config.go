@@ -119,6 +119,14 @@ type History struct {
 	PartialWeight *float64 `yaml:"partial_weight"`
 }
 
+// Weight is PartialWeight, or its default where no config was loaded.
+func (h History) Weight() float64 {
+	if h.PartialWeight == nil {
+		return DefaultPartial
+	}
+	return *h.PartialWeight
+}
+
 // Uptime configures the uptime figures.
 type Uptime struct {
 	// MinCoverageYAML is `min_coverage` as written, for its position;

@@ -33,7 +33,9 @@ import (
 	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 )
 
 // TemplatesDir is the folder inside a site whose files override the
@@ -146,12 +148,27 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 		return nil, nil, err
 	}
 	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
-	files := s.Renderer.Files(snap)
+	months := s.reports(snap, probes)
+	files := s.Renderer.Files(snap, render.WithReports(months))
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
 	files = append(files, ical.Files(snap)...)
+	files = append(files, api.ReportFiles(months, snap.Site.BaseURL)...)
 	return snap, files, nil
+}
+
+// reports computes the monthly reports of the snapshot (docs/reports.md).
+func (s *Site) reports(snap *status.Snapshot, probes map[string]*status.Probe) []*report.Month {
+	intervals := make(map[string][]history.Interval, len(probes))
+	for id, p := range probes {
+		intervals[id] = p.Intervals
+	}
+	return report.Months(report.Input{
+		Components: report.Components(snap), Incidents: s.Incidents, Intervals: intervals,
+		PartialWeight: s.Config.History.Weight(), MinCoverage: s.Config.Uptime.MinCoverage,
+		Loc: snap.Site.Location, Now: snap.Now,
+	})
 }
 
 // Options control one build.

@@ -26,6 +26,8 @@ import (
 //	components/<id>/index.html   the component's status, each of its
 //	                             incidents (Sum, phase, status) and its
 //	                             probe data (see probe)
+//	reports/index.html           each month's report.Month.Key
+//	reports/<YYYY-MM>/index.html its month's Key
 //	404.html                     nothing more
 //
 // The clock reaches pages only through an incident's phase and status
@@ -72,6 +74,12 @@ func (k *keys) page(p *Page) string {
 			k.incident(in)
 		}
 		k.probe(c)
+	case "report":
+		k.str(p.Report.Key())
+	case "reports":
+		for _, m := range p.Reports.Months {
+			k.str(m.Key())
+		}
 	default:
 		// The index, and any page a later feature adds until it gets a
 		// rule.

@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
 )
 
 // Page is the data every template receives. Override authors: this is the
 // contract; fields are only ever added.
 type Page struct {
-	// Kind is "index", "incident", "history", "component" or "404".
+	// Kind is "index", "incident", "history", "component", "reports",
+	// "report" or "404".
 	Kind string
 	// Path is the page's address relative to the site root, as links
 	// write it: "" for the index, "incidents/db-down/", "history/page/2/",
@@ -52,6 +54,9 @@ type Page struct {
 	Incident  *incident.Incident
 	Component *status.Component
 	History   *History
+	// Reports is set on reports/, Report on a month's report.
+	Reports *ReportIndex
+	Report  *report.Month
 
 	// Frame is what the layout draws around the page; pages of one kind
 	// at one depth share it.
@@ -67,9 +72,12 @@ func (p *Page) Rel(path string) string { return p.Root + path }
 // once per build with {{memo "site-header" .Frame}}.
 type Frame struct {
 	Kind, Root, BaseHref string
-	Site                 status.Site
-	Stylesheet, Favicon  string
-	Feeds                []Feed
+	// Reports is set when the site publishes reports/, which the header
+	// links to.
+	Reports             bool
+	Site                status.Site
+	Stylesheet, Favicon string
+	Feeds               []Feed
 }
 
 // Rel turns a path from the site root into a link from the frame's pages.
@@ -122,7 +130,7 @@ func incidentDescription(in *incident.Incident) string {
 // assets are the hashed asset paths pages link to.
 type assets struct{ css, script string }
 
-func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
+func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPage {
 	site := snap.Site
 	siteFeeds := feeds("")
 	newPage := func(kind, file, link string) *Page {
@@ -183,6 +191,10 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 		out = append(out, plannedPage{file, "component.html", p, nil})
 	}
 
+	if o.withReports {
+		out = append(out, reportPages(o.reports, newPage, site)...)
+	}
+
 	notFound := newPage("404", "404.html", "404.html")
 	notFound.URL = ""
 	notFound.BaseHref = basePath(site.BaseURL)
@@ -197,7 +209,7 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 		f, ok := frames[k]
 		if !ok {
 			f = &Frame{
-				Kind: p.Kind, Root: p.Root, BaseHref: p.BaseHref, Site: site,
+				Kind: p.Kind, Root: p.Root, BaseHref: p.BaseHref, Site: site, Reports: o.withReports,
 				Stylesheet: p.Stylesheet, Favicon: p.Favicon, Feeds: siteFeeds,
 			}
 			frames[k] = f

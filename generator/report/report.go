@@ -14,9 +14,11 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 )
@@ -43,6 +45,16 @@ type Component struct {
 	Probed bool
 }
 
+// Components lists the components of snap, in config order, as reports
+// name them.
+func Components(snap *status.Snapshot) []Component {
+	out := make([]Component, len(snap.Components))
+	for i, c := range snap.Components {
+		out[i] = Component{ID: c.ID, Name: c.Name, Probed: c.Monitored}
+	}
+	return out
+}
+
 // Month is the report of one calendar month.
 type Month struct {
 	// Start is the first of the month, midnight in the site timezone; End
@@ -50,6 +62,8 @@ type Month struct {
 	Start, End time.Time
 	// ToDate is set while the month is running: its figures are to date.
 	ToDate bool
+	// PartialWeight is Input.PartialWeight, for readers of the figures.
+	PartialWeight float64
 	// Components are the site's components in config order.
 	Components []*Figures
 	// Incidents and Maintenance are those that overlap the month on any
@@ -57,8 +71,11 @@ type Month struct {
 	Incidents, Maintenance []*incident.Incident
 }
 
-// Key is the month as its address writes it, "2026-11".
-func (m *Month) Key() string { return m.Start.Format("2006-01") }
+// Name is the month as its address writes it, "2026-11".
+func (m *Month) Name() string { return m.Start.Format("2006-01") }
+
+// PartialPercent words PartialWeight as a percentage, "30".
+func (m *Month) PartialPercent() string { return strconv.FormatFloat(m.PartialWeight*100, 'f', -1, 64) }
 
 // Figures are one component's figures for a month: the month's summary,
 // the source of its downtime, and its days. An SLO verdict for the month
@@ -145,7 +162,7 @@ func Months(in Input) []*Month {
 // month computes the report of the month that begins at start.
 func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incident, ivs map[string][]history.Interval) *Month {
 	end := start.AddDate(0, 1, 0)
-	m := &Month{Start: start, End: end}
+	m := &Month{Start: start, End: end, PartialWeight: in.PartialWeight}
 	if in.Now.Before(end) {
 		m.End, m.ToDate = in.Now, true
 	}

@@ -221,7 +221,7 @@ func TestMonthsListed(t *testing.T) {
 	}
 	var got []string
 	for _, m := range Months(in) {
-		got = append(got, m.Key())
+		got = append(got, m.Name())
 	}
 	want := []string{"2025-12", "2026-02", "2026-08", "2026-09"}
 	if !slices.Equal(got, want) {

@@ -1,36 +1,54 @@
-package report
+package api
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"io"
 	"strconv"
 	"time"
 
-	"github.com/herald-status/herald/generator/api"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/uptime"
 )
 
-// CSVHeader is the first row of reports/YYYY-MM.csv.
-var CSVHeader = []string{
+// ReportFiles lists the data of the monthly reports (docs/api.md):
+// reports/YYYY-MM.csv and reports/YYYY-MM.json for each month, the
+// incidents linked on the site at baseURL.
+func ReportFiles(months []*report.Month, baseURL string) []render.File {
+	var out []render.File
+	for _, m := range months {
+		csvPath, jsonPath := render.ReportsPath+m.Name()+".csv", render.ReportsPath+m.Name()+".json"
+		key := m.Key()
+		out = append(out,
+			render.File{Path: csvPath, Key: key, Render: func(w io.Writer) error { return writeCSV(w, m) }},
+			render.File{Path: jsonPath, Key: key, Render: func(w io.Writer) error {
+				return writeJSON(w, jsonPath, reportDoc(m, baseURL))
+			}},
+		)
+	}
+	return out
+}
+
+// csvHeader is the first row of reports/YYYY-MM.csv.
+var csvHeader = []string{
 	"date", "component", "uptime_percent", "coverage_percent", "observed_minutes",
 	"down_minutes", "partial_minutes", "maintenance_minutes", "no_data_minutes",
 }
 
-// WriteCSV writes the month as CSV: one row per component per day, the
+// writeCSV writes the month as CSV: one row per component per day, the
 // components in config order, each day by day. uptime_percent is empty
 // where the page says "no data". Minutes are rounded to hundredths, so
 // the daily rows of a component sum to its month's minutes in the JSON
 // within a hundredth per row.
-func WriteCSV(w io.Writer, m *Month) error {
+func writeCSV(w io.Writer, m *report.Month) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
 	for _, f := range m.Components {
 		for _, d := range f.Days {
-			fig := api.NewFigure(d.Summary)
+			fig := NewFigure(d.Summary)
 			pct := ""
 			if fig.Uptime != nil {
 				pct = strconv.FormatFloat(*fig.Uptime, 'f', 2, 64)
@@ -87,7 +105,7 @@ type jsonComponent struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Probed bool   `json:"probed"`
-	api.Figure
+	Figure
 	jsonMinutes
 	ProbeDownMinutes    float64   `json:"probe_down_minutes"`
 	DeclaredDownMinutes float64   `json:"declared_down_minutes"`
@@ -96,7 +114,7 @@ type jsonComponent struct {
 
 type jsonDay struct {
 	Date string `json:"date"`
-	api.Figure
+	Figure
 	jsonMinutes
 }
 
@@ -109,40 +127,33 @@ type jsonIncident struct {
 	Components []string `json:"components"`
 }
 
-// WriteJSON writes the month as JSON (docs/api.md). url gives the
-// absolute address of an incident's page from its slug.
-func WriteJSON(w io.Writer, m *Month, partialWeight float64, url func(slug string) string) error {
+// reportDoc is the JSON of month m.
+func reportDoc(m *report.Month, baseURL string) jsonMonth {
 	doc := jsonMonth{
-		Month: m.Key(), Timezone: m.Start.Location().String(),
+		Month: m.Name(), Timezone: m.Start.Location().String(),
 		From: m.Start.UTC().Format(time.RFC3339), To: m.End.UTC().Format(time.RFC3339),
-		ToDate: m.ToDate, PartialWeight: partialWeight,
-		Components: []jsonComponent{}, Incidents: jsonIncidents(m.Incidents, url), Maintenance: jsonIncidents(m.Maintenance, url),
+		ToDate: m.ToDate, PartialWeight: m.PartialWeight,
+		Components: []jsonComponent{}, Incidents: jsonIncidents(m.Incidents, baseURL), Maintenance: jsonIncidents(m.Maintenance, baseURL),
 	}
 	for _, f := range m.Components {
 		c := jsonComponent{
 			ID: f.ID, Name: f.Name, Probed: f.Probed,
-			Figure: api.NewFigure(f.Summary), jsonMinutes: newMinutes(f.Summary),
+			Figure: NewFigure(f.Summary), jsonMinutes: newMinutes(f.Summary),
 			ProbeDownMinutes: minutesOf(f.ProbeDown), DeclaredDownMinutes: minutesOf(f.DeclaredDown),
 			Days: []jsonDay{},
 		}
 		for _, d := range f.Days {
-			c.Days = append(c.Days, jsonDay{Date: d.Date.Format(time.DateOnly), Figure: api.NewFigure(d.Summary), jsonMinutes: newMinutes(d.Summary)})
+			c.Days = append(c.Days, jsonDay{Date: d.Date.Format(time.DateOnly), Figure: NewFigure(d.Summary), jsonMinutes: newMinutes(d.Summary)})
 		}
 		doc.Components = append(doc.Components, c)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return doc
 }
 
-func jsonIncidents(ins []*incident.Incident, url func(string) string) []jsonIncident {
+func jsonIncidents(ins []*incident.Incident, baseURL string) []jsonIncident {
 	out := []jsonIncident{}
 	for _, in := range ins {
-		j := jsonIncident{ID: in.Slug, Title: in.Title, URL: url(in.Slug), Started: in.Start().UTC().Format(time.RFC3339), Components: []string{}}
-		if end := in.End(); !end.IsZero() {
-			s := end.UTC().Format(time.RFC3339)
-			j.Ended = &s
-		}
+		j := jsonIncident{ID: in.Slug, Title: in.Title, URL: IncidentURL(baseURL, in.Slug), Started: in.Start().UTC().Format(time.RFC3339), Ended: rfc3339(in.End()), Components: []string{}}
 		for _, a := range in.Affected {
 			j.Components = append(j.Components, a.ID)
 		}

@@ -1,0 +1,68 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// Key stands for everything a month's report shows (see render.File.Key):
+// its figures, each day's, and the content of its incidents and
+// maintenance, with the clock where the clock shows (a month to date, an
+// incident still going on). A closed month's Key changes only when its
+// inputs do, so an incremental build reuses its files.
+func (m *Month) Key() string {
+	var b []byte
+	u64 := func(n uint64) { b = binary.BigEndian.AppendUint64(b, n) }
+	str := func(s string) { u64(uint64(len(s))); b = append(b, s...) }
+	at := func(t time.Time) { u64(uint64(t.UnixNano())) }
+	sum := func(s uptime.Summary) {
+		at(s.From)
+		at(s.To)
+		for _, d := range []time.Duration{s.Known, s.Measured, s.Down, s.Partial, s.Excluded, s.NoData} {
+			u64(uint64(d))
+		}
+		u64(math.Float64bits(s.Uptime))
+		u64(math.Float64bits(s.Coverage))
+		u64(uint64(boolBit(s.HasValue) | boolBit(s.Sparse)<<1))
+	}
+	str(m.Name())
+	at(m.End)
+	u64(math.Float64bits(m.PartialWeight))
+	for _, f := range m.Components {
+		str(f.ID)
+		u64(uint64(boolBit(f.Probed)))
+		sum(f.Summary)
+		u64(uint64(f.ProbeDown))
+		u64(uint64(f.DeclaredDown))
+		for _, d := range f.Days {
+			sum(d.Summary)
+			str(string(d.Worst))
+			for _, in := range d.Incidents {
+				b = append(b, in.Sum[:]...)
+			}
+		}
+	}
+	for _, list := range [][]*incident.Incident{m.Incidents, m.Maintenance} {
+		u64(uint64(len(list)))
+		for _, in := range list {
+			b = append(b, in.Sum[:]...)
+			if end := in.End(); end.IsZero() || end.After(m.End) {
+				at(m.End) // how long it has lasted so far
+			}
+		}
+	}
+	h := sha256.Sum256(b)
+	return string(h[:])
+}
+
+func boolBit(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
