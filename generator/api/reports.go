@@ -2,6 +2,8 @@ package api
 
 import (
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -23,7 +25,13 @@ func ReportFiles(months []*report.Month, baseURL string) []render.File {
 		out = append(out,
 			render.File{Path: csvPath, Key: key, Render: func(w io.Writer) error { return writeCSV(w, m) }},
 			render.File{Path: jsonPath, Key: key, Render: func(w io.Writer) error {
-				return writeJSON(w, jsonPath, reportDoc(m, baseURL))
+				// Compact, unlike the API's other files: a month of a
+				// hundred components is thousands of days, and indenting
+				// them doubled the file and its cost.
+				if err := json.NewEncoder(w).Encode(reportDoc(m, baseURL)); err != nil {
+					return fmt.Errorf("write %s: %w", jsonPath, err)
+				}
+				return nil
 			}},
 		)
 	}

@@ -123,12 +123,17 @@ func writeDay(b *strings.Builder, d uptime.Day, rect, text string, link func(upt
 	if link != nil {
 		href = safeURL(link(d))
 	}
+	// Written piece by piece: a page of monthly reports draws thousands.
 	b.WriteByte('\n')
 	if href == "" {
-		b.WriteString(rect + `><title>` + text + `</title></rect>`)
+		for _, s := range [...]string{rect, `><title>`, text, `</title></rect>`} {
+			b.WriteString(s)
+		}
 		return
 	}
-	b.WriteString(`<a href="` + esc(href) + `" aria-label="` + text + `"><title>` + text + `</title>` + rect + `/></a>`)
+	for _, s := range [...]string{`<a href="`, esc(href), `" aria-label="`, text, `"><title>`, text, `</title>`, rect, `/></a>`} {
+		b.WriteString(s)
+	}
 }
 
 // DayLabel describes a day in words: its date, uptime, downtime, unknown

@@ -3,6 +3,7 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"io"
 	"math"
 	"time"
 
@@ -15,10 +16,17 @@ import (
 // maintenance, with the clock where the clock shows (a month to date, an
 // incident still going on). A closed month's Key changes only when its
 // inputs do, so an incremental build reuses its files.
-func (m *Month) Key() string {
-	var b []byte
-	u64 := func(n uint64) { b = binary.BigEndian.AppendUint64(b, n) }
-	str := func(s string) { u64(uint64(len(s))); b = append(b, s...) }
+func (m *Month) Key() string { return m.key }
+
+// sum works out Key once, when the month is computed: its pages, its
+// data and the index of months all read it.
+func (m *Month) sum() string {
+	// Streamed into the hash: a month of a hundred components is
+	// thousands of days.
+	h := sha256.New()
+	var scratch [8]byte
+	u64 := func(n uint64) { h.Write(binary.BigEndian.AppendUint64(scratch[:0], n)) }
+	str := func(s string) { u64(uint64(len(s))); io.WriteString(h, s) }
 	at := func(t time.Time) { u64(uint64(t.UnixNano())) }
 	sum := func(s uptime.Summary) {
 		at(s.From)
@@ -43,21 +51,20 @@ func (m *Month) Key() string {
 			sum(d.Summary)
 			str(string(d.Worst))
 			for _, in := range d.Incidents {
-				b = append(b, in.Sum[:]...)
+				h.Write(in.Sum[:])
 			}
 		}
 	}
 	for _, list := range [][]*incident.Incident{m.Incidents, m.Maintenance} {
 		u64(uint64(len(list)))
 		for _, in := range list {
-			b = append(b, in.Sum[:]...)
+			h.Write(in.Sum[:])
 			if end := in.End(); end.IsZero() || end.After(m.End) {
 				at(m.End) // how long it has lasted so far
 			}
 		}
 	}
-	h := sha256.Sum256(b)
-	return string(h[:])
+	return string(h.Sum(nil))
 }
 
 func boolBit(v bool) int {

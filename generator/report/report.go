@@ -64,6 +64,8 @@ type Month struct {
 	ToDate bool
 	// PartialWeight is Input.PartialWeight, for readers of the figures.
 	PartialWeight float64
+
+	key string // see Key
 	// Components are the site's components in config order.
 	Components []*Figures
 	// Incidents and Maintenance are those that overlap the month on any
@@ -202,5 +204,6 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		f.DeclaredDown = uptime.Window(declared, start, end).Down
 		m.Components = append(m.Components, f)
 	}
+	m.key = m.sum()
 	return m
 }
