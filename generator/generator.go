@@ -138,24 +138,31 @@ func isDiag(err error) bool {
 // Files lists every file of the site at now: pages, assets, feeds, the
 // API, badges and the maintenance calendar. It reads the probe history.
 func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) {
-	_, files, err := s.files(ctx, now, false)
+	_, files, _, err := s.files(ctx, now, false)
 	return files, err
 }
 
-func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
+// files lists every file of the site at now, and the record of published
+// reports to keep once they are published.
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, *report.Record, error) {
 	probes, err := s.readProbes(ctx, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	rec, err := report.ReadRecord(s.Config.ReportRecordPath())
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
 	months := s.reports(snap, probes)
+	rec = report.Revise(months, rec, now)
 	files := s.Renderer.Files(snap, render.WithReports(months))
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
 	files = append(files, ical.Files(snap)...)
 	files = append(files, api.ReportFiles(months, snap.Site.BaseURL)...)
-	return snap, files, nil
+	return snap, files, rec, nil
 }
 
 // reports computes the monthly reports of the snapshot (docs/reports.md).
@@ -178,6 +185,11 @@ type Options struct {
 	// Now is the build's clock: rendering depends on it and nothing else
 	// reads the time.
 	Now time.Time
+	// Record keeps, once the site is published, each closed month's
+	// figures in the record of published reports, so that a later
+	// change shows as a revision (docs/reports.md). Commands that
+	// publish for readers set it; previews do not.
+	Record bool
 }
 
 // Result summarises a build.
@@ -212,7 +224,7 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if err := lostIncidents(s.Config.Dir, out); err != nil {
 		return nil, err
 	}
-	snap, files, err := s.files(ctx, opts.Now, false)
+	snap, files, rec, err := s.files(ctx, opts.Now, false)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -221,6 +233,11 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if opts.Record {
+		if err := report.WriteRecord(s.Config.ReportRecordPath(), rec); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
 	}
 	res.Incidents = len(s.Incidents)
 	res.Rendered = len(files)

@@ -64,6 +64,16 @@ func (m *Month) sum() string {
 			}
 		}
 	}
+	for _, r := range m.Revisions {
+		at(r.At)
+		for _, f := range r.From {
+			str(f.ID)
+			str(f.Uptime)
+			u64(uint64(f.DownMinutes))
+			u64(uint64(f.ObservedMinutes))
+			u64(uint64(f.MaintenanceMinutes))
+		}
+	}
 	return string(h.Sum(nil))
 }
 

@@ -65,6 +65,11 @@ type Month struct {
 	// PartialWeight is Input.PartialWeight, for readers of the figures.
 	PartialWeight float64
 
+	// Revisions are a closed month's revisions, oldest first: each time a
+	// build published other figures than before, and what they were
+	// (see Revise).
+	Revisions []Revision
+
 	key string // see Key
 	// Components are the site's components in config order.
 	Components []*Figures
@@ -75,6 +80,17 @@ type Month struct {
 
 // Name is the month as its address writes it, "2026-11".
 func (m *Month) Name() string { return m.Start.Format("2006-01") }
+
+// ComponentName is the name of the component with the id, or the id when
+// the month has no such component (it was removed since).
+func (m *Month) ComponentName(id string) string {
+	for _, f := range m.Components {
+		if f.ID == id {
+			return f.Name
+		}
+	}
+	return id
+}
 
 // PartialPercent words PartialWeight as a percentage, "30".
 func (m *Month) PartialPercent() string { return strconv.FormatFloat(m.PartialWeight*100, 'f', -1, 64) }
