@@ -131,6 +131,14 @@ type History struct {
 	PartialWeight *float64 `yaml:"partial_weight"`
 }
 
+// Weight is PartialWeight, or its default where no config was loaded.
+func (h History) Weight() float64 {
+	if h.PartialWeight == nil {
+		return DefaultPartial
+	}
+	return *h.PartialWeight
+}
+
 // Uptime configures the uptime figures.
 type Uptime struct {
 	// MinCoverageYAML is `min_coverage` as written, for its position;
@@ -199,6 +207,19 @@ func (c *Config) ComponentIDs() []string {
 
 // HistoryPath is the embedded store's file.
 func (c *Config) HistoryPath() string { return filepath.Join(c.Dir, c.History.Path) }
+
+// ReportRecordName is the file, beside the history store, in which the
+// commands that publish keep each closed month's published figures
+// (docs/reports.md).
+const ReportRecordName = "reports.json"
+
+// reportRecord is the record of published reports, relative to the site.
+func (c *Config) reportRecord() string {
+	return filepath.Join(filepath.Dir(c.History.Path), ReportRecordName)
+}
+
+// ReportRecordPath is the record of published reports.
+func (c *Config) ReportRecordPath() string { return filepath.Join(c.Dir, c.reportRecord()) }
 
 // PublishDir is the absolute output folder.
 func (c *Config) PublishDir() string { return filepath.Join(c.Dir, c.Publish.Dir) }

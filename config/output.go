@@ -38,7 +38,7 @@ func (c *Config) CheckOutput(out string) error {
 // files ("is the site folder", "is incidents/", "holds data/history.db",
 // "lies inside templates/"), or "" when it does not. The site's own files are
 // herald.yaml, incidents/, templates/, the history store with its side
-// files and the notify state; the site folder itself may hold the output
+// files, the notify state and the record of published reports; the site folder itself may hold the output
 // path but not be it. Every path is compared as the file system sees it,
 // with symlinks followed, and out is read both as the kernel reads it (a
 // symlink before "..") and as the publisher names it (after
@@ -48,7 +48,7 @@ func (c *Config) outputConflict(out string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	own := []string{FileName, IncidentsDir + "/", TemplatesDir + "/", c.History.Path, c.Notify.State}
+	own := []string{FileName, IncidentsDir + "/", TemplatesDir + "/", c.History.Path, c.Notify.State, c.reportRecord()}
 	for _, side := range []string{"-wal", "-shm", "-journal"} {
 		own = append(own, c.History.Path+side)
 	}

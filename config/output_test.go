@@ -77,6 +77,7 @@ func TestCheckOutput(t *testing.T) {
 		{"the store", "site/data/history.db", "is data/history.db"},
 		{"the store's log", "site/data/history.db-wal", "is data/history.db-wal"},
 		{"the notify state", "site/data/notify.json", "is data/notify.json"},
+		{"the record of published reports", "site/data/reports.json", "is data/reports.json"},
 		{"herald.yaml", "site/herald.yaml", "is herald.yaml"},
 		// x/.. is the parent of x's target for the kernel, the folder
 		// holding x once cleaned: either reading must be refused.

@@ -135,6 +135,7 @@ func New(opts Options) (*Loop, error) {
 	}
 	l := &Loop{opts: opts, dir: dir, builder: generator.NewBuilder(dir, opts.Out)}
 	l.builder.Daemon = opts.Daemon
+	l.builder.Record = opts.Daemon // herald run publishes; serve and watch preview
 	l.command = publish.Command{Dir: dir, Log: opts.Stdout, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff, Clock: opts.Clock}
 	return l, nil
 }

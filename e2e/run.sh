@@ -6,7 +6,7 @@
 # against the broken fixtures.
 #
 #   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
-#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, calendar,
+#   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, reports, calendar,
 #                            statuspage, prometheus, newsboat, deploy, migrate, sigkill); the others are
 #                            listed as skipped
 #   E2E_SKIP_SETUP=1         don't run setup.sh

@@ -13,6 +13,7 @@ import { launch, checkConsole, checkNoJs, checkAxe, checkUptimeBars, checkStaleB
 import { checkLighthouse } from './checks/lighthouse.mjs';
 import { checkXmllint, checkFeedparser, checkJsonFeed, checkNewsboat, parseFeed } from './checks/feeds.mjs';
 import { checkCalendar } from './checks/calendar.mjs';
+import { checkReportCsv } from './checks/reports.mjs';
 import { checkStatuspage, checkStatuspageWidget, statusDescription, allGoodSite, wrongSummary } from './checks/statuspage.mjs';
 import { prometheusLab } from './checks/prometheus.mjs';
 import { samples, checkMigrate, feedsOf } from './checks/migrate.mjs';
@@ -31,7 +32,9 @@ const slugOf = (site, maintenance) => {
 };
 
 const sites = [
-  { name: 'example', site: env('EXAMPLE_SITE'), url: env('EXAMPLE_URL'), incident: '2026-11-28-feed-latency', maintenance: '2026-12-03-failover-and-reboot-test', component: 'package-feed' },
+  // The example's report months: November to date at the pinned clock,
+  // and August, observed too little for a figure.
+  { name: 'example', site: env('EXAMPLE_SITE'), url: env('EXAMPLE_URL'), incident: '2026-11-28-feed-latency', maintenance: '2026-12-03-failover-and-reboot-test', component: 'package-feed', reports: ['2026-11', '2026-08'] },
   { name: 'stress', site: env('STRESS_SITE'), url: env('STRESS_URL'), component: 'svc-01', page2: true },
 ];
 for (const s of sites) {
@@ -49,6 +52,8 @@ for (const s of sites) {
     ...(s.page2 ? [{ name: 'history-2', path: './history/page/2/' }] : []),
     { name: 'component', path: `./components/${s.component}/` },
     { name: 'subscribe', path: './subscribe/' },
+    { name: 'reports', path: './reports/' },
+    ...(s.reports ?? []).map((m, i) => ({ name: i ? `report-${m}` : 'report', path: `./reports/${m}/` })),
     { name: '404', path: './no-such-page/', status: 404 },
   ];
   s.url = s.url.replace(/\/?$/, '/');
@@ -99,7 +104,7 @@ const groups = {
   },
 
   async lighthouse() {
-    for (const p of example.pages.filter((p) => ['index', 'incident', 'component', 'subscribe'].includes(p.name)))
+    for (const p of example.pages.filter((p) => ['index', 'incident', 'component', 'subscribe', 'report'].includes(p.name)))
       await guard('check', 'Lighthouse', `example ${p.name}`, () => checkLighthouse(new URL(p.path, example.url).href));
     await guard('canary', 'Lighthouse', 'browser/lighthouse.html', () => checkLighthouse(fx('browser/lighthouse.html')));
   },
@@ -114,6 +119,11 @@ const groups = {
     for (const s of sites) for (const f of ['history.json', `components/${s.component}/history.json`])
       await guard('check', 'JSON Feed 1.1 schema', `${s.name} ${f}`, () => checkJsonFeed(path.join(s.out, f)));
     await guard('canary', 'JSON Feed 1.1 schema', 'feeds/no-ids.json', () => checkJsonFeed(path.join(BROKEN, 'feeds/no-ids.json')));
+  },
+
+  async reports() {
+    for (const m of example.reports) await guard('check', 'report CSV (python csv)', `example ${m}`, () => checkReportCsv(example.out, m));
+    await guard('canary', 'report CSV (python csv)', 'reports/reports/2026-11.csv', () => checkReportCsv(path.join(BROKEN, 'reports'), '2026-11'));
   },
 
   async calendar() {

@@ -33,7 +33,9 @@ import (
 	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 )
 
 // TemplatesDir is the folder inside a site whose files override the
@@ -155,7 +157,7 @@ func isDiag(err error) bool {
 // Files lists every file of the site at now: pages, assets, feeds, the
 // API, badges and the maintenance calendar. It reads the probe history.
 func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) {
-	_, files, err := s.files(ctx, now, false)
+	_, files, _, err := s.files(ctx, now, false)
 	return files, err
 }
 
@@ -173,17 +175,40 @@ func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*statu
 	return status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon}), nil
 }
 
-func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, error) {
-	snap, err := s.snapshot(ctx, now, daemon)
+// files lists every file of the site at now, and the record of published
+// reports to keep once they are published.
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, *report.Record, error) {
+	probes, err := s.readProbes(ctx, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	files := s.Renderer.Files(snap)
+	rec, err := report.ReadRecord(s.Config.ReportRecordPath())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
+	months := s.reports(snap, probes)
+	rec = report.Revise(months, rec, now)
+	files := s.Renderer.Files(snap, render.WithReports(months))
 	files = append(files, feed.Files(snap)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
 	files = append(files, ical.Files(snap)...)
-	return snap, files, nil
+	files = append(files, api.ReportFiles(months, snap.Site.BaseURL)...)
+	return snap, files, rec, nil
+}
+
+// reports computes the monthly reports of the snapshot (docs/reports.md).
+func (s *Site) reports(snap *status.Snapshot, probes map[string]*status.Probe) []*report.Month {
+	intervals := make(map[string][]history.Interval, len(probes))
+	for id, p := range probes {
+		intervals[id] = p.Intervals
+	}
+	return report.Months(report.Input{
+		Components: report.Components(snap), Incidents: s.Incidents, Intervals: intervals,
+		PartialWeight: s.Config.History.Weight(), MinCoverage: s.Config.Uptime.MinCoverage,
+		Loc: snap.Site.Location, Now: snap.Now,
+	})
 }
 
 // Options control one build.
@@ -193,6 +218,11 @@ type Options struct {
 	// Now is the build's clock: rendering depends on it and nothing else
 	// reads the time.
 	Now time.Time
+	// Record keeps, once the site is published, each closed month's
+	// figures in the record of published reports, so that a later
+	// change shows as a revision (docs/reports.md). Commands that
+	// publish for readers set it; previews do not.
+	Record bool
 }
 
 // Result summarises a build.
@@ -227,7 +257,7 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if err := lostIncidents(s.Config.Dir, out); err != nil {
 		return nil, err
 	}
-	snap, files, err := s.files(ctx, opts.Now, false)
+	snap, files, rec, err := s.files(ctx, opts.Now, false)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -236,6 +266,11 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if opts.Record {
+		if err := report.WriteRecord(s.Config.ReportRecordPath(), rec); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
 	}
 	res.Incidents = len(s.Incidents)
 	res.Rendered = len(files)

@@ -13,6 +13,7 @@ import (
 	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/report"
 )
 
 // A Builder builds one site folder again and again, as herald watch does,
@@ -57,6 +58,8 @@ type Builder struct {
 	// Daemon marks builds by herald run, whose index warns when it grows
 	// stale even without probes (see status.Options.Daemon).
 	Daemon bool
+	// Record is Options.Record for every build.
+	Record bool
 
 	mu       sync.Mutex
 	cfgSum   [32]byte
@@ -149,7 +152,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err := lostIncidents(b.dir, out); err != nil {
 		return nil, err
 	}
-	snap, files, err := s.files(ctx, now, b.Daemon)
+	snap, files, rec, err := s.files(ctx, now, b.Daemon)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -242,6 +245,11 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 		b.versions = b.versions[len(b.versions)-2:]
 	}
 	res.Snapshot = snap
+	if b.Record {
+		if err := report.WriteRecord(s.Config.ReportRecordPath(), rec); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+	}
 	return res, nil
 }
 

@@ -285,8 +285,9 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// incident page + history page + 1 component page (search) + its 3
-	// feeds + 3 site feeds + what is always rendered.
-	if want := 1 + 1 + 1 + 3 + 3 + always; res.Rendered != want {
+	// feeds + 3 site feeds + its month's report, CSV and JSON + the
+	// reports index + what is always rendered.
+	if want := 1 + 1 + 1 + 3 + 3 + 3 + 1 + always; res.Rendered != want {
 		t.Errorf("after one edit: rendered %d, want %d", res.Rendered, want)
 	}
 }

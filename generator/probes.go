@@ -69,7 +69,7 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 			o.Interval = history.DefaultInterval
 		}
 		p := &status.Probe{Interval: o.Interval}
-		if p.Intervals, err = src.Intervals(ctx, id, from, now); err != nil {
+		if p.Intervals, err = src.Intervals(ctx, id, intervalsFrom(src, from), now); err != nil {
 			return nil, fmt.Errorf("read history of %s: %w", id, err)
 		}
 		if p.Latency, err = s.latency.read(ctx, src, id, from, now); err != nil {
@@ -90,6 +90,17 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 		probes[id] = p
 	}
 	return probes, nil
+}
+
+// intervalsFrom is where a build reads a component's intervals from: the
+// whole store, for the monthly reports (merged states are few, even over
+// years), but only the history window of Prometheus, whose range queries
+// cost by the step.
+func intervalsFrom(src history.Source, window time.Time) time.Time {
+	if _, ok := src.(*history.Store); ok {
+		return time.UnixMilli(0)
+	}
+	return window
 }
 
 // latencyCache keeps, across the builds of a Builder, each component's

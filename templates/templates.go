@@ -9,10 +9,10 @@
 //
 // base.html is the layout. partials.html, base.html and one page template
 // (index.html, incident.html, history.html, component.html, subscribe.html,
-// 404.html) are parsed together, in that order, and executed from
-// base.html: the page defines "main" and may define "head", and
-// partials.html holds the small templates the pages share, such as
-// "status" and "entry".
+// reports.html, report.html, 404.html) are parsed together, in that order,
+// and executed from base.html: the page defines "main" and may define
+// "head", and partials.html holds the small templates the pages share,
+// such as "status" and "entry".
 package templates
 
 import "embed"
@@ -32,7 +32,7 @@ const (
 
 // Pages lists the page templates, each executed through the layout.
 func Pages() []string {
-	return []string{"index.html", "incident.html", "history.html", "component.html", "subscribe.html", "404.html"}
+	return []string{"index.html", "incident.html", "history.html", "component.html", "subscribe.html", "reports.html", "report.html", "404.html"}
 }
 
 // Assets are copied to the site as they are (the stylesheet under a

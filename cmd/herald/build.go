@@ -42,7 +42,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return report(e, *site, err)
 	}
-	res, err := generator.Build(ctx, s, generator.Options{Out: *out, Now: now})
+	res, err := generator.Build(ctx, s, generator.Options{Out: *out, Now: now, Record: true})
 	if err != nil {
 		return report(e, *site, err)
 	}

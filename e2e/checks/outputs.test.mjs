@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { checkCalendar } from './calendar.mjs';
+import { checkReportCsv } from './reports.mjs';
 import { checkStatuspage, checkStatuspageWidget } from './statuspage.mjs';
 
 test('missing output', async (t) => {
@@ -14,6 +15,7 @@ test('missing output', async (t) => {
   const cases = [
     { name: 'maintenance.ics', check: () => checkCalendar(path.join(build, 'maintenance.ics')), file: 'maintenance.ics' },
     { name: 'api/v2/summary.json', check: () => checkStatuspage(build), file: 'api/v2/summary.json' },
+    { name: 'reports/2026-11.csv', check: () => checkReportCsv(build, '2026-11'), file: 'reports/2026-11.csv' },
     // The browser is never reached: the missing file fails first.
     { name: 'api/v2/summary.json for the widget', check: () => checkStatuspageWidget(null, build, 'All Systems Operational'), file: 'api/v2/summary.json' },
   ];

@@ -112,39 +112,33 @@ func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day
 	// Each piece is written as it is: a page draws thousands of bars, and
 	// concatenating them first costs an allocation each.
 	b.Grow(len(days) * 160)
-	rect := func(i int, d uptime.Day) {
-		b.WriteString(`<rect x="`)
-		b.WriteString(strconv.Itoa(i * barSlot))
-		b.WriteString(`" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="`)
-		b.WriteString(Class(d))
-		b.WriteString(`"`)
-	}
 	for i, d := range days {
 		text := esc(label(d))
-		href := ""
-		if link != nil {
-			href = safeURL(link(d))
-		}
-		b.WriteByte('\n')
-		if href == "" {
-			rect(i, d)
-			b.WriteString(`><title>`)
-			b.WriteString(text)
-			b.WriteString(`</title></rect>`)
-			continue
-		}
-		b.WriteString(`<a href="`)
-		b.WriteString(esc(href))
-		b.WriteString(`" aria-label="`)
-		b.WriteString(text)
-		b.WriteString(`"><title>`)
-		b.WriteString(text)
-		b.WriteString(`</title>`)
-		rect(i, d)
-		b.WriteString(`/></a>`)
+		rect := `<rect x="` + strconv.Itoa(i*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
+		writeDay(&b, d, rect, text, link)
 	}
 	b.WriteString("\n</svg>")
 	return template.HTML(b.String())
+}
+
+// writeDay writes the open tag rect of a day's shape with its label text
+// (escaped), inside a link when link gives the day one.
+func writeDay(b *strings.Builder, d uptime.Day, rect, text string, link func(uptime.Day) string) {
+	href := ""
+	if link != nil {
+		href = safeURL(link(d))
+	}
+	// Written piece by piece: a page of monthly reports draws thousands.
+	b.WriteByte('\n')
+	if href == "" {
+		for _, s := range [...]string{rect, `><title>`, text, `</title></rect>`} {
+			b.WriteString(s)
+		}
+		return
+	}
+	for _, s := range [...]string{`<a href="`, esc(href), `" aria-label="`, text, `"><title>`, text, `</title>`, rect, `/></a>`} {
+		b.WriteString(s)
+	}
 }
 
 // DayLabel describes a day in words: its date, uptime, downtime, unknown

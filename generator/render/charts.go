@@ -2,8 +2,11 @@ package render
 
 import (
 	"html/template"
+	"time"
 
 	"github.com/herald-status/herald/generator/chart"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 )
@@ -39,4 +42,29 @@ func lastPeriod(c *status.Component) *uptime.Period {
 		return nil
 	}
 	return &c.Periods[len(c.Periods)-1]
+}
+
+// calendar draws a component's month as a calendar heatmap; a day with
+// one incident links to it, a day with several to the month's list.
+func calendar(p *Page, f *report.Figures) template.HTML {
+	link := func(d uptime.Day) string {
+		switch len(d.Incidents) {
+		case 0:
+			return ""
+		case 1:
+			return p.Rel(incidentPath(d.Incidents[0]))
+		}
+		return "#incidents"
+	}
+	return chart.Calendar(f.Days, link, chart.DayLabel, chart.Name(f.Name))
+}
+
+// lasted is how long an incident or maintenance lasted, or has lasted by
+// now while it goes on.
+func lasted(in *incident.Incident, now time.Time) string {
+	end := in.End()
+	if end.IsZero() || end.After(now) {
+		end = now
+	}
+	return duration(in.Start(), end)
 }

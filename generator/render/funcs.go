@@ -50,6 +50,10 @@ const (
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
+//	reportPath m         "reports/2026-11/", the page of a month's report
+//	calendar page f      a component's month as a calendar heatmap (SVG)
+//	length d             a time.Duration as duration words it: "3 h 5 min"
+//	lasted in now        how long the incident lasted, or has lasted by now
 //	memo name data       the template name executed with data, as HTML, rendered
 //	                     once per build for each data value and then reused:
 //	                     for parts that many pages repeat. data must be
@@ -95,6 +99,10 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"latencyCharts":  latencyCharts,
 		"lastPeriod":     lastPeriod,
 		"memo":           set.render,
+		"reportPath":     ReportPath,
+		"calendar":       calendar,
+		"length":         length,
+		"lasted":         lasted,
 	}
 }
 
@@ -126,8 +134,11 @@ func timeRange(a, b time.Time, loc *time.Location) template.HTML {
 
 // duration is the time from a to b in days, hours and minutes, rounded to
 // the minute: "7 h 52 min", "1 d 2 h", "45 min".
-func duration(a, b time.Time) string {
-	d := b.Sub(a).Round(time.Minute)
+func duration(a, b time.Time) string { return length(b.Sub(a)) }
+
+// length is d in days, hours and minutes, as duration words it.
+func length(d time.Duration) string {
+	d = d.Round(time.Minute)
 	if d < time.Minute {
 		return "under a minute"
 	}

@@ -29,6 +29,8 @@ import (
 //	subscribe/index.html         nothing more: it lists the components'
 //	                             feeds, base_url's calendar and
 //	                             subscribe.email_url, all config
+//	reports/index.html           each month's report.Month.Key
+//	reports/<YYYY-MM>/index.html its month's Key
 //	404.html                     nothing more
 //
 // The clock reaches pages only through an incident's phase and status
@@ -75,6 +77,12 @@ func (k *keys) page(p *Page) string {
 			k.incident(in)
 		}
 		k.probe(c)
+	case "report":
+		k.str(p.Report.Key())
+	case "reports":
+		for _, m := range p.Reports.Months {
+			k.str(m.Key())
+		}
 	default:
 		// The index, and any page a later feature adds until it gets a
 		// rule.

@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
 )
 
 // Page is the data every template receives. Override authors: this is the
 // contract; fields are only ever added.
 type Page struct {
-	// Kind is "index", "incident", "history", "component", "subscribe" or
-	// "404".
+	// Kind is "index", "incident", "history", "component", "subscribe",
+	// "reports", "report" or "404".
 	Kind string
 	// Path is the page's address relative to the site root, as links
 	// write it: "" for the index, "incidents/db-down/", "history/page/2/",
@@ -55,6 +56,9 @@ type Page struct {
 	Component *status.Component
 	History   *History
 	Subscribe *Subscribe
+	// Reports is set on reports/, Report on a month's report.
+	Reports *ReportIndex
+	Report  *report.Month
 
 	// Frame is what the layout draws around the page; pages of one kind
 	// at one depth share it.
@@ -70,9 +74,12 @@ func (p *Page) Rel(path string) string { return p.Root + path }
 // once per build with {{memo "site-header" .Frame}}.
 type Frame struct {
 	Kind, Root, BaseHref string
-	Site                 status.Site
-	Stylesheet, Favicon  string
-	Feeds                []Feed
+	// Reports is set when the site publishes reports/, which the header
+	// links to.
+	Reports             bool
+	Site                status.Site
+	Stylesheet, Favicon string
+	Feeds               []Feed
 }
 
 // Rel turns a path from the site root into a link from the frame's pages.
@@ -157,7 +164,7 @@ func incidentDescription(in *incident.Incident) string {
 // assets are the hashed asset paths pages link to.
 type assets struct{ css, script string }
 
-func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
+func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPage {
 	site := snap.Site
 	siteFeeds := feeds("")
 	newPage := func(kind, file, link string) *Page {
@@ -223,6 +230,9 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 	sub.Title = "Subscribe · " + site.Title
 	sub.Description = "Every way to follow the incidents and maintenance of " + site.Title + "."
 	out = append(out, plannedPage{"subscribe/index.html", "subscribe.html", sub, nil})
+	if o.withReports {
+		out = append(out, reportPages(o.reports, newPage, site)...)
+	}
 
 	notFound := newPage("404", "404.html", "404.html")
 	notFound.URL = ""
@@ -238,7 +248,7 @@ func pages(snap *status.Snapshot, a assets, perPage int) []plannedPage {
 		f, ok := frames[k]
 		if !ok {
 			f = &Frame{
-				Kind: p.Kind, Root: p.Root, BaseHref: p.BaseHref, Site: site,
+				Kind: p.Kind, Root: p.Root, BaseHref: p.BaseHref, Site: site, Reports: o.withReports,
 				Stylesheet: p.Stylesheet, Favicon: p.Favicon, Feeds: siteFeeds,
 			}
 			frames[k] = f

@@ -184,7 +184,8 @@ func loadSources(overrideDir string) (map[string]source, error) {
 func (r *Renderer) check() error {
 	var errs []error
 	failed := map[string]bool{}
-	for _, f := range r.files(sample(), 2) {
+	snap := sample()
+	for _, f := range r.files(snap, 2, WithReports(sampleReports(snap))) {
 		kind := pageKind(f.Path)
 		if kind == "" || failed[kind] {
 			continue
@@ -200,6 +201,12 @@ func (r *Renderer) check() error {
 // pageKind is the template that renders the file at p, or "" for an asset.
 func pageKind(p string) string {
 	switch {
+	case !strings.HasSuffix(p, ".html"):
+		return ""
+	case p == ReportsPath+"index.html":
+		return "reports.html"
+	case strings.HasPrefix(p, ReportsPath):
+		return "report.html"
 	case p == "index.html":
 		return "index.html"
 	case p == "404.html":
@@ -247,15 +254,21 @@ func (r *Renderer) ScriptPath() string { return r.scriptPath }
 //	history/page/<n>/index.html           its pages 2, 3, …
 //	components/<id>/index.html
 //	subscribe/index.html                  every way to follow the site
+//	reports/index.html                    with WithReports: the months
+//	reports/<YYYY-MM>/index.html          a month's report
 //	404.html
 //	assets/style.<hash>.css
 //	favicon.svg
 //	assets/stale.<hash>.js
-func (r *Renderer) Files(snap *status.Snapshot) []File {
-	return r.files(snap, HistoryPerPage)
+func (r *Renderer) Files(snap *status.Snapshot, opts ...Option) []File {
+	return r.files(snap, HistoryPerPage, opts...)
 }
 
-func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
+func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []File {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var (
 		mu   sync.Mutex
 		sets = map[string]*pageSet{}
@@ -296,7 +309,7 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int) []File {
 	}
 
 	var files []File
-	for _, p := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, perPage) {
+	for _, p := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, perPage, o) {
 		files = append(files, page(p))
 	}
 	files = append(files,

@@ -7,7 +7,9 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 )
 
 // sample is a small invented site that New renders every template against,
@@ -91,4 +93,17 @@ func sample() *status.Snapshot {
 	snap := status.New(cfg, ins, now)
 	snap.Components[0].Monitored = true // as if it had a probe
 	return snap
+}
+
+// sampleReports are the reports of the sample site: its incidents, and a
+// month and a half of probe data for the monitored component.
+func sampleReports(snap *status.Snapshot) []*report.Month {
+	in := report.Input{
+		Components: report.Components(snap), Incidents: snap.Incidents,
+		Intervals: map[string][]history.Interval{"api": {{
+			Start: time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), End: snap.Now, State: history.Up,
+		}}},
+		PartialWeight: config.DefaultPartial, MinCoverage: config.DefaultMinCoverage, Loc: snap.Site.Location, Now: snap.Now,
+	}
+	return report.Months(in)
 }

@@ -169,18 +169,33 @@ func (d Day) Today() bool { return !d.To.IsZero() && d.To.Before(d.Date.AddDate(
 // Days returns the n calendar days ending with today (the day of Now in
 // Loc), oldest first. Today counts only up to Now.
 func Days(in Input, n int) []Day {
-	if n <= 0 {
-		return nil
-	}
 	loc := in.location()
 	y, m, d := in.Now.In(loc).Date()
+	return DaysFrom(in, time.Date(y, m, d-n+1, 0, 0, 0, 0, loc), n)
+}
+
+// DaysFrom returns up to n calendar days starting with the day of first
+// (in Loc), oldest first, as Days does: days that begin after Now are
+// left out, and the day of Now counts only up to Now. Reports take a
+// month's days from it.
+func DaysFrom(in Input, first time.Time, n int) []Day {
+	loc := in.location()
+	y, m, d := first.In(loc).Date()
 	cuts := make([]time.Time, 0, n+1)
-	for i := n - 1; i >= 0; i-- {
-		cuts = append(cuts, time.Date(y, m, d-i, 0, 0, 0, 0, loc))
+	for i := range n {
+		c := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
+		if !c.Before(in.Now) {
+			break
+		}
+		cuts = append(cuts, c)
 	}
-	cuts = append(cuts, in.Now)
+	if len(cuts) == 0 {
+		return nil
+	}
+	n = len(cuts)
+	cuts = append(cuts, earlier(time.Date(y, m, d+n, 0, 0, 0, 0, loc), in.Now))
 	sums := in.measure(cuts)
-	spans := in.spans(cuts[0], in.Now)
+	spans := in.spans(cuts[0], cuts[n])
 	days := make([]Day, n)
 	for i := range days {
 		day := &days[i]

@@ -1,0 +1,171 @@
+package api
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// ReportFiles lists the data of the monthly reports (docs/api.md):
+// reports/YYYY-MM.csv and reports/YYYY-MM.json for each month, the
+// incidents linked on the site at baseURL.
+func ReportFiles(months []*report.Month, baseURL string) []render.File {
+	var out []render.File
+	for _, m := range months {
+		csvPath, jsonPath := render.ReportsPath+m.Name()+".csv", render.ReportsPath+m.Name()+".json"
+		key := m.Key()
+		out = append(out,
+			render.File{Path: csvPath, Key: key, Render: func(w io.Writer) error { return writeCSV(w, m) }},
+			render.File{Path: jsonPath, Key: key, Render: func(w io.Writer) error {
+				// Compact, unlike the API's other files: a month of a
+				// hundred components is thousands of days, and indenting
+				// them doubled the file and its cost.
+				if err := json.NewEncoder(w).Encode(reportDoc(m, baseURL)); err != nil {
+					return fmt.Errorf("write %s: %w", jsonPath, err)
+				}
+				return nil
+			}},
+		)
+	}
+	return out
+}
+
+// csvHeader is the first row of reports/YYYY-MM.csv.
+var csvHeader = []string{
+	"date", "component", "uptime_percent", "coverage_percent", "observed_minutes",
+	"down_minutes", "partial_minutes", "maintenance_minutes", "no_data_minutes",
+}
+
+// writeCSV writes the month as CSV: one row per component per day, the
+// components in config order, each day by day. uptime_percent is empty
+// where the page says "no data". Minutes are rounded to hundredths, so
+// the daily rows of a component sum to its month's minutes in the JSON
+// within a hundredth per row.
+func writeCSV(w io.Writer, m *report.Month) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, f := range m.Components {
+		for _, d := range f.Days {
+			fig := NewFigure(d.Summary)
+			pct := ""
+			if fig.Uptime != nil {
+				pct = strconv.FormatFloat(*fig.Uptime, 'f', 2, 64)
+			}
+			row := []string{
+				d.Date.Format(time.DateOnly), f.ID, pct, strconv.FormatFloat(fig.Coverage, 'f', 2, 64),
+				minutes(d.Known), minutes(d.Down), minutes(d.Partial), minutes(d.Excluded), minutes(d.NoData),
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func minutes(d time.Duration) string { return strconv.FormatFloat(minutesOf(d), 'f', 2, 64) }
+
+// minutesOf is d in minutes, rounded to hundredths.
+func minutesOf(d time.Duration) float64 {
+	return float64((d+3*time.Second/10)/(6*time.Second/10)) / 100
+}
+
+// jsonMonth is reports/YYYY-MM.json.
+type jsonMonth struct {
+	Month         string          `json:"month"`
+	Timezone      string          `json:"timezone"`
+	From          string          `json:"from"`
+	To            string          `json:"to"`
+	ToDate        bool            `json:"to_date"`
+	PartialWeight float64         `json:"partial_weight"`
+	Components    []jsonComponent `json:"components"`
+	Incidents     []jsonIncident  `json:"incidents"`
+	Maintenance   []jsonIncident  `json:"maintenance"`
+}
+
+type jsonMinutes struct {
+	ObservedMinutes    float64 `json:"observed_minutes"`
+	DownMinutes        float64 `json:"down_minutes"`
+	PartialMinutes     float64 `json:"partial_minutes"`
+	MaintenanceMinutes float64 `json:"maintenance_minutes"`
+	NoDataMinutes      float64 `json:"no_data_minutes"`
+}
+
+func newMinutes(s uptime.Summary) jsonMinutes {
+	return jsonMinutes{
+		ObservedMinutes: minutesOf(s.Known), DownMinutes: minutesOf(s.Down), PartialMinutes: minutesOf(s.Partial),
+		MaintenanceMinutes: minutesOf(s.Excluded), NoDataMinutes: minutesOf(s.NoData),
+	}
+}
+
+type jsonComponent struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Probed bool   `json:"probed"`
+	Figure
+	jsonMinutes
+	ProbeDownMinutes    float64   `json:"probe_down_minutes"`
+	DeclaredDownMinutes float64   `json:"declared_down_minutes"`
+	Days                []jsonDay `json:"days"`
+}
+
+type jsonDay struct {
+	Date string `json:"date"`
+	Figure
+	jsonMinutes
+}
+
+type jsonIncident struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	URL        string   `json:"url"`
+	Started    string   `json:"started"`
+	Ended      *string  `json:"ended"`
+	Components []string `json:"components"`
+}
+
+// reportDoc is the JSON of month m.
+func reportDoc(m *report.Month, baseURL string) jsonMonth {
+	doc := jsonMonth{
+		Month: m.Name(), Timezone: m.Start.Location().String(),
+		From: m.Start.UTC().Format(time.RFC3339), To: m.End.UTC().Format(time.RFC3339),
+		ToDate: m.ToDate, PartialWeight: m.PartialWeight,
+		Components: []jsonComponent{}, Incidents: jsonIncidents(m.Incidents, baseURL), Maintenance: jsonIncidents(m.Maintenance, baseURL),
+	}
+	for _, f := range m.Components {
+		c := jsonComponent{
+			ID: f.ID, Name: f.Name, Probed: f.Probed,
+			Figure: NewFigure(f.Summary), jsonMinutes: newMinutes(f.Summary),
+			ProbeDownMinutes: minutesOf(f.ProbeDown), DeclaredDownMinutes: minutesOf(f.DeclaredDown),
+			Days: []jsonDay{},
+		}
+		for _, d := range f.Days {
+			c.Days = append(c.Days, jsonDay{Date: d.Date.Format(time.DateOnly), Figure: NewFigure(d.Summary), jsonMinutes: newMinutes(d.Summary)})
+		}
+		doc.Components = append(doc.Components, c)
+	}
+	return doc
+}
+
+func jsonIncidents(ins []*incident.Incident, baseURL string) []jsonIncident {
+	out := []jsonIncident{}
+	for _, in := range ins {
+		j := jsonIncident{ID: in.Slug, Title: in.Title, URL: IncidentURL(baseURL, in.Slug), Started: in.Start().UTC().Format(time.RFC3339), Ended: rfc3339(in.End()), Components: []string{}}
+		for _, a := range in.Affected {
+			j.Components = append(j.Components, a.ID)
+		}
+		out = append(out, j)
+	}
+	return out
+}

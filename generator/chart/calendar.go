@@ -1,0 +1,58 @@
+package chart
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// Calendar geometry, in viewBox units: a square cell per day, a week per
+// row, Monday first.
+const (
+	calCell = 14
+	calSlot = 16
+)
+
+// Calendar draws the days of one month as a calendar heatmap, a row per
+// week from Monday, each day coloured as its bar is (see Class). days are
+// consecutive, from the first of the month; a month still running has
+// fewer, and the rest of it is left blank. link and label work as in
+// Bars: a linked day is a focusable link named by its label, the others
+// are graphics with a <title>.
+//
+//	<svg class="calendar" data-calendar role="group" aria-label="…" …>
+//	  <rect x="…" y="…" width="14" height="14" class="b-ok"><title>label</title></rect>
+//	</svg>
+func Calendar(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+	var cfg options
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if label == nil {
+		label = DayLabel
+	}
+	name := "Daily uptime calendar"
+	if cfg.name != "" {
+		name = cfg.name + ", daily uptime calendar"
+	}
+	offset := 0 // the weekday of the first day, Monday 0
+	if len(days) > 0 {
+		name += ", " + days[0].Date.Format("January 2006")
+		offset = (int(days[0].Date.Weekday()) + 6) % 7
+	}
+	weeks := max((offset+len(days)+6)/7, 1)
+	var b strings.Builder
+	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
+	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
+	for i, d := range days {
+		cell := offset + i
+		text := esc(label(d))
+		rect := `<rect x="` + strconv.Itoa(cell%7*calSlot) + `" y="` + strconv.Itoa(cell/7*calSlot) +
+			`" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(calCell) + `" rx="2" class="` + Class(d) + `"`
+		writeDay(&b, d, rect, text, link)
+	}
+	b.WriteString("\n</svg>")
+	return template.HTML(b.String())
+}

@@ -1,0 +1,57 @@
+package chart
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// TestCalendar checks where the days of a month fall: a row per week from
+// Monday, so that 1 November 2026, a Sunday, is the last cell of the
+// first row, and a month to date draws only its days so far.
+func TestCalendar(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name              string
+		month             time.Time
+		days              int
+		wantFirst         string // x,y of the first day
+		wantLast          string // x,y of the last day
+		wantViewBoxHeight string
+	}{
+		{"a month starting on Sunday", time.Date(2026, 11, 1, 0, 0, 0, 0, la), 30, "96,0", "0,80", "94"},
+		{"a month starting on Monday, to date", time.Date(2026, 6, 1, 0, 0, 0, 0, la), 10, "0,0", "32,16", "30"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := tt.month.AddDate(0, 0, tt.days).Add(-time.Hour)
+			days := uptime.DaysFrom(uptime.Input{Loc: la, Now: now}, tt.month, 31)
+			if len(days) != tt.days {
+				t.Fatalf("got %d days, want %d", len(days), tt.days)
+			}
+			svg := string(Calendar(days, nil, nil, Name("API")))
+			cells := regexp.MustCompile(`<rect x="(\d+)" y="(\d+)"`).FindAllStringSubmatch(svg, -1)
+			if len(cells) != tt.days {
+				t.Fatalf("got %d cells, want %d", len(cells), tt.days)
+			}
+			if got := cells[0][1] + "," + cells[0][2]; got != tt.wantFirst {
+				t.Errorf("got the first day at %s, want %s", got, tt.wantFirst)
+			}
+			if got := cells[len(cells)-1][1] + "," + cells[len(cells)-1][2]; got != tt.wantLast {
+				t.Errorf("got the last day at %s, want %s", got, tt.wantLast)
+			}
+			if want := `viewBox="0 0 110 ` + tt.wantViewBoxHeight + `"`; !strings.Contains(svg, want) {
+				t.Errorf("got %.120s, want %s", svg, want)
+			}
+			if got, want := strings.Count(svg, "<title>"), tt.days; got != want {
+				t.Errorf("got %d labels, want one per day, %d", got, want)
+			}
+		})
+	}
+}

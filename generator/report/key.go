@@ -1,0 +1,85 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"io"
+	"math"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// Key stands for everything a month's report shows (see render.File.Key):
+// its figures, each day's, and the content of its incidents and
+// maintenance, with the clock where the clock shows (a month to date, an
+// incident still going on). A closed month's Key changes only when its
+// inputs do, so an incremental build reuses its files.
+func (m *Month) Key() string { return m.key }
+
+// sum works out Key once, when the month is computed: its pages, its
+// data and the index of months all read it.
+func (m *Month) sum() string {
+	// Streamed into the hash: a month of a hundred components is
+	// thousands of days.
+	h := sha256.New()
+	var scratch [8]byte
+	u64 := func(n uint64) { h.Write(binary.BigEndian.AppendUint64(scratch[:0], n)) }
+	str := func(s string) { u64(uint64(len(s))); io.WriteString(h, s) }
+	at := func(t time.Time) { u64(uint64(t.UnixNano())) }
+	sum := func(s uptime.Summary) {
+		at(s.From)
+		at(s.To)
+		for _, d := range []time.Duration{s.Known, s.Measured, s.Down, s.Partial, s.Excluded, s.NoData} {
+			u64(uint64(d))
+		}
+		u64(math.Float64bits(s.Uptime))
+		u64(math.Float64bits(s.Coverage))
+		u64(uint64(boolBit(s.HasValue) | boolBit(s.Sparse)<<1))
+	}
+	str(m.Name())
+	at(m.End)
+	u64(math.Float64bits(m.PartialWeight))
+	for _, f := range m.Components {
+		str(f.ID)
+		u64(uint64(boolBit(f.Probed)))
+		sum(f.Summary)
+		u64(uint64(f.ProbeDown))
+		u64(uint64(f.DeclaredDown))
+		for _, d := range f.Days {
+			sum(d.Summary)
+			str(string(d.Worst))
+			for _, in := range d.Incidents {
+				h.Write(in.Sum[:])
+			}
+		}
+	}
+	for _, list := range [][]*incident.Incident{m.Incidents, m.Maintenance} {
+		u64(uint64(len(list)))
+		for _, in := range list {
+			h.Write(in.Sum[:])
+			if end := in.End(); end.IsZero() || end.After(m.End) {
+				at(m.End) // how long it has lasted so far
+			}
+		}
+	}
+	for _, r := range m.Revisions {
+		at(r.At)
+		for _, f := range r.From {
+			str(f.ID)
+			str(f.Uptime)
+			u64(uint64(f.DownMinutes))
+			u64(uint64(f.ObservedMinutes))
+			u64(uint64(f.MaintenanceMinutes))
+		}
+	}
+	return string(h.Sum(nil))
+}
+
+func boolBit(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,168 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/herald-status/herald/diag"
+)
+
+// recordVersion is the record's format; a file with another is not read.
+const recordVersion = 1
+
+// Record is what was published of each closed month, by Month.Name.
+type Record struct {
+	Version int                   `json:"version"`
+	Months  map[string]*Published `json:"months"`
+}
+
+// Published is a closed month's figures as a build published them, and
+// the figures it replaced, oldest first.
+type Published struct {
+	At         time.Time         `json:"published_at"`
+	Components []PublishedFigure `json:"components"`
+	Revisions  []Revision        `json:"revisions,omitempty"`
+}
+
+// PublishedFigure is one component's figures as the report page words them:
+// two builds that print the same figures publish the same month.
+type PublishedFigure struct {
+	ID string `json:"id"`
+	// Uptime is as printed, "99.95%" or "no data".
+	Uptime             string `json:"uptime"`
+	DownMinutes        int64  `json:"down_minutes"`
+	ObservedMinutes    int64  `json:"observed_minutes"`
+	MaintenanceMinutes int64  `json:"maintenance_minutes"`
+}
+
+// Revision says that a build at At published new figures for a closed
+// month, and what they were before: From holds the components whose
+// figures changed, as they were.
+type Revision struct {
+	At   time.Time         `json:"at"`
+	From []PublishedFigure `json:"from"`
+}
+
+// ReadRecord reads the record at path; a missing file is an empty record.
+// A file that is not a record herald wrote is an error, and is left alone.
+func ReadRecord(path string) (*Record, error) {
+	rec := &Record{Version: recordVersion, Months: map[string]*Published{}}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return rec, nil
+	case err != nil:
+		return nil, fmt.Errorf("read report record: %w", err)
+	}
+	var got Record
+	if err := json.Unmarshal(data, &got); err != nil || got.Version != recordVersion || got.Months == nil {
+		return nil, diag.Errorf(path, 1, 1, "not a record of published reports that herald wrote").
+			WithFix("move the file aside; herald keeps the figures it publishes there")
+	}
+	return &got, nil
+}
+
+// published is how the page words m's figures.
+func published(m *Month) []PublishedFigure {
+	out := make([]PublishedFigure, len(m.Components))
+	for i, f := range m.Components {
+		out[i] = PublishedFigure{
+			ID: f.ID, Uptime: f.Percent(),
+			DownMinutes: wholeMinutes(f.Down), ObservedMinutes: wholeMinutes(f.Known), MaintenanceMinutes: wholeMinutes(f.Excluded),
+		}
+	}
+	return out
+}
+
+func wholeMinutes(d time.Duration) int64 { return int64(d.Round(time.Minute) / time.Minute) }
+
+// Revise gives each closed month of months (oldest first, as Months
+// returns them) its revisions from rec, and a new one at now when its
+// figures differ from those rec says were published. It returns the
+// record to keep once the months are published: rec with every closed
+// month's figures. A month still running is never recorded, since its
+// figures change with the clock.
+func Revise(months []*Month, rec *Record, now time.Time) *Record {
+	next := &Record{Version: recordVersion, Months: make(map[string]*Published, len(rec.Months))}
+	for name, p := range rec.Months {
+		next.Months[name] = p
+	}
+	for _, m := range months {
+		if m.ToDate {
+			continue
+		}
+		figs := published(m)
+		old, ok := rec.Months[m.Name()]
+		switch {
+		case !ok:
+			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs}
+		case !slices.Equal(old.Components, figs):
+			var from []PublishedFigure
+			for _, f := range old.Components {
+				if !slices.Contains(figs, f) {
+					from = append(from, f)
+				}
+			}
+			revs := append(slices.Clip(old.Revisions), Revision{At: now.UTC(), From: from})
+			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs, Revisions: revs}
+		}
+		m.Revisions = next.Months[m.Name()].Revisions
+		m.key = m.sum()
+	}
+	return next
+}
+
+// WriteRecord writes rec to path atomically: a temporary file in the same
+// folder, synced, renamed over the old one, and the folder synced, so a
+// crash leaves the old record or the new one, never a mix.
+func WriteRecord(path string, rec *Record) error {
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	data = append(data, '\n')
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	tmp := f.Name()
+	done := false
+	defer func() {
+		if !done {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	done = true
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("write report record: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package report
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/history"
+)
+
+// TestRevise publishes October 2026 on 2 November, then again on 10
+// November after an incident dated 14 October was written: the second
+// publication is a revision, from 100% to the new figure, and October's
+// record keeps both. November, still running, is never recorded.
+func TestRevise(t *testing.T) {
+	utc := time.UTC
+	in := Input{
+		Components:    []Component{{ID: "api", Name: "API", Probed: true}},
+		Intervals:     map[string][]history.Interval{"api": {iv(history.Up, at(utc, 10, 1, 0), at(utc, 11, 10, 0))}},
+		PartialWeight: 0.3, MinCoverage: 0.5, Loc: utc,
+	}
+	late := outage("late", incident.MajorOutage, at(utc, 10, 14, 10), at(utc, 10, 14, 12))
+	steps := []struct {
+		name          string
+		now           time.Time
+		incidents     []*incident.Incident
+		wantRevisions int
+		wantFrom      string // the uptime the last revision replaced
+		wantUptime    string // October's uptime in the record
+	}{
+		{"first publication", at(utc, 11, 2, 0), nil, 0, "", "100%"},
+		{"same figures again", at(utc, 11, 5, 0), nil, 0, "", "100%"},
+		{"an incident written later with an earlier date", at(utc, 11, 10, 0), []*incident.Incident{late}, 1, "100%", "99.73%"},
+		{"unchanged since the revision", at(utc, 11, 10, 1), []*incident.Incident{late}, 1, "100%", "99.73%"},
+	}
+	rec := &Record{Version: recordVersion, Months: map[string]*Published{}}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			in.Now, in.Incidents = s.now, s.incidents
+			months := Months(in)
+			before := months[0].Key()
+			rec = Revise(months, rec, s.now)
+			oct := months[0]
+			if got := len(oct.Revisions); got != s.wantRevisions {
+				t.Fatalf("got %d revisions, want %d", got, s.wantRevisions)
+			}
+			if s.wantRevisions > 0 {
+				r := oct.Revisions[len(oct.Revisions)-1]
+				if got := r.From[0].Uptime; got != s.wantFrom {
+					t.Errorf("got a revision from %s, want from %s", got, s.wantFrom)
+				}
+				if before == oct.Key() {
+					t.Errorf("got the same Key with revisions as without, want it to cover them")
+				}
+			}
+			p, ok := rec.Months["2026-10"]
+			if !ok {
+				t.Fatalf("got no record of October, want one")
+			}
+			if got := p.Components[0].Uptime; got != s.wantUptime {
+				t.Errorf("got %s recorded, want %s", got, s.wantUptime)
+			}
+			if _, ok := rec.Months["2026-11"]; ok {
+				t.Errorf("got November recorded, want a running month left out")
+			}
+		})
+	}
+}
+
+func TestRecordFile(t *testing.T) {
+	t.Run("written and read back", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "data", "reports.json")
+		want := &Record{Version: recordVersion, Months: map[string]*Published{"2026-10": {
+			At: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Components: []PublishedFigure{{ID: "api", Uptime: "100%", ObservedMinutes: 44640}},
+		}}}
+		if err := WriteRecord(path, want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadRecord(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := got.Months["2026-10"].Components[0], want.Months["2026-10"].Components[0]; g != w {
+			t.Errorf("got %+v, want %+v", g, w)
+		}
+		entries, _ := os.ReadDir(filepath.Dir(path))
+		if len(entries) != 1 {
+			t.Errorf("got %d files in the folder, want the record alone (no temporary file left)", len(entries))
+		}
+	})
+	t.Run("missing is empty", func(t *testing.T) {
+		got, err := ReadRecord(filepath.Join(t.TempDir(), "reports.json"))
+		if err != nil || len(got.Months) != 0 {
+			t.Errorf("got %v, %v; want an empty record", got, err)
+		}
+	})
+	t.Run("a file herald did not write", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "reports.json")
+		if err := os.WriteFile(path, []byte(`{"reports": ["mine"]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadRecord(path)
+		var d *diag.Error
+		if !errors.As(err, &d) {
+			t.Fatalf("got %v, want a diag.Error naming the file", err)
+		}
+		if data, _ := os.ReadFile(path); string(data) != `{"reports": ["mine"]}` {
+			t.Errorf("got the file changed to %q, want it left alone", data)
+		}
+	})
+}

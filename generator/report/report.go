@@ -1,0 +1,225 @@
+// Package report computes the monthly uptime reports: for each calendar
+// month in the site timezone that has probe data or declared incidents,
+// each component's uptime, coverage and minutes down, per day and for the
+// month, with the incidents and maintenance of the month.
+//
+// Every figure comes from package uptime (Window and DaysFrom), so a
+// report says exactly what the bars and badges say of the same time; this
+// package only chooses the windows and splits downtime by its source.
+// Months are computed once per build, each from the intervals and
+// incidents that touch it alone, so the cost grows with the history, not
+// with the history times the number of months.
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/history"
+)
+
+// Input is what the reports are computed from.
+type Input struct {
+	Components []Component
+	// Incidents is every incident and maintenance of the site, in any
+	// order.
+	Incidents []*incident.Incident
+	// Intervals are each probed component's merged probe intervals, by
+	// id, in any order.
+	Intervals map[string][]history.Interval
+	// PartialWeight, MinCoverage, Loc and Now are as in uptime.Input.
+	PartialWeight, MinCoverage float64
+	Loc                        *time.Location
+	Now                        time.Time
+}
+
+// Component names a component of the site.
+type Component struct {
+	ID, Name string
+	// Probed is set when a probe checks the component (uptime.Input.Probed).
+	Probed bool
+}
+
+// Components lists the components of snap, in config order, as reports
+// name them.
+func Components(snap *status.Snapshot) []Component {
+	out := make([]Component, len(snap.Components))
+	for i, c := range snap.Components {
+		out[i] = Component{ID: c.ID, Name: c.Name, Probed: c.Monitored}
+	}
+	return out
+}
+
+// Month is the report of one calendar month.
+type Month struct {
+	// Start is the first of the month, midnight in the site timezone; End
+	// is the first of the next month, or Now while the month is running.
+	Start, End time.Time
+	// ToDate is set while the month is running: its figures are to date.
+	ToDate bool
+	// PartialWeight is Input.PartialWeight, for readers of the figures.
+	PartialWeight float64
+
+	// Revisions are a closed month's revisions, oldest first: each time a
+	// build published other figures than before, and what they were
+	// (see Revise).
+	Revisions []Revision
+
+	key string // see Key
+	// Components are the site's components in config order.
+	Components []*Figures
+	// Incidents and Maintenance are those that overlap the month on any
+	// component, oldest first.
+	Incidents, Maintenance []*incident.Incident
+}
+
+// Name is the month as its address writes it, "2026-11".
+func (m *Month) Name() string { return m.Start.Format("2006-01") }
+
+// ComponentName is the name of the component with the id, or the id when
+// the month has no such component (it was removed since).
+func (m *Month) ComponentName(id string) string {
+	for _, f := range m.Components {
+		if f.ID == id {
+			return f.Name
+		}
+	}
+	return id
+}
+
+// PartialPercent words PartialWeight as a percentage, "30".
+func (m *Month) PartialPercent() string { return strconv.FormatFloat(m.PartialWeight*100, 'f', -1, 64) }
+
+// Figures are one component's figures for a month: the month's summary,
+// the source of its downtime, and its days. An SLO verdict for the month
+// is computed from Summary (Down, Known, Coverage, Shown).
+type Figures struct {
+	Component
+	uptime.Summary
+	// ProbeDown is the time a probe saw the component down, outside
+	// maintenance; DeclaredDown the downtime incidents declared, weighted
+	// as in Summary.Down. Where the two overlap, Summary.Down counts the
+	// time once, so it is at most their sum.
+	ProbeDown, DeclaredDown time.Duration
+	// Days are the calendar days of the month up to Now.
+	Days []uptime.Day
+}
+
+// Months returns the report of every month, oldest first, from the first
+// month with probe data or an incident to the month of Now. Months in
+// between with neither are left out: there is nothing to report.
+func Months(in Input) []*Month {
+	loc := in.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	monthOf := func(t time.Time) time.Time {
+		y, m, _ := t.In(loc).Date()
+		return time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	}
+	last := monthOf(in.Now)
+
+	// Bucket incidents and intervals by month once: each month then reads
+	// only what touches it.
+	incidents := map[time.Time][]*incident.Incident{}
+	for _, inc := range in.Incidents {
+		start, end := inc.Start(), inc.End()
+		if start.After(in.Now) {
+			continue
+		}
+		if end.IsZero() || end.After(in.Now) {
+			end = in.Now
+		}
+		lastMonth := monthOf(end)
+		if end.After(start) {
+			// End is exclusive: an incident resolved at midnight on the
+			// first ends in the month before.
+			lastMonth = monthOf(end.Add(-time.Nanosecond))
+		}
+		for m := monthOf(start); !m.After(lastMonth); m = m.AddDate(0, 1, 0) {
+			incidents[m] = append(incidents[m], inc)
+		}
+	}
+	intervals := map[time.Time]map[string][]history.Interval{}
+	for id, ivs := range in.Intervals {
+		for _, iv := range ivs {
+			if iv.State == history.NoData || !iv.Start.Before(in.Now) || !iv.Start.Before(iv.End) {
+				continue
+			}
+			for m := monthOf(iv.Start); m.Before(iv.End) && !m.After(last); m = m.AddDate(0, 1, 0) {
+				if intervals[m] == nil {
+					intervals[m] = map[string][]history.Interval{}
+				}
+				intervals[m][id] = append(intervals[m][id], iv)
+			}
+		}
+	}
+
+	var starts []time.Time
+	for m := range incidents {
+		starts = append(starts, m)
+	}
+	for m := range intervals {
+		if _, ok := incidents[m]; !ok {
+			starts = append(starts, m)
+		}
+	}
+	slices.SortFunc(starts, time.Time.Compare)
+	out := make([]*Month, 0, len(starts))
+	for _, start := range starts {
+		out = append(out, month(in, loc, start, incidents[start], intervals[start]))
+	}
+	return out
+}
+
+// month computes the report of the month that begins at start.
+func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incident, ivs map[string][]history.Interval) *Month {
+	end := start.AddDate(0, 1, 0)
+	m := &Month{Start: start, End: end, PartialWeight: in.PartialWeight}
+	if in.Now.Before(end) {
+		m.End, m.ToDate = in.Now, true
+	}
+	for _, inc := range ins {
+		if inc.Kind == incident.KindMaintenance {
+			m.Maintenance = append(m.Maintenance, inc)
+		} else {
+			m.Incidents = append(m.Incidents, inc)
+		}
+	}
+	oldest := func(a, b *incident.Incident) int {
+		return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
+	}
+	slices.SortFunc(m.Incidents, oldest)
+	slices.SortFunc(m.Maintenance, oldest)
+
+	var maint []*incident.Incident
+	for _, inc := range ins {
+		if inc.Kind == incident.KindMaintenance {
+			maint = append(maint, inc)
+		}
+	}
+	days := start.AddDate(0, 1, -1).Day()
+	for _, c := range in.Components {
+		base := uptime.Input{
+			Component: c.ID, Intervals: ivs[c.ID], Incidents: ins,
+			PartialWeight: in.PartialWeight, Loc: loc, Now: in.Now,
+			Probed: c.Probed, MinCoverage: in.MinCoverage,
+		}
+		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), Days: uptime.DaysFrom(base, start, days)}
+		// The same definition, fed one source at a time: a probe's view
+		// keeps maintenance, which excludes time whatever its source.
+		probe, declared := base, base
+		probe.Incidents = maint
+		declared.Intervals = nil
+		f.ProbeDown = uptime.Window(probe, start, end).Down
+		f.DeclaredDown = uptime.Window(declared, start, end).Down
+		m.Components = append(m.Components, f)
+	}
+	m.key = m.sum()
+	return m
+}
