@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/uptime"
 )
 
@@ -117,7 +119,17 @@ type jsonComponent struct {
 	jsonMinutes
 	ProbeDownMinutes    float64   `json:"probe_down_minutes"`
 	DeclaredDownMinutes float64   `json:"declared_down_minutes"`
+	SLO                 *jsonSLO  `json:"slo"`
 	Days                []jsonDay `json:"days"`
+}
+
+// jsonSLO is the month's verdict on a component's objective: the API's
+// budget over the calendar month, and the margin.
+type jsonSLO struct {
+	SLO
+	// MarginPoints is the uptime less the target in percentage points,
+	// negative when missed; null when not measurable.
+	MarginPoints *float64 `json:"margin_points"`
 }
 
 type jsonDay struct {
@@ -149,6 +161,13 @@ func reportDoc(m *report.Month, baseURL string) jsonMonth {
 			Figure: NewFigure(f.Summary), jsonMinutes: newMinutes(f.Summary),
 			ProbeDownMinutes: minutesOf(f.ProbeDown), DeclaredDownMinutes: minutesOf(f.DeclaredDown),
 			Days: []jsonDay{},
+		}
+		if f.SLO != nil {
+			c.SLO = &jsonSLO{SLO: NewSLO(*f.SLO)}
+			if f.SLO.State != slo.NotMeasurable {
+				margin := math.Round(f.SLO.Margin()*1e4) / 1e4
+				c.SLO.MarginPoints = &margin
+			}
 		}
 		for _, d := range f.Days {
 			c.Days = append(c.Days, jsonDay{Date: d.Date.Format(time.DateOnly), Figure: NewFigure(d.Summary), jsonMinutes: newMinutes(d.Summary)})

@@ -139,3 +139,99 @@ func TestReportFilesAreDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestReportJSONSLO: a month's JSON carries each objective's verdict on
+// the calendar month, with its margin worked out by hand, and null for a
+// component without one.
+func TestReportJSONSLO(t *testing.T) {
+	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	downAt := nov.Add(9 * 24 * time.Hour)
+	probe := func(down time.Duration) []history.Interval {
+		return []history.Interval{
+			{Start: nov, End: downAt, State: history.Up},
+			{Start: downAt, End: downAt.Add(down), State: history.Down},
+			{Start: downAt.Add(down), End: nov.AddDate(0, 1, 0), State: history.Up},
+		}
+	}
+	type slo struct {
+		Target       float64  `json:"target"`
+		Window       string   `json:"window"`
+		To           string   `json:"to"`
+		State        string   `json:"state"`
+		LeftSeconds  *int64   `json:"left_seconds"`
+		MarginPoints *float64 `json:"margin_points"`
+	}
+	ptr := func(v float64) *float64 { return &v }
+	tests := []struct {
+		name      string
+		intervals map[string][]history.Interval
+		want      map[string]*slo
+	}{
+		{
+			// 43,200 minutes in November: 99.9% allows 43.2 (2,592 s).
+			// api: 20 min down, 1 − 20/43200 − 0.999 = +0.0537 points,
+			// 1,392 s left. web: 60 min down, −0.0389 points, 1,008 s over.
+			name:      "met and missed",
+			intervals: map[string][]history.Interval{"api": probe(20 * time.Minute), "web": probe(time.Hour)},
+			want: map[string]*slo{
+				"api":  {Target: 99.9, Window: "month", To: "2026-12-01T00:00:00Z", State: "met", LeftSeconds: new(int64), MarginPoints: ptr(0.0537)},
+				"web":  {Target: 99.9, Window: "month", To: "2026-12-01T00:00:00Z", State: "missed", LeftSeconds: new(int64), MarginPoints: ptr(-0.0389)},
+				"docs": nil,
+			},
+		},
+		{
+			name:      "no data is not measurable",
+			intervals: map[string][]history.Interval{},
+			want: map[string]*slo{
+				"api":  {Target: 99.9, Window: "month", To: "2026-12-01T00:00:00Z", State: "not_measurable"},
+				"web":  {Target: 99.9, Window: "month", To: "2026-12-01T00:00:00Z", State: "not_measurable"},
+				"docs": nil,
+			},
+		},
+	}
+	*tests[0].want["api"].LeftSeconds, *tests[0].want["web"].LeftSeconds = 1392, -1008
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := report.Input{
+				Components: []report.Component{
+					{ID: "api", Name: "API", Probed: true, Target: 0.999},
+					{ID: "web", Name: "Web", Probed: true, Target: 0.999},
+					{ID: "docs", Name: "Docs"},
+				},
+				// Without data, a month is reported only for an incident.
+				Incidents: []*incident.Incident{{Slug: "note", Kind: incident.KindIncident, Affected: []incident.Affected{{ID: "docs", Status: incident.DegradedPerformance}}, Started: downAt, Resolved: downAt.Add(time.Hour)}},
+				Intervals: tt.intervals, MinCoverage: 0.5, Loc: time.UTC, Now: time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC),
+			}
+			var doc struct {
+				Components []struct {
+					ID  string `json:"id"`
+					SLO *slo   `json:"slo"`
+				} `json:"components"`
+			}
+			if err := json.Unmarshal(reportFiles(t, in)["reports/2026-11.json"], &doc); err != nil {
+				t.Fatalf("read the JSON back: %v", err)
+			}
+			for _, c := range doc.Components {
+				got, want := c.SLO, tt.want[c.ID]
+				if (got == nil) != (want == nil) {
+					t.Fatalf("%s: got slo %+v, want %+v", c.ID, got, want)
+				}
+				if got == nil {
+					continue
+				}
+				if got.Target != want.Target || got.Window != want.Window || got.To != want.To || got.State != want.State ||
+					!sameInt(got.LeftSeconds, want.LeftSeconds) || !sameFloat(got.MarginPoints, want.MarginPoints) {
+					t.Errorf("%s: got %s, want %s", c.ID, describe(got), describe(want))
+				}
+			}
+		})
+	}
+}
+
+func sameInt(a, b *int64) bool     { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+func sameFloat(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func describe(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,16 +17,25 @@ const reportsGoldenDir = "testdata/reports"
 
 // TestReportGolden renders the fixture's reports: November 2026 to date,
 // whose 1st has 25 hours in Los Angeles, with an hour the probe saw down,
-// the fixture's hostile incident and its ongoing one.
+// the fixture's hostile incident and its ongoing one. Two components
+// have an objective for the month: the API misses 99.9%, the CDN, probed
+// and always up, meets 99.5%.
 func TestReportGolden(t *testing.T) {
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	la := snap.Site.Location
+	components := report.Components(snap)
+	for id, target := range map[string]float64{"api": 0.999, "cdn": 0.995} {
+		c := &components[slices.IndexFunc(components, func(c report.Component) bool { return c.ID == id })]
+		c.Probed, c.Target = true, target
+	}
 	in := report.Input{
-		Components: report.Components(snap), Incidents: snap.Incidents,
+		Components: components, Incidents: snap.Incidents,
 		Intervals: map[string][]history.Interval{"api": {
 			{Start: time.Date(2026, 10, 20, 0, 0, 0, 0, la), End: time.Date(2026, 11, 5, 9, 0, 0, 0, la), State: history.Up},
 			{Start: time.Date(2026, 11, 5, 9, 0, 0, 0, la), End: time.Date(2026, 11, 5, 10, 0, 0, 0, la), State: history.Down},
 			{Start: time.Date(2026, 11, 5, 10, 0, 0, 0, la), End: fixtureNow, State: history.Up},
+		}, "cdn": {
+			{Start: time.Date(2026, 10, 20, 0, 0, 0, 0, la), End: fixtureNow, State: history.Up},
 		}},
 		PartialWeight: 0.3, MinCoverage: 0.5, Loc: la, Now: fixtureNow,
 	}

@@ -44,6 +44,7 @@ func (m *Month) sum() string {
 	for _, f := range m.Components {
 		str(f.ID)
 		u64(uint64(boolBit(f.Probed)))
+		u64(math.Float64bits(f.Target)) // the verdict follows from it and Summary
 		sum(f.Summary)
 		u64(uint64(f.ProbeDown))
 		u64(uint64(f.DeclaredDown))

@@ -17,7 +17,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
@@ -43,6 +45,10 @@ type Component struct {
 	ID, Name string
 	// Probed is set when a probe checks the component (uptime.Input.Probed).
 	Probed bool
+	// Target is the component's SLO target, a fraction; 0 when it has
+	// none. Whatever the SLO's own window, a report judges it over the
+	// calendar month (docs/reports.md).
+	Target float64
 }
 
 // Components lists the components of snap, in config order, as reports
@@ -51,6 +57,9 @@ func Components(snap *status.Snapshot) []Component {
 	out := make([]Component, len(snap.Components))
 	for i, c := range snap.Components {
 		out[i] = Component{ID: c.ID, Name: c.Name, Probed: c.Monitored}
+		if c.SLO != nil {
+			out[i].Target = c.SLO.Target
+		}
 	}
 	return out
 }
@@ -92,12 +101,31 @@ func (m *Month) ComponentName(id string) string {
 	return id
 }
 
+// HasSLO reports whether any component of the month has an objective.
+func (m *Month) HasSLO() bool {
+	return slices.ContainsFunc(m.Components, func(f *Figures) bool { return f.SLO != nil })
+}
+
+// Margin words the month's margin on the objective in percentage points,
+// signed, "+0.125 points", or is empty when there is no objective or it is
+// not measurable. Three decimals: a target such as 99.95% leaves margins
+// smaller than the hundredths the uptime is printed with.
+func (f *Figures) Margin() string {
+	if f.SLO == nil || f.SLO.State == slo.NotMeasurable {
+		return ""
+	}
+	m := strconv.FormatFloat(f.SLO.Margin(), 'f', 3, 64)
+	if m[0] != '-' {
+		m = "+" + m
+	}
+	return m + " points"
+}
+
 // PartialPercent words PartialWeight as a percentage, "30".
 func (m *Month) PartialPercent() string { return strconv.FormatFloat(m.PartialWeight*100, 'f', -1, 64) }
 
 // Figures are one component's figures for a month: the month's summary,
-// the source of its downtime, and its days. An SLO verdict for the month
-// is computed from Summary (Down, Known, Coverage, Shown).
+// the source of its downtime, its SLO verdict, and its days.
 type Figures struct {
 	Component
 	uptime.Summary
@@ -106,6 +134,10 @@ type Figures struct {
 	// as in Summary.Down. Where the two overlap, Summary.Down counts the
 	// time once, so it is at most their sum.
 	ProbeDown, DeclaredDown time.Duration
+	// SLO is the month's verdict on the component's objective, judged on
+	// Summary against the whole calendar month (so a running month's
+	// budget is the month's); nil when the component has none.
+	SLO *slo.Budget
 	// Days are the calendar days of the month up to Now.
 	Days []uptime.Day
 }
@@ -218,6 +250,11 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		declared.Intervals = nil
 		f.ProbeDown = uptime.Window(probe, start, end).Down
 		f.DeclaredDown = uptime.Window(declared, start, end).Down
+		if c.Target > 0 {
+			b := slo.Evaluate(c.Target, f.Summary, end)
+			b.Window = config.Month
+			f.SLO = &b
+		}
 		m.Components = append(m.Components, f)
 	}
 	m.key = m.sum()

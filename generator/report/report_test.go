@@ -297,3 +297,94 @@ func TestMoreDowntimeNeverRaisesUptime(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthSLO checks the month's verdict on an objective against margins
+// worked out by hand. November 2026 in UTC has 30 days, 43,200 minutes, so
+// a 99.9% target allows 43.2 minutes down.
+func TestMonthSLO(t *testing.T) {
+	utc := time.UTC
+	nov, dec := at(utc, 11, 1, 0), at(utc, 12, 1, 0)
+	downAt := at(utc, 11, 10, 12)
+	down := func(minutes int, end time.Time) []history.Interval {
+		d := downAt.Add(time.Duration(minutes) * time.Minute)
+		return []history.Interval{iv(history.Up, nov, downAt), iv(history.Down, downAt, d), iv(history.Up, d, end)}
+	}
+	type want struct {
+		state, words, margin, left string
+	}
+	tests := []struct {
+		name      string
+		target    float64
+		intervals []history.Interval
+		now       time.Time
+		want      *want
+	}{
+		{
+			// uptime 1 − 20/43200 = 99.95370%, 0.05370 points over
+			// 99.9%; 43.2 − 20 = 23.2 minutes left.
+			name: "met", target: 0.999, intervals: down(20, dec), now: at(utc, 12, 15, 0),
+			want: &want{state: "met", words: "met", margin: "+0.054 points", left: "23.2 min"},
+		},
+		{
+			// uptime 1 − 60/43200 = 99.86111%, 0.03889 points under;
+			// 60 − 43.2 = 16.8 minutes over.
+			name: "missed", target: 0.999, intervals: down(60, dec), now: at(utc, 12, 15, 0),
+			want: &want{state: "missed", words: "missed", margin: "-0.039 points", left: "over by 16.8 min"},
+		},
+		{
+			// 10 of 30 days observed: coverage 33% is below 50%.
+			name: "below min_coverage is not measurable, never met", target: 0.999,
+			intervals: []history.Interval{iv(history.Up, at(utc, 11, 21, 0), dec)}, now: at(utc, 12, 15, 0),
+			want: &want{state: "not_measurable", words: "not measurable", margin: "", left: "not measurable"},
+		},
+		{
+			// Half the month gone: 21,600 minutes known, 10 down, so
+			// uptime 1 − 10/21600 = 99.95370%; the budget is still the
+			// whole month's 43.2 minutes, 33.2 of them left.
+			name: "running month is on track", target: 0.999, intervals: down(10, at(utc, 11, 16, 0)), now: at(utc, 11, 16, 0),
+			want: &want{state: "met", words: "on track", margin: "+0.054 points", left: "33.2 min"},
+		},
+		{
+			// 99.5% allows 216 minutes of the month; 250 are spent by
+			// mid-month, which the rest of the month cannot win back.
+			name: "running month already over budget", target: 0.995, intervals: down(250, at(utc, 11, 16, 0)), now: at(utc, 11, 16, 0),
+			want: &want{state: "missed", words: "missed", margin: "-0.657 points", left: "over by 34.0 min"},
+		},
+		{
+			name: "no objective", intervals: down(20, dec), now: at(utc, 12, 15, 0),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			months := Months(Input{
+				Components:  []Component{{ID: "api", Name: "API", Probed: true, Target: tt.target}},
+				Intervals:   map[string][]history.Interval{"api": tt.intervals},
+				MinCoverage: 0.5, Loc: utc, Now: tt.now,
+			})
+			if len(months) != 1 {
+				t.Fatalf("got %d months, want 1", len(months))
+			}
+			f := months[0].Components[0]
+			if tt.want == nil {
+				if f.SLO != nil || months[0].HasSLO() {
+					t.Fatalf("got an SLO verdict %+v, want none", f.SLO)
+				}
+				return
+			}
+			if f.SLO == nil || !months[0].HasSLO() {
+				t.Fatal("got no SLO verdict, want one")
+			}
+			w := f.SLO.Words()
+			got := want{state: string(f.SLO.State), words: w.State, margin: f.Margin(), left: w.Left}
+			if got != *tt.want {
+				t.Errorf("got %+v, want %+v", got, *tt.want)
+			}
+			if w.Target != "99.9%" && w.Target != "99.5%" {
+				t.Errorf("got target %q, want it as written", w.Target)
+			}
+			if !f.SLO.End.Equal(dec) {
+				t.Errorf("got the budget's window ending %v, want the month's end %v", f.SLO.End, dec)
+			}
+		})
+	}
+}
