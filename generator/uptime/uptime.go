@@ -179,21 +179,11 @@ func Days(in Input, n int) []Day {
 // left out, and the day of Now counts only up to Now. Reports take a
 // month's days from it.
 func DaysFrom(in Input, first time.Time, n int) []Day {
-	loc := in.location()
-	y, m, d := first.In(loc).Date()
-	cuts := make([]time.Time, 0, n+1)
-	for i := range n {
-		c := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
-		if !c.Before(in.Now) {
-			break
-		}
-		cuts = append(cuts, c)
-	}
-	if len(cuts) == 0 {
+	cuts := DayCuts(in.location(), first, n, in.Now)
+	if cuts == nil {
 		return nil
 	}
-	n = len(cuts)
-	cuts = append(cuts, earlier(time.Date(y, m, d+n, 0, 0, 0, 0, loc), in.Now))
+	n = len(cuts) - 1
 	sums := in.measure(cuts)
 	spans := in.spans(cuts[0], cuts[n])
 	days := make([]Day, n)
@@ -217,6 +207,26 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 		})
 	}
 	return days
+}
+
+// DayCuts returns the midnights (in loc) that bound up to n calendar days
+// from the day of first, as DaysFrom counts them: days that begin at or
+// after now are left out, and the last day ends at now if it is running.
+// It is nil when no day begins before now.
+func DayCuts(loc *time.Location, first time.Time, n int, now time.Time) []time.Time {
+	y, m, d := first.In(loc).Date()
+	cuts := make([]time.Time, 0, n+1)
+	for i := range n {
+		c := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
+		if !c.Before(now) {
+			break
+		}
+		cuts = append(cuts, c)
+	}
+	if len(cuts) == 0 {
+		return nil
+	}
+	return append(cuts, earlier(time.Date(y, m, d+len(cuts), 0, 0, 0, 0, loc), now))
 }
 
 // Window returns the uptime of [from, to), with to clipped to Now.
@@ -297,6 +307,7 @@ type edge struct {
 	t time.Time
 	k kind
 	d int
+	c int // the component's index, for Site
 }
 
 // span is one incident's declared time on the component.
@@ -353,12 +364,21 @@ func (in Input) spans(from, to time.Time) []span {
 // each consecutive pair of cuts. cuts must be ascending and end at most at
 // Now.
 func (in Input) measure(cuts []time.Time) []Summary {
-	start, end := cuts[0], cuts[len(cuts)-1]
+	edges := in.edges(cuts[0], cuts[len(cuts)-1], 0)
+	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	var count [nKinds]int
+	accs := sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
+	return summarize(cuts, accs, in.PartialWeight, in.Probed, in.MinCoverage)
+}
+
+// edges lists the component's time in [from, to) as the kinds' start and
+// end edges, each marked with the component's index c.
+func (in Input) edges(from, to time.Time, c int) []edge {
 	var edges []edge
-	add := func(from, to time.Time, k kind) {
-		from, to = later(from, start), earlier(to, end)
-		if from.Before(to) {
-			edges = append(edges, edge{from, k, +1}, edge{to, k, -1})
+	add := func(start, end time.Time, k kind) {
+		start, end = later(start, from), earlier(end, to)
+		if start.Before(end) {
+			edges = append(edges, edge{start, k, +1, c}, edge{end, k, -1, c})
 		}
 	}
 	for _, iv := range in.Intervals {
@@ -369,73 +389,104 @@ func (in Input) measure(cuts []time.Time) []Summary {
 			add(iv.Start, iv.End, kDown)
 		}
 	}
-	for _, s := range in.spans(start, end) {
+	for _, s := range in.spans(from, to) {
 		if s.k != nKinds {
 			add(s.from, s.to, s.k)
 		}
 	}
-	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	return edges
+}
 
-	type acc struct{ known, measured, full, partial, excluded, nodata time.Duration }
+// class is the class of an instant (see the package comment).
+type class uint8
+
+const (
+	cNoData class = iota
+	cUp
+	cPartial
+	cFull
+	cExcluded
+	nClasses
+)
+
+// classify is the class of an instant whose sources are count, the first
+// that applies, and whether a probe measured it outside maintenance.
+func classify(count *[nKinds]int) (class, bool) {
+	measured := count[kUp] > 0 || count[kDown] > 0
+	switch {
+	case count[kMaint] > 0:
+		return cExcluded, false
+	case count[kDown] > 0 || count[kMajor] > 0:
+		return cFull, measured
+	case count[kPartial] > 0:
+		return cPartial, measured
+	case measured || count[kDegraded] > 0:
+		return cUp, measured
+	}
+	return cNoData, false
+}
+
+// acc is the time of each class in one window, and the part measured.
+type acc struct {
+	class    [nClasses]time.Duration
+	measured time.Duration
+}
+
+// sweep walks [cuts[0], cuts[last]) across edges (sorted by time),
+// applying each edge as it is passed and adding each stretch between
+// edges and cuts to the window it lies in, in the class state gives.
+func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool)) []acc {
 	accs := make([]acc, len(cuts)-1)
-	var count [nKinds]int
-	pos, ci, ei := start, 1, 0
+	pos, ci, ei := cuts[0], 1, 0
 	for ci < len(cuts) {
 		next := cuts[ci]
 		if ei < len(edges) && edges[ei].t.Before(next) {
 			next = edges[ei].t
 		}
 		if d := next.Sub(pos); d > 0 {
+			c, measured := state()
 			a := &accs[ci-1]
-			measured := count[kUp] > 0 || count[kDown] > 0
-			switch {
-			case count[kMaint] > 0:
-				a.excluded += d
-			case count[kDown] > 0 || count[kMajor] > 0:
-				a.full += d
-				a.known += d
-			case count[kPartial] > 0:
-				a.partial += d
-				a.known += d
-			case measured || count[kDegraded] > 0:
-				a.known += d
-			default:
-				a.nodata += d
-			}
-			if measured && count[kMaint] == 0 {
+			a.class[c] += d
+			if measured {
 				a.measured += d
 			}
 		}
 		pos = next
 		for ei < len(edges) && !edges[ei].t.After(pos) {
-			count[edges[ei].k] += edges[ei].d
+			apply(edges[ei])
 			ei++
 		}
 		if pos.Equal(cuts[ci]) {
 			ci++
 		}
 	}
+	return accs
+}
 
-	w := min(max(in.PartialWeight, 0), 1)
+// summarize turns each window's time by class into its Summary.
+func summarize(cuts []time.Time, accs []acc, partialWeight float64, probed bool, minCoverage float64) []Summary {
+	w := min(max(partialWeight, 0), 1)
 	out := make([]Summary, len(accs))
 	for i, a := range accs {
+		full, partial := a.class[cFull], a.class[cPartial]
+		known := full + partial + a.class[cUp]
 		s := Summary{
 			From: cuts[i], To: cuts[i+1],
-			Known: a.known, Measured: a.measured, Partial: a.partial,
-			Excluded: a.excluded, NoData: a.nodata,
-			Down:   a.full + time.Duration(math.Round(w*float64(a.partial))),
+			Known: known, Measured: a.measured, Partial: partial,
+			Excluded: a.class[cExcluded], NoData: a.class[cNoData],
+			Down:   full + time.Duration(math.Round(w*float64(partial))),
 			Uptime: math.NaN(),
 		}
-		if a.known > 0 {
+		if known > 0 {
 			s.HasValue = true
-			s.Uptime = min(max(1-(float64(a.full)+w*float64(a.partial))/float64(a.known), 0), 1)
+			s.Uptime = min(max(1-(float64(full)+w*float64(partial))/float64(known), 0), 1)
 		}
-		if watched := a.known + a.nodata; watched > 0 {
-			s.Coverage = float64(a.known) / float64(watched)
+		if watched := known + s.NoData; watched > 0 {
+			s.Coverage = float64(known) / float64(watched)
 		}
 		// A coverage equal to the threshold is enough; the epsilon keeps
 		// one equal to, say, 77% from falling below it by binary rounding.
-		s.Sparse = in.Probed && s.Coverage < in.MinCoverage-1e-9
+		s.Sparse = probed && s.Coverage < minCoverage-1e-9
 		out[i] = s
 	}
 	return out
