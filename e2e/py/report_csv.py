@@ -1,7 +1,8 @@
 """Reads a monthly report's CSV with Python's csv module and its JSON, and
 checks that they agree: the required columns are there, every component
 has a row per day, and each component's daily rows sum to its month's
-figures (within a hundredth of a minute per row, the rounding). Prints
+figures (within a hundredth of a minute per row, the rounding), and so do
+the whole site's rows, whose component is empty. Prints
 JSON {"rows": n, "problems": [...]}; exits 1 on any problem."""
 import csv
 import json
@@ -22,7 +23,7 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 with open(sys.argv[2], encoding="utf-8") as f:
     month = json.load(f)
 
-for comp in month["components"]:
+for comp in month["components"] + [dict(month["site"], id="")]:
     mine = [r for r in rows if r.get("component") == comp["id"]]
     if len(mine) != len(comp["days"]):
         problems.append(f"{comp['id']}: {len(mine)} rows, want {len(comp['days'])} (one per day)")

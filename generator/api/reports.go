@@ -47,7 +47,8 @@ var csvHeader = []string{
 }
 
 // writeCSV writes the month as CSV: one row per component per day, the
-// components in config order, each day by day. uptime_percent is empty
+// components in config order, each day by day, then the whole site's
+// days with an empty component. uptime_percent is empty
 // where the page says "no data". Minutes are rounded to hundredths, so
 // the daily rows of a component sum to its month's minutes in the JSON
 // within a hundredth per row.
@@ -56,20 +57,28 @@ func writeCSV(w io.Writer, m *report.Month) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
+	row := func(id string, d uptime.Summary) error {
+		fig := NewFigure(d)
+		pct := ""
+		if fig.Uptime != nil {
+			pct = strconv.FormatFloat(*fig.Uptime, 'f', 2, 64)
+		}
+		return cw.Write([]string{
+			d.From.Format(time.DateOnly), id, pct, strconv.FormatFloat(fig.Coverage, 'f', 2, 64),
+			minutes(d.Known), minutes(d.Down), minutes(d.Partial), minutes(d.Excluded), minutes(d.NoData),
+		})
+	}
 	for _, f := range m.Components {
 		for _, d := range f.Days {
-			fig := NewFigure(d.Summary)
-			pct := ""
-			if fig.Uptime != nil {
-				pct = strconv.FormatFloat(*fig.Uptime, 'f', 2, 64)
-			}
-			row := []string{
-				d.Date.Format(time.DateOnly), f.ID, pct, strconv.FormatFloat(fig.Coverage, 'f', 2, 64),
-				minutes(d.Known), minutes(d.Down), minutes(d.Partial), minutes(d.Excluded), minutes(d.NoData),
-			}
-			if err := cw.Write(row); err != nil {
+			if err := row(f.ID, d.Summary); err != nil {
 				return err
 			}
+		}
+	}
+	// The site's rows come last, with no component: no id can clash.
+	for _, d := range m.Site.Days {
+		if err := row("", d); err != nil {
+			return err
 		}
 	}
 	cw.Flush()
@@ -91,6 +100,7 @@ type jsonMonth struct {
 	To            string          `json:"to"`
 	ToDate        bool            `json:"to_date"`
 	PartialWeight float64         `json:"partial_weight"`
+	Site          jsonSite        `json:"site"`
 	Components    []jsonComponent `json:"components"`
 	Incidents     []jsonIncident  `json:"incidents"`
 	Maintenance   []jsonIncident  `json:"maintenance"`
@@ -132,6 +142,13 @@ type jsonSLO struct {
 	MarginPoints *float64 `json:"margin_points"`
 }
 
+// jsonSite is the whole site's figures (uptime.Site).
+type jsonSite struct {
+	Figure
+	jsonMinutes
+	Days []jsonDay `json:"days"`
+}
+
 type jsonDay struct {
 	Date string `json:"date"`
 	Figure
@@ -154,6 +171,10 @@ func reportDoc(m *report.Month, baseURL string) jsonMonth {
 		From: m.Start.UTC().Format(time.RFC3339), To: m.End.UTC().Format(time.RFC3339),
 		ToDate: m.ToDate, PartialWeight: m.PartialWeight,
 		Components: []jsonComponent{}, Incidents: jsonIncidents(m.Incidents, baseURL), Maintenance: jsonIncidents(m.Maintenance, baseURL),
+	}
+	doc.Site = jsonSite{Figure: NewFigure(m.Site.Summary), jsonMinutes: newMinutes(m.Site.Summary), Days: []jsonDay{}}
+	for _, d := range m.Site.Days {
+		doc.Site.Days = append(doc.Site.Days, jsonDay{Date: d.From.Format(time.DateOnly), Figure: NewFigure(d), jsonMinutes: newMinutes(d)})
 	}
 	for _, f := range m.Components {
 		c := jsonComponent{

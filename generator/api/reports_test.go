@@ -70,6 +70,7 @@ func TestReportCSVSumsToMonth(t *testing.T) {
 	}
 	var doc struct {
 		ToDate     bool             `json:"to_date"`
+		Site       map[string]any   `json:"site"`
 		Components []map[string]any `json:"components"`
 		Incidents  []struct {
 			URL string `json:"url"`
@@ -88,10 +89,11 @@ func TestReportCSVSumsToMonth(t *testing.T) {
 	for i, name := range rows[0] {
 		col[name] = i
 	}
-	if got, want := len(rows)-1, 2*28; got != want {
-		t.Fatalf("got %d rows, want %d (two components, 28 days to date)", got, want)
+	if got, want := len(rows)-1, 3*28; got != want {
+		t.Fatalf("got %d rows, want %d (two components and the site, 28 days to date)", got, want)
 	}
-	for _, c := range doc.Components {
+	doc.Site["id"] = "" // the site's rows have no component
+	for _, c := range append(doc.Components, doc.Site) {
 		for _, name := range []string{"observed_minutes", "down_minutes", "partial_minutes", "maintenance_minutes", "no_data_minutes"} {
 			t.Run(c["id"].(string)+"/"+name, func(t *testing.T) {
 				var sum float64
@@ -118,6 +120,11 @@ func TestReportCSVSumsToMonth(t *testing.T) {
 	// twice), and the probe saw 59 min 47 s: 419.78 minutes.
 	if got, want := doc.Components[0]["down_minutes"].(float64), 419.78; got != want {
 		t.Errorf("got api down %v minutes, want %v", got, want)
+	}
+	// The site adds docs' partial outage, 1 h 59 min 53 s at a third,
+	// 39.96 minutes, to api's downtime: they never overlap.
+	if got, want := doc.Site["down_minutes"].(float64), 459.74; got != want {
+		t.Errorf("got site down %v minutes, want %v", got, want)
 	}
 	if got := string(files["reports/2026-11.csv"]); !strings.HasPrefix(got, "date,component,uptime_percent,coverage_percent,observed_minutes,down_minutes,partial_minutes,maintenance_minutes,no_data_minutes\n2026-11-01,api,76.00,100.00,1500.00,360.00,0.00,0.00,0.00\n") {
 		t.Errorf("got CSV starting %.200q, want the header, then 1 November's 25 hours with 6 down", got)

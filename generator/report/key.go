@@ -56,6 +56,10 @@ func (m *Month) sum() string {
 			}
 		}
 	}
+	sum(m.Site.Summary)
+	for _, d := range m.Site.Days {
+		sum(d)
+	}
 	for _, list := range [][]*incident.Incident{m.Incidents, m.Maintenance} {
 		u64(uint64(len(list)))
 		for _, in := range list {

@@ -82,6 +82,9 @@ type Month struct {
 	key string // see Key
 	// Components are the site's components in config order.
 	Components []*Figures
+	// Site is the whole site's figure (uptime.Site): a minute is down
+	// when any component is down.
+	Site SiteFigures
 	// Incidents and Maintenance are those that overlap the month on any
 	// component, oldest first.
 	Incidents, Maintenance []*incident.Incident
@@ -140,6 +143,13 @@ type Figures struct {
 	SLO *slo.Budget
 	// Days are the calendar days of the month up to Now.
 	Days []uptime.Day
+}
+
+// SiteFigures are the whole site's figures for a month: the month's
+// summary and each day's (From is the day's midnight), up to Now.
+type SiteFigures struct {
+	uptime.Summary
+	Days []uptime.Summary
 }
 
 // Months returns the report of every month, oldest first, from the first
@@ -236,12 +246,14 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		}
 	}
 	days := start.AddDate(0, 1, -1).Day()
-	for _, c := range in.Components {
+	bases := make([]uptime.Input, len(in.Components))
+	for i, c := range in.Components {
 		base := uptime.Input{
 			Component: c.ID, Intervals: ivs[c.ID], Incidents: ins,
 			PartialWeight: in.PartialWeight, Loc: loc, Now: in.Now,
 			Probed: c.Probed, MinCoverage: in.MinCoverage,
 		}
+		bases[i] = base
 		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), Days: uptime.DaysFrom(base, start, days)}
 		// The same definition, fed one source at a time: a probe's view
 		// keeps maintenance, which excludes time whatever its source.
@@ -256,6 +268,10 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 			f.SLO = &b
 		}
 		m.Components = append(m.Components, f)
+	}
+	m.Site.Summary = uptime.Site(bases, []time.Time{start, m.End})[0]
+	if cuts := uptime.DayCuts(loc, start, days, in.Now); cuts != nil {
+		m.Site.Days = uptime.Site(bases, cuts)
 	}
 	m.key = m.sum()
 	return m

@@ -388,3 +388,53 @@ func TestMonthSLO(t *testing.T) {
 		})
 	}
 }
+
+// TestMonthSite checks the whole site's row of a month against sums done
+// by hand: November 2026 in UTC, 43,200 minutes, api down 12:00–13:00 on
+// the 10th and web 12:30–14:00, api in maintenance on the 20th while web
+// is watched; web has no data from the 25th, when api alone decides.
+func TestMonthSite(t *testing.T) {
+	utc := time.UTC
+	nov, dec := at(utc, 11, 1, 0), at(utc, 12, 1, 0)
+	m := Months(Input{
+		Components: []Component{{ID: "api", Name: "API", Probed: true}, {ID: "web", Name: "Web", Probed: true}},
+		Incidents:  []*incident.Incident{maintenance("swap", at(utc, 11, 20, 0), at(utc, 11, 20, 2))},
+		Intervals: map[string][]history.Interval{
+			"api": {iv(history.Up, nov, at(utc, 11, 10, 12)), iv(history.Down, at(utc, 11, 10, 12), at(utc, 11, 10, 13)), iv(history.Up, at(utc, 11, 10, 13), dec)},
+			"web": {iv(history.Up, nov, at(utc, 11, 10, 12).Add(30*time.Minute)), iv(history.Down, at(utc, 11, 10, 12).Add(30*time.Minute), at(utc, 11, 10, 14)), iv(history.Up, at(utc, 11, 10, 14), at(utc, 11, 25, 0))},
+		},
+		PartialWeight: 0.5, MinCoverage: 0.5, Loc: utc, Now: at(utc, 12, 15, 0),
+	})[0]
+	tests := []struct {
+		name      string
+		got, want time.Duration
+	}{
+		{"month known", m.Site.Known, 43200 * time.Minute},
+		{"month down, the overlap once", m.Site.Down, 120 * time.Minute},
+		{"month excluded: web is watched during api's maintenance", m.Site.Excluded, 0},
+		{"month no data: api watched when web is not", m.Site.NoData, 0},
+		{"10 November down", m.Site.Days[9].Down, 120 * time.Minute},
+		{"20 November known", m.Site.Days[19].Known, 24 * time.Hour},
+		{"api alone excludes its maintenance", m.Components[0].Excluded, 2 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %v, want %v", tt.got, tt.want)
+			}
+		})
+	}
+	if got, want := m.Site.Uptime, 1-120.0/43200; math.Abs(got-want) > 1e-12 {
+		t.Errorf("got site uptime %v, want %v", got, want)
+	}
+	if got := len(m.Site.Days); got != 30 {
+		t.Fatalf("got %d site days, want 30", got)
+	}
+	var known time.Duration
+	for _, d := range m.Site.Days {
+		known += d.Known
+	}
+	if known != m.Site.Known {
+		t.Errorf("got days summing to %v known, want the month's %v", known, m.Site.Known)
+	}
+}

@@ -100,7 +100,7 @@ func TestSite(t *testing.T) {
 	})
 	t.Run("a component alone is its own figure", func(t *testing.T) {
 		in := Input{Component: "api", Intervals: []history.Interval{up(0, 3), down(3, 5), up(7, 15)},
-			Incidents: []*incident.Incident{maint("swap", 8, 9), inc("slow", incident.PartialOutage, 10, 12)},
+			Incidents:     []*incident.Incident{maint("swap", 8, 9), inc("slow", incident.PartialOutage, 10, 12)},
 			PartialWeight: 0.3, MinCoverage: 0.5, Loc: time.UTC, Now: now, Probed: true}
 		if got, want := Site([]Input{in}, []time.Time{day0, now})[0], Window(in, day0, now); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
