@@ -69,7 +69,7 @@ func writeCSV(w io.Writer, m *report.Month) error {
 		})
 	}
 	for _, f := range m.Components {
-		for _, d := range f.Days {
+		for _, d := range f.Days() {
 			if err := row(f.ID, d.Summary); err != nil {
 				return err
 			}
@@ -190,7 +190,7 @@ func reportDoc(m *report.Month, baseURL string) jsonMonth {
 				c.SLO.MarginPoints = &margin
 			}
 		}
-		for _, d := range f.Days {
+		for _, d := range f.Days() {
 			c.Days = append(c.Days, jsonDay{Date: d.Date.Format(time.DateOnly), Figure: NewFigure(d.Summary), jsonMinutes: newMinutes(d.Summary)})
 		}
 		doc.Components = append(doc.Components, c)

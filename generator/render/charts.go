@@ -56,7 +56,7 @@ func calendar(p *Page, f *report.Figures) template.HTML {
 		}
 		return "#incidents"
 	}
-	return chart.Calendar(f.Days, link, chart.DayLabel, chart.Name(f.Name))
+	return chart.Calendar(f.Days(), link, chart.DayLabel, chart.Name(f.Name))
 }
 
 // lasted is how long an incident or maintenance lasted, or has lasted by

@@ -28,6 +28,7 @@ func (m *Month) sum() string {
 	u64 := func(n uint64) { h.Write(binary.BigEndian.AppendUint64(scratch[:0], n)) }
 	str := func(s string) { u64(uint64(len(s))); io.WriteString(h, s) }
 	at := func(t time.Time) { u64(uint64(t.UnixNano())) }
+	ns := func(n int64) { u64(uint64(n)) }
 	sum := func(s uptime.Summary) {
 		at(s.From)
 		at(s.To)
@@ -41,6 +42,8 @@ func (m *Month) sum() string {
 	str(m.Name())
 	at(m.End)
 	u64(math.Float64bits(m.PartialWeight))
+	u64(math.Float64bits(m.minCoverage))
+	str(m.Start.Location().String())
 	for _, f := range m.Components {
 		str(f.ID)
 		u64(uint64(boolBit(f.Probed)))
@@ -48,12 +51,13 @@ func (m *Month) sum() string {
 		sum(f.Summary)
 		u64(uint64(f.ProbeDown))
 		u64(uint64(f.DeclaredDown))
-		for _, d := range f.Days {
-			sum(d.Summary)
-			str(string(d.Worst))
-			for _, in := range d.Incidents {
-				h.Write(in.Sum[:])
-			}
+		// The days follow from the month's inputs (Figures.Days), so the
+		// key holds those instead: the intervals, cut to the month, as
+		// the incidents are below.
+		for _, iv := range f.base.Intervals {
+			ns(max(iv.Start.UnixNano(), m.Start.UnixNano()))
+			ns(min(iv.End.UnixNano(), m.End.UnixNano()))
+			u64(uint64(iv.State))
 		}
 	}
 	sum(m.Site.Summary)

@@ -73,6 +73,7 @@ type Month struct {
 	ToDate bool
 	// PartialWeight is Input.PartialWeight, for readers of the figures.
 	PartialWeight float64
+	minCoverage   float64 // Input.MinCoverage, for Key
 
 	// Revisions are a closed month's revisions, oldest first: each time a
 	// build published other figures than before, and what they were
@@ -141,9 +142,17 @@ type Figures struct {
 	// Summary against the whole calendar month (so a running month's
 	// budget is the month's); nil when the component has none.
 	SLO *slo.Budget
-	// Days are the calendar days of the month up to Now.
-	Days []uptime.Day
+	// base, start and days are what Days computes the days from.
+	base  uptime.Input
+	start time.Time
+	days  int
 }
+
+// Days returns the calendar days of the month up to Now, computed anew at
+// each call: a build holds every month at once, and every component's
+// days of every month held most of the reports' memory, while each reader
+// (the page, the CSV, the JSON) needs them for a moment only.
+func (f *Figures) Days() []uptime.Day { return uptime.DaysFrom(f.base, f.start, f.days) }
 
 // SiteFigures are the whole site's figures for a month: the month's
 // summary and each day's (From is the day's midnight), up to Now.
@@ -222,7 +231,7 @@ func Months(in Input) []*Month {
 // month computes the report of the month that begins at start.
 func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incident, ivs map[string][]history.Interval) *Month {
 	end := start.AddDate(0, 1, 0)
-	m := &Month{Start: start, End: end, PartialWeight: in.PartialWeight}
+	m := &Month{Start: start, End: end, PartialWeight: in.PartialWeight, minCoverage: in.MinCoverage}
 	if in.Now.Before(end) {
 		m.End, m.ToDate = in.Now, true
 	}
@@ -254,7 +263,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 			Probed: c.Probed, MinCoverage: in.MinCoverage,
 		}
 		bases[i] = base
-		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), Days: uptime.DaysFrom(base, start, days)}
+		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), base: base, start: start, days: days}
 		// The same definition, fed one source at a time: a probe's view
 		// keeps maintenance, which excludes time whatever its source.
 		probe, declared := base, base

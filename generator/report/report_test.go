@@ -181,11 +181,11 @@ func TestMonths(t *testing.T) {
 			if math.Abs(f.Coverage-w.coverage) > 1e-12 {
 				t.Errorf("got coverage %v, want %v", f.Coverage, w.coverage)
 			}
-			if len(f.Days) != w.days {
-				t.Fatalf("got %d days, want %d", len(f.Days), w.days)
+			if len(f.Days()) != w.days {
+				t.Fatalf("got %d days, want %d", len(f.Days()), w.days)
 			}
 			var sum time.Duration
-			for _, d := range f.Days {
+			for _, d := range f.Days() {
 				sum += d.Known + d.Excluded + d.NoData
 				if want, ok := w.dayLengths[d.Date.Day()]; ok {
 					if got := d.To.Sub(d.From); got != want {
@@ -197,7 +197,7 @@ func TestMonths(t *testing.T) {
 				t.Errorf("got days summing to %v, want the month's %v", got, want)
 			}
 			for _, n := range w.dayNoData {
-				if d := f.Days[n-1]; d.HasValue {
+				if d := f.Days()[n-1]; d.HasValue {
 					t.Errorf("got a value on day %d, want none", n)
 				}
 			}
@@ -266,7 +266,7 @@ func TestCoverageNeverExceedsWhole(t *testing.T) {
 				if f.Coverage < 0 || f.Coverage > 1 {
 					t.Fatalf("got coverage %v, want within [0, 1]", f.Coverage)
 				}
-				for _, d := range f.Days {
+				for _, d := range f.Days() {
 					if d.Coverage < 0 || d.Coverage > 1 {
 						t.Fatalf("got coverage %v on %v, want within [0, 1]", d.Coverage, d.Date)
 					}
@@ -436,5 +436,46 @@ func TestMonthSite(t *testing.T) {
 	}
 	if known != m.Site.Known {
 		t.Errorf("got days summing to %v known, want the month's %v", known, m.Site.Known)
+	}
+}
+
+// TestKeyFollowsInputs: a month's Key stands for its days without
+// computing them, so it must change with what they are computed from, and
+// stay when only time after the month passes.
+func TestKeyFollowsInputs(t *testing.T) {
+	utc := time.UTC
+	oct := at(utc, 10, 1, 0)
+	input := func(now time.Time, ivs ...history.Interval) Input {
+		// web is down throughout, so the site's days cannot tell
+		// api's days apart: only api's own can.
+		return Input{
+			Components: []Component{{ID: "api", Name: "API", Probed: true}, {ID: "web", Name: "Web", Probed: true}},
+			Intervals:  map[string][]history.Interval{"api": ivs, "web": {iv(history.Down, oct, now)}}, MinCoverage: 0.5, Loc: utc, Now: now,
+		}
+	}
+	october := func(in Input) string { return Months(in)[0].Key() }
+	base := october(input(at(utc, 11, 10, 0), iv(history.Up, oct, at(utc, 11, 10, 0))))
+	tests := []struct {
+		name string
+		in   Input
+		same bool
+	}{
+		{"a later build, the interval running on", input(at(utc, 11, 20, 0), iv(history.Up, oct, at(utc, 11, 20, 0))), true},
+		{"an hour down inside the month", input(at(utc, 11, 10, 0), iv(history.Up, oct, at(utc, 10, 9, 0)), iv(history.Down, at(utc, 10, 9, 0), at(utc, 10, 9, 1)), iv(history.Up, at(utc, 10, 9, 1), at(utc, 11, 10, 0))), false},
+		{"an hour without data moved to another day", input(at(utc, 11, 10, 0), iv(history.Up, oct, at(utc, 10, 9, 0)), iv(history.Up, at(utc, 10, 9, 1), at(utc, 11, 10, 0))), false},
+	}
+	moved := input(at(utc, 11, 10, 0), iv(history.Up, oct, at(utc, 10, 12, 0)), iv(history.Up, at(utc, 10, 12, 1), at(utc, 11, 10, 0)))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := october(tt.in)
+			if same := got == base; same != tt.same {
+				t.Errorf("got the same key %v, want %v", same, tt.same)
+			}
+		})
+	}
+	// The same total without data on another day: the month's figures
+	// agree, only its days differ.
+	if october(moved) == october(tests[2].in) {
+		t.Error("got the same key for a gap on the 9th and on the 12th, want different keys: the days differ")
 	}
 }
