@@ -146,7 +146,9 @@ type jsonSLO struct {
 type jsonSite struct {
 	Figure
 	jsonMinutes
-	Days []jsonDay `json:"days"`
+	ProbeDownMinutes    float64   `json:"probe_down_minutes"`
+	DeclaredDownMinutes float64   `json:"declared_down_minutes"`
+	Days                []jsonDay `json:"days"`
 }
 
 type jsonDay struct {
@@ -172,7 +174,11 @@ func reportDoc(m *report.Month, baseURL string) jsonMonth {
 		ToDate: m.ToDate, PartialWeight: m.PartialWeight,
 		Components: []jsonComponent{}, Incidents: jsonIncidents(m.Incidents, baseURL), Maintenance: jsonIncidents(m.Maintenance, baseURL),
 	}
-	doc.Site = jsonSite{Figure: NewFigure(m.Site.Summary), jsonMinutes: newMinutes(m.Site.Summary), Days: []jsonDay{}}
+	doc.Site = jsonSite{
+		Figure: NewFigure(m.Site.Summary), jsonMinutes: newMinutes(m.Site.Summary),
+		ProbeDownMinutes: minutesOf(m.Site.ProbeDown), DeclaredDownMinutes: minutesOf(m.Site.DeclaredDown),
+		Days: []jsonDay{},
+	}
 	for _, d := range m.Site.Days {
 		doc.Site.Days = append(doc.Site.Days, jsonDay{Date: d.From.Format(time.DateOnly), Figure: NewFigure(d), jsonMinutes: newMinutes(d)})
 	}

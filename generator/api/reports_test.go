@@ -242,3 +242,31 @@ func describe(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestReportJSONSiteSplit: the whole site's downtime is split by source as
+// a component's is. In reportInput, the monitor saw api down from 10:00:13
+// to 11:00 on the 4th (59.78 min); incidents declared api down from 00:00
+// to 05:00 on 1 November, six hours as the clocks go back, and docs
+// partially down from 07:00:07 to 09:00 on the 3rd, 119.88 min at a third.
+func TestReportJSONSiteSplit(t *testing.T) {
+	var doc struct {
+		Site map[string]any `json:"site"`
+	}
+	if err := json.Unmarshal(reportFiles(t, reportInput())["reports/2026-11.json"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field string
+		want  float64
+	}{
+		{"probe_down_minutes", 59.78},
+		{"declared_down_minutes", 399.96},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			if got, ok := doc.Site[tt.field].(float64); !ok || got != tt.want {
+				t.Errorf("got %v, want %v", doc.Site[tt.field], tt.want)
+			}
+		})
+	}
+}

@@ -61,6 +61,8 @@ func (m *Month) sum() string {
 		}
 	}
 	sum(m.Site.Summary)
+	u64(uint64(m.Site.ProbeDown))
+	u64(uint64(m.Site.DeclaredDown))
 	for _, d := range m.Site.Days {
 		sum(d)
 	}

@@ -158,7 +158,10 @@ func (f *Figures) Days() []uptime.Day { return uptime.DaysFrom(f.base, f.start, 
 // summary and each day's (From is the day's midnight), up to Now.
 type SiteFigures struct {
 	uptime.Summary
-	Days []uptime.Summary
+	// ProbeDown and DeclaredDown are as a component's (Figures), each the
+	// same sweep (uptime.Site) over the components fed that source alone.
+	ProbeDown, DeclaredDown time.Duration
+	Days                    []uptime.Summary
 }
 
 // Months returns the report of every month, oldest first, from the first
@@ -256,6 +259,8 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 	}
 	days := start.AddDate(0, 1, -1).Day()
 	bases := make([]uptime.Input, len(in.Components))
+	probes := make([]uptime.Input, len(in.Components))
+	declared := make([]uptime.Input, len(in.Components))
 	for i, c := range in.Components {
 		base := uptime.Input{
 			Component: c.ID, Intervals: ivs[c.ID], Incidents: ins,
@@ -266,11 +271,11 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), base: base, start: start, days: days}
 		// The same definition, fed one source at a time: a probe's view
 		// keeps maintenance, which excludes time whatever its source.
-		probe, declared := base, base
-		probe.Incidents = maint
-		declared.Intervals = nil
-		f.ProbeDown = uptime.Window(probe, start, end).Down
-		f.DeclaredDown = uptime.Window(declared, start, end).Down
+		probes[i], declared[i] = base, base
+		probes[i].Incidents = maint
+		declared[i].Intervals = nil
+		f.ProbeDown = uptime.Window(probes[i], start, end).Down
+		f.DeclaredDown = uptime.Window(declared[i], start, end).Down
 		if c.Target > 0 {
 			b := slo.Evaluate(c.Target, f.Summary, end)
 			b.Window = config.Month
@@ -278,7 +283,10 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		}
 		m.Components = append(m.Components, f)
 	}
-	m.Site.Summary = uptime.Site(bases, []time.Time{start, m.End})[0]
+	whole := []time.Time{start, m.End}
+	m.Site.Summary = uptime.Site(bases, whole)[0]
+	m.Site.ProbeDown = uptime.Site(probes, whole)[0].Down
+	m.Site.DeclaredDown = uptime.Site(declared, whole)[0].Down
 	if cuts := uptime.DayCuts(loc, start, days, in.Now); cuts != nil {
 		m.Site.Days = uptime.Site(bases, cuts)
 	}

@@ -398,7 +398,12 @@ func TestMonthSite(t *testing.T) {
 	nov, dec := at(utc, 11, 1, 0), at(utc, 12, 1, 0)
 	m := Months(Input{
 		Components: []Component{{ID: "api", Name: "API", Probed: true}, {ID: "web", Name: "Web", Probed: true}},
-		Incidents:  []*incident.Incident{maintenance("swap", at(utc, 11, 20, 0), at(utc, 11, 20, 2))},
+		// The incident declares 13:30 to 15:00 on api, half inside the
+		// probes' outage of 12:00 to 14:00 (api's and web's, overlapping).
+		Incidents: []*incident.Incident{
+			maintenance("swap", at(utc, 11, 20, 0), at(utc, 11, 20, 2)),
+			outage("late", incident.MajorOutage, at(utc, 11, 10, 13).Add(30*time.Minute), at(utc, 11, 10, 15)),
+		},
 		Intervals: map[string][]history.Interval{
 			"api": {iv(history.Up, nov, at(utc, 11, 10, 12)), iv(history.Down, at(utc, 11, 10, 12), at(utc, 11, 10, 13)), iv(history.Up, at(utc, 11, 10, 13), dec)},
 			"web": {iv(history.Up, nov, at(utc, 11, 10, 12).Add(30*time.Minute)), iv(history.Down, at(utc, 11, 10, 12).Add(30*time.Minute), at(utc, 11, 10, 14)), iv(history.Up, at(utc, 11, 10, 14), at(utc, 11, 25, 0))},
@@ -410,10 +415,12 @@ func TestMonthSite(t *testing.T) {
 		got, want time.Duration
 	}{
 		{"month known", m.Site.Known, 43200 * time.Minute},
-		{"month down, the overlap once", m.Site.Down, 120 * time.Minute},
+		{"month down, the overlaps once", m.Site.Down, 180 * time.Minute},
+		{"month seen by the monitor, the overlap once", m.Site.ProbeDown, 120 * time.Minute},
+		{"month declared in incidents", m.Site.DeclaredDown, 90 * time.Minute},
 		{"month excluded: web is watched during api's maintenance", m.Site.Excluded, 0},
 		{"month no data: api watched when web is not", m.Site.NoData, 0},
-		{"10 November down", m.Site.Days[9].Down, 120 * time.Minute},
+		{"10 November down", m.Site.Days[9].Down, 180 * time.Minute},
 		{"20 November known", m.Site.Days[19].Known, 24 * time.Hour},
 		{"api alone excludes its maintenance", m.Components[0].Excluded, 2 * time.Hour},
 	}
@@ -424,7 +431,7 @@ func TestMonthSite(t *testing.T) {
 			}
 		})
 	}
-	if got, want := m.Site.Uptime, 1-120.0/43200; math.Abs(got-want) > 1e-12 {
+	if got, want := m.Site.Uptime, 1-180.0/43200; math.Abs(got-want) > 1e-12 {
 		t.Errorf("got site uptime %v, want %v", got, want)
 	}
 	if got := len(m.Site.Days); got != 30 {
