@@ -57,7 +57,7 @@ func TestReportRevision(t *testing.T) {
 	}
 	publish(true)
 	page := october()
-	for _, want := range []string{"This report was revised", "Before: Search no data, 0 min down."} {
+	for _, want := range []string{"This report was revised", "Before: whole site no data, 0 min down; Search no data, 0 min down."} {
 		if !strings.Contains(page, want) {
 			t.Errorf("got October's report without %q, want it:\n%s", want, page[strings.Index(page, "<main"):][:1500])
 		}

@@ -75,14 +75,22 @@ func (m *Month) sum() string {
 			}
 		}
 	}
+	fig := func(f PublishedFigure) {
+		str(f.ID)
+		str(f.Uptime)
+		u64(uint64(f.DownMinutes))
+		u64(uint64(f.ObservedMinutes))
+		u64(uint64(f.MaintenanceMinutes))
+	}
 	for _, r := range m.Revisions {
 		at(r.At)
+		u64(uint64(len(r.From)))
 		for _, f := range r.From {
-			str(f.ID)
-			str(f.Uptime)
-			u64(uint64(f.DownMinutes))
-			u64(uint64(f.ObservedMinutes))
-			u64(uint64(f.MaintenanceMinutes))
+			fig(f)
+		}
+		u64(uint64(boolBit(r.Site != nil)))
+		if r.Site != nil {
+			fig(*r.Site)
 		}
 	}
 	return string(h.Sum(nil))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/generator/uptime"
 )
 
 // recordVersion is the record's format; a file with another is not read.
@@ -27,13 +28,16 @@ type Record struct {
 type Published struct {
 	At         time.Time         `json:"published_at"`
 	Components []PublishedFigure `json:"components"`
-	Revisions  []Revision        `json:"revisions,omitempty"`
+	// Site is the whole site's figure, with no ID; a record written
+	// before herald recorded it has none.
+	Site      *PublishedFigure `json:"site,omitempty"`
+	Revisions []Revision       `json:"revisions,omitempty"`
 }
 
 // PublishedFigure is one component's figures as the report page words them:
 // two builds that print the same figures publish the same month.
 type PublishedFigure struct {
-	ID string `json:"id"`
+	ID string `json:"id,omitempty"`
 	// Uptime is as printed, "99.95%" or "no data".
 	Uptime             string `json:"uptime"`
 	DownMinutes        int64  `json:"down_minutes"`
@@ -43,10 +47,12 @@ type PublishedFigure struct {
 
 // Revision says that a build at At published new figures for a closed
 // month, and what they were before: From holds the components whose
-// figures changed, as they were.
+// figures changed, as they were, and Site the whole site's when it
+// changed.
 type Revision struct {
 	At   time.Time         `json:"at"`
 	From []PublishedFigure `json:"from"`
+	Site *PublishedFigure  `json:"site,omitempty"`
 }
 
 // ReadRecord reads the record at path; a missing file is an empty record.
@@ -68,16 +74,21 @@ func ReadRecord(path string) (*Record, error) {
 	return &got, nil
 }
 
-// published is how the page words m's figures.
-func published(m *Month) []PublishedFigure {
+// published is how the page words m's figures: each component's, and
+// the whole site's.
+func published(m *Month) ([]PublishedFigure, PublishedFigure) {
 	out := make([]PublishedFigure, len(m.Components))
 	for i, f := range m.Components {
-		out[i] = PublishedFigure{
-			ID: f.ID, Uptime: f.Percent(),
-			DownMinutes: wholeMinutes(f.Down), ObservedMinutes: wholeMinutes(f.Known), MaintenanceMinutes: wholeMinutes(f.Excluded),
-		}
+		out[i] = publishedFigure(f.ID, f.Summary)
 	}
-	return out
+	return out, publishedFigure("", m.Site.Summary)
+}
+
+func publishedFigure(id string, s uptime.Summary) PublishedFigure {
+	return PublishedFigure{
+		ID: id, Uptime: s.Percent(),
+		DownMinutes: wholeMinutes(s.Down), ObservedMinutes: wholeMinutes(s.Known), MaintenanceMinutes: wholeMinutes(s.Excluded),
+	}
 }
 
 func wholeMinutes(d time.Duration) int64 { return int64(d.Round(time.Minute) / time.Minute) }
@@ -97,20 +108,30 @@ func Revise(months []*Month, rec *Record, now time.Time) *Record {
 		if m.ToDate {
 			continue
 		}
-		figs := published(m)
+		figs, site := published(m)
 		old, ok := rec.Months[m.Name()]
+		// A record written before the site's figure was kept has none:
+		// that is no revision, only the figure to keep from now on.
+		siteChanged := ok && old.Site != nil && *old.Site != site
 		switch {
 		case !ok:
-			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs}
-		case !slices.Equal(old.Components, figs):
-			var from []PublishedFigure
+			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs, Site: &site}
+		case !slices.Equal(old.Components, figs) || siteChanged:
+			rev := Revision{At: now.UTC()}
 			for _, f := range old.Components {
 				if !slices.Contains(figs, f) {
-					from = append(from, f)
+					rev.From = append(rev.From, f)
 				}
 			}
-			revs := append(slices.Clip(old.Revisions), Revision{At: now.UTC(), From: from})
-			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs, Revisions: revs}
+			if siteChanged {
+				rev.Site = old.Site
+			}
+			revs := append(slices.Clip(old.Revisions), rev)
+			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs, Site: &site, Revisions: revs}
+		case old.Site == nil:
+			p := *old
+			p.Site = &site
+			next.Months[m.Name()] = &p
 		}
 		m.Revisions = next.Months[m.Name()].Revisions
 		m.key = m.sum()

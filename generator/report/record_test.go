@@ -113,3 +113,62 @@ func TestRecordFile(t *testing.T) {
 		}
 	})
 }
+
+// TestReviseSite: the whole site's figure is recorded and revised as a
+// component's is, and a record written before it was kept is no revision.
+// In October, api is down from 10:00 to 11:00 on the 14th; web's hour down
+// moves from 10:30 to 10:00 (probe results imported again), so web's own
+// figures stay while the site's downtime falls from 90 to 60 minutes.
+func TestReviseSite(t *testing.T) {
+	utc := time.UTC
+	hour := func(h int, m time.Duration) time.Time { return at(utc, 10, 14, h).Add(m * time.Minute) }
+	probe := func(from time.Time) []history.Interval {
+		return []history.Interval{
+			iv(history.Up, at(utc, 10, 1, 0), from), iv(history.Down, from, from.Add(time.Hour)), iv(history.Up, from.Add(time.Hour), at(utc, 11, 1, 0)),
+		}
+	}
+	october := func(webDown time.Time) *Month {
+		return Months(Input{
+			Components:    []Component{{ID: "api", Name: "API", Probed: true}, {ID: "web", Name: "Web", Probed: true}},
+			Intervals:     map[string][]history.Interval{"api": probe(hour(10, 0)), "web": probe(webDown)},
+			PartialWeight: 0.3, MinCoverage: 0.5, Loc: utc, Now: at(utc, 11, 2, 0),
+		})[0]
+	}
+	first := october(hour(10, 30))
+	rec := Revise([]*Month{first}, &Record{Version: recordVersion, Months: map[string]*Published{}}, at(utc, 11, 2, 0))
+	old := *rec.Months["2026-10"]
+	old.Site = nil
+	tests := []struct {
+		name          string
+		rec           *Record
+		webDown       time.Time
+		wantRevisions int
+		wantFromSite  string // the site's uptime the revision replaced, if any
+		wantFrom      int    // components in the revision
+	}{
+		{"the site's figure changes alone", rec, hour(10, 0), 1, "99.79%", 0},
+		{"a record without the site's figure is no revision", &Record{Version: recordVersion, Months: map[string]*Published{"2026-10": &old}}, hour(10, 30), 0, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := october(tt.webDown)
+			next := Revise([]*Month{m}, tt.rec, at(utc, 11, 5, 0))
+			if got := len(m.Revisions); got != tt.wantRevisions {
+				t.Fatalf("got %d revisions, want %d", got, tt.wantRevisions)
+			}
+			if tt.wantRevisions > 0 {
+				r := m.Revisions[0]
+				if r.Site == nil || r.Site.Uptime != tt.wantFromSite {
+					t.Errorf("got a revision from site %+v, want from %s", r.Site, tt.wantFromSite)
+				}
+				if got := len(r.From); got != tt.wantFrom {
+					t.Errorf("got %d components in the revision, want %d", got, tt.wantFrom)
+				}
+			}
+			p := next.Months["2026-10"]
+			if want := publishedFigure("", m.Site.Summary); p.Site == nil || *p.Site != want {
+				t.Errorf("got site %+v recorded, want %+v", p.Site, want)
+			}
+		})
+	}
+}
