@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-status/herald/generator"
 )
@@ -117,6 +118,38 @@ func TestBuilderRecords(t *testing.T) {
 			if got := err == nil; got != rec {
 				t.Errorf("got a record written %v, want %v", got, rec)
 			}
+		})
+	}
+}
+
+// TestBuilderClosedMonthOngoing: an incident that began in October and
+// still goes on is on October's report, a closed month whose Key does not
+// move with the clock. What the page says of it must not either, or an
+// incremental build at a later clock keeps a stale duration that a full
+// build does not.
+func TestBuilderClosedMonthOngoing(t *testing.T) {
+	site := copySite(t)
+	ongoing := "---\ntitle: Search still down\ncomponents:\n  search: partial_outage\nstarted: 2026-10-30 10:00\n---\nStill looking.\n"
+	if err := os.WriteFile(filepath.Join(site, "incidents", "2026-10-30-search-still-down.md"), []byte(ongoing), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	inc := filepath.Join(t.TempDir(), "inc")
+	b := generator.NewBuilder(site, inc)
+	for _, now := range []time.Time{exampleNow, exampleNow.Add(2 * time.Hour), exampleNow.Add(49 * time.Hour)} {
+		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
+			if _, err := b.Build(ctx, now); err != nil {
+				t.Fatal(err)
+			}
+			s, err := generator.Load(ctx, site, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := filepath.Join(t.TempDir(), "full")
+			if _, err := generator.Build(ctx, s, generator.Options{Out: full, Now: now}); err != nil {
+				t.Fatal(err)
+			}
+			diffTrees(t, tree(t, inc), tree(t, full))
 		})
 	}
 }

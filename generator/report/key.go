@@ -13,9 +13,10 @@ import (
 
 // Key stands for everything a month's report shows (see render.File.Key):
 // its figures, each day's, and the content of its incidents and
-// maintenance, with the clock where the clock shows (a month to date, an
-// incident still going on). A closed month's Key changes only when its
-// inputs do, so an incremental build reuses its files.
+// maintenance, with the clock where the clock shows (a month to date, as
+// End). A closed month's Key changes only when its inputs do, so an
+// incremental build reuses its files: its page shows nothing that moves
+// with the clock (see OpenAtEnd).
 func (m *Month) Key() string { return m.key }
 
 // sum works out Key once, when the month is computed: its pages, its
@@ -70,9 +71,6 @@ func (m *Month) sum() string {
 		u64(uint64(len(list)))
 		for _, in := range list {
 			h.Write(in.Sum[:])
-			if end := in.End(); end.IsZero() || end.After(m.End) {
-				at(m.End) // how long it has lasted so far
-			}
 		}
 	}
 	fig := func(f PublishedFigure) {

@@ -125,6 +125,15 @@ func (f *Figures) Margin() string {
 	return m + " points"
 }
 
+// OpenAtEnd reports whether a closed month's page says that in, one of
+// its incidents or maintenance, was still going on when the month ended,
+// instead of how long it lasted: while it goes on, that duration grows
+// with the clock, which a closed month's Key leaves out.
+func (m *Month) OpenAtEnd(in *incident.Incident) bool {
+	end := in.End()
+	return !m.ToDate && (end.IsZero() || end.After(m.End))
+}
+
 // PartialPercent words PartialWeight as a percentage, "30".
 func (m *Month) PartialPercent() string { return strconv.FormatFloat(m.PartialWeight*100, 'f', -1, 64) }
 
