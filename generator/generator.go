@@ -50,7 +50,8 @@ type Site struct {
 	Drafts   []*incident.Incident
 	Renderer *render.Renderer
 
-	latency *latencyCache // a Builder's, across its builds; nil reads everything
+	latency     *latencyCache // a Builder's, across its builds; nil reads everything
+	reportCache *report.Cache // a Builder's closed months, across its builds; nil keeps none
 }
 
 // Load reads and validates everything in the site folder dir, at the
@@ -207,7 +208,7 @@ func (s *Site) reports(snap *status.Snapshot, probes map[string]*status.Probe) [
 	return report.Months(report.Input{
 		Components: report.Components(snap), Incidents: s.Incidents, Intervals: intervals,
 		PartialWeight: s.Config.History.Weight(), MinCoverage: s.Config.Uptime.MinCoverage,
-		Loc: snap.Site.Location, Now: snap.Now,
+		Loc: snap.Site.Location, Now: snap.Now, Cache: s.reportCache,
 	})
 }
 

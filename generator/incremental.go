@@ -78,6 +78,7 @@ type Builder struct {
 	// latency keeps probe latency read from the history store between
 	// builds while the config stays the same (latencySum).
 	latency    *latencyCache
+	reports    *report.Cache
 	latencySum [32]byte
 }
 

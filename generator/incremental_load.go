@@ -16,6 +16,7 @@ import (
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
+	"github.com/herald-status/herald/generator/report"
 )
 
 // This file is how a Builder loads a site: with caches of the theme and
@@ -83,9 +84,10 @@ func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, e
 	if cfgSum != b.latencySum || b.latency == nil {
 		// The config names the store and the components.
 		b.latency, b.latencySum = &latencyCache{}, cfgSum
+		b.reports = &report.Cache{}
 	}
 	ins, drafts := incident.SplitDrafts(ins)
-	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency}, st, nil
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

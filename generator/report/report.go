@@ -38,6 +38,8 @@ type Input struct {
 	PartialWeight, MinCoverage float64
 	Loc                        *time.Location
 	Now                        time.Time
+	// Cache, when set, keeps closed months from one call to the next.
+	Cache *Cache
 }
 
 // Component names a component of the site.
@@ -234,8 +236,22 @@ func Months(in Input) []*Month {
 	}
 	slices.SortFunc(starts, time.Time.Compare)
 	out := make([]*Month, 0, len(starts))
+	kept := map[time.Time]cachedMonth{}
 	for _, start := range starts {
-		out = append(out, month(in, loc, start, incidents[start], intervals[start]))
+		if in.Cache == nil || start.AddDate(0, 1, 0).After(in.Now) {
+			out = append(out, month(in, loc, start, incidents[start], intervals[start]))
+			continue
+		}
+		sum := inputSum(in, loc, start, incidents[start], intervals[start])
+		c, ok := in.Cache.months[start]
+		if !ok || c.in != sum {
+			c = cachedMonth{in: sum, m: month(in, loc, start, incidents[start], intervals[start])}
+		}
+		kept[start] = c
+		out = append(out, c.m)
+	}
+	if in.Cache != nil {
+		in.Cache.months = kept
 	}
 	return out
 }
@@ -260,10 +276,20 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 	slices.SortFunc(m.Incidents, oldest)
 	slices.SortFunc(m.Maintenance, oldest)
 
-	var maint []*incident.Incident
+	// Each component is given only the incidents that name it, all and
+	// maintenance alone: uptime reads no other (Input.spans), and a month
+	// of a large site has many, each read again for every component.
+	affecting := make(map[string][]*incident.Incident, len(in.Components))
+	maint := make(map[string][]*incident.Incident, len(in.Components))
 	for _, inc := range ins {
-		if inc.Kind == incident.KindMaintenance {
-			maint = append(maint, inc)
+		for _, a := range inc.Affected {
+			if l := affecting[a.ID]; len(l) > 0 && l[len(l)-1] == inc {
+				continue // named twice: once is how spans sees it
+			}
+			affecting[a.ID] = append(affecting[a.ID], inc)
+			if inc.Kind == incident.KindMaintenance {
+				maint[a.ID] = append(maint[a.ID], inc)
+			}
 		}
 	}
 	days := start.AddDate(0, 1, -1).Day()
@@ -272,7 +298,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 	declared := make([]uptime.Input, len(in.Components))
 	for i, c := range in.Components {
 		base := uptime.Input{
-			Component: c.ID, Intervals: ivs[c.ID], Incidents: ins,
+			Component: c.ID, Intervals: ivs[c.ID], Incidents: affecting[c.ID],
 			PartialWeight: in.PartialWeight, Loc: loc, Now: in.Now,
 			Probed: c.Probed, MinCoverage: in.MinCoverage,
 		}
@@ -281,7 +307,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		// The same definition, fed one source at a time: a probe's view
 		// keeps maintenance, which excludes time whatever its source.
 		probes[i], declared[i] = base, base
-		probes[i].Incidents = maint
+		probes[i].Incidents = maint[c.ID]
 		declared[i].Intervals = nil
 		f.ProbeDown = uptime.Window(probes[i], start, end).Down
 		f.DeclaredDown = uptime.Window(declared[i], start, end).Down
