@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -79,25 +78,13 @@ func compose(w config.Webhook, ev Event) (message, error) {
 }
 
 // expandEnv expands the ${NAME} references in a webhook's url and chat_id
-// from the environment, at each send, as the prober does for its targets:
-// herald.yaml then need not hold the secret, and a changed secret needs no
-// restart. The state names the webhook by its url as written, so the
-// secret is not in it. An unset variable is named; its value never is.
+// (see secrets). The state names the webhook by its url as written, so
+// the secret is not in it.
 func expandEnv(w config.Webhook) (config.Webhook, error) {
-	var unset []string
-	getenv := func(name string) string {
-		v := os.Getenv(name)
-		if v == "" {
-			unset = append(unset, name)
-		}
-		return v
-	}
-	w.URL = config.Expand(w.URL, getenv)
-	w.ChatID = config.Expand(w.ChatID, getenv)
-	if len(unset) > 0 {
-		return w, fmt.Errorf("expand webhook: environment variable %s not set (export it before running herald)", strings.Join(unset, ", "))
-	}
-	return w, nil
+	var env secrets
+	w.URL = env.expand(w.URL)
+	w.ChatID = env.expand(w.ChatID)
+	return w, env.err("webhook")
 }
 
 // Headline is an event in one line, e.g. "Resolved: Slow feed".

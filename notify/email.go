@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/textproto"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -59,30 +58,22 @@ type mailer struct {
 	host, port, mode string
 }
 
-// expandEmail expands the ${NAME} references of e from the environment,
-// at each send as for webhooks, and checks again what herald.yaml could
-// not show before: the server's address and whether it would get the
-// password in clear text. An unset variable is named; its value never is.
+// expandEmail expands the ${NAME} references of e (see secrets), and
+// checks again what herald.yaml could not show before: the server's
+// address and whether it would get the password in clear text.
 func expandEmail(e config.Email) (mailer, error) {
-	var unset []string
-	getenv := func(name string) string {
-		v := os.Getenv(name)
-		if v == "" {
-			unset = append(unset, name)
-		}
-		return v
-	}
-	e.SMTP = config.Expand(e.SMTP, getenv)
-	e.Username = config.Expand(e.Username, getenv)
-	e.Password = config.Expand(e.Password, getenv)
-	e.From = config.Expand(e.From, getenv)
-	e.ListUnsubscribe = config.Expand(e.ListUnsubscribe, getenv)
+	var env secrets
+	e.SMTP = env.expand(e.SMTP)
+	e.Username = env.expand(e.Username)
+	e.Password = env.expand(e.Password)
+	e.From = env.expand(e.From)
+	e.ListUnsubscribe = env.expand(e.ListUnsubscribe)
 	e.To = append([]string(nil), e.To...)
 	for i := range e.To {
-		e.To[i] = config.Expand(e.To[i], getenv)
+		e.To[i] = env.expand(e.To[i])
 	}
-	if len(unset) > 0 {
-		return mailer{}, fmt.Errorf("expand email: environment variable %s not set (export it before running herald)", strings.Join(unset, ", "))
+	if err := env.err("email"); err != nil {
+		return mailer{}, err
 	}
 	host, port, err := net.SplitHostPort(e.SMTP)
 	if err != nil || host == "" {
