@@ -15,16 +15,21 @@ import (
 // links to it; a day with several links to the component's page, which
 // lists them.
 func bars(p *Page, c *status.Component) template.HTML {
-	link := func(d uptime.Day) string {
+	return chart.Bars(c.Days, dayLink(p, p.Rel(ComponentPath(c.ID))+"#history"), chart.DayLabel, chart.Name(c.Name))
+}
+
+// dayLink links a day of a chart: to its incident when it has one, to
+// several when it has more (a list of them), and nowhere when it has none.
+func dayLink(p *Page, several string) func(uptime.Day) string {
+	return func(d uptime.Day) string {
 		switch len(d.Incidents) {
 		case 0:
 			return ""
 		case 1:
 			return p.Rel(incidentPath(d.Incidents[0]))
 		}
-		return p.Rel(ComponentPath(c.ID)) + "#history"
+		return several
 	}
-	return chart.Bars(c.Days, link, chart.DayLabel, chart.Name(c.Name))
 }
 
 // latencyCharts draws a monitored component's response times: p50 and p95
@@ -47,16 +52,7 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // calendar draws a component's month as a calendar heatmap; a day with
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
-	link := func(d uptime.Day) string {
-		switch len(d.Incidents) {
-		case 0:
-			return ""
-		case 1:
-			return p.Rel(incidentPath(d.Incidents[0]))
-		}
-		return "#incidents"
-	}
-	return chart.Calendar(f.Days(), link, chart.DayLabel, chart.Name(f.Name))
+	return chart.Calendar(f.Days(), dayLink(p, "#incidents"), chart.DayLabel, chart.Name(f.Name))
 }
 
 // lasted is how long an incident or maintenance lasted, or has lasted by
