@@ -16,6 +16,7 @@ import (
 	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // RecentDays is how many days of past incidents the index lists.
@@ -62,6 +63,10 @@ type Site struct {
 	// EmailURL is subscribe.email_url: a mailing list's sign-up page, or
 	// "".
 	EmailURL string
+	// Locale is the language the producers write in: every human word,
+	// date and number of the site's files comes from it (docs/i18n.md).
+	// Never nil in a Snapshot that New made.
+	Locale *i18n.Locale
 }
 
 // Overall is the page's headline status.
@@ -192,6 +197,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 			Title: cfg.Title, Description: cfg.Description, BaseURL: cfg.BaseURL,
 			Location: loc, Links: cfg.Links, HistoryDays: cfg.History.Days, FeedItems: cfg.Feeds.Items,
 			StaleAfter: cfg.StaleAfter.D(), EmailURL: cfg.Subscribe.EmailURL,
+			Locale: SiteLocale(cfg),
 		},
 		Incidents: incidents,
 	}
@@ -393,4 +399,16 @@ func (s *Snapshot) Component(id string) *Component {
 		}
 	}
 	return nil
+}
+
+// SiteLocale is the locale cfg's site is written in: its catalogs' entry
+// for cfg.Locale, or herald's English for a Config not made by
+// config.Load (tests, the sample site).
+func SiteLocale(cfg *config.Config) *i18n.Locale {
+	if cfg.Catalogs != nil {
+		if l := cfg.Catalogs.For(cfg.Locale); l != nil {
+			return l
+		}
+	}
+	return i18n.For(i18n.Default)
 }
