@@ -412,3 +412,12 @@ func SiteLocale(cfg *config.Config) *i18n.Locale {
 	}
 	return i18n.For(i18n.Default)
 }
+
+// L is the site's locale, or herald's English for a Site that a test
+// built by hand without one: what every producer writes its words with.
+func (s *Site) L() *i18n.Locale {
+	if s.Locale == nil {
+		return i18n.For(i18n.Default)
+	}
+	return s.Locale
+}
