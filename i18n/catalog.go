@@ -335,8 +335,13 @@ func readMsg(file, key string, n *yaml.Node, doc *strictyaml.Doc, forms []string
 
 // moreArgs are the values herald fills in for a key beyond those its
 // English text uses: a language may need another ("2026年3月" writes the
-// month's number).
-var moreArgs = map[string][]string{"date.month_year": {"{m}"}, "date.month_day": {"{m}"}}
+// month's number), or a date as the locale writes it where English's
+// messages have always written ISO 8601 (notify.date_time).
+var moreArgs = map[string][]string{
+	"date.month_year":  {"{m}"},
+	"date.month_day":   {"{m}"},
+	"notify.date_time": {"{date}"},
+}
 
 var placeholderRE = regexp.MustCompile(`\{[a-z0-9_]+\}`)
 

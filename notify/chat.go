@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/i18n"
 )
 
 // This file holds what every chat message shares: the request, the
@@ -25,8 +27,10 @@ type message struct {
 	body []byte
 }
 
-// compose builds the request for an event in the webhook's format.
-func compose(w config.Webhook, ev Event) (message, error) {
+// compose builds the request for an event in the webhook's format, in
+// l's words. The json format is the event itself, whose field names and
+// values are for machines and never change with the locale.
+func compose(l *i18n.Locale, w config.Webhook, ev Event) (message, error) {
 	w, err := expandEnv(w)
 	if err != nil {
 		return message{}, permanent{err}
@@ -37,21 +41,21 @@ func compose(w config.Webhook, ev Event) (message, error) {
 	case "", "json":
 		payload = ev
 	case "slack":
-		payload = slackMessage(ev)
+		payload = slackMessage(l, ev)
 	case "discord":
-		payload = discordMessage(ev)
+		payload = discordMessage(l, ev)
 	case "teams":
-		payload = teamsMessage(ev)
+		payload = teamsMessage(l, ev)
 	case "mattermost":
-		payload = mattermostMessage(ev)
+		payload = mattermostMessage(l, ev)
 	case "googlechat":
-		payload = googleChatMessage(ev)
+		payload = googleChatMessage(l, ev)
 	case "telegram":
-		payload = telegramMessage(ev, w.ChatID)
+		payload = telegramMessage(l, ev, w.ChatID)
 	case "ntfy":
 		var topic string
 		to, topic, err = ntfyTopic(w.URL)
-		payload = ntfyMessage(ev, topic)
+		payload = ntfyMessage(l, ev, topic)
 	default:
 		err = fmt.Errorf("unknown webhook format %q", w.Format)
 	}
@@ -87,13 +91,14 @@ func expandEnv(w config.Webhook) (config.Webhook, error) {
 	return w, env.err("webhook")
 }
 
-// Headline is an event in one line, e.g. "Resolved: Slow feed".
-func Headline(ev Event) string { return headline(ev, nil) }
+// Headline is an event in one line in l's words, e.g. "Resolved: Slow
+// feed".
+func Headline(l *i18n.Locale, ev Event) string { return headline(l, ev, nil) }
 
 // headline is Headline with the incident's title, the only user text in
 // it, passed through esc (when not nil), so that a format escapes what a
 // user wrote and not its own punctuation.
-func headline(ev Event, esc func(string) string) string {
+func headline(l *i18n.Locale, ev Event, esc func(string) string) string {
 	t := ev.Incident.Title
 	if ev.Component != nil {
 		t = ev.Component.Name
@@ -103,43 +108,70 @@ func headline(ev Event, esc func(string) string) string {
 	}
 	switch ev.Type {
 	case SLOBurn:
-		return burnHeadline(ev, t)
+		return burnHeadline(l, ev, t)
 	case ComponentDown:
-		return t + " is down since " + ev.Time.UTC().Format("15:04 MST")
+		return l.T("notify.component_down", "component", t, "time", l.Time(ev.Time.UTC()))
 	case ComponentUp:
-		return t + " is back up since " + ev.Time.UTC().Format("15:04 MST")
+		return l.T("notify.component_up", "component", t, "time", l.Time(ev.Time.UTC()))
 	case IncidentCreated:
-		return "New incident (" + ev.Incident.Impact + " impact): " + t
+		return l.T("notify.incident_created", "impact", impactWords(l, ev.Incident.Impact), "title", t)
 	case IncidentResolved:
-		return "Resolved: " + t
+		return l.T("notify.incident_resolved", "title", t)
 	case MaintenanceScheduled:
-		s := "Maintenance scheduled: " + t
-		if ev.Incident.ScheduledStart != nil {
-			s += " (" + ev.Incident.ScheduledStart.Format("2006-01-02 15:04") + " – " + ev.Incident.ScheduledEnd.Format("2006-01-02 15:04 MST") + ")"
+		if s, e := ev.Incident.ScheduledStart, ev.Incident.ScheduledEnd; s != nil && e != nil {
+			return l.T("notify.maintenance_scheduled_window", "title", t, "from", dateTime(l, *s), "to", dateTime(l, *e))
 		}
-		return s
+		return l.T("notify.maintenance_scheduled", "title", t)
 	case MaintenanceStarted:
-		return "Maintenance started: " + t
+		return l.T("notify.maintenance_started", "title", t)
 	case MaintenanceCompleted:
-		return "Maintenance completed: " + t
+		return l.T("notify.maintenance_completed", "title", t)
 	case MaintenanceUpdated:
-		return "Maintenance update (" + label(ev.Update) + "): " + t
+		return l.T("notify.maintenance_updated", "status", label(l, ev.Update), "title", t)
 	}
-	return label(ev.Update) + ": " + t
+	return l.T("notify.updated", "status", label(l, ev.Update), "title", t)
+}
+
+// dateTime is t's date and time of day in UTC, as the locale writes them
+// ("2026-11-28 14:05" in en, whose messages have always been ISO dated,
+// "28.11.2026, 14:05" in de); the message it goes in names the zone.
+func dateTime(l *i18n.Locale, t time.Time) string {
+	t = t.UTC()
+	return l.T("notify.date_time", "iso", t.Format(time.DateOnly), "date", l.Date(t, i18n.Medium), "time", l.Time(t))
 }
 
 // fitHeadline is the headline with its title escaped by esc and cut so
 // that the whole line fits in limit.
-func fitHeadline(ev Event, limit int, measure func(string) int, esc func(string) string) string {
-	room := limit - measure(headline(ev, func(string) string { return "" }))
-	return headline(ev, func(t string) string { return fit(t, room, measure, esc) })
+func fitHeadline(l *i18n.Locale, ev Event, limit int, measure func(string) int, esc func(string) string) string {
+	room := limit - measure(headline(l, ev, func(string) string { return "" }))
+	return headline(l, ev, func(t string) string { return fit(t, room, measure, esc) })
 }
 
-func label(u *Update) string {
+func label(l *i18n.Locale, u *Update) string {
 	if u == nil {
-		return "Update"
+		return l.T("notify.update")
 	}
-	return words(u.Status)
+	return enumWords(l, "update.", u.Status)
+}
+
+// enumWords is a status or state of the event, a machine value such as
+// "in_progress", in the locale's words: the catalog's key prefix+value,
+// or, for a value the catalog does not have, the value as words ("In
+// progress").
+func enumWords(l *i18n.Locale, prefix, value string) string {
+	if t := l.T(prefix + value); t != prefix+value {
+		return t
+	}
+	return words(value)
+}
+
+// impactWords is an incident's impact as details and headlines say it:
+// "minor" in en, "gering" in de.
+func impactWords(l *i18n.Locale, impact string) string {
+	if t := l.T("notify.impact." + impact); t != "notify.impact."+impact {
+		return t
+	}
+	return impact
 }
 
 // words turns a status such as "major_outage" into "Major outage".
@@ -153,20 +185,20 @@ func words(status string) string {
 
 // text is the update an event carries, in plain text; empty for the events
 // the clock caused.
-func text(ev Event) string {
+func text(l *i18n.Locale, ev Event) string {
 	if b := ev.SLO; b != nil {
-		return "Budget left: " + leftWords(b) + " · Target: " + strconv.FormatFloat(b.Target, 'f', -1, 64) + "%"
+		return l.T("notify.slo_budget", "left", leftWords(l, b), "target", targetPercent(l, b.Target))
 	}
 	if c := ev.Component; c != nil {
 		var lines []string
 		if c.Error != "" {
-			lines = append(lines, "Check failed: "+c.Error)
+			lines = append(lines, l.T("notify.check_failed", "error", c.Error))
 		}
 		if c.UptimeToday != nil {
-			lines = append(lines, fmt.Sprintf("Uptime today: %.2f%%", *c.UptimeToday))
+			lines = append(lines, l.T("notify.uptime_today", "percent", l.Percent(*c.UptimeToday/100, 2)))
 		}
 		if c.Draft != nil {
-			lines = append(lines, "A draft incident is at "+c.Draft.File)
+			lines = append(lines, l.T("notify.draft_at", "file", c.Draft.File))
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -176,35 +208,49 @@ func text(ev Event) string {
 	return ev.Update.Body
 }
 
+// targetPercent writes an SLO's target, in percent, with as many decimals
+// as it was given: 99.9 is "99.9%", "99,9 %" in de.
+func targetPercent(l *i18n.Locale, target float64) string {
+	s := strconv.FormatFloat(target, 'f', -1, 64)
+	decimals := 0
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		decimals = len(frac)
+	}
+	return l.Percent(target/100, decimals)
+}
+
 // details is the status, impact and components in one line, e.g.
 // "Status: Monitoring · Impact: minor · Components: API, Website".
-func details(ev Event) string {
-	s := "Status: " + statusWords(ev)
+func details(l *i18n.Locale, ev Event) string {
 	if b := ev.SLO; b != nil {
-		return "SLO: " + sloState(b) + " · Component: " + ev.Component.Name
+		return l.T("notify.details_slo", "state", sloState(l, b)) + detailsSep + l.T("notify.details_component", "component", ev.Component.Name)
 	}
+	s := l.T("notify.details_status", "status", statusWords(l, ev))
 	if c := ev.Component; c != nil {
-		return s + " · Component: " + c.Name + " · Since: " + c.Since.Format("2006-01-02 15:04 MST")
+		return s + detailsSep + l.T("notify.details_component", "component", c.Name) + detailsSep + l.T("notify.details_since", "time", dateTime(l, c.Since))
 	}
 	if ev.Incident.Kind != "maintenance" {
-		s += " · Impact: " + ev.Incident.Impact
+		s += detailsSep + l.T("notify.details_impact", "impact", impactWords(l, ev.Incident.Impact))
 	}
-	if names := componentNames(ev); names != "" {
-		s += " · Components: " + names
+	if names := componentNames(l, ev); names != "" {
+		s += detailsSep + l.T("notify.details_components", "components", names)
 	}
 	return s
 }
 
+// detailsSep separates the parts of the details line.
+const detailsSep = " · "
+
 // statusWords is the event's status in words: the incident's, or the
 // component's confirmed state.
-func statusWords(ev Event) string {
+func statusWords(l *i18n.Locale, ev Event) string {
 	if ev.SLO != nil {
-		return sloState(ev.SLO)
+		return sloState(l, ev.SLO)
 	}
 	if ev.Component != nil {
-		return words(ev.Component.State)
+		return enumWords(l, "notify.state.", ev.Component.State)
 	}
-	return words(ev.Incident.Status)
+	return enumWords(l, "update.", ev.Incident.Status)
 }
 
 // link is the page an event is about: its incident's or its component's.
@@ -215,7 +261,7 @@ func link(ev Event) string {
 	return ev.Incident.URL
 }
 
-func componentNames(ev Event) string {
+func componentNames(l *i18n.Locale, ev Event) string {
 	if ev.Component != nil {
 		return ev.Component.Name
 	}
@@ -223,7 +269,7 @@ func componentNames(ev Event) string {
 	for i, c := range ev.Incident.Components {
 		names[i] = c.Name
 	}
-	return strings.Join(names, ", ")
+	return l.List(names)
 }
 
 // over reports whether the event says the incident or maintenance is over.

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/herald-status/herald/i18n"
 )
 
 // The message of each chat service, one builder per service, each citing
@@ -42,23 +44,23 @@ func slackPlain(s string, limit int) *slackText {
 	return &slackText{Type: "plain_text", Text: fit(s, limit, utf16Len, nil), Emoji: &no}
 }
 
-func slackMessage(ev Event) any {
-	blocks := []slackBlock{{Type: "header", Text: slackPlain(fitHeadline(ev, slackHeaderMax, utf16Len, nil), slackHeaderMax)}}
-	if b := text(ev); b != "" {
+func slackMessage(l *i18n.Locale, ev Event) any {
+	blocks := []slackBlock{{Type: "header", Text: slackPlain(fitHeadline(l, ev, slackHeaderMax, utf16Len, nil), slackHeaderMax)}}
+	if b := text(l, ev); b != "" {
 		blocks = append(blocks, slackBlock{Type: "section", Text: slackPlain(b, slackSectionMax)})
 	}
 	blocks = append(blocks,
-		slackBlock{Type: "section", Text: slackPlain(details(ev), slackSectionMax)},
+		slackBlock{Type: "section", Text: slackPlain(details(l, ev), slackSectionMax)},
 		slackBlock{Type: "context", Elements: []slackText{
 			{Type: "mrkdwn", Text: fit(ev.Site.Title, slackContextMax, utf16Len, slackEscaper.Replace)},
-			{Type: "mrkdwn", Text: "<" + slackEscaper.Replace(link(ev)) + "|View on the status page>"},
+			{Type: "mrkdwn", Text: "<" + slackEscaper.Replace(link(ev)) + "|" + slackEscaper.Replace(l.T("notify.view")) + ">"},
 		}},
 	)
 	return struct {
 		Text   string       `json:"text"`
 		Blocks []slackBlock `json:"blocks"`
 	}{
-		Text:   fit(ev.Site.Title+": "+Headline(ev), slackTextMax, utf16Len, slackEscaper.Replace),
+		Text:   fit(ev.Site.Title+": "+Headline(l, ev), slackTextMax, utf16Len, slackEscaper.Replace),
 		Blocks: blocks,
 	}
 }
@@ -97,20 +99,20 @@ type discordEmbed struct {
 	} `json:"footer"`
 }
 
-func discordMessage(ev Event) any {
+func discordMessage(l *i18n.Locale, ev Event) any {
 	e := discordEmbed{
-		Title:       fitHeadline(ev, discordTitleMax, utf16Len, markdownEscape),
+		Title:       fitHeadline(l, ev, discordTitleMax, utf16Len, markdownEscape),
 		URL:         link(ev),
-		Description: fit(text(ev), discordDescriptionMax, utf16Len, markdownEscape),
+		Description: fit(text(l, ev), discordDescriptionMax, utf16Len, markdownEscape),
 		Color:       colour(ev),
 		Timestamp:   ev.Time.UTC().Format(time.RFC3339),
-		Fields:      []discordField{{Name: "Status", Value: statusWords(ev), Inline: true}},
+		Fields:      []discordField{{Name: l.T("notify.field_status"), Value: statusWords(l, ev), Inline: true}},
 	}
 	if ev.Component == nil && ev.Incident.Kind != "maintenance" {
-		e.Fields = append(e.Fields, discordField{Name: "Impact", Value: ev.Incident.Impact, Inline: true})
+		e.Fields = append(e.Fields, discordField{Name: l.T("notify.field_impact"), Value: impactWords(l, ev.Incident.Impact), Inline: true})
 	}
-	if names := componentNames(ev); names != "" {
-		e.Fields = append(e.Fields, discordField{Name: "Components", Value: fit(names, discordFieldMax, utf16Len, markdownEscape)})
+	if names := componentNames(l, ev); names != "" {
+		e.Fields = append(e.Fields, discordField{Name: l.T("notify.field_components"), Value: fit(names, discordFieldMax, utf16Len, markdownEscape)})
 	}
 	e.Footer.Text = fit(ev.Site.Title, discordFooterMax, utf16Len, nil)
 	return map[string]any{
@@ -151,21 +153,21 @@ func teamsBlock(r teamsRun) teamsElement {
 	return teamsElement{Type: "RichTextBlock", Inlines: []teamsRun{r}}
 }
 
-func teamsMessage(ev Event) any {
+func teamsMessage(l *i18n.Locale, ev Event) any {
 	body := []teamsElement{
 		teamsBlock(teamsRun{Text: fit(ev.Site.Title, teamsLineMax, jsonLen, nil), IsSubtle: true}),
-		teamsBlock(teamsRun{Text: fitHeadline(ev, teamsLineMax, jsonLen, nil), Weight: "bolder", Size: "medium"}),
+		teamsBlock(teamsRun{Text: fitHeadline(l, ev, teamsLineMax, jsonLen, nil), Weight: "bolder", Size: "medium"}),
 	}
-	if b := text(ev); b != "" {
+	if b := text(l, ev); b != "" {
 		body = append(body, teamsBlock(teamsRun{Text: fit(b, teamsTextMax, jsonLen, nil)}))
 	}
-	body = append(body, teamsBlock(teamsRun{Text: fit(details(ev), teamsLineMax, jsonLen, nil), IsSubtle: true}))
+	body = append(body, teamsBlock(teamsRun{Text: fit(details(l, ev), teamsLineMax, jsonLen, nil), IsSubtle: true}))
 	card := map[string]any{
 		"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
 		"type":    "AdaptiveCard",
 		"version": "1.4",
 		"body":    body,
-		"actions": []map[string]string{{"type": "Action.OpenUrl", "title": "View on the status page", "url": link(ev)}},
+		"actions": []map[string]string{{"type": "Action.OpenUrl", "title": l.T("notify.view"), "url": link(ev)}},
 	}
 	return map[string]any{
 		"type": "message",
@@ -198,17 +200,17 @@ type mattermostAttachment struct {
 	Footer    string `json:"footer"`
 }
 
-func mattermostMessage(ev Event) any {
+func mattermostMessage(l *i18n.Locale, ev Event) any {
 	line := "**" + fit(ev.Site.Title, mattermostLineMax, utf16Len, markdownEscape) + "**"
 	return map[string]any{
 		"text": line,
 		"attachments": []mattermostAttachment{{
-			Fallback:  fitHeadline(ev, mattermostLineMax, utf16Len, mentionless),
+			Fallback:  fitHeadline(l, ev, mattermostLineMax, utf16Len, mentionless),
 			Color:     fmt.Sprintf("#%06x", colour(ev)),
-			Title:     fitHeadline(ev, mattermostLineMax, utf16Len, markdownEscape),
+			Title:     fitHeadline(l, ev, mattermostLineMax, utf16Len, markdownEscape),
 			TitleLink: link(ev),
-			Text:      fit(text(ev), mattermostTextMax-utf16Len(line), utf16Len, markdownEscape),
-			Footer:    fit(details(ev), mattermostLineMax, utf16Len, markdownEscape),
+			Text:      fit(text(l, ev), mattermostTextMax-utf16Len(line), utf16Len, markdownEscape),
+			Footer:    fit(details(l, ev), mattermostLineMax, utf16Len, markdownEscape),
 		}},
 	}
 }
@@ -225,24 +227,24 @@ const (
 	googleChatLineMax = 1000 // the header's title and subtitle
 )
 
-func googleChatMessage(ev Event) any {
+func googleChatMessage(l *i18n.Locale, ev Event) any {
 	widgets := []map[string]any{}
-	if b := text(ev); b != "" {
+	if b := text(l, ev); b != "" {
 		widgets = append(widgets, map[string]any{"textParagraph": map[string]string{"text": fit(b, googleChatTextMax, jsonLen, htmlEscaper.Replace)}})
 	}
 	widgets = append(widgets,
-		map[string]any{"textParagraph": map[string]string{"text": fit(details(ev), googleChatTextMax, jsonLen, htmlEscaper.Replace)}},
+		map[string]any{"textParagraph": map[string]string{"text": fit(details(l, ev), googleChatTextMax, jsonLen, htmlEscaper.Replace)}},
 		map[string]any{"buttonList": map[string]any{"buttons": []map[string]any{{
-			"text":    "View on the status page",
+			"text":    l.T("notify.view"),
 			"onClick": map[string]any{"openLink": map[string]string{"url": link(ev)}},
 		}}}},
 	)
 	return map[string]any{
-		"fallbackText": fitHeadline(ev, googleChatLineMax, utf16Len, nil),
+		"fallbackText": fitHeadline(l, ev, googleChatLineMax, utf16Len, nil),
 		"cardsV2": []map[string]any{{
 			"cardId": ev.ID,
 			"card": map[string]any{
-				"header":   map[string]string{"title": fitHeadline(ev, googleChatLineMax, utf16Len, nil), "subtitle": fit(ev.Site.Title, googleChatLineMax, utf16Len, nil)},
+				"header":   map[string]string{"title": fitHeadline(l, ev, googleChatLineMax, utf16Len, nil), "subtitle": fit(ev.Site.Title, googleChatLineMax, utf16Len, nil)},
 				"sections": []map[string]any{{"widgets": widgets}},
 			},
 		}},
@@ -262,13 +264,13 @@ const (
 	telegramLineMax = 512 // the headline, the site's title, the details
 )
 
-func telegramMessage(ev Event, chatID string) any {
-	head := "<b>" + fitHeadline(ev, telegramLineMax, utf16Len, htmlEscaper.Replace) + "</b>\n" +
+func telegramMessage(l *i18n.Locale, ev Event, chatID string) any {
+	head := "<b>" + fitHeadline(l, ev, telegramLineMax, utf16Len, htmlEscaper.Replace) + "</b>\n" +
 		fit(ev.Site.Title, telegramLineMax, utf16Len, htmlEscaper.Replace) + "\n"
-	tail := "\n" + fit(details(ev), telegramLineMax, utf16Len, htmlEscaper.Replace) +
-		"\n<a href=\"" + htmlEscaper.Replace(link(ev)) + "\">View on the status page</a>"
+	tail := "\n" + fit(details(l, ev), telegramLineMax, utf16Len, htmlEscaper.Replace) +
+		"\n<a href=\"" + htmlEscaper.Replace(link(ev)) + "\">" + htmlEscaper.Replace(l.T("notify.view")) + "</a>"
 	var body string
-	if b := text(ev); b != "" {
+	if b := text(l, ev); b != "" {
 		body = "\n" + fit(b, telegramTextMax-utf16Len(head)-utf16Len(tail)-2, utf16Len, htmlEscaper.Replace) + "\n"
 	}
 	return map[string]any{
@@ -313,7 +315,7 @@ func ntfyTopic(raw string) (root, topic string, err error) {
 	return u.String(), topic, nil
 }
 
-func ntfyMessage(ev Event, topic string) any {
+func ntfyMessage(l *i18n.Locale, ev Event, topic string) any {
 	priority, tag := 3, "information_source"
 	switch {
 	case over(ev):
@@ -331,15 +333,15 @@ func ntfyMessage(ev Event, topic string) any {
 	case ev.Incident.Impact == "minor":
 		tag = "warning"
 	}
-	tail := "\n\n" + fit(details(ev), ntfyLineMax, byteLen, nil) + "\n" + fit(ev.Site.Title, ntfyLineMax, byteLen, nil)
-	msg := fit(text(ev), ntfyMessageMax-byteLen(tail), byteLen, nil) + tail
+	tail := "\n\n" + fit(details(l, ev), ntfyLineMax, byteLen, nil) + "\n" + fit(ev.Site.Title, ntfyLineMax, byteLen, nil)
+	msg := fit(text(l, ev), ntfyMessageMax-byteLen(tail), byteLen, nil) + tail
 	return map[string]any{
 		"topic":    topic,
-		"title":    fitHeadline(ev, ntfyLineMax, byteLen, nil),
+		"title":    fitHeadline(l, ev, ntfyLineMax, byteLen, nil),
 		"message":  strings.TrimPrefix(msg, "\n\n"),
 		"tags":     []string{tag},
 		"priority": priority,
 		"click":    link(ev),
-		"actions":  []map[string]any{{"action": "view", "label": "View on the status page", "url": link(ev), "clear": false}},
+		"actions":  []map[string]any{{"action": "view", "label": l.T("notify.view"), "url": link(ev), "clear": false}},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Draft incidents (notify.draft_incidents): when a component is confirmed
@@ -53,21 +54,23 @@ type draftRecord struct {
 // maxDraftNames bounds the names tried for one draft.
 const maxDraftNames = 100
 
-// draftText is the draft of an outage of c since ch.Since; with
-// resolved set, it also holds the suggested Resolved update. The text
+// draftText is the draft of an outage of c since ch.Since, in l's words;
+// with resolved set, it also holds the suggested Resolved update. The text
 // depends on nothing else, so that a draft written by a run that died
 // before saving its state is recognised by the next run, not duplicated.
-func draftText(ch *ComponentChange, resolved time.Time) []byte {
+// The updates' status words stay English, which the incident parser reads
+// in every site's language.
+func draftText(l *i18n.Locale, ch *ComponentChange, resolved time.Time) []byte {
 	id := mustQuote(ch.ID)
 	since := ch.Since.UTC()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "---\ntitle: %s\ncomponents: {%s: major_outage}\nimpact: critical\nstarted: %s\ndraft: true\n---\n",
-		mustQuote(ch.Name+" is down"), id, since.Format(time.RFC3339))
-	fmt.Fprintf(&b, "Since %s, %s has not been answering our checks.\n", since.Format("2006-01-02 15:04 MST"), ch.Name)
+		mustQuote(l.T("notify.draft_title", "component", ch.Name)), id, since.Format(time.RFC3339))
+	b.WriteString(l.T("notify.draft_down", "component", ch.Name, "time", dateTime(l, since)) + "\n")
 	if !resolved.IsZero() {
-		fmt.Fprintf(&b, "\n## %s — Resolved\n%s is answering our checks again.\n", resolved.UTC().Format(time.RFC3339), ch.Name)
+		fmt.Fprintf(&b, "\n## %s — Resolved\n%s\n", resolved.UTC().Format(time.RFC3339), l.T("notify.draft_up", "component", ch.Name))
 	}
-	fmt.Fprintf(&b, "\n## %s — Investigating\nWe are investigating.\n", since.Format(time.RFC3339))
+	fmt.Fprintf(&b, "\n## %s — Investigating\n%s\n", since.Format(time.RFC3339), l.T("notify.draft_investigating"))
 	return b.Bytes()
 }
 
@@ -88,7 +91,7 @@ func sum(data []byte) string {
 // the state. A file that already holds exactly this text is the same
 // draft, written by a run that died before it saved the state.
 func (n *Notifier) writeDraft(ch *ComponentChange) error {
-	text := draftText(ch, time.Time{})
+	text := draftText(n.loc, ch, time.Time{})
 	dir := filepath.Join(n.cfg.Dir, config.IncidentsDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write draft incident: %w", err)
@@ -148,7 +151,7 @@ func (n *Notifier) resolveDraft(up *ComponentChange) error {
 	// any file herald owns, and the Resolved update goes above the older
 	// one, as a person would write it.
 	down := &ComponentChange{ID: d.Component, Name: d.Name, Since: d.Since}
-	if err := writeFileAtomic(name, draftText(down, up.Since), 0o644); err != nil {
+	if err := writeFileAtomic(name, draftText(n.loc, down, up.Since), 0o644); err != nil {
 		return fmt.Errorf("add resolved update to draft %s: %w", d.File, err)
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/i18n"
 )
 
 // This file is the email channel: an event becomes one message to a list
@@ -105,10 +106,11 @@ func threadID(ev Event) string {
 	return messageID(ev, eventID(ev.Site.URL, "created/"+ev.Incident.Slug))
 }
 
-// composeMail builds the message about ev: the chat headline as subject,
-// a plain text part and an HTML alternative, and the headers that thread
-// an incident's messages and let a reader leave the list.
-func composeMail(m mailer, ev Event) (*mail.Msg, error) {
+// composeMail builds the message about ev in l's words: the chat
+// headline as subject, a plain text part and an HTML alternative, and the
+// headers that thread an incident's messages and let a reader leave the
+// list.
+func composeMail(l *i18n.Locale, m mailer, ev Event) (*mail.Msg, error) {
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := msg.From(m.From); err != nil {
 		return nil, fmt.Errorf("compose email: from: %w", err)
@@ -116,7 +118,7 @@ func composeMail(m mailer, ev Event) (*mail.Msg, error) {
 	if err := msg.To(m.To...); err != nil {
 		return nil, fmt.Errorf("compose email: to: %w", err)
 	}
-	msg.Subject(Headline(ev))
+	msg.Subject(Headline(l, ev))
 	msg.SetMessageIDWithValue(messageID(ev, ev.ID))
 	// The event's own time, not the clock's: a re-sent message is the
 	// same message.
@@ -141,9 +143,9 @@ func composeMail(m mailer, ev Event) (*mail.Msg, error) {
 	case u != "":
 		msg.SetListUnsubscribe(u)
 	}
-	msg.SetBodyString(mail.TypeTextPlain, mailText(ev))
+	msg.SetBodyString(mail.TypeTextPlain, mailText(l, ev))
 	var html strings.Builder
-	if err := mailHTML.Execute(&html, mailView(ev)); err != nil {
+	if err := mailHTML.Execute(&html, mailView(l, ev)); err != nil {
 		return nil, fmt.Errorf("compose email: %w", err)
 	}
 	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
@@ -151,42 +153,54 @@ func composeMail(m mailer, ev Event) (*mail.Msg, error) {
 }
 
 // mailText is the plain text part: what a chat message says, in lines.
-func mailText(ev Event) string {
+func mailText(l *i18n.Locale, ev Event) string {
 	var b strings.Builder
-	b.WriteString(Headline(ev) + "\n\n")
-	if t := text(ev); t != "" {
+	b.WriteString(Headline(l, ev) + "\n\n")
+	if t := text(l, ev); t != "" {
 		b.WriteString(t + "\n\n")
 	}
-	b.WriteString(details(ev) + "\n\n")
+	b.WriteString(details(l, ev) + "\n\n")
 	b.WriteString(link(ev) + "\n\n")
 	b.WriteString("-- \n" + ev.Site.Title + "\n" + ev.Site.URL + "\n")
 	return b.String()
 }
 
 type mailData struct {
-	Headline, Text, Details, URL, SiteTitle, SiteURL, Colour string
+	Lang, Dir, Start, Headline, Text, Details, URL, Open, SiteTitle, SiteURL, Colour string
 }
 
-func mailView(ev Event) mailData {
+func mailView(l *i18n.Locale, ev Event) mailData {
 	return mailData{
-		Headline: Headline(ev), Text: text(ev), Details: details(ev), URL: link(ev),
+		Lang: l.Tag(), Dir: l.Dir(), Start: start(l),
+		Headline: Headline(l, ev), Text: text(l, ev), Details: details(l, ev), URL: link(ev), Open: l.T("notify.email_open"),
 		SiteTitle: ev.Site.Title, SiteURL: ev.Site.URL, Colour: fmt.Sprintf("#%06x", colour(ev)),
 	}
 }
 
+// start is the side a line of text starts on. The HTML part names it
+// rather than use CSS's logical properties (border-inline-start), which
+// many mail readers do not know.
+func start(l *i18n.Locale) string {
+	if l.Dir() == "rtl" {
+		return "right"
+	}
+	return "left"
+}
+
 // mailHTML is the HTML part: short, one column, and readable in a phone's
 // mail app, with inline styles since mail readers drop style sheets.
-// html/template escapes every piece of user text.
+// html/template escapes every piece of user text. lang and dir let a mail
+// reader pick the fonts, the hyphenation and, in Arabic, the direction.
 var mailHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Headline}}</title></head>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Headline}}</title></head>
 <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">
-<div style="max-width:36em;border-left:4px solid {{.Colour}};padding-left:12px">
+<div style="max-width:36em;border-{{.Start}}:4px solid {{.Colour}};padding-{{.Start}}:12px">
 <h1 style="font-size:18px;margin:0 0 12px">{{.Headline}}</h1>
 {{- if .Text}}
 <p style="margin:0 0 12px;white-space:pre-wrap">{{.Text}}</p>
 {{- end}}
 <p style="margin:0 0 12px;color:#555;font-size:14px">{{.Details}}</p>
-<p style="margin:0 0 16px"><a href="{{.URL}}">Open the status page</a></p>
+<p style="margin:0 0 16px"><a href="{{.URL}}">{{.Open}}</a></p>
 </div>
 <p style="margin:0;color:#555;font-size:13px"><a href="{{.SiteURL}}" style="color:#555">{{.SiteTitle}}</a></p>
 </body></html>

@@ -26,6 +26,7 @@ import (
 
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/notify"
 )
 
@@ -376,7 +377,7 @@ func TestEmail(t *testing.T) {
 	for _, ev := range later.Events {
 		t.Run("thread "+string(ev.Type), func(t *testing.T) {
 			m := byID[msgID(ev)]
-			if got, want := m.get(t, "Subject"), notify.Headline(ev); got != want {
+			if got, want := m.get(t, "Subject"), notify.Headline(i18n.For("en"), ev); got != want {
 				t.Errorf("got Subject %q, want %q", got, want)
 			}
 			want := msgID(first[ev.Incident.Slug])

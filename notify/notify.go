@@ -22,6 +22,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/redact"
 )
 
@@ -51,6 +52,10 @@ type Notifier struct {
 	logf     func(format string, args ...any)
 	observed func(Result)
 	tls      *tls.Config // for SMTP; nil: the defaults
+	// loc is the site's language, which messages and drafts are written
+	// in. A site with several languages notifies in its first, as its
+	// API speaks it.
+	loc *i18n.Locale
 
 	mu     sync.Mutex
 	st     state
@@ -135,6 +140,7 @@ func WithObserved(f func(Result)) Option {
 func New(cfg *config.Config, opts ...Option) (*Notifier, error) {
 	n := &Notifier{
 		cfg:      cfg,
+		loc:      status.SiteLocale(cfg),
 		path:     filepath.Join(cfg.Dir, cfg.Notify.State),
 		client:   &http.Client{Timeout: 10 * time.Second},
 		attempts: 4,
@@ -493,13 +499,13 @@ func (n *Notifier) sender(h hook, ev Event) (func(context.Context) error, error)
 		if err != nil {
 			return nil, permanent{err}
 		}
-		msg, err := composeMail(m, ev)
+		msg, err := composeMail(n.loc, m, ev)
 		if err != nil {
 			return nil, permanent{err}
 		}
 		return func(ctx context.Context) error { return n.sendMail(ctx, m, msg) }, nil
 	}
-	msg, err := compose(h.Webhook, ev)
+	msg, err := compose(n.loc, h.Webhook, ev)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 )
 
 // SLOBurn is sent when a component has spent half, then all, of its SLO
@@ -97,51 +98,51 @@ func sloCandidates(snap *status.Snapshot, held map[string]string) []candidate {
 // burnHeadline is an slo.burn in one line, e.g. "API has used half of its
 // error budget for November (21.6 of 43.2 min)"; name is the component's
 // name, already escaped.
-func burnHeadline(ev Event, name string) string {
+func burnHeadline(l *i18n.Locale, ev Event, name string) string {
 	b := ev.SLO
 	share := "half"
 	if b.Threshold >= 100 {
 		share = "all"
 	}
-	window := "over the last " + strings.TrimSuffix(b.Window, "d") + " days"
+	args := []any{"component", name, "used", tenths(l, b.UsedSeconds), "allowed", tenths(l, b.AllowedSeconds)}
 	if b.Window == config.Month {
 		// The month of the site's timezone: its start, a day later, is
 		// inside it wherever the site is.
 		from, _ := time.Parse(time.RFC3339, b.From)
-		window = "for " + from.Add(24*time.Hour).Format("January")
+		return l.T("notify.slo_"+share+"_month", append(args, "month", l.Month(from.Add(24*time.Hour)))...)
 	}
-	return name + " has used " + share + " of its error budget " + window +
-		" (" + tenths(b.UsedSeconds) + " of " + tenths(b.AllowedSeconds) + " min)"
+	days, _ := strconv.Atoi(strings.TrimSuffix(b.Window, "d"))
+	return l.N("notify.slo_"+share+"_days", days, args...)
 }
 
 // tenths is whole seconds as minutes with one decimal, as the page prints
 // them.
-func tenths(s *int64) string {
+func tenths(l *i18n.Locale, s *int64) string {
 	if s == nil {
 		return "?"
 	}
 	t := (*s*10 + 30) / 60
-	return strconv.FormatInt(t/10, 10) + "." + strconv.FormatInt(t%10, 10)
+	return l.Number(float64(t)/10, 1)
 }
 
 // leftWords is the budget left in words, e.g. "21.6 min" or "over by
 // 5.1 min".
-func leftWords(b *Burn) string {
+func leftWords(l *i18n.Locale, b *Burn) string {
 	if b.LeftSeconds == nil {
-		return "not measurable"
+		return l.T("notify.slo_left_not_measurable")
 	}
-	if l := *b.LeftSeconds; l < 0 {
-		l = -l
-		return "over by " + tenths(&l) + " min"
+	if left := *b.LeftSeconds; left < 0 {
+		left = -left
+		return l.T("notify.slo_left_over", "minutes", tenths(l, &left))
 	}
-	return tenths(b.LeftSeconds) + " min"
+	return l.T("notify.slo_left", "minutes", tenths(l, b.LeftSeconds))
 }
 
 // sloState is the objective's state in words, as the component page says
 // it: "On track" while a window that meets its target is still running.
-func sloState(b *Burn) string {
+func sloState(l *i18n.Locale, b *Burn) string {
 	if b.State == string(slo.Met) && b.WindowElapsed < 100 {
-		return "On track"
+		return l.T("notify.slo_state.on_track")
 	}
-	return words(b.State)
+	return enumWords(l, "notify.slo_state.", b.State)
 }

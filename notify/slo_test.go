@@ -17,6 +17,7 @@ import (
 	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/notify"
 )
 
@@ -209,7 +210,7 @@ func TestSLOBurnHeadline(t *testing.T) {
 			if err != nil || len(res.Events) != 1 {
 				t.Fatalf("got %d events, %v; want one slo.burn", len(res.Events), err)
 			}
-			if got := notify.Headline(res.Events[0]); got != tt.want {
+			if got := notify.Headline(i18n.For("en"), res.Events[0]); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 			w := burnSnap(t, dir, at.Add(time.Hour), tt.window, tt.pct).Component("api").SLO.Words()

@@ -1,0 +1,119 @@
+package notify_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/notify"
+)
+
+// withLocale sets the locale of the site in dir.
+func withLocale(tb testing.TB, dir, tag string) {
+	tb.Helper()
+	name := filepath.Join(dir, "herald.yaml")
+	y, err := os.ReadFile(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(name, append([]byte("locale: "+tag+"\n"), y...), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// englishWords are words of herald's English messages that no message in
+// another language may hold.
+var englishWords = []string{"View on the status page", "New incident", "Impact", "Components", "impact)"}
+
+// TestChatLocale sends a new incident to every format from a site in
+// another language: each chat message is in the site's words and still
+// valid by its service's schema, Slack's, Teams' and Discord's match
+// golden files read by a person, and the json format, for machines, is
+// the same as the English site's.
+func TestChatLocale(t *testing.T) {
+	for _, tag := range []string{"de", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			rec := &standIn{}
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			dir := chatSite(t, srv.URL, "Acme Status", "API", plainIncident)
+			withLocale(t, dir, tag)
+			deliverAll(t, dir)
+			checkSchemas(t, rec)
+			for _, h := range chatHooks {
+				t.Run(h.format, func(t *testing.T) {
+					r := rec.find(t, sentPath(h.format, h.path), string(notify.IncidentCreated))
+					for _, w := range englishWords {
+						if bytes.Contains(r.body, []byte(w)) {
+							t.Errorf("got %s, want no English %q", r.body, w)
+						}
+					}
+					switch h.format {
+					case "slack", "teams", "discord":
+						checkGolden(t, r, filepath.Join("testdata", h.format+"."+tag+".golden"))
+					}
+				})
+			}
+			t.Run("json", func(t *testing.T) {
+				checkGolden(t, rec.find(t, "/json", string(notify.IncidentCreated)), filepath.Join("testdata", "json.golden"))
+			})
+		})
+	}
+}
+
+// TestEmailLocale sends the first message of an incident and of a
+// maintenance through a real SMTP server from a site in another language,
+// and compares subject, text and HTML parts with a golden file read by a
+// person: the site's words, its dates, and in Arabic the HTML part's
+// direction.
+func TestEmailLocale(t *testing.T) {
+	for _, tag := range []string{"de", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			srv, _ := startSMTP(t, smtpOptions{})
+			dir := mailSite(t, emailYAML(srv.addr, "      tls: none\n      events: [incident.created, maintenance.scheduled]\n"))
+			withLocale(t, dir, tag)
+			maint := readFile(t, dir, "incidents/m.md")
+			os.Remove(filepath.Join(dir, "incidents/m.md"))
+			if _, _, err := notifyAt(t, dir, before); err != nil {
+				t.Fatal(err)
+			}
+			// Announced after the baseline, so that it is sent.
+			writeFile(t, dir, "incidents/m.md", maint)
+			if _, pending, err := notifyAt(t, dir, time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)); err != nil || pending != 0 {
+				t.Fatalf("got %v, %d pending, want every message sent", err, pending)
+			}
+			msgs := srv.messages()
+			if len(msgs) != 2 {
+				t.Fatalf("got %d messages, want 2", len(msgs))
+			}
+			var got strings.Builder
+			for _, data := range msgs {
+				m := parseMail(t, data)
+				fmt.Fprintf(&got, "Subject: %s\n\n%s\n%s\n", m.get(t, "Subject"), m.text, m.html)
+			}
+			for _, w := range englishWords {
+				if strings.Contains(got.String(), w) {
+					t.Errorf("got:\n%s\nwant no English %q", got.String(), w)
+				}
+			}
+			file := filepath.Join("testdata", "email."+tag+".golden")
+			if *update {
+				if err := os.WriteFile(file, []byte(got.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != string(want) {
+				t.Errorf("got:\n%s\nwant (%s, -update to rewrite):\n%s", got.String(), file, want)
+			}
+		})
+	}
+}
