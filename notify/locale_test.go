@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/notify"
 )
 
@@ -113,6 +115,106 @@ func TestEmailLocale(t *testing.T) {
 			}
 			if got.String() != string(want) {
 				t.Errorf("got:\n%s\nwant (%s, -update to rewrite):\n%s", got.String(), file, want)
+			}
+		})
+	}
+}
+
+// TestComponentEventsLocale drives a real prober down and up on a site in
+// another language: the chat messages of both events and the draft
+// incident are in its words, its numbers and dates in its formats, and
+// the draft, with the Resolved update herald adds, still loads as one
+// draft of the site.
+func TestComponentEventsLocale(t *testing.T) {
+	tests := []struct {
+		tag              string
+		down, up, uptime string
+		draft            []string
+		resolved         string
+	}{
+		{
+			tag:    "de",
+			down:   "API ist seit 14:01 UTC ausgefallen",
+			up:     "API ist seit 14:03 UTC wieder erreichbar",
+			uptime: "Verfügbarkeit heute: 0,00\u00a0%",
+			draft: []string{
+				"title: \"API ist ausgefallen\"\n",
+				"\nSeit 28.11.2026, 14:01 UTC antwortet API nicht auf unsere Prüfungen.\n",
+				"\n## 2026-11-28T14:01:00Z — Investigating\nWir untersuchen das Problem.\n",
+			},
+			resolved: "\n## 2026-11-28T14:03:00Z — Resolved\nAPI antwortet wieder auf unsere Prüfungen.\n",
+		},
+		{
+			tag:    "ar",
+			down:   "API متوقف منذ 14:01 UTC",
+			up:     "API يعمل مجددًا منذ 14:03 UTC",
+			uptime: "نسبة التشغيل اليوم: 0.00\u200e%\u200e",
+			draft: []string{
+				"title: \"API متوقف\"\n",
+				"\nمنذ 28\u200f/11\u200f/2026، 14:01 UTC، لا يستجيب API لفحوصاتنا.\n",
+				"\n## 2026-11-28T14:01:00Z — Investigating\nنحن نتحقق من الأمر.\n",
+			},
+			resolved: "\n## 2026-11-28T14:03:00Z — Resolved\nعاد API إلى الاستجابة لفحوصاتنا.\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tag, func(t *testing.T) {
+			rec := &standIn{}
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			var extra strings.Builder
+			for _, h := range chatHooks {
+				fmt.Fprintf(&extra, "    - {format: %s, url: %q%s}\n", h.format, srv.URL+h.path, h.extra)
+			}
+			extra.WriteString("  draft_incidents: true\nlocale: " + tt.tag + "\n")
+			ps := newProbedSite(t, srv.URL+"/json", extra.String())
+			ps.step(t, true)
+			ps.notify(t)
+			ps.step(t, false) // down since 14:01
+			ps.step(t, false)
+			ps.notify(t)
+			const file = "incidents/2026-11-28-api-down.md"
+			draft := readFile(t, ps.dir, file)
+			for _, want := range tt.draft {
+				if !strings.Contains(draft, want) {
+					t.Errorf("got draft:\n%s\nwant it to hold %q", draft, want)
+				}
+			}
+			ps.step(t, true) // up since 14:03
+			ps.step(t, true)
+			ps.notify(t)
+			if got := readFile(t, ps.dir, file); !strings.Contains(got, tt.resolved) {
+				t.Errorf("got draft:\n%s\nwant the suggested update %q", got, tt.resolved)
+			}
+			s, err := generator.Load(context.Background(), ps.dir, ps.now)
+			if err != nil || len(s.Drafts) != 1 {
+				t.Errorf("got %v, want the draft to load as one", err)
+			}
+			checkSchemas(t, rec)
+			for _, w := range []struct {
+				typ   notify.Type
+				lines []string
+			}{
+				{notify.ComponentDown, []string{tt.down, tt.uptime, file}},
+				{notify.ComponentUp, []string{tt.up}},
+			} {
+				// Slack's and Teams' texts hold no markup or escapes.
+				for _, format := range []string{"slack", "teams"} {
+					t.Run(format+"/"+string(w.typ), func(t *testing.T) {
+						var path string
+						for _, h := range chatHooks {
+							if h.format == format {
+								path = h.path
+							}
+						}
+						r := rec.find(t, path, string(w.typ))
+						for _, line := range w.lines {
+							if !bytes.Contains(r.body, []byte(line)) {
+								t.Errorf("got %s, want %q", r.body, line)
+							}
+						}
+					})
+				}
 			}
 		})
 	}

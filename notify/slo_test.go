@@ -185,16 +185,20 @@ func TestSLOBurnSequence(t *testing.T) {
 }
 
 // TestSLOBurnHeadline: the headline says the share, the window and the
-// minutes as the component page prints them.
+// minutes as the component page prints them, in the locale's words and
+// numbers.
 func TestSLOBurnHeadline(t *testing.T) {
 	tests := []struct {
-		name, window string
-		pct          float64
-		want         string
+		name, locale, window string
+		pct                  float64
+		want                 string
 	}{
-		{"half of a month", config.Month, 50, "API has used half of its error budget for November (21.6 of 43.2 min)"},
-		{"all of a month", config.Month, 130, "API has used all of its error budget for November (56.2 of 43.2 min)"},
-		{"half of 30 days", "30d", 50, "API has used half of its error budget over the last 30 days (21.3 of 42.5 min)"},
+		{"half of a month", "en", config.Month, 50, "API has used half of its error budget for November (21.6 of 43.2 min)"},
+		{"all of a month", "en", config.Month, 130, "API has used all of its error budget for November (56.2 of 43.2 min)"},
+		{"half of 30 days", "en", "30d", 50, "API has used half of its error budget over the last 30 days (21.3 of 42.5 min)"},
+		{"half of a month in de", "de", config.Month, 50, "API hat die Hälfte des Fehlerbudgets für November verbraucht (21,6 von 43,2 Min.)"},
+		{"all of 30 days in fr", "fr", "30d", 130, "API a consommé tout son budget d’erreur sur les 30 derniers jours (55,3 sur 42,5 min)"},
+		{"half of a month in ja", "ja", config.Month, 50, "APIは11月のエラーバジェットの半分を使いました（21.6/43.2分）"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,8 +214,11 @@ func TestSLOBurnHeadline(t *testing.T) {
 			if err != nil || len(res.Events) != 1 {
 				t.Fatalf("got %d events, %v; want one slo.burn", len(res.Events), err)
 			}
-			if got := notify.Headline(i18n.For("en"), res.Events[0]); got != tt.want {
+			if got := notify.Headline(i18n.For(tt.locale), res.Events[0]); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if tt.locale != "en" {
+				return
 			}
 			w := burnSnap(t, dir, at.Add(time.Hour), tt.window, tt.pct).Component("api").SLO.Words()
 			if want := fmt.Sprintf("(%s of %s)", w.Used[:len(w.Used)-4], w.Allowed); !strings.Contains(tt.want, want) {
