@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"time"
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/redact"
 )
@@ -144,8 +144,8 @@ func componentCandidate(ctx context.Context, st *history.Store, snap *status.Sna
 }
 
 // uptimeToday is the uptime of the component's bar for today, in percent
-// as the page prints it (two decimals), or nil when the day has no known
-// time yet.
+// as the page prints it (two decimals, never rounded up to 100), or nil
+// when the day has no known time yet.
 func uptimeToday(sc *status.Component) *float64 {
 	if len(sc.Days) == 0 {
 		return nil
@@ -154,6 +154,6 @@ func uptimeToday(sc *status.Component) *float64 {
 	if !today.HasValue {
 		return nil
 	}
-	pct := math.Round(today.Uptime*1e4) / 100
+	pct := uptime.Hundredths(today.Uptime, today.Down)
 	return &pct
 }

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -215,6 +216,72 @@ func TestComponentEventsLocale(t *testing.T) {
 						}
 					})
 				}
+			}
+		})
+	}
+}
+
+// TestUptimeToday: a down event's uptime of the day is the page's figure,
+// truncated, never rounded up to 100 % while there was downtime, in the
+// json event and in the message's words of each locale.
+func TestUptimeToday(t *testing.T) {
+	tests := []struct {
+		name, tag string
+		uptime    float64
+		down      time.Duration
+		wantJSON  float64
+		wantText  string
+	}{
+		{"a few seconds down", "en", 0.99996, 3 * time.Second, 99.99, "Uptime today: 99.99%"},
+		{"a few seconds down in de", "de", 0.99996, 3 * time.Second, 99.99, "Verfügbarkeit heute: 99,99\u00a0%"},
+		{"half a day down", "en", 0.5, 12 * time.Hour, 50, "Uptime today: 50.00%"},
+		{"never down", "en", 1, 0, 100, "Uptime today: 100.00%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &standIn{}
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			ps := newProbedSite(t, srv.URL+"/json", fmt.Sprintf("    - {format: slack, url: %q}\nlocale: %s\n", srv.URL+"/slack", tt.tag))
+			ps.step(t, true)
+			ps.notify(t)
+			ps.step(t, false)
+			ps.step(t, false)
+
+			ctx := context.Background()
+			s, err := generator.Load(ctx, ps.dir, ps.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap, err := s.Snapshot(ctx, ps.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			days := snap.Component("api").Days
+			today := &days[len(days)-1]
+			today.HasValue, today.Uptime, today.Down = true, tt.uptime, tt.down
+			n, err := notify.New(s.Config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := n.Observe(ctx, snap); err != nil {
+				t.Fatal(err)
+			}
+			if err := n.Deliver(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var ev notify.Event
+			if err := json.Unmarshal(rec.find(t, "/json", string(notify.ComponentDown)).body, &ev); err != nil {
+				t.Fatal(err)
+			}
+			switch got := ev.Component.UptimeToday; {
+			case got == nil:
+				t.Errorf("got no uptime_today, want %v", tt.wantJSON)
+			case *got != tt.wantJSON:
+				t.Errorf("got uptime_today %v, want %v", *got, tt.wantJSON)
+			}
+			if body := rec.find(t, "/slack", string(notify.ComponentDown)).body; !bytes.Contains(body, []byte(tt.wantText)) {
+				t.Errorf("got %s, want %q", body, tt.wantText)
 			}
 		})
 	}
