@@ -26,13 +26,24 @@ import (
 type Parser struct {
 	cfg  *config.Config
 	md   goldmark.Markdown
+	site *vocabs         // the status words of the site's locale; nil in English
 	done <-chan struct{} // see ParseContext
 }
 
-// NewParser returns a parser that checks component ids against cfg and
-// reads wall-clock times in its timezone.
+// NewParser returns a parser that checks component ids against cfg,
+// reads wall-clock times in its timezone, and status words in English or
+// its locale.
 func NewParser(cfg *config.Config) *Parser {
-	return &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML)}
+	return &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML), site: newVocabs(cfg.LocaleOf(cfg.Locale))}
+}
+
+// siteVocab is the site's words for one kind of status, as match and
+// accepted take them: none in English.
+func (p *Parser) siteVocab(kind func(*vocabs) *vocab) []*vocab {
+	if p.site == nil {
+		return nil
+	}
+	return []*vocab{kind(p.site)}
 }
 
 // frontMatter is the YAML header of an incident file.
@@ -122,7 +133,11 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 
 	p.parseComponents(in, &meta, doc, &errs)
 	p.parseTimes(in, &meta, doc, &errs)
-	p.parseBody(in, body, bodyLine, &errs)
+	statuses := IncidentStatuses
+	if in.Kind == KindMaintenance {
+		statuses = MaintenanceStatuses
+	}
+	p.parseBody(in, body, bodyLine, statuses, p.siteVocab(func(v *vocabs) *vocab { return v.update }), &errs)
 
 	if in.Kind == KindIncident {
 		// An update saying resolved ends an incident whose front matter
@@ -193,11 +208,13 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 		case meta.Components.listed:
 			st = impactStatus[in.Impact]
 		default:
-			st = Status(e.status)
-			if _, ok := statusRank[st]; !ok {
-				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use operational, degraded_performance, partial_outage, major_outage or under_maintenance"))
+			words := p.siteVocab(func(v *vocabs) *vocab { return v.component })
+			s, ok := match(e.status, func(w string) string { return w }, componentStatuses, words...)
+			if !ok {
+				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use %s", accepted(componentStatuses, orList, words...)))
 				continue
 			}
+			st = Status(s)
 		}
 		worst = Worse(worst, st)
 		in.Affected = append(in.Affected, Affected{ID: e.id, Status: st})
@@ -262,7 +279,7 @@ var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
 // parseBody renders the summary and the timeline. It parses the Markdown
 // once and renders each section from the same tree, so that a `##` inside a
 // code block is never taken for a heading.
-func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.List) {
+func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []string, words []*vocab, errs *diag.List) {
 	// The budget holds the parse to the Markdown limits (limits.go).
 	b := &budget{done: p.done}
 	pc := parser.NewContext()
@@ -276,11 +293,6 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 		line, col := lineOf(b.over.off)
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
-	statuses := IncidentStatuses
-	if in.Kind == KindMaintenance {
-		statuses = MaintenanceStatuses
-	}
-
 	section := ast.NewDocument()
 	var current *Update
 	// One buffered writer for every section: goldmark would otherwise wrap
@@ -313,7 +325,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current = p.parseHeading(in, h, body, lineOf, statuses, errs)
+			current = p.parseHeading(in, h, body, lineOf, statuses, words, errs)
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -324,10 +336,11 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 	slices.SortStableFunc(in.Updates, func(a, b Update) int { return b.Time.Compare(a.Time) })
 }
 
-// parseHeading reads `## 2012-03-09 07:52 PST — Resolved`. It returns an
+// parseHeading reads `## 2012-03-09 07:52 PST — Resolved`, whose status
+// is one of statuses, in English or in one of words. It returns an
 // update even when the heading is wrong, so that the rest of the file is
 // still checked.
-func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, errs *diag.List) *Update {
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) *Update {
 	lines := h.Lines()
 	var raw []byte
 	offset := 0
@@ -357,13 +370,11 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 		*errs = append(*errs, e)
 	}
 	u.Time = t
-	word := strings.ToLower(wordSeparators.Replace(m[2]))
-	if word == "post_mortem" {
-		word = "postmortem"
-	}
-	if !slices.Contains(statuses, word) {
+	word, ok := match(m[2], englishUpdate, statuses, words...)
+	if !ok {
 		statusCol := col + strings.LastIndex(heading, m[2])
-		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s status %q", in.Kind, m[2]).WithFix("use one of %s", strings.Join(statuses, ", ")))
+		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s status %q", in.Kind, m[2]).WithFix("use one of %s", accepted(statuses, commaList, words...)))
+		word = englishUpdate(m[2])
 	}
 	u.Status = word
 	return u
