@@ -103,7 +103,15 @@ func (c *components) UnmarshalYAML(n *yaml.Node) error {
 // Parse reads one incident file. file is its path relative to the site
 // folder, used in messages; slug is its name without .md. The returned
 // error is a diag.List with every problem found in the file.
+//
+// In a site of several languages, a file <slug>.<lang>.md, where lang is
+// one of them but the first, is a translation of <slug>.md: it parses to
+// an Incident holding only the translation, which Collect gives to its
+// original and never returns as an incident of its own.
 func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
+	if orig, lang, ok := p.translationOf(slug); ok {
+		return p.parseTranslation(file, slug, orig, lang, src)
+	}
 	var errs diag.List
 	fm, body, bodyLine, err := splitFrontMatter(file, src)
 	if err != nil {
@@ -373,7 +381,11 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 	word, ok := match(m[2], englishUpdate, statuses, words...)
 	if !ok {
 		statusCol := col + strings.LastIndex(heading, m[2])
-		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s status %q", in.Kind, m[2]).WithFix("use one of %s", accepted(statuses, commaList, words...)))
+		what := "status" // of a translation, whose kind is its original's
+		if in.Kind != "" {
+			what = string(in.Kind) + " status"
+		}
+		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s %q", what, m[2]).WithFix("use one of %s", accepted(statuses, commaList, words...)))
 		word = englishUpdate(m[2])
 	}
 	u.Status = word
