@@ -22,7 +22,12 @@ func newVocab(l *i18n.Locale, prefix string, statuses []string) *vocab {
 	for _, s := range statuses {
 		w := l.T(prefix + s)
 		v.words[s] = w
-		v.of[foldWord(w)] = s
+		// A site may give two statuses one word: the earlier status, as
+		// a timeline goes, keeps it, so that an update is never taken
+		// for a later stage than its author may have meant.
+		if _, dup := v.of[foldWord(w)]; !dup {
+			v.of[foldWord(w)] = s
+		}
 	}
 	return v
 }
@@ -38,8 +43,8 @@ type vocabs struct {
 	update, component *vocab
 }
 
-// newVocabs reads the status words of tag from cfg's catalogs, or gives
-// nil for English and for a tag the catalogs lack.
+// newVocabs reads the status words of l, or gives nil for English and for
+// a language the site's catalogs lack.
 func newVocabs(l *i18n.Locale) *vocabs {
 	if l == nil || l.Tag() == i18n.Default {
 		return nil

@@ -1,6 +1,8 @@
 package incident
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -89,5 +91,30 @@ func TestParseLocalStatusWordErrors(t *testing.T) {
 				t.Errorf("got:\n%s\nwant it to start with:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseSiteWords: the site's own words (i18n/<locale>.yaml) are
+// accepted, and where it gives two statuses one word, the earlier status
+// keeps it.
+func TestParseSiteWords(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "i18n", "de.yaml"), []byte("update.identified: Wird untersucht\nupdate.resolved: Erledigt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(dir, []byte("locale: de\n"+testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := "---\ntitle: x\n---\n## 2026-11-28 14:05 PST — erledigt\n## 2026-11-28 13:05 PST — Wird untersucht\n"
+	in, err := NewParser(cfg).Parse("f.md", "f", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := []string{in.Updates[0].Status, in.Updates[1].Status}, []string{"resolved", "investigating"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
