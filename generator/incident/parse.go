@@ -24,26 +24,21 @@ import (
 
 // Parser parses incident files for one site. It is safe for concurrent use.
 type Parser struct {
-	cfg  *config.Config
-	md   goldmark.Markdown
-	site *vocabs         // the status words of the site's locale; nil in English
-	done <-chan struct{} // see ParseContext
+	cfg *config.Config
+	md  goldmark.Markdown
+	// updateWords and componentWords are the status words of the site's
+	// locale (words.go).
+	updateWords, componentWords []*vocab
+	done                        <-chan struct{} // see ParseContext
 }
 
 // NewParser returns a parser that checks component ids against cfg,
 // reads wall-clock times in its timezone, and status words in English or
 // its locale.
 func NewParser(cfg *config.Config) *Parser {
-	return &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML), site: newVocabs(cfg.LocaleOf(cfg.Locale))}
-}
-
-// siteVocab is the site's words for one kind of status, as match and
-// accepted take them: none in English.
-func (p *Parser) siteVocab(kind func(*vocabs) *vocab) []*vocab {
-	if p.site == nil {
-		return nil
-	}
-	return []*vocab{kind(p.site)}
+	p := &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML)}
+	p.updateWords, p.componentWords = localWords(cfg.LocaleOf(cfg.Locale))
+	return p
 }
 
 // frontMatter is the YAML header of an incident file.
@@ -145,7 +140,7 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	if in.Kind == KindMaintenance {
 		statuses = MaintenanceStatuses
 	}
-	p.parseBody(in, body, bodyLine, statuses, p.siteVocab(func(v *vocabs) *vocab { return v.update }), &errs)
+	p.parseBody(in, body, bodyLine, statuses, p.updateWords, &errs)
 
 	if in.Kind == KindIncident {
 		// An update saying resolved ends an incident whose front matter
@@ -216,10 +211,9 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 		case meta.Components.listed:
 			st = impactStatus[in.Impact]
 		default:
-			words := p.siteVocab(func(v *vocabs) *vocab { return v.component })
-			s, ok := match(e.status, func(w string) string { return w }, componentStatuses, words...)
+			s, ok := match(e.status, func(w string) string { return w }, componentStatuses, p.componentWords...)
 			if !ok {
-				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use %s", accepted(componentStatuses, orList, words...)))
+				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use %s", accepted(componentStatuses, orList, p.componentWords...)))
 				continue
 			}
 			st = Status(s)

@@ -75,11 +75,9 @@ func (p *Parser) parseTranslation(file, slug, orig, lang string, src []byte) (*I
 			}
 		}
 	}
-	words := p.siteVocab(func(v *vocabs) *vocab { return v.update })
-	if v := newVocabs(p.cfg.LocaleOf(lang)); v != nil {
-		words = append(words, v.update)
-	}
-	p.parseBody(in, body, bodyLine, slices.Concat(IncidentStatuses, MaintenanceStatuses), words, &errs)
+	// Its statuses may be written in the site's language or its own.
+	own, _ := localWords(p.cfg.LocaleOf(lang))
+	p.parseBody(in, body, bodyLine, slices.Concat(IncidentStatuses, MaintenanceStatuses), slices.Concat(p.updateWords, own), &errs)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}

@@ -12,22 +12,21 @@ import (
 // English needs none: its words are the statuses' own.
 type vocab struct {
 	tag   string
-	words map[string]string // status → the catalog's word
-	of    map[string]string // folded word → status
+	words map[string]string   // status → the catalog's word
+	of    map[string][]string // folded word → the statuses it names
 }
 
 // newVocab reads l's word for each status, the message prefix+status.
 func newVocab(l *i18n.Locale, prefix string, statuses []string) *vocab {
-	v := &vocab{tag: l.Tag(), words: map[string]string{}, of: map[string]string{}}
+	v := &vocab{tag: l.Tag(), words: map[string]string{}, of: map[string][]string{}}
 	for _, s := range statuses {
 		w := l.T(prefix + s)
 		v.words[s] = w
-		// A site may give two statuses one word: the earlier status, as
-		// a timeline goes, keeps it, so that an update is never taken
-		// for a later stage than its author may have meant.
-		if _, dup := v.of[foldWord(w)]; !dup {
-			v.of[foldWord(w)] = s
-		}
+		// A site may give two statuses one word (resolved and completed
+		// may well read alike): each kind of file finds its own, and
+		// within a kind the earlier status, as a timeline goes, so that
+		// an update is never taken for a later stage than meant.
+		v.of[foldWord(w)] = append(v.of[foldWord(w)], s)
 	}
 	return v
 }
@@ -38,21 +37,14 @@ func foldWord(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-// vocabs are the status words of one language, per kind of status.
-type vocabs struct {
-	update, component *vocab
-}
-
-// newVocabs reads the status words of l, or gives nil for English and for
-// a language the site's catalogs lack.
-func newVocabs(l *i18n.Locale) *vocabs {
+// localWords are l's words for update and component statuses, as match
+// and accepted take them: none for English, whose words are the statuses'
+// own, nor for a language the site's catalogs lack.
+func localWords(l *i18n.Locale) (update, component []*vocab) {
 	if l == nil || l.Tag() == i18n.Default {
-		return nil
+		return nil, nil
 	}
-	return &vocabs{
-		update:    newVocab(l, "update.", slices.Concat(IncidentStatuses, MaintenanceStatuses)),
-		component: newVocab(l, "status.", componentStatuses),
-	}
+	return []*vocab{newVocab(l, "update.", slices.Concat(IncidentStatuses, MaintenanceStatuses))}, []*vocab{newVocab(l, "status.", componentStatuses)}
 }
 
 // componentStatuses are the statuses front matter may give a component,
@@ -67,8 +59,10 @@ func match(word string, english func(string) string, statuses []string, vs ...*v
 	}
 	f := foldWord(word)
 	for _, v := range vs {
-		if s, ok := v.of[f]; ok && slices.Contains(statuses, s) {
-			return s, true
+		for _, s := range v.of[f] {
+			if slices.Contains(statuses, s) {
+				return s, true
+			}
 		}
 	}
 	return "", false

@@ -95,14 +95,14 @@ func TestParseLocalStatusWordErrors(t *testing.T) {
 }
 
 // TestParseSiteWords: the site's own words (i18n/<locale>.yaml) are
-// accepted, and where it gives two statuses one word, the earlier status
-// keeps it.
+// accepted, and where it gives two statuses one word, each kind of file
+// finds its own, and within a kind the earlier status keeps it.
 func TestParseSiteWords(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "i18n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "i18n", "de.yaml"), []byte("update.identified: Wird untersucht\nupdate.resolved: Erledigt\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "i18n", "de.yaml"), []byte("update.identified: Wird untersucht\nupdate.resolved: Erledigt\nupdate.completed: Erledigt\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Parse(dir, []byte("locale: de\n"+testConfig))
@@ -115,6 +115,14 @@ func TestParseSiteWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got, want := []string{in.Updates[0].Status, in.Updates[1].Status}, []string{"resolved", "investigating"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	maintenance := "---\ntitle: x\ntype: maintenance\ncomponents: [api]\nscheduled_start: 2026-11-29 10:00\nscheduled_end: 2026-11-29 12:00\n---\n## 2026-11-29 12:00 PST — Erledigt\n"
+	in, err = NewParser(cfg).Parse("m.md", "m", []byte(maintenance))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := in.Updates[0].Status, "completed"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
