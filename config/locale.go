@@ -64,3 +64,13 @@ func (c *Config) checkLocale(doc *strictyaml.Doc) diag.List {
 	}
 	return errs
 }
+
+// LocaleOf returns the locale tag with the site's words: herald's
+// catalogs with the site's i18n/ laid over them, or herald's alone for a
+// config built without them (a test's). It is nil for a tag neither has.
+func (c *Config) LocaleOf(tag string) *i18n.Locale {
+	if c.Catalogs != nil {
+		return c.Catalogs.For(tag)
+	}
+	return i18n.For(tag)
+}

@@ -15,6 +15,8 @@ import (
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 )
 
 const newUsage = `
@@ -70,7 +72,7 @@ func runNew(ctx context.Context, e *env, args []string) error {
 
 	now = now.In(cfg.Location).Truncate(time.Minute)
 	rel := filepath.ToSlash(filepath.Join(incident.Dir, now.Format("2006-01-02")+"-"+slug+".md"))
-	src := skeleton(kind, title, ids, now)
+	src := skeleton(status.SiteLocale(cfg), kind, title, ids, now)
 	// The skeleton must pass herald check as written; a failure here is a
 	// bug in herald, not the user's.
 	if _, err := incident.NewParser(cfg).Parse(rel, slug, []byte(src)); err != nil {
@@ -99,8 +101,8 @@ func runNew(ctx context.Context, e *env, args []string) error {
 }
 
 // skeleton is a new file that already passes herald check: the author fills
-// in words, not syntax.
-func skeleton(kind incident.Kind, title string, ids []string, now time.Time) string {
+// in words, not syntax, and finds them in the site's language l.
+func skeleton(l *i18n.Locale, kind incident.Kind, title string, ids []string, now time.Time) string {
 	var b strings.Builder
 	quoted, _ := yaml.Marshal(title)
 	list := "[" + strings.Join(ids, ", ") + "]"
@@ -111,14 +113,10 @@ func skeleton(kind incident.Kind, title string, ids []string, now time.Time) str
 	if kind == incident.KindMaintenance {
 		start := now.Truncate(time.Hour).Add(24 * time.Hour)
 		fmt.Fprintf(&b, "type: maintenance\ncomponents: %s\nscheduled_start: %s\nscheduled_end: %s\n---\n", list, start.Format(local), start.Add(2*time.Hour).Format(local))
-		b.WriteString("What will happen, what readers will notice, and what they need to do (if anything).\n\n")
-		fmt.Fprintf(&b, "## %s — Scheduled\n", heading(now))
-		b.WriteString("We will carry out this maintenance in the window above. We will post an update when it starts and when it is complete.\n")
+		fmt.Fprintf(&b, "%s\n\n## %s — %s\n%s\n", l.T("new.maintenance_summary"), heading(now), l.T("update.scheduled"), l.T("new.maintenance_update"))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "components: %s\nimpact: minor\nstarted: %s\n---\n", list, now.Format(local))
-	b.WriteString("What readers are seeing, in a sentence or two.\n\n")
-	fmt.Fprintf(&b, "## %s — Investigating\n", heading(now))
-	b.WriteString("We are investigating reports of a problem. We will post an update within 30 minutes.\n")
+	fmt.Fprintf(&b, "%s\n\n## %s — %s\n%s\n", l.T("new.incident_summary"), heading(now), l.T("update.investigating"), l.T("new.incident_update"))
 	return b.String()
 }

@@ -71,3 +71,41 @@ func TestNewTitleWithoutLatinLetters(t *testing.T) {
 		t.Errorf("got %q, want it to contain %q", got, want)
 	}
 }
+
+// TestNewInSiteLanguage: herald new writes its skeleton's words and
+// headings in the site's language, and the file passes herald check.
+func TestNewInSiteLanguage(t *testing.T) {
+	tests := []struct {
+		name, locale, kind, want string
+	}{
+		{"de incident", "de", "incident", "Was die Leser sehen, in ein, zwei Sätzen.\n\n## 2026-11-28 07:00 PST — Wird untersucht\nWir gehen Meldungen über ein Problem nach."},
+		{"de maintenance", "de", "maintenance", "## 2026-11-28 07:00 PST — Geplant\nWir führen diese Wartung"},
+		{"ja incident", "ja", "incident", "## 2026-11-28 07:00 PST — 調査中\n問題の報告を受け"},
+		{"ar maintenance", "ar", "maintenance", "## 2026-11-28 07:00 PST — مجدولة\nسنجري هذه الصيانة"},
+		{"en incident", "en", "incident", "What readers are seeing, in a sentence or two.\n\n## 2026-11-28 07:00 PST — Investigating\nWe are investigating"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := t.TempDir()
+			if err := os.WriteFile(filepath.Join(site, "herald.yaml"), []byte("locale: "+tt.locale+"\n"+newSite), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), []string{"new", "-site", site, "-now", "2026-11-28T15:00:00Z", "-components", "api", tt.kind, "Elevated API errors"}, &stdout, &stderr); code != exitOK {
+				t.Fatalf("got exit %d, stderr %q", code, &stderr)
+			}
+			src, err := os.ReadFile(strings.TrimSpace(stdout.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(src), tt.want) {
+				t.Errorf("got:\n%s\nwant it to contain:\n%s", src, tt.want)
+			}
+			stdout.Reset()
+			stderr.Reset()
+			if code := run(context.Background(), []string{"check", "-site", site}, &stdout, &stderr); code != exitOK {
+				t.Errorf("got check exit %d, stderr %q", code, &stderr)
+			}
+		})
+	}
+}

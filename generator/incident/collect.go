@@ -25,8 +25,8 @@ func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
 // parses in its own way (a generator.Builder, through its caches).
 // sources and scanErr are what a scan returned; parse returns, in the
 // order of sources, the incident or the error of each, as ParseAll does.
-// Collect returns the incidents newest first, with every problem of the
-// scan and of each file in one diag.List.
+// Collect returns the incidents newest first, each with its translations,
+// with every problem of the scan and of each file in one diag.List.
 func Collect(ctx context.Context, sources []Source, scanErr error, parse func(context.Context, []Source) ([]*Incident, []error, error)) ([]*Incident, error) {
 	var errs diag.List
 	errs.Add("", scanErr)
@@ -37,13 +37,20 @@ func Collect(ctx context.Context, sources []Source, scanErr error, parse func(co
 	if err != nil {
 		return nil, err
 	}
-	var out []*Incident
+	var out, trs []*Incident
+	failed := map[string]bool{}
 	for i, in := range ins {
 		errs.Add(sources[i].File, perFile[i])
-		if in != nil {
+		switch {
+		case in == nil:
+			failed[sources[i].Slug] = true
+		case in.translation != nil:
+			trs = append(trs, in)
+		default:
 			out = append(out, in)
 		}
 	}
+	errs = append(errs, translate(out, trs, failed)...)
 	slices.SortFunc(out, Newest)
 	return out, errs.Err()
 }

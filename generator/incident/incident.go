@@ -98,12 +98,18 @@ type Incident struct {
 	// but never published, until a person removes the key.
 	Draft bool
 	// Sum is the incident's content sum, set by the Parser: a hash of its
-	// file's path, slug and bytes. Under one config, two incidents with
+	// file's path, slug and bytes, and those of its translations (Collect).
+	// Under one config, two incidents with
 	// the same Sum are the same, so whatever is made from an incident
 	// alone can be kept by its Sum (see render.File.Key).
 	Sum [32]byte
+	// Translations are the incident's text in the site's other languages,
+	// by language (translation.go); nil when there is none. Only the
+	// first language is built for now.
+	Translations map[string]*Translation
 
-	startedBy place // what in the file sets Started, for CheckClock
+	startedBy   place        // what in the file sets Started, for CheckClock
+	translation *Translation // set instead of the rest by a translation's file
 }
 
 // place is where a file says something, and what says it.

@@ -24,15 +24,21 @@ import (
 
 // Parser parses incident files for one site. It is safe for concurrent use.
 type Parser struct {
-	cfg  *config.Config
-	md   goldmark.Markdown
-	done <-chan struct{} // see ParseContext
+	cfg *config.Config
+	md  goldmark.Markdown
+	// updateWords and componentWords are the status words of the site's
+	// locale (words.go).
+	updateWords, componentWords []*vocab
+	done                        <-chan struct{} // see ParseContext
 }
 
-// NewParser returns a parser that checks component ids against cfg and
-// reads wall-clock times in its timezone.
+// NewParser returns a parser that checks component ids against cfg,
+// reads wall-clock times in its timezone, and status words in English or
+// its locale.
 func NewParser(cfg *config.Config) *Parser {
-	return &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML)}
+	p := &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML)}
+	p.updateWords, p.componentWords = localWords(cfg.LocaleOf(cfg.Locale))
+	return p
 }
 
 // frontMatter is the YAML header of an incident file.
@@ -92,7 +98,15 @@ func (c *components) UnmarshalYAML(n *yaml.Node) error {
 // Parse reads one incident file. file is its path relative to the site
 // folder, used in messages; slug is its name without .md. The returned
 // error is a diag.List with every problem found in the file.
+//
+// In a site of several languages, a file <slug>.<lang>.md, where lang is
+// one of them but the first, is a translation of <slug>.md: it parses to
+// an Incident holding only the translation, which Collect gives to its
+// original and never returns as an incident of its own.
 func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
+	if orig, lang, ok := p.translationOf(slug); ok {
+		return p.parseTranslation(file, slug, orig, lang, src)
+	}
 	var errs diag.List
 	fm, body, bodyLine, err := splitFrontMatter(file, src)
 	if err != nil {
@@ -122,7 +136,11 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 
 	p.parseComponents(in, &meta, doc, &errs)
 	p.parseTimes(in, &meta, doc, &errs)
-	p.parseBody(in, body, bodyLine, &errs)
+	statuses := IncidentStatuses
+	if in.Kind == KindMaintenance {
+		statuses = MaintenanceStatuses
+	}
+	p.parseBody(in, body, bodyLine, statuses, p.updateWords, &errs)
 
 	if in.Kind == KindIncident {
 		// An update saying resolved ends an incident whose front matter
@@ -193,11 +211,12 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 		case meta.Components.listed:
 			st = impactStatus[in.Impact]
 		default:
-			st = Status(e.status)
-			if _, ok := statusRank[st]; !ok {
-				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use operational, degraded_performance, partial_outage, major_outage or under_maintenance"))
+			s, ok := match(e.status, func(w string) string { return w }, componentStatuses, p.componentWords...)
+			if !ok {
+				*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown status %q for component %q", e.status, e.id).WithFix("use %s", accepted(componentStatuses, orList, p.componentWords...)))
 				continue
 			}
+			st = Status(s)
 		}
 		worst = Worse(worst, st)
 		in.Affected = append(in.Affected, Affected{ID: e.id, Status: st})
@@ -262,7 +281,7 @@ var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
 // parseBody renders the summary and the timeline. It parses the Markdown
 // once and renders each section from the same tree, so that a `##` inside a
 // code block is never taken for a heading.
-func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.List) {
+func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []string, words []*vocab, errs *diag.List) {
 	// The budget holds the parse to the Markdown limits (limits.go).
 	b := &budget{done: p.done}
 	pc := parser.NewContext()
@@ -276,11 +295,6 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 		line, col := lineOf(b.over.off)
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
-	statuses := IncidentStatuses
-	if in.Kind == KindMaintenance {
-		statuses = MaintenanceStatuses
-	}
-
 	section := ast.NewDocument()
 	var current *Update
 	// One buffered writer for every section: goldmark would otherwise wrap
@@ -313,7 +327,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current = p.parseHeading(in, h, body, lineOf, statuses, errs)
+			current = p.parseHeading(in, h, body, lineOf, statuses, words, errs)
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -324,10 +338,11 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, errs *diag.L
 	slices.SortStableFunc(in.Updates, func(a, b Update) int { return b.Time.Compare(a.Time) })
 }
 
-// parseHeading reads `## 2012-03-09 07:52 PST — Resolved`. It returns an
+// parseHeading reads `## 2012-03-09 07:52 PST — Resolved`, whose status
+// is one of statuses, in English or in one of words. It returns an
 // update even when the heading is wrong, so that the rest of the file is
 // still checked.
-func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, errs *diag.List) *Update {
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) *Update {
 	lines := h.Lines()
 	var raw []byte
 	offset := 0
@@ -357,13 +372,15 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 		*errs = append(*errs, e)
 	}
 	u.Time = t
-	word := strings.ToLower(wordSeparators.Replace(m[2]))
-	if word == "post_mortem" {
-		word = "postmortem"
-	}
-	if !slices.Contains(statuses, word) {
+	word, ok := match(m[2], englishUpdate, statuses, words...)
+	if !ok {
 		statusCol := col + strings.LastIndex(heading, m[2])
-		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s status %q", in.Kind, m[2]).WithFix("use one of %s", strings.Join(statuses, ", ")))
+		what := "status" // of a translation, whose kind is its original's
+		if in.Kind != "" {
+			what = string(in.Kind) + " status"
+		}
+		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s %q", what, m[2]).WithFix("use one of %s", accepted(statuses, commaList, words...)))
+		word = englishUpdate(m[2])
 	}
 	u.Status = word
 	return u
