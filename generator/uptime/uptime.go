@@ -275,11 +275,20 @@ func Format(u float64, down time.Duration) string {
 	if down <= 0 && u >= 1 {
 		return "100%"
 	}
+	return strconv.FormatFloat(Floor(u, down)/100, 'f', 2, 64) + "%"
+}
+
+// Floor is the fraction u as Format shows it, in hundredths of a percent
+// (9995 for 0.9995): truncated, and 10000 only when down is zero and u
+// whole, so that no figure ever reads 100% while there was downtime.
+// Every uptime herald shows, in any language or format, goes through it.
+func Floor(u float64, down time.Duration) float64 {
+	if down <= 0 && u >= 1 {
+		return 10000
+	}
 	// The epsilon undoes binary representation error (0.9995 is stored
 	// as 0.99949999…), without which truncation would print 99.94%.
-	hundredths := math.Floor(u*10000 + 1e-6)
-	hundredths = min(max(hundredths, 0), 9999)
-	return strconv.FormatFloat(hundredths/100, 'f', 2, 64) + "%"
+	return min(max(math.Floor(u*10000+1e-6), 0), 9999)
 }
 
 func (in Input) location() *time.Location {
