@@ -75,8 +75,8 @@ func TestLocale(t *testing.T) {
 }
 
 // TestNeverHundred: the uptime badge truncates as uptime.Format does, so
-// no downtime is ever hidden behind "100%", and 0.9995 (stored as
-// 0.99949999…) is not cut to 99.94%.
+// no downtime is ever hidden behind "100%", and 0.57 (which becomes
+// 56.99999… once multiplied by 100) is not cut to 56.99%.
 func TestNeverHundred(t *testing.T) {
 	tests := []struct {
 		name string
@@ -86,7 +86,7 @@ func TestNeverHundred(t *testing.T) {
 	}{
 		{"99.9996% is 99.99%", 0.999996, time.Second, "99.99%"},
 		{"a whole uptime with some downtime", 1, time.Nanosecond, "99.99%"},
-		{"a figure float64 stores below itself", 0.9995, time.Hour, "99.95%"},
+		{"a figure float64 stores below itself", 0.57, time.Hour, "57%"},
 		{"no downtime at all", 1, 0, "100%"},
 		{"a tenth", 0.999, time.Hour, "99.9%"},
 		{"nothing up", 0, time.Hour, "0%"},
