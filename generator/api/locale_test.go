@@ -24,7 +24,7 @@ func TestStatusDescriptionLocale(t *testing.T) {
 		Intervals: []history.Interval{{Start: clock.Add(-time.Hour), End: clock, State: history.Up}}}
 	tests := []struct {
 		name      string
-		incident  string // incidents/2026-11-28-x.md, if any
+		incident  string        // incidents/2026-11-28-x.md, if any
 		probe     *status.Probe // fresh if nil
 		opts      []api.Option
 		indicator string
