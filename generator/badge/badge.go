@@ -165,7 +165,7 @@ func Uptime(l *i18n.Locale, c *status.Component, s uptime.Summary) Badge {
 	if s.NoData > 0 {
 		// Truncated, and never 100 while something is missing, however
 		// little: the share observed is never overstated.
-		observed := min(math.Floor(s.Coverage*100), 99)
+		observed := math.Floor(uptime.Floor(s.Coverage, s.NoData) / 100)
 		b.Message = l.T("badge.observed", "uptime", b.Message, "percent", l.Percent(observed/100, 0))
 	}
 	switch {

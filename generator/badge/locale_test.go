@@ -102,3 +102,28 @@ func TestNeverHundred(t *testing.T) {
 		})
 	}
 }
+
+// TestObservedShare: the share observed is truncated as the uptime is,
+// and never 100% while part of the window has no data.
+func TestObservedShare(t *testing.T) {
+	tests := []struct {
+		name     string
+		coverage float64
+		want     string
+	}{
+		{"float64 stores it low", 0.29, "99% (29% observed)"},
+		{"a hair under whole", 0.999999, "99% (99% observed)"},
+		{"whole as float64", 1, "99% (99% observed)"},
+		{"most", 0.7637, "99% (76% observed)"},
+	}
+	snap := localeSnap(t, "en")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := uptime.Summary{HasValue: true, Uptime: 0.99, Down: time.Hour, Coverage: tt.coverage, NoData: time.Minute}
+			files := renderAll(t, snap, badge.Options{Uptime30: map[string]uptime.Summary{"api": s}})
+			if _, got := message(t, files, "badges/api-uptime.json"); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
