@@ -129,7 +129,7 @@ func (ch channel) files(snap *status.Snapshot) []render.File {
 
 // key is the Key (see render.File.Key) of the channel's feeds: the Sum of
 // each incident they list. Beyond the incidents a feed reads only the
-// config (titles, base URL, component names, time zone), never the
+// config (titles, base URL, component names, time zone, locale), never the
 // clock.
 func (ch channel) key(snap *status.Snapshot) string {
 	ins := ch.listed(snap)
