@@ -263,6 +263,16 @@ func (l *Locale) Weekday(t time.Time) string {
 	return l.calendar.WeekdayWide(t.Weekday())
 }
 
+// WeekdayShort is the abbreviated name of t's day of the week ("Mon",
+// "Mo."), for a date written in full with its weekday; its ISO number in
+// a language a site added, as Weekday.
+func (l *Locale) WeekdayShort(t time.Time) string {
+	if l.calendar == nil {
+		return l.Weekday(t)
+	}
+	return l.calendar.WeekdayAbbreviated(t.Weekday())
+}
+
 // Month is the name of t's month, as it stands in a date, or its number
 // in a language a site added.
 func (l *Locale) Month(t time.Time) string {

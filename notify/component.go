@@ -154,6 +154,6 @@ func uptimeToday(sc *status.Component) *float64 {
 	if !today.HasValue {
 		return nil
 	}
-	pct := uptime.Hundredths(today.Uptime, today.Down)
+	pct := uptime.Floor(today.Uptime, today.Down) / 100
 	return &pct
 }

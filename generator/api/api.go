@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 
@@ -30,19 +29,17 @@ import (
 
 // Paths of the files, relative to the site root.
 const (
-	SummaryPath               = "api/v2/summary.json"
-	StatusPath                = "api/v2/status.json"
-	ComponentsPath            = "api/v2/components.json"
-	IncidentsPath             = "api/v2/incidents.json"
-	UnresolvedPath            = "api/v2/incidents/unresolved.json"
-	MaintenancesPath          = "api/v2/scheduled-maintenances.json"
-	UpcomingMaintenancesPath  = "api/v2/scheduled-maintenances/upcoming.json"
-	ActiveMaintenancesPath    = "api/v2/scheduled-maintenances/active.json"
-	HeraldStatusPath          = "api/herald/status.json"
-	HeraldUptimePath          = "api/herald/uptime.json"
-	listLimit                 = 50 // Statuspage's incidents.json holds the 50 most recent
-	descriptionStaleSuffix    = "; monitoring data is stale"
-	descriptionStaleOperating = "Status Unknown: Monitoring Data Is Stale"
+	SummaryPath              = "api/v2/summary.json"
+	StatusPath               = "api/v2/status.json"
+	ComponentsPath           = "api/v2/components.json"
+	IncidentsPath            = "api/v2/incidents.json"
+	UnresolvedPath           = "api/v2/incidents/unresolved.json"
+	MaintenancesPath         = "api/v2/scheduled-maintenances.json"
+	UpcomingMaintenancesPath = "api/v2/scheduled-maintenances/upcoming.json"
+	ActiveMaintenancesPath   = "api/v2/scheduled-maintenances/active.json"
+	HeraldStatusPath         = "api/herald/status.json"
+	HeraldUptimePath         = "api/herald/uptime.json"
+	listLimit                = 50 // Statuspage's incidents.json holds the 50 most recent
 )
 
 // ProbeState is what herald knows of a monitored component's probe data.
@@ -73,19 +70,21 @@ type Figure struct {
 	ObservedSeconds int64 `json:"observed_seconds"`
 }
 
-// NewFigure is the API's form of s.
+// NewFigure is the API's form of s: its figures truncated as the page
+// truncates them (uptime.Floor), so that the API never says 100 where the
+// page says 99.99%, nor 56.99 for the 57% float64 stores as 0.5699….
 func NewFigure(s uptime.Summary) Figure {
-	f := Figure{Coverage: hundredths(s.Coverage), ObservedSeconds: int64(s.Known / time.Second)}
+	f := Figure{Coverage: hundredths(s.Coverage, s.NoData), ObservedSeconds: int64(s.Known / time.Second)}
 	if s.Shown() {
-		pct := hundredths(s.Uptime)
+		pct := hundredths(s.Uptime, s.Down)
 		f.Uptime = &pct
 	}
 	return f
 }
 
-// hundredths is a fraction as a percentage truncated to two decimals, so
-// that neither uptime nor coverage is ever rounded up to 100.
-func hundredths(v float64) float64 { return math.Floor(v*1e4) / 100 }
+// hundredths is the fraction v as a percentage truncated to two decimals,
+// 100 only when rest, the time that keeps it from being whole, is zero.
+func hundredths(v float64, rest time.Duration) float64 { return uptime.Floor(v, rest) / 100 }
 
 // DayUptime is one day of a component's uptime history.
 type DayUptime struct {
@@ -133,7 +132,7 @@ type SLO struct {
 func NewSLO(b slo.Budget) SLO {
 	out := SLO{
 		Target: b.TargetPercent(), Window: b.Window,
-		From: b.Start.UTC().Format(time.RFC3339), To: b.End.UTC().Format(time.RFC3339), WindowElapsed: hundredths(b.Elapsed),
+		From: b.Start.UTC().Format(time.RFC3339), To: b.End.UTC().Format(time.RFC3339), WindowElapsed: hundredths(b.Elapsed, 0),
 		State: string(b.State), Figure: NewFigure(b.Summary),
 	}
 	if b.State != slo.NotMeasurable {

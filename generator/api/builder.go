@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -80,30 +81,39 @@ func (b *builder) componentStatus(c *status.Component) incident.Status {
 	return c.Status
 }
 
+// status is the page's status. Its description is in the site's
+// language (overall.* of the catalogs), as the page's banner: a
+// Statuspage widget shows it to the same readers. Tools read the
+// indicator, which never changes with the language.
 func (b *builder) status() statusJSON {
 	o := b.snap.Overall
-	st := statusJSON{Indicator: o.Indicator, Description: o.Description}
+	st := statusJSON{Indicator: o.Indicator}
 	if st.Indicator == "maintenance" {
 		// Statuspage's page indicator has no maintenance value; a page
 		// under maintenance with no incident reads as none.
 		st.Indicator = "none"
 	}
-	if len(b.snap.Overall.Stale) > 0 {
+	key, suffix := "overall."+o.Indicator, false
+	switch {
+	case len(o.Stale) > 0:
 		// The snapshot has already said it: its headline never claims
 		// what stale monitoring cannot know.
-		return st
-	}
-	anyStale := false
-	for _, c := range b.snap.Components {
-		anyStale = anyStale || b.stale(c.ID)
-	}
-	if anyStale {
-		if st.Indicator == "none" {
-			st.Indicator = "minor"
-			st.Description = descriptionStaleOperating
+		if o.Description == status.UnknownDescription {
+			key = "overall.unknown"
 		} else {
-			st.Description += descriptionStaleSuffix
+			suffix = true
 		}
+	case slices.ContainsFunc(b.snap.Components, func(c *status.Component) bool { return b.stale(c.ID) }):
+		if st.Indicator == "none" {
+			st.Indicator, key = "minor", "overall.unknown"
+		} else {
+			suffix = true
+		}
+	}
+	l := b.snap.Site.L()
+	st.Description = l.T(key)
+	if suffix {
+		st.Description += l.T("overall.stale_suffix")
 	}
 	return st
 }

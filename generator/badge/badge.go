@@ -23,14 +23,17 @@ import (
 	"html"
 	"io"
 	"math"
-	"strconv"
-	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Dir is the folder of the badges, relative to the site root.
@@ -96,9 +99,10 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 		key := b.Label + "\x00" + b.Message + "\x00" + b.Color
 		files = append(files, render.File{Path: path, Render: write, Key: key})
 	}
+	l := snap.Site.L()
 	// A badge is short: the headline without the stale suffix, and
 	// "status unknown" when staleness is all there is to say.
-	overall := Badge{Label: "status", Message: strings.ToLower(strings.TrimSuffix(snap.Overall.Description, status.StaleSuffix)), Color: indicatorColor[snap.Overall.Indicator]}
+	overall := Badge{Label: l.T("badge.status"), Message: l.T("badge.overall." + snap.Overall.Indicator), Color: indicatorColor[snap.Overall.Indicator]}
 	if overall.Color == "" {
 		overall.Color = "lightgrey"
 	}
@@ -109,12 +113,12 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 		}
 	}
 	if unknown {
-		overall = Badge{Label: "status", Message: "status unknown", Color: "lightgrey"}
+		overall = Badge{Label: l.T("badge.status"), Message: l.T("badge.status_unknown"), Color: "lightgrey"}
 	}
 	add(Dir+"status.svg", "the page's badge", overall, overall.WriteSVG)
 	add(Dir+"status.json", "the page's badge", overall, overall.WriteJSON)
 	for _, c := range snap.Components {
-		st := Status(c, opts.Stale[c.ID] || c.Stale())
+		st := Status(l, c, opts.Stale[c.ID] || c.Stale())
 		// A component without a probe has no uptime figure: its declared
 		// time alone says nothing of how often it was up.
 		var u30 uptime.Summary
@@ -124,14 +128,14 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 		if opts.Uptime30 != nil {
 			u30 = opts.Uptime30[c.ID]
 		}
-		up := Uptime(c, u30)
+		up := Uptime(l, c, u30)
 		who := fmt.Sprintf("component %q", c.ID)
 		add(Dir+c.ID+".svg", who, st, st.WriteSVG)
 		add(Dir+c.ID+".json", who, st, st.WriteJSON)
 		add(Dir+c.ID+"-uptime.svg", who, up, up.WriteSVG)
 		add(Dir+c.ID+"-uptime.json", who, up, up.WriteJSON)
 		if c.SLO != nil {
-			b := Budget(c, *c.SLO)
+			b := Budget(l, c, *c.SLO)
 			add(Dir+c.ID+"-slo.svg", who, b, b.WriteSVG)
 			add(Dir+c.ID+"-slo.json", who, b, b.WriteJSON)
 		}
@@ -139,29 +143,30 @@ func Files(snap *status.Snapshot, opts Options) []render.File {
 	return files
 }
 
-// Status is a component's status badge.
-func Status(c *status.Component, stale bool) Badge {
+// Status is a component's status badge, in l's words.
+func Status(l *i18n.Locale, c *status.Component, stale bool) Badge {
 	if stale && c.Status == incident.Operational {
-		return Badge{Label: c.Name, Message: "stale", Color: "lightgrey"}
+		return Badge{Label: c.Name, Message: l.T("badge.stale"), Color: "lightgrey"}
 	}
-	return Badge{Label: c.Name, Message: strings.ReplaceAll(string(c.Status), "_", " "), Color: statusColor[c.Status]}
+	return Badge{Label: c.Name, Message: l.T("status_inline." + string(c.Status)), Color: statusColor[c.Status]}
 }
 
 // Uptime is a component's uptime badge over the window of s: "99.95%",
 // "99.95% (76% observed)" when some of the window has no data, or
-// "no data" when the figure is not shown (see uptime.Summary.Shown).
-func Uptime(c *status.Component, s uptime.Summary) Badge {
-	b := Badge{Label: c.Name + " uptime", Message: uptime.NoData, Color: "lightgrey"}
+// "no data" when the figure is not shown (see uptime.Summary.Shown); in
+// l's words and numbers.
+func Uptime(l *i18n.Locale, c *status.Component, s uptime.Summary) Badge {
+	b := Badge{Label: l.T("badge.uptime", "component", c.Name), Message: l.T("uptime.no_data"), Color: "lightgrey"}
 	if !s.Shown() || math.IsNaN(s.Uptime) {
 		return b
 	}
 	p := s.Uptime * 100
-	b.Message = FormatPercent(p)
+	b.Message = Percent(l, s.Uptime, s.Down)
 	if s.NoData > 0 {
 		// Truncated, and never 100 while something is missing, however
 		// little: the share observed is never overstated.
-		observed := min(math.Floor(s.Coverage*100), 99)
-		b.Message += " (" + strconv.Itoa(int(observed)) + "% observed)"
+		observed := math.Floor(uptime.Floor(s.Coverage, s.NoData) / 100)
+		b.Message = l.T("badge.observed", "uptime", b.Message, "percent", l.Percent(observed/100, 0))
 	}
 	switch {
 	case p >= 99.9:
@@ -181,8 +186,8 @@ func Uptime(c *status.Component, s uptime.Summary) Badge {
 // Budget is a component's error budget badge: the minutes left under its
 // objective, "over by" once overspent, or "not measurable". Its colour
 // turns from green to yellow once half the budget is used.
-func Budget(c *status.Component, b slo.Budget) Badge {
-	out := Badge{Label: c.Name + " budget left", Message: b.Words().Left, Color: "lightgrey"}
+func Budget(l *i18n.Locale, c *status.Component, b slo.Budget) Badge {
+	out := Badge{Label: l.T("badge.budget", "component", c.Name), Message: b.Words().Left, Color: "lightgrey"}
 	switch {
 	case b.State == slo.NotMeasurable:
 	case b.State == slo.Missed:
@@ -195,12 +200,20 @@ func Budget(c *status.Component, b slo.Budget) Badge {
 	return out
 }
 
-// FormatPercent shows a percentage with up to two decimals and never
-// rounds up to 100%: 99.999 is "99.99%", not "100%".
-func FormatPercent(p float64) string {
-	p = math.Max(0, math.Min(100, p))
-	v := math.Floor(p*100) / 100
-	return strconv.FormatFloat(v, 'f', -1, 64) + "%"
+// Percent shows the uptime u, with down its downtime, as a percentage of
+// l with up to two decimals, truncated as uptime.Floor truncates it: never
+// "100%" while there was downtime, however little. Trailing zeros are
+// dropped ("99.9%", "100%"), to keep a badge short.
+func Percent(l *i18n.Locale, u float64, down time.Duration) string {
+	h := int(uptime.Floor(u, down))
+	decimals := 2
+	switch {
+	case h%100 == 0:
+		decimals = 0
+	case h%10 == 0:
+		decimals = 1
+	}
+	return l.Percent(float64(h)/10000, decimals)
 }
 
 // endpoint is shields.io's endpoint JSON.
@@ -265,11 +278,7 @@ func (b Badge) WriteSVG(w io.Writer) error {
 func textWidth(s string) int {
 	var w float64
 	for _, r := range s {
-		if r >= 32 && r <= 126 {
-			w += verdana11[r-32]
-		} else {
-			w += wideGuess
-		}
+		w += advance(r)
 	}
 	if w == 0 {
 		return 0
@@ -291,6 +300,31 @@ var verdana11 = [95]float64{
 	4.33, 6.96, 6.51, 9, 6.51, 6.51, 5.78, 6.98, 5, 6.98, 9,
 }
 
-// wideGuess is the width taken for a character outside the table: that of
-// "m", one of the widest, so text never overflows its box.
+// advance is the width of r at 11px. Outside ASCII, Verdana has no table
+// here and the glyph may come from a fallback font, so the guess errs
+// wide: the SVG stretches text to the width measured (textLength), and a
+// guess too narrow would squeeze the text, one too wide only spaces it.
+func advance(r rune) float64 {
+	switch {
+	case r >= 32 && r <= 126:
+		return verdana11[r-32]
+	case r == '\u00a0' || r == '\u202f':
+		// The no-break spaces of "99,95 %" (de, fr).
+		return verdana11[0]
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		// Combining marks (Arabic vowel signs) sit on the letter before;
+		// format characters (the marks around Arabic percentages) have
+		// no width.
+		return 0
+	}
+	if k := width.LookupRune(r).Kind(); k == width.EastAsianWide || k == width.EastAsianFullwidth {
+		// Chinese and Japanese glyphs are a full em, wider than any
+		// Latin letter.
+		return 11
+	}
+	return wideGuess
+}
+
+// wideGuess is the width taken for any other character: that of "m", one
+// of the widest, so text never overflows its box.
 const wideGuess = 10.7

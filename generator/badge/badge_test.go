@@ -18,6 +18,7 @@ import (
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -147,9 +148,14 @@ func TestClash(t *testing.T) {
 }
 
 func TestPercent(t *testing.T) {
-	for in, want := range map[float64]string{100: "100%", 99.999: "99.99%", 99.9: "99.9%", 0: "0%", 12.345: "12.34%", 101: "100%"} {
-		if got := badge.FormatPercent(in); got != want {
-			t.Errorf("FormatPercent(%v) = %q, want %q", in, got, want)
+	en := i18n.For("en")
+	for in, want := range map[float64]string{1: "100%", 0.99999: "99.99%", 0.999: "99.9%", 0: "0%", 0.12345: "12.34%", 1.01: "100%"} {
+		down := time.Hour
+		if in >= 1 {
+			down = 0
+		}
+		if got := badge.Percent(en, in, down); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -72,9 +72,12 @@ func whole(w io.Writer, snap *status.Snapshot, path string) error {
 		f.Add(it.Item)
 		list = append(list, it)
 	}
+	lang := snap.Site.L().Tag()
 	switch filepath.Base(path) {
 	case rssName:
-		return wholeXML(w, (&feeds.Rss{Feed: f}).RssFeed())
+		r := (&feeds.Rss{Feed: f}).RssFeed()
+		r.Language = lang
+		return wholeXML(w, r)
 	case atomName:
 		a := (&feeds.Atom{Feed: f}).AtomFeed()
 		a.Id = f.Id
@@ -90,10 +93,11 @@ func whole(w io.Writer, snap *status.Snapshot, path string) error {
 			{Href: f.Link.Href, Rel: "alternate", Type: "text/html"},
 			{Href: snap.Site.BaseURL + ch.dir + atomName, Rel: "self", Type: "application/atom+xml"},
 		}
-		return wholeXML(w, &atomFeed{Links: links, AtomFeed: a})
+		return wholeXML(w, &atomFeed{Links: links, AtomFeed: a, Lang: lang})
 	}
 	j := (&feeds.JSON{Feed: f}).JSONFeed()
 	j.FeedUrl = snap.Site.BaseURL + ch.dir + jsonName
+	j.Language = lang
 	j.Authors = []*feeds.JSONAuthor{{Name: snap.Site.Title, Url: snap.Site.BaseURL}}
 	for i, it := range j.Items {
 		it.Summary = list[i].summaryText
@@ -174,7 +178,7 @@ func templateContent(snap *status.Snapshot, in *incident.Incident) string {
 	loc := snap.Site.Location
 	d.Summary = in.Summary
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
-		d.Window = localTime(in.ScheduledStart, loc) + " – " + localTime(in.ScheduledEnd, loc)
+		d.Window = englishTime(in.ScheduledStart, loc) + " – " + englishTime(in.ScheduledEnd, loc)
 	}
 	for _, a := range in.Affected {
 		name := a.ID
@@ -187,13 +191,25 @@ func templateContent(snap *status.Snapshot, in *incident.Incident) string {
 		d.Affected = append(d.Affected, name)
 	}
 	for _, u := range in.Updates {
-		d.Updates = append(d.Updates, update{Label: label(u.Status), ISO: u.Time.UTC().Format(time.RFC3339), Local: localTime(u.Time, loc), Body: u.Body})
+		d.Updates = append(d.Updates, update{Label: englishLabel(u.Status), ISO: u.Time.UTC().Format(time.RFC3339), Local: englishTime(u.Time, loc), Body: u.Body})
 	}
 	var b strings.Builder
 	if err := contentTmpl.Execute(&b, d); err != nil {
 		panic(err)
 	}
 	return b.String()
+}
+
+// englishTime and englishLabel are how the content wrote times and
+// update statuses before it took its words from the site's locale: an
+// English site's feeds must read as they did.
+func englishTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon, Jan 2, 2006 15:04 MST")
+}
+
+func englishLabel(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func TestItemContent(t *testing.T) {

@@ -16,13 +16,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gorilla/feeds"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 )
 
 // File names of the three formats, in the site root and in each
@@ -32,10 +32,6 @@ const (
 	atomName = "history.atom"
 	jsonName = "history.json"
 )
-
-// maintenancePrefix marks maintenance in item titles, so a reader's list
-// tells an announcement from an outage.
-const maintenancePrefix = "Maintenance: "
 
 // Files returns the site-wide feeds history.rss (RSS 2.0), history.atom
 // (Atom 1.0) and history.json (JSON Feed 1.1), and the same three per
@@ -54,12 +50,14 @@ func Files(snap *status.Snapshot) []render.File {
 	return files
 }
 
-// channelsOf lists the site's feed and each component's.
+// channelsOf lists the site's feed and each component's, in the site's
+// language.
 func channelsOf(snap *status.Snapshot) []channel {
 	site := snap.Site
+	l := site.L()
 	desc := site.Description
 	if desc == "" {
-		desc = "Incidents and maintenance of " + site.Title + "."
+		desc = l.T("feed.description", "site", site.Title)
 	}
 	channels := []channel{{
 		dir:         "",
@@ -72,8 +70,8 @@ func channelsOf(snap *status.Snapshot) []channel {
 		dir := render.ComponentPath(c.ID)
 		channels = append(channels, channel{
 			dir:         dir,
-			title:       site.Title + " — " + c.Name,
-			description: "Incidents and maintenance affecting " + c.Name + " on " + site.Title + ".",
+			title:       l.T("feed.component_title", "site", site.Title, "component", c.Name),
+			description: l.T("feed.component_description", "component", c.Name, "site", site.Title),
 			link:        site.BaseURL + dir,
 			incidents:   c.Incidents,
 		})
@@ -131,7 +129,7 @@ func (ch channel) files(snap *status.Snapshot) []render.File {
 
 // key is the Key (see render.File.Key) of the channel's feeds: the Sum of
 // each incident they list. Beyond the incidents a feed reads only the
-// config (titles, base URL, component names, time zone), never the
+// config (titles, base URL, component names, time zone, locale), never the
 // clock.
 func (ch channel) key(snap *status.Snapshot) string {
 	ins := ch.listed(snap)
@@ -190,7 +188,9 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 	url := render.IncidentURL(snap.Site.BaseURL, in.Slug)
 	title := in.Title
 	if in.Kind == incident.KindMaintenance {
-		title = maintenancePrefix + title
+		// Marked, so that a reader's list tells an announcement from an
+		// outage.
+		title = snap.Site.L().T("feed.maintenance_prefix", "title", title)
 	}
 	content := itemContent(snap, in)
 	text := xmlSafe(summaryText(in))
@@ -255,46 +255,50 @@ func htmlText(s string) string {
 
 // itemContent is an item's full text: the summary, the window of a
 // maintenance, what it affects, then the timeline newest first, as on the
-// incident's page. Summary and update bodies are HTML the incident package
-// has already made safe; everything else is escaped here, as html/template
-// would escape it (the content was once a template; a test holds it to
-// that template's output).
+// incident's page, in the site's language. Summary and update bodies are
+// HTML the incident package has already made safe; everything else is
+// escaped here, as html/template would escape it (the content was once a
+// template; a test holds it to that template's output).
 func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	loc := snap.Site.Location
 	if loc == nil {
 		loc = time.UTC
 	}
+	l := snap.Site.L()
 	var b strings.Builder
 	b.WriteString(string(in.Summary))
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
-		b.WriteString("<p><strong>Scheduled:</strong> ")
-		htmlEscaper.WriteString(&b, localTime(in.ScheduledStart, loc)+" – "+localTime(in.ScheduledEnd, loc))
+		b.WriteString("<p><strong>")
+		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
+		b.WriteString("</strong> ")
+		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledStart, loc)+" – "+localTime(l, in.ScheduledEnd, loc))
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
-		b.WriteString("<p><strong>Affected:</strong> ")
+		b.WriteString("<p><strong>")
+		htmlEscaper.WriteString(&b, l.T("feed.affected"))
+		b.WriteString("</strong> ")
+		names := make([]string, len(in.Affected))
 		for i, a := range in.Affected {
-			if i > 0 {
-				b.WriteString(", ")
-			}
 			name := a.ID
 			if c := snap.Component(a.ID); c != nil {
 				name = c.Name
 			}
 			if in.Kind == incident.KindIncident {
-				name += " (" + strings.ReplaceAll(string(a.Status), "_", " ") + ")"
+				name = l.T("feed.affected_status", "component", name, "status", l.T("status_inline."+string(a.Status)))
 			}
-			htmlEscaper.WriteString(&b, name)
+			names[i] = name
 		}
+		htmlEscaper.WriteString(&b, l.List(names))
 		b.WriteString("</p>\n")
 	}
 	for _, u := range in.Updates {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, label(u.Status))
+		htmlEscaper.WriteString(&b, l.T("update."+u.Status))
 		b.WriteString("</strong> · <time datetime=\"")
 		htmlEscaper.WriteString(&b, u.Time.UTC().Format(time.RFC3339))
 		b.WriteString("\">")
-		htmlEscaper.WriteString(&b, localTime(u.Time, loc))
+		htmlEscaper.WriteString(&b, localTime(l, u.Time, loc))
 		b.WriteString("</time></p>\n")
 		b.WriteString(string(u.Body))
 	}
@@ -305,15 +309,12 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 // attributes: it also escapes + and ', and replaces NUL.
 var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
-func localTime(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Mon, Jan 2, 2006 15:04 MST")
-}
-
-// label turns a status word into a heading: "in_progress" → "In progress".
-func label(s string) string {
-	s = strings.ReplaceAll(s, "_", " ")
-	r, n := utf8.DecodeRuneInString(s)
-	return strings.ToUpper(string(r)) + s[n:]
+// localTime writes t in loc as l words a date with its weekday: "Mon,
+// Mar 9, 2026 14:05 CET", "Mo., 09.03.2026 14:05 CET". The zone's
+// abbreviation is the zone database's, the same in every language.
+func localTime(l *i18n.Locale, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return l.T("feed.time", "weekday", l.WeekdayShort(t), "date", l.Date(t, i18n.Medium), "time", l.Time(t), "zone", t.Format("MST"))
 }
 
 // xmlSafe replaces the characters XML 1.0 cannot carry. encoding/xml does
@@ -325,7 +326,9 @@ func xmlSafe(s string) string { return incident.ReplaceControl(s) }
 
 func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
 	f, _ := ch.build(snap)
-	return writeXML(w, (&feeds.Rss{Feed: f}).RssFeed(), "rss")
+	r := (&feeds.Rss{Feed: f}).RssFeed()
+	r.Language = snap.Site.L().Tag()
+	return writeXML(w, r, "rss")
 }
 
 // atomFeed gives the feed both its alternate and its rel="self" link,
@@ -333,9 +336,11 @@ func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
 // encoding/xml the shallower of two fields named "link" wins. It comes
 // first because Atom allows the metadata in any order, but only before the
 // entries.
+// Lang is the feed's xml:lang, which every element inherits.
 type atomFeed struct {
 	Links []*feeds.AtomLink
 	*feeds.AtomFeed
+	Lang string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 }
 
 func (a *atomFeed) FeedXml() any { return a }
@@ -361,7 +366,7 @@ func (ch channel) writeAtom(w io.Writer, snap *status.Snapshot) error {
 		{Href: f.Link.Href, Rel: "alternate", Type: "text/html"},
 		{Href: snap.Site.BaseURL + ch.dir + atomName, Rel: "self", Type: "application/atom+xml"},
 	}
-	return writeXML(w, &atomFeed{Links: links, AtomFeed: a}, "atom")
+	return writeXML(w, &atomFeed{Links: links, AtomFeed: a, Lang: snap.Site.L().Tag()}, "atom")
 }
 
 // writeXML writes what gorilla's WriteXML does, plus a final newline.
@@ -386,6 +391,7 @@ func (ch channel) writeJSON(w io.Writer, snap *status.Snapshot) error {
 	f, items := ch.build(snap)
 	j := (&feeds.JSON{Feed: f}).JSONFeed()
 	j.FeedUrl = snap.Site.BaseURL + ch.dir + jsonName
+	j.Language = snap.Site.L().Tag()
 	j.Authors = []*feeds.JSONAuthor{{Name: snap.Site.Title, Url: snap.Site.BaseURL}}
 	for i, it := range j.Items {
 		it.Summary = items[i].summaryText

@@ -47,8 +47,9 @@ func Write(w io.Writer, snap *status.Snapshot) error {
 	cw.prop("PRODID", "-//herald//herald status page//EN")
 	cw.prop("CALSCALE", "GREGORIAN")
 	cw.prop("METHOD", "PUBLISH")
-	cw.prop("X-WR-CALNAME", Escape("Maintenance: "+snap.Site.Title))
-	cw.prop("X-WR-CALDESC", Escape("Scheduled maintenance announced on "+snap.Site.Title+"."))
+	l := snap.Site.L()
+	cw.prop("X-WR-CALNAME", Escape(l.T("ical.name", "site", snap.Site.Title)))
+	cw.prop("X-WR-CALDESC", Escape(l.T("ical.description", "site", snap.Site.Title)))
 	cw.prop("X-PUBLISHED-TTL", "PT1H")
 	oldest := snap.Now.Add(-Window)
 	// snap.Incidents is newest first; the calendar lists soonest first.
@@ -64,6 +65,7 @@ func Write(w io.Writer, snap *status.Snapshot) error {
 }
 
 func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string) {
+	l := snap.Site.L()
 	link := render.IncidentURL(snap.Site.BaseURL, in.Slug)
 	var names []string
 	for _, a := range in.Affected {
@@ -76,9 +78,9 @@ func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string
 		desc.WriteString(in.SummaryText + "\n\n")
 	}
 	if len(names) > 0 {
-		desc.WriteString("Affected: " + strings.Join(names, ", ") + "\n\n")
+		desc.WriteString(l.T("ical.affected", "components", l.List(names)) + "\n\n")
 	}
-	desc.WriteString("Updates: " + link)
+	desc.WriteString(l.T("ical.updates", "link", link))
 	cw.prop("BEGIN", "VEVENT")
 	// A UID is TEXT: escaped like one, a slug that holds a line break
 	// cannot start a property of its own. Escaping, rather than
@@ -92,8 +94,11 @@ func event(cw *writer, snap *status.Snapshot, in *incident.Incident, host string
 	cw.prop("SEQUENCE", fmt.Sprint(len(in.Updates)))
 	cw.prop("DTSTART", stamp(in.Start()))
 	cw.prop("DTEND", stamp(in.End()))
-	cw.prop("SUMMARY", Escape("Maintenance: "+in.Title))
-	cw.prop("DESCRIPTION", Escape(desc.String()))
+	// RFC 5545 gives SUMMARY and DESCRIPTION a LANGUAGE parameter, not
+	// the calendar's name (X-WR-*, which clients read without one).
+	lang := ";LANGUAGE=" + l.Tag()
+	cw.prop("SUMMARY"+lang, Escape(l.T("ical.summary", "title", in.Title)))
+	cw.prop("DESCRIPTION"+lang, Escape(desc.String()))
 	cw.prop("CATEGORIES", "MAINTENANCE")
 	cw.prop("URL;VALUE=URI", link)
 	cw.prop("STATUS", "CONFIRMED")

@@ -60,7 +60,7 @@ func TestStructure(t *testing.T) {
 		"UID:2026-12-03-failover-and-reboot-test@status.parcel-gallery.example",
 		"UID:2026-10-14-database-upgrade@status.parcel-gallery.example",
 		"DTSTART:20261204T060000Z", "DTEND:20261204T080000Z", "DTSTAMP:20261124T180000Z",
-		"SUMMARY:Maintenance: Database failover test and web server reboot test",
+		"SUMMARY;LANGUAGE=en:Maintenance: Database failover test and web server reboot test",
 		"URL;VALUE=URI:https://status.parcel-gallery.example/incidents/2026-12-03-failover-and-reboot-test/",
 	} {
 		found := false

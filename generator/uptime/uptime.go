@@ -275,21 +275,20 @@ func Format(u float64, down time.Duration) string {
 	if down <= 0 && u >= 1 {
 		return "100%"
 	}
-	return strconv.FormatFloat(Hundredths(u, down), 'f', 2, 64) + "%"
+	return strconv.FormatFloat(Floor(u, down)/100, 'f', 2, 64) + "%"
 }
 
-// Hundredths is an uptime in percent as Format prints it, truncated to
-// two decimals: 99.99 for 99.996 %, and 100 only when there was no
-// downtime at all, for whatever prints it in another way (a message in
-// the site's language).
-func Hundredths(u float64, down time.Duration) float64 {
+// Floor is the fraction u as Format shows it, in hundredths of a percent
+// (9995 for 0.9995): truncated, and 10000 only when down is zero and u
+// whole, so that no figure ever reads 100% while there was downtime.
+// Every uptime herald shows, in any language or format, goes through it.
+func Floor(u float64, down time.Duration) float64 {
 	if down <= 0 && u >= 1 {
-		return 100
+		return 10000
 	}
 	// The epsilon undoes binary representation error (0.9995 is stored
 	// as 0.99949999…), without which truncation would print 99.94%.
-	hundredths := math.Floor(u*10000 + 1e-6)
-	return min(max(hundredths, 0), 9999) / 100
+	return min(max(math.Floor(u*10000+1e-6), 0), 9999)
 }
 
 func (in Input) location() *time.Location {
