@@ -106,6 +106,8 @@ func headline(ev Event, esc func(string) string) string {
 		return burnHeadline(ev, t)
 	case ComponentDown:
 		return t + " is down since " + ev.Time.UTC().Format("15:04 MST")
+	case ComponentDegraded:
+		return t + " is degraded since " + ev.Time.UTC().Format("15:04 MST")
 	case ComponentUp:
 		return t + " is back up since " + ev.Time.UTC().Format("15:04 MST")
 	case IncidentCreated:
@@ -159,7 +161,10 @@ func text(ev Event) string {
 	}
 	if c := ev.Component; c != nil {
 		var lines []string
-		if c.Error != "" {
+		switch {
+		case c.Error != "" && ev.Type == ComponentDegraded:
+			lines = append(lines, "Check slow: "+c.Error)
+		case c.Error != "":
 			lines = append(lines, "Check failed: "+c.Error)
 		}
 		if c.UptimeToday != nil {
@@ -245,6 +250,8 @@ func colour(ev Event) int {
 		return 0xef6c00
 	case ev.Type == ComponentDown || ev.Incident.Impact == "critical":
 		return 0xc62828
+	case ev.Type == ComponentDegraded:
+		return 0xf9a825
 	case ev.Incident.Impact == "major":
 		return 0xef6c00
 	case ev.Incident.Impact == "minor":
