@@ -200,7 +200,7 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
 			confirm := 1 + rng.IntN(4)
-			opts := Options{Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: confirm}}}
+			opts := Options{Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: confirm, DegradedOver: time.Second}}}
 			var rs []Result
 			m := 0.0
 			for range 200 {
@@ -212,7 +212,8 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 				if seed%2 == 0 {
 					region = ""
 				}
-				rs = append(rs, Result{Component: "api", Time: at(m).Truncate(time.Millisecond), OK: rng.IntN(6) != 0, Region: region})
+				rs = append(rs, Result{Component: "api", Time: at(m).Truncate(time.Millisecond), OK: rng.IntN(6) != 0, Region: region,
+					LatencyMS: []float64{20, 20, 5000}[rng.IntN(3)]})
 			}
 			end := m + 5
 			whole := openTest(t, opts)
@@ -233,6 +234,25 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 			}
 			if got := intervalsOf(t, s, "api", 0, end); got != want {
 				t.Errorf("confirm %d: random batches:\n got %s\nwant %s", confirm, got, want)
+			}
+			// Recorded with other settings, then reopened with these: the
+			// rebuild gives what recording under them gave.
+			path := filepath.Join(t.TempDir(), "history.db")
+			other, err := Open(path, Options{Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: 1 + confirm%4}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := other.Record(context.Background(), rs); err != nil {
+				t.Fatal(err)
+			}
+			other.Close()
+			rebuilt, err := Open(path, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rebuilt.Close()
+			if got := intervalsOf(t, rebuilt, "api", 0, end); got != want {
+				t.Errorf("confirm %d: rebuilt:\n got %s\nwant %s", confirm, got, want)
 			}
 			// Adjacent stored intervals of one series never share a state.
 			var bad int
