@@ -180,6 +180,9 @@ func DayLabel(d uptime.Day) string {
 		if d.Down > 0 {
 			part(duration(d.Down), " down")
 		}
+		if d.Degraded > 0 {
+			part(duration(d.Degraded), " degraded")
+		}
 	case d.Excluded == 0:
 		part(uptime.NoData)
 	}

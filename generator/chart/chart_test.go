@@ -162,9 +162,21 @@ func TestDayLabel(t *testing.T) {
 			t.Errorf("day %d: got %q, want %q", tt.i, got, tt.want)
 		}
 	}
-	slow := uptime.Day{Date: days[0].Date, Summary: uptime.Summary{HasValue: true, Uptime: 1, Known: time.Hour}, Degraded: 20 * time.Minute}
-	if got, want := DayLabel(slow), "Nov 15, 2026: 100% uptime, 20 min degraded"; got != want {
-		t.Errorf("probed degraded day: got %q, want %q", got, want)
+	for _, tt := range []struct {
+		name string
+		day  uptime.Day
+		want string
+	}{
+		{"probed degraded", uptime.Day{Date: days[0].Date, Summary: uptime.Summary{HasValue: true, Uptime: 1, Known: time.Hour}, Degraded: 20 * time.Minute},
+			"Nov 15, 2026: 100% uptime, 20 min degraded"},
+		{"probed degraded, too little observed", uptime.Day{Date: days[0].Date, Summary: uptime.Summary{HasValue: true, Uptime: 1, Known: 10 * time.Minute, NoData: 23 * time.Hour, Sparse: true}, Degraded: 5 * time.Minute},
+			"Nov 15, 2026: no data for 23 h, 5 min degraded"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DayLabel(tt.day); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
