@@ -415,12 +415,12 @@ func TestNotifyFilters(t *testing.T) {
 		name, src string
 		want      []string // in order; none when valid
 	}{
-		{"valid", "      components: [api]\n      events: [incident.created, maintenance.scheduled]\n      min_impact: major\n", nil},
+		{"valid", "      components: [api]\n      events: [incident.created, maintenance.scheduled, component.degraded]\n      min_impact: major\n", nil},
 		{"unknown component", "      components: [api, wbe]\n", []string{`herald.yaml:9:25: unknown component "wbe" in notify.webhooks[0].components (did you mean "web"?)`}},
 		{"component far from any", "      components: [database]\n", []string{`herald.yaml:9:20: unknown component "database" in notify.webhooks[0].components (use a component id of herald.yaml: api, web)`}},
 		{"misspelt event", "      events: [incident.create]\n", []string{`herald.yaml:9:16: unknown event type "incident.create" in notify.webhooks[0].events (did you mean "incident.created"?)`}},
 		{"event without its kind", "      events: [resolved]\n", []string{`herald.yaml:9:16: unknown event type "resolved" in notify.webhooks[0].events (did you mean "incident.resolved"?)`}},
-		{"unknown event", "      events: [everything]\n", []string{`herald.yaml:9:16: unknown event type "everything" in notify.webhooks[0].events (use one of incident.created, incident.updated, incident.resolved, maintenance.scheduled, maintenance.updated, maintenance.started, maintenance.completed, component.down, component.up, slo.burn)`}},
+		{"unknown event", "      events: [everything]\n", []string{`herald.yaml:9:16: unknown event type "everything" in notify.webhooks[0].events (use one of incident.created, incident.updated, incident.resolved, maintenance.scheduled, maintenance.updated, maintenance.started, maintenance.completed, component.down, component.degraded, component.up, slo.burn)`}},
 		{"misspelt impact", "      min_impact: majr\n", []string{`herald.yaml:9:19: unknown min_impact "majr" (did you mean "major"? use minor, major or critical)`}},
 		{"impact none", "      min_impact: none\n", []string{`herald.yaml:9:19: unknown min_impact "none"`}},
 		{"every error at once", "      components: [apo]\n      events: [incident.opened]\n      min_impact: high\n", []string{"9:20: unknown component", "10:16: unknown event type", "11:19: unknown min_impact"}},
@@ -433,7 +433,7 @@ func TestNotifyFilters(t *testing.T) {
 					t.Fatalf("got %v, want no error", err)
 				}
 				w := c.Notify.Webhooks[0]
-				if got := fmt.Sprintln(w.Components, w.Events, w.MinImpact); got != "[api] [incident.created maintenance.scheduled] major\n" {
+				if got := fmt.Sprintln(w.Components, w.Events, w.MinImpact); got != "[api] [incident.created maintenance.scheduled component.degraded] major\n" {
 					t.Errorf("got filter %s", got)
 				}
 				return

@@ -52,7 +52,7 @@ var WebhookFormats = []string{"json", "slack", "discord", "teams", "mattermost",
 var NotifyEvents = []string{
 	"incident.created", "incident.updated", "incident.resolved",
 	"maintenance.scheduled", "maintenance.updated", "maintenance.started", "maintenance.completed",
-	"component.down", "component.up",
+	"component.down", "component.degraded", "component.up",
 	"slo.burn",
 }
 

@@ -54,6 +54,10 @@ type Probe struct {
 	Timeout  time.Duration
 	Retries  int // immediate retries within one run before a failure is recorded
 	Confirm  int // consecutive agreeing results before the state changes
+	// DegradedOver marks a passing result slower than it degraded; 0 never.
+	// The history store applies it when it builds states, so the raw
+	// results keep their meaning and a changed threshold can be reapplied.
+	DegradedOver time.Duration
 
 	Method   string        // http only
 	Headers  []ProbeHeader // http only, in file order
@@ -151,7 +155,7 @@ func (c *Config) CheckEnv(getenv func(string) string) error {
 
 // Keys allowed in every probe, and those each kind adds.
 var (
-	commonKeys = []string{"interval", "timeout", "retries", "confirm"}
+	commonKeys = []string{"interval", "timeout", "retries", "confirm", "degraded_over"}
 	kindKeys   = map[ProbeKind][]string{
 		ProbeHTTP: {"method", "headers", "expect"},
 		ProbeTCP:  {"expect"},
@@ -219,7 +223,7 @@ func (p *parser) check(id string, n *yaml.Node) *Probe {
 		p.errorf(n, "probe of %q names no kind", id).WithFix("add one of http:, tcp:, dns: or tls:")
 	}
 
-	var intervalNode, timeoutNode *yaml.Node
+	var intervalNode, timeoutNode, degradedNode *yaml.Node
 	for _, kv := range ps {
 		key := kv.k.Value
 		switch {
@@ -237,6 +241,9 @@ func (p *parser) check(id string, n *yaml.Node) *Probe {
 			c.Retries = p.intIn(kv.v, key, 0, 10)
 		case key == "confirm":
 			c.Confirm = p.intIn(kv.v, key, 1, 100)
+		case key == "degraded_over":
+			degradedNode = kv.v
+			c.DegradedOver = p.duration(kv.v, key)
 		case c.Kind != "" && slices.Contains(kindKeys[c.Kind], key):
 			p.kindKey(c, key, kv.v)
 		default:
@@ -261,6 +268,16 @@ func (p *parser) check(id string, n *yaml.Node) *Probe {
 			dflt = " (the default)"
 		}
 		p.errorf(timeoutNode, "timeout %s must be shorter than interval %s%s", FormatDuration(c.Timeout), FormatDuration(c.Interval), dflt).WithFix("lower timeout or raise interval")
+	}
+	// A threshold no passing result can cross would never mark anything
+	// degraded: the attempt is cut off at timeout, and fails beyond
+	// max_latency.
+	switch {
+	case degradedNode == nil || c.DegradedOver <= 0:
+	case c.Expect.MaxLatency > 0 && c.DegradedOver >= c.Expect.MaxLatency:
+		p.errorf(degradedNode, "degraded_over %s must be shorter than expect.max_latency %s", FormatDuration(c.DegradedOver), FormatDuration(c.Expect.MaxLatency)).WithFix("a result slower than max_latency fails; lower degraded_over")
+	case c.Timeout > 0 && c.DegradedOver >= c.Timeout:
+		p.errorf(degradedNode, "degraded_over %s must be shorter than timeout %s", FormatDuration(c.DegradedOver), FormatDuration(c.Timeout)).WithFix("an attempt is cut off at timeout; lower degraded_over or raise timeout")
 	}
 	if c.Kind == ProbeHTTP && c.Method == "" {
 		c.Method = DefaultProbeMethod

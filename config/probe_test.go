@@ -63,6 +63,7 @@ expect: {status: [200, 204], body_contains: ok, body_regexp: "^o+k$", max_latenc
 		}},
 		{"tls", "tls: api.example.com:443\nexpect: {cert_days_left: 14}", func(c *Probe) bool { return c.Kind == ProbeTLS && c.Expect.CertDaysLeft == 14 }},
 		{"short interval halves the default timeout", "tcp: a:1\ninterval: 4s", func(c *Probe) bool { return c.Timeout == 2*time.Second }},
+		{"degraded_over", "http: https://a.example/\ndegraded_over: 2s\nexpect: {max_latency: 5s}", func(c *Probe) bool { return c.DegradedOver == 2*time.Second }},
 		{"whole URL from the environment", "http: ${URL}", func(c *Probe) bool { return c.Target == "${URL}" }},
 	}
 	for _, tt := range tests {
@@ -110,6 +111,9 @@ func TestProbeErrors(t *testing.T) {
 		{"malformed reference", "http: https://a.example/\nheaders: {Authorization: \"Bearer ${API-TOKEN}\"}", []string{`herald.yaml:8:32: malformed ${…} reference`}},
 		{"negative retries", "tcp: a:1\nretries: -1", []string{`herald.yaml:8:16: retries must be between 0 and 10, found -1`}},
 		{"zero confirm", "tcp: a:1\nconfirm: 0", []string{`herald.yaml:8:16: confirm must be between 1 and 100, found 0`}},
+		{"bad degraded_over", "tcp: a:1\ndegraded_over: slow", []string{`herald.yaml:8:22: degraded_over must be a duration such as 30s, 5m or 1h, found "slow"`}},
+		{"degraded_over not below timeout", "tcp: a:1\ntimeout: 5s\ndegraded_over: 5s", []string{`herald.yaml:9:22: degraded_over 5s must be shorter than timeout 5s`}},
+		{"degraded_over not below max_latency", "http: https://a.example/\ndegraded_over: 3s\nexpect: {max_latency: 2s}", []string{`herald.yaml:8:22: degraded_over 3s must be shorter than expect.max_latency 2s`}},
 		{"every error at once", "http: /x\ntcp: a:1\nbogus: 1\ninterval: soon\nexpect: {nope: 1}", []string{
 			`herald.yaml:7:13: http target`,
 			`herald.yaml:8:7: probe of "api" has two kinds`,

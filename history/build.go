@@ -9,7 +9,7 @@ import (
 // point is one raw result as interval building sees it.
 type point struct {
 	t  int64 // Unix ms
-	up bool
+	st State // Up, Degraded or Down
 }
 
 // msInterval is an Interval in Unix milliseconds, as stored.
@@ -18,21 +18,14 @@ type msInterval struct {
 	state      State
 }
 
-func stateOf(up bool) State {
-	if up {
-		return Up
-	}
-	return Down
-}
-
 // buildIntervals turns one series' results, sorted by time, into merged
-// Up and Down intervals (gaps are NoData and not stored).
+// Up, Degraded and Down intervals (gaps are NoData and not stored).
 //
 // Time weighting: a result covers the time until the next one, at most
 // maxGap (twice the probe interval); after that nothing is known. until is
 // the time of the result after ps, if any, which caps the last one.
 //
-// Confirmation: results are grouped into runs of equal outcomes. A run of
+// Confirmation: results are grouped into runs of equal states. A run of
 // at least confirm results sets the state from its first result; a
 // shorter run is a blip and keeps the state before it. enter is the state
 // confirmed before ps; while none is confirmed, short runs are NoData.
@@ -51,11 +44,11 @@ func buildIntervals(ps []point, enter State, maxGap int64, confirm int, until in
 	confirmed := enter
 	for i := 0; i < len(ps); {
 		j := i
-		for j < len(ps) && ps[j].up == ps[i].up {
+		for j < len(ps) && ps[j].st == ps[i].st {
 			j++
 		}
 		if j-i >= confirm {
-			confirmed = stateOf(ps[i].up)
+			confirmed = ps[i].st
 		}
 		for k := i; k < j; k++ {
 			next := until
@@ -75,13 +68,14 @@ func buildIntervals(ps []point, enter State, maxGap int64, confirm int, until in
 
 // combine merges the regions' intervals of one component over [from, to)
 // into one tiling of that range. At each moment the regions that have data
-// vote: the component is Down when more of them say down than up (so with
-// one region, that region decides; with two that disagree, it is Up), Up
-// when any say up otherwise, and NoData when none has data.
+// vote: the component is Down when more of them say down than otherwise
+// (so with one region, that region decides; with two that disagree, it is
+// not Down), else Degraded when more say degraded or down than up, else Up
+// when any has data, and NoData when none has.
 func combine(regions [][]msInterval, from, to int64) []msInterval {
 	type edge struct {
-		t          int64
-		dUp, dDown int
+		t                int64
+		dUp, dDeg, dDown int
 	}
 	var edges []edge
 	for _, ivs := range regions {
@@ -92,9 +86,11 @@ func combine(regions [][]msInterval, from, to int64) []msInterval {
 			}
 			switch iv.state {
 			case Up:
-				edges = append(edges, edge{s, 1, 0}, edge{e, -1, 0})
+				edges = append(edges, edge{s, 1, 0, 0}, edge{e, -1, 0, 0})
+			case Degraded:
+				edges = append(edges, edge{s, 0, 1, 0}, edge{e, 0, -1, 0})
 			case Down:
-				edges = append(edges, edge{s, 0, 1}, edge{e, 0, -1})
+				edges = append(edges, edge{s, 0, 0, 1}, edge{e, 0, 0, -1})
 			}
 		}
 	}
@@ -110,25 +106,28 @@ func combine(regions [][]msInterval, from, to int64) []msInterval {
 		}
 		out = append(out, msInterval{start, end, st})
 	}
-	up, down, at := 0, 0, from
+	up, deg, down, at := 0, 0, 0, from
 	for i := 0; i < len(edges); {
 		t := edges[i].t
-		add(at, t, vote(up, down))
+		add(at, t, vote(up, deg, down))
 		for ; i < len(edges) && edges[i].t == t; i++ {
 			up += edges[i].dUp
+			deg += edges[i].dDeg
 			down += edges[i].dDown
 		}
 		at = t
 	}
-	add(at, to, vote(up, down))
+	add(at, to, vote(up, deg, down))
 	return out
 }
 
-func vote(up, down int) State {
+func vote(up, deg, down int) State {
 	switch {
-	case down > up:
+	case down > up+deg:
 		return Down
-	case up > 0:
+	case deg+down > up:
+		return Degraded
+	case up+deg+down > 0:
 		return Up
 	}
 	return NoData

@@ -16,7 +16,8 @@ var base = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 func at(min float64) time.Time { return base.Add(time.Duration(min * float64(time.Minute))) }
 
 // res builds results from "minute:u" / "minute:d" words, optionally
-// "minute:u@region".
+// "minute:u@region"; "minute:s" is up but slow (5 s, above the 1 s
+// degraded_over of TestIntervals), "minute:=ms" up with that latency.
 func res(tb testing.TB, component, spec string) []Result {
 	tb.Helper()
 	var out []Result
@@ -25,10 +26,19 @@ func res(tb testing.TB, component, spec string) []Result {
 		var st, region string
 		w, region, _ = strings.Cut(w, "@")
 		mm, st, ok := strings.Cut(w, ":")
-		if _, err := fmt.Sscan(mm, &m); err != nil || !ok || (st != "u" && st != "d") {
+		if _, err := fmt.Sscan(mm, &m); err != nil || !ok || (st != "u" && st != "d" && st != "s" && !strings.HasPrefix(st, "=")) {
 			tb.Fatalf("bad result spec %q", w)
 		}
-		out = append(out, Result{Component: component, Time: at(m), OK: st == "u", LatencyMS: 42, Region: region})
+		r := Result{Component: component, Time: at(m), OK: st != "d", LatencyMS: 42, Region: region}
+		switch {
+		case st == "s":
+			r.LatencyMS = 5000
+		case strings.HasPrefix(st, "="):
+			if _, err := fmt.Sscan(st[1:], &r.LatencyMS); err != nil {
+				tb.Fatalf("bad latency in %q", w)
+			}
+		}
+		out = append(out, r)
 	}
 	return out
 }
@@ -104,10 +114,34 @@ func TestIntervals(t *testing.T) {
 			"0-1:up 1-2:up 2-3:down 3-4:no_data"},
 		{"regions: two that disagree are up", time.Minute, 1, "0:d@a 0:u@b", 0, 1,
 			"0-1:up"},
+		{"slow is degraded", time.Minute, 1, "0:u 1:s 2:s 3:u", 0, 4,
+			"0-1:up 1-3:degraded 3-4:up"},
+		{"exactly degraded_over is not slower", time.Minute, 1, "0:u 1:=1000 2:u", 0, 3,
+			"0-3:up"},
+		{"confirm 2 hides one slow result", time.Minute, 2, "0:u 1:u 2:s 3:u 4:u", 0, 5,
+			"0-5:up"},
+		{"confirm 2 catches two slow results from the first", time.Minute, 2, "0:u 1:u 2:s 3:s 4:u 5:u", 0, 6,
+			"0-2:up 2-4:degraded 4-6:up"},
+		{"degraded then down then up", time.Minute, 2, "0:u 1:u 2:s 3:s 4:d 5:d 6:u 7:u", 0, 8,
+			"0-2:up 2-4:degraded 4-6:down 6-8:up"},
+		{"a slow blip in an outage keeps it down", time.Minute, 2, "0:d 1:d 2:s 3:d 4:u 5:u", 0, 6,
+			"0-4:down 4-6:up"},
+		{"regions: one slow of two is up", time.Minute, 1, "0:s@a 0:u@b", 0, 1,
+			"0-1:up"},
+		{"regions: a majority slow is degraded", time.Minute, 1, "0:s@a 0:s@b 0:u@c", 0, 1,
+			"0-1:degraded"},
+		{"regions: slow and down outvote up but not each other", time.Minute, 1, "0:s@a 0:d@b 0:u@c", 0, 1,
+			"0-1:degraded"},
+		{"regions: half down is not a majority over slow and up", time.Minute, 1, "0:d@a 0:d@b 0:s@c 0:u@d", 0, 1,
+			"0-1:degraded"},
+		{"regions: down beats slow and up together", time.Minute, 1, "0:d@a 0:d@b 0:d@c 0:s@d 0:u@e", 0, 1,
+			"0-1:down"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := Options{Components: map[string]ComponentOptions{"api": {Interval: tt.interval, Confirm: tt.confirm}}}
+			// A threshold the 42 ms results of the older cases stay under:
+			// it changes nothing for them.
+			opts := Options{Components: map[string]ComponentOptions{"api": {Interval: tt.interval, Confirm: tt.confirm, DegradedOver: time.Second}}}
 			rs := res(t, "api", tt.results)
 			inOrder := openTest(t, opts)
 			if err := inOrder.Record(context.Background(), rs); err != nil {
@@ -166,7 +200,7 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
 			confirm := 1 + rng.IntN(4)
-			opts := Options{Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: confirm}}}
+			opts := Options{Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: confirm, DegradedOver: time.Second}}}
 			var rs []Result
 			m := 0.0
 			for range 200 {
@@ -178,7 +212,8 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 				if seed%2 == 0 {
 					region = ""
 				}
-				rs = append(rs, Result{Component: "api", Time: at(m).Truncate(time.Millisecond), OK: rng.IntN(6) != 0, Region: region})
+				rs = append(rs, Result{Component: "api", Time: at(m).Truncate(time.Millisecond), OK: rng.IntN(6) != 0, Region: region,
+					LatencyMS: []float64{20, 20, 5000}[rng.IntN(3)]})
 			}
 			end := m + 5
 			whole := openTest(t, opts)
@@ -199,6 +234,25 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 			}
 			if got := intervalsOf(t, s, "api", 0, end); got != want {
 				t.Errorf("confirm %d: random batches:\n got %s\nwant %s", confirm, got, want)
+			}
+			// Recorded with other settings, then reopened with these: the
+			// rebuild gives what recording under them gave.
+			path := filepath.Join(t.TempDir(), "history.db")
+			other, err := Open(path, Options{Components: map[string]ComponentOptions{"api": {Interval: time.Minute, Confirm: 1 + confirm%4}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := other.Record(context.Background(), rs); err != nil {
+				t.Fatal(err)
+			}
+			other.Close()
+			rebuilt, err := Open(path, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rebuilt.Close()
+			if got := intervalsOf(t, rebuilt, "api", 0, end); got != want {
+				t.Errorf("confirm %d: rebuilt:\n got %s\nwant %s", confirm, got, want)
 			}
 			// Adjacent stored intervals of one series never share a state.
 			var bad int

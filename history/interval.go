@@ -11,6 +11,10 @@ const (
 	NoData State = iota
 	Up
 	Down
+	// Degraded means the probes passed but slower than the component's
+	// degraded_over. The service answered, so uptime counts it as up; the
+	// page says it was slow. Stored as 3: the values are the table's.
+	Degraded
 )
 
 func (s State) String() string {
@@ -19,6 +23,8 @@ func (s State) String() string {
 		return "up"
 	case Down:
 		return "down"
+	case Degraded:
+		return "degraded"
 	}
 	return "no_data"
 }

@@ -100,9 +100,9 @@ func (p *Prometheus) Intervals(ctx context.Context, component string, from, to t
 		for _, s := range ss {
 			switch s.v {
 			case 1:
-				ps = append(ps, point{s.t, true})
+				ps = append(ps, point{s.t, Up})
 			case 0:
-				ps = append(ps, point{s.t, false})
+				ps = append(ps, point{s.t, Down})
 			}
 		}
 		regions = append(regions, buildIntervals(ps, NoData, step.Milliseconds(), co.Confirm, math.MaxInt64))

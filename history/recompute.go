@@ -18,15 +18,15 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 	maxGap := 2 * co.Interval.Milliseconds()
 
 	// Walk back over at most Confirm results before the first new one.
-	rows, err := q.query(`SELECT time, ok FROM results WHERE component = ? AND region = ? AND time < ?
+	rows, err := q.query(`SELECT time, ok, latency_ms FROM results WHERE component = ? AND region = ? AND time < ?
 		ORDER BY time DESC LIMIT ?`, k.component, k.region, sp.min, co.Confirm)
 	if err != nil {
 		return err
 	}
 	var back []point
 	for rows.Next() {
-		var p point
-		if err := rows.Scan(&p.t, &p.up); err != nil {
+		p, err := co.scanPoint(rows)
+		if err != nil {
 			rows.Close()
 			return err
 		}
@@ -40,7 +40,7 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 	switch run := equalPrefix(back); {
 	case len(back) > 0 && run >= co.Confirm:
 		// The results just before are a confirmed run: its state holds.
-		from, enter = back[0].t, stateOf(back[0].up)
+		from, enter = back[0].t, back[0].st
 	case run < len(back):
 		// back[run] ends the run before: its confirmed state is final.
 		from = back[run-1].t
@@ -70,19 +70,19 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 		}
 		ps = append(ps, t.fresh...)
 	} else {
-		rows, err = q.query(`SELECT time, ok FROM results WHERE component = ? AND region = ? AND time >= ?
+		rows, err = q.query(`SELECT time, ok, latency_ms FROM results WHERE component = ? AND region = ? AND time >= ?
 		ORDER BY time`, k.component, k.region, from)
 		if err != nil {
 			return err
 		}
 		runStart := 0
 		for rows.Next() {
-			var p point
-			if err := rows.Scan(&p.t, &p.up); err != nil {
+			p, err := co.scanPoint(rows)
+			if err != nil {
 				rows.Close()
 				return err
 			}
-			if n := len(ps); n > 0 && ps[n-1].up != p.up {
+			if n := len(ps); n > 0 && ps[n-1].st != p.st {
 				runStart = n
 			}
 			ps = append(ps, p)
@@ -101,10 +101,20 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 	return splice(q, k, from, until, fresh)
 }
 
+// scanPoint reads a row of time, ok and latency_ms as a point.
+func (c ComponentOptions) scanPoint(rows *sql.Rows) (point, error) {
+	var p point
+	var ok bool
+	var latency float64
+	err := rows.Scan(&p.t, &ok, &latency)
+	p.st = c.state(ok, latency)
+	return p, err
+}
+
 // equalPrefix is how many of ps, from the first, share its state.
 func equalPrefix(ps []point) int {
 	n := 0
-	for n < len(ps) && ps[n].up == ps[0].up {
+	for n < len(ps) && ps[n].st == ps[0].st {
 		n++
 	}
 	return n

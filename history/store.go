@@ -64,16 +64,31 @@ type ComponentOptions struct {
 	// Confirm is how many consecutive results must agree before the state
 	// changes.
 	Confirm int
+	// DegradedOver makes a passing result slower than it Degraded; 0
+	// never does.
+	DegradedOver time.Duration
+}
+
+// state is what one result says: Down when it failed, Degraded when it
+// passed slower than DegradedOver, else Up.
+func (c ComponentOptions) state(ok bool, latencyMS float64) State {
+	switch {
+	case !ok:
+		return Down
+	case c.DegradedOver > 0 && latencyMS > float64(c.DegradedOver)/float64(time.Millisecond):
+		return Degraded
+	}
+	return Up
 }
 
 // OptionsFor are the store's settings for the site cfg: its retention, and
-// each probed component's interval and confirm count, which states are
+// each probed component's interval, confirm count and degraded_over, which states are
 // built from. Every command that opens the store takes them from here.
 func OptionsFor(cfg *config.Config) Options {
 	opts := Options{Components: map[string]ComponentOptions{}, Retention: cfg.History.Retention.D()}
 	for _, c := range cfg.Components {
 		if c.Probe != nil {
-			opts.Components[c.ID] = ComponentOptions{Interval: c.Probe.Interval, Confirm: c.Probe.Confirm}
+			opts.Components[c.ID] = ComponentOptions{Interval: c.Probe.Interval, Confirm: c.Probe.Confirm, DegradedOver: c.Probe.DegradedOver}
 		}
 	}
 	return opts
@@ -181,6 +196,10 @@ func Open(path string, opts Options) (*Store, error) {
 	db.SetMaxIdleConns(4)
 	s := &Store{db: db, opts: opts, importBatch: defaultImportBatch}
 	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open history %s: %w", path, err)
+	}
+	if err := s.rebuildChanged(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open history %s: %w", path, err)
 	}

@@ -121,6 +121,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 			return st, err
 		}
 		t := touched{k: k}
+		co, _ := s.opts.component(k.component)
 		ins.start(k)
 		appendOnly := len(stored) == 0 && !later
 		n, x := 0, 0
@@ -147,7 +148,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 			t.sp.max = at
 			n++
 			if appendOnly {
-				t.fresh = append(t.fresh, point{at, r.OK})
+				t.fresh = append(t.fresh, point{at, co.state(r.OK, r.LatencyMS)})
 			}
 			if r.OK {
 				lat[latencyKey{r.Component, floorDiv(at, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++

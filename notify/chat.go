@@ -111,6 +111,8 @@ func headline(l *i18n.Locale, ev Event, esc func(string) string) string {
 		return burnHeadline(l, ev, t)
 	case ComponentDown:
 		return l.T("notify.component_down", "component", t, "time", l.Time(ev.Time.UTC()))
+	case ComponentDegraded:
+		return l.T("notify.component_degraded", "component", t, "time", l.Time(ev.Time.UTC()))
 	case ComponentUp:
 		return l.T("notify.component_up", "component", t, "time", l.Time(ev.Time.UTC()))
 	case IncidentCreated:
@@ -191,7 +193,10 @@ func text(l *i18n.Locale, ev Event) string {
 	}
 	if c := ev.Component; c != nil {
 		var lines []string
-		if c.Error != "" {
+		switch {
+		case c.Error != "" && ev.Type == ComponentDegraded:
+			lines = append(lines, l.T("notify.check_slow", "error", c.Error))
+		case c.Error != "":
 			lines = append(lines, l.T("notify.check_failed", "error", c.Error))
 		}
 		if c.UptimeToday != nil {
@@ -291,6 +296,8 @@ func colour(ev Event) int {
 		return 0xef6c00
 	case ev.Type == ComponentDown || ev.Incident.Impact == "critical":
 		return 0xc62828
+	case ev.Type == ComponentDegraded:
+		return 0xf9a825
 	case ev.Incident.Impact == "major":
 		return 0xef6c00
 	case ev.Incident.Impact == "minor":

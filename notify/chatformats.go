@@ -322,6 +322,8 @@ func ntfyMessage(l *i18n.Locale, ev Event, topic string) any {
 		tag = "white_check_mark"
 	case ev.Type == ComponentDown:
 		priority, tag = 5, "rotating_light"
+	case ev.Type == ComponentDegraded:
+		tag = "warning"
 	case ev.SLO != nil:
 		tag = "hourglass"
 	case ev.Incident.Kind == "maintenance":

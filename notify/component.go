@@ -18,8 +18,9 @@ import (
 
 // Component events: a change of a component's confirmed probe state.
 const (
-	ComponentDown Type = "component.down"
-	ComponentUp   Type = "component.up"
+	ComponentDown     Type = "component.down"
+	ComponentDegraded Type = "component.degraded"
+	ComponentUp       Type = "component.up"
 )
 
 // componentLookback is how far back Observe reads the confirmed states. A
@@ -32,12 +33,15 @@ type ComponentChange struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	URL   string `json:"url"`             // the component's page
-	State string `json:"state,omitempty"` // down or up; none in an slo.burn
+	State string `json:"state,omitempty"` // down, degraded or up; none in an slo.burn
+	// Previous is the confirmed state before, when one was known: an up
+	// event says whether it ends an outage or a slow spell.
+	Previous string `json:"previous,omitempty"`
 	// Since is when the confirmed state began: the first result of the
 	// run that confirmed it.
 	Since time.Time `json:"since,omitzero"`
 	// Error is what the check said at Since, when it failed, with any URL
-	// cut to its scheme and host.
+	// cut to its scheme and host; for a degraded state, how slow it was.
 	Error string `json:"error,omitempty"`
 	// UptimeToday is the uptime of the day's bar on the page, in percent;
 	// null when the day has no known time yet.
@@ -90,12 +94,14 @@ func componentCandidates(ctx context.Context, cfg *config.Config, snap *status.S
 			if iv.State == history.NoData {
 				continue // a silent monitor changes nothing known
 			}
-			changed := iv.State != prev && (prev != history.NoData || iv.State == history.Down)
+			// Coming back after a silence is news unless it is up.
+			changed := iv.State != prev && (prev != history.NoData || iv.State != history.Up)
+			before := prev
 			prev = iv.State
 			if j == 0 || !changed {
 				continue
 			}
-			cand, err := componentCandidate(ctx, st, snap, c, iv)
+			cand, err := componentCandidate(ctx, st, snap, c, iv, before)
 			if err != nil {
 				return nil, err
 			}
@@ -105,10 +111,13 @@ func componentCandidates(ctx context.Context, cfg *config.Config, snap *status.S
 	return out, nil
 }
 
-func componentCandidate(ctx context.Context, st *history.Store, snap *status.Snapshot, c *config.Component, iv history.Interval) (candidate, error) {
+func componentCandidate(ctx context.Context, st *history.Store, snap *status.Snapshot, c *config.Component, iv history.Interval, before history.State) (candidate, error) {
 	typ := ComponentUp
-	if iv.State == history.Down {
+	switch iv.State {
+	case history.Down:
 		typ = ComponentDown
+	case history.Degraded:
+		typ = ComponentDegraded
 	}
 	since := iv.Start.UTC()
 	key := "component/" + c.ID + "/" + iv.State.String() + "/" + since.Format(time.RFC3339Nano)
@@ -119,15 +128,24 @@ func componentCandidate(ctx context.Context, st *history.Store, snap *status.Sna
 		State: iv.State.String(),
 		Since: since,
 	}
-	if iv.State == history.Down {
+	if before != history.NoData {
+		ch.Previous = before.String()
+	}
+	if iv.State == history.Down || iv.State == history.Degraded {
 		r, ok, err := st.Latest(ctx, c.ID, iv.Start)
 		if err != nil {
 			return candidate{}, fmt.Errorf("read probe history of %s: %w", c.ID, err)
 		}
-		if ok && !r.OK {
+		switch {
+		case !ok:
+		case iv.State == history.Down && !r.OK:
 			// The prober keeps targets out of its errors, but an
 			// imported result's error is whatever its file said.
 			ch.Error = redact.Text(r.Error, redact.Endpoint)
+		case iv.State == history.Degraded && r.OK:
+			// In the words of the probe's own max_latency failure.
+			lat := time.Duration(r.LatencyMS * float64(time.Millisecond)).Round(time.Millisecond)
+			ch.Error = fmt.Sprintf("latency %s, slower than %s", lat, config.FormatDuration(c.Probe.DegradedOver))
 		}
 	}
 	if sc := snap.Component(c.ID); sc != nil {

@@ -29,12 +29,32 @@ type probedSite struct {
 	store  *history.Store
 	now    time.Time
 	failed atomic.Bool // the target answers 503
+	slow   atomic.Bool // the target answers after slowDelay
+	// ticking makes the clock run in real time from each step's start, as
+	// herald probe's does, so that the prober measures a slow answer's
+	// latency; otherwise it stands still at now.
+	ticking   bool
+	stepStart time.Time
 }
+
+// slowDelay is how long a slow target takes: well past the 100ms
+// degraded_over of TestComponentDegradedEvents, well within the timeout.
+const slowDelay = 300 * time.Millisecond
 
 func newProbedSite(tb testing.TB, hook string, extra string) *probedSite {
 	tb.Helper()
+	return newProbedSiteWith(tb, hook, "", extra)
+}
+
+// newProbedSiteWith is newProbedSite with probeKeys (", key: value, …")
+// added to api's probe.
+func newProbedSiteWith(tb testing.TB, hook, probeKeys, extra string) *probedSite {
+	tb.Helper()
 	ps := &probedSite{now: time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)}
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ps.slow.Load() {
+			time.Sleep(slowDelay)
+		}
 		if ps.failed.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 		}
@@ -46,11 +66,11 @@ base_url: https://status.example.com/
 components:
   - id: api
     name: API
-    probe: {http: %q, interval: 1m, confirm: 2}
+    probe: {http: %q, interval: 1m, confirm: 2%s}
 notify:
   webhooks:
     - {format: json, url: %q}
-%s`, target.URL+"/health?token=s3cret", hook, extra),
+%s`, target.URL+"/health?token=s3cret", probeKeys, hook, extra),
 		"incidents/.keep": "",
 	})
 	cfg, _ := sitetest.Load(tb, ps.dir)
@@ -60,7 +80,13 @@ notify:
 	}
 	tb.Cleanup(func() { st.Close() })
 	ps.store = st
-	ps.sched, err = probe.New(probe.Checks(cfg), probe.Options{Now: func() time.Time { return ps.now }, Recorder: st})
+	clock := func() time.Time {
+		if ps.ticking {
+			return ps.now.Add(time.Since(ps.stepStart))
+		}
+		return ps.now
+	}
+	ps.sched, err = probe.New(probe.Checks(cfg), probe.Options{Now: clock, Recorder: st})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -72,6 +98,7 @@ notify:
 func (ps *probedSite) step(tb testing.TB, up bool) {
 	tb.Helper()
 	ps.failed.Store(!up)
+	ps.stepStart = time.Now()
 	if err := ps.sched.Once(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
@@ -191,6 +218,99 @@ func TestComponentEvents(t *testing.T) {
 	}
 }
 
+// TestComponentDegradedEvents drives a real prober against a loopback
+// server that becomes slow, fast, slow and down, through degraded_over
+// and confirm: 2, into the history store, and delivers to a json
+// receiver after each result: a single slow answer sends nothing, and
+// each confirmed change into degraded sends component.degraded, dated from
+// its first slow result and saying how slow, while the way back sends
+// component.up.
+func TestComponentDegradedEvents(t *testing.T) {
+	rec := newReceiver()
+	hook := httptest.NewServer(rec)
+	defer hook.Close()
+	ps := newProbedSiteWith(t, hook.URL, ", degraded_over: 100ms", "")
+	ps.ticking = true
+	start := ps.now
+
+	ps.step(t, true)
+	ps.step(t, true)
+	if res := ps.notify(t); !res.Baseline {
+		t.Fatalf("first run: got %+v, want a baseline", res)
+	}
+	steps := []struct {
+		name       string
+		slow, down bool
+	}{
+		{"one slow answer", true, false}, // 14:02: a blip, no event
+		{"fast", false, false},
+		{"slow begins", true, false}, // 14:04
+		{"slow confirmed", true, false},
+		{"fast begins", false, false}, // 14:06
+		{"fast confirmed", false, false},
+		{"slow again", true, false}, // 14:08
+		{"slow again confirmed", true, false},
+		{"down", false, true}, // 14:10
+		{"down confirmed", false, true},
+		{"up", false, false}, // 14:12
+		{"up confirmed", false, false},
+	}
+	for _, s := range steps {
+		ps.slow.Store(s.slow)
+		ps.step(t, !s.down)
+		ps.notify(t)
+	}
+
+	var got []notify.Event
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, k := range rec.keys {
+		var ev notify.Event
+		if err := json.Unmarshal(rec.bodies[k], &ev); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev)
+	}
+	want := []struct {
+		typ      notify.Type
+		minute   int
+		previous string
+		error    string // prefix
+	}{
+		{notify.ComponentDegraded, 4, "up", "latency "},
+		{notify.ComponentUp, 6, "degraded", ""},
+		{notify.ComponentDegraded, 8, "up", "latency "},
+		{notify.ComponentDown, 10, "degraded", "status 503"},
+		{notify.ComponentUp, 12, "down", ""},
+	}
+	if len(got) != len(want) {
+		for _, ev := range got {
+			t.Logf("got %s %+v", ev.Type, ev.Component)
+		}
+		t.Fatalf("got %d events, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		t.Run(fmt.Sprintf("%d %s", i, w.typ), func(t *testing.T) {
+			// The ticking clock stamps each result a moment after its minute.
+			ev, since := got[i], start.Add(time.Duration(w.minute)*time.Minute)
+			if ev.Type != w.typ || ev.Component == nil || !ev.Component.Since.Truncate(time.Second).Equal(since) || !ev.Time.Equal(ev.Component.Since) {
+				t.Fatalf("got %s %+v, want %s since %s", ev.Type, ev.Component, w.typ, since)
+			}
+			c := ev.Component
+			if c.Previous != w.previous || !strings.HasPrefix(c.Error, w.error) || (w.error == "") != (c.Error == "") {
+				t.Errorf("got previous %q, error %q; want %q, %q…", c.Previous, c.Error, w.previous, w.error)
+			}
+			if w.typ == notify.ComponentDegraded && !strings.HasSuffix(c.Error, ", slower than 100ms") {
+				t.Errorf("got error %q, want how slow, and slower than 100ms", c.Error)
+			}
+			// Degraded time counts as up: only the two minutes down cost.
+			if c.UptimeToday == nil || (w.minute < 10 && *c.UptimeToday != 100) {
+				t.Errorf("got uptime_today %v, want 100 before the outage", c.UptimeToday)
+			}
+		})
+	}
+}
+
 // TestChatComponentEvents: every chat format renders a component's down
 // and up events, valid by its schema, with the headline and a link to the
 // component's page.
@@ -240,6 +360,38 @@ func TestChatComponentEvents(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestChatDegradedEvent: every chat format renders component.degraded,
+// valid by its schema, with its headline, how slow the check was, and a
+// link to the component's page.
+func TestChatDegradedEvent(t *testing.T) {
+	rec := &standIn{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	var extra strings.Builder
+	for _, h := range chatHooks {
+		fmt.Fprintf(&extra, "    - {format: %s, url: %q%s}\n", h.format, srv.URL+h.path, h.extra)
+	}
+	ps := newProbedSiteWith(t, srv.URL+"/json", ", degraded_over: 100ms", extra.String())
+	ps.ticking = true
+	ps.step(t, true)
+	ps.notify(t)
+	ps.slow.Store(true)
+	ps.step(t, true) // slow from 14:01
+	ps.step(t, true)
+	ps.notify(t)
+	checkSchemas(t, rec)
+	for _, h := range chatHooks {
+		t.Run(h.format, func(t *testing.T) {
+			r := rec.find(t, sentPath(h.format, h.path), string(notify.ComponentDegraded))
+			for _, want := range []string{"API is degraded since 14:01 UTC", "Check slow: latency ", "slower than 100ms", "https://status.example.com/components/api/"} {
+				if !bytes.Contains(bytes.ReplaceAll(r.body, []byte(`\\`), nil), []byte(want)) {
+					t.Errorf("got %s, want %q", r.body, want)
+				}
+			}
+		})
 	}
 }
 

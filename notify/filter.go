@@ -23,8 +23,14 @@ func (h hook) wants(ev Event) bool {
 		// does not want it leaves it out with events:.
 		//
 		// A confirmed outage is the page's major_outage, whose impact is
-		// critical: it passes every min_impact, and so does its end.
-		return len(h.Components) == 0 || slices.Contains(h.Components, ev.Component.ID)
+		// critical: it passes every min_impact, and so does its end. A
+		// degraded spell is degraded_performance, impact minor, and its
+		// end goes with it, so a channel never hears of an end alone.
+		if len(h.Components) > 0 && !slices.Contains(h.Components, ev.Component.ID) {
+			return false
+		}
+		slow := ev.Component.State == "degraded" || (ev.Type == ComponentUp && ev.Component.Previous == "degraded")
+		return !slow || h.MinImpact == "" || incident.Impact(h.MinImpact).Rank() <= incident.ImpactMinor.Rank()
 	}
 	if len(h.Components) > 0 && !slices.ContainsFunc(ev.Incident.Components, func(c Component) bool {
 		return slices.Contains(h.Components, c.ID)

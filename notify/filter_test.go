@@ -12,6 +12,9 @@ func TestWants(t *testing.T) {
 	criticalWeb := Event{Type: IncidentResolved, Incident: Incident{Kind: "incident", Impact: "critical", Components: []Component{{ID: "web"}, {ID: "db"}}}}
 	noComponents := Event{Type: IncidentUpdated, Incident: Incident{Kind: "incident", Impact: "major", Components: []Component{}}}
 	apiDown := Event{Type: ComponentDown, Component: &ComponentChange{ID: "api", State: "down"}}
+	apiSlow := Event{Type: ComponentDegraded, Component: &ComponentChange{ID: "api", State: "degraded", Previous: "up"}}
+	apiFast := Event{Type: ComponentUp, Component: &ComponentChange{ID: "api", State: "up", Previous: "degraded"}}
+	apiRecovered := Event{Type: ComponentUp, Component: &ComponentChange{ID: "api", State: "up", Previous: "down"}}
 	apiBurn := Event{Type: SLOBurn, Component: &ComponentChange{ID: "api"}, SLO: &Burn{Threshold: 50}}
 	maintWeb := Event{Type: MaintenanceScheduled, Incident: Incident{Kind: "maintenance", Impact: "none", Components: []Component{{ID: "web"}}}}
 	tests := []struct {
@@ -41,6 +44,13 @@ func TestWants(t *testing.T) {
 		{"component event of a listed component", config.Webhook{Components: []string{"api"}}, apiDown, true},
 		{"component event of another component", config.Webhook{Components: []string{"web"}}, apiDown, false},
 		{"a confirmed outage passes every min_impact", config.Webhook{MinImpact: "critical"}, apiDown, true},
+		{"component.degraded listed", config.Webhook{Events: []string{"component.degraded"}}, apiSlow, true},
+		{"component.degraded not listed", config.Webhook{Events: []string{"component.down", "component.up"}}, apiSlow, false},
+		{"degraded is minor: passes min_impact minor", config.Webhook{MinImpact: "minor"}, apiSlow, true},
+		{"degraded is minor: below min_impact major", config.Webhook{MinImpact: "major"}, apiSlow, false},
+		{"the end of a slow spell goes with it", config.Webhook{MinImpact: "major"}, apiFast, false},
+		{"the end of an outage goes with it", config.Webhook{MinImpact: "critical"}, apiRecovered, true},
+		{"degraded of another component", config.Webhook{Components: []string{"web"}}, apiSlow, false},
 		{"events leaves component events out", config.Webhook{Events: []string{"incident.created"}}, apiDown, false},
 		{"one key disagrees", config.Webhook{Components: []string{"web"}, Events: []string{"incident.resolved"}, MinImpact: "critical"}, minorAPI, false},
 	}
@@ -57,7 +67,7 @@ func TestWants(t *testing.T) {
 // filters (config.NotifyEvents) the same as those notify sends.
 func TestFilterEventNames(t *testing.T) {
 	var sent []string
-	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted, ComponentDown, ComponentUp, SLOBurn} {
+	for _, typ := range []Type{IncidentCreated, IncidentUpdated, IncidentResolved, MaintenanceScheduled, MaintenanceUpdated, MaintenanceStarted, MaintenanceCompleted, ComponentDown, ComponentDegraded, ComponentUp, SLOBurn} {
 		sent = append(sent, string(typ))
 	}
 	if got, want := strings.Join(config.NotifyEvents, " "), strings.Join(sent, " "); got != want {

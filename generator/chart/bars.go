@@ -31,7 +31,7 @@ const (
 	ClassNone  = "b-none"  // nothing known: grey
 	ClassOK    = "b-ok"    // known, no downtime
 	ClassMaint = "b-maint" // maintenance, nothing worse
-	ClassMinor = "b-minor" // degraded declared, or some downtime (uptime ≥ 99%)
+	ClassMinor = "b-minor" // degraded declared or probed, or some downtime (uptime ≥ 99%)
 	ClassMajor = "b-major" // partial outage declared, or uptime < 99%
 	ClassCrit  = "b-crit"  // major outage declared, or uptime < 95%
 )
@@ -50,7 +50,7 @@ func Class(d uptime.Day) string {
 			rank = 5
 		case d.Uptime < 0.99:
 			rank = 4
-		case d.Down > 0:
+		case d.Down > 0 || d.Degraded > 0:
 			rank = 3
 		}
 	}
@@ -169,6 +169,9 @@ func DayLabel(d uptime.Day) string {
 		if d.Down > 0 {
 			part(duration(d.Down), " down")
 		}
+		if d.Degraded > 0 {
+			part(duration(d.Degraded), " degraded")
+		}
 		if d.NoData > 0 {
 			part(duration(d.NoData), " no data")
 		}
@@ -176,6 +179,9 @@ func DayLabel(d uptime.Day) string {
 		part(uptime.NoData, " for ", duration(d.NoData))
 		if d.Down > 0 {
 			part(duration(d.Down), " down")
+		}
+		if d.Degraded > 0 {
+			part(duration(d.Degraded), " degraded")
 		}
 	case d.Excluded == 0:
 		part(uptime.NoData)

@@ -130,6 +130,7 @@ func TestClass(t *testing.T) {
 		{"98% up", uptime.Day{Summary: uptime.Summary{HasValue: true, Uptime: 0.98, Down: time.Hour}, Worst: incident.Operational}, ClassMajor},
 		{"90% up", uptime.Day{Summary: uptime.Summary{HasValue: true, Uptime: 0.9, Down: time.Hour}, Worst: incident.Operational}, ClassCrit},
 		{"degraded, no downtime", uptime.Day{Summary: uptime.Summary{HasValue: true, Uptime: 1}, Worst: incident.DegradedPerformance}, ClassMinor},
+		{"probed degraded, no downtime", uptime.Day{Summary: uptime.Summary{HasValue: true, Uptime: 1}, Worst: incident.Operational, Degraded: time.Minute}, ClassMinor},
 		{"partial declared", uptime.Day{Summary: uptime.Summary{HasValue: true, Uptime: 0.999}, Worst: incident.PartialOutage}, ClassMajor},
 		{"major declared", uptime.Day{Summary: uptime.Summary{HasValue: true, Uptime: 0.999}, Worst: incident.MajorOutage}, ClassCrit},
 		{"maintenance only", uptime.Day{Summary: uptime.Summary{Excluded: time.Hour}, Worst: incident.UnderMaintenance}, ClassMaint},
@@ -160,6 +161,22 @@ func TestDayLabel(t *testing.T) {
 		if got := DayLabel(days[tt.i]); got != tt.want {
 			t.Errorf("day %d: got %q, want %q", tt.i, got, tt.want)
 		}
+	}
+	for _, tt := range []struct {
+		name string
+		day  uptime.Day
+		want string
+	}{
+		{"probed degraded", uptime.Day{Date: days[0].Date, Summary: uptime.Summary{HasValue: true, Uptime: 1, Known: time.Hour}, Degraded: 20 * time.Minute},
+			"Nov 15, 2026: 100% uptime, 20 min degraded"},
+		{"probed degraded, too little observed", uptime.Day{Date: days[0].Date, Summary: uptime.Summary{HasValue: true, Uptime: 1, Known: 10 * time.Minute, NoData: 23 * time.Hour, Sparse: true}, Degraded: 5 * time.Minute},
+			"Nov 15, 2026: no data for 23 h, 5 min degraded"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DayLabel(tt.day); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

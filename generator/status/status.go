@@ -330,7 +330,8 @@ func recent(incidents []*incident.Incident, now time.Time, loc *time.Location) [
 // applyProbe fills in what the probes say about the component: its probe
 // state, uptime, latency and, under an objective, its error budget. It
 // returns the status the probes give it: major_outage while the confirmed
-// state is down, else operational.
+// state is down, degraded_performance while it is degraded, else
+// operational.
 func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, now time.Time) incident.Status {
 	weight := config.DefaultPartial
 	if cfg.History.PartialWeight != nil {
@@ -357,8 +358,13 @@ func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, no
 				c.Probe = ProbeStale
 			default:
 				c.Probe = ProbeFresh
-				if last := lastInterval(p.Intervals, now); last != nil && last.State == history.Down {
-					probeStatus = incident.MajorOutage
+				if last := lastInterval(p.Intervals, now); last != nil {
+					switch last.State {
+					case history.Down:
+						probeStatus = incident.MajorOutage
+					case history.Degraded:
+						probeStatus = incident.DegradedPerformance
+					}
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package status
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -142,6 +143,8 @@ components:
 	now := at(t, "2026-11-05T12:00:00Z")
 	up := []history.Interval{{Start: now.Add(-48 * time.Hour), End: now.Add(-time.Minute), State: history.Up}}
 	down := []history.Interval{{Start: now.Add(-48 * time.Hour), End: now.Add(-10 * time.Minute), State: history.Up}, {Start: now.Add(-10 * time.Minute), End: now.Add(-time.Minute), State: history.Down}}
+	slow := []history.Interval{{Start: now.Add(-48 * time.Hour), End: now.Add(-10 * time.Minute), State: history.Up}, {Start: now.Add(-10 * time.Minute), End: now.Add(-time.Minute), State: history.Degraded}}
+	wasSlow := append(slices.Clone(slow), history.Interval{Start: now.Add(-time.Minute), End: now, State: history.Up})
 	tests := []struct {
 		name        string
 		probe       *Probe
@@ -153,6 +156,9 @@ components:
 		{"never reported", nil, ProbeNoData, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
 		{"fresh and up", &Probe{Interval: time.Minute, Intervals: up, Latest: now.Add(-time.Minute)}, ProbeFresh, incident.Operational, "none", "All Systems Operational"},
 		{"fresh and down", &Probe{Interval: time.Minute, Intervals: down, Latest: now.Add(-time.Minute)}, ProbeFresh, incident.MajorOutage, "critical", "Major System Outage"},
+		{"fresh and degraded", &Probe{Interval: time.Minute, Intervals: slow, Latest: now.Add(-time.Minute)}, ProbeFresh, incident.DegradedPerformance, "minor", "Minor Service Outage"},
+		{"degraded, then up again", &Probe{Interval: time.Minute, Intervals: wasSlow, Latest: now.Add(-time.Second)}, ProbeFresh, incident.Operational, "none", "All Systems Operational"},
+		{"silent and degraded", &Probe{Interval: time.Minute, Intervals: slow, Latest: now.Add(-time.Hour)}, ProbeStale, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
 		{"silent for 3 intervals", &Probe{Interval: time.Minute, Intervals: up, Latest: now.Add(-3*time.Minute - time.Second)}, ProbeStale, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
 		{"silent and down", &Probe{Interval: time.Minute, Intervals: down, Latest: now.Add(-time.Hour)}, ProbeStale, incident.Operational, "minor", "Status Unknown: Monitoring Data Is Stale"},
 	}

@@ -9,8 +9,9 @@
 //  2. down: a probe saw it down, or an incident declares major_outage;
 //  3. partial: an incident declares partial_outage; it counts as down
 //     with the weight history.partial_weight;
-//  4. up: a probe saw it up, or an incident declares degraded_performance
-//     (which colours the day but is not downtime);
+//  4. up: a probe saw it up or degraded (it answered, if slowly), or an
+//     incident declares degraded_performance (either colours the day but
+//     is not downtime);
 //  5. no data: nothing is known.
 //
 // Because each instant is classified once, probe failures and declared
@@ -161,6 +162,9 @@ type Day struct {
 	Worst incident.Status
 	// Incidents touching the component that day (up to Now), oldest first.
 	Incidents []*incident.Incident
+	// Degraded is the day's time that the probes saw degraded: up, and
+	// counted as up, but slower than the probe's degraded_over.
+	Degraded time.Duration
 }
 
 // Today reports whether the day is the last, still unfinished day.
@@ -205,6 +209,13 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 		slices.SortStableFunc(day.Incidents, func(a, b *incident.Incident) int {
 			return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
 		})
+		for _, iv := range in.Intervals {
+			if iv.State == history.Degraded {
+				if start, end := later(iv.Start, from), earlier(iv.End, to); start.Before(end) {
+					day.Degraded += end.Sub(start)
+				}
+			}
+		}
 	}
 	return days
 }
@@ -392,7 +403,7 @@ func (in Input) edges(from, to time.Time, c int) []edge {
 	}
 	for _, iv := range in.Intervals {
 		switch iv.State {
-		case history.Up:
+		case history.Up, history.Degraded:
 			add(iv.Start, iv.End, kUp)
 		case history.Down:
 			add(iv.Start, iv.End, kDown)

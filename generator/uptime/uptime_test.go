@@ -110,6 +110,12 @@ func TestWindow(t *testing.T) {
 			known:     hours(15), measured: hours(15), down: hours(1.3), uptime: 1 - 1.3/15,
 		},
 		{
+			// Upptime counts slow as down; herald counts it as up.
+			name:      "probed degraded time counts as up",
+			intervals: []history.Interval{up(0, 5), iv(5, 10, history.Degraded), down(10, 11), up(11, 15)},
+			known:     hours(15), measured: hours(15), down: hours(1), uptime: 14.0 / 15,
+		},
+		{
 			name:      "degraded is not down",
 			intervals: []history.Interval{up(0, 15)},
 			incidents: []*incident.Incident{inc("d", incident.DegradedPerformance, 10, 12)},
@@ -242,6 +248,33 @@ func TestDays(t *testing.T) {
 	total := LastDays(in, 3)
 	if total.Known != hours(24+23+15) || total.Down != hours(10) {
 		t.Errorf("LastDays(3): known %v down %v, want 62h 10h", total.Known, total.Down)
+	}
+}
+
+// TestDaysDegraded: a day tells how long the probes saw the component
+// degraded, clipped to the day, without counting it as down.
+func TestDaysDegraded(t *testing.T) {
+	in := Input{
+		Component: "api",
+		Intervals: []history.Interval{up(-48, -26), iv(-26, -22, history.Degraded), up(-22, 10), iv(10, 11, history.Degraded), up(11, 15)},
+		Loc:       time.UTC, Now: now,
+	}
+	days := Days(in, 3)
+	tests := []struct {
+		name     string
+		degraded time.Duration
+	}{
+		{"Nov 26, 22:00 to midnight", hours(2)},
+		{"Nov 27, midnight to 02:00", hours(2)},
+		{"today, 10:00 to 11:00", hours(1)},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := days[i]
+			if d.Degraded != tt.degraded || d.Down != 0 || d.Uptime != 1 {
+				t.Errorf("got degraded %v, down %v, uptime %v; want degraded %v, down 0, uptime 1", d.Degraded, d.Down, d.Uptime, tt.degraded)
+			}
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -20,9 +21,12 @@ import (
 	"github.com/herald-status/herald/strictyaml"
 )
 
-// timeout is Upptime's own request timeout (curl's TIMEOUT, 30 s): a site
-// that answers in 20 s is up there, and stays up in herald.
-const timeout = "30s"
+// timeoutDuration is Upptime's own request timeout (curl's TIMEOUT,
+// 30 s): a site that answers in 20 s is up there, and stays up in herald.
+// timeout is it as written in herald.yaml.
+const timeoutDuration = 30 * time.Second
+
+var timeout = config.FormatDuration(timeoutDuration)
 
 // historyKeys are read by the git-history importer, to parse the commit
 // subjects with the repository's own template and prefixes.
@@ -280,7 +284,14 @@ func (r *reader) readSite(file string, n *yaml.Node, errs *diag.List) {
 		case "__dangerous__body_down_if_text_missing":
 			p.Expect.BodyContains = v.Value
 		case "maxResponseTime":
-			r.note(file, k.Line, fmt.Sprintf("maxResponseTime %s: Upptime marks a slower site degraded, and herald's expect.max_latency would mark it down", v.Value), "dropped it rather than change its meaning")
+			// Upptime's degraded is herald's: slower than this, in ms.
+			// Not expect.max_latency, which would mark the site down.
+			ms, err := strconv.Atoi(v.Value)
+			if d := time.Duration(ms) * time.Millisecond; err == nil && ms > 0 && d < timeoutDuration {
+				p.DegradedOver = config.FormatDuration(d)
+				break
+			}
+			r.note(file, k.Line, fmt.Sprintf("maxResponseTime %s is not a number of milliseconds below Upptime's %s timeout", v.Value, timeout), "dropped it")
 		default:
 			instead, ok := siteKeys[k.Value]
 			if !ok {
@@ -353,7 +364,7 @@ func (r *reader) readSite(file string, n *yaml.Node, errs *diag.List) {
 			r.note(file, urlNode.Line, fmt.Sprintf("tcp-ping site %q has no port", name), "left it without a probe; add probe: {tcp: host:port} yourself")
 			break
 		}
-		c.Probe = probe{TCP: net.JoinHostPort(host, port), Timeout: timeout}.yaml()
+		c.Probe = probe{TCP: net.JoinHostPort(host, port), Timeout: timeout, DegradedOver: p.DegradedOver}.yaml()
 	default:
 		r.note(file, urlNode.Line, fmt.Sprintf("check %q of site %q has no herald probe", check, name), "left it without a probe")
 	}
@@ -488,7 +499,9 @@ type probe struct {
 	Headers  map[string]string `yaml:"headers,omitempty"`
 	Interval string            `yaml:"interval"`
 	Timeout  string            `yaml:"timeout,omitempty"`
-	Expect   struct {
+	// DegradedOver is maxResponseTime.
+	DegradedOver string `yaml:"degraded_over,omitempty"`
+	Expect       struct {
 		Status       []int  `yaml:"status,omitempty,flow"`
 		BodyContains string `yaml:"body_contains,omitempty"`
 	} `yaml:"expect,omitempty"`

@@ -177,19 +177,51 @@ status-website:
 			notes: []string{`.upptimerc.yml:9: url of site "FTP" is not an http(s) URL, left it without a probe`},
 		},
 		{
-			name: "maxResponseTime is reported, never a max_latency",
+			name: "maxResponseTime is degraded_over, never a max_latency",
 			rc: `owner: acme
 repo: status
 sites:
   - name: Web
     url: https://www.example.com/
     maxResponseTime: 2000
+  - name: DB
+    url: db.example.com
+    check: tcp-ping
+    port: 5432
+    maxResponseTime: 750
 status-website:
   cname: status.example.com
 `,
-			ids:    []string{"web"},
-			probes: map[string]string{"web": "http: https://www.example.com/\ninterval: 5m\ntimeout: 30s\n"},
-			notes:  []string{".upptimerc.yml:6: maxResponseTime 2000: Upptime marks a slower site degraded"},
+			ids: []string{"web", "db"},
+			probes: map[string]string{
+				"web": "http: https://www.example.com/\ninterval: 5m\ntimeout: 30s\ndegraded_over: 2s\n",
+				"db":  "tcp: db.example.com:5432\ninterval: 5m\ntimeout: 30s\ndegraded_over: 750ms\n",
+			},
+			notNotes: []string{"maxResponseTime"},
+		},
+		{
+			name: "a maxResponseTime herald cannot use is a note",
+			rc: `owner: acme
+repo: status
+sites:
+  - name: Web
+    url: https://www.example.com/
+    maxResponseTime: 60000
+  - name: API
+    url: https://api.example.com/
+    maxResponseTime: fast
+status-website:
+  cname: status.example.com
+`,
+			ids: []string{"web", "api"},
+			probes: map[string]string{
+				"web": "http: https://www.example.com/\ninterval: 5m\ntimeout: 30s\n",
+				"api": "http: https://api.example.com/\ninterval: 5m\ntimeout: 30s\n",
+			},
+			notes: []string{
+				".upptimerc.yml:6: maxResponseTime 60000 is not a number of milliseconds below Upptime's 30s timeout, dropped it",
+				".upptimerc.yml:9: maxResponseTime fast is not a number of milliseconds below Upptime's 30s timeout, dropped it",
+			},
 		},
 		{
 			name: "every key herald cannot map is a note at its line, and a secret is never printed",
