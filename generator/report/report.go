@@ -236,18 +236,18 @@ func Months(in Input) []*Month {
 	}
 	slices.SortFunc(starts, time.Time.Compare)
 	out := make([]*Month, 0, len(starts))
-	kept := map[time.Time]cachedMonth{}
+	kept := map[int64]cachedMonth{}
 	for _, start := range starts {
 		if in.Cache == nil || start.AddDate(0, 1, 0).After(in.Now) {
 			out = append(out, month(in, loc, start, incidents[start], intervals[start]))
 			continue
 		}
 		sum := inputSum(in, loc, start, incidents[start], intervals[start])
-		c, ok := in.Cache.months[start]
+		c, ok := in.Cache.months[start.Unix()]
 		if !ok || c.in != sum {
 			c = cachedMonth{in: sum, m: month(in, loc, start, incidents[start], intervals[start])}
 		}
-		kept[start] = c
+		kept[start.Unix()] = c
 		out = append(out, c.m)
 	}
 	if in.Cache != nil {
