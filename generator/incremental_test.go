@@ -285,10 +285,42 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// incident page + history page + 1 component page (search) + its 3
-	// feeds + 3 site feeds + its month's report, CSV and JSON + the
-	// reports index + what is always rendered.
-	if want := 1 + 1 + 1 + 3 + 3 + 3 + 1 + always; res.Rendered != want {
+	// feeds + 3 site feeds + its month's report, CSV and JSON + what is
+	// always rendered. Not the reports index: the edit changed no figure.
+	if want := 1 + 1 + 1 + 3 + 3 + 3 + always; res.Rendered != want {
 		t.Errorf("after one edit: rendered %d, want %d", res.Rendered, want)
+	}
+}
+
+// TestBuilderTimerTick: a rebuild at a later clock with no file changed,
+// as herald watch's timer does it, renders what is always rendered and
+// the month to date's report (page, CSV and JSON), whose figures run to
+// the clock. The reports index shows each month's uptime, not the clock,
+// so it is rendered again only when a figure it prints changes.
+func TestBuilderTimerTick(t *testing.T) {
+	const always = 4 + 10 + 1 // as in TestBuilderRendersOnlyWhatChanged
+	for _, tc := range []struct {
+		name  string
+		later time.Duration
+		want  int
+	}{
+		{"the same clock", 0, always},
+		{"a minute later", time.Minute, always + 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			b := generator.NewBuilder(copySite(t), filepath.Join(t.TempDir(), "out"))
+			if _, err := b.Build(ctx, exampleNow); err != nil {
+				t.Fatal(err)
+			}
+			res, err := b.Build(ctx, exampleNow.Add(tc.later))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rendered != tc.want {
+				t.Errorf("got %d files rendered, want %d", res.Rendered, tc.want)
+			}
+		})
 	}
 }
 

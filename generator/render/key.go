@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"strconv"
 	"time"
 
 	"github.com/herald-status/herald/generator/chart"
@@ -29,7 +30,10 @@ import (
 //	subscribe/index.html         nothing more: it lists the components'
 //	                             feeds, base_url's calendar and
 //	                             subscribe.email_url, all config
-//	reports/index.html           each month's report.Month.Key
+//	reports/index.html           each month's name, whether it runs to
+//	                             date, and its components' figures as
+//	                             printed (not the month's Key, which
+//	                             moves with the clock while it runs)
 //	reports/<YYYY-MM>/index.html its month's Key
 //	404.html                     nothing more
 //
@@ -81,7 +85,13 @@ func (k *keys) page(p *Page) string {
 		k.str(p.Report.Key())
 	case "reports":
 		for _, m := range p.Reports.Months {
-			k.str(m.Key())
+			k.str(m.Name())
+			k.str(strconv.FormatBool(m.ToDate))
+			for _, f := range m.Components {
+				k.str(f.ID)
+				k.str(strconv.FormatBool(f.Probed))
+				k.str(f.Percent())
+			}
 		}
 	default:
 		// The index, and any page a later feature adds until it gets a

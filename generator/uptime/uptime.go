@@ -188,13 +188,13 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 		return nil
 	}
 	n = len(cuts) - 1
-	sums := in.measure(cuts)
+	accs := in.measure(cuts)
 	spans := in.spans(cuts[0], cuts[n])
 	days := make([]Day, n)
 	for i := range days {
 		day := &days[i]
 		day.Date = cuts[i]
-		day.Summary = sums[i]
+		day.Summary = in.summary(cuts[i], cuts[i+1], accs[i])
 		day.Worst = incident.Operational
 		from, to := cuts[i], cuts[i+1]
 		for _, s := range spans {
@@ -248,7 +248,7 @@ func Window(in Input, from, to time.Time) Summary {
 	if !from.Before(to) {
 		return Summary{From: from, To: from, Uptime: math.NaN()}
 	}
-	return in.measure([]time.Time{from, to})[0]
+	return in.summary(from, to, in.measure([]time.Time{from, to})[0])
 }
 
 // LastDays returns the uptime of the n calendar days ending now: the same
@@ -380,15 +380,20 @@ func (in Input) spans(from, to time.Time) []span {
 	return out
 }
 
-// measure sweeps [cuts[0], cuts[last]) once and returns the summary of
-// each consecutive pair of cuts. cuts must be ascending and end at most at
-// Now.
-func (in Input) measure(cuts []time.Time) []Summary {
+// measure sweeps [cuts[0], cuts[last]) once and returns the time by class
+// of each consecutive pair of cuts, for summary: a caller that keeps the
+// summaries in a slice of its own (DaysFrom) then needs no second one.
+// cuts must be ascending and end at most at Now.
+func (in Input) measure(cuts []time.Time) []acc {
 	edges := in.edges(cuts[0], cuts[len(cuts)-1], 0)
 	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
 	var count [nKinds]int
-	accs := sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
-	return summarize(cuts, accs, in.PartialWeight, in.Probed, in.MinCoverage)
+	return sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
+}
+
+// summary is the Summary of [from, to) whose time by class is a.
+func (in Input) summary(from, to time.Time, a acc) Summary {
+	return summarize(from, to, a, in.PartialWeight, in.Probed, in.MinCoverage)
 }
 
 // edges lists the component's time in [from, to) as the kinds' start and
@@ -483,33 +488,30 @@ func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class
 	return accs
 }
 
-// summarize turns each window's time by class into its Summary.
-func summarize(cuts []time.Time, accs []acc, partialWeight float64, probed bool, minCoverage float64) []Summary {
+// summarize turns the time by class a of the window [from, to) into its
+// Summary.
+func summarize(from, to time.Time, a acc, partialWeight float64, probed bool, minCoverage float64) Summary {
 	w := min(max(partialWeight, 0), 1)
-	out := make([]Summary, len(accs))
-	for i, a := range accs {
-		full, partial := a.class[cFull], a.class[cPartial]
-		known := full + partial + a.class[cUp]
-		s := Summary{
-			From: cuts[i], To: cuts[i+1],
-			Known: known, Measured: a.measured, Partial: partial,
-			Excluded: a.class[cExcluded], NoData: a.class[cNoData],
-			Down:   full + time.Duration(math.Round(w*float64(partial))),
-			Uptime: math.NaN(),
-		}
-		if known > 0 {
-			s.HasValue = true
-			s.Uptime = min(max(1-(float64(full)+w*float64(partial))/float64(known), 0), 1)
-		}
-		if watched := known + s.NoData; watched > 0 {
-			s.Coverage = float64(known) / float64(watched)
-		}
-		// A coverage equal to the threshold is enough; the epsilon keeps
-		// one equal to, say, 77% from falling below it by binary rounding.
-		s.Sparse = probed && s.Coverage < minCoverage-1e-9
-		out[i] = s
+	full, partial := a.class[cFull], a.class[cPartial]
+	known := full + partial + a.class[cUp]
+	s := Summary{
+		From: from, To: to,
+		Known: known, Measured: a.measured, Partial: partial,
+		Excluded: a.class[cExcluded], NoData: a.class[cNoData],
+		Down:   full + time.Duration(math.Round(w*float64(partial))),
+		Uptime: math.NaN(),
 	}
-	return out
+	if known > 0 {
+		s.HasValue = true
+		s.Uptime = min(max(1-(float64(full)+w*float64(partial))/float64(known), 0), 1)
+	}
+	if watched := known + s.NoData; watched > 0 {
+		s.Coverage = float64(known) / float64(watched)
+	}
+	// A coverage equal to the threshold is enough; the epsilon keeps one
+	// equal to, say, 77% from falling below it by binary rounding.
+	s.Sparse = probed && s.Coverage < minCoverage-1e-9
+	return s
 }
 
 func later(a, b time.Time) time.Time {
