@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
@@ -118,43 +119,88 @@ type Store struct {
 }
 
 // The schema; docs/uptime.md "Storage" describes it and changes with it.
-// Times are Unix milliseconds, UTC.
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (
+// Times are Unix milliseconds, UTC. A series, one component's results from
+// one region, is keyed by an integer id rather than by its two names, so
+// that the keys of results and intervals, the B-trees every insert
+// descends, are a few bytes each.
+const (
+	schemaVersion = 2
+	schema        = `
+CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS results (
-	component  TEXT    NOT NULL,
-	region     TEXT    NOT NULL DEFAULT '',
+` + seriesTables + dataTables + `
+INSERT INTO meta (key, value) VALUES ('schema_version', '2'), ('horizon', '0');
+`
+	seriesTables = `
+CREATE TABLE components (
+	id   INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE series (
+	id        INTEGER PRIMARY KEY,
+	component INTEGER NOT NULL REFERENCES components (id),
+	region    TEXT    NOT NULL,
+	UNIQUE (component, region)
+);
+`
+	dataTables = `
+CREATE TABLE results (
+	series     INTEGER NOT NULL,
 	time       INTEGER NOT NULL,
 	ok         INTEGER NOT NULL,
 	latency_ms REAL    NOT NULL DEFAULT 0,
 	status     INTEGER NOT NULL DEFAULT 0,
 	error      TEXT    NOT NULL DEFAULT '',
-	PRIMARY KEY (component, region, time)
+	PRIMARY KEY (series, time)
 ) WITHOUT ROWID;
--- Schema 1 had an index on results (component, time), for Latest. It
--- cost every insert a second B-tree (a third of an import's time), and
--- Latest now seeks the primary key per region instead.
-DROP INDEX IF EXISTS results_by_time;
-CREATE TABLE IF NOT EXISTS intervals (
-	component TEXT    NOT NULL,
-	region    TEXT    NOT NULL,
-	start     INTEGER NOT NULL,
-	end       INTEGER NOT NULL,
-	state     INTEGER NOT NULL,
-	PRIMARY KEY (component, region, start)
+CREATE TABLE intervals (
+	series INTEGER NOT NULL,
+	start  INTEGER NOT NULL,
+	end    INTEGER NOT NULL,
+	state  INTEGER NOT NULL,
+	PRIMARY KEY (series, start)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS latency (
-	component TEXT    NOT NULL,
+CREATE TABLE latency (
+	component INTEGER NOT NULL,
 	hour      INTEGER NOT NULL,
 	bucket    INTEGER NOT NULL,
 	count     INTEGER NOT NULL,
 	PRIMARY KEY (component, hour, bucket)
 ) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
-INSERT INTO meta (key, value) VALUES ('horizon', '0') ON CONFLICT DO NOTHING;
+`
+)
+
+// migrate1 turns a schema 1 store, which keyed every row by the component
+// and region names, into schema 2, keeping every row. It runs in the
+// transaction that opens the store, so a process killed halfway leaves
+// schema 1 as it was. Ids follow the names' order, so the copies of
+// results and intervals are written in key order. Dropping schema 1's
+// tables drops its index results_by_time too, where a store still has it.
+const migrate1 = seriesTables + `
+INSERT INTO components (name)
+	SELECT component FROM results UNION SELECT component FROM intervals UNION SELECT component FROM latency
+	ORDER BY 1;
+INSERT INTO series (component, region)
+	SELECT c.id, k.region FROM (SELECT component, region FROM results UNION SELECT component, region FROM intervals) k
+	JOIN components c ON c.name = k.component ORDER BY k.component, k.region;
+ALTER TABLE results RENAME TO results_1;
+ALTER TABLE intervals RENAME TO intervals_1;
+ALTER TABLE latency RENAME TO latency_1;
+` + dataTables + `
+INSERT INTO results (series, time, ok, latency_ms, status, error)
+	SELECT s.id, r.time, r.ok, r.latency_ms, r.status, r.error FROM results_1 r
+	JOIN components c ON c.name = r.component JOIN series s ON s.component = c.id AND s.region = r.region;
+INSERT INTO intervals (series, start, end, state)
+	SELECT s.id, i.start, i.end, i.state FROM intervals_1 i
+	JOIN components c ON c.name = i.component JOIN series s ON s.component = c.id AND s.region = i.region;
+INSERT INTO latency (component, hour, bucket, count)
+	SELECT c.id, l.hour, l.bucket, l.count FROM latency_1 l JOIN components c ON c.name = l.component;
+DROP TABLE results_1;
+DROP TABLE intervals_1;
+DROP TABLE latency_1;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 `
 
 // Open opens or creates the store at path, creating its folder.
@@ -190,8 +236,29 @@ func Open(path string, opts Options) (*Store, error) {
 // OpenReadOnly opens an existing store for reading only, as a build does.
 // It writes nothing: no schema, no journal-mode switch, no checkpoint, so
 // a watcher of the store's files is not woken by the reader itself (which
-// would rebuild in a loop).
+// would rebuild in a loop). The one exception is a store of an older
+// schema, which it migrates once, as Open does.
 func OpenReadOnly(path string, opts Options) (*Store, error) {
+	s, v, err := openReadOnly(path, opts)
+	if err != nil || v != 1 {
+		return s, err
+	}
+	// Migrated here rather than refused, so that a build after an upgrade
+	// does not fail until the next probe or import opens the store.
+	s.Close()
+	w, err := Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("open history %s: %w", path, err)
+	}
+	s, _, err = openReadOnly(path, opts)
+	return s, err
+}
+
+// openReadOnly opens the store at path for reading, and says its schema.
+func openReadOnly(path string, opts Options) (*Store, int, error) {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "query_only(1)")
@@ -199,29 +266,64 @@ func OpenReadOnly(path string, opts Options) (*Store, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open history %s: %w", path, err)
+		return nil, 0, fmt.Errorf("open history %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(4)
-	return &Store{db: db, opts: opts}, nil
+	v, err := readSchemaVersion(db)
+	if err != nil {
+		db.Close()
+		return nil, 0, fmt.Errorf("open history %s: %w", path, err)
+	}
+	return &Store{db: db, opts: opts}, v, nil
 }
 
+// init creates the schema in a new store, or brings an older one up to
+// it, in one transaction.
 func (s *Store) init() error {
 	tx, err := s.db.Begin()
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(schema); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	var v string
-	if err := tx.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v != "1" {
-		return fmt.Errorf("check schema: version %s is newer than this herald understands", v)
+	v, err := readSchemaVersion(tx)
+	switch {
+	case err != nil:
+		return err
+	case v == 0:
+		if _, err := tx.Exec(schema); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+	case v == 1:
+		if _, err := tx.Exec(migrate1); err != nil {
+			return fmt.Errorf("migrate schema 1 to 2: %w", err)
+		}
 	}
 	return tx.Commit()
+}
+
+// readSchemaVersion is the store's schema: 0 when it is new
+// (no tables yet), and an error when it is newer than this herald.
+func readSchemaVersion(q querier) (int, error) {
+	var tables int
+	if err := q.QueryRowContext(context.Background(), `SELECT count(*) FROM sqlite_schema WHERE name = 'meta'`).Scan(&tables); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	var text string
+	if err := q.QueryRowContext(context.Background(), `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&text); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	v, err := strconv.Atoi(text)
+	if err != nil || v < 1 {
+		return 0, fmt.Errorf("read schema version: %s is not a version, so this is not a herald history store: point history.path at another file", brief(text))
+	}
+	if v > schemaVersion {
+		return 0, fmt.Errorf("check schema: the store is at schema %d, newer than this herald's %d: "+
+			"upgrade herald to the version that wrote it, or point history.path at another file", v, schemaVersion)
+	}
+	return v, nil
 }
 
 // Close closes the database.
@@ -274,8 +376,9 @@ func (s *Store) Intervals(ctx context.Context, component string, from, to time.T
 		return nil, nil
 	}
 	f, t := from.UnixMilli(), to.UnixMilli()
-	rows, err := s.db.QueryContext(ctx, `SELECT region, start, end, state FROM intervals
-		WHERE component = ? AND start < ? AND end > ? ORDER BY region, start`, component, t, f)
+	rows, err := s.db.QueryContext(ctx, `SELECT s.region, i.start, i.end, i.state
+		FROM components c JOIN series s ON s.component = c.id JOIN intervals i ON i.series = s.id
+		WHERE c.name = ? AND i.start < ? AND i.end > ? ORDER BY s.region, i.start`, component, t, f)
 	if err != nil {
 		return nil, fmt.Errorf("read intervals: %w", err)
 	}
@@ -305,7 +408,7 @@ func (s *Store) Intervals(ctx context.Context, component string, from, to time.T
 func (s *Store) Latency(ctx context.Context, component string, from, to time.Time) ([]LatencyHour, error) {
 	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
 	rows, err := s.db.QueryContext(ctx, `SELECT hour, bucket, count FROM latency
-		WHERE component = ? AND hour >= ? AND hour < ? ORDER BY hour, bucket`, component, f, to.UnixMilli())
+		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ? ORDER BY hour, bucket`, component, f, to.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("read latency: %w", err)
 	}
@@ -340,14 +443,19 @@ func (s *Store) Latency(ctx context.Context, component string, from, to time.Tim
 func (s *Store) LatencySummary(ctx context.Context, component string, from, to time.Time) (rows, results int64, err error) {
 	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
 	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM latency
-		WHERE component = ? AND hour >= ? AND hour < ?`, component, f, to.UnixMilli()).Scan(&rows, &results)
+		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ?`, component, f, to.UnixMilli()).Scan(&rows, &results)
 	if err != nil {
 		return 0, 0, fmt.Errorf("summarize latency: %w", err)
 	}
 	return rows, results, nil
 }
 
-const resultColumns = `component, region, time, ok, latency_ms, status, error`
+// resultColumns are a Result's, from results r joined to its series s
+// and component c (resultJoin).
+const (
+	resultColumns = `c.name, s.region, r.time, r.ok, r.latency_ms, r.status, r.error`
+	resultJoin    = `results r JOIN series s ON s.id = r.series JOIN components c ON c.id = s.component`
+)
 
 func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 	var r Result
@@ -365,26 +473,37 @@ func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 // number of results. A writer may commit between two seeks; the answer is
 // then as of either.
 func (s *Store) Latest(ctx context.Context, component string, until time.Time) (Result, bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.id FROM components c JOIN series s ON s.component = c.id
+		WHERE c.name = ? ORDER BY s.region`, component)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("read latest result: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return Result{}, false, fmt.Errorf("read latest result: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Result{}, false, fmt.Errorf("read latest result: %w", err)
+	}
 	var best Result
 	found := false
-	var region string
-	err := s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? ORDER BY region LIMIT 1`, component).Scan(&region)
-	for err == nil {
-		r, rerr := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM results
-			WHERE component = ? AND region = ? AND time <= ? ORDER BY time DESC LIMIT 1`, component, region, until.UnixMilli()))
-		// ErrNoRows: the region has only results after until, or was
-		// pruned since it was found.
-		if rerr != nil && !errors.Is(rerr, sql.ErrNoRows) {
-			return Result{}, false, fmt.Errorf("read latest result: %w", rerr)
+	for _, id := range ids {
+		r, err := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM `+resultJoin+`
+			WHERE r.series = ? AND r.time <= ? ORDER BY r.time DESC LIMIT 1`, id, until.UnixMilli()))
+		// ErrNoRows: the region has no results at or before until (only
+		// later ones, or none left since a prune).
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Result{}, false, fmt.Errorf("read latest result: %w", err)
 		}
-		if rerr == nil && (!found || r.Time.After(best.Time)) {
+		if err == nil && (!found || r.Time.After(best.Time)) {
 			best, found = r, true
 		}
-		err = s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? AND region > ? ORDER BY region LIMIT 1`,
-			component, region).Scan(&region)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return Result{}, false, fmt.Errorf("read latest result: %w", err)
 	}
 	return best, found, nil
 }
@@ -410,18 +529,8 @@ func (s *Store) Prune(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	// Series by series, so that each delete is a range of the primary key
-	// and a store of millions of results is not read whole: the next
-	// series is one seek past the last.
-	var k series
-	err = tx.QueryRowContext(ctx, `SELECT component, region FROM results ORDER BY component, region LIMIT 1`).Scan(&k.component, &k.region)
-	for err == nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE component = ? AND region = ? AND time < ?`, k.component, k.region, h); err != nil {
-			return fmt.Errorf("prune results: %w", err)
-		}
-		err = tx.QueryRowContext(ctx, `SELECT component, region FROM results WHERE (component, region) > (?, ?)
-			ORDER BY component, region LIMIT 1`, k.component, k.region).Scan(&k.component, &k.region)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	// and a store of millions of results is not read whole.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE series IN (SELECT id FROM series) AND time < ?`, h); err != nil {
 		return fmt.Errorf("prune results: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'horizon'`, fmt.Sprint(h)); err != nil {
