@@ -12,7 +12,10 @@
 package i18n
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,6 +120,7 @@ type Locale struct {
 	calendar locales.Translator // nil for a language a site added
 	printer  *message.Printer
 	plural   language.Tag
+	sum      string // see Sum
 }
 
 // msg is one message: text, or for a plural one text per form.
@@ -153,8 +157,39 @@ func newLocale(tag string, msgs map[string]msg) *Locale {
 		numbers = language.MustParse("ar-u-nu-latn")
 	}
 	l.printer = message.NewPrinter(numbers)
+	l.sum = sum(tag, msgs)
 	return l
 }
+
+// sum hashes a locale's tag and every text of its catalog, so that what
+// was written with one set of words is known to need writing again when
+// a site's i18n/<tag>.yaml changes a word.
+func sum(tag string, msgs map[string]msg) string {
+	h := sha256.New()
+	write := func(s string) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	write(tag)
+	for _, key := range slices.Sorted(maps.Keys(msgs)) {
+		m := msgs[key]
+		write(key)
+		write(m.text)
+		for _, f := range slices.Sorted(maps.Keys(m.plural)) {
+			write(strconv.Itoa(int(f)))
+			write(m.plural[f])
+		}
+	}
+	return string(h.Sum(nil))
+}
+
+// Sum is a hash of the locale's tag and words, computed once when its
+// catalogs are read: the same for two loads of the same files, and
+// another as soon as one word or the language differs. Incremental
+// builds put it in the Key of everything written in words.
+func (l *Locale) Sum() string { return l.sum }
 
 // Tag is the locale's BCP 47 tag, for lang="…".
 func (l *Locale) Tag() string { return l.tag }
@@ -275,11 +310,17 @@ func (l *Locale) Month(t time.Time) string {
 // MonthDay writes t's day and short month, without the year, as chart
 // axes show them: "Mar 9", "9. März", "3月9日".
 func (l *Locale) MonthDay(t time.Time) string {
-	abbr := strconv.Itoa(int(t.Month()))
-	if l.calendar != nil {
-		abbr = l.calendar.MonthAbbreviated(t.Month())
+	return l.T("date.month_day", "month_abbr", l.MonthAbbr(t), "m", int(t.Month()), "day", t.Day())
+}
+
+// MonthAbbr is the short name of t's month, as a table of months heads
+// its columns: "Mar", "März", "3月"; its number in a language a site
+// added.
+func (l *Locale) MonthAbbr(t time.Time) string {
+	if l.calendar == nil {
+		return strconv.Itoa(int(t.Month()))
 	}
-	return l.T("date.month_day", "month_abbr", abbr, "m", int(t.Month()), "day", t.Day())
+	return l.calendar.MonthAbbreviated(t.Month())
 }
 
 // MonthYear writes t's month and year: "March 2026", "2026年3月".
