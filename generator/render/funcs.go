@@ -1,8 +1,10 @@
 package render
 
 import (
+	"fmt"
 	"html"
 	"html/template"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -10,22 +12,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/slo"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
-// Formats of times on pages: 24-hour clock, with the zone's abbreviation
-// so that a reader in another zone knows what they are looking at.
-const (
-	timeLayout  = "Jan 2, 2006 15:04 MST"
-	dateLayout  = "Jan 2, 2006"
-	monthLayout = "January 2006"
-)
-
-// funcs returns the template functions, with times shown in loc. These are
-// the functions override authors can use:
+// funcs returns the template functions, with times shown in loc and
+// words in l (English when nil). These are the functions override authors
+// can use:
 //
+//	t key name value …   the message key of the site's language, each {name}
+//	                     filled in with the value after it: {{t "page.updated"
+//	                     "time" (timeTag .Now)}}. A value that is HTML (timeTag,
+//	                     memo) is put in as it is, and the rest escaped; keys
+//	                     are those of i18n/catalog/en.yaml (docs/i18n.md)
+//	n key count name value …  t for a message that depends on a count:
+//	                     {{n "component.days_ago" 90}} "90 days ago"
+//	tag, dir             the language's BCP 47 tag and its direction, "ltr" or
+//	                     "rtl", for <html lang dir>
 //	timeTag t            <time datetime="2026-11-28T13:51:00Z">Nov 28, 2026 05:51 PST</time>
 //	dateTag t            <time datetime="2026-11-28">Nov 28, 2026</time>
 //	monthTag t           <time datetime="2026-11">November 2026</time>
+//	monthYear t          "November 2026", without the element
 //	timeRange a b        two <time> elements joined by a dash, the date not repeated
 //	localTime t          t in the site's time zone, for .Format
 //	duration a b         "7 h 52 min"
@@ -34,6 +44,18 @@ const (
 //	updateLabel w        "In progress", "Postmortem"
 //	impactLabel in       "Major impact", or "Maintenance"
 //	impactClass in       "impact-major" (…-none, -minor, -major, -critical, -maintenance)
+//	overall o            the headline of .Snap.Overall: "All Systems Operational"
+//	percent s            an uptime.Summary's uptime, "99.95%", floored so that
+//	                     it never reads 100% with downtime; or "no data"
+//	unobserved s         its time without data, "7 d no data", or ""
+//	periodLabel p        an uptime.Period's window: "24 hours", "7 days"
+//	sloWords b           an slo.Budget in words (slo.Words)
+//	margin f             a report.Figures' margin on its objective, "+0.125
+//	                     points", or "" when it has none or it is not measurable
+//	printedUptime s      an uptime as a report's record keeps it ("99.95%",
+//	                     "no data"), in the site's language
+//	list name items      the template name executed with each item, joined as
+//	                     the language joins a list: "API, Website"
 //	affectedStatus in id the status the incident gives the component
 //	ofKind list kind     the incidents of one kind ("incident", "maintenance")
 //	excerpt html n       plain text, at most about n characters
@@ -60,31 +82,44 @@ const (
 //	                     comparable (a pointer, a string, a number) and must be
 //	                     all the template reads, e.g. {{memo "span" .Incident}},
 //	                     {{memo "site-header" .Frame}}; call it between elements
-func funcs(loc *time.Location) template.FuncMap { return setFuncs(&pageSet{loc: loc}) }
+func funcs(loc *time.Location, l *i18n.Locale) template.FuncMap {
+	return setFuncs(&pageSet{words: words{loc: loc, l: l}})
+}
 
 // setFuncs returns the template functions of one page set: entry binds
 // the Entry it makes to the set, whose "span" it renders.
 func setFuncs(set *pageSet) template.FuncMap {
-	if set.loc == nil {
-		set.loc = time.UTC
-	}
-	loc := set.loc
+	set.words = set.words.orDefault()
+	w := set.words
 	return template.FuncMap{
-		"timeTag": func(t time.Time) template.HTML { return timeTag(t, loc, timeLayout) },
+		"t":       w.t,
+		"n":       w.n,
+		"tag":     w.l.Tag,
+		"dir":     w.l.Dir,
+		"timeTag": w.timeTag,
 		"dateTag": func(t time.Time) template.HTML {
-			return tag(t.In(loc).Format(time.DateOnly), t.In(loc).Format(dateLayout))
+			return tag(t.In(w.loc).Format(time.DateOnly), w.l.Date(t.In(w.loc), i18n.Medium))
 		},
 		"monthTag": func(t time.Time) template.HTML {
-			return tag(t.In(loc).Format("2006-01"), t.In(loc).Format(monthLayout))
+			return tag(t.In(w.loc).Format("2006-01"), w.l.MonthYear(t.In(w.loc)))
 		},
-		"timeRange":      func(a, b time.Time) template.HTML { return timeRange(a, b, loc) },
-		"localTime":      func(t time.Time) time.Time { return t.In(loc) },
-		"duration":       duration,
-		"statusLabel":    statusLabel,
+		"monthYear":      func(t time.Time) string { return w.l.MonthYear(t.In(w.loc)) },
+		"timeRange":      w.timeRange,
+		"localTime":      func(t time.Time) time.Time { return t.In(w.loc) },
+		"duration":       w.duration,
+		"statusLabel":    w.statusLabel,
 		"statusClass":    statusClass,
-		"updateLabel":    updateLabel,
-		"impactLabel":    impactLabel,
+		"updateLabel":    w.updateLabel,
+		"impactLabel":    w.impactLabel,
 		"impactClass":    impactClass,
+		"overall":        w.overall,
+		"percent":        func(s uptime.Summary) string { return s.PercentIn(w.l) },
+		"unobserved":     func(s uptime.Summary) string { return s.UnobservedIn(w.l) },
+		"periodLabel":    w.periodLabel,
+		"sloWords":       func(b *slo.Budget) slo.Words { return b.WordsIn(w.l) },
+		"printedUptime":  w.printedUptime,
+		"margin":         w.margin,
+		"list":           set.list,
 		"affectedStatus": affectedStatus,
 		"ofKind":         ofKind,
 		"excerpt":        excerpt,
@@ -92,7 +127,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"incidentPath":   incidentPath,
 		"componentPath":  ComponentPath,
 		"historyPath":    historyPath,
-		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, loc) },
+		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, w.loc) },
 		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
 		"listEntry":      set.listEntry,
 		"bars":           bars,
@@ -101,76 +136,138 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"memo":           set.render,
 		"reportPath":     ReportPath,
 		"calendar":       calendar,
-		"length":         length,
-		"lasted":         lasted,
+		"length":         w.length,
+		"lasted":         w.lasted,
 	}
 }
 
-// tag is a <time> element; both arguments come from time.Format, so they
-// need escaping only in principle (a zone abbreviation is the zone
-// database's text).
+// words is what pages are written in: the site's time zone and language.
+type words struct {
+	loc *time.Location
+	l   *i18n.Locale
+}
+
+// orDefault fills in UTC and English where w has none.
+func (w words) orDefault() words {
+	if w.loc == nil {
+		w.loc = time.UTC
+	}
+	if w.l == nil {
+		w.l = i18n.For(i18n.Default)
+	}
+	return w
+}
+
+// t is the template function t: see funcs.
+func (w words) t(key string, args ...any) template.HTML { return w.fill(w.l.T, key, args) }
+
+// n is the template function n: see funcs.
+func (w words) n(key string, count int, args ...any) template.HTML {
+	return w.fill(func(key string, args ...any) string { return w.l.N(key, count, args...) }, key, args)
+}
+
+// fill words the message key with args, as HTML. A whole number is
+// written as the language writes numbers; a value that is HTML goes in as
+// it is, and any other is escaped as html/template escapes a value. The
+// message's own text is escaped as the text of a template is: only what
+// would read as markup, so that "component's" is written as it was when
+// the words stood in the templates. In an attribute, html/template
+// escapes the HTML once more for its context.
+func (w words) fill(msg func(string, ...any) string, key string, args []any) template.HTML {
+	vals := make([]any, len(args))
+	copy(vals, args)
+	put := make([]string, 0, len(args)/2)
+	for i := 1; i < len(vals); i += 2 {
+		var v string
+		switch a := args[i].(type) {
+		case template.HTML:
+			v = string(a)
+		case int:
+			v = htmlEscaper.Replace(w.l.Number(float64(a), 0))
+		case int64:
+			v = htmlEscaper.Replace(w.l.Number(float64(a), 0))
+		default:
+			v = htmlEscaper.Replace(fmt.Sprint(a))
+		}
+		// A mark no catalog holds stands for the value until the text
+		// around it is escaped.
+		vals[i] = string(rune(valueMark)) + strconv.Itoa(len(put)) + string(rune(valueMark))
+		put = append(put, v)
+	}
+	out := textEscaper.Replace(msg(key, vals...))
+	for i, v := range put {
+		out = strings.Replace(out, string(rune(valueMark))+strconv.Itoa(i)+string(rune(valueMark)), v, 1)
+	}
+	return template.HTML(out)
+}
+
+// valueMark is a private-use character, which no catalog holds: it marks
+// where a value goes in a message.
+const valueMark = '\uE000'
+
+// textEscaper escapes what would read as markup in the text of a page.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\x00", "\uFFFD")
+
+// tag is a <time> element; datetime comes from time.Format, and text
+// from the locale's calendar, so they need escaping only in principle.
 func tag(datetime, text string) template.HTML {
 	return template.HTML(`<time datetime="` + html.EscapeString(datetime) + `">` + html.EscapeString(text) + `</time>`)
 }
 
-// timeTag shows t in loc; the datetime attribute is UTC, which every
-// reader of the markup can parse without a zone database.
-func timeTag(t time.Time, loc *time.Location, layout string) template.HTML {
-	return tag(t.UTC().Format(time.RFC3339), t.In(loc).Format(layout))
+// timeTag shows t in the site's zone, with the zone's abbreviation so
+// that a reader elsewhere knows what they are looking at; the datetime
+// attribute is UTC, which every reader of the markup can parse without a
+// zone database.
+func (w words) timeTag(t time.Time) template.HTML {
+	lt := t.In(w.loc)
+	return tag(t.UTC().Format(time.RFC3339), w.l.Date(lt, i18n.Medium)+" "+w.l.Time(lt)+" "+lt.Format("MST"))
 }
 
 // timeRange shows "Dec 3, 2026 22:00 – 23:30 PST" when both ends share a
 // day and a zone, and both in full otherwise. A zero end shows the start.
-func timeRange(a, b time.Time, loc *time.Location) template.HTML {
+func (w words) timeRange(a, b time.Time) template.HTML {
 	if b.IsZero() {
-		return timeTag(a, loc, timeLayout)
+		return w.timeTag(a)
 	}
-	la, lb := a.In(loc), b.In(loc)
+	la, lb := a.In(w.loc), b.In(w.loc)
 	if la.Format(time.DateOnly) == lb.Format(time.DateOnly) && la.Format("MST") == lb.Format("MST") {
-		return timeTag(a, loc, "Jan 2, 2006 15:04") + " – " + timeTag(b, loc, "15:04 MST")
+		return tag(a.UTC().Format(time.RFC3339), w.l.Date(la, i18n.Medium)+" "+w.l.Time(la)) +
+			" – " + tag(b.UTC().Format(time.RFC3339), w.l.Time(lb)+" "+lb.Format("MST"))
 	}
-	return timeTag(a, loc, timeLayout) + " – " + timeTag(b, loc, timeLayout)
+	return w.timeTag(a) + " – " + w.timeTag(b)
 }
 
 // duration is the time from a to b in days, hours and minutes, rounded to
 // the minute: "7 h 52 min", "1 d 2 h", "45 min".
-func duration(a, b time.Time) string { return length(b.Sub(a)) }
+func (w words) duration(a, b time.Time) string { return w.length(b.Sub(a)) }
 
 // length is d in days, hours and minutes, as duration words it.
-func length(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "under a minute"
+func (w words) length(d time.Duration) string { return w.l.Duration(d) }
+
+// lasted is how long an incident or maintenance lasted, or has lasted by
+// now while it goes on.
+func (w words) lasted(in *incident.Incident, now time.Time) string {
+	end := in.End()
+	if end.IsZero() || end.After(now) {
+		end = now
 	}
-	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	var parts []string
-	if days > 0 {
-		parts = append(parts, strconv.Itoa(days)+" d")
-	}
-	if hours > 0 {
-		parts = append(parts, strconv.Itoa(hours)+" h")
-	}
-	if mins > 0 {
-		parts = append(parts, strconv.Itoa(mins)+" min")
-	}
-	return strings.Join(parts, " ")
+	return w.duration(in.Start(), end)
 }
 
-var statusLabels = map[incident.Status]string{
-	incident.Operational:         "Operational",
-	incident.DegradedPerformance: "Degraded performance",
-	incident.PartialOutage:       "Partial outage",
-	incident.MajorOutage:         "Major outage",
-	incident.UnderMaintenance:    "Under maintenance",
+// word is the message prefix+id, or id humanized when the catalog has
+// none: a status word herald does not know still reads as words.
+func (w words) word(prefix, id string) string {
+	if id == "" {
+		return ""
+	}
+	if s := w.l.T(prefix + id); s != prefix+id {
+		return s
+	}
+	return humanize(id)
 }
 
 // statusLabel is how a component status reads on the page.
-func statusLabel(s incident.Status) string {
-	if l, ok := statusLabels[s]; ok {
-		return l
-	}
-	return humanize(string(s))
-}
+func (w words) statusLabel(s incident.Status) string { return w.word("status.", string(s)) }
 
 var statusClasses = map[incident.Status]string{
 	incident.Operational:         "st-ok",
@@ -189,12 +286,7 @@ func statusClass(s incident.Status) string {
 }
 
 // updateLabel is how an update's status word reads: "In progress".
-func updateLabel(word string) string {
-	if word == "postmortem" {
-		return "Postmortem"
-	}
-	return humanize(word)
-}
+func (w words) updateLabel(word string) string { return w.word("update.", word) }
 
 // humanize turns "in_progress" into "In progress".
 func humanize(s string) string {
@@ -207,19 +299,15 @@ func humanize(s string) string {
 }
 
 // impactLabel names an incident's severity, or says it is maintenance.
-func impactLabel(in *incident.Incident) string {
+func (w words) impactLabel(in *incident.Incident) string {
 	if in.Kind == incident.KindMaintenance {
-		return "Maintenance"
+		return w.l.T("impact.maintenance")
 	}
 	switch in.Impact {
-	case incident.ImpactMinor:
-		return "Minor impact"
-	case incident.ImpactMajor:
-		return "Major impact"
-	case incident.ImpactCritical:
-		return "Critical impact"
+	case incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical:
+		return w.l.T("impact." + string(in.Impact))
 	}
-	return "No impact"
+	return w.l.T("impact.none")
 }
 
 // impactClass is the CSS class that colours an incident.
@@ -232,6 +320,86 @@ func impactClass(in *incident.Incident) string {
 		return "impact-" + string(in.Impact)
 	}
 	return "impact-none"
+}
+
+// overall is the page's headline in the site's language: status.Overall
+// words it in English for the API, by its indicator, or as unknown when
+// only silent monitoring keeps it from "none".
+func (w words) overall(o status.Overall) string {
+	if o.Description == status.UnknownDescription {
+		return w.l.T("overall.unknown")
+	}
+	s := w.l.T("overall." + o.Indicator)
+	if len(o.Stale) > 0 {
+		s += w.l.T("overall.stale_suffix")
+	}
+	return s
+}
+
+// periodLabel words an uptime period's window by its Key: "24h", or a
+// number of days "30d".
+func (w words) periodLabel(p uptime.Period) string {
+	if days, ok := strings.CutSuffix(p.Key, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil {
+			return w.l.N("latency.span_days", n)
+		}
+	}
+	if p.Key == "24h" {
+		return w.l.T("latency.span_24h")
+	}
+	return p.Label
+}
+
+// printedUptime words an uptime that a report's record keeps as it was
+// printed in English, "99.95%" or uptime.NoData: the number as it stands,
+// with no rounding, in the site's language.
+func (w words) printedUptime(s string) string {
+	if s == uptime.NoData {
+		return w.l.T("uptime.no_data")
+	}
+	num, ok := strings.CutSuffix(s, "%")
+	f, err := strconv.ParseFloat(num, 64)
+	if !ok || err != nil {
+		return s
+	}
+	decimals := 0
+	if _, frac, ok := strings.Cut(num, "."); ok {
+		decimals = len(frac)
+	}
+	return w.l.Percent(f/100, decimals)
+}
+
+// margin words f's margin on its objective in percentage points, signed,
+// as report.Figures.Margin does in English.
+func (w words) margin(f *report.Figures) string {
+	if f.SLO == nil || f.SLO.State == slo.NotMeasurable {
+		return ""
+	}
+	m := w.l.Number(f.SLO.Margin(), 3)
+	if !strings.HasPrefix(m, "-") {
+		m = "+" + m
+	}
+	return w.l.T("report.points", "n", m)
+}
+
+// list executes the template name with each element of items, a slice,
+// and joins the results as the language joins a list.
+func (s *pageSet) list(name string, items any) (template.HTML, error) {
+	v := reflect.ValueOf(items)
+	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		return "", fmt.Errorf("list %q: items of type %T is not a list", name, items)
+	}
+	sep := htmlEscaper.Replace(s.words.l.T("list.separator"))
+	var b strings.Builder
+	for i := range v.Len() {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		if err := s.t.ExecuteTemplate(&b, name, v.Index(i).Interface()); err != nil {
+			return "", err
+		}
+	}
+	return template.HTML(b.String()), nil
 }
 
 // affectedStatus is the status in gives the component id, or operational.

@@ -19,7 +19,7 @@ func TestTimeFuncs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm := funcs(la)
+	fm := funcs(la, nil)
 	timeTag := fm["timeTag"].(func(time.Time) template.HTML)
 	dateTag := fm["dateTag"].(func(time.Time) template.HTML)
 	monthTag := fm["monthTag"].(func(time.Time) template.HTML)
@@ -74,13 +74,15 @@ func TestDuration(t *testing.T) {
 		{90*time.Minute + 40*time.Second, "1 h 31 min"},
 	}
 	for _, tt := range tests {
-		if got := duration(base, base.Add(tt.d)); got != tt.want {
+		if got := (words{}.orDefault()).duration(base, base.Add(tt.d)); got != tt.want {
 			t.Errorf("duration(%v): got %q, want %q", tt.d, got, tt.want)
 		}
 	}
 }
 
 func TestLabels(t *testing.T) {
+	w := words{}.orDefault()
+	statusLabel, updateLabel, impactLabel := w.statusLabel, w.updateLabel, w.impactLabel
 	tests := []struct{ got, want string }{
 		{statusLabel(incident.Operational), "Operational"},
 		{statusLabel(incident.DegradedPerformance), "Degraded performance"},

@@ -462,7 +462,7 @@ func TestByMonth(t *testing.T) {
 		t.Fatalf("got %d months, want %d", len(got), len(want))
 	}
 	for i, w := range want {
-		if m := got[i].Date.Format(monthLayout); m != w.month || len(got[i].Incidents) != w.n {
+		if m := got[i].Date.Format("January 2006"); m != w.month || len(got[i].Incidents) != w.n {
 			t.Errorf("month %d: got %s with %d, want %s with %d", i, m, len(got[i].Incidents), w.month, w.n)
 		}
 	}
