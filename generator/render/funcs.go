@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"text/template/parse"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -207,6 +208,82 @@ const valueMark = '\uE000'
 
 // textEscaper escapes what would read as markup in the text of a page.
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\x00", "\uFFFD")
+
+// fixWords writes, into the set's templates, the words of each call of
+// t whose arguments are all literal text, such as {{t "incident.status"}},
+// and of tag and dir:
+// they are the same on every page of the set, and a page of a large site
+// makes dozens of them, each a call through reflect. It must run on a
+// fresh clone, before its first execution, which escapes it: html/template
+// then escapes the words as the text of the template, which is why only
+// words with no quote and no markup are written in (fill escaped & < >
+// already), and a call whose words have one is left as it is.
+func (s *pageSet) fixWords() {
+	for _, x := range s.t.Templates() {
+		if x.Tree != nil && x.Tree.Root != nil {
+			s.fixList(x.Tree.Root)
+		}
+	}
+}
+
+func (s *pageSet) fixList(l *parse.ListNode) {
+	if l == nil {
+		return
+	}
+	for i, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.ActionNode:
+			if text, ok := s.fixedWords(n.Pipe); ok {
+				l.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: n.Pos, Text: []byte(text)}
+			}
+		case *parse.IfNode:
+			s.fixList(n.List)
+			s.fixList(n.ElseList)
+		case *parse.RangeNode:
+			s.fixList(n.List)
+			s.fixList(n.ElseList)
+		case *parse.WithNode:
+			s.fixList(n.List)
+			s.fixList(n.ElseList)
+		case *parse.ListNode:
+			s.fixList(n)
+		}
+	}
+}
+
+// fixedWords is the words of p when it is a call of tag, dir, or t with
+// literal text alone, and they hold nothing that html/template would read as markup
+// or the end of an attribute.
+func (s *pageSet) fixedWords(p *parse.PipeNode) (string, bool) {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 {
+		return "", false
+	}
+	args := p.Cmds[0].Args
+	id, ok := args[0].(*parse.IdentifierNode)
+	switch {
+	case !ok:
+		return "", false
+	case id.Ident == "tag" && len(args) == 1:
+		return s.words.l.Tag(), true
+	case id.Ident == "dir" && len(args) == 1:
+		return s.words.l.Dir(), true
+	case id.Ident != "t" || len(args) < 2:
+		return "", false
+	}
+	vals := make([]any, 0, len(args)-1)
+	for _, a := range args[1:] {
+		str, ok := a.(*parse.StringNode)
+		if !ok {
+			return "", false
+		}
+		vals = append(vals, str.Text)
+	}
+	text := string(s.words.t(vals[0].(string), vals[1:]...))
+	if strings.ContainsAny(text, "\"'`<>") {
+		return "", false
+	}
+	return text, true
+}
 
 // tag is a <time> element; datetime comes from time.Format, and text
 // from the locale's calendar, so they need escaping only in principle.

@@ -297,3 +297,36 @@ func TestWordFuncs(t *testing.T) {
 		})
 	}
 }
+
+// TestFixWords checks that writing the words of t into the templates
+// changes nothing on the page: words with a quote, which the text of a
+// template could not carry into an attribute, are left to t, and html/
+// template escapes them for their context.
+func TestFixWords(t *testing.T) {
+	const src = `<p title="{{t "report.down_note"}}">{{t "report.down_note"}}</p>` +
+		`<p title="{{t "page.history"}}" lang="{{tag}}">{{t "page.history"}}{{t "incident.page_title" "title" "T" "site" "S"}}</p>`
+	render := func(fix bool) (string, *template.Template) {
+		s := &pageSet{words: words{l: i18n.For("en")}, memo: map[memoKey]template.HTML{}}
+		tmpl, err := template.New("x").Funcs(setFuncs(s)).Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.t = tmpl
+		if fix {
+			s.fixWords()
+		}
+		var b strings.Builder
+		if err := tmpl.Execute(&b, nil); err != nil {
+			t.Fatal(err)
+		}
+		return b.String(), tmpl
+	}
+	want, _ := render(false)
+	got, tmpl := render(true)
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if tree := tmpl.Tree.Root.String(); strings.Count(tree, `{{t "report.down_note"`) != 2 || strings.Contains(tree, `"page.history"`) || strings.Contains(tree, "{{tag}}") {
+		t.Errorf("got the tree %s, want the calls with quoted words kept and the others written in", tree)
+	}
+}

@@ -287,6 +287,7 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		}
 		s := &pageSet{words: words{loc: snap.Site.Location, l: snap.Site.L()}, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
 		s.t = t.Funcs(setFuncs(s))
+		s.fixWords()
 		sets[name] = s
 		return s, nil
 	}
