@@ -356,4 +356,3 @@ func (s *pageSet) list(name string, items any) (template.HTML, error) {
 	}
 	return template.HTML(b.String()), nil
 }
-
