@@ -42,7 +42,7 @@ type ReportYear struct {
 
 // ReportCell is one month of a year overview.
 type ReportCell struct {
-	// Name is the month's short name, "Jan".
+	// Name is the month's short name in the site's language, "Jan".
 	Name string
 	// Month is its report; nil when there is none.
 	Month *report.Month
