@@ -47,8 +47,9 @@ import (
 //	sloWords b           an slo.Budget in words (slo.Words)
 //	margin f             a report.Figures' margin on its objective, "+0.125
 //	                     points", or "" when it has none or it is not measurable
-//	printedUptime s      an uptime as a report's record keeps it ("99.95%",
-//	                     "no data"), in the site's language
+//	printedUptime s      a percentage printed in English, as a report's record
+//	                     keeps an uptime ("99.95%", "no data"), in the site's
+//	                     language: "99,95 %"
 //	list name items      the template name executed with each item, joined as
 //	                     the language joins a list: "API, Website"
 //	affectedStatus in id the status the incident gives the component

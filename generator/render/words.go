@@ -305,9 +305,9 @@ func (w words) periodLabel(p uptime.Period) string {
 	return p.Label
 }
 
-// printedUptime words an uptime that a report's record keeps as it was
-// printed in English, "99.95%" or uptime.NoData: the number as it stands,
-// with no rounding, in the site's language.
+// printedUptime words a percentage printed in English, "99.95%", or
+// uptime.NoData, as a report's record keeps an uptime: the number as it
+// stands, with no rounding, in the site's language.
 func (w words) printedUptime(s string) string {
 	if s == uptime.NoData {
 		return w.l.T("uptime.no_data")
