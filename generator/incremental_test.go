@@ -449,3 +449,70 @@ func TestBuilderWithProbesMatchesFullBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestBuilderRewritesWordsOfTheSite checks that an edit of the site's own
+// catalog, i18n/<locale>.yaml, which is not part of herald.yaml, reaches
+// every page it words: the Builder publishes what a full build does after
+// each edit, and the pages carry the new word.
+func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
+	site := copySite(t)
+	cfg := filepath.Join(site, "herald.yaml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(data, "\nlocale: de\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(site, "i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	b := generator.NewBuilder(site, out)
+	if _, err := b.Build(ctx, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(site, "i18n", "de.yaml")
+	steps := []struct {
+		name, catalog, word string
+	}{
+		{"a word fixed", "page.history: Chronik\n", "Chronik"},
+		{"the word fixed again", "page.history: Archiv\n", "Archiv"},
+		{"the file removed", "", "Verlauf"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			var err error
+			if st.catalog == "" {
+				err = os.Remove(catalog)
+			} else {
+				err = os.WriteFile(catalog, []byte(st.catalog), 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.Build(ctx, exampleNow); err != nil {
+				t.Fatal(err)
+			}
+			clean := filepath.Join(t.TempDir(), "clean")
+			s, err := generator.Load(ctx, site, exampleNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := generator.Build(ctx, s, generator.Options{Out: clean, Now: exampleNow}); err != nil {
+				t.Fatal(err)
+			}
+			diffTrees(t, tree(t, out), tree(t, clean))
+			for _, p := range []string{"history/index.html", "components/search/index.html", "404.html"} {
+				page, err := os.ReadFile(filepath.Join(out, p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(page), `>`+st.word+`</a>`) {
+					t.Errorf("%s: got no link worded %q, want the site's word", p, st.word)
+				}
+			}
+		})
+	}
+}

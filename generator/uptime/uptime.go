@@ -45,6 +45,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Input is what uptime is computed from, for one component.
@@ -121,30 +122,44 @@ func (s Summary) Percent() string {
 	return Format(s.Uptime, s.Down)
 }
 
+// PercentIn is Percent in the language of l: "99,95 %" in German.
+func (s Summary) PercentIn(l *i18n.Locale) string {
+	if !s.Shown() {
+		return l.T("uptime.no_data")
+	}
+	return FormatIn(l, s.Uptime, s.Down)
+}
+
 // Unobserved words the time without data beside a shown figure, e.g.
 // "7 d no data", or is empty when the window was fully observed or the
 // figure is not shown.
-func (s Summary) Unobserved() string {
+func (s Summary) Unobserved() string { return s.UnobservedIn(i18n.For(i18n.Default)) }
+
+// UnobservedIn is Unobserved in the language of l.
+func (s Summary) UnobservedIn(l *i18n.Locale) string {
 	if !s.Shown() || s.NoData <= 0 {
 		return ""
 	}
-	return roughly(s.NoData) + " " + NoData
+	return l.T("bars.no_data", "duration", roughly(l, s.NoData))
 }
 
 // roughly words a duration in its largest unit, rounded to it: "7 d",
 // "5 h", "12 min", "<1 min". Beside a figure, the order of magnitude is
 // what a reader takes in; the exact time is in the API.
-func roughly(d time.Duration) string {
+func roughly(l *i18n.Locale, d time.Duration) string {
 	const day = 24 * time.Hour
+	n, key := 0, "duration.days"
 	switch {
 	case d < time.Minute:
-		return "<1 min"
+		return l.T("duration.less_than_a_minute")
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Round(time.Minute)/time.Minute)) + " min"
+		n, key = int(d.Round(time.Minute)/time.Minute), "duration.minutes"
 	case d < day:
-		return strconv.Itoa(int(d.Round(time.Hour)/time.Hour)) + " h"
+		n, key = int(d.Round(time.Hour)/time.Hour), "duration.hours"
+	default:
+		n = int(d.Round(day) / day)
 	}
-	return strconv.Itoa(int(d.Round(day)/day)) + " d"
+	return l.T(key, "n", l.Number(float64(n), 0))
 }
 
 // NoData is what Percent and Format print when there is no uptime value.
@@ -283,10 +298,27 @@ func Format(u float64, down time.Duration) string {
 	if math.IsNaN(u) {
 		return NoData
 	}
-	if down <= 0 && u >= 1 {
-		return "100%"
+	f, decimals := Printed(u, down)
+	return strconv.FormatFloat(f*100, 'f', decimals, 64) + "%"
+}
+
+// FormatIn is Format in the language of l: "99,99 %" in German.
+func FormatIn(l *i18n.Locale, u float64, down time.Duration) string {
+	if math.IsNaN(u) {
+		return l.T("uptime.no_data")
 	}
-	return strconv.FormatFloat(Floor(u, down)/100, 'f', 2, 64) + "%"
+	return l.Percent(Printed(u, down))
+}
+
+// Printed is the uptime u as Format prints it, a fraction, and the
+// decimals of its percentage: Floor's hundredths with 2 decimals, or 1
+// with none when there was no downtime at all.
+func Printed(u float64, down time.Duration) (float64, int) {
+	h := Floor(u, down)
+	if h == 10000 {
+		return 1, 0
+	}
+	return h / 10000, 2
 }
 
 // Floor is the fraction u as Format shows it, in hundredths of a percent
