@@ -479,6 +479,7 @@ func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
 	}{
 		{"a word fixed", "page.history: Chronik\n", "Chronik"},
 		{"the word fixed again", "page.history: Archiv\n", "Archiv"},
+		{"a word of the feeds fixed", "feed.maintenance_prefix: \"Wartungsfenster: {title}\"\n", "Verlauf"},
 		{"the file removed", "", "Verlauf"},
 	}
 	for _, st := range steps {
