@@ -187,7 +187,7 @@ func Uptime(l *i18n.Locale, c *status.Component, s uptime.Summary) Badge {
 // objective, "over by" once overspent, or "not measurable". Its colour
 // turns from green to yellow once half the budget is used.
 func Budget(l *i18n.Locale, c *status.Component, b slo.Budget) Badge {
-	out := Badge{Label: l.T("badge.budget", "component", c.Name), Message: b.Words().Left, Color: "lightgrey"}
+	out := Badge{Label: l.T("badge.budget", "component", c.Name), Message: b.WordsIn(l).Left, Color: "lightgrey"}
 	switch {
 	case b.State == slo.NotMeasurable:
 	case b.State == slo.Missed:

@@ -1,6 +1,7 @@
 package badge_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -66,19 +67,25 @@ func TestUptimeCoverage(t *testing.T) {
 func TestBudget(t *testing.T) {
 	tests := []struct {
 		name   string
+		locale string // "" for en
 		down   time.Duration
 		silent time.Duration // since the last result
 		want   badge.Badge   // without its label
+		label  string        // "" for English's
 	}{
 		{name: "untouched", want: badge.Badge{Message: "42.7 min", Color: "brightgreen"}},
 		{name: "half used", down: 25 * time.Minute, want: badge.Badge{Message: "17.7 min", Color: "yellow"}},
 		{name: "overspent", down: time.Hour, want: badge.Badge{Message: "over by 17.3 min", Color: "red"}},
 		// 231 h of 711 observed: below the default 50%, so never met.
 		{name: "below min_coverage", silent: 20 * 24 * time.Hour, want: badge.Badge{Message: "not measurable", Color: "lightgrey"}},
+		// The message is the site's language, as the component page's.
+		{name: "overspent, de", locale: "de", down: time.Hour, want: badge.Badge{Message: "um 17,3 Min. überschritten", Color: "red"}, label: "API Restbudget"},
+		{name: "not measurable, de", locale: "de", silent: 20 * 24 * time.Hour, want: badge.Badge{Message: "nicht messbar", Color: "lightgrey"}, label: "API Restbudget"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API, probe: {http: \"https://api.example/\"}, slo: {target: 99.9%}}\n  - {id: web, name: Web, probe: {http: \"https://web.example/\"}}\n"
+			label := cmp.Or(tt.label, "API budget left")
+			src := "title: T\nbase_url: https://s.example/\nlocale: " + cmp.Or(tt.locale, "en") + "\ncomponents:\n  - {id: api, name: API, probe: {http: \"https://api.example/\"}, slo: {target: 99.9%}}\n  - {id: web, name: Web, probe: {http: \"https://web.example/\"}}\n"
 			cfg, err := config.Parse(t.TempDir(), []byte(src))
 			if err != nil {
 				t.Fatal(err)
@@ -98,15 +105,15 @@ func TestBudget(t *testing.T) {
 				"web": {Interval: time.Minute, Latest: last, Intervals: ivs},
 			}})
 			files := renderAll(t, snap, badge.Options{})
-			if svg := string(files["badges/api-slo.svg"]); !strings.Contains(svg, "<title>API budget left: "+tt.want.Message+"</title>") {
+			if svg := string(files["badges/api-slo.svg"]); !strings.Contains(svg, "<title>"+label+": "+tt.want.Message+"</title>") {
 				t.Errorf("got svg %s, want the message %q", svg, tt.want.Message)
 			}
 			var ep struct{ Label, Message, Color string }
 			if err := json.Unmarshal(files["badges/api-slo.json"], &ep); err != nil {
 				t.Fatal(err)
 			}
-			if ep.Label != "API budget left" || ep.Message != tt.want.Message || ep.Color != tt.want.Color {
-				t.Errorf("got shields %+v, want API budget left: %s in %s", ep, tt.want.Message, tt.want.Color)
+			if ep.Label != label || ep.Message != tt.want.Message || ep.Color != tt.want.Color {
+				t.Errorf("got shields %+v, want %s: %s in %s", ep, label, tt.want.Message, tt.want.Color)
 			}
 			if _, ok := files["badges/web-slo.svg"]; ok {
 				t.Error("got an slo badge for web, which has no objective")
