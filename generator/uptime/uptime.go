@@ -44,6 +44,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Input is what uptime is computed from, for one component.
@@ -118,6 +119,14 @@ func (s Summary) Percent() string {
 		return NoData
 	}
 	return Format(s.Uptime, s.Down)
+}
+
+// PercentIn is Percent in the locale l.
+func (s Summary) PercentIn(l *i18n.Locale) string {
+	if !s.Shown() {
+		return l.T("uptime.no_data")
+	}
+	return FormatIn(l, s.Uptime, s.Down)
 }
 
 // Unobserved words the time without data beside a shown figure, e.g.
@@ -269,17 +278,42 @@ func Periods(in Input) []Period {
 // rounded, so 99.996% prints as 99.99%: "100%" is printed only when there
 // was no downtime at all. NaN prints as NoData.
 func Format(u float64, down time.Duration) string {
-	if math.IsNaN(u) {
+	switch hundredths := floor(u, down); {
+	case math.IsNaN(hundredths):
 		return NoData
+	case hundredths == 10000:
+		return "100%"
+	default:
+		return strconv.FormatFloat(hundredths/100, 'f', 2, 64) + "%"
+	}
+}
+
+// FormatIn is Format in the locale l: "99,99 %" in de, and l's words for
+// no data. It truncates as Format does, so no locale rounds up to 100 %.
+func FormatIn(l *i18n.Locale, u float64, down time.Duration) string {
+	switch hundredths := floor(u, down); {
+	case math.IsNaN(hundredths):
+		return l.T("uptime.no_data")
+	case hundredths == 10000:
+		return l.Percent(1, 0)
+	default:
+		// Exact hundredths: Percent's rounding to two decimals keeps them.
+		return l.Percent(hundredths/10000, 2)
+	}
+}
+
+// floor is u in hundredths of a percent, truncated, and at most 9999
+// unless there was no downtime at all; NaN stays NaN.
+func floor(u float64, down time.Duration) float64 {
+	if math.IsNaN(u) {
+		return u
 	}
 	if down <= 0 && u >= 1 {
-		return "100%"
+		return 10000
 	}
 	// The epsilon undoes binary representation error (0.9995 is stored
 	// as 0.99949999…), without which truncation would print 99.94%.
-	hundredths := math.Floor(u*10000 + 1e-6)
-	hundredths = min(max(hundredths, 0), 9999)
-	return strconv.FormatFloat(hundredths/100, 'f', 2, 64) + "%"
+	return min(max(math.Floor(u*10000+1e-6), 0), 9999)
 }
 
 func (in Input) location() *time.Location {
