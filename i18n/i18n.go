@@ -13,9 +13,12 @@ package i18n
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-playground/locales"
@@ -117,6 +120,38 @@ type Locale struct {
 	calendar locales.Translator // nil for a language a site added
 	printer  *message.Printer
 	plural   language.Tag
+	// numbers holds what Number and Percent wrote, by numKey: a page
+	// writes the same few hundred figures thousands of times (each day's
+	// uptime and downtime), and x/text takes microseconds for each.
+	numbers sync.Map
+	cached  atomic.Int32 // entries in numbers, at most maxCached
+}
+
+// numKey is a value that Number (percent false) or Percent wrote.
+type numKey struct {
+	f        float64
+	decimals int
+	percent  bool
+}
+
+// maxCached bounds numbers: every uptime in hundredths of a percent and
+// every whole number below 1000 fit, a few MB at worst.
+const maxCached = 1 << 15
+
+// format returns what write gives for k, from numbers when it was
+// written before.
+func (l *Locale) format(k numKey, write func() string) string {
+	if math.IsNaN(k.f) { // never equal to itself, so never found
+		return write()
+	}
+	if s, ok := l.numbers.Load(k); ok {
+		return s.(string)
+	}
+	s := write()
+	if l.cached.Add(1) <= maxCached {
+		l.numbers.Store(k, s)
+	}
+	return s
 }
 
 // msg is one message: text, or for a plural one text per form.
@@ -205,23 +240,54 @@ func (l *Locale) form(n int) plural.Form {
 
 // fill replaces each {name} of text by its value in args, name and value
 // pairs. Text without a brace, most of a catalog, is returned as it is.
+// It scans the text once rather than building a strings.Replacer: a page
+// fills thousands of messages (a label per day of each uptime bar), and
+// building a Replacer costs more than the message.
 func fill(text string, args []any) string {
-	if !strings.Contains(text, "{") {
+	i := strings.IndexByte(text, '{')
+	if i < 0 {
 		return text
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, fmt.Sprint("{", args[i], "}"), fmt.Sprint(args[i+1]))
+	var b strings.Builder
+	b.Grow(len(text) + 32)
+	for ; i >= 0; i = strings.IndexByte(text, '{') {
+		b.WriteString(text[:i])
+		text = text[i:]
+		j := strings.IndexByte(text, '}')
+		if j < 0 {
+			break
+		}
+		// One pass: a value that holds "{site}" (an incident's title) is
+		// written as it is, not filled in again.
+		if v, ok := value(text[1:j], args); ok {
+			b.WriteString(v)
+			text = text[j+1:]
+			continue
+		}
+		b.WriteByte('{')
+		text = text[1:]
 	}
-	// One pass: a value that holds "{site}" (an incident's title) is
-	// written as it is, not filled in again.
-	return strings.NewReplacer(pairs...).Replace(text)
+	b.WriteString(text)
+	return b.String()
+}
+
+// value is the first value named name in args, written as fmt.Sprint does.
+func value(name string, args []any) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		if n, ok := args[i].(string); ok && n == name || !ok && fmt.Sprint(args[i]) == name {
+			if v, ok := args[i+1].(string); ok {
+				return v, true
+			}
+			return fmt.Sprint(args[i+1]), true
+		}
+	}
+	return "", false
 }
 
 // Number writes f with decimals digits after the separator, grouped as
 // the locale groups them: "12.345,7" in de.
 func (l *Locale) Number(f float64, decimals int) string {
-	return l.printer.Sprint(number.Decimal(f, number.Scale(decimals)))
+	return l.format(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
 }
 
 // Percent writes the fraction f (0.9995) as a percentage with decimals
@@ -229,7 +295,7 @@ func (l *Locale) Number(f float64, decimals int) string {
 // It rounds to nearest; a caller that must never round up to 100 %, as
 // uptime must not, floors first (uptime.Format).
 func (l *Locale) Percent(f float64, decimals int) string {
-	return l.printer.Sprint(number.Percent(f, number.Scale(decimals)))
+	return l.format(numKey{f, decimals, true}, func() string { return l.printer.Sprint(number.Percent(f, number.Scale(decimals))) })
 }
 
 // Date writes t's day in t's zone, in the locale's style.
