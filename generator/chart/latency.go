@@ -9,6 +9,7 @@ import (
 
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/i18n"
+	"golang.org/x/text/width"
 )
 
 // Point is one step of a latency series: a calendar day or an hour.
@@ -182,15 +183,25 @@ func Latency(l *i18n.Locale, s Series, opts ...Option) template.HTML {
 	if s.Hourly {
 		every = 6
 	}
+	// From the newest inwards; a label that would run into the one drawn
+	// before it is left out: month names are longer in some languages
+	// ("28 نوفمبر" where English writes "Nov 28").
+	room := math.Inf(1) // where the last label drawn begins, left to right
 	for i := n - 1; i >= 0; i -= every {
 		label := l.MonthDay(s.Points[i].Time)
 		if s.Hourly {
 			label = l.Time(s.Points[i].Time)
 		}
-		x, anchor := num(xAt(i)), "middle"
+		w := textWidth(label)
+		cx := x0 + (float64(i)+0.5)*slot
+		x, anchor := num(X(cx)), "middle"
 		if i == n-1 { // the newest ends at the chart's edge rather than past it
-			x, anchor = num(X(x1)), "end"
+			x, anchor, cx = num(X(x1)), "end", x1-w/2
 		}
+		if cx+w/2 > room-4 {
+			continue
+		}
+		room = cx - w/2
 		b.WriteString(`<text x="` + x + `" y="` + itoa(latH-5) + `" text-anchor="` + anchor + `">` + esc(label) + `</text>`)
 	}
 	b.WriteString(`<text x="` + num(X(x1-92)) + `" y="12">p50</text><text x="` + num(X(x1-32)) + `" y="12">p95</text>`)
@@ -258,6 +269,22 @@ func describe(l *i18n.Locale, s Series) string {
 	}
 	highest := l.T("latency.highest", "p95", ms(s.Points[worst].P95), "when", when)
 	return l.T("latency.describe", "summary", Summary(l, s), "highest", highest)
+}
+
+// textWidth is about how wide label is drawn in the chart's text (11 px
+// in viewBox units): an East Asian wide character about a font size, any
+// other a little over half of one.
+func textWidth(label string) float64 {
+	w := 0.0
+	for _, r := range label {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			w += 11
+		default:
+			w += 6.2
+		}
+	}
+	return w
 }
 
 // niceStep rounds a raw tick step up to 1, 2 or 5 times a power of ten.

@@ -166,12 +166,16 @@ func TestRightToLeft(t *testing.T) {
 			if strings.Contains(ltr, "direction") {
 				t.Errorf("got a direction in English: %.120s", ltr)
 			}
-			// The anchors stay the same: direction mirrors them.
+			// The time ticks, whose words differ in length, are checked
+			// below; the rest is English mirrored. The anchors stay the
+			// same: direction mirrors them.
+			ticks := regexp.MustCompile(`<text x="([0-9.]+)" y="165" text-anchor="(\w+)">([^<]*)</text>`)
+			ltrRest, rtlRest := ticks.ReplaceAllString(ltr, ""), ticks.ReplaceAllString(rtl, "")
 			anchors := regexp.MustCompile(`text-anchor="\w+"`)
-			if a, b := anchors.FindAllString(ltr, -1), anchors.FindAllString(rtl, -1); strings.Join(a, " ") != strings.Join(b, " ") {
+			if a, b := anchors.FindAllString(ltrRest, -1), anchors.FindAllString(rtlRest, -1); strings.Join(a, " ") != strings.Join(b, " ") {
 				t.Errorf("got anchors %v, want those of English %v", b, a)
 			}
-			l, r := xs(ltr, "text"), xs(rtl, "text")
+			l, r := xs(ltrRest, "text"), xs(rtlRest, "text")
 			if len(l) != len(r) || len(l) == 0 {
 				t.Fatalf("got %d texts, want %d", len(r), len(l))
 			}
@@ -181,9 +185,19 @@ func TestRightToLeft(t *testing.T) {
 					t.Errorf("text %d: got x %v, want %v (English %v mirrored)", i, r[i], want, l[i])
 				}
 			}
-			// Today, the newest tick, sits at the left edge.
-			if !strings.Contains(rtl, `<text x="`+num(latRight)+`" y="165" text-anchor="end">`) {
-				t.Errorf("got no time tick at the left edge in\n%s", rtl)
+			// Today, the newest tick, sits at the left edge, and older ones
+			// to its right, none running into the one before it.
+			got := ticks.FindAllStringSubmatch(rtl, -1)
+			if len(got) < 2 || got[0][1] != num(latRight) || got[0][2] != "end" {
+				t.Fatalf("got time ticks %q, want the first at x %v, anchored at its end", got, num(latRight))
+			}
+			end := latRight + textWidth(got[0][3]) // where the last one ends, from the left
+			for _, tick := range got[1:] {
+				x, _ := strconv.ParseFloat(tick[1], 64)
+				if w := textWidth(tick[3]); tick[2] != "middle" || x-w/2 < end {
+					t.Errorf("got tick %q at x %v (%v wide), want it centred right of %v", tick[3], x, w, end)
+				}
+				end = x + textWidth(tick[3])/2
 			}
 			if !tt.s.OK {
 				return
