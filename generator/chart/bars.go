@@ -174,14 +174,16 @@ func DayLabel(l *i18n.Locale, d uptime.Day) string {
 	}
 	switch {
 	case d.Shown():
-		if b.WriteString(l.T("bars.uptime", "percent", d.PercentIn(l))); d.Down > 0 {
+		b.WriteString(l.T("bars.uptime", "percent", d.PercentIn(l)))
+		if d.Down > 0 {
 			part("bars.down", d.Down)
 		}
 		if d.NoData > 0 {
 			part("bars.no_data", d.NoData)
 		}
 	case d.HasValue: // below uptime.min_coverage
-		if part("bars.no_data_for", d.NoData); d.Down > 0 {
+		part("bars.no_data_for", d.NoData)
+		if d.Down > 0 {
 			part("bars.down", d.Down)
 		}
 	case d.Excluded == 0:
