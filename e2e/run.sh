@@ -5,7 +5,8 @@
 # on free 127.0.0.1 ports, and runs the checks of suite.mjs against them and
 # against the broken fixtures.
 #
-#   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshot to docs/screenshot.png
+#   E2E_UPDATE_SCREENSHOT=1  also copy the desktop-light index screenshots to docs/screenshot.png
+#                            (and of the Arabic example, to docs/screenshot-ar.png)
 #   E2E_ONLY=html,browser    run only some groups (html, browser, lighthouse, feeds, reports, calendar,
 #                            statuspage, prometheus, newsboat, deploy, migrate, sigkill); the others are
 #                            listed as skipped
@@ -62,14 +63,27 @@ cp -r "$root/herald.yaml" "$root/incidents" "$work/example/"
 # As make run does: 90 days of recorded probe results, so the uptime bars,
 # charts and their labels are checked full.
 "$HERALD" import -site "$work/example" -now "$NOW" "$root/example/history.jsonl.gz"
+# The example in German and in Arabic, right to left (issue #14), each in
+# its own folder: the HTML, axe and Lighthouse checks run on them as on the
+# example. A locale or languages line of the example's own gives way.
+for lang in de ar; do
+	mkdir -p "$work/example-$lang"
+	cp -r "$root/incidents" "$work/example-$lang/"
+	{ sed -E '/^(locale|languages):/d' "$root/herald.yaml"; printf '\nlocale: %s\n' "$lang"; } >"$work/example-$lang/herald.yaml"
+	"$HERALD" import -site "$work/example-$lang" -now "$NOW" "$root/example/history.jsonl.gz"
+done
 node "$e2e/gen-stress.mjs" "$work/stress" 300 20 "$NOW"
-for site in "$work/example" "$work/stress"; do "$HERALD" check -site "$site"; done
+for site in "$work/example" "$work/example-de" "$work/example-ar" "$work/stress"; do "$HERALD" check -site "$site"; done
 
 serve "$work/example"; EXAMPLE_URL=$URL
+serve "$work/example-de"; EXAMPLE_DE_URL=$URL
+serve "$work/example-ar"; EXAMPLE_AR_URL=$URL
 serve "$work/stress"; STRESS_URL=$URL
-echo "e2e: example on $EXAMPLE_URL, stress on $STRESS_URL"
+echo "e2e: example on $EXAMPLE_URL (de $EXAMPLE_DE_URL, ar $EXAMPLE_AR_URL), stress on $STRESS_URL"
 
 HERALD=$HERALD NOW=$NOW WORK=$work \
 	EXAMPLE_SITE="$work/example" EXAMPLE_URL=$EXAMPLE_URL \
+	EXAMPLE_DE_SITE="$work/example-de" EXAMPLE_DE_URL=$EXAMPLE_DE_URL \
+	EXAMPLE_AR_SITE="$work/example-ar" EXAMPLE_AR_URL=$EXAMPLE_AR_URL \
 	STRESS_SITE="$work/stress" STRESS_URL=$STRESS_URL \
 	node "$e2e/suite.mjs"

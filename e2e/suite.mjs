@@ -1,6 +1,8 @@
 // The e2e suite's driver. e2e/run.sh builds herald, writes the stress site,
-// starts `herald serve` for both sites and then runs this with:
-//   HERALD, NOW, WORK, EXAMPLE_SITE, EXAMPLE_URL, STRESS_SITE, STRESS_URL
+// starts `herald serve` for the sites and then runs this with:
+//   HERALD, NOW, WORK, EXAMPLE_SITE, EXAMPLE_URL, STRESS_SITE, STRESS_URL,
+//   and the example in German and Arabic: EXAMPLE_DE_SITE, EXAMPLE_DE_URL,
+//   EXAMPLE_AR_SITE, EXAMPLE_AR_URL
 // Every check runs against the real sites (must pass) and against its broken
 // fixture under fixtures/broken/ (a "canary": must fail). Prints a summary
 // table and exits 1 on any failure.
@@ -59,12 +61,19 @@ for (const s of sites) {
   s.url = s.url.replace(/\/?$/, '/');
 }
 const [example] = sites;
+// The example in German and in Arabic, right to left (issue #14): the HTML,
+// axe and Lighthouse checks run on them as on the example, on its pages.
+const translated = ['de', 'ar'].map((lang) => {
+  const site = env(`EXAMPLE_${lang.toUpperCase()}_SITE`);
+  return { ...example, name: `example-${lang}`, site, out: path.join(site, 'public'), url: env(`EXAMPLE_${lang.toUpperCase()}_URL`).replace(/\/?$/, '/') };
+});
+const arabic = translated.find((s) => s.name === 'example-ar');
 
 // The groups of checks, in the order they run. E2E_ONLY=feeds,newsboat runs
 // some only; the others are listed as skipped (a failure in CI).
 const groups = {
   async html() {
-    for (const s of sites) await guard('check', 'HTML (vnu)', s.name, () => checkHtml(s.out));
+    for (const s of [...sites, ...translated]) await guard('check', 'HTML (vnu)', s.name, () => checkHtml(s.out));
     await guard('canary', 'HTML (vnu)', 'html/index.html', () => checkHtml(path.join(BROKEN, 'html')));
   },
 
@@ -75,9 +84,9 @@ const groups = {
       await guard('canary', 'console & requests', 'browser/console-error.html', () => checkConsole(browser, fixtures.url, fixturePage('console', 'console-error.html')));
       for (const s of sites) await guard('check', 'works without JS', s.name, () => checkNoJs(browser, s.url, s.pages));
       await guard('canary', 'works without JS', 'browser/nojs.html', () => checkNoJs(browser, fixtures.url, fixturePage('nojs', 'nojs.html')));
-      for (const s of sites) await guard('check', 'axe-core', s.name, () => checkAxe(browser, s.url, s.pages));
+      for (const s of [...sites, ...translated]) await guard('check', 'axe-core', s.name, () => checkAxe(browser, s.url, s.pages));
       await guard('canary', 'axe-core', 'browser/a11y.html', () => checkAxe(browser, fixtures.url, fixturePage('a11y', 'a11y.html')));
-      for (const s of sites) await guard('check', 'uptime bar labels', s.name, () => checkUptimeBars(browser, s.url, s.pages.filter((p) => ['index', 'component'].includes(p.name))));
+      for (const s of [...sites, ...translated]) await guard('check', 'uptime bar labels', s.name, () => checkUptimeBars(browser, s.url, s.pages.filter((p) => ['index', 'component'].includes(p.name))));
       await guard('canary', 'uptime bar labels', 'browser/bars.html', () => checkUptimeBars(browser, fixtures.url, fixturePage('bars', 'bars.html')));
       // The example has probes, so its index carries the stale-page script.
       await guard('check', 'stale-page banner', 'example', () => checkStaleBanner(browser, example.url));
@@ -94,18 +103,27 @@ const groups = {
       await guard('canary', 'stale-page banner under serve -now', 'example as published, real clock', () => checkPinnedClock(browser, example.url, null));
       const shots = path.join(E2E, 'screenshots');
       fs.rmSync(shots, { recursive: true, force: true });
-      await guard('check', 'screenshots', 'example', () => screenshots(browser, example.url, example.pages, shots, 'example'));
-      await guard('check', 'screenshots', 'stress', () => screenshots(browser, sites[1].url, sites[1].pages.filter((p) => ['index', 'history-2'].includes(p.name)), shots, 'stress'));
+      // At the clock each page was built at, as a reader sees it fresh: at
+      // the browser's real clock, days after NOW, they show the stale banner.
+      await guard('check', 'screenshots', 'example', () => screenshots(browser, example.url, example.pages, shots, 'example', true));
+      await guard('check', 'screenshots', 'example-ar', () => screenshots(browser, arabic.url, arabic.pages.filter((p) => p.name === 'index'), shots, 'example-ar', true));
+      await guard('check', 'screenshots', 'stress', () => screenshots(browser, sites[1].url, sites[1].pages.filter((p) => ['index', 'history-2'].includes(p.name)), shots, 'stress', true));
+      // Canary: the example's index at the browser's real clock shows the
+      // stale banner, which the check must see.
+      await guard('canary', 'screenshots', 'example index at the real clock', () => screenshots(browser, example.url, example.pages.filter((p) => p.name === 'index'), fs.mkdtempSync(path.join(WORK, 'shots-')), 'canary', false));
       if (process.env.E2E_UPDATE_SCREENSHOT === '1') {
-        fs.copyFileSync(path.join(shots, 'example-index-desktop-light.png'), path.join(ROOT, 'docs/screenshot.png'));
-        console.log('updated docs/screenshot.png from e2e/screenshots/example-index-desktop-light.png');
+        for (const [shot, doc] of [['example-index-desktop-light.png', 'screenshot.png'], ['example-ar-index-desktop-light.png', 'screenshot-ar.png']]) {
+          fs.copyFileSync(path.join(shots, shot), path.join(ROOT, 'docs', doc));
+          console.log(`updated docs/${doc} from e2e/screenshots/${shot}`);
+        }
       }
     } finally { await browser.close(); }
   },
 
   async lighthouse() {
-    for (const p of example.pages.filter((p) => ['index', 'incident', 'component', 'subscribe', 'report'].includes(p.name)))
-      await guard('check', 'Lighthouse', `example ${p.name}`, () => checkLighthouse(new URL(p.path, example.url).href));
+    for (const s of [example, ...translated])
+      for (const p of s.pages.filter((p) => ['index', 'incident', 'component', 'subscribe', 'report'].includes(p.name)))
+        await guard('check', 'Lighthouse', `${s.name} ${p.name}`, () => checkLighthouse(new URL(p.path, s.url).href));
     await guard('canary', 'Lighthouse', 'browser/lighthouse.html', () => checkLighthouse(fx('browser/lighthouse.html')));
   },
 

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-playground/locales"
@@ -126,6 +127,12 @@ type Locale struct {
 
 	intsOnce sync.Once
 	ints     [smallInts]string
+
+	// numbers holds what Number (beyond smallInts) and Percent wrote, by
+	// numKey: a page writes the same few hundred figures thousands of
+	// times (each day's uptime), and x/text takes microseconds for each.
+	numbers sync.Map
+	cached  atomic.Int32 // entries in numbers, at most maxCached
 }
 
 // msg is one message: text, or for a plural one text per form.
@@ -294,7 +301,34 @@ func (l *Locale) Number(f float64, decimals int) string {
 	if decimals == 0 && f >= 0 && f < smallInts && f == math.Trunc(f) {
 		return l.smallInts()[int(f)]
 	}
-	return l.printer.Sprint(number.Decimal(f, number.Scale(decimals)))
+	return l.format(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
+}
+
+// numKey is a value that Number (percent false) or Percent wrote.
+type numKey struct {
+	f        float64
+	decimals int
+	percent  bool
+}
+
+// maxCached bounds numbers: every uptime in hundredths of a percent
+// fits, a few MB at worst.
+const maxCached = 1 << 15
+
+// format returns what write gives for k, from numbers when it was
+// written before.
+func (l *Locale) format(k numKey, write func() string) string {
+	if math.IsNaN(k.f) { // never equal to itself, so never found
+		return write()
+	}
+	if s, ok := l.numbers.Load(k); ok {
+		return s.(string)
+	}
+	s := write()
+	if l.cached.Add(1) <= maxCached {
+		l.numbers.Store(k, s)
+	}
+	return s
 }
 
 // smallInts is how many whole numbers, from 0, a Locale keeps written:
@@ -318,7 +352,7 @@ func (l *Locale) smallInts() *[smallInts]string {
 // It rounds to nearest; a caller that must never round up to 100 %, as
 // uptime must not, floors first (uptime.Format).
 func (l *Locale) Percent(f float64, decimals int) string {
-	return l.printer.Sprint(number.Percent(f, number.Scale(decimals)))
+	return l.format(numKey{f, decimals, true}, func() string { return l.printer.Sprint(number.Percent(f, number.Scale(decimals))) })
 }
 
 // Date writes t's day in t's zone, in the locale's style.

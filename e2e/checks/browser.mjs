@@ -172,24 +172,44 @@ export async function checkUptimeBars(browser, base, pages) {
 }
 
 // screenshots: desktop (1280) and phone (390), light and dark, full page.
-export async function screenshots(browser, base, pages, outDir, prefix) {
+// With pinned, the browser's clock is the time herald built each page at
+// (builtAt), so a screenshot shows the page as a reader sees it fresh, and
+// a stale-page banner in one is a failure; without, the browser's real
+// clock, for the canary.
+export async function screenshots(browser, base, pages, outDir, prefix, pinned) {
   fs.mkdirSync(outDir, { recursive: true });
   const shots = [];
+  const details = [];
   for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
     for (const scheme of ['light', 'dark']) {
       const context = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: 1, isMobile: size === 'phone', hasTouch: size === 'phone' });
       try {
         for (const pg of pages) {
+          const built = pinned && await builtAt(context, new URL(pg.path, base).href);
+          if (built) await context.clock.setFixedTime(built);
           const { page } = await open(context, base, pg);
           const file = path.join(outDir, `${prefix}-${pg.name}-${size}-${scheme}.png`);
           await page.screenshot({ path: file, fullPage: true });
+          if (await page.locator('.stale-banner').count()) details.push(`${path.basename(file)}: shows the stale-page banner`);
           shots.push(file);
           await page.close();
         }
       } finally { await context.close(); }
     }
   }
-  return { ok: shots.length === pages.length * 4, figure: `${shots.length} screenshots in e2e/screenshots/` };
+  return { ok: shots.length === pages.length * 4 && details.length === 0, figure: `${shots.length} screenshots in ${outDir.startsWith(E2E) ? path.relative(E2E, outDir) : outDir}/, ${details.length} with a stale banner`, details };
+}
+
+// builtAt is the time herald built the page at url, as its stale-page
+// script reads it (templates/stale.js): the data-generated of the element
+// carrying data-stale-after, or the datetime of the first <time> in it; null
+// for a page without one. herald serve's clock starts at -now and runs on,
+// so a page rebuilt on serve's timer is younger than -now.
+async function builtAt(context, url) {
+  const html = await (await context.request.get(url)).text();
+  const el = html.match(/<[a-z]+\b[^>]*\bdata-stale-after="[^"]*"[^>]*>[\s\S]*?<time\b[^>]*\bdatetime="([^"]+)"/);
+  const generated = el?.[0].match(/\bdata-generated="([^"]+)"/)?.[1] ?? el?.[1];
+  return generated ? new Date(generated) : null;
 }
 
 // stalePage: the index's one script warns when the page is older than

@@ -15,6 +15,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Bar geometry, in viewBox units: each day is a slot of barSlot units, of
@@ -70,12 +71,14 @@ func Class(d uptime.Day) string {
 	return [...]string{ClassNone, ClassOK, ClassMaint, ClassMinor, ClassMajor, ClassCrit}[rank]
 }
 
-// Bars draws one bar per day, oldest on the left, in one <svg> that fills
-// its container's width. link returns the href of a day's bar, or "" for a
-// bar that is not a link (typically: a day without incidents); link may be
-// nil. label returns a day's accessible name and tooltip; nil means
-// DayLabel. On a page with several components, make labels unique by
-// naming the component, e.g. with LabelFor.
+// Bars draws one bar per day, oldest first, in one <svg> that fills its
+// container's width, with its words in l. Time runs towards today in the
+// direction l reads: the oldest bar is on the left, or on the right in a
+// right-to-left language (l.Dir), so the SVG needs no mirroring by CSS.
+// link returns the href of a day's bar, or "" for a bar that is not a link
+// (typically: a day without incidents); link may be nil. label returns a
+// day's accessible name and tooltip; nil means DayLabel in l. On a page
+// with several components, make labels unique by naming the component.
 //
 // The structure, for the theme and the end-to-end tests:
 //
@@ -86,39 +89,52 @@ func Class(d uptime.Day) string {
 //
 // Linked bars are focusable links named by aria-label; the others are
 // graphics with a <title>, which is also the tooltip. The svg is a group,
-// not role="img", so that the links inside stay reachable.
-func Bars(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+// not role="img", so that the links inside stay reachable. The bars are
+// written oldest first whatever the direction, so that keyboard focus
+// moves through them in reading order.
+func Bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
 	var cfg options
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if label == nil {
-		label = DayLabel
+		label = func(d uptime.Day) string { return DayLabel(l, d) }
 	}
 	var b strings.Builder
 	w := len(days)*barSlot - (barSlot - barWidth)
-	name := "Daily uptime"
-	if cfg.name != "" {
-		name = cfg.name + ", daily uptime"
-	}
-	if len(days) > 0 {
-		name += ", " + date(days[0].Date) + " to " + date(days[len(days)-1].Date)
-	}
 	b.WriteString(`<svg class="bars" data-uptime-bars role="group" aria-label="`)
-	b.WriteString(esc(name))
+	b.WriteString(esc(barsName(l, cfg.name, days)))
 	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(max(w, 1)))
 	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
 	// Each piece is written as it is: a page draws thousands of bars, and
 	// concatenating them first costs an allocation each.
 	b.Grow(len(days) * 160)
+	rtl := l.Dir() == "rtl"
 	for i, d := range days {
 		text := esc(label(d))
-		rect := `<rect x="` + strconv.Itoa(i*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
+		slot := i
+		if rtl {
+			slot = len(days) - 1 - i
+		}
+		rect := `<rect x="` + strconv.Itoa(slot*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
 		writeDay(&b, d, rect, text, link)
 	}
 	b.WriteString("\n</svg>")
 	return template.HTML(b.String())
+}
+
+// barsName is the bars' accessible name: what they show, of what, and
+// from which day to which.
+func barsName(l *i18n.Locale, name string, days []uptime.Day) string {
+	key := "bars.name"
+	if name != "" {
+		key = "bars.name_of"
+	}
+	if len(days) == 0 {
+		return l.T(key, "name", name)
+	}
+	return l.T(key+"_span", "name", name, "from", l.Date(days[0].Date, i18n.Medium), "to", l.Date(days[len(days)-1].Date, i18n.Medium))
 }
 
 // writeDay writes the open tag rect of a day's shape with its label text
@@ -141,63 +157,61 @@ func writeDay(b *strings.Builder, d uptime.Day, rect, text string, link func(upt
 	}
 }
 
-// DayLabel describes a day in words: its date, uptime, downtime, unknown
-// time, maintenance and the titles of its incidents, e.g.
+// DayLabel describes a day in l's words: its date, uptime, downtime,
+// unknown time, maintenance and the titles of its incidents, e.g.
 // "Nov 28, 2026: 99.93% uptime, 1 min down. Incidents: API errors".
-func DayLabel(d uptime.Day) string {
+func DayLabel(l *i18n.Locale, d uptime.Day) string {
 	// Written straight into one builder: a page draws a label for each day
 	// of each component's bar, so a slice of parts per label adds up.
 	var b strings.Builder
 	b.Grow(64)
-	var day [16]byte
-	b.Write(d.Date.AppendFormat(day[:0], dayLayout))
-	if d.Today() {
-		b.WriteString(" (today so far)")
-	}
-	b.WriteString(": ")
-	sep := ""
-	part := func(ss ...string) {
-		b.WriteString(sep)
-		for _, s := range ss {
-			b.WriteString(s)
+	sep := l.T("list.separator")
+	part := func(key string, dur time.Duration) {
+		if b.Len() > 0 {
+			b.WriteString(sep)
 		}
-		sep = ", "
+		b.WriteString(l.T(key, "duration", duration(l, dur)))
 	}
 	switch {
 	case d.Shown():
-		part(d.Percent(), " uptime")
+		b.WriteString(l.T("bars.uptime", "percent", d.PercentIn(l)))
 		if d.Down > 0 {
-			part(duration(d.Down), " down")
+			part("bars.down", d.Down)
 		}
 		if d.Degraded > 0 {
-			part(duration(d.Degraded), " degraded")
+			part("bars.degraded", d.Degraded)
 		}
 		if d.NoData > 0 {
-			part(duration(d.NoData), " no data")
+			part("bars.no_data", d.NoData)
 		}
 	case d.HasValue: // below uptime.min_coverage
-		part(uptime.NoData, " for ", duration(d.NoData))
+		part("bars.no_data_for", d.NoData)
 		if d.Down > 0 {
-			part(duration(d.Down), " down")
+			part("bars.down", d.Down)
 		}
 		if d.Degraded > 0 {
-			part(duration(d.Degraded), " degraded")
+			part("bars.degraded", d.Degraded)
 		}
 	case d.Excluded == 0:
-		part(uptime.NoData)
+		b.WriteString(l.T("uptime.no_data"))
 	}
 	if d.Excluded > 0 {
-		part(duration(d.Excluded), " maintenance")
+		part("bars.maintenance", d.Excluded)
 	}
+	key := "bars.day"
+	if d.Today() {
+		key = "bars.day_today"
+	}
+	label := l.T(key, "date", l.Date(d.Date, i18n.Medium), "summary", b.String())
+	if len(d.Incidents) == 0 {
+		return label
+	}
+	titles := make([]string, len(d.Incidents))
 	for i, in := range d.Incidents {
-		if i == 0 {
-			b.WriteString(". Incidents: ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(in.Title)
+		titles[i] = in.Title
 	}
-	return b.String()
+	incidents := l.T("bars.incidents", "titles", strings.Join(titles, l.T("bars.incident_separator")))
+	return l.T("bars.day_incidents", "day", label, "incidents", incidents)
 }
 
 // Option adjusts a chart.
@@ -210,25 +224,23 @@ type options struct{ name string }
 // components on one page have different names.
 func Name(name string) Option { return func(o *options) { o.name = name } }
 
-// dayLayout is how charts write a date.
-const dayLayout = "Jan 2, 2006"
-
-func date(t time.Time) string { return t.Format(dayLayout) }
-
-// duration words a duration in minutes and hours, rounding up below a
-// minute so that a little downtime never reads as none.
-func duration(d time.Duration) string {
+// duration words a duration in l's minutes and hours, rounding up below
+// a minute so that a little downtime never reads as none. A day's parts
+// are at most 25 hours, so unlike l.Duration it never counts days.
+func duration(l *i18n.Locale, d time.Duration) string {
 	if d < time.Minute {
-		return "<1 min"
+		return l.T("duration.less_than_a_minute")
 	}
 	m := int(d.Round(time.Minute) / time.Minute)
+	hours := func() string { return l.T("duration.hours", "n", l.Number(float64(m/60), 0)) }
+	mins := func() string { return l.T("duration.minutes", "n", l.Number(float64(m%60), 0)) }
 	switch {
 	case m < 60:
-		return strconv.Itoa(m) + " min"
+		return mins()
 	case m%60 == 0:
-		return strconv.Itoa(m/60) + " h"
+		return hours()
 	}
-	return strconv.Itoa(m/60) + " h " + strconv.Itoa(m%60) + " min"
+	return hours() + l.T("duration.separator") + mins()
 }
 
 func esc(s string) string { return template.HTMLEscapeString(s) }

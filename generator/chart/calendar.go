@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Calendar geometry, in viewBox units: a square cell per day, a week per
@@ -16,40 +17,48 @@ const (
 )
 
 // Calendar draws the days of one month as a calendar heatmap, a row per
-// week from Monday, each day coloured as its bar is (see Class). days are
-// consecutive, from the first of the month; a month still running has
-// fewer, and the rest of it is left blank. link and label work as in
-// Bars: a linked day is a focusable link named by its label, the others
-// are graphics with a <title>.
+// week from Monday, each day coloured as its bar is (see Class), with its
+// words in l. A week reads in l's direction: Monday is on the left, or on
+// the right in a right-to-left language. days are consecutive, from the
+// first of the month; a month still running has fewer, and the rest of it
+// is left blank. link and label work as in Bars: a linked day is a
+// focusable link named by its label, the others are graphics with a
+// <title>.
 //
 //	<svg class="calendar" data-calendar role="group" aria-label="…" …>
 //	  <rect x="…" y="…" width="14" height="14" class="b-ok"><title>label</title></rect>
 //	</svg>
-func Calendar(days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
 	var cfg options
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if label == nil {
-		label = DayLabel
+		label = func(d uptime.Day) string { return DayLabel(l, d) }
 	}
-	name := "Daily uptime calendar"
+	key := "calendar.name"
 	if cfg.name != "" {
-		name = cfg.name + ", daily uptime calendar"
+		key = "calendar.name_of"
 	}
+	name := l.T(key, "name", cfg.name)
 	offset := 0 // the weekday of the first day, Monday 0
 	if len(days) > 0 {
-		name += ", " + days[0].Date.Format("January 2006")
+		name = l.T(key+"_month", "name", cfg.name, "month", l.MonthYear(days[0].Date))
 		offset = (int(days[0].Date.Weekday()) + 6) % 7
 	}
 	weeks := max((offset+len(days)+6)/7, 1)
+	rtl := l.Dir() == "rtl"
 	var b strings.Builder
 	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
 	for i, d := range days {
 		cell := offset + i
+		col := cell % 7
+		if rtl {
+			col = 6 - col
+		}
 		text := esc(label(d))
-		rect := `<rect x="` + strconv.Itoa(cell%7*calSlot) + `" y="` + strconv.Itoa(cell/7*calSlot) +
+		rect := `<rect x="` + strconv.Itoa(col*calSlot) + `" y="` + strconv.Itoa(cell/7*calSlot) +
 			`" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(calCell) + `" rx="2" class="` + Class(d) + `"`
 		writeDay(&b, d, rect, text, link)
 	}

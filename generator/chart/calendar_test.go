@@ -35,7 +35,7 @@ func TestCalendar(t *testing.T) {
 			if len(days) != tt.days {
 				t.Fatalf("got %d days, want %d", len(days), tt.days)
 			}
-			svg := string(Calendar(days, nil, nil, Name("API")))
+			svg := string(Calendar(en, days, nil, nil, Name("API")))
 			cells := regexp.MustCompile(`<rect x="(\d+)" y="(\d+)"`).FindAllStringSubmatch(svg, -1)
 			if len(cells) != tt.days {
 				t.Fatalf("got %d cells, want %d", len(cells), tt.days)

@@ -17,11 +17,15 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var now = time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+
+// en is herald's English, in which the goldens are written.
+var en = i18n.For("en")
 
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(tb testing.TB, name string, got template.HTML) {
@@ -88,18 +92,18 @@ func link(d uptime.Day) string {
 }
 
 func TestBarsGolden(t *testing.T) {
-	golden(t, "bars.html", Bars(sampleDays(t), link, nil, Name("API")))
+	golden(t, "bars.html", Bars(en, sampleDays(t), link, nil, Name("API")))
 }
 
 func TestBarsEscapes(t *testing.T) {
-	out := string(Bars(sampleDays(t), link, nil))
+	out := string(Bars(en, sampleDays(t), link, nil))
 	if strings.Contains(out, "<script>") || strings.Contains(out, `"x"`) {
 		t.Errorf("incident title not escaped:\n%s", out)
 	}
 	if !strings.Contains(out, "Errors &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more") {
 		t.Errorf("escaped title missing:\n%s", out)
 	}
-	evil := Bars(sampleDays(t)[:1], func(uptime.Day) string { return " JavaScript:alert(1)" }, nil)
+	evil := Bars(en, sampleDays(t)[:1], func(uptime.Day) string { return " JavaScript:alert(1)" }, nil)
 	if strings.Contains(string(evil), "<a") {
 		t.Errorf("javascript: link kept:\n%s", evil)
 	}
@@ -109,10 +113,10 @@ func TestDeterministic(t *testing.T) {
 	days := sampleDays(t)
 	hours := sampleHours()
 	for i := range 20 {
-		if a, b := Bars(days, link, nil), Bars(sampleDays(t), link, nil); a != b {
+		if a, b := Bars(en, days, link, nil), Bars(en, sampleDays(t), link, nil); a != b {
 			t.Fatalf("run %d: Bars differ", i)
 		}
-		if a, b := Latency(DailyLatency(hours, time.UTC, now, 30)), Latency(DailyLatency(sampleHours(), time.UTC, now, 30)); a != b {
+		if a, b := Latency(en, DailyLatency(hours, time.UTC, now, 30)), Latency(en, DailyLatency(sampleHours(), time.UTC, now, 30)); a != b {
 			t.Fatalf("run %d: Latency differs", i)
 		}
 	}
@@ -158,7 +162,7 @@ func TestDayLabel(t *testing.T) {
 		{13, "Nov 28, 2026 (today so far): 100% uptime"},
 	}
 	for _, tt := range tests {
-		if got := DayLabel(days[tt.i]); got != tt.want {
+		if got := DayLabel(en, days[tt.i]); got != tt.want {
 			t.Errorf("day %d: got %q, want %q", tt.i, got, tt.want)
 		}
 	}
@@ -173,7 +177,7 @@ func TestDayLabel(t *testing.T) {
 			"Nov 15, 2026: no data for 23 h, 5 min degraded"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := DayLabel(tt.day); got != tt.want {
+			if got := DayLabel(en, tt.day); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -202,9 +206,9 @@ func sampleHours() []history.LatencyHour {
 
 func TestLatencyGolden(t *testing.T) {
 	hours := sampleHours()
-	golden(t, "latency-daily.html", Latency(DailyLatency(hours, time.UTC, now, 30), Name("API")))
-	golden(t, "latency-hourly.html", Latency(HourlyLatency(hours, time.UTC, now)))
-	golden(t, "latency-empty.html", Latency(DailyLatency(nil, time.UTC, now, 90)))
+	golden(t, "latency-daily.html", Latency(en, DailyLatency(hours, time.UTC, now, 30), Name("API")))
+	golden(t, "latency-hourly.html", Latency(en, HourlyLatency(hours, time.UTC, now)))
+	golden(t, "latency-empty.html", Latency(en, DailyLatency(nil, time.UTC, now, 90)))
 }
 
 func TestLatencySeries(t *testing.T) {
@@ -221,7 +225,7 @@ func TestLatencySeries(t *testing.T) {
 	if s.Points[1].P50 != 2.5 || s.Points[2].P50 != 125 || s.Points[2].P95 != 147.5 {
 		t.Errorf("p50 %v, %v, p95 %v, want 2.5, 125, 147.5", s.Points[1].P50, s.Points[2].P50, s.Points[2].P95)
 	}
-	if got, want := Summary(s), "p50 5 ms, p95 145 ms over 3 days"; got != want {
+	if got, want := Summary(en, s), "p50 5 ms, p95 145 ms over 3 days"; got != want {
 		t.Errorf("Summary = %q, want %q", got, want)
 	}
 	h := HourlyLatency(hours, time.UTC, now)
@@ -257,7 +261,7 @@ func TestBarsSize(t *testing.T) {
 				Affected: []incident.Affected{{ID: "c", Status: incident.PartialOutage}}})
 		}
 		days := uptime.Days(uptime.Input{Component: "c", Intervals: ivs, Incidents: incs, PartialWeight: 0.3, Loc: time.UTC, Now: now}, 90)
-		page.WriteString(string(Bars(days, link, nil, Name("Component "+strconv.Itoa(c)))))
+		page.WriteString(string(Bars(en, days, link, nil, Name("Component "+strconv.Itoa(c)))))
 	}
 	var z bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
@@ -295,7 +299,7 @@ func TestSparseDay(t *testing.T) {
 			if got := Class(d); got != tt.wantClass {
 				t.Errorf("class: got %s, want %s", got, tt.wantClass)
 			}
-			if got := DayLabel(d); got != tt.wantLabel {
+			if got := DayLabel(en, d); got != tt.wantLabel {
 				t.Errorf("label: got %q, want %q", got, tt.wantLabel)
 			}
 		})

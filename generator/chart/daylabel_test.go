@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,11 +11,12 @@ import (
 	"github.com/herald-status/herald/generator/uptime"
 )
 
-// refDayLabel is DayLabel as it was first written, joining a slice of
-// parts: the reference the faster one must match.
+// refDayLabel is DayLabel as it was first written, in English, joining a
+// slice of parts: the reference the faster one, and the one in a locale,
+// must match in English.
 func refDayLabel(d uptime.Day) string {
 	var b strings.Builder
-	b.WriteString(date(d.Date))
+	b.WriteString(d.Date.Format("Jan 2, 2006"))
 	if d.Today() {
 		b.WriteString(" (today so far)")
 	}
@@ -25,16 +27,16 @@ func refDayLabel(d uptime.Day) string {
 			parts = append(parts, d.Percent()+" uptime")
 		}
 		if d.Down > 0 {
-			parts = append(parts, duration(d.Down)+" down")
+			parts = append(parts, refDuration(d.Down)+" down")
 		}
 	}
 	if d.NoData > 0 && d.HasValue {
-		parts = append(parts, duration(d.NoData)+" no data")
+		parts = append(parts, refDuration(d.NoData)+" no data")
 	} else if !d.HasValue && d.Excluded == 0 {
 		parts = append(parts, "no data")
 	}
 	if d.Excluded > 0 {
-		parts = append(parts, duration(d.Excluded)+" maintenance")
+		parts = append(parts, refDuration(d.Excluded)+" maintenance")
 	}
 	b.WriteString(strings.Join(parts, ", "))
 	if len(d.Incidents) > 0 {
@@ -45,6 +47,21 @@ func refDayLabel(d uptime.Day) string {
 		b.WriteString(". Incidents: " + strings.Join(titles, "; "))
 	}
 	return b.String()
+}
+
+// refDuration is the bars' duration as it was first written, in English.
+func refDuration(d time.Duration) string {
+	if d < time.Minute {
+		return "<1 min"
+	}
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return strconv.Itoa(m) + " min"
+	case m%60 == 0:
+		return strconv.Itoa(m/60) + " h"
+	}
+	return strconv.Itoa(m/60) + " h " + strconv.Itoa(m%60) + " min"
 }
 
 // TestDayLabelMatchesReference words every combination of a day's parts
@@ -75,7 +92,7 @@ func TestDayLabelMatchesReference(t *testing.T) {
 			}
 			name := strings.ReplaceAll(refDayLabel(d), " ", "_")
 			t.Run(name, func(t *testing.T) {
-				if got, want := DayLabel(d), refDayLabel(d); got != want {
+				if got, want := DayLabel(en, d), refDayLabel(d); got != want {
 					t.Errorf("got %q, want %q", got, want)
 				}
 			})

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
+	"golang.org/x/text/width"
 )
 
 // Point is one step of a latency series: a calendar day or an hour.
@@ -18,13 +20,13 @@ type Point struct {
 }
 
 // Series is a latency chart's data: the percentiles of each step and of
-// the whole span.
+// the whole span. It holds no words: Latency and Summary write them in a
+// locale.
 type Series struct {
-	// Title names the chart, e.g. "Response time, last 90 days".
-	Title string
-	// Span is the period in words, for the text summary: "90 days".
-	Span string
-	// Hourly tells how to label the time axis: hours or dates.
+	// Days is the span of a daily series, in days.
+	Days int
+	// Hourly is a series of the last 24 hours, one step an hour: it
+	// labels the time axis with hours rather than dates.
 	Hourly bool
 	Points []Point // oldest first
 	// P50 and P95 are over every result of the span (not an average of
@@ -43,8 +45,7 @@ func DailyLatency(hours []history.LatencyHour, loc *time.Location, now time.Time
 		starts[i] = time.Date(y, m, d-days+1+i, 0, 0, 0, 0, loc)
 	}
 	s := series(hours, starts, now)
-	s.Title = "Response time, last " + strconv.Itoa(days) + " days"
-	s.Span = strconv.Itoa(days) + " days"
+	s.Days = days
 	return s
 }
 
@@ -57,7 +58,7 @@ func HourlyLatency(hours []history.LatencyHour, loc *time.Location, now time.Tim
 		starts[i] = last.Add(time.Duration(i-23) * time.Hour).In(loc)
 	}
 	s := series(hours, starts, now)
-	s.Title, s.Span, s.Hourly = "Response time, last 24 hours", "24 hours", true
+	s.Hourly = true
 	return s
 }
 
@@ -101,7 +102,8 @@ const (
 )
 
 // Latency draws a series as a line chart of p50 and p95 with labelled
-// axes and a legend, inside a <figure> whose caption is the text summary:
+// axes and a legend, inside a <figure> whose caption is the text summary,
+// with its words, dates and times in l:
 //
 //	<figure class="lat" data-latency>
 //	  <svg class="lat-svg" role="img" viewBox="0 0 400 170" width="100%">
@@ -112,22 +114,42 @@ const (
 //	  <figcaption>p50 120 ms, p95 310 ms over 90 days</figcaption>
 //	</figure>
 //
-// Steps without data break the lines rather than dropping to zero.
-func Latency(s Series, opts ...Option) template.HTML {
+// Steps without data break the lines rather than dropping to zero. In a
+// right-to-left language the chart is drawn mirrored, time running from
+// right to left towards today and the ms axis on the right, with
+// direction="rtl" so that its text anchors mirror too; its text itself is
+// never mirrored.
+func Latency(l *i18n.Locale, s Series, opts ...Option) template.HTML {
 	var cfg options
 	for _, o := range opts {
 		o(&cfg)
 	}
-	title := s.Title
-	if cfg.name != "" {
-		title = cfg.name + ", " + strings.ToLower(title[:1]) + title[1:]
+	var title string
+	switch {
+	case s.Hourly && cfg.name != "":
+		title = l.T("latency.title_24h_of", "name", cfg.name)
+	case s.Hourly:
+		title = l.T("latency.title_24h")
+	case cfg.name != "":
+		title = l.N("latency.title_days_of", s.Days, "name", cfg.name)
+	default:
+		title = l.N("latency.title_days", s.Days)
 	}
-	summary := Summary(s)
+	summary := Summary(l, s)
+	rtl := l.Dir() == "rtl"
+	// X places a coordinate of the left-to-right drawing, and h a
+	// horizontal move, in the direction l reads.
+	X, h := func(x float64) float64 { return x }, "h"
+	dir := ""
+	if rtl {
+		X, h = func(x float64) float64 { return latW - x }, "h-"
+		dir = ` direction="rtl"`
+	}
 
 	var b strings.Builder
 	b.WriteString(`<figure class="lat" data-latency>`)
-	b.WriteString("\n" + `<svg class="lat-svg" role="img" viewBox="0 0 ` + itoa(latW) + ` ` + itoa(latH) + `" width="100%">`)
-	b.WriteString("\n<title>" + esc(title) + "</title>\n<desc>" + esc(describe(s)) + "</desc>")
+	b.WriteString("\n" + `<svg class="lat-svg" role="img" viewBox="0 0 ` + itoa(latW) + ` ` + itoa(latH) + `" width="100%"` + dir + `>`)
+	b.WriteString("\n<title>" + esc(title) + "</title>\n<desc>" + esc(describe(l, s)) + "</desc>")
 
 	top := 0.0
 	for _, p := range s.Points {
@@ -141,42 +163,52 @@ func Latency(s Series, opts ...Option) template.HTML {
 	y0, y1 := float64(latTop), float64(latH-latBottom)
 	n := len(s.Points)
 	slot := (x1 - x0) / float64(max(n, 1))
-	xAt := func(i int) float64 { return x0 + (float64(i)+0.5)*slot }
+	xAt := func(i int) float64 { return X(x0 + (float64(i)+0.5)*slot) }
 	yAt := func(v float64) float64 { return y1 - (y1-y0)*v/top }
 
 	// Grid and axes.
 	b.WriteString("\n" + `<g class="l-grid">`)
 	for v := 0.0; v <= top+step/2; v += step {
-		b.WriteString(`<path d="M` + num(x0) + ` ` + num(yAt(v)) + `H` + num(x1) + `"/>`)
+		b.WriteString(`<path d="M` + num(X(x0)) + ` ` + num(yAt(v)) + `H` + num(X(x1)) + `"/>`)
 	}
 	b.WriteString(`</g>`)
 
 	// Tick labels and legend.
 	b.WriteString("\n" + `<g class="l-text">`)
 	for v := 0.0; v <= top+step/2 && (s.OK || v == 0); v += step {
-		b.WriteString(`<text x="` + num(x0-4) + `" y="` + num(yAt(v)+4) + `" text-anchor="end">` + ms(v) + `</text>`)
+		b.WriteString(`<text x="` + num(X(x0-4)) + `" y="` + num(yAt(v)+4) + `" text-anchor="end">` + ms(v) + `</text>`)
 	}
-	b.WriteString(`<text x="2" y="12">ms</text>`)
+	b.WriteString(`<text x="` + num(X(2)) + `" y="12">ms</text>`)
 	every := max(1, (n+5)/6)
 	if s.Hourly {
 		every = 6
 	}
+	// From the newest inwards; a label that would run into the one drawn
+	// before it is left out: month names are longer in some languages
+	// ("28 نوفمبر" where English writes "Nov 28").
+	room := math.Inf(1) // where the last label drawn begins, left to right
 	for i := n - 1; i >= 0; i -= every {
-		label := s.Points[i].Time.Format("Jan 2")
+		label := l.MonthDay(s.Points[i].Time)
 		if s.Hourly {
-			label = s.Points[i].Time.Format("15:04")
+			label = l.Time(s.Points[i].Time)
 		}
-		x, anchor := num(xAt(i)), "middle"
-		if i == n-1 { // the newest ends at the right edge rather than past it
-			x, anchor = num(x1), "end"
+		w := textWidth(label)
+		cx := x0 + (float64(i)+0.5)*slot
+		x, anchor := num(X(cx)), "middle"
+		if i == n-1 { // the newest ends at the chart's edge rather than past it
+			x, anchor, cx = num(X(x1)), "end", x1-w/2
 		}
-		b.WriteString(`<text x="` + x + `" y="` + itoa(latH-5) + `" text-anchor="` + anchor + `">` + label + `</text>`)
+		if cx+w/2 > room-4 {
+			continue
+		}
+		room = cx - w/2
+		b.WriteString(`<text x="` + x + `" y="` + itoa(latH-5) + `" text-anchor="` + anchor + `">` + esc(label) + `</text>`)
 	}
-	b.WriteString(`<text x="` + num(x1-92) + `" y="12">p50</text><text x="` + num(x1-32) + `" y="12">p95</text>`)
+	b.WriteString(`<text x="` + num(X(x1-92)) + `" y="12">p50</text><text x="` + num(X(x1-32)) + `" y="12">p95</text>`)
 	b.WriteString(`</g>`)
-	b.WriteString("\n" + `<path class="l-p50" d="M` + num(x1-112) + ` 8h16"/><path class="l-p95" d="M` + num(x1-52) + ` 8h16"/>`)
+	b.WriteString("\n" + `<path class="l-p50" d="M` + num(X(x1-112)) + ` 8` + h + `16"/><path class="l-p95" d="M` + num(X(x1-52)) + ` 8` + h + `16"/>`)
 	if !s.OK {
-		b.WriteString("\n" + `<text class="l-text" x="` + num((x0+x1)/2) + `" y="` + num((y0+y1)/2) + `" text-anchor="middle">No response-time data</text>`)
+		b.WriteString("\n" + `<text class="l-text" x="` + num(X((x0+x1)/2)) + `" y="` + num((y0+y1)/2) + `" text-anchor="middle">` + esc(l.T("latency.no_data")) + `</text>`)
 	}
 
 	// Lines, p95 under p50.
@@ -207,32 +239,52 @@ func Latency(s Series, opts ...Option) template.HTML {
 	return template.HTML(b.String())
 }
 
-// Summary is a series in one sentence, the chart's text fallback:
+// Summary is a series in one sentence of l, the chart's text fallback:
 // "p50 120 ms, p95 310 ms over 90 days".
-func Summary(s Series) string {
-	if !s.OK {
-		return "No response-time data over " + s.Span
+func Summary(l *i18n.Locale, s Series) string {
+	span := l.T("latency.span_24h")
+	if !s.Hourly {
+		span = l.N("latency.span_days", s.Days)
 	}
-	return "p50 " + ms(s.P50) + " ms, p95 " + ms(s.P95) + " ms over " + s.Span
+	if !s.OK {
+		return l.T("latency.no_data_over", "span", span)
+	}
+	return l.T("latency.summary", "p50", ms(s.P50), "p95", ms(s.P95), "span", span)
 }
 
 // describe is the chart's <desc>: the summary and the worst step.
-func describe(s Series) string {
-	text := Summary(s) + "."
+func describe(l *i18n.Locale, s Series) string {
 	worst := -1
 	for i, p := range s.Points {
 		if p.OK && (worst < 0 || p.P95 > s.Points[worst].P95) {
 			worst = i
 		}
 	}
-	if worst >= 0 {
-		when := s.Points[worst].Time.Format("Jan 2, 2006")
-		if s.Hourly {
-			when = "the hour from " + s.Points[worst].Time.Format("15:04")
-		}
-		text += " Highest p95: " + ms(s.Points[worst].P95) + " ms, " + when + "."
+	if worst < 0 {
+		return l.T("latency.describe_empty", "summary", Summary(l, s))
 	}
-	return text
+	when := l.Date(s.Points[worst].Time, i18n.Medium)
+	if s.Hourly {
+		when = l.T("latency.hour_from", "time", l.Time(s.Points[worst].Time))
+	}
+	highest := l.T("latency.highest", "p95", ms(s.Points[worst].P95), "when", when)
+	return l.T("latency.describe", "summary", Summary(l, s), "highest", highest)
+}
+
+// textWidth is about how wide label is drawn in the chart's text (11 px
+// in viewBox units): an East Asian wide character about a font size, any
+// other a little over half of one.
+func textWidth(label string) float64 {
+	w := 0.0
+	for _, r := range label {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			w += 11
+		default:
+			w += 6.2
+		}
+	}
+	return w
 }
 
 // niceStep rounds a raw tick step up to 1, 2 or 5 times a power of ten.
@@ -249,6 +301,9 @@ func niceStep(raw float64) float64 {
 	return 10 * p
 }
 
+// ms writes whole milliseconds without grouping, in every language, as
+// herald always has in English: an axis tick stays short, and every
+// shipped language writes Latin digits here (Arabic too, see i18n).
 func ms(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', -1, 64) }
 
 // num prints a coordinate with at most one decimal.

@@ -13,7 +13,7 @@ import (
 // links to it; a day with several links to the component's page, which
 // lists them.
 func bars(p *Page, c *status.Component) template.HTML {
-	return chart.Bars(c.Days, dayLink(p, p.Rel(ComponentPath(c.ID))+"#history"), chart.DayLabel, chart.Name(c.Name))
+	return chart.Bars(p.Site.L(), c.Days, dayLink(p, p.Rel(ComponentPath(c.ID))+"#history"), nil, chart.Name(c.Name))
 }
 
 // dayLink links a day of a chart: to its incident when it has one, to
@@ -36,7 +36,7 @@ func latencyCharts(p *Page, c *status.Component) []template.HTML {
 	loc := p.Site.Location
 	daily := chart.DailyLatency(c.Latency, loc, p.Now, p.Site.HistoryDays)
 	hourly := chart.HourlyLatency(c.Latency, loc, p.Now)
-	return []template.HTML{chart.Latency(daily, chart.Name(c.Name)), chart.Latency(hourly, chart.Name(c.Name))}
+	return []template.HTML{chart.Latency(p.Site.L(), daily, chart.Name(c.Name)), chart.Latency(p.Site.L(), hourly, chart.Name(c.Name))}
 }
 
 // lastPeriod is the longest uptime summary (90 days), for the index.
@@ -50,5 +50,5 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // calendar draws a component's month as a calendar heatmap; a day with
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
-	return chart.Calendar(f.Days(), dayLink(p, "#incidents"), chart.DayLabel, chart.Name(f.Name))
+	return chart.Calendar(p.Site.L(), f.Days(), dayLink(p, "#incidents"), nil, chart.Name(f.Name))
 }

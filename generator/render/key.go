@@ -9,6 +9,7 @@ import (
 	"github.com/herald-status/herald/generator/chart"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 )
 
 // keys works out the Key of each page (see File.Key): a hash of what the
@@ -54,6 +55,7 @@ type keys struct {
 	loc *time.Location
 	// words is the Sum of the site's locale.
 	words string
+	l     *i18n.Locale // the bars' labels are in the site's words
 	// clocked is, by incident, the hash of its Sum and of what the clock
 	// makes of it: an incident is listed on several pages.
 	clocked map[*incident.Incident][32]byte
@@ -61,7 +63,8 @@ type keys struct {
 }
 
 func newKeys(snap *status.Snapshot) *keys {
-	return &keys{now: snap.Now, loc: snap.Site.Location, words: snap.Site.L().Sum(), clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
+	l := snap.Site.L()
+	return &keys{now: snap.Now, loc: snap.Site.Location, words: l.Sum(), l: l, clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
 }
 
 // page returns the Key of p.
@@ -136,7 +139,7 @@ func (k *keys) probe(c *status.Component) {
 	}
 	for _, d := range c.Days {
 		k.str(chart.Class(d))
-		k.str(chart.DayLabel(d))
+		k.str(chart.DayLabel(k.l, d))
 	}
 	for _, p := range c.Periods {
 		k.str(p.Label + " " + p.Percent() + " " + p.Unobserved())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // The tests' day is 2026-11-28 in UTC, and now is 15:00 that day.
@@ -391,6 +392,35 @@ func TestFormat(t *testing.T) {
 		if got := Format(tt.u, tt.down); got != tt.want {
 			t.Errorf("Format(%v, %v) = %q, want %q", tt.u, tt.down, got, tt.want)
 		}
+	}
+}
+
+// TestFormatIn: in English it prints what Format prints, and in other
+// locales the same truncated figure in their digits and signs, never
+// rounded up to 100 %.
+func TestFormatIn(t *testing.T) {
+	tests := []struct {
+		name   string
+		u      float64
+		down   time.Duration
+		de, ar string
+	}{
+		{"no downtime", 1, 0, "100\u00a0%", "100\u200e%\u200e"},
+		{"exact", 0.9995, time.Minute, "99,95\u00a0%", "99.95\u200e%\u200e"},
+		{"just below 100", 0.99999, time.Second, "99,99\u00a0%", "99.99\u200e%\u200e"},
+		{"downtime too small to move u", 1, time.Nanosecond, "99,99\u00a0%", "99.99\u200e%\u200e"},
+		{"truncated", 0.98765, time.Hour, "98,76\u00a0%", "98.76\u200e%\u200e"},
+		{"zero", 0, time.Hour, "0,00\u00a0%", "0.00\u200e%\u200e"},
+		{"no value", math.NaN(), 0, "keine Daten", "لا توجد بيانات"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for tag, want := range map[string]string{"en": Format(tt.u, tt.down), "de": tt.de, "ar": tt.ar} {
+				if got := FormatIn(i18n.For(tag), tt.u, tt.down); got != want {
+					t.Errorf("%s: got %q, want %q", tag, got, want)
+				}
+			}
+		})
 	}
 }
 
