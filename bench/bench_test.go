@@ -19,9 +19,11 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/bench/sitegen"
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 )
 
 const seed = 1
@@ -73,7 +75,7 @@ func BenchmarkBuild(b *testing.B) {
 			dir := site(b, spec)
 			ctx := context.Background()
 			b.ReportAllocs()
-			cpu0, wall0 := cpuTime(b), time.Now()
+			done := meterCPU(b)
 			for b.Loop() {
 				s, err := generator.Load(ctx, dir, sitegen.Now)
 				if err != nil {
@@ -84,10 +86,19 @@ func BenchmarkBuild(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			cpu, wall := cpuTime(b)-cpu0, time.Since(wall0)
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
-			b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu/wall")
+			done()
 		})
+	}
+}
+
+// meterCPU starts measuring the process's CPU time; the func it returns,
+// called after the benchmark's loop, reports cpu-ns/op and cpu/wall.
+func meterCPU(b *testing.B) func() {
+	cpu0, wall0 := cpuTime(b), time.Now()
+	return func() {
+		cpu, wall := cpuTime(b)-cpu0, time.Since(wall0)
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu/wall")
 	}
 }
 
@@ -159,7 +170,8 @@ func BenchmarkFeeds(b *testing.B) {
 // BenchmarkRebuild is what herald watch does on the large site, through
 // one Builder that has built it once: "edit" after an author saves one
 // incident (and the watcher says which), "timer" at a timer tick, a minute
-// later with no file changed.
+// later with no file changed. Each reports cpu-ns/op and cpu/wall, as
+// BenchmarkBuild does.
 func BenchmarkRebuild(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "large")
 	if err := os.CopyFS(dir, os.DirFS(site(b, sitegen.Large))); err != nil {
@@ -187,6 +199,7 @@ func BenchmarkRebuild(b *testing.B) {
 	}
 	b.Run("edit", func(b *testing.B) {
 		i := 0
+		done := meterCPU(b)
 		for b.Loop() {
 			i++
 			edited := append(bytes.Clone(orig), fmt.Sprintf("\nEdit %d.\n", i)...)
@@ -198,13 +211,72 @@ func BenchmarkRebuild(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		done()
 	})
 	b.Run("timer", func(b *testing.B) {
+		done := meterCPU(b)
 		for b.Loop() {
 			now = now.Add(time.Minute)
 			if _, err := builder.Build(ctx, now); err != nil {
 				b.Fatal(err)
 			}
 		}
+		done()
 	})
+}
+
+// BenchmarkHistoryRebuild is BenchmarkRebuild's timer tick on the large
+// site with a probe on every component and 90 days of results (12.96 M,
+// imported as `herald import` does: about a minute before the first
+// tick), the site of make bench's "timer-only rebuild, large + 90 days of
+// probe results".
+func BenchmarkHistoryRebuild(b *testing.B) {
+	spec := sitegen.Large.WithProbes()
+	dir := filepath.Join(tempRoot(b), spec.Name)
+	if _, err := sitegen.Generate(dir, spec, seed); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := importProbeHistory(ctx, dir, spec); err != nil {
+		b.Fatal(err)
+	}
+	builder := generator.NewBuilder(dir, filepath.Join(dir, "public"))
+	now := sitegen.Now
+	for range 2 { // as make bench: the second build recycles no version yet
+		if _, err := builder.Build(ctx, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("timer", func(b *testing.B) {
+		done := meterCPU(b)
+		for b.Loop() {
+			now = now.Add(time.Minute)
+			if _, err := builder.Build(ctx, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		done()
+	})
+}
+
+// importProbeHistory imports spec's whole probe history into the store
+// of the site dir, streamed from sitegen as a file would be.
+func importProbeHistory(ctx context.Context, dir string, spec sitegen.Spec) error {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.HistoryPath()), 0o755); err != nil {
+		return err
+	}
+	st, err := history.Open(cfg.HistoryPath(), history.ImportOptions(cfg))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, w := io.Pipe()
+	go func() { w.CloseWithError(sitegen.WriteProbeHistory(w, spec, seed, 0, sitegen.ProbeResults(spec))) }()
+	_, err = st.Import(ctx, r, "results.jsonl", sitegen.Now, nil)
+	r.CloseWithError(err) // stops the writer if the import gave up
+	return err
 }

@@ -22,13 +22,15 @@ import (
 	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/publish"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/notify"
 	"github.com/herald-status/herald/watch"
 )
 
 // SiteFilter admits the inputs of the site in dir (absolute) whose output
 // folder is publishDir and history store historyPath (both absolute):
-// herald.yaml, incidents/ and templates/ and all they hold, and the store
+// herald.yaml, incidents/, templates/ and i18n/ (the site's words) and all
+// they hold, and the store
 // and its -wal file. It leaves out the output folder, its hidden versions
 // folder and temporary links (.<publish>.herald/, .<publish>.tmp-*), the
 // store's other side files, dotfiles and editor leftovers, and every other
@@ -57,7 +59,7 @@ func SiteFilter(dir, publishDir, historyPath string) watch.Filter {
 		switch {
 		case rel == config.FileName:
 			return watch.Source
-		case top == incident.Dir || top == generator.TemplatesDir:
+		case top == incident.Dir || top == generator.TemplatesDir || top == i18n.Dir:
 			return watch.Source
 		}
 		return watch.Ignore

@@ -285,10 +285,42 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// incident page + history page + 1 component page (search) + its 3
-	// feeds + 3 site feeds + its month's report, CSV and JSON + the
-	// reports index + what is always rendered.
-	if want := 1 + 1 + 1 + 3 + 3 + 3 + 1 + always; res.Rendered != want {
+	// feeds + 3 site feeds + its month's report, CSV and JSON + what is
+	// always rendered. Not the reports index: the edit changed no figure.
+	if want := 1 + 1 + 1 + 3 + 3 + 3 + always; res.Rendered != want {
 		t.Errorf("after one edit: rendered %d, want %d", res.Rendered, want)
+	}
+}
+
+// TestBuilderTimerTick: a rebuild at a later clock with no file changed,
+// as herald watch's timer does it, renders what is always rendered and
+// the month to date's report (page, CSV and JSON), whose figures run to
+// the clock. The reports index shows each month's uptime, not the clock,
+// so it is rendered again only when a figure it prints changes.
+func TestBuilderTimerTick(t *testing.T) {
+	const always = 4 + 10 + 1 // as in TestBuilderRendersOnlyWhatChanged
+	for _, tc := range []struct {
+		name  string
+		later time.Duration
+		want  int
+	}{
+		{"the same clock", 0, always},
+		{"a minute later", time.Minute, always + 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			b := generator.NewBuilder(copySite(t), filepath.Join(t.TempDir(), "out"))
+			if _, err := b.Build(ctx, exampleNow); err != nil {
+				t.Fatal(err)
+			}
+			res, err := b.Build(ctx, exampleNow.Add(tc.later))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rendered != tc.want {
+				t.Errorf("got %d files rendered, want %d", res.Rendered, tc.want)
+			}
+		})
 	}
 }
 
@@ -415,5 +447,73 @@ func TestBuilderWithProbesMatchesFullBuild(t *testing.T) {
 		if t.Failed() {
 			t.Fatalf("%s: incremental output differs from a full build (rendered %d, reused %d)", step.name, res.Rendered, res.Reused)
 		}
+	}
+}
+
+// TestBuilderRewritesWordsOfTheSite checks that an edit of the site's own
+// catalog, i18n/<locale>.yaml, which is not part of herald.yaml, reaches
+// every page it words: the Builder publishes what a full build does after
+// each edit, and the pages carry the new word.
+func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
+	site := copySite(t)
+	cfg := filepath.Join(site, "herald.yaml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(data, "\nlocale: de\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(site, "i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	b := generator.NewBuilder(site, out)
+	if _, err := b.Build(ctx, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(site, "i18n", "de.yaml")
+	steps := []struct {
+		name, catalog, word string
+	}{
+		{"a word fixed", "page.history: Chronik\n", "Chronik"},
+		{"the word fixed again", "page.history: Archiv\n", "Archiv"},
+		{"a word of the feeds fixed", "feed.maintenance_prefix: \"Wartungsfenster: {title}\"\n", "Verlauf"},
+		{"the file removed", "", "Verlauf"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			var err error
+			if st.catalog == "" {
+				err = os.Remove(catalog)
+			} else {
+				err = os.WriteFile(catalog, []byte(st.catalog), 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.Build(ctx, exampleNow); err != nil {
+				t.Fatal(err)
+			}
+			clean := filepath.Join(t.TempDir(), "clean")
+			s, err := generator.Load(ctx, site, exampleNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := generator.Build(ctx, s, generator.Options{Out: clean, Now: exampleNow}); err != nil {
+				t.Fatal(err)
+			}
+			diffTrees(t, tree(t, out), tree(t, clean))
+			for _, p := range []string{"history/index.html", "components/search/index.html", "404.html"} {
+				page, err := os.ReadFile(filepath.Join(out, p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(page), `>`+st.word+`</a>`) {
+					t.Errorf("%s: got no link worded %q, want the site's word", p, st.word)
+				}
+			}
+		})
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
+	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/history"
 )
@@ -57,29 +59,34 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 	loc := s.Config.Location
 	y, m, d := now.In(loc).Date()
 	from := time.Date(y, m, d-s.Config.History.Days, 0, 0, 0, 0, loc)
-	probes := map[string]*status.Probe{}
+	var ids []string
 	for i := range s.Config.Components {
-		c := &s.Config.Components[i]
-		if !s.Config.Monitored(c) {
-			continue
+		if c := &s.Config.Components[i]; s.Config.Monitored(c) {
+			ids = append(ids, c.ID)
 		}
-		id := c.ID
+	}
+	// Each component is its own queries, and a timer rebuild over a long
+	// history waits on them before anything else: on every core.
+	read := make([]*status.Probe, len(ids))
+	err = parallel.For(ctx, len(ids), runtime.GOMAXPROCS(0), func(i int) error {
+		id := ids[i]
 		o, ok := opts.Components[id]
 		if !ok {
 			o.Interval = history.DefaultInterval
 		}
 		p := &status.Probe{Interval: o.Interval}
+		var err error
 		if p.Intervals, err = src.Intervals(ctx, id, intervalsFrom(src, from), now); err != nil {
-			return nil, fmt.Errorf("read history of %s: %w", id, err)
+			return fmt.Errorf("read history of %s: %w", id, err)
 		}
 		if p.Latency, err = s.latency.read(ctx, src, id, from, now); err != nil {
-			return nil, fmt.Errorf("read latency of %s: %w", id, err)
+			return fmt.Errorf("read latency of %s: %w", id, err)
 		}
 		// A result up to ClockSkew ahead is a prober whose clock runs
 		// fast, and counts as taken now; one further ahead is ignored.
 		latest, ok, err := src.Latest(ctx, id, now.Add(history.ClockSkew))
 		if err != nil {
-			return nil, fmt.Errorf("read latest result of %s: %w", id, err)
+			return fmt.Errorf("read latest result of %s: %w", id, err)
 		}
 		if ok {
 			p.Latest = latest.Time
@@ -87,7 +94,15 @@ func (s *Site) readProbes(ctx context.Context, now time.Time) (map[string]*statu
 				p.Latest = now
 			}
 		}
-		probes[id] = p
+		read[i] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	probes := make(map[string]*status.Probe, len(ids))
+	for i, id := range ids {
+		probes[id] = read[i]
 	}
 	return probes, nil
 }

@@ -256,8 +256,8 @@ func TestIntervalsOutOfOrderRandom(t *testing.T) {
 			}
 			// Adjacent stored intervals of one series never share a state.
 			var bad int
-			if err := s.db.QueryRow(`SELECT count(*) FROM intervals a JOIN intervals b ON a.component = b.component
-				AND a.region = b.region AND a.end = b.start AND a.state = b.state`).Scan(&bad); err != nil {
+			if err := s.db.QueryRow(`SELECT count(*) FROM intervals a JOIN intervals b ON a.series = b.series
+				AND a.end = b.start AND a.state = b.state`).Scan(&bad); err != nil {
 				t.Fatal(err)
 			}
 			if bad != 0 {

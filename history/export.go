@@ -13,13 +13,13 @@ import (
 // oldest first: every component when component is "", and only results at
 // or after since. The output imports back unchanged.
 func (s *Store) Export(ctx context.Context, w io.Writer, component string, since time.Time) error {
-	q := `SELECT ` + resultColumns + ` FROM results WHERE time >= ?`
+	q := `SELECT ` + resultColumns + ` FROM ` + resultJoin + ` WHERE r.time >= ?`
 	args := []any{since.UnixMilli()}
 	if component != "" {
-		q += ` AND component = ?`
+		q += ` AND c.name = ?`
 		args = append(args, component)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY time, component, region`, args...)
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY r.time, c.name, s.region`, args...)
 	if err != nil {
 		return fmt.Errorf("export results: %w", err)
 	}

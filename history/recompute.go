@@ -18,8 +18,8 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 	maxGap := 2 * co.Interval.Milliseconds()
 
 	// Walk back over at most Confirm results before the first new one.
-	rows, err := q.query(`SELECT time, ok, latency_ms FROM results WHERE component = ? AND region = ? AND time < ?
-		ORDER BY time DESC LIMIT ?`, k.component, k.region, sp.min, co.Confirm)
+	rows, err := q.query(`SELECT time, ok, latency_ms FROM results WHERE series = ? AND time < ?
+		ORDER BY time DESC LIMIT ?`, t.id, sp.min, co.Confirm)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 	case run < len(back):
 		// back[run] ends the run before: its confirmed state is final.
 		from = back[run-1].t
-		if enter, err = stateAt(q, k, back[run].t); err != nil {
+		if enter, err = stateAt(q, t.id, back[run].t); err != nil {
 			return err
 		}
 	default:
@@ -53,7 +53,7 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 		if len(back) > 0 {
 			from = back[len(back)-1].t
 		}
-		if enter, err = lastStateBefore(q, k, from); err != nil {
+		if enter, err = lastStateBefore(q, t.id, from); err != nil {
 			return err
 		}
 	}
@@ -70,8 +70,8 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 		}
 		ps = append(ps, t.fresh...)
 	} else {
-		rows, err = q.query(`SELECT time, ok, latency_ms FROM results WHERE component = ? AND region = ? AND time >= ?
-		ORDER BY time`, k.component, k.region, from)
+		rows, err = q.query(`SELECT time, ok, latency_ms FROM results WHERE series = ? AND time >= ?
+		ORDER BY time`, t.id, from)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 		}
 	}
 	fresh := buildIntervals(ps, enter, maxGap, co.Confirm, until)
-	return splice(q, k, from, until, fresh)
+	return splice(q, t.id, from, until, fresh)
 }
 
 // scanPoint reads a row of time, ok and latency_ms as a point.
@@ -120,31 +120,31 @@ func equalPrefix(ps []point) int {
 	return n
 }
 
-func stateAt(q *txStmts, k series, t int64) (State, error) {
+func stateAt(q *txStmts, id, t int64) (State, error) {
 	var st State
-	err := q.queryRow(`SELECT state FROM intervals WHERE component = ? AND region = ? AND start <= ? AND end > ?
-		ORDER BY start DESC LIMIT 1`, k.component, k.region, t, t).Scan(&st)
+	err := q.queryRow(`SELECT state FROM intervals WHERE series = ? AND start <= ? AND end > ?
+		ORDER BY start DESC LIMIT 1`, id, t, t).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return NoData, nil
 	}
 	return st, err
 }
 
-func lastStateBefore(q *txStmts, k series, t int64) (State, error) {
+func lastStateBefore(q *txStmts, id, t int64) (State, error) {
 	var st State
-	err := q.queryRow(`SELECT state FROM intervals WHERE component = ? AND region = ? AND start < ?
-		ORDER BY start DESC LIMIT 1`, k.component, k.region, t).Scan(&st)
+	err := q.queryRow(`SELECT state FROM intervals WHERE series = ? AND start < ?
+		ORDER BY start DESC LIMIT 1`, id, t).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return NoData, nil
 	}
 	return st, err
 }
 
-// splice replaces a series' stored intervals within [from, until) by
+// splice replaces series id's stored intervals within [from, until) by
 // fresh, keeping what lies outside and merging across the seams.
-func splice(q *txStmts, k series, from, until int64, fresh []msInterval) error {
-	rows, err := q.query(`SELECT start, end, state FROM intervals WHERE component = ? AND region = ?
-		AND start <= ? AND end >= ?`, k.component, k.region, until, from)
+func splice(q *txStmts, id, from, until int64, fresh []msInterval) error {
+	rows, err := q.query(`SELECT start, end, state FROM intervals WHERE series = ?
+		AND start <= ? AND end >= ?`, id, until, from)
 	if err != nil {
 		return err
 	}
@@ -180,14 +180,14 @@ func splice(q *txStmts, k series, from, until int64, fresh []msInterval) error {
 		merged = append(merged, iv)
 	}
 	for _, iv := range old {
-		if _, err := q.exec(`DELETE FROM intervals WHERE component = ? AND region = ? AND start = ?`,
-			k.component, k.region, iv.start); err != nil {
+		if _, err := q.exec(`DELETE FROM intervals WHERE series = ? AND start = ?`,
+			id, iv.start); err != nil {
 			return err
 		}
 	}
 	for _, iv := range merged {
-		if _, err := q.exec(`INSERT INTO intervals (component, region, start, end, state) VALUES (?, ?, ?, ?, ?)`,
-			k.component, k.region, iv.start, iv.end, iv.state); err != nil {
+		if _, err := q.exec(`INSERT INTO intervals (series, start, end, state) VALUES (?, ?, ?, ?)`,
+			id, iv.start, iv.end, iv.state); err != nil {
 			return err
 		}
 	}

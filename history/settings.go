@@ -65,14 +65,16 @@ func (s *Store) rebuildChanged(ctx context.Context) error {
 
 // rebuild recomputes every region of component from its first kept result on.
 func (s *Store) rebuild(q *txStmts, component string) error {
-	rows, err := q.query(`SELECT region, MIN(time) FROM results WHERE component = ? GROUP BY region ORDER BY region`, component)
+	rows, err := q.query(`SELECT s.id, s.region, MIN(r.time) FROM series s
+		JOIN components c ON c.id = s.component JOIN results r ON r.series = s.id
+		WHERE c.name = ? GROUP BY s.id ORDER BY s.region`, component)
 	if err != nil {
 		return err
 	}
 	var ts []touched
 	for rows.Next() {
 		t := touched{k: series{component: component}, sp: span{max: math.MaxInt64}}
-		if err := rows.Scan(&t.k.region, &t.sp.min); err != nil {
+		if err := rows.Scan(&t.id, &t.k.region, &t.sp.min); err != nil {
 			rows.Close()
 			return err
 		}

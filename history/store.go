@@ -132,46 +132,6 @@ type Store struct {
 	importBatch int
 }
 
-// The schema; docs/uptime.md "Storage" describes it and changes with it.
-// Times are Unix milliseconds, UTC.
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (
-	key   TEXT PRIMARY KEY,
-	value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS results (
-	component  TEXT    NOT NULL,
-	region     TEXT    NOT NULL DEFAULT '',
-	time       INTEGER NOT NULL,
-	ok         INTEGER NOT NULL,
-	latency_ms REAL    NOT NULL DEFAULT 0,
-	status     INTEGER NOT NULL DEFAULT 0,
-	error      TEXT    NOT NULL DEFAULT '',
-	PRIMARY KEY (component, region, time)
-) WITHOUT ROWID;
--- Schema 1 had an index on results (component, time), for Latest. It
--- cost every insert a second B-tree (a third of an import's time), and
--- Latest now seeks the primary key per region instead.
-DROP INDEX IF EXISTS results_by_time;
-CREATE TABLE IF NOT EXISTS intervals (
-	component TEXT    NOT NULL,
-	region    TEXT    NOT NULL,
-	start     INTEGER NOT NULL,
-	end       INTEGER NOT NULL,
-	state     INTEGER NOT NULL,
-	PRIMARY KEY (component, region, start)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS latency (
-	component TEXT    NOT NULL,
-	hour      INTEGER NOT NULL,
-	bucket    INTEGER NOT NULL,
-	count     INTEGER NOT NULL,
-	PRIMARY KEY (component, hour, bucket)
-) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
-INSERT INTO meta (key, value) VALUES ('horizon', '0') ON CONFLICT DO NOTHING;
-`
-
 // Open opens or creates the store at path, creating its folder.
 func Open(path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -209,8 +169,29 @@ func Open(path string, opts Options) (*Store, error) {
 // OpenReadOnly opens an existing store for reading only, as a build does.
 // It writes nothing: no schema, no journal-mode switch, no checkpoint, so
 // a watcher of the store's files is not woken by the reader itself (which
-// would rebuild in a loop).
+// would rebuild in a loop). The one exception is a store of an older
+// schema, which it migrates once, as Open does.
 func OpenReadOnly(path string, opts Options) (*Store, error) {
+	s, v, err := openReadOnly(path, opts)
+	if err != nil || v != 1 {
+		return s, err
+	}
+	// Migrated here rather than refused, so that a build after an upgrade
+	// does not fail until the next probe or import opens the store.
+	s.Close()
+	w, err := Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("open history %s: %w", path, err)
+	}
+	s, _, err = openReadOnly(path, opts)
+	return s, err
+}
+
+// openReadOnly opens the store at path for reading, and says its schema.
+func openReadOnly(path string, opts Options) (*Store, int, error) {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "query_only(1)")
@@ -218,29 +199,15 @@ func OpenReadOnly(path string, opts Options) (*Store, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open history %s: %w", path, err)
+		return nil, 0, fmt.Errorf("open history %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(4)
-	return &Store{db: db, opts: opts}, nil
-}
-
-func (s *Store) init() error {
-	tx, err := s.db.Begin()
+	v, err := readSchemaVersion(db)
 	if err != nil {
-		return err
+		db.Close()
+		return nil, 0, fmt.Errorf("open history %s: %w", path, err)
 	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(schema); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	var v string
-	if err := tx.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v != "1" {
-		return fmt.Errorf("check schema: version %s is newer than this herald understands", v)
-	}
-	return tx.Commit()
+	return &Store{db: db, opts: opts}, v, nil
 }
 
 // Close closes the database.
@@ -293,8 +260,9 @@ func (s *Store) Intervals(ctx context.Context, component string, from, to time.T
 		return nil, nil
 	}
 	f, t := from.UnixMilli(), to.UnixMilli()
-	rows, err := s.db.QueryContext(ctx, `SELECT region, start, end, state FROM intervals
-		WHERE component = ? AND start < ? AND end > ? ORDER BY region, start`, component, t, f)
+	rows, err := s.db.QueryContext(ctx, `SELECT s.region, i.start, i.end, i.state
+		FROM components c JOIN series s ON s.component = c.id JOIN intervals i ON i.series = s.id
+		WHERE c.name = ? AND i.start < ? AND i.end > ? ORDER BY s.region, i.start`, component, t, f)
 	if err != nil {
 		return nil, fmt.Errorf("read intervals: %w", err)
 	}
@@ -324,7 +292,7 @@ func (s *Store) Intervals(ctx context.Context, component string, from, to time.T
 func (s *Store) Latency(ctx context.Context, component string, from, to time.Time) ([]LatencyHour, error) {
 	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
 	rows, err := s.db.QueryContext(ctx, `SELECT hour, bucket, count FROM latency
-		WHERE component = ? AND hour >= ? AND hour < ? ORDER BY hour, bucket`, component, f, to.UnixMilli())
+		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ? ORDER BY hour, bucket`, component, f, to.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("read latency: %w", err)
 	}
@@ -359,14 +327,19 @@ func (s *Store) Latency(ctx context.Context, component string, from, to time.Tim
 func (s *Store) LatencySummary(ctx context.Context, component string, from, to time.Time) (rows, results int64, err error) {
 	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
 	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM latency
-		WHERE component = ? AND hour >= ? AND hour < ?`, component, f, to.UnixMilli()).Scan(&rows, &results)
+		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ?`, component, f, to.UnixMilli()).Scan(&rows, &results)
 	if err != nil {
 		return 0, 0, fmt.Errorf("summarize latency: %w", err)
 	}
 	return rows, results, nil
 }
 
-const resultColumns = `component, region, time, ok, latency_ms, status, error`
+// resultColumns are a Result's, from results r joined to its series s
+// and component c (resultJoin).
+const (
+	resultColumns = `c.name, s.region, r.time, r.ok, r.latency_ms, r.status, r.error`
+	resultJoin    = `results r JOIN series s ON s.id = r.series JOIN components c ON c.id = s.component`
+)
 
 func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 	var r Result
@@ -384,26 +357,37 @@ func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 // number of results. A writer may commit between two seeks; the answer is
 // then as of either.
 func (s *Store) Latest(ctx context.Context, component string, until time.Time) (Result, bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.id FROM components c JOIN series s ON s.component = c.id
+		WHERE c.name = ? ORDER BY s.region`, component)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("read latest result: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return Result{}, false, fmt.Errorf("read latest result: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Result{}, false, fmt.Errorf("read latest result: %w", err)
+	}
 	var best Result
 	found := false
-	var region string
-	err := s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? ORDER BY region LIMIT 1`, component).Scan(&region)
-	for err == nil {
-		r, rerr := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM results
-			WHERE component = ? AND region = ? AND time <= ? ORDER BY time DESC LIMIT 1`, component, region, until.UnixMilli()))
-		// ErrNoRows: the region has only results after until, or was
-		// pruned since it was found.
-		if rerr != nil && !errors.Is(rerr, sql.ErrNoRows) {
-			return Result{}, false, fmt.Errorf("read latest result: %w", rerr)
+	for _, id := range ids {
+		r, err := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM `+resultJoin+`
+			WHERE r.series = ? AND r.time <= ? ORDER BY r.time DESC LIMIT 1`, id, until.UnixMilli()))
+		// ErrNoRows: the region has no results at or before until (only
+		// later ones, or none left since a prune).
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Result{}, false, fmt.Errorf("read latest result: %w", err)
 		}
-		if rerr == nil && (!found || r.Time.After(best.Time)) {
+		if err == nil && (!found || r.Time.After(best.Time)) {
 			best, found = r, true
 		}
-		err = s.db.QueryRowContext(ctx, `SELECT region FROM results WHERE component = ? AND region > ? ORDER BY region LIMIT 1`,
-			component, region).Scan(&region)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return Result{}, false, fmt.Errorf("read latest result: %w", err)
 	}
 	return best, found, nil
 }
@@ -429,18 +413,8 @@ func (s *Store) Prune(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	// Series by series, so that each delete is a range of the primary key
-	// and a store of millions of results is not read whole: the next
-	// series is one seek past the last.
-	var k series
-	err = tx.QueryRowContext(ctx, `SELECT component, region FROM results ORDER BY component, region LIMIT 1`).Scan(&k.component, &k.region)
-	for err == nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE component = ? AND region = ? AND time < ?`, k.component, k.region, h); err != nil {
-			return fmt.Errorf("prune results: %w", err)
-		}
-		err = tx.QueryRowContext(ctx, `SELECT component, region FROM results WHERE (component, region) > (?, ?)
-			ORDER BY component, region LIMIT 1`, k.component, k.region).Scan(&k.component, &k.region)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	// and a store of millions of results is not read whole.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE series IN (SELECT id FROM series) AND time < ?`, h); err != nil {
 		return fmt.Errorf("prune results: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'horizon'`, fmt.Sprint(h)); err != nil {

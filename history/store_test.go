@@ -197,7 +197,7 @@ func TestKilledMidWrite(t *testing.T) {
 		s.db.QueryRow(`SELECT count(*) FROM results`).Scan(&total)
 		got := intervalsOf(t, s, "api", 0, float64(total+2))
 		fresh := openTest(t, Options{})
-		rows, err := s.db.Query(`SELECT ` + resultColumns + ` FROM results ORDER BY time`)
+		rows, err := s.db.Query(`SELECT ` + resultColumns + ` FROM ` + resultJoin + ` ORDER BY r.time`)
 		if err != nil {
 			t.Fatal(err)
 		}

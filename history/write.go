@@ -21,7 +21,7 @@ type series struct{ component, region string }
 type span struct{ min, max int64 }
 
 type latencyKey struct {
-	component string
+	component int64 // its id
 	hour      int64
 	bucket    int
 }
@@ -41,6 +41,7 @@ const insertRows = 128
 // touched is one series a transaction added results to.
 type touched struct {
 	k  series
+	id int64 // k's id
 	sp span
 	// fresh are the added results, in time order, when they were the
 	// series' newest (nothing stored at or after the first): then they,
@@ -105,6 +106,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 	byTime := func(a, b int32) int { return cmp.Compare(ms[a], ms[b]) }
 
 	ins := seriesWriter{q: q}
+	ids := seriesIDs{q: q}
 	var groups []touched
 	lat := map[latencyKey]int64{}
 	var stored []int64
@@ -116,13 +118,17 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 			slices.SortStableFunc(m, byTime)
 		}
 		lo, hi := ms[m[0]], ms[m[len(m)-1]]
-		var later bool
-		if stored, later, err = q.storedTimes(k, lo, hi, stored[:0]); err != nil {
+		id, cid, err := ids.get(k)
+		if err != nil {
 			return st, err
 		}
-		t := touched{k: k}
+		var later bool
+		if stored, later, err = q.storedTimes(id, lo, hi, stored[:0]); err != nil {
+			return st, err
+		}
+		t := touched{k: k, id: id}
 		co, _ := s.opts.component(k.component)
-		ins.start(k)
+		ins.start(id)
 		appendOnly := len(stored) == 0 && !later
 		n, x := 0, 0
 		for y, i := range m {
@@ -151,7 +157,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 				t.fresh = append(t.fresh, point{at, co.state(r.OK, r.LatencyMS)})
 			}
 			if r.OK {
-				lat[latencyKey{r.Component, floorDiv(at, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++
+				lat[latencyKey{cid, floorDiv(at, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++
 			}
 		}
 		if err := ins.flush(); err != nil {
@@ -230,11 +236,54 @@ func (q *txStmts) queryRow(query string, args ...any) *sql.Row {
 	return st.QueryRowContext(q.ctx, args...)
 }
 
-// storedTimes appends to buf the times of k's stored results in [lo, hi],
-// in order, and says whether any is stored after hi.
-func (q *txStmts) storedTimes(k series, lo, hi int64, buf []int64) ([]int64, bool, error) {
-	rows, err := q.query(`SELECT time FROM results WHERE component = ? AND region = ? AND time >= ? AND time <= ? ORDER BY time`,
-		k.component, k.region, lo, hi)
+// seriesIDs finds, or adds, the ids of a transaction's series and of
+// their components. It keeps them for the transaction only: an id added by
+// a transaction that rolls back is not in the store.
+type seriesIDs struct {
+	q          *txStmts
+	series     map[series]int64
+	components map[string]int64
+}
+
+// get returns the ids of k and of its component.
+func (x *seriesIDs) get(k series) (id, component int64, err error) {
+	if x.series == nil {
+		x.series, x.components = map[series]int64{}, map[string]int64{}
+	}
+	if id, ok := x.series[k]; ok {
+		return id, x.components[k.component], nil
+	}
+	component, ok := x.components[k.component]
+	if !ok {
+		if component, err = x.id(`SELECT id FROM components WHERE name = ?`,
+			`INSERT INTO components (name) VALUES (?) RETURNING id`, k.component); err != nil {
+			return 0, 0, fmt.Errorf("find component %s: %w", brief(k.component), err)
+		}
+		x.components[k.component] = component
+	}
+	if id, err = x.id(`SELECT id FROM series WHERE component = ? AND region = ?`,
+		`INSERT INTO series (component, region) VALUES (?, ?) RETURNING id`, component, k.region); err != nil {
+		return 0, 0, fmt.Errorf("find series %s region %s: %w", brief(k.component), brief(k.region), err)
+	}
+	x.series[k] = id
+	return id, component, nil
+}
+
+// id is the id that find returns, or else the one add returns.
+func (x *seriesIDs) id(find, add string, args ...any) (int64, error) {
+	var id int64
+	err := x.q.queryRow(find, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = x.q.queryRow(add, args...).Scan(&id)
+	}
+	return id, err
+}
+
+// storedTimes appends to buf the times of series id's stored results in
+// [lo, hi], in order, and says whether any is stored after hi.
+func (q *txStmts) storedTimes(id, lo, hi int64, buf []int64) ([]int64, bool, error) {
+	rows, err := q.query(`SELECT time FROM results WHERE series = ? AND time >= ? AND time <= ? ORDER BY time`,
+		id, lo, hi)
 	if err != nil {
 		return buf, false, fmt.Errorf("read stored results: %w", err)
 	}
@@ -251,22 +300,22 @@ func (q *txStmts) storedTimes(k series, lo, hi int64, buf []int64) ([]int64, boo
 		return buf, false, fmt.Errorf("read stored results: %w", err)
 	}
 	var later bool
-	if err := q.queryRow(`SELECT EXISTS (SELECT 1 FROM results WHERE component = ? AND region = ? AND time > ?)`,
-		k.component, k.region, hi).Scan(&later); err != nil {
+	if err := q.queryRow(`SELECT EXISTS (SELECT 1 FROM results WHERE series = ? AND time > ?)`,
+		id, hi).Scan(&later); err != nil {
 		return buf, false, fmt.Errorf("read stored results: %w", err)
 	}
 	return buf, later, nil
 }
 
-// insertSQL inserts rows results of one series: the component and region
-// are bound once, then each row binds time, ok, latency_ms, status and
-// error (NULL for none). Binding a string costs the driver a C copy, so
-// this binds one string a row (usually none) instead of three. Only new
+// insertSQL inserts rows results of one series: its id is bound once, then
+// each row binds time, ok, latency_ms, status and error (NULL for none).
+// Binding a string costs the driver a C copy, so this binds one string a
+// row (usually none). Only new
 // results are inserted (they are looked for first), so ON CONFLICT DO
 // NOTHING is a guard, and seriesWriter checks that every row was stored.
 func insertSQL(rows int) string {
-	return `INSERT INTO results (component, region, time, ok, latency_ms, status, error)
-		SELECT ?, ?, column1, column2, column3, column4, coalesce(column5, '') FROM (VALUES ` +
+	return `INSERT INTO results (series, time, ok, latency_ms, status, error)
+		SELECT ?, column1, column2, column3, column4, coalesce(column5, '') FROM (VALUES ` +
 		valuesList(rows, 5) + `) WHERE true ON CONFLICT DO NOTHING`
 }
 
@@ -286,16 +335,16 @@ var insertStmts = func() map[int]string {
 // of insertSizes rows.
 type seriesWriter struct {
 	q    *txStmts
-	k    series
+	id   int64
 	rows int
 	args []any
 }
 
 const rowArgs = 5
 
-func (w *seriesWriter) start(k series) {
-	w.k, w.rows = k, 0
-	w.args = append(w.args[:0], k.component, k.region)
+func (w *seriesWriter) start(id int64) {
+	w.id, w.rows = id, 0
+	w.args = append(w.args[:0], id)
 }
 
 func (w *seriesWriter) add(r *Result, ms int64) error {
@@ -313,11 +362,11 @@ func (w *seriesWriter) add(r *Result, ms int64) error {
 
 // flush inserts the rows added since the last flush.
 func (w *seriesWriter) flush() error {
-	off := 0 // w.args[off:] are the component, region and the rows left
+	off := 0 // w.args[off:] are the series id and the rows left
 	for _, size := range insertSizes {
 		for w.rows >= size {
-			w.args[off], w.args[off+1] = w.k.component, w.k.region
-			res, err := w.q.exec(insertStmts[size], w.args[off:off+2+size*rowArgs]...)
+			w.args[off] = w.id
+			res, err := w.q.exec(insertStmts[size], w.args[off:off+1+size*rowArgs]...)
 			if err != nil {
 				return err
 			}
@@ -331,7 +380,7 @@ func (w *seriesWriter) flush() error {
 			off, w.rows = off+size*rowArgs, w.rows-size
 		}
 	}
-	w.args = w.args[:2]
+	w.args = w.args[:1]
 	return nil
 }
 
@@ -401,7 +450,7 @@ func floorDiv(a, b int64) int64 {
 func addLatency(q *txStmts, lat map[latencyKey]int64) error {
 	// In key order, so that consecutive upserts touch the same pages.
 	keys := slices.SortedFunc(maps.Keys(lat), func(a, b latencyKey) int {
-		return cmp.Or(strings.Compare(a.component, b.component), cmp.Compare(a.hour, b.hour), cmp.Compare(a.bucket, b.bucket))
+		return cmp.Or(cmp.Compare(a.component, b.component), cmp.Compare(a.hour, b.hour), cmp.Compare(a.bucket, b.bucket))
 	})
 	w := rowWriter{q: q, one: latencyOne, many: latencyMany, width: 4, per: latencyRows}
 	for _, k := range keys {

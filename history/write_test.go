@@ -103,29 +103,6 @@ func TestLatest(t *testing.T) {
 	}
 }
 
-// TestOldIndexDropped opens a store made with schema 1's index on
-// results (component, time), which Open drops.
-func TestOldIndexDropped(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "history.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.db.Exec(`CREATE INDEX results_by_time ON results (component, time)`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var n int
-	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'results_by_time'`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("results_by_time: %d, %v; want it dropped", n, err)
-	}
-}
-
 // TestImportBesideProbe records probe-sized batches while an import runs
 // on another handle, as `herald probe` and `herald import` would in two
 // processes: both finish, and every result is stored once.

@@ -12,10 +12,15 @@
 package i18n
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-playground/locales"
@@ -117,6 +122,10 @@ type Locale struct {
 	calendar locales.Translator // nil for a language a site added
 	printer  *message.Printer
 	plural   language.Tag
+	sum      string // see Sum
+
+	intsOnce sync.Once
+	ints     [smallInts]string
 }
 
 // msg is one message: text, or for a plural one text per form.
@@ -153,8 +162,39 @@ func newLocale(tag string, msgs map[string]msg) *Locale {
 		numbers = language.MustParse("ar-u-nu-latn")
 	}
 	l.printer = message.NewPrinter(numbers)
+	l.sum = sum(tag, msgs)
 	return l
 }
+
+// sum hashes a locale's tag and every text of its catalog, so that what
+// was written with one set of words is known to need writing again when
+// a site's i18n/<tag>.yaml changes a word.
+func sum(tag string, msgs map[string]msg) string {
+	h := sha256.New()
+	write := func(s string) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	write(tag)
+	for _, key := range slices.Sorted(maps.Keys(msgs)) {
+		m := msgs[key]
+		write(key)
+		write(m.text)
+		for _, f := range slices.Sorted(maps.Keys(m.plural)) {
+			write(strconv.Itoa(int(f)))
+			write(m.plural[f])
+		}
+	}
+	return string(h.Sum(nil))
+}
+
+// Sum is a hash of the locale's tag and words, computed once when its
+// catalogs are read: the same for two loads of the same files, and
+// another as soon as one word or the language differs. Incremental
+// builds put it in the Key of everything written in words.
+func (l *Locale) Sum() string { return l.sum }
 
 // Tag is the locale's BCP 47 tag, for lang="…".
 func (l *Locale) Tag() string { return l.tag }
@@ -204,24 +244,73 @@ func (l *Locale) form(n int) plural.Form {
 }
 
 // fill replaces each {name} of text by its value in args, name and value
-// pairs. Text without a brace, most of a catalog, is returned as it is.
+// pairs, in one pass: a value that holds "{site}" (an incident's title)
+// is written as it is, not filled in again. Text without a brace, most of
+// a catalog, is returned as it is. Pages fill thousands of messages, so
+// this scans by hand rather than building a strings.Replacer each time.
 func fill(text string, args []any) string {
-	if !strings.Contains(text, "{") {
+	i := strings.IndexByte(text, '{')
+	if i < 0 {
 		return text
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, fmt.Sprint("{", args[i], "}"), fmt.Sprint(args[i+1]))
+	var b strings.Builder
+	b.Grow(len(text) + 16)
+	for i >= 0 {
+		b.WriteString(text[:i])
+		text = text[i:]
+		end := strings.IndexByte(text, '}')
+		if end < 0 {
+			break
+		}
+		if v, ok := arg(args, text[1:end]); ok {
+			b.WriteString(v)
+			text = text[end+1:]
+		} else {
+			b.WriteByte('{')
+			text = text[1:]
+		}
+		i = strings.IndexByte(text, '{')
 	}
-	// One pass: a value that holds "{site}" (an incident's title) is
-	// written as it is, not filled in again.
-	return strings.NewReplacer(pairs...).Replace(text)
+	b.WriteString(text)
+	return b.String()
+}
+
+// arg is the value of name in args, name and value pairs, as text.
+func arg(args []any, name string) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		if n, ok := args[i].(string); ok && n == name {
+			if s, ok := args[i+1].(string); ok {
+				return s, true
+			}
+			return fmt.Sprint(args[i+1]), true
+		}
+	}
+	return "", false
 }
 
 // Number writes f with decimals digits after the separator, grouped as
 // the locale groups them: "12.345,7" in de.
 func (l *Locale) Number(f float64, decimals int) string {
+	if decimals == 0 && f >= 0 && f < smallInts && f == math.Trunc(f) {
+		return l.smallInts()[int(f)]
+	}
 	return l.printer.Sprint(number.Decimal(f, number.Scale(decimals)))
+}
+
+// smallInts is how many whole numbers, from 0, a Locale keeps written:
+// pages write durations, days and counts by the thousand, and the
+// printer takes a microsecond for each.
+const smallInts = 1000
+
+// smallInts returns the numbers below smallInts as Number writes them,
+// worked out at the first call.
+func (l *Locale) smallInts() *[smallInts]string {
+	l.intsOnce.Do(func() {
+		for i := range l.ints {
+			l.ints[i] = l.printer.Sprint(number.Decimal(i, number.Scale(0)))
+		}
+	})
+	return &l.ints
 }
 
 // Percent writes the fraction f (0.9995) as a percentage with decimals
@@ -285,11 +374,17 @@ func (l *Locale) Month(t time.Time) string {
 // MonthDay writes t's day and short month, without the year, as chart
 // axes show them: "Mar 9", "9. März", "3月9日".
 func (l *Locale) MonthDay(t time.Time) string {
-	abbr := strconv.Itoa(int(t.Month()))
-	if l.calendar != nil {
-		abbr = l.calendar.MonthAbbreviated(t.Month())
+	return l.T("date.month_day", "month_abbr", l.MonthAbbr(t), "m", int(t.Month()), "day", t.Day())
+}
+
+// MonthAbbr is the short name of t's month, as a table of months heads
+// its columns: "Mar", "März", "3月"; its number in a language a site
+// added.
+func (l *Locale) MonthAbbr(t time.Time) string {
+	if l.calendar == nil {
+		return strconv.Itoa(int(t.Month()))
 	}
-	return l.T("date.month_day", "month_abbr", abbr, "m", int(t.Month()), "day", t.Day())
+	return l.calendar.MonthAbbreviated(t.Month())
 }
 
 // MonthYear writes t's month and year: "March 2026", "2026年3月".
@@ -305,16 +400,20 @@ func (l *Locale) Duration(d time.Duration) string {
 		return l.T("duration.under_a_minute")
 	}
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	var parts []string
-	for _, p := range []struct {
+	// Written straight into one buffer: reports word thousands.
+	var b strings.Builder
+	for _, p := range [...]struct {
 		key string
 		n   int
 	}{{"duration.days", days}, {"duration.hours", hours}, {"duration.minutes", mins}} {
 		if p.n > 0 {
-			parts = append(parts, l.T(p.key, "n", l.Number(float64(p.n), 0)))
+			if b.Len() > 0 {
+				b.WriteString(l.T("duration.separator"))
+			}
+			b.WriteString(l.T(p.key, "n", l.Number(float64(p.n), 0)))
 		}
 	}
-	return strings.Join(parts, l.T("duration.separator"))
+	return b.String()
 }
 
 // List joins items as the locale writes a list: "API, Website".

@@ -194,3 +194,37 @@ func TestLoadOddFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestSum checks that a locale's Sum changes with its words and its
+// language, and only with them: incremental builds rely on it.
+func TestSum(t *testing.T) {
+	load := func(files map[string]string, tag string) string {
+		t.Helper()
+		c, err := Load(site(t, files))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.For(tag).Sum()
+	}
+	fixed := map[string]string{"de.yaml": "status.major_outage: Großstörung\n"}
+	plural := map[string]string{"de.yaml": "component.days_ago:\n  one: 'gestern'\n  other: 'vor {count} Tagen'\n"}
+	tests := []struct {
+		name string
+		a, b string
+		same bool
+	}{
+		{"the same files", load(fixed, "de"), load(fixed, "de"), true},
+		{"no file and herald's own", load(nil, "de"), For("de").Sum(), true},
+		{"a fixed word", load(nil, "de"), load(fixed, "de"), false},
+		{"a fixed plural form", load(nil, "de"), load(plural, "de"), false},
+		{"another language", For("en").Sum(), For("de").Sum(), false},
+		{"another language, same words", load(map[string]string{"de-AT.yaml": "component.today: Heute\n"}, "de-AT"), For("de").Sum(), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.a == tt.b; got != tt.same {
+				t.Errorf("got equal sums %v, want %v", got, tt.same)
+			}
+		})
+	}
+}

@@ -65,6 +65,7 @@ sites:
   - name: API
     url: https://api.example.com/
     maxResponseTime: 2000
+    maxRedirects: 3
 status-website:
   name: Acme Status
   cname: status.example.com
@@ -106,7 +107,7 @@ func TestMigrate(t *testing.T) {
 		{"upptime", []string{"-from", "upptime", "-issues", issues, upp}, "", exitOK,
 			"1 components, 1 incidents, 0 maintenance, 0 history results", "", true},
 		{"upptime notes name the source line", []string{"-from", "upptime", upp}, "", exitOK,
-			".upptimerc.yml:6: maxResponseTime 2000", "", false},
+			".upptimerc.yml:7: sites[].maxRedirects has no herald equivalent", "", false},
 		{"upptime, no .upptimerc.yml", []string{"-from", "upptime", src}, "", exitInvalid, "", "no .upptimerc.yml: not an Upptime repository", false},
 		{"-issues is for upptime only", []string{"-from", "cstate", "-issues", issues, src}, "", exitUsage, "", "-issues is for -from upptime", false},
 		{"statuspage", []string{"-from", "statuspage", filepath.Join("..", "..", "migrate", "statuspage", "testdata", "page")}, "", exitOK,

@@ -127,13 +127,15 @@ func (ch channel) files(snap *status.Snapshot) []render.File {
 	}
 }
 
-// key is the Key (see render.File.Key) of the channel's feeds: the Sum of
-// each incident they list. Beyond the incidents a feed reads only the
-// config (titles, base URL, component names, time zone, locale), never the
-// clock.
+// key is the Key (see render.File.Key) of the channel's feeds: the words
+// of the locale (a site's i18n/<locale>.yaml is not part of the config the
+// Builder hashes) and the Sum of each incident they list. Beyond these a
+// feed reads only the config (titles, base URL, component names, time
+// zone), never the clock.
 func (ch channel) key(snap *status.Snapshot) string {
 	ins := ch.listed(snap)
-	b := make([]byte, 0, len(ins)*sha256.Size)
+	b := make([]byte, 0, len(ins)*sha256.Size+64)
+	b = append(b, snap.Site.L().Sum()...)
 	for _, in := range ins {
 		b = append(b, in.Sum[:]...)
 	}

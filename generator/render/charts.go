@@ -2,10 +2,8 @@ package render
 
 import (
 	"html/template"
-	"time"
 
 	"github.com/herald-status/herald/generator/chart"
-	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
@@ -53,14 +51,4 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
 	return chart.Calendar(f.Days(), dayLink(p, "#incidents"), chart.DayLabel, chart.Name(f.Name))
-}
-
-// lasted is how long an incident or maintenance lasted, or has lasted by
-// now while it goes on.
-func lasted(in *incident.Incident, now time.Time) string {
-	end := in.End()
-	if end.IsZero() || end.After(now) {
-		end = now
-	}
-	return duration(in.Start(), end)
 }

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
@@ -80,16 +79,16 @@ type AffectedComponent struct {
 // Timeline lists the incident's updates as its page shows them, newest
 // first.
 func (e Entry) Timeline() []TimelineUpdate {
-	loc := time.UTC
+	w := words{}.orDefault()
 	if e.set != nil {
-		loc = e.set.loc
+		w = e.set.words
 	}
 	out := make([]TimelineUpdate, len(e.Incident.Updates))
 	for i, u := range e.Incident.Updates {
 		out[i] = TimelineUpdate{
 			Update: &e.Incident.Updates[i],
-			Label:  updateLabel(u.Status),
-			Time:   timeTag(u.Time, loc, timeLayout),
+			Label:  w.updateLabel(u.Status),
+			Time:   w.timeTag(u.Time),
 			Body:   headingsFrom(4, u.Body),
 		}
 	}
@@ -115,8 +114,8 @@ func newEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
 		Link:        p.Root + incidentPath(in),
 		Maintenance: in.Kind == incident.KindMaintenance,
 		ImpactClass: impactClass(in),
-		ImpactLabel: impactLabel(in),
-		Status:      updateLabel(in.StatusAt(p.Now)),
+		ImpactLabel: set.words.impactLabel(in),
+		Status:      set.words.updateLabel(in.StatusAt(p.Now)),
 		set:         set,
 	}
 	return e
@@ -125,8 +124,10 @@ func newEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
 // pageSet is one page template's set, cloned for one Files call, with
 // what memo rendered for all the pages that use it.
 type pageSet struct {
-	t   *template.Template
-	loc *time.Location // the site's time zone, never nil
+	t *template.Template
+	// words are the site's time zone and language, never nil once
+	// setFuncs ran.
+	words words
 	// builtinEntry: the set's "entry" template is the built-in one, which
 	// listEntry may then write by hand.
 	builtinEntry bool

@@ -20,7 +20,7 @@ func entrySets(tb testing.TB, r *Renderer) (fast, tmpl *pageSet) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		s := &pageSet{loc: time.UTC, memo: map[memoKey]template.HTML{}, builtinEntry: builtin}
+		s := &pageSet{words: words{loc: time.UTC}, memo: map[memoKey]template.HTML{}, builtinEntry: builtin}
 		s.t = t.Funcs(setFuncs(s))
 		return s
 	}

@@ -3,29 +3,34 @@ package render
 import (
 	"html"
 	"html/template"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/slo"
+	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
-// Formats of times on pages: 24-hour clock, with the zone's abbreviation
-// so that a reader in another zone knows what they are looking at.
-const (
-	timeLayout  = "Jan 2, 2006 15:04 MST"
-	dateLayout  = "Jan 2, 2006"
-	monthLayout = "January 2006"
-)
-
-// funcs returns the template functions, with times shown in loc. These are
-// the functions override authors can use:
+// funcs returns the template functions, with times shown in loc and
+// words in l (English when nil). These are the functions override authors
+// can use:
 //
+//	t key name value …   the message key of the site's language, each {name}
+//	                     filled in with the value after it: {{t "page.updated"
+//	                     "time" (timeTag .Now)}}. A value that is HTML (timeTag,
+//	                     memo) is put in as it is, and the rest escaped; keys
+//	                     are those of i18n/catalog/en.yaml (docs/i18n.md)
+//	n key count name value …  t for a message that depends on a count:
+//	                     {{n "component.days_ago" 90}} "90 days ago"
+//	tag, dir             the language's BCP 47 tag and its direction, "ltr" or
+//	                     "rtl", for <html lang dir>
 //	timeTag t            <time datetime="2026-11-28T13:51:00Z">Nov 28, 2026 05:51 PST</time>
 //	dateTag t            <time datetime="2026-11-28">Nov 28, 2026</time>
 //	monthTag t           <time datetime="2026-11">November 2026</time>
+//	monthYear t          "November 2026", without the element
 //	timeRange a b        two <time> elements joined by a dash, the date not repeated
 //	localTime t          t in the site's time zone, for .Format
 //	duration a b         "7 h 52 min"
@@ -34,6 +39,19 @@ const (
 //	updateLabel w        "In progress", "Postmortem"
 //	impactLabel in       "Major impact", or "Maintenance"
 //	impactClass in       "impact-major" (…-none, -minor, -major, -critical, -maintenance)
+//	overall o            the headline of .Snap.Overall: "All Systems Operational"
+//	percent s            an uptime.Summary's uptime, "99.95%", floored so that
+//	                     it never reads 100% with downtime; or "no data"
+//	unobserved s         its time without data, "7 d no data", or ""
+//	periodLabel p        an uptime.Period's window: "24 hours", "7 days"
+//	sloWords b           an slo.Budget in words (slo.Words)
+//	margin f             a report.Figures' margin on its objective, "+0.125
+//	                     points", or "" when it has none or it is not measurable
+//	printedUptime s      a percentage printed in English, as a report's record
+//	                     keeps an uptime ("99.95%", "no data"), in the site's
+//	                     language: "99,95 %"
+//	list name items      the template name executed with each item, joined as
+//	                     the language joins a list: "API, Website"
 //	affectedStatus in id the status the incident gives the component
 //	ofKind list kind     the incidents of one kind ("incident", "maintenance")
 //	excerpt html n       plain text, at most about n characters
@@ -60,31 +78,44 @@ const (
 //	                     comparable (a pointer, a string, a number) and must be
 //	                     all the template reads, e.g. {{memo "span" .Incident}},
 //	                     {{memo "site-header" .Frame}}; call it between elements
-func funcs(loc *time.Location) template.FuncMap { return setFuncs(&pageSet{loc: loc}) }
+func funcs(loc *time.Location, l *i18n.Locale) template.FuncMap {
+	return setFuncs(&pageSet{words: words{loc: loc, l: l}})
+}
 
 // setFuncs returns the template functions of one page set: entry binds
 // the Entry it makes to the set, whose "span" it renders.
 func setFuncs(set *pageSet) template.FuncMap {
-	if set.loc == nil {
-		set.loc = time.UTC
-	}
-	loc := set.loc
+	set.words = set.words.orDefault()
+	w := set.words
 	return template.FuncMap{
-		"timeTag": func(t time.Time) template.HTML { return timeTag(t, loc, timeLayout) },
+		"t":       w.t,
+		"n":       w.n,
+		"tag":     w.l.Tag,
+		"dir":     w.l.Dir,
+		"timeTag": w.timeTag,
 		"dateTag": func(t time.Time) template.HTML {
-			return tag(t.In(loc).Format(time.DateOnly), t.In(loc).Format(dateLayout))
+			return tag(t.In(w.loc).Format(time.DateOnly), w.l.Date(t.In(w.loc), i18n.Medium))
 		},
 		"monthTag": func(t time.Time) template.HTML {
-			return tag(t.In(loc).Format("2006-01"), t.In(loc).Format(monthLayout))
+			return tag(t.In(w.loc).Format("2006-01"), w.l.MonthYear(t.In(w.loc)))
 		},
-		"timeRange":      func(a, b time.Time) template.HTML { return timeRange(a, b, loc) },
-		"localTime":      func(t time.Time) time.Time { return t.In(loc) },
-		"duration":       duration,
-		"statusLabel":    statusLabel,
+		"monthYear":      func(t time.Time) string { return w.l.MonthYear(t.In(w.loc)) },
+		"timeRange":      w.timeRange,
+		"localTime":      func(t time.Time) time.Time { return t.In(w.loc) },
+		"duration":       w.duration,
+		"statusLabel":    w.statusLabel,
 		"statusClass":    statusClass,
-		"updateLabel":    updateLabel,
-		"impactLabel":    impactLabel,
+		"updateLabel":    w.updateLabel,
+		"impactLabel":    w.impactLabel,
 		"impactClass":    impactClass,
+		"overall":        w.overall,
+		"percent":        func(s uptime.Summary) string { return s.PercentIn(w.l) },
+		"unobserved":     func(s uptime.Summary) string { return s.UnobservedIn(w.l) },
+		"periodLabel":    w.periodLabel,
+		"sloWords":       func(b *slo.Budget) slo.Words { return b.WordsIn(w.l) },
+		"printedUptime":  w.printedUptime,
+		"margin":         w.margin,
+		"list":           set.list,
 		"affectedStatus": affectedStatus,
 		"ofKind":         ofKind,
 		"excerpt":        excerpt,
@@ -92,7 +123,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"incidentPath":   incidentPath,
 		"componentPath":  ComponentPath,
 		"historyPath":    historyPath,
-		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, loc) },
+		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, w.loc) },
 		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
 		"listEntry":      set.listEntry,
 		"bars":           bars,
@@ -101,137 +132,9 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"memo":           set.render,
 		"reportPath":     ReportPath,
 		"calendar":       calendar,
-		"length":         length,
-		"lasted":         lasted,
+		"length":         w.length,
+		"lasted":         w.lasted,
 	}
-}
-
-// tag is a <time> element; both arguments come from time.Format, so they
-// need escaping only in principle (a zone abbreviation is the zone
-// database's text).
-func tag(datetime, text string) template.HTML {
-	return template.HTML(`<time datetime="` + html.EscapeString(datetime) + `">` + html.EscapeString(text) + `</time>`)
-}
-
-// timeTag shows t in loc; the datetime attribute is UTC, which every
-// reader of the markup can parse without a zone database.
-func timeTag(t time.Time, loc *time.Location, layout string) template.HTML {
-	return tag(t.UTC().Format(time.RFC3339), t.In(loc).Format(layout))
-}
-
-// timeRange shows "Dec 3, 2026 22:00 – 23:30 PST" when both ends share a
-// day and a zone, and both in full otherwise. A zero end shows the start.
-func timeRange(a, b time.Time, loc *time.Location) template.HTML {
-	if b.IsZero() {
-		return timeTag(a, loc, timeLayout)
-	}
-	la, lb := a.In(loc), b.In(loc)
-	if la.Format(time.DateOnly) == lb.Format(time.DateOnly) && la.Format("MST") == lb.Format("MST") {
-		return timeTag(a, loc, "Jan 2, 2006 15:04") + " – " + timeTag(b, loc, "15:04 MST")
-	}
-	return timeTag(a, loc, timeLayout) + " – " + timeTag(b, loc, timeLayout)
-}
-
-// duration is the time from a to b in days, hours and minutes, rounded to
-// the minute: "7 h 52 min", "1 d 2 h", "45 min".
-func duration(a, b time.Time) string { return length(b.Sub(a)) }
-
-// length is d in days, hours and minutes, as duration words it.
-func length(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "under a minute"
-	}
-	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	var parts []string
-	if days > 0 {
-		parts = append(parts, strconv.Itoa(days)+" d")
-	}
-	if hours > 0 {
-		parts = append(parts, strconv.Itoa(hours)+" h")
-	}
-	if mins > 0 {
-		parts = append(parts, strconv.Itoa(mins)+" min")
-	}
-	return strings.Join(parts, " ")
-}
-
-var statusLabels = map[incident.Status]string{
-	incident.Operational:         "Operational",
-	incident.DegradedPerformance: "Degraded performance",
-	incident.PartialOutage:       "Partial outage",
-	incident.MajorOutage:         "Major outage",
-	incident.UnderMaintenance:    "Under maintenance",
-}
-
-// statusLabel is how a component status reads on the page.
-func statusLabel(s incident.Status) string {
-	if l, ok := statusLabels[s]; ok {
-		return l
-	}
-	return humanize(string(s))
-}
-
-var statusClasses = map[incident.Status]string{
-	incident.Operational:         "st-ok",
-	incident.DegradedPerformance: "st-minor",
-	incident.PartialOutage:       "st-major",
-	incident.MajorOutage:         "st-crit",
-	incident.UnderMaintenance:    "st-maint",
-}
-
-// statusClass is the CSS class that colours a status.
-func statusClass(s incident.Status) string {
-	if c, ok := statusClasses[s]; ok {
-		return c
-	}
-	return "st-unknown"
-}
-
-// updateLabel is how an update's status word reads: "In progress".
-func updateLabel(word string) string {
-	if word == "postmortem" {
-		return "Postmortem"
-	}
-	return humanize(word)
-}
-
-// humanize turns "in_progress" into "In progress".
-func humanize(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.ReplaceAll(s, "_", " ")
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
-
-// impactLabel names an incident's severity, or says it is maintenance.
-func impactLabel(in *incident.Incident) string {
-	if in.Kind == incident.KindMaintenance {
-		return "Maintenance"
-	}
-	switch in.Impact {
-	case incident.ImpactMinor:
-		return "Minor impact"
-	case incident.ImpactMajor:
-		return "Major impact"
-	case incident.ImpactCritical:
-		return "Critical impact"
-	}
-	return "No impact"
-}
-
-// impactClass is the CSS class that colours an incident.
-func impactClass(in *incident.Incident) string {
-	if in.Kind == incident.KindMaintenance {
-		return "impact-maintenance"
-	}
-	switch in.Impact {
-	case incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical:
-		return "impact-" + string(in.Impact)
-	}
-	return "impact-none"
 }
 
 // affectedStatus is the status in gives the component id, or operational.

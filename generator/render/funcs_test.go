@@ -12,6 +12,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 func TestTimeFuncs(t *testing.T) {
@@ -19,7 +22,7 @@ func TestTimeFuncs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm := funcs(la)
+	fm := funcs(la, nil)
 	timeTag := fm["timeTag"].(func(time.Time) template.HTML)
 	dateTag := fm["dateTag"].(func(time.Time) template.HTML)
 	monthTag := fm["monthTag"].(func(time.Time) template.HTML)
@@ -74,13 +77,15 @@ func TestDuration(t *testing.T) {
 		{90*time.Minute + 40*time.Second, "1 h 31 min"},
 	}
 	for _, tt := range tests {
-		if got := duration(base, base.Add(tt.d)); got != tt.want {
+		if got := (words{}.orDefault()).duration(base, base.Add(tt.d)); got != tt.want {
 			t.Errorf("duration(%v): got %q, want %q", tt.d, got, tt.want)
 		}
 	}
 }
 
 func TestLabels(t *testing.T) {
+	w := words{}.orDefault()
+	statusLabel, updateLabel, impactLabel := w.statusLabel, w.updateLabel, w.impactLabel
 	tests := []struct{ got, want string }{
 		{statusLabel(incident.Operational), "Operational"},
 		{statusLabel(incident.DegradedPerformance), "Degraded performance"},
@@ -248,4 +253,80 @@ func FuzzHeadingsFrom(f *testing.F) {
 			t.Errorf("headingsFrom(%d, %q): got %q, want %q", first, s, got, want)
 		}
 	})
+}
+
+// TestWordFuncs checks the functions that write words in the site's
+// language: messages with text and HTML values, plurals, dates and the
+// headline, in English as before and in other languages.
+func TestWordFuncs(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de, ja := words{loc: la}.orDefault(), words{loc: la, l: i18n.For("de")}, words{loc: la, l: i18n.For("ja")}
+	at := time.Date(2026, 11, 28, 13, 51, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"text as the template wrote it", en.t("component.follow"), template.HTML("Follow this component's incidents and maintenance:")},
+		{"a value escaped", en.t("incident.page_title", "title", `<b>"x" & y</b>`, "site", "S"), template.HTML(`&lt;b&gt;&#34;x&#34; &amp; y&lt;/b&gt; · S`)},
+		{"an HTML value as it is", de.t("page.updated", "time", de.timeTag(at)), template.HTML(`Aktualisiert <time datetime="2026-11-28T13:51:00Z">28.11.2026 05:51 PST</time>`)},
+		{"a value that looks like a placeholder", en.t("incident.page_title", "title", "{site}", "site", "S"), template.HTML("{site} · S")},
+		{"a number in the language", de.t("history.page_of", "page", 1200, "pages", 1300), template.HTML("Seite 1.200 von 1.300")},
+		{"a plural", de.n("component.days_ago", 1), template.HTML("vor 1 Tag")},
+		{"a plural, Japanese", ja.n("component.days_ago", 90), template.HTML("90日前")},
+		{"a range in a day", de.timeRange(at, at.Add(time.Hour)), template.HTML(`<time datetime="2026-11-28T13:51:00Z">28.11.2026 05:51</time> – <time datetime="2026-11-28T14:51:00Z">06:51 PST</time>`)},
+		{"a duration", de.duration(at, at.Add(134*time.Minute)), "2 Std. 14 Min."},
+		{"a status", de.statusLabel(incident.MajorOutage), "Schwerer Ausfall"},
+		{"a status herald does not know", de.updateLabel("on_hold"), "On hold"},
+		{"the headline", de.overall(status.Overall{Indicator: "none", Description: "All Systems Operational"}), "Alle Systeme betriebsbereit"},
+		{"the headline, stale", de.overall(status.Overall{Indicator: "minor", Description: status.UnknownDescription, Stale: []*status.Component{{}}}), i18n.For("de").T("overall.unknown")},
+		{"a period", de.periodLabel(uptime.Period{Key: "30d", Label: "30 days"}), "30 Tage"},
+		{"a period of hours", ja.periodLabel(uptime.Period{Key: "24h", Label: "24 hours"}), "24時間"},
+		{"a printed uptime", de.printedUptime("99.95%"), "99,95\u00a0%"},
+		{"a printed uptime of 100", de.printedUptime("100%"), "100\u00a0%"},
+		{"no data", de.printedUptime("no data"), "keine Daten"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFixWords checks that writing the words of t into the templates
+// changes nothing on the page: words with a quote, which the text of a
+// template could not carry into an attribute, are left to t, and html/
+// template escapes them for their context.
+func TestFixWords(t *testing.T) {
+	const src = `<p title="{{t "report.down_note"}}">{{t "report.down_note"}}</p>` +
+		`<p title="{{t "page.history"}}" lang="{{tag}}">{{t "page.history"}}{{t "incident.page_title" "title" "T" "site" "S"}}</p>`
+	render := func(fix bool) (string, *template.Template) {
+		s := &pageSet{words: words{l: i18n.For("en")}, memo: map[memoKey]template.HTML{}}
+		tmpl, err := template.New("x").Funcs(setFuncs(s)).Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.t = tmpl
+		if fix {
+			s.fixWords()
+		}
+		var b strings.Builder
+		if err := tmpl.Execute(&b, nil); err != nil {
+			t.Fatal(err)
+		}
+		return b.String(), tmpl
+	}
+	want, _ := render(false)
+	got, tmpl := render(true)
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if tree := tmpl.Tree.Root.String(); strings.Count(tree, `{{t "report.down_note"`) != 2 || strings.Contains(tree, `"page.history"`) || strings.Contains(tree, "{{tag}}") {
+		t.Errorf("got the tree %s, want the calls with quoted words kept and the others written in", tree)
+	}
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"strconv"
 	"time"
 
 	"github.com/herald-status/herald/generator/chart"
@@ -13,7 +14,9 @@ import (
 // keys works out the Key of each page (see File.Key): a hash of what the
 // built-in templates read of the snapshot beyond the config, which gives
 // the site's title, time zone, component names and the like, and beyond
-// the theme. By page:
+// the theme. Every key holds the words the page is written in, the
+// locale's Sum: a site's i18n/<locale>.yaml is not part of the config, and
+// an edit of one of its words must write every page again. By page:
 //
 //	index.html                   none: it states the build time, so it
 //	                             is rendered every time (so is any page
@@ -29,7 +32,10 @@ import (
 //	subscribe/index.html         nothing more: it lists the components'
 //	                             feeds, base_url's calendar and
 //	                             subscribe.email_url, all config
-//	reports/index.html           each month's report.Month.Key
+//	reports/index.html           each month's name, whether it runs to
+//	                             date, and its components' figures as
+//	                             printed (not the month's Key, which
+//	                             moves with the clock while it runs)
 //	reports/<YYYY-MM>/index.html its month's Key
 //	404.html                     nothing more
 //
@@ -46,6 +52,8 @@ import (
 type keys struct {
 	now time.Time
 	loc *time.Location
+	// words is the Sum of the site's locale.
+	words string
 	// clocked is, by incident, the hash of its Sum and of what the clock
 	// makes of it: an incident is listed on several pages.
 	clocked map[*incident.Incident][32]byte
@@ -53,12 +61,13 @@ type keys struct {
 }
 
 func newKeys(snap *status.Snapshot) *keys {
-	return &keys{now: snap.Now, loc: snap.Site.Location, clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
+	return &keys{now: snap.Now, loc: snap.Site.Location, words: snap.Site.L().Sum(), clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
 }
 
 // page returns the Key of p.
 func (k *keys) page(p *Page) string {
 	k.buf = k.buf[:0]
+	k.str(k.words)
 	switch p.Kind {
 	case "404", "subscribe":
 	case "incident":
@@ -81,7 +90,13 @@ func (k *keys) page(p *Page) string {
 		k.str(p.Report.Key())
 	case "reports":
 		for _, m := range p.Reports.Months {
-			k.str(m.Key())
+			k.str(m.Name())
+			k.str(strconv.FormatBool(m.ToDate))
+			for _, f := range m.Components {
+				k.str(f.ID)
+				k.str(strconv.FormatBool(f.Probed))
+				k.str(f.Percent())
+			}
 		}
 	default:
 		// The index, and any page a later feature adds until it gets a

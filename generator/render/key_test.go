@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/i18n"
 )
 
 // TestKeysStandForBytes renders the fixture at clocks on both sides of its
@@ -59,5 +60,31 @@ func TestKeysStandForBytes(t *testing.T) {
 	}
 	if same == 0 || same == keyed-len(seen) {
 		t.Errorf("got %d renders of %d with a Key seen before: want some, but not all", same, keyed)
+	}
+}
+
+// TestKeysHoldTheWords checks that every page with a Key gets another one
+// in another language, since it is written in other words.
+func TestKeysHoldTheWords(t *testing.T) {
+	r := newRenderer(t, "")
+	keys := func(tag string) map[string]string {
+		snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+		snap.Site.Locale = i18n.For(tag)
+		out := map[string]string{}
+		for _, f := range r.Files(snap) {
+			if f.Key != "" {
+				out[f.Path] = f.Key
+			}
+		}
+		return out
+	}
+	en, de := keys("en"), keys("de")
+	if len(en) == 0 {
+		t.Fatal("got no page with a Key")
+	}
+	for p, k := range en {
+		if de[p] == k {
+			t.Errorf("%s: got the same Key in en and de, want another", p)
+		}
 	}
 }

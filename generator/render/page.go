@@ -166,6 +166,7 @@ type assets struct{ css, script string }
 
 func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPage {
 	site := snap.Site
+	l := site.L()
 	siteFeeds := feeds("")
 	newPage := func(kind, file, link string) *Page {
 		return &Page{
@@ -180,7 +181,7 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 	index.Title = site.Title
 	index.Description = site.Description
 	if index.Description == "" {
-		index.Description = "Current status, incidents and scheduled maintenance of " + site.Title + "."
+		index.Description = l.T("index.description", "site", site.Title)
 	}
 	if snap.Site.WatchStale && snap.Site.StaleAfter > 0 {
 		index.Script, index.StaleAfter = a.script, int(snap.Site.StaleAfter.Seconds())
@@ -191,7 +192,7 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 		link := incidentPath(in)
 		p := newPage("incident", "incidents/"+in.Slug+"/index.html", link)
 		p.Incident = in
-		p.Title = in.Title + " · " + site.Title
+		p.Title = l.T("incident.page_title", "title", in.Title, "site", site.Title)
 		// Worked out when the page is rendered: a rebuild renders few of
 		// the thousands of incident pages it plans.
 		finish := func() { p.Description = incidentDescription(in) }
@@ -203,11 +204,11 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 		file := link + "index.html"
 		p := newPage("history", file, link)
 		p.History = h
-		p.Title = "Incident history · " + site.Title
+		p.Title = l.T("history.page_title", "site", site.Title)
 		if h.Page > 1 {
-			p.Title = "Incident history, page " + strconv.Itoa(h.Page) + " · " + site.Title
+			p.Title = l.T("history.page_n_title", "page", l.Number(float64(h.Page), 0), "site", site.Title)
 		}
-		p.Description = "Every incident and scheduled maintenance of " + site.Title + ", newest first."
+		p.Description = l.T("history.description", "site", site.Title)
 		out = append(out, plannedPage{file, "history.html", p, nil})
 	}
 
@@ -217,18 +218,18 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 		p := newPage("component", file, link)
 		p.Component = c
 		p.ComponentFeeds = feeds(link)
-		p.Title = c.Name + " status · " + site.Title
+		p.Title = l.T("component.page_title", "component", c.Name, "site", site.Title)
 		p.Description = c.Description
 		if p.Description == "" {
-			p.Description = "Status and incident history of " + c.Name + "."
+			p.Description = l.T("component.description", "component", c.Name)
 		}
 		out = append(out, plannedPage{file, "component.html", p, nil})
 	}
 
 	sub := newPage("subscribe", "subscribe/index.html", "subscribe/")
 	sub.Subscribe = subscribe(snap)
-	sub.Title = "Subscribe · " + site.Title
-	sub.Description = "Every way to follow the incidents and maintenance of " + site.Title + "."
+	sub.Title = l.T("subscribe.page_title", "site", site.Title)
+	sub.Description = l.T("subscribe.description", "site", site.Title)
 	out = append(out, plannedPage{"subscribe/index.html", "subscribe.html", sub, nil})
 	if o.withReports {
 		out = append(out, reportPages(o.reports, newPage, site)...)
@@ -237,8 +238,8 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 	notFound := newPage("404", "404.html", "404.html")
 	notFound.URL = ""
 	notFound.BaseHref = basePath(site.BaseURL)
-	notFound.Title = "Page not found · " + site.Title
-	notFound.Description = "There is no page at this address."
+	notFound.Title = l.T("notfound.page_title", "site", site.Title)
+	notFound.Description = l.T("notfound.description")
 	out = append(out, plannedPage{"404.html", "404.html", notFound, nil})
 
 	type frameKey struct{ kind, root, baseHref string }

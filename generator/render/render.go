@@ -83,7 +83,7 @@ func New(overrideDir string) (*Renderer, error) {
 	// The shared set: partials first, so the layout can replace them.
 	// (html/template's New empties a template of the same name, so the
 	// root is the partials themselves rather than a New of them.)
-	base := template.New(templates.Partials).Funcs(funcs(nil))
+	base := template.New(templates.Partials).Funcs(funcs(nil, nil))
 	if _, err := base.Parse(string(sources[templates.Partials].data)); err != nil {
 		return nil, fmt.Errorf("%s: %w", sources[templates.Partials].path, err)
 	}
@@ -130,7 +130,7 @@ func builtinEntry() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read built-in template: %w", err)
 	}
-	t, err := template.New(templates.Partials).Funcs(funcs(nil)).Parse(string(data))
+	t, err := template.New(templates.Partials).Funcs(funcs(nil, nil)).Parse(string(data))
 	if err != nil {
 		return "", fmt.Errorf("parse built-in %s: %w", templates.Partials, err)
 	}
@@ -285,8 +285,9 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		if err != nil {
 			return nil, fmt.Errorf("clone %s: %w", name, err)
 		}
-		s := &pageSet{loc: snap.Site.Location, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
+		s := &pageSet{words: words{loc: snap.Site.Location, l: snap.Site.L()}, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
 		s.t = t.Funcs(setFuncs(s))
+		s.fixWords()
 		sets[name] = s
 		return s, nil
 	}

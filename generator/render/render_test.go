@@ -19,6 +19,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/templates"
 )
 
@@ -63,13 +64,39 @@ func renderAll(tb testing.TB, files []File) (paths []string, out map[string][]by
 func TestGolden(t *testing.T) {
 	r := newRenderer(t, filepath.Join(fixtureDir, "templates")) // no such folder: the default theme
 	_, got := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+	checkGolden(t, goldenDir, got)
+}
 
+// TestGoldenLocales renders the fixture's pages in German, Japanese and
+// Arabic (right to left), into testdata/golden-<tag>: every page, but not
+// the assets, which no language changes.
+func TestGoldenLocales(t *testing.T) {
+	r := newRenderer(t, "")
+	for _, tag := range []string{"de", "ja", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+			snap.Site.Locale = i18n.For(tag)
+			_, got := renderAll(t, r.Files(snap))
+			for p := range got {
+				if !strings.HasSuffix(p, ".html") {
+					delete(got, p)
+				}
+			}
+			checkGolden(t, goldenDir+"-"+tag, got)
+		})
+	}
+}
+
+// checkGolden compares got, by path, with the files of dir, which -update
+// writes anew.
+func checkGolden(t *testing.T, dir string, got map[string][]byte) {
+	t.Helper()
 	if *update {
-		if err := os.RemoveAll(goldenDir); err != nil {
+		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
 		}
 		for p, b := range got {
-			dst := filepath.Join(goldenDir, filepath.FromSlash(p))
+			dst := filepath.Join(dir, filepath.FromSlash(p))
 			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -81,20 +108,20 @@ func TestGolden(t *testing.T) {
 
 	for p, b := range got {
 		t.Run(p, func(t *testing.T) {
-			want, err := os.ReadFile(filepath.Join(goldenDir, filepath.FromSlash(p)))
+			want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
 			if err != nil {
 				t.Fatalf("%v (run go test -update to create it)", err)
 			}
 			if !bytes.Equal(b, want) {
-				t.Errorf("got output that differs from %s/%s at line %d (run go test -update, then review the diff)", goldenDir, p, firstDiffLine(b, want))
+				t.Errorf("got output that differs from %s/%s at line %d (run go test -update, then review the diff)", dir, p, firstDiffLine(b, want))
 			}
 		})
 	}
-	err := filepath.WalkDir(goldenDir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(goldenDir, p)
+		rel, _ := filepath.Rel(dir, p)
 		if _, ok := got[filepath.ToSlash(rel)]; !ok {
 			t.Errorf("got no %s, want it (or delete the golden file with go test -update)", filepath.ToSlash(rel))
 		}
@@ -462,7 +489,7 @@ func TestByMonth(t *testing.T) {
 		t.Fatalf("got %d months, want %d", len(got), len(want))
 	}
 	for i, w := range want {
-		if m := got[i].Date.Format(monthLayout); m != w.month || len(got[i].Incidents) != w.n {
+		if m := got[i].Date.Format("January 2006"); m != w.month || len(got[i].Incidents) != w.n {
 			t.Errorf("month %d: got %s with %d, want %s with %d", i, m, len(got[i].Incidents), w.month, w.n)
 		}
 	}

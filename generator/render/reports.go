@@ -6,6 +6,7 @@ import (
 
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Option adds to what Files renders.
@@ -41,7 +42,7 @@ type ReportYear struct {
 
 // ReportCell is one month of a year overview.
 type ReportCell struct {
-	// Name is the month's short name, "Jan".
+	// Name is the month's short name in the site's language, "Jan".
 	Name string
 	// Month is its report; nil when there is none.
 	Month *report.Month
@@ -54,8 +55,9 @@ const ReportsPath = "reports/"
 // "reports/2026-11/".
 func ReportPath(m *report.Month) string { return ReportsPath + m.Name() + "/" }
 
-// reportIndex groups months (oldest first) for the reports page.
-func reportIndex(months []*report.Month) *ReportIndex {
+// reportIndex groups months (oldest first) for the reports page, the
+// months named in l's language.
+func reportIndex(months []*report.Month, l *i18n.Locale) *ReportIndex {
 	idx := &ReportIndex{Months: slices.Clone(months)}
 	slices.Reverse(idx.Months)
 	for _, m := range idx.Months {
@@ -63,7 +65,7 @@ func reportIndex(months []*report.Month) *ReportIndex {
 		if len(idx.Years) == 0 || idx.Years[len(idx.Years)-1].Year != y {
 			year := ReportYear{Year: y}
 			for i := range year.Months {
-				year.Months[i].Name = time.Month(i + 1).String()[:3]
+				year.Months[i].Name = l.MonthAbbr(time.Date(y, time.Month(i+1), 1, 0, 0, 0, 0, time.UTC))
 			}
 			idx.Years = append(idx.Years, year)
 		}
@@ -74,18 +76,20 @@ func reportIndex(months []*report.Month) *ReportIndex {
 
 // reportPages plans the reports index and a page per month.
 func reportPages(months []*report.Month, newPage func(kind, file, link string) *Page, site status.Site) []plannedPage {
-	idx := reportIndex(months)
+	l := site.L()
+	idx := reportIndex(months, l)
 	p := newPage("reports", ReportsPath+"index.html", ReportsPath)
 	p.Reports = idx
-	p.Title = "Uptime reports · " + site.Title
-	p.Description = "Monthly uptime reports of " + site.Title + ", with the data behind them."
+	p.Title = l.T("reports.page_title", "site", site.Title)
+	p.Description = l.T("reports.description", "site", site.Title)
 	out := []plannedPage{{ReportsPath + "index.html", "reports.html", p, nil}}
 	for _, m := range months {
 		link := ReportPath(m)
 		p := newPage("report", link+"index.html", link)
 		p.Report = m
-		p.Title = "Uptime report, " + m.Start.Format("January 2006") + " · " + site.Title
-		p.Description = "Uptime, coverage, downtime, incidents and maintenance of " + site.Title + " in " + m.Start.Format("January 2006") + "."
+		month := l.MonthYear(m.Start)
+		p.Title = l.T("report.page_title", "month", month, "site", site.Title)
+		p.Description = l.T("report.description", "site", site.Title, "month", month)
 		out = append(out, plannedPage{link + "index.html", "report.html", p, nil})
 	}
 	return out

@@ -19,7 +19,10 @@ import (
 // month whose inputs hash the same is the same month. A nil *Cache keeps
 // nothing.
 type Cache struct {
-	months map[time.Time]cachedMonth
+	// months are by their start in Unix seconds: a time.Time key would
+	// compare the *time.Location too, and each build loads the config,
+	// and with it the site timezone, anew.
+	months map[int64]cachedMonth
 }
 
 type cachedMonth struct {

@@ -78,3 +78,42 @@ func TestCache(t *testing.T) {
 		t.Errorf("2025-12: got %s down after the edit, want %s", got, want)
 	}
 }
+
+// TestCacheAcrossConfigs: each build of a Builder loads the config again,
+// so the site timezone comes back as another *time.Location of the same
+// zone; a closed month must still be reused then.
+func TestCacheAcrossConfigs(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		before func() *time.Location
+		after  func() *time.Location
+	}{
+		{"the same location", func() *time.Location { return la }, func() *time.Location { return la }},
+		{"the zone loaded again", func() *time.Location { return mustLoad("America/Los_Angeles") }, func() *time.Location { return mustLoad("America/Los_Angeles") }},
+		{"a fixed zone made again", func() *time.Location { return time.FixedZone("X", 3600) }, func() *time.Location { return time.FixedZone("X", 3600) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := func(loc *time.Location, now time.Time, c *Cache) Input {
+				return Input{
+					Components: []Component{{ID: "api", Name: "API", Probed: true}},
+					Incidents:  []*incident.Incident{outage("old", incident.MajorOutage, at(loc, 9, 3, 1), at(loc, 9, 3, 2))},
+					Intervals:  map[string][]history.Interval{"api": {iv(history.Up, at(loc, 8, 1, 0), at(loc, 11, 28, 15))}},
+					Loc:        loc, Now: now, Cache: c,
+				}
+			}
+			c := &Cache{}
+			loc := tc.before()
+			first := Months(input(loc, at(loc, 11, 28, 15), c))
+			loc = tc.after()
+			later := Months(input(loc, at(loc, 11, 28, 16), c))
+			if len(first) != 4 || len(later) != 4 {
+				t.Fatalf("got %d and %d months, want 4 each", len(first), len(later))
+			}
+			for i, m := range later[:3] {
+				if got, want := m == first[i], true; got != want {
+					t.Errorf("%s: got reused %t, want %t", m.Name(), got, want)
+				}
+			}
+		})
+	}
+}

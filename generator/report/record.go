@@ -108,14 +108,18 @@ func Revise(months []*Month, rec *Record, now time.Time) *Record {
 		if m.ToDate {
 			continue
 		}
+		name := m.Name()
 		figs, site := published(m)
-		old, ok := rec.Months[m.Name()]
+		old, ok := rec.Months[name]
 		// A record written before the site's figure was kept has none:
 		// that is no revision, only the figure to keep from now on.
 		siteChanged := ok && old.Site != nil && *old.Site != site
+		// Each branch that keeps the site's figure takes its own copy:
+		// taking site's address would move it to the heap for every month.
 		switch {
 		case !ok:
-			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs, Site: &site}
+			site := site
+			next.Months[name] = &Published{At: now.UTC(), Components: figs, Site: &site}
 		case !slices.Equal(old.Components, figs) || siteChanged:
 			rev := Revision{At: now.UTC()}
 			for _, f := range old.Components {
@@ -127,16 +131,31 @@ func Revise(months []*Month, rec *Record, now time.Time) *Record {
 				rev.Site = old.Site
 			}
 			revs := append(slices.Clip(old.Revisions), rev)
-			next.Months[m.Name()] = &Published{At: now.UTC(), Components: figs, Site: &site, Revisions: revs}
+			site := site
+			next.Months[name] = &Published{At: now.UTC(), Components: figs, Site: &site, Revisions: revs}
 		case old.Site == nil:
 			p := *old
+			site := site
 			p.Site = &site
-			next.Months[m.Name()] = &p
+			next.Months[name] = &p
 		}
-		m.Revisions = next.Months[m.Name()].Revisions
-		m.key = m.sum()
+		// Key hashes the revisions. A Builder's closed months come back
+		// from its Cache with those of the last build, mostly the same:
+		// hashing every month again would cost more than the rest.
+		revs := next.Months[name].Revisions
+		same := slices.EqualFunc(m.Revisions, revs, Revision.same)
+		m.Revisions = revs
+		if !same {
+			m.key = m.sum()
+		}
 	}
 	return next
+}
+
+// same reports whether r and o say the same.
+func (r Revision) same(o Revision) bool {
+	return r.At.Equal(o.At) && slices.Equal(r.From, o.From) &&
+		(r.Site == nil) == (o.Site == nil) && (r.Site == nil || *r.Site == *o.Site)
 }
 
 // WriteRecord writes rec to path atomically: a temporary file in the same

@@ -172,3 +172,56 @@ func TestReviseSite(t *testing.T) {
 		})
 	}
 }
+
+// TestReviseUnchangedWork: a Builder's closed months come back from its
+// Cache at every build, with the revisions the last Revise gave them.
+// When the record gives them the same again, Revise must not hash each
+// month again for its Key: beyond naming each month and wording its
+// figures (published) it allocates a handful of objects, however many
+// months there are.
+func TestReviseUnchangedWork(t *testing.T) {
+	utc := time.UTC
+	now := at(utc, 11, 28, 15)
+	late := outage("late", incident.MajorOutage, at(utc, 3, 14, 10), at(utc, 3, 14, 12))
+	in := Input{
+		Components: []Component{{ID: "api", Name: "API", Probed: true}, {ID: "web", Name: "Web"}},
+		Intervals:  map[string][]history.Interval{"api": {iv(history.Up, at(utc, 1, 1, 0), now)}},
+		Loc:        utc, Now: now, Cache: &Cache{},
+	}
+	for _, tc := range []struct {
+		name      string
+		revisions bool
+	}{
+		{"months never revised", false},
+		{"a month revised once", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in.Incidents = nil
+			rec := Revise(Months(in), &Record{Version: recordVersion, Months: map[string]*Published{}}, now.Add(-time.Hour))
+			if tc.revisions {
+				in.Incidents = []*incident.Incident{late}
+				rec = Revise(Months(in), rec, now.Add(-time.Minute))
+			}
+			months := Months(in) // the cached months, revisions and all
+			keys := map[string]string{}
+			for _, m := range months {
+				keys[m.Name()] = m.Key()
+			}
+			wording := testing.AllocsPerRun(10, func() {
+				for _, m := range months {
+					_ = m.Name()
+					published(m)
+				}
+			})
+			got := testing.AllocsPerRun(10, func() { Revise(months, rec, now) })
+			if limit := wording + 8; got > limit {
+				t.Errorf("got %.0f allocations for %d unchanged months, want at most %.0f (their names and wording, %.0f, and the record)", got, len(months), limit, wording)
+			}
+			for _, m := range months {
+				if m.Key() != keys[m.Name()] {
+					t.Errorf("%s: got its Key changed by the same revisions again", m.Name())
+				}
+			}
+		})
+	}
+}

@@ -13,12 +13,16 @@ package report
 
 import (
 	"cmp"
+	"context"
+	"crypto/sha256"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
@@ -235,22 +239,31 @@ func Months(in Input) []*Month {
 		}
 	}
 	slices.SortFunc(starts, time.Time.Compare)
-	out := make([]*Month, 0, len(starts))
-	kept := map[time.Time]cachedMonth{}
-	for _, start := range starts {
+	// Months are independent of each other, and a clean build computes
+	// every one of them before it renders anything: on every core.
+	out := make([]*Month, len(starts))
+	sums := make([][sha256.Size]byte, len(starts))
+	parallel.For(context.Background(), len(starts), runtime.GOMAXPROCS(0), func(i int) error {
+		start := starts[i]
 		if in.Cache == nil || start.AddDate(0, 1, 0).After(in.Now) {
-			out = append(out, month(in, loc, start, incidents[start], intervals[start]))
-			continue
+			out[i] = month(in, loc, start, incidents[start], intervals[start])
+			return nil
 		}
-		sum := inputSum(in, loc, start, incidents[start], intervals[start])
-		c, ok := in.Cache.months[start]
-		if !ok || c.in != sum {
-			c = cachedMonth{in: sum, m: month(in, loc, start, incidents[start], intervals[start])}
+		sums[i] = inputSum(in, loc, start, incidents[start], intervals[start])
+		if c, ok := in.Cache.months[start.Unix()]; ok && c.in == sums[i] {
+			out[i] = c.m
+		} else {
+			out[i] = month(in, loc, start, incidents[start], intervals[start])
 		}
-		kept[start] = c
-		out = append(out, c.m)
-	}
+		return nil
+	})
 	if in.Cache != nil {
+		kept := map[int64]cachedMonth{}
+		for i, m := range out {
+			if !m.ToDate {
+				kept[starts[i].Unix()] = cachedMonth{in: sums[i], m: m}
+			}
+		}
 		in.Cache.months = kept
 	}
 	return out

@@ -26,6 +26,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 // State is the verdict on an objective over a window.
@@ -151,50 +152,58 @@ type Words struct {
 	Burn    string // "29% of the budget used, 40% of the window gone"
 }
 
-// Words says the budget in words: every phrase about an SLO that herald
-// prints is made here. Minutes have one decimal, and the minutes left are
-// the minutes allowed less the minutes used as printed, so the three add
-// up on the page. The share of the budget used is rounded up and the
-// share of the window gone down: neither flatters the objective.
-func (b Budget) Words() Words {
-	w := Words{Target: strconv.FormatFloat(b.TargetPercent(), 'f', -1, 64) + "%", Window: "this month"}
-	if b.Window != config.Month {
-		w.Window = "over the last " + strings.TrimSuffix(b.Window, "d") + " days"
+// Words says the budget in words, in English: every phrase about an SLO
+// that herald prints is made here, by WordsIn.
+func (b Budget) Words() Words { return b.WordsIn(i18n.For(i18n.Default)) }
+
+// WordsIn says the budget in words of l's language. Minutes have one
+// decimal, and the minutes left are the minutes allowed less the minutes
+// used as printed, so the three add up on the page. The share of the
+// budget used is rounded up and the share of the window gone down:
+// neither flatters the objective.
+func (b Budget) WordsIn(l *i18n.Locale) Words {
+	target := strconv.FormatFloat(b.TargetPercent(), 'f', -1, 64)
+	decimals := 0
+	if _, frac, ok := strings.Cut(target, "."); ok {
+		decimals = len(frac)
 	}
+	w := Words{Target: l.Percent(b.TargetPercent()/100, decimals), Window: l.T("slo.this_month")}
+	if b.Window != config.Month {
+		if n, err := strconv.Atoi(strings.TrimSuffix(b.Window, "d")); err == nil {
+			w.Window = l.N("slo.over_the_last_days", n)
+		}
+	}
+	minutes := func(tenths int64) string { return l.T("duration.minutes", "n", l.Number(float64(tenths)/10, 1)) }
 	tenths := func(d time.Duration) int64 { return int64(math.Round(d.Minutes() * 10)) }
 	allowed, used := tenths(b.Allowed), tenths(b.Used)
 	w.Allowed, w.Used = minutes(allowed), minutes(used)
 	switch left := allowed - used; {
 	case left < 0:
-		w.Left = "over by " + minutes(-left)
+		w.Left = l.T("slo.over_by", "minutes", minutes(-left))
 	case b.Left < 0: // overspent by less than the tenth printed
-		w.Left = "over by <0.1 min"
+		w.Left = l.T("slo.over_by", "minutes", "<"+minutes(1))
 	default:
 		w.Left = minutes(left)
 	}
 	switch b.State {
 	case NotMeasurable:
-		w.State = "not measurable"
+		w.State = l.T("slo.not_measurable")
 		w.Left = w.State
 	case Missed:
-		w.State = "missed"
+		w.State = l.T("slo.missed")
 	default:
-		w.State = "met"
+		w.State = l.T("slo.met")
 		if b.Running() {
-			w.State = "on track"
+			w.State = l.T("slo.on_track")
 		}
 	}
-	burned := "all"
-	if r := b.Burned(); !math.IsInf(r, 1) {
-		burned = strconv.FormatFloat(max(math.Ceil(r*100-1e-9), 0), 'f', 0, 64) + "%"
+	if r := b.Burned(); math.IsInf(r, 1) {
+		w.Burn = l.T("slo.budget_all_used")
+	} else {
+		w.Burn = l.T("slo.budget_used", "percent", l.Percent(max(math.Ceil(r*100-1e-9), 0)/100, 0))
 	}
-	w.Burn = burned + " of the budget used"
 	if b.Running() {
-		w.Burn += ", " + strconv.FormatFloat(math.Floor(b.Elapsed*100+1e-9), 'f', 0, 64) + "% of the window gone"
+		w.Burn = l.List([]string{w.Burn, l.T("slo.window_gone", "percent", l.Percent(math.Floor(b.Elapsed*100+1e-9)/100, 0))})
 	}
 	return w
-}
-
-func minutes(tenths int64) string {
-	return strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + " min"
 }

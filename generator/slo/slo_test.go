@@ -12,6 +12,7 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // now is a Friday afternoon, 12 days and 15 hours into November.
@@ -277,10 +278,11 @@ func randomInput(r *rand.Rand) uptime.Input {
 	return in
 }
 
-// tenthsOf reads "12.3 min" as 123.
+// tenthsOf reads "12.3 min" as 123, and "1,434.7 min", grouped as
+// English groups thousands, as 14347.
 func tenthsOf(s string) int64 {
 	var whole, tenth int64
-	if _, err := fmt.Sscanf(s, "%d.%d min", &whole, &tenth); err != nil {
+	if _, err := fmt.Sscanf(strings.ReplaceAll(s, ",", ""), "%d.%d min", &whole, &tenth); err != nil {
 		panic(s)
 	}
 	return whole*10 + tenth
@@ -295,4 +297,35 @@ func leftTenths(s string) int64 {
 		return -tenthsOf(rest)
 	}
 	return tenthsOf(s)
+}
+
+// TestWordsIn checks a budget's words in other languages: the same
+// figures, in the language's numbers, words and plural forms.
+func TestWordsIn(t *testing.T) {
+	running := Budget{Target: 0.999, Window: "30d", Allowed: 43*time.Minute + 12*time.Second, Used: 12 * time.Minute, Left: 31 * time.Minute, Elapsed: 0.4, State: Met}
+	over := Budget{Target: 0.9995, Window: "month", Allowed: 10 * time.Minute, Used: 15 * time.Minute, Left: -5 * time.Minute, Elapsed: 1, State: Missed}
+	tests := []struct {
+		name string
+		got  Words
+		want Words
+	}{
+		{"de running", running.WordsIn(i18n.For("de")), Words{
+			Target: "99,9\u00a0%", Window: "in den letzten 30 Tagen", State: "auf Kurs", Allowed: "43,2 Min.", Used: "12,0 Min.", Left: "31,2 Min.",
+			Burn: "28\u00a0% des Budgets verbraucht, 40\u00a0% des Zeitraums vergangen",
+		}},
+		{"ja over", over.WordsIn(i18n.For("ja")), Words{
+			Target: "99.95%", Window: "今月", State: "未達成", Allowed: "10.0分", Used: "15.0分", Left: "5.0分 超過", Burn: "バジェットの 150% を使用",
+		}},
+		{"en as before", running.Words(), Words{
+			Target: "99.9%", Window: "over the last 30 days", State: "on track", Allowed: "43.2 min", Used: "12.0 min", Left: "31.2 min",
+			Burn: "28% of the budget used, 40% of the window gone",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %+v, want %+v", tt.got, tt.want)
+			}
+		})
+	}
 }

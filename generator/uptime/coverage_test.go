@@ -8,6 +8,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // TestCoverage works each window's coverage out by hand, over [00:00,
@@ -144,7 +145,7 @@ func TestRoughly(t *testing.T) {
 		{hours(36), "2 d"},
 	}
 	for _, tt := range tests {
-		if got := roughly(tt.d); got != tt.want {
+		if got := roughly(i18n.For(i18n.Default), tt.d); got != tt.want {
 			t.Errorf("roughly(%v): got %q, want %q", tt.d, got, tt.want)
 		}
 	}
@@ -174,5 +175,31 @@ func TestCoverageBounds(t *testing.T) {
 				t.Fatalf("iter %d summary %d: got %q shown at coverage %v, below %v", iter, i, s.Percent(), s.Coverage, in.MinCoverage)
 			}
 		}
+	}
+}
+
+// TestWordsIn checks the figures in another language: floored as in
+// English, never up to 100 %, with the language's number format and words.
+func TestWordsIn(t *testing.T) {
+	de := i18n.For("de")
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"floored", FormatIn(de, 0.99996, time.Minute), "99,99\u00a0%"},
+		{"binary error undone", FormatIn(de, 0.9995, time.Minute), "99,95\u00a0%"},
+		{"no downtime", FormatIn(de, 1, 0), "100\u00a0%"},
+		{"no value", FormatIn(de, math.NaN(), 0), "keine Daten"},
+		{"not shown", Summary{}.PercentIn(de), "keine Daten"},
+		{"unobserved", Summary{HasValue: true, Uptime: 1, NoData: 7 * 24 * time.Hour}.UnobservedIn(de), "7 Tg. ohne Daten"},
+		{"english unchanged", Summary{HasValue: true, Uptime: 0.5, Down: time.Hour, NoData: 30 * time.Second}.Unobserved(), "<1 min no data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
 	}
 }

@@ -62,7 +62,12 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 	if len(ins) > 0 {
 		w, minCoverage = ins[0].PartialWeight, ins[0].MinCoverage
 	}
-	return summarize(cuts, sweep(cuts, edges, apply, state), w, probed, minCoverage)
+	accs := sweep(cuts, edges, apply, state)
+	out := make([]Summary, len(accs))
+	for i, a := range accs {
+		out[i] = summarize(cuts[i], cuts[i+1], a, w, probed, minCoverage)
+	}
+	return out
 }
 
 func boolInt(b bool) int {

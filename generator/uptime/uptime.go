@@ -45,6 +45,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
+	"github.com/herald-status/herald/i18n"
 )
 
 // Input is what uptime is computed from, for one component.
@@ -121,30 +122,44 @@ func (s Summary) Percent() string {
 	return Format(s.Uptime, s.Down)
 }
 
+// PercentIn is Percent in the language of l: "99,95 %" in German.
+func (s Summary) PercentIn(l *i18n.Locale) string {
+	if !s.Shown() {
+		return l.T("uptime.no_data")
+	}
+	return FormatIn(l, s.Uptime, s.Down)
+}
+
 // Unobserved words the time without data beside a shown figure, e.g.
 // "7 d no data", or is empty when the window was fully observed or the
 // figure is not shown.
-func (s Summary) Unobserved() string {
+func (s Summary) Unobserved() string { return s.UnobservedIn(i18n.For(i18n.Default)) }
+
+// UnobservedIn is Unobserved in the language of l.
+func (s Summary) UnobservedIn(l *i18n.Locale) string {
 	if !s.Shown() || s.NoData <= 0 {
 		return ""
 	}
-	return roughly(s.NoData) + " " + NoData
+	return l.T("bars.no_data", "duration", roughly(l, s.NoData))
 }
 
 // roughly words a duration in its largest unit, rounded to it: "7 d",
 // "5 h", "12 min", "<1 min". Beside a figure, the order of magnitude is
 // what a reader takes in; the exact time is in the API.
-func roughly(d time.Duration) string {
+func roughly(l *i18n.Locale, d time.Duration) string {
 	const day = 24 * time.Hour
+	n, key := 0, "duration.days"
 	switch {
 	case d < time.Minute:
-		return "<1 min"
+		return l.T("duration.less_than_a_minute")
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Round(time.Minute)/time.Minute)) + " min"
+		n, key = int(d.Round(time.Minute)/time.Minute), "duration.minutes"
 	case d < day:
-		return strconv.Itoa(int(d.Round(time.Hour)/time.Hour)) + " h"
+		n, key = int(d.Round(time.Hour)/time.Hour), "duration.hours"
+	default:
+		n = int(d.Round(day) / day)
 	}
-	return strconv.Itoa(int(d.Round(day)/day)) + " d"
+	return l.T(key, "n", l.Number(float64(n), 0))
 }
 
 // NoData is what Percent and Format print when there is no uptime value.
@@ -188,13 +203,13 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 		return nil
 	}
 	n = len(cuts) - 1
-	sums := in.measure(cuts)
+	accs := in.measure(cuts)
 	spans := in.spans(cuts[0], cuts[n])
 	days := make([]Day, n)
 	for i := range days {
 		day := &days[i]
 		day.Date = cuts[i]
-		day.Summary = sums[i]
+		day.Summary = in.summary(cuts[i], cuts[i+1], accs[i])
 		day.Worst = incident.Operational
 		from, to := cuts[i], cuts[i+1]
 		for _, s := range spans {
@@ -248,7 +263,7 @@ func Window(in Input, from, to time.Time) Summary {
 	if !from.Before(to) {
 		return Summary{From: from, To: from, Uptime: math.NaN()}
 	}
-	return in.measure([]time.Time{from, to})[0]
+	return in.summary(from, to, in.measure([]time.Time{from, to})[0])
 }
 
 // LastDays returns the uptime of the n calendar days ending now: the same
@@ -283,10 +298,27 @@ func Format(u float64, down time.Duration) string {
 	if math.IsNaN(u) {
 		return NoData
 	}
-	if down <= 0 && u >= 1 {
-		return "100%"
+	f, decimals := Printed(u, down)
+	return strconv.FormatFloat(f*100, 'f', decimals, 64) + "%"
+}
+
+// FormatIn is Format in the language of l: "99,99 %" in German.
+func FormatIn(l *i18n.Locale, u float64, down time.Duration) string {
+	if math.IsNaN(u) {
+		return l.T("uptime.no_data")
 	}
-	return strconv.FormatFloat(Floor(u, down)/100, 'f', 2, 64) + "%"
+	return l.Percent(Printed(u, down))
+}
+
+// Printed is the uptime u as Format prints it, a fraction, and the
+// decimals of its percentage: Floor's hundredths with 2 decimals, or 1
+// with none when there was no downtime at all.
+func Printed(u float64, down time.Duration) (float64, int) {
+	h := Floor(u, down)
+	if h == 10000 {
+		return 1, 0
+	}
+	return h / 10000, 2
 }
 
 // Floor is the fraction u as Format shows it, in hundredths of a percent
@@ -380,15 +412,20 @@ func (in Input) spans(from, to time.Time) []span {
 	return out
 }
 
-// measure sweeps [cuts[0], cuts[last]) once and returns the summary of
-// each consecutive pair of cuts. cuts must be ascending and end at most at
-// Now.
-func (in Input) measure(cuts []time.Time) []Summary {
+// measure sweeps [cuts[0], cuts[last]) once and returns the time by class
+// of each consecutive pair of cuts, for summary: a caller that keeps the
+// summaries in a slice of its own (DaysFrom) then needs no second one.
+// cuts must be ascending and end at most at Now.
+func (in Input) measure(cuts []time.Time) []acc {
 	edges := in.edges(cuts[0], cuts[len(cuts)-1], 0)
 	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
 	var count [nKinds]int
-	accs := sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
-	return summarize(cuts, accs, in.PartialWeight, in.Probed, in.MinCoverage)
+	return sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
+}
+
+// summary is the Summary of [from, to) whose time by class is a.
+func (in Input) summary(from, to time.Time, a acc) Summary {
+	return summarize(from, to, a, in.PartialWeight, in.Probed, in.MinCoverage)
 }
 
 // edges lists the component's time in [from, to) as the kinds' start and
@@ -483,33 +520,30 @@ func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class
 	return accs
 }
 
-// summarize turns each window's time by class into its Summary.
-func summarize(cuts []time.Time, accs []acc, partialWeight float64, probed bool, minCoverage float64) []Summary {
+// summarize turns the time by class a of the window [from, to) into its
+// Summary.
+func summarize(from, to time.Time, a acc, partialWeight float64, probed bool, minCoverage float64) Summary {
 	w := min(max(partialWeight, 0), 1)
-	out := make([]Summary, len(accs))
-	for i, a := range accs {
-		full, partial := a.class[cFull], a.class[cPartial]
-		known := full + partial + a.class[cUp]
-		s := Summary{
-			From: cuts[i], To: cuts[i+1],
-			Known: known, Measured: a.measured, Partial: partial,
-			Excluded: a.class[cExcluded], NoData: a.class[cNoData],
-			Down:   full + time.Duration(math.Round(w*float64(partial))),
-			Uptime: math.NaN(),
-		}
-		if known > 0 {
-			s.HasValue = true
-			s.Uptime = min(max(1-(float64(full)+w*float64(partial))/float64(known), 0), 1)
-		}
-		if watched := known + s.NoData; watched > 0 {
-			s.Coverage = float64(known) / float64(watched)
-		}
-		// A coverage equal to the threshold is enough; the epsilon keeps
-		// one equal to, say, 77% from falling below it by binary rounding.
-		s.Sparse = probed && s.Coverage < minCoverage-1e-9
-		out[i] = s
+	full, partial := a.class[cFull], a.class[cPartial]
+	known := full + partial + a.class[cUp]
+	s := Summary{
+		From: from, To: to,
+		Known: known, Measured: a.measured, Partial: partial,
+		Excluded: a.class[cExcluded], NoData: a.class[cNoData],
+		Down:   full + time.Duration(math.Round(w*float64(partial))),
+		Uptime: math.NaN(),
 	}
-	return out
+	if known > 0 {
+		s.HasValue = true
+		s.Uptime = min(max(1-(float64(full)+w*float64(partial))/float64(known), 0), 1)
+	}
+	if watched := known + s.NoData; watched > 0 {
+		s.Coverage = float64(known) / float64(watched)
+	}
+	// A coverage equal to the threshold is enough; the epsilon keeps one
+	// equal to, say, 77% from falling below it by binary rounding.
+	s.Sparse = probed && s.Coverage < minCoverage-1e-9
+	return s
 }
 
 func later(a, b time.Time) time.Time {

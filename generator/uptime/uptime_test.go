@@ -3,9 +3,11 @@ package uptime
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 	_ "time/tzdata" // the zones these tests name, on machines without a tz database
+	"unsafe"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/history"
@@ -461,4 +463,35 @@ func randomInput(r *rand.Rand) Input {
 		in.Incidents = append(in.Incidents, inc("i", statuses[r.IntN(len(statuses))], from, to))
 	}
 	return in
+}
+
+// TestDaysFromMemory: reports ask for a month's days of every component
+// three times per build (page, CSV, JSON), so DaysFrom allocates little
+// beyond the days it returns: not a second slice of their summaries.
+func TestDaysFromMemory(t *testing.T) {
+	first := day0.AddDate(0, 0, -27)
+	for _, tc := range []struct {
+		name string
+		in   Input
+	}{
+		{"probed", Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)}}},
+		{"declared", Input{Component: "api", Now: now, Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const calls = 100
+			var days []Day
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range calls {
+				days = DaysFrom(tc.in, first, 28)
+			}
+			runtime.ReadMemStats(&after)
+			got := float64(after.TotalAlloc-before.TotalAlloc) / calls
+			daysBytes := float64(len(days)) * float64(unsafe.Sizeof(Day{}))
+			if limit := 1.75 * daysBytes; got > limit {
+				t.Errorf("got %.0f bytes allocated a call for %d days, want at most %.0f (1.75 × the days' %.0f)", got, len(days), limit, daysBytes)
+			}
+		})
+	}
 }

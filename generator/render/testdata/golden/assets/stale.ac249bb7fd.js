@@ -4,11 +4,16 @@
 // JavaScript the "Updated …" time stays visible, and nothing else changes.
 //
 // It reads the first element carrying data-stale-after (seconds), e.g.
-//   <p class="banner-updated" data-stale-after="600">Updated <time datetime="2026-11-28T15:00:00Z">…</time></p>
+//   <p class="banner-updated" data-stale-after="600"
+//      data-stale-text-before="This page has not been updated since "
+//      data-stale-text-after=". The status shown may be out of date.">Updated <time datetime="2026-11-28T15:00:00Z">…</time></p>
 // The generation time is that element's data-generated attribute, or else
 // the datetime of the first <time> inside it. With either missing or
-// invalid, the script does nothing. It is loaded from its own file, so the
-// page's CSP can stay script-src 'self'.
+// invalid, the script does nothing. The banner's words, in the page's
+// language, are the text before and after the time in
+// data-stale-text-before and data-stale-text-after: the script holds no
+// words, so one file, cached, serves every language. It is loaded from
+// its own file, so the page's CSP can stay script-src 'self'.
 (function () {
   "use strict";
   var el = document.querySelector("[data-stale-after]");
@@ -37,9 +42,9 @@
     var t = document.createElement("time");
     t.setAttribute("datetime", new Date(generated).toISOString());
     t.textContent = shown;
-    banner.appendChild(document.createTextNode("This page has not been updated since "));
+    banner.appendChild(document.createTextNode(el.getAttribute("data-stale-text-before") || ""));
     banner.appendChild(t);
-    banner.appendChild(document.createTextNode(". The status shown may be out of date."));
+    banner.appendChild(document.createTextNode(el.getAttribute("data-stale-text-after") || ""));
     var main = document.querySelector("main") || document.body;
     if (main) main.insertBefore(banner, main.firstChild);
     clearInterval(timer);
