@@ -511,3 +511,52 @@ func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
 		})
 	}
 }
+
+// TestBuilderRendersOnlyTheTranslatedLanguage: an edit of a translation,
+// x.de.md, renders again the German files that show it and no file of
+// the other language: each page's Key holds its incident's SumFor its
+// language. The files rendered are the ones always rendered and the
+// German files that carry the edited title.
+func TestBuilderRendersOnlyTheTranslatedLanguage(t *testing.T) {
+	const always = 4 + 10 + 1 + 5 // as in TestBuilderRendersOnlyWhatChanged
+	site := copySite(t)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	b := generator.NewBuilder(site, out)
+	if _, err := b.Build(ctx, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(site, "incidents", "2026-03-09-gallery-outage.de.md")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const title = "Galerie nach Neustart nicht erreichbar"
+	edited := strings.Replace(string(data), "Galerie, Paket-Feed und API nach Neustart der Hosts nicht erreichbar", title, 1)
+	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var showing []string
+	for f := range tree(t, out) {
+		page, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(page), title) {
+			showing = append(showing, f)
+			if !strings.HasPrefix(f, "de/") {
+				t.Errorf("got the German title in %s, want it only under de/", f)
+			}
+		}
+	}
+	if len(showing) < 5 {
+		t.Fatalf("got the edited title in %d files (%v), want it on the German pages and feeds", len(showing), showing)
+	}
+	if want := always + len(showing); res.Rendered != want {
+		t.Errorf("got %d files rendered, want %d: what is always rendered and the %d German files that show the translation", res.Rendered, want, len(showing))
+	}
+}
