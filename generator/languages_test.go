@@ -51,6 +51,7 @@ func TestBuildSeveralLanguages(t *testing.T) {
 		{"untranslated note", "de/incidents/2026-09-08-search-latency/index.html", `<p class="note untranslated">Noch nicht übersetzt: hier in der Originalsprache.</p>`},
 		{"untranslated title in its language", "de/incidents/2026-09-08-search-latency/index.html", `<h1 lang="en">Slow package search</h1>`},
 		{"untranslated title in a list", "de/history/index.html", `lang="en">Slow package search</a>`},
+		{"untranslated update on the index", "de/index.html", `<div class="prose" lang="en">`},
 		{"German feed", "de/history.rss", "<language>de</language>"},
 		{"German feed's links", "de/history.rss", "<link>" + exampleBase + "de/incidents/"},
 		{"English feed", "history.rss", "<language>en</language>"},
