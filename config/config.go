@@ -67,8 +67,8 @@ type Config struct {
 	StaleAfter Duration `yaml:"stale_after"`
 	// Locale is the BCP 47 tag of the site's language (docs/i18n.md).
 	Locale string `yaml:"locale"`
-	// Languages are the site's languages, its locale first. Only the
-	// first is built for now: the pages in the others are later work.
+	// Languages are the site's languages, its locale first: the first
+	// is built at the site's root, each other one under <tag>/.
 	Languages []string `yaml:"languages"`
 
 	// Dir is the site folder every relative path is resolved against.

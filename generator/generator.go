@@ -190,13 +190,37 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
 	months := s.reports(snap, probes)
 	rec = report.Revise(months, rec, now)
+	files := s.readerFiles(snap, months)
+	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
+	files = append(files, api.ReportFiles(months, snap.Site.BaseURL)...)
+	for _, lang := range snap.Site.Languages[min(1, len(snap.Site.Languages)):] {
+		for _, f := range s.readerFiles(s.inLanguage(snap, lang), months) {
+			f.Path = lang.Dir + f.Path
+			files = append(files, f)
+		}
+	}
+	return snap, files, rec, nil
+}
+
+// readerFiles are the files of snap's language that people read: pages,
+// assets, feeds, badges and the calendar. Each of the site's languages
+// has its own; the APIs and the reports' data are machine fields, written
+// once, in the first language (docs/i18n.md).
+func (s *Site) readerFiles(snap *status.Snapshot, months []*report.Month) []render.File {
 	files := s.Renderer.Files(snap, render.WithReports(months))
 	files = append(files, feed.Files(snap)...)
-	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
-	files = append(files, ical.Files(snap)...)
-	files = append(files, api.ReportFiles(months, snap.Site.BaseURL)...)
-	return snap, files, rec, nil
+	return append(files, ical.Files(snap)...)
+}
+
+// inLanguage is snap as the files of lang, another of the site's
+// languages than the first, show it: in lang's words, at lang's address,
+// with each incident in lang's translation or else marked untranslated.
+func (s *Site) inLanguage(snap *status.Snapshot, lang status.Language) *status.Snapshot {
+	site := snap.Site
+	site.Locale, site.BaseURL, site.Lang = s.Config.LocaleOf(lang.Tag), lang.BaseURL, lang.Tag
+	first := snap.Site.Lang
+	return snap.In(site, func(in *incident.Incident) *incident.Incident { return in.In(lang.Tag, first) })
 }
 
 // reports computes the monthly reports of the snapshot (docs/reports.md).

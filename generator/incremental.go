@@ -45,6 +45,11 @@ import (
 // the assets, the API and the calendar, which are small; and any file a
 // later feature adds until its maker gives it a Key.
 //
+// On a site of several languages, each language's files are kept by their
+// own paths (de/…), and an incident's part of their Keys is its SumFor
+// that language (incident.Incident.In): an edit of x.de.md is news to the
+// German files alone, and an edit of x.md to every language's.
+//
 // A site's own page templates (overrides in templates/ that differ from
 // the built-in theme) may read any part of the snapshot, so with one of
 // them every HTML page is rendered every time whatever its Key.

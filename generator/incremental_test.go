@@ -266,9 +266,9 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Always rendered: the index, the stylesheet, the favicon and the
-	// script; the 10 API files; the calendar. Badges have a Key that did
-	// not change.
-	const always = 4 + 10 + 1
+	// script; the 10 API files; the calendar; and de/'s index, assets and
+	// calendar. Badges have a Key that did not change.
+	const always = 4 + 10 + 1 + 5
 	if again.Rendered != always || again.Written != 0 {
 		t.Errorf("unchanged rebuild: rendered %d, wrote %d; want %d and 0", again.Rendered, again.Written, always)
 	}
@@ -285,9 +285,10 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// incident page + history page + 1 component page (search) + its 3
-	// feeds + 3 site feeds + its month's report, CSV and JSON + what is
-	// always rendered. Not the reports index: the edit changed no figure.
-	if want := 1 + 1 + 1 + 3 + 3 + 3 + always; res.Rendered != want {
+	// feeds + 3 site feeds + its month's report, CSV and JSON, the same
+	// in de/ but the CSV and JSON, which exist once + what is always
+	// rendered. Not the reports index: the edit changed no figure.
+	if want := 2*(1+1+1+3+3+1) + 2 + always; res.Rendered != want {
 		t.Errorf("after one edit: rendered %d, want %d", res.Rendered, want)
 	}
 }
@@ -298,14 +299,14 @@ func TestBuilderRendersOnlyWhatChanged(t *testing.T) {
 // the clock. The reports index shows each month's uptime, not the clock,
 // so it is rendered again only when a figure it prints changes.
 func TestBuilderTimerTick(t *testing.T) {
-	const always = 4 + 10 + 1 // as in TestBuilderRendersOnlyWhatChanged
+	const always = 4 + 10 + 1 + 5 // as in TestBuilderRendersOnlyWhatChanged
 	for _, tc := range []struct {
 		name  string
 		later time.Duration
 		want  int
 	}{
 		{"the same clock", 0, always},
-		{"a minute later", time.Minute, always + 3},
+		{"a minute later", time.Minute, always + 3 + 1}, // and de/'s report page
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -455,15 +456,8 @@ func TestBuilderWithProbesMatchesFullBuild(t *testing.T) {
 // every page it words: the Builder publishes what a full build does after
 // each edit, and the pages carry the new word.
 func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
+	// The example's second language is de: its pages are under de/.
 	site := copySite(t)
-	cfg := filepath.Join(site, "herald.yaml")
-	data, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, append(data, "\nlocale: de\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.MkdirAll(filepath.Join(site, "i18n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -505,7 +499,7 @@ func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
 				t.Fatal(err)
 			}
 			diffTrees(t, tree(t, out), tree(t, clean))
-			for _, p := range []string{"history/index.html", "components/search/index.html", "404.html"} {
+			for _, p := range []string{"de/history/index.html", "de/components/search/index.html", "de/404.html"} {
 				page, err := os.ReadFile(filepath.Join(out, p))
 				if err != nil {
 					t.Fatal(err)
@@ -515,5 +509,54 @@ func TestBuilderRewritesWordsOfTheSite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBuilderRendersOnlyTheTranslatedLanguage: an edit of a translation,
+// x.de.md, renders again the German files that show it and no file of
+// the other language: each page's Key holds its incident's SumFor its
+// language. The files rendered are the ones always rendered and the
+// German files that carry the edited title.
+func TestBuilderRendersOnlyTheTranslatedLanguage(t *testing.T) {
+	const always = 4 + 10 + 1 + 5 // as in TestBuilderRendersOnlyWhatChanged
+	site := copySite(t)
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out")
+	b := generator.NewBuilder(site, out)
+	if _, err := b.Build(ctx, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(site, "incidents", "2026-03-09-gallery-outage.de.md")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const title = "Galerie nach Neustart nicht erreichbar"
+	edited := strings.Replace(string(data), "Galerie, Paket-Feed und API nach Neustart der Hosts nicht erreichbar", title, 1)
+	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var showing []string
+	for f := range tree(t, out) {
+		page, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(page), title) {
+			showing = append(showing, f)
+			if !strings.HasPrefix(f, "de/") {
+				t.Errorf("got the German title in %s, want it only under de/", f)
+			}
+		}
+	}
+	if len(showing) < 5 {
+		t.Fatalf("got the edited title in %d files (%v), want it on the German pages and feeds", len(showing), showing)
+	}
+	if want := always + len(showing); res.Rendered != want {
+		t.Errorf("got %d files rendered, want %d: what is always rendered and the %d German files that show the translation", res.Rendered, want, len(showing))
 	}
 }

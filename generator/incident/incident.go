@@ -98,15 +98,19 @@ type Incident struct {
 	// but never published, until a person removes the key.
 	Draft bool
 	// Sum is the incident's content sum, set by the Parser: a hash of its
-	// file's path, slug and bytes, and those of its translations (Collect).
-	// Under one config, two incidents with
+	// file's path, slug and bytes; SumFor adds a translation's. Under one
+	// config, two incidents with
 	// the same Sum are the same, so whatever is made from an incident
 	// alone can be kept by its Sum (see render.File.Key).
 	Sum [32]byte
 	// Translations are the incident's text in the site's other languages,
-	// by language (translation.go); nil when there is none. Only the
-	// first language is built for now.
+	// by language (translation.go); nil when there is none.
 	Translations map[string]*Translation
+	// Untranslated is set on the view of an incident that In makes for a
+	// language it has no translation in: the tag of the language its
+	// text is written in, for the page's lang attribute and its "not
+	// translated" note. It is "" on a parsed incident.
+	Untranslated string
 
 	startedBy   place        // what in the file sets Started, for CheckClock
 	translation *Translation // set instead of the rest by a translation's file

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"html/template"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -89,9 +88,10 @@ func (p *Parser) parseTranslation(file, slug, orig, lang string, src []byte) (*I
 // returns every problem of a translation: one without an original, or
 // whose updates are not the original's. failed holds the slugs of files
 // that did not parse, whose translations are not checked until they do.
-// An incident with translations is a copy, whose Sum is its file's and
-// its translations' together: a translation edited is its incident
-// edited. ins itself is left as it was, since a caller may keep it.
+// An incident with translations is a copy; its Sum stays its file's, and
+// SumFor adds one language's translation, so that an edited translation
+// is news to that language's files alone. ins itself is left as it was,
+// since a caller may keep it.
 func translate(ins, trs []*Incident, failed map[string]bool) diag.List {
 	var errs diag.List
 	at := map[string]int{}
@@ -130,17 +130,44 @@ func translate(ins, trs []*Incident, failed map[string]bool) diag.List {
 			ins[i].Translations[tr.Lang] = tr
 		}
 	}
-	for i := range copied {
-		in := ins[i]
-		h := sha256.New()
-		h.Write(in.Sum[:])
-		for _, lang := range slices.Sorted(maps.Keys(in.Translations)) {
-			h.Write([]byte(lang))
-			h.Write(in.Translations[lang].Sum[:])
-		}
-		h.Sum(in.Sum[:0])
-	}
 	return errs
+}
+
+// SumFor is the Sum of the incident as a reader of lang sees it: its own
+// and, where it has one, lang's translation's, and no other language's
+// (see render.File.Key).
+func (in *Incident) SumFor(lang string) [32]byte {
+	tr := in.Translations[lang]
+	if tr == nil {
+		return in.Sum
+	}
+	h := sha256.New()
+	h.Write(in.Sum[:])
+	h.Write([]byte(lang))
+	h.Write(tr.Sum[:])
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// In is the incident as a page in lang shows it: with its translation's
+// title, summary and update bodies, or, without one, its own words marked
+// as written in first, the site's first language (Untranslated). Every
+// fact (times, components, impact, statuses) is the original's. Its Sum
+// is SumFor(lang). In of the first language is the incident itself.
+func (in *Incident) In(lang, first string) *Incident {
+	if lang == first {
+		return in
+	}
+	c := *in
+	c.Sum = in.SumFor(lang)
+	tr := in.Translations[lang]
+	if tr == nil {
+		c.Untranslated = first
+		return &c
+	}
+	c.Title, c.Summary, c.SummaryText, c.Updates = tr.Title, tr.Summary, tr.SummaryText, tr.Updates
+	return &c
 }
 
 // check reports where the translation's updates are not its original's:

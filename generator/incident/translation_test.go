@@ -113,8 +113,77 @@ func TestTranslation(t *testing.T) {
 	if want := []string{"resolved: <p>Wieder erreichbar.</p>\n", "investigating: <p>Wir sehen nach.</p>\n"}; !slices.Equal(got, want) {
 		t.Errorf("got updates %q, want %q", got, want)
 	}
-	if in.Title != "Gallery down" || in.Sum == contentSum("incidents/2026-03-09-gallery.md", "2026-03-09-gallery", []byte(gallery)) {
-		t.Errorf("got title %q and the file's own Sum, want the original's title and a Sum with its translation", in.Title)
+	if in.Title != "Gallery down" {
+		t.Errorf("got title %q, want the original's", in.Title)
+	}
+}
+
+// TestTranslationSums: the original's Sum is its file's alone, and each
+// language's SumFor moves with that language's translation and no
+// other's, so that an edit of x.de.md is news to the German pages only.
+func TestTranslationSums(t *testing.T) {
+	const galleryFR = "---\ntitle: Galerie indisponible\n---\nLa galerie était indisponible.\n\n## 2026-03-09 07:52 PDT — Resolved\nRétablie.\n\n## 2026-03-09 07:31 PDT — Investigating\nNous regardons.\n"
+	load := func(de, fr string) *Incident {
+		t.Helper()
+		ins, err := loadSite(t, "languages: [en, de, fr]", map[string]string{"2026-03-09-gallery.md": gallery, "2026-03-09-gallery.de.md": de, "2026-03-09-gallery.fr.md": fr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ins[0]
+	}
+	before := load(galleryDE, galleryFR)
+	editedDE := load(strings.Replace(galleryDE, "Wir sehen nach.", "Wir sehen uns das an.", 1), galleryFR)
+	own := contentSum("incidents/2026-03-09-gallery.md", "2026-03-09-gallery", []byte(gallery))
+	tests := []struct {
+		name      string
+		got, want [32]byte
+		same      bool
+	}{
+		{"the original's Sum is its file's", before.Sum, own, true},
+		{"the original's Sum after an edit of de", editedDE.Sum, own, true},
+		{"fr after an edit of de", editedDE.SumFor("fr"), before.SumFor("fr"), true},
+		{"de after an edit of de", editedDE.SumFor("de"), before.SumFor("de"), false},
+		{"de is not the original", before.SumFor("de"), own, false},
+		{"a language without a translation", before.SumFor("ja"), own, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if (tt.got == tt.want) != tt.same {
+				t.Errorf("got %x, want equal to %x: %v", tt.got[:4], tt.want[:4], tt.same)
+			}
+		})
+	}
+}
+
+// TestIncidentIn: the view of an incident in a language shows its
+// translation's words and the original's facts, or, without one, the
+// original's words marked with the language they are in.
+func TestIncidentIn(t *testing.T) {
+	ins, err := loadSite(t, "languages: [en, de, fr]", map[string]string{"2026-03-09-gallery.md": gallery, "2026-03-09-gallery.de.md": galleryDE})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := ins[0]
+	tests := []struct {
+		lang, title, body, untranslated string
+	}{
+		{"en", "Gallery down", "<p>Looking.</p>\n", ""},
+		{"de", "Galerie nicht erreichbar", "<p>Wir sehen nach.</p>\n", ""},
+		{"fr", "Gallery down", "<p>Looking.</p>\n", "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			v := in.In(tt.lang, "en")
+			if v.Title != tt.title || string(v.Updates[1].Body) != tt.body || v.Untranslated != tt.untranslated {
+				t.Errorf("got %q, %q, untranslated %q; want %q, %q, %q", v.Title, v.Updates[1].Body, v.Untranslated, tt.title, tt.body, tt.untranslated)
+			}
+			if !v.Started.Equal(in.Started) || v.Impact != in.Impact || len(v.Affected) != len(in.Affected) || v.Updates[0].Status != in.Updates[0].Status {
+				t.Errorf("got facts that are not the original's")
+			}
+			if v.Sum != in.SumFor(tt.lang) {
+				t.Errorf("got Sum %x, want SumFor(%s)", v.Sum[:4], tt.lang)
+			}
+		})
 	}
 }
 
@@ -230,8 +299,8 @@ func TestTranslationOfBadOriginal(t *testing.T) {
 }
 
 // TestRescanTranslation: a Scanner told that a translation changed gives
-// its original with the new translation and a new Sum, as watch needs to
-// build it again.
+// its original with the new translation and a new SumFor("de"), as watch
+// needs to build the German pages again.
 func TestRescanTranslation(t *testing.T) {
 	site, cfg := writeSite(t, "languages: [en, de]", map[string]string{"gallery.md": gallery, "gallery.de.md": galleryDE})
 	p := NewParser(cfg)
@@ -255,8 +324,8 @@ func TestRescanTranslation(t *testing.T) {
 	if got, want := after.Translations["de"].Title, "Galerie ausgefallen"; got != want {
 		t.Errorf("got title %q, want %q", got, want)
 	}
-	if after.Sum == before.Sum {
-		t.Error("got the same Sum after the translation changed, want another")
+	if after.SumFor("de") == before.SumFor("de") {
+		t.Error("got the same SumFor(de) after the translation changed, want another")
 	}
 	if got, want := before.Translations["de"].Title, "Galerie nicht erreichbar"; got != want {
 		t.Errorf("got the first load's title changed to %q, want %q kept", got, want)

@@ -190,7 +190,13 @@ func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, erro
 	htmlEscaper.WriteString(&b, e.ImpactClass)
 	b.WriteString("\">\n<p class=\"entry-title\"><a href=\"")
 	b.WriteString(e.Link)
-	b.WriteString("\">")
+	b.WriteString("\"")
+	if in.Untranslated != "" {
+		b.WriteString(" lang=\"")
+		htmlEscaper.WriteString(&b, in.Untranslated)
+		b.WriteString("\"")
+	}
+	b.WriteString(">")
 	htmlEscaper.WriteString(&b, in.Title)
 	b.WriteString("</a> <span class=\"badge\">")
 	htmlEscaper.WriteString(&b, e.ImpactLabel)

@@ -38,6 +38,7 @@ func FuzzListEntry(f *testing.F) {
 	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "<h2>Heading</h2><p>\x00\xff</p>", "slug", "./", uint8(20))
 	f.Add("title", "", "x y%20z", "https://example.com/", uint8(3))
 	f.Add("", "<p>\u2028\ufdd0</p>", "ü", "../", uint8(7))
+	f.Add("Website slow", "<p>We are looking into it.</p>", "2026-11-20-slow", "../../../", uint8(32)) // untranslated
 	r := newRenderer(f, "")
 	fast, tmpl := entrySets(f, r)
 	if !fast.builtinEntry {
@@ -59,6 +60,9 @@ func FuzzListEntry(f *testing.F) {
 		}
 		if shape&16 == 0 {
 			in.Updates = []incident.Update{{Time: now.Add(-time.Hour), Status: incident.IncidentStatuses[int(shape)%len(incident.IncidentStatuses)], Body: template.HTML(body)}}
+		}
+		if shape&32 != 0 {
+			in.Untranslated = "en" // on a page in another language
 		}
 		p := &Page{Kind: "history", Root: root, Now: now}
 		got, err := fast.listEntry(p, in)

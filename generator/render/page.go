@@ -63,6 +63,49 @@ type Page struct {
 	// Frame is what the layout draws around the page; pages of one kind
 	// at one depth share it.
 	Frame *Frame
+
+	// Languages are this page in each of the site's languages, the first
+	// first, for the hreflang links and the language switcher; nil on a
+	// site of one language.
+	Languages []Alternate
+	// SharedRoot leads from the page to the site's root, where the files
+	// that exist once, in the first language, are (the reports' CSV and
+	// JSON): Root, or Root+"../" on a page in another language's folder.
+	SharedRoot string
+}
+
+// Alternate is a page in one of the site's languages.
+type Alternate struct {
+	// Tag is the language's BCP 47 tag; Name, its name in itself.
+	Tag, Name string
+	// URL is the page's absolute address in the language, for hreflang;
+	// empty on the 404 page, which has none.
+	URL string
+	// Link leads from the page to the same page in the language; on the
+	// 404 page, to the language's index.
+	Link string
+	// Current is set on the page's own language.
+	Current bool
+}
+
+// alternates lists p in each of the site's languages (see Page.Languages).
+// up leads from the root of p's language to the site's root.
+func alternates(p *Page, site status.Site, up string) []Alternate {
+	if len(site.Languages) < 2 {
+		return nil
+	}
+	path := p.Path
+	if p.Kind == "404" {
+		path = ""
+	}
+	out := make([]Alternate, len(site.Languages))
+	for i, lang := range site.Languages {
+		out[i] = Alternate{Tag: lang.Tag, Name: lang.Name, Link: p.Root + up + lang.Dir + path, Current: lang.Tag == site.Lang}
+		if p.URL != "" {
+			out[i].URL = lang.BaseURL + p.Path
+		}
+	}
+	return out
 }
 
 // Rel turns a path from the site root into a link from this page.
@@ -242,9 +285,17 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 	notFound.Description = l.T("notfound.description")
 	out = append(out, plannedPage{"404.html", "404.html", notFound, nil})
 
+	// A language other than the first has its files in a folder of the
+	// site's root (status.Language.Dir).
+	up := ""
+	if len(site.Languages) > 1 && site.Lang != site.Languages[0].Tag {
+		up = "../"
+	}
 	type frameKey struct{ kind, root, baseHref string }
 	frames := map[frameKey]*Frame{}
 	for _, p := range out {
+		p.Languages = alternates(p.Page, site, up)
+		p.SharedRoot = p.Root + up
 		k := frameKey{p.Kind, p.Root, p.BaseHref}
 		f, ok := frames[k]
 		if !ok {

@@ -67,6 +67,23 @@ type Site struct {
 	// date and number of the site's files comes from it (docs/i18n.md).
 	// Never nil in a Snapshot that New made.
 	Locale *i18n.Locale
+	// Languages are the site's languages, its first first, when it has
+	// more than one; nil otherwise. Lang is the one of them the files
+	// are in: "" in a site of one language.
+	Languages []Language
+	Lang      string
+}
+
+// Language is one of a site's languages, as its pages link to it.
+type Language struct {
+	Tag string
+	// Name is the language's name in its own words: "Deutsch".
+	Name string
+	// Dir is the folder of its files from the site's root: "" for the
+	// first language, "de/" for another.
+	Dir string
+	// BaseURL is the absolute address of Dir.
+	BaseURL string
 }
 
 // Overall is the page's headline status.
@@ -200,6 +217,17 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 			Locale: SiteLocale(cfg),
 		},
 		Incidents: incidents,
+	}
+	if len(cfg.Languages) > 1 {
+		s.Site.Lang = cfg.Languages[0]
+		for i, tag := range cfg.Languages {
+			lang := Language{Tag: tag, Name: cfg.LocaleOf(tag).T("language.name"), BaseURL: cfg.BaseURL}
+			if i > 0 {
+				lang.Dir = tag + "/"
+				lang.BaseURL += lang.Dir
+			}
+			s.Site.Languages = append(s.Site.Languages, lang)
+		}
 	}
 	byID := map[string]*Component{}
 	groups := map[string]*Group{}
@@ -405,6 +433,67 @@ func (s *Snapshot) Component(id string) *Component {
 		}
 	}
 	return nil
+}
+
+// In is the snapshot as the files of another of the site's languages
+// show it: site in place of s.Site, and every incident, wherever the
+// snapshot holds it, replaced by view's view of it (incident.Incident.In).
+// Statuses, uptime and probe data stay s's. s is not changed.
+func (s *Snapshot) In(site Site, view func(*incident.Incident) *incident.Incident) *Snapshot {
+	seen := make(map[*incident.Incident]*incident.Incident, len(s.Incidents))
+	one := func(in *incident.Incident) *incident.Incident {
+		v, ok := seen[in]
+		if !ok {
+			v = view(in)
+			seen[in] = v
+		}
+		return v
+	}
+	all := func(ins []*incident.Incident) []*incident.Incident {
+		if ins == nil {
+			return nil
+		}
+		out := make([]*incident.Incident, len(ins))
+		for i, in := range ins {
+			out[i] = one(in)
+		}
+		return out
+	}
+	c := *s
+	c.Site = site
+	c.Incidents, c.Active, c.Upcoming = all(s.Incidents), all(s.Active), all(s.Upcoming)
+	c.Recent = make([]Day, len(s.Recent))
+	for i, d := range s.Recent {
+		c.Recent[i] = Day{Date: d.Date, Incidents: all(d.Incidents)}
+	}
+	comps := make(map[*Component]*Component, len(s.Components))
+	c.Components = make([]*Component, len(s.Components))
+	c.byID = make(map[string]*Component, len(s.Components))
+	for i, comp := range s.Components {
+		cc := *comp
+		cc.Incidents, cc.Active = all(comp.Incidents), all(comp.Active)
+		cc.Days = slices.Clone(comp.Days)
+		for j := range cc.Days {
+			cc.Days[j].Incidents = all(cc.Days[j].Incidents)
+		}
+		c.Components[i], comps[comp], c.byID[cc.ID] = &cc, &cc, &cc
+	}
+	c.Groups = make([]*Group, len(s.Groups))
+	for i, g := range s.Groups {
+		gc := *g
+		gc.Components = make([]*Component, len(g.Components))
+		for j, comp := range g.Components {
+			gc.Components[j] = comps[comp]
+		}
+		c.Groups[i] = &gc
+	}
+	if s.Overall.Stale != nil {
+		c.Overall.Stale = make([]*Component, len(s.Overall.Stale))
+		for i, comp := range s.Overall.Stale {
+			c.Overall.Stale[i] = comps[comp]
+		}
+	}
+	return &c
 }
 
 // SiteLocale is the locale cfg's site is written in: its catalogs' entry

@@ -282,3 +282,71 @@ components:
 		})
 	}
 }
+
+// TestSnapshotIn: the snapshot in another language holds the view of
+// every incident wherever the original holds the incident (lists, days,
+// components, groups), keeps the statuses, and leaves the original as it
+// was.
+func TestSnapshotIn(t *testing.T) {
+	cfg := testConfig(t)
+	outage := parse(t, cfg, "outage", "---\ntitle: API down\ncomponents: {api: major_outage}\nstarted: 2026-11-05 10:00\n---\n")
+	maint := parse(t, cfg, "maint", "---\ntitle: Upgrade\ntype: maintenance\ncomponents: [web]\nscheduled_start: 2026-11-05 20:00\nscheduled_end: 2026-11-05 22:00\n---\n")
+	now := at(t, "2026-11-05T19:00:00Z")
+	snap := New(cfg, []*incident.Incident{maint, outage}, now)
+	views := map[*incident.Incident]*incident.Incident{}
+	view := func(in *incident.Incident) *incident.Incident {
+		c := *in
+		c.Title = "übersetzt: " + in.Title
+		views[in] = &c
+		return &c
+	}
+	site := snap.Site
+	site.BaseURL, site.Lang = "https://s.example/de/", "de"
+	got := snap.In(site, view)
+
+	type list struct {
+		name      string
+		orig, got []*incident.Incident
+	}
+	lists := []list{
+		{"incidents", snap.Incidents, got.Incidents},
+		{"active", snap.Active, got.Active},
+		{"upcoming", snap.Upcoming, got.Upcoming},
+		{"recent day", snap.Recent[0].Incidents, got.Recent[0].Incidents},
+	}
+	for i, c := range snap.Components {
+		lists = append(lists,
+			list{c.ID + " incidents", c.Incidents, got.Components[i].Incidents},
+			list{c.ID + " active", c.Active, got.Components[i].Active},
+			list{c.ID + " today", c.Days[len(c.Days)-1].Incidents, got.Components[i].Days[len(c.Days)-1].Incidents})
+	}
+	g := got.Groups[0].Components[0]
+	lists = append(lists, list{"group's component", snap.Groups[0].Components[0].Incidents, g.Incidents})
+	for _, l := range lists {
+		t.Run(l.name, func(t *testing.T) {
+			if len(l.got) != len(l.orig) {
+				t.Fatalf("got %d incidents, want %d", len(l.got), len(l.orig))
+			}
+			for i, in := range l.orig {
+				if l.got[i] != views[in] || in.Title == l.got[i].Title {
+					t.Errorf("got %q, want the view of %q", l.got[i].Title, in.Title)
+				}
+			}
+		})
+	}
+	t.Run("one view per incident", func(t *testing.T) {
+		if len(views) != 2 {
+			t.Errorf("got %d views, want 2", len(views))
+		}
+	})
+	t.Run("the same statuses and components", func(t *testing.T) {
+		if got.Overall.Indicator != snap.Overall.Indicator || got.Component("api").Status != incident.MajorOutage || got.Component("api") != got.Components[0] || g != got.Components[0] {
+			t.Errorf("got overall %+v and api %v, want the original's", got.Overall, got.Component("api").Status)
+		}
+	})
+	t.Run("the original unchanged", func(t *testing.T) {
+		if snap.Incidents[1] != outage || snap.Components[0].Incidents[0] != outage || snap.Site.BaseURL != "https://s.example/" {
+			t.Errorf("got the original snapshot changed")
+		}
+	})
+}
