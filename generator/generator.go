@@ -282,6 +282,9 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if err := lostIncidents(s.Config.Dir, out); err != nil {
 		return nil, err
 	}
+	if err := publish.Vacant(out); err != nil {
+		return nil, err
+	}
 	snap, files, rec, err := s.files(ctx, opts.Now, false)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
