@@ -283,7 +283,7 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if err := publish.Vacant(out); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("build: %w", err)
 	}
 	snap, files, rec, err := s.files(ctx, opts.Now, false)
 	if err != nil {
