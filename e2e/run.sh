@@ -65,10 +65,13 @@ cp -r "$root/herald.yaml" "$root/incidents" "$work/example/"
 "$HERALD" import -site "$work/example" -now "$NOW" "$root/example/history.jsonl.gz"
 # The example in German and in Arabic, right to left (issue #14), each in
 # its own folder: the HTML, axe and Lighthouse checks run on them as on the
-# example. A locale or languages line of the example's own gives way.
+# example. A locale or languages line of the example's own gives way, and
+# so do its translations (*.de.md): a site of one language would read each
+# as an incident of its own. (vnu reads the example's own de/ pages too.)
 for lang in de ar; do
 	mkdir -p "$work/example-$lang"
 	cp -r "$root/incidents" "$work/example-$lang/"
+	rm -f "$work/example-$lang"/incidents/*.de.md
 	{ sed -E '/^(locale|languages):/d' "$root/herald.yaml"; printf '\nlocale: %s\n' "$lang"; } >"$work/example-$lang/herald.yaml"
 	"$HERALD" import -site "$work/example-$lang" -now "$NOW" "$root/example/history.jsonl.gz"
 done
