@@ -419,12 +419,16 @@ function afterRun(s, what, details, hitsBefore) {
   if (!fs.existsSync(path.join(s.site, 'data', 'history.db'))) details.push(`${what}: no probe history in data/history.db`);
 }
 
-// deleteIncident removes the site's first incident file, so the next run
-// must remove its page from the static host. Returns its slug.
+// deleteIncident removes the site's first incident file, with its
+// translations (<slug>.<lang>.md, which would be left without an
+// original), so the next run must remove its pages from the static host.
+// Returns its slug.
 function deleteIncident(site) {
-  const f = fs.readdirSync(path.join(site, 'incidents')).filter((n) => n.endsWith('.md')).sort()[0];
-  fs.rmSync(path.join(site, 'incidents', f));
-  return f.replace(/\.md$/, '');
+  const dir = path.join(site, 'incidents');
+  const names = fs.readdirSync(dir).filter((n) => n.endsWith('.md')).sort();
+  const slug = names.find((n) => !/\.[A-Za-z-]+\.md$/.test(n)).replace(/\.md$/, '');
+  for (const n of names) if (n === `${slug}.md` || (n.startsWith(`${slug}.`) && /^[A-Za-z-]+\.md$/.test(n.slice(slug.length + 1)))) fs.rmSync(path.join(dir, n));
+  return slug;
 }
 
 // sameSecondRebuild edits an incident's title at the same length and

@@ -496,14 +496,12 @@ func (s *Snapshot) In(site Site, view func(*incident.Incident) *incident.Inciden
 	return &c
 }
 
-// SiteLocale is the locale cfg's site is written in: its catalogs' entry
-// for cfg.Locale, or herald's English for a Config not made by
-// config.Load (tests, the sample site).
+// SiteLocale is the locale cfg's site is written in (config.LocaleOf its
+// Locale), or herald's English for a Config that names none (tests, the
+// sample site).
 func SiteLocale(cfg *config.Config) *i18n.Locale {
-	if cfg.Catalogs != nil {
-		if l := cfg.Catalogs.For(cfg.Locale); l != nil {
-			return l
-		}
+	if l := cfg.LocaleOf(cfg.Locale); l != nil {
+		return l
 	}
 	return i18n.For(i18n.Default)
 }
