@@ -125,10 +125,7 @@ type Locale struct {
 	plural   language.Tag
 	sum      string // see Sum
 
-	intsOnce sync.Once
-	ints     [smallInts]string
-
-	// numbers holds what Number (beyond smallInts) and Percent wrote, by
+	// numbers holds what Number and Percent wrote, by
 	// numKey: a page writes the same few hundred figures thousands of
 	// times (each day's uptime), and x/text takes microseconds for each.
 	numbers sync.Map
@@ -298,9 +295,6 @@ func arg(args []any, name string) (string, bool) {
 // Number writes f with decimals digits after the separator, grouped as
 // the locale groups them: "12.345,7" in de.
 func (l *Locale) Number(f float64, decimals int) string {
-	if decimals == 0 && f >= 0 && f < smallInts && f == math.Trunc(f) {
-		return l.smallInts()[int(f)]
-	}
 	return l.format(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
 }
 
@@ -311,8 +305,8 @@ type numKey struct {
 	percent  bool
 }
 
-// maxCached bounds numbers: every uptime in hundredths of a percent
-// fits, a few MB at worst.
+// maxCached bounds numbers: every uptime in hundredths of a percent and
+// every whole number below 1000 fit, a few MB at worst.
 const maxCached = 1 << 15
 
 // format returns what write gives for k, from numbers when it was
@@ -329,22 +323,6 @@ func (l *Locale) format(k numKey, write func() string) string {
 		l.numbers.Store(k, s)
 	}
 	return s
-}
-
-// smallInts is how many whole numbers, from 0, a Locale keeps written:
-// pages write durations, days and counts by the thousand, and the
-// printer takes a microsecond for each.
-const smallInts = 1000
-
-// smallInts returns the numbers below smallInts as Number writes them,
-// worked out at the first call.
-func (l *Locale) smallInts() *[smallInts]string {
-	l.intsOnce.Do(func() {
-		for i := range l.ints {
-			l.ints[i] = l.printer.Sprint(number.Decimal(i, number.Scale(0)))
-		}
-	})
-	return &l.ints
 }
 
 // Percent writes the fraction f (0.9995) as a percentage with decimals

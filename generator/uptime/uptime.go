@@ -298,7 +298,7 @@ func Format(u float64, down time.Duration) string {
 	if math.IsNaN(u) {
 		return NoData
 	}
-	f, decimals := Printed(u, down)
+	f, decimals := printed(u, down)
 	return strconv.FormatFloat(f*100, 'f', decimals, 64) + "%"
 }
 
@@ -307,13 +307,13 @@ func FormatIn(l *i18n.Locale, u float64, down time.Duration) string {
 	if math.IsNaN(u) {
 		return l.T("uptime.no_data")
 	}
-	return l.Percent(Printed(u, down))
+	return l.Percent(printed(u, down))
 }
 
-// Printed is the uptime u as Format prints it, a fraction, and the
+// printed is the uptime u as Format prints it, a fraction, and the
 // decimals of its percentage: Floor's hundredths with 2 decimals, or 1
 // with none when there was no downtime at all.
-func Printed(u float64, down time.Duration) (float64, int) {
+func printed(u float64, down time.Duration) (float64, int) {
 	h := Floor(u, down)
 	if h == 10000 {
 		return 1, 0
