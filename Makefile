@@ -34,16 +34,24 @@ fuzz:
 
 ## bench: time herald on synthetic sites against Hugo and a goldmark floor,
 ## print PASS/MISS per target, rewrite docs/benchmarks.md (PROFILE=1 adds
-## pprof profiles in bench/out). Installs hugo, time and strace with apt if
-## missing.
+## pprof profiles in bench/out; BASELINE=<git rev> also times herald built
+## at that revision in the same tmpfs rounds, for a change's before and
+## after). Installs hugo, time and strace with apt if missing.
 BENCH_FLAGS ?=
+BASELINE ?=
 bench: build
 	@command -v hugo >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 && [ -x /usr/bin/time ] || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time strace >/dev/null; \
 	  else echo "bench: install hugo, time and strace (apt-get install hugo time strace) as root"; exit 1; fi; }
 	$(GO) build -o bin/herald-floor ./bench/floor
 	$(GO) build -o bin/herald-bench ./cmd/herald-bench
-	./bin/herald-bench run $(if $(PROFILE),-profile bench/out) -command "make bench$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" $(BENCH_FLAGS)
+ifneq ($(BASELINE),)
+	rm -rf bin/baseline-src && mkdir -p bin/baseline-src
+	git archive $(BASELINE) | tar -x -C bin/baseline-src
+	cd bin/baseline-src && $(GO) build -ldflags "-X main.version=$$(git rev-parse --short $(BASELINE))" -o ../herald-baseline ./cmd/herald
+	rm -rf bin/baseline-src
+endif
+	./bin/herald-bench run $(if $(PROFILE),-profile bench/out) $(if $(BASELINE),-baseline bin/herald-baseline) -command "make bench$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(BASELINE), BASELINE=$(BASELINE))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" $(BENCH_FLAGS)
 
 ## e2e: real browsers, validators and feed readers against the example and a
 ## generated stress site, docs/deploy.md's recipes with real nginx, Caddy,

@@ -248,7 +248,7 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	}
 	rows := func(rs []*sizeResult) {
 		for _, r := range rs {
-			for _, t := range []toolRuns{r.herald, r.hugo, r.floor} {
+			for _, t := range []toolRuns{r.herald, r.baseline, r.hugo, r.floor} {
 				if len(t.samples) > 0 {
 					row(r.spec.Name, r.spec.Incidents, t)
 				}
@@ -305,6 +305,13 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 		rows(tm.results)
 		p("\n")
 		ratios(tm.results)
+		if c.baseline != "" {
+			p("\nBefore and after: *%s* is %s, timed in the same rounds as herald (%s), on the same site and output folder; the ratios are herald over it, round by round.\n\n", baselineTool, c.baselineName, c.heraldName)
+			p("| size | herald / before, time | herald / before, CPU | herald / before, peak RSS |\n| --- | --- | --- | --- |\n")
+			for _, r := range tm.results {
+				p("| %s | %s | %s | %s |\n", r.spec.Name, fmtX(summarize(r.baseTime)), fmtX(summarize(r.baseCPU)), fmtX(summarize(r.baseRSS)))
+			}
+		}
 	}
 
 	p("\n### Page weight (gzip -9)\n\n| size | index.html | index.html gzip | CSS gzip |\n| --- | ---: | ---: | ---: |\n")

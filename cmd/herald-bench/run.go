@@ -19,6 +19,8 @@ import (
 type config struct {
 	herald, floor, hugo, timeBin string
 	strace                       string // empty: herald's sync is not timed
+	baseline, baselineName       string // an earlier herald; empty: none
+	heraldName                   string // herald's `herald version`, beside a baseline
 	layouts, work, doc, profile  string
 	tmpfs                        string // a tmpfs for the tmpfs rows; empty skips them
 	runs, hugeRuns               int
@@ -42,10 +44,13 @@ type sizeResult struct {
 	spec                sitegen.Spec
 	runs                int
 	herald, hugo, floor toolRuns
+	// baseline is an earlier herald (-baseline), timed on the tmpfs only;
+	// no samples when there is none.
+	baseline toolRuns
 	// Per-pair ratios, herald over the other tool in the same round.
-	hugoTime, hugoRSS, floorTime, floorRSS []float64
+	hugoTime, hugoRSS, floorTime, floorRSS, baseTime, baseRSS []float64
 	// CPU (user+sys) ratios: steadier than wall time on a busy machine.
-	hugoCPU, floorCPU []float64
+	hugoCPU, floorCPU, baseCPU []float64
 	// Page weight, gzip -9 bytes; 0 when not measured.
 	indexGz, cssGz int
 	indexRaw       int
@@ -55,6 +60,9 @@ type sizeResult struct {
 	// disk only; see measureSync).
 	sync []float64
 }
+
+// baselineTool names the earlier herald of -baseline in a round.
+const baselineTool = "herald before"
 
 // addRound adds the ratios of one round, herald over each other tool
 // that ran in it: the medians of these per-round ratios are the reported
@@ -67,6 +75,11 @@ func (r *sizeResult) addRound(round map[string]sample) {
 		r.hugoRSS = append(r.hugoRSS, float64(h.rssKB)/float64(o.rssKB))
 		r.hugoCPU = append(r.hugoCPU, h.cpu.Seconds()/o.cpu.Seconds())
 	}
+	if o, ok := round[baselineTool]; ok {
+		r.baseTime = append(r.baseTime, h.wall.Seconds()/o.wall.Seconds())
+		r.baseRSS = append(r.baseRSS, float64(h.rssKB)/float64(o.rssKB))
+		r.baseCPU = append(r.baseCPU, h.cpu.Seconds()/o.cpu.Seconds())
+	}
 	o := round["floor"]
 	r.floorTime = append(r.floorTime, h.wall.Seconds()/o.wall.Seconds())
 	r.floorRSS = append(r.floorRSS, float64(h.rssKB)/float64(o.rssKB))
@@ -77,6 +90,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var c config
 	fs.StringVar(&c.herald, "herald", "bin/herald", "the herald binary")
+	fs.StringVar(&c.baseline, "baseline", "", "an earlier herald binary, timed beside herald in the same rounds of the tmpfs builds (herald over it is a change's before and after); empty skips it")
+	fs.StringVar(&c.baselineName, "baseline-name", "", "what the report calls the -baseline binary (default: its `herald version`)")
 	fs.StringVar(&c.floor, "floor", "bin/herald-floor", "the floor binary (bench/floor)")
 	fs.StringVar(&c.hugo, "hugo", "hugo", "the Hugo binary; empty skips Hugo")
 	fs.StringVar(&c.timeBin, "time", "/usr/bin/time", "GNU time, for CPU time and peak RSS")
@@ -112,6 +127,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		*p = abs
 	}
+	if c.baseline != "" {
+		abs, err := filepath.Abs(c.baseline)
+		if err != nil {
+			return err
+		}
+		c.baseline = abs
+		if c.heraldName, err = versionOf(ctx, c.herald); err != nil {
+			return err
+		}
+		if c.baselineName == "" {
+			if c.baselineName, err = versionOf(ctx, c.baseline); err != nil {
+				return err
+			}
+		}
+	}
 	for _, t := range []*string{&c.hugo, &c.strace} {
 		if *t == "" {
 			continue
@@ -137,7 +167,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		fmt.Fprintf(stderr, "== %s: %d incidents, %d components\n", sp.Name, sp.Incidents, sp.Components)
-		r, err := measureSize(ctx, c, sp, stderr)
+		// The baseline runs where the targets are judged, on the tmpfs:
+		// on the disk it would add minutes and measure the disk again.
+		onDisk := c
+		onDisk.baseline = ""
+		r, err := measureSize(ctx, onDisk, sp, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sp.Name, err)
 		}
@@ -175,6 +209,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// versionOf is what `bin version` prints, "herald 3ac1fa5".
+func versionOf(ctx context.Context, bin string) (string, error) {
+	out, err := exec.CommandContext(ctx, bin, "version").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s version: %w", bin, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // measureSize generates the site for sp and times herald, Hugo and the
 // floor on it, round by round, alternating their order.
 func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) (*sizeResult, error) {
@@ -200,7 +243,7 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 	if sp.Name == sitegen.Huge.Name {
 		r.runs = c.hugeRuns
 	}
-	r.herald.name, r.hugo.name, r.floor.name = "herald", "Hugo", "floor"
+	r.herald.name, r.hugo.name, r.floor.name, r.baseline.name = "herald", "Hugo", "floor", baselineTool
 	now := sitegen.Now.Format(time.RFC3339)
 
 	runHerald := func() (sample, error) {
@@ -208,6 +251,12 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 			return sample{}, err
 		}
 		return timeCmd(ctx, c.timeBin, dir, c.herald, "build", "-site", site, "-now", now)
+	}
+	runBaseline := func() (sample, error) {
+		if err := cleanHerald(site); err != nil {
+			return sample{}, err
+		}
+		return timeCmd(ctx, c.timeBin, dir, c.baseline, "build", "-site", site, "-now", now)
 	}
 	runHugo := func() (sample, error) {
 		if err := os.RemoveAll(hugoOut); err != nil {
@@ -237,6 +286,9 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		out string
 	}
 	tools := []tool{{&r.herald, runHerald, filepath.Join(site, "public")}}
+	if c.baseline != "" {
+		tools = append(tools, tool{&r.baseline, runBaseline, filepath.Join(site, "public")})
+	}
 	if c.hugo != "" {
 		tools = append(tools, tool{&r.hugo, runHugo, hugoOut})
 	}
@@ -265,7 +317,7 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 			}
 			t.t.samples = append(t.t.samples, s)
 			round[t.t.name] = s
-			fmt.Fprintf(log, "   round %d %-6s %7.3f s  cpu %7.3f s  rss %4d MB\n", i+1, t.t.name, s.wall.Seconds(), s.cpu.Seconds(), s.rssKB/1024)
+			fmt.Fprintf(log, "   round %d %-13s %7.3f s  cpu %7.3f s  rss %4d MB\n", i+1, t.t.name, s.wall.Seconds(), s.cpu.Seconds(), s.rssKB/1024)
 		}
 		r.addRound(round)
 	}
