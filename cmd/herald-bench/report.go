@@ -227,6 +227,9 @@ func tmpfsTargets(t tmpfsResult, cores int) []target {
 			target{name: fmt.Sprintf("herald CPU time / wall time at %s, %d cores (every core busy: ≥ 0.9 × cores)", at, cores),
 				got: summarize(r.herald.busy()).med, limit: 0.9 * float64(cores), measured: true, atLeast: true})
 	}
+	if l := t.langs; l != nil {
+		ts = append(ts, target{name: "a second language, herald en + de / en CPU time at " + thousands(sitegen.Large.Incidents) + " incidents, tmpfs", got: summarize(l.cpuRatio).med, limit: 2.0, unit: "×", measured: true})
+	}
 	return ts
 }
 
@@ -305,6 +308,13 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 		rows(tm.results)
 		p("\n")
 		ratios(tm.results)
+		if l := tm.langs; l != nil {
+			p("\nA second language (issue #14): the large site as it is, in English, and a copy with `languages: [en, de]`, whose German pages go under `de/` while the API, report data and badges are written once; %d rounds, alternating. The target is that the second language costs at most one more build: en + de over en ≤ 2.0× in CPU time.\n\n", len(l.cpuRatio))
+			p("%s", cleanHead)
+			row(sitegen.Large.Name, sitegen.Large.Incidents, l.one)
+			row(sitegen.Large.Name, sitegen.Large.Incidents, l.two)
+			p("\n| size | en + de / en, time | en + de / en, CPU |\n| --- | --- | --- |\n| %s | %s | %s |\n", sitegen.Large.Name, fmtX(summarize(l.wallRatio)), fmtX(summarize(l.cpuRatio)))
+		}
 		if c.baseline != "" {
 			p("\nBefore and after: *%s* is %s, timed in the same rounds as herald (%s), on the same site and output folder; the ratios are herald over it, round by round.\n\n", baselineTool, c.baselineName, c.heraldName)
 			p("| size | herald / before, time | herald / before, CPU | herald / before, peak RSS |\n| --- | --- | --- | --- |\n")
