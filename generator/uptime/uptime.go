@@ -40,6 +40,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -204,35 +205,58 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 	}
 	n = len(cuts) - 1
 	accs := in.measure(cuts)
-	spans := in.spans(cuts[0], cuts[n])
 	days := make([]Day, n)
 	for i := range days {
-		day := &days[i]
-		day.Date = cuts[i]
-		day.Summary = in.summary(cuts[i], cuts[i+1], accs[i])
-		day.Worst = incident.Operational
-		from, to := cuts[i], cuts[i+1]
-		for _, s := range spans {
-			if !s.overlaps(from, to) {
-				continue
-			}
+		days[i].Date = cuts[i]
+		days[i].Summary = in.summary(cuts[i], cuts[i+1], accs[i])
+		days[i].Worst = incident.Operational
+	}
+	// Each span and degraded interval is placed on the days it overlaps
+	// by a search of the cuts, not tested against every day: a month of
+	// a long incident or a busy probe would otherwise cost days × spans.
+	// Spans are taken in their order, so each day sees them in the order
+	// a day-by-day walk would, and its Worst and Incidents are the same.
+	for _, s := range in.spans(cuts[0], cuts[n]) {
+		first, last := dayRange(cuts, s.from, s.to)
+		if s.from.Equal(s.to) { // an instant: count it on the day it happened
+			first, last = dayRange(cuts, s.from, s.from.Add(1))
+		}
+		for i := first; i < last; i++ {
+			day := &days[i]
 			day.Worst = incident.Worse(day.Worst, s.status)
 			if !slices.Contains(day.Incidents, s.in) {
 				day.Incidents = append(day.Incidents, s.in)
 			}
 		}
-		slices.SortStableFunc(day.Incidents, func(a, b *incident.Incident) int {
-			return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
-		})
-		for _, iv := range in.Intervals {
-			if iv.State == history.Degraded {
-				if start, end := later(iv.Start, from), earlier(iv.End, to); start.Before(end) {
-					day.Degraded += end.Sub(start)
-				}
+	}
+	for i := range days {
+		if len(days[i].Incidents) > 1 {
+			slices.SortStableFunc(days[i].Incidents, func(a, b *incident.Incident) int {
+				return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
+			})
+		}
+	}
+	for _, iv := range in.Intervals {
+		if iv.State != history.Degraded {
+			continue
+		}
+		first, last := dayRange(cuts, iv.Start, iv.End)
+		for i := first; i < last; i++ {
+			if start, end := later(iv.Start, cuts[i]), earlier(iv.End, cuts[i+1]); start.Before(end) {
+				days[i].Degraded += end.Sub(start)
 			}
 		}
 	}
 	return days
+}
+
+// dayRange returns the days [first, last) between cuts that [from, to)
+// overlaps: day i is [cuts[i], cuts[i+1]).
+func dayRange(cuts []time.Time, from, to time.Time) (first, last int) {
+	n := len(cuts) - 1
+	first = sort.Search(n, func(i int) bool { return cuts[i+1].After(from) })
+	last = sort.Search(n, func(i int) bool { return !cuts[i].Before(to) })
+	return first, max(first, last)
 }
 
 // DayCuts returns the midnights (in loc) that bound up to n calendar days

@@ -1,9 +1,12 @@
 package uptime
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 	_ "time/tzdata" // the zones these tests name, on machines without a tz database
@@ -524,4 +527,91 @@ func TestDaysFromMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDaysFromSweep checks DaysFrom, which places each span and degraded
+// interval on its days by a search of the cuts, against a walk of every
+// day over every span and interval, on random histories that cross day
+// boundaries and a DST change, with instants, maintenance and ongoing
+// incidents.
+func TestDaysFromSweep(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	statuses := []incident.Status{incident.MajorOutage, incident.PartialOutage, incident.DegradedPerformance, incident.Operational}
+	start := time.Date(2026, 10, 30, 0, 0, 0, 0, la) // 1 November has 25 hours
+	for n := range 200 {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			hour := func(h float64) time.Time { return start.Add(time.Duration(h * float64(time.Hour))) }
+			in := Input{Component: "api", Loc: la, PartialWeight: 0.5, Now: hour(24 + r.Float64()*150)}
+			for h := -30.0; h < 200; {
+				d := r.Float64() * 20
+				in.Intervals = append(in.Intervals, history.Interval{Start: hour(h), End: hour(h + d), State: history.State(r.IntN(4))})
+				h += d
+			}
+			for i := range r.IntN(12) {
+				from := r.Float64()*200 - 30
+				to := from + r.Float64()*60
+				if r.IntN(5) == 0 {
+					to = from // an instant
+				}
+				x := &incident.Incident{Slug: strconv.Itoa(i % 4), Kind: incident.KindIncident, Started: hour(from), Resolved: hour(to),
+					Affected: []incident.Affected{{ID: "api", Status: statuses[r.IntN(len(statuses))]}}}
+				switch r.IntN(5) {
+				case 0:
+					x.Kind, x.ScheduledStart, x.ScheduledEnd = incident.KindMaintenance, hour(from), hour(to)
+				case 1:
+					x.Resolved = time.Time{}
+				}
+				in.Incidents = append(in.Incidents, x)
+			}
+			got, want := DaysFrom(in, start, 7), daysByWalk(in, start, 7)
+			if len(got) != len(want) {
+				t.Fatalf("got %d days, want %d", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if !g.Date.Equal(w.Date) || g.Worst != w.Worst || g.Degraded != w.Degraded || !slices.Equal(g.Incidents, w.Incidents) {
+					t.Errorf("day %d: got %v %s %v %d incidents, want %v %s %v %d incidents", i, g.Date, g.Worst, g.Degraded, len(g.Incidents), w.Date, w.Worst, w.Degraded, len(w.Incidents))
+				}
+			}
+		})
+	}
+}
+
+// daysByWalk is DaysFrom's worst status, incidents and degraded time of
+// each day, found by testing every span and interval against every day.
+func daysByWalk(in Input, first time.Time, n int) []Day {
+	cuts := DayCuts(in.location(), first, n, in.Now)
+	if cuts == nil {
+		return nil
+	}
+	days := make([]Day, len(cuts)-1)
+	spans := in.spans(cuts[0], cuts[len(cuts)-1])
+	for i := range days {
+		day := &days[i]
+		day.Date, day.Worst = cuts[i], incident.Operational
+		from, to := cuts[i], cuts[i+1]
+		for _, s := range spans {
+			if s.overlaps(from, to) {
+				day.Worst = incident.Worse(day.Worst, s.status)
+				if !slices.Contains(day.Incidents, s.in) {
+					day.Incidents = append(day.Incidents, s.in)
+				}
+			}
+		}
+		slices.SortStableFunc(day.Incidents, func(a, b *incident.Incident) int {
+			return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
+		})
+		for _, iv := range in.Intervals {
+			if iv.State == history.Degraded {
+				if start, end := later(iv.Start, from), earlier(iv.End, to); start.Before(end) {
+					day.Degraded += end.Sub(start)
+				}
+			}
+		}
+	}
+	return days
 }
