@@ -58,8 +58,8 @@ func writeCSV(w io.Writer, m *report.Month) error {
 	b := []byte(csvHeader)
 	for _, f := range m.Components {
 		id := csvField(f.ID)
-		for _, d := range f.Days() {
-			b = csvRow(b, id, d.Summary)
+		for _, d := range f.DaySummaries() {
+			b = csvRow(b, id, d)
 		}
 		if _, err := w.Write(b); err != nil {
 			return err
@@ -308,8 +308,8 @@ func (j *jsonBuf) component(f *report.Figures) {
 		j.slo(*f.SLO)
 	}
 	j.raw(`,"days":[`)
-	for i, d := range f.Days() {
-		j.day(i, d.Summary)
+	for i, d := range f.DaySummaries() {
+		j.day(i, d)
 	}
 	j.raw("]}")
 }

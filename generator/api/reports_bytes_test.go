@@ -135,7 +135,7 @@ func TestReportFilesAllocs(t *testing.T) {
 	m := months[len(months)-2] // a whole month
 	days := testing.AllocsPerRun(20, func() {
 		for _, f := range m.Components {
-			f.Days()
+			f.DaySummaries()
 		}
 	})
 	for _, tc := range []struct {

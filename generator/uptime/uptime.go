@@ -199,11 +199,17 @@ func Days(in Input, n int) []Day {
 // left out, and the day of Now counts only up to Now. Reports take a
 // month's days from it.
 func DaysFrom(in Input, first time.Time, n int) []Day {
-	cuts := DayCuts(in.location(), first, n, in.Now)
-	if cuts == nil {
+	return DaysBetween(in, DayCuts(in.location(), first, n, in.Now))
+}
+
+// DaysBetween returns the days between consecutive cuts, as DayCuts
+// returns them, oldest first; nil when there are none. A report computes
+// its month's cuts once for every component.
+func DaysBetween(in Input, cuts []time.Time) []Day {
+	if len(cuts) < 2 {
 		return nil
 	}
-	n = len(cuts) - 1
+	n := len(cuts) - 1
 	accs := in.measure(cuts)
 	days := make([]Day, n)
 	for i := range days {
@@ -288,6 +294,19 @@ func Window(in Input, from, to time.Time) Summary {
 		return Summary{From: from, To: from, Uptime: math.NaN()}
 	}
 	return in.summary(from, to, in.measure([]time.Time{from, to})[0])
+}
+
+// Windows returns the uptime of each window between consecutive cuts,
+// ascending and ending at most at Now, in one sweep: the Summary of each
+// of DaysBetween's days, without the incidents and degraded time that
+// only the calendar shows.
+func Windows(in Input, cuts []time.Time) []Summary {
+	accs := in.measure(cuts)
+	out := make([]Summary, len(accs))
+	for i, a := range accs {
+		out[i] = in.summary(cuts[i], cuts[i+1], a)
+	}
+	return out
 }
 
 // LastDays returns the uptime of the n calendar days ending now: the same

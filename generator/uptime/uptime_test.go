@@ -615,3 +615,55 @@ func daysByWalk(in Input, first time.Time, n int) []Day {
 	}
 	return days
 }
+
+// TestWindowsAreDays: the reports' CSV and JSON take a month's days from
+// Windows, the page's calendar from DaysBetween: over the same cuts, each
+// window is its day's Summary.
+func TestWindowsAreDays(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for n := range 100 {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			in := randomInput(r)
+			cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -4), 5, in.Now)
+			got, want := Windows(in, cuts), DaysBetween(in, cuts)
+			if len(got) != len(want) {
+				t.Fatalf("got %d windows, want %d", len(got), len(want))
+			}
+			for i, w := range want {
+				g := got[i]
+				if g.Uptime != w.Uptime && !(math.IsNaN(g.Uptime) && math.IsNaN(w.Uptime)) {
+					t.Errorf("window %d: got uptime %v, want %v", i, g.Uptime, w.Uptime)
+				}
+				g.Uptime, w.Uptime = 0, 0
+				if g != w.Summary {
+					t.Errorf("window %d: got %+v, want %+v", i, g, w.Summary)
+				}
+			}
+		})
+	}
+}
+
+// TestWindowsMemory: a month's windows cost a slice of summaries and
+// little more, less than its days, which each hold their incidents too.
+func TestWindowsMemory(t *testing.T) {
+	in := Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)},
+		Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
+	allocated := func(f func()) float64 {
+		const calls = 100
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range calls {
+			f()
+		}
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc-before.TotalAlloc) / calls
+	}
+	got := allocated(func() { Windows(in, cuts) })
+	days := allocated(func() { DaysBetween(in, cuts) })
+	summaries := float64(len(cuts)-1) * float64(unsafe.Sizeof(Summary{}))
+	if limit := min(2.25*summaries, days); got > limit {
+		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (2.25 × the summaries' %.0f, and under the days' %.0f)", got, len(cuts)-1, limit, summaries, days)
+	}
+}
