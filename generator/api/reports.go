@@ -58,7 +58,7 @@ func writeCSV(w io.Writer, m *report.Month) error {
 	b := []byte(csvHeader)
 	for _, f := range m.Components {
 		id := csvField(f.ID)
-		for _, d := range f.DaySummaries() {
+		for d := range f.DaySummaries() {
 			b = csvRow(b, id, d)
 		}
 		if _, err := w.Write(b); err != nil {
@@ -308,8 +308,10 @@ func (j *jsonBuf) component(f *report.Figures) {
 		j.slo(*f.SLO)
 	}
 	j.raw(`,"days":[`)
-	for i, d := range f.DaySummaries() {
+	i := 0
+	for d := range f.DaySummaries() {
 		j.day(i, d)
+		i++
 	}
 	j.raw("]}")
 }

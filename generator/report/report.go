@@ -16,6 +16,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"iter"
 	"runtime"
 	"slices"
 	"strconv"
@@ -171,14 +172,9 @@ type Figures struct {
 // (the page, the CSV, the JSON) needs them for a moment only.
 func (f *Figures) Days() []uptime.Day { return uptime.DaysBetween(f.base, f.cuts) }
 
-// DaySummaries returns the Summary of each of Days, and only that, which
+// DaySummaries yields the Summary of each of Days, and only that, which
 // is all the CSV and JSON write and a fraction of Days' cost.
-func (f *Figures) DaySummaries() []uptime.Summary {
-	if f.cuts == nil {
-		return nil
-	}
-	return uptime.Windows(f.base, f.cuts)
-}
+func (f *Figures) DaySummaries() iter.Seq[uptime.Summary] { return uptime.Windows(f.base, f.cuts) }
 
 // SiteFigures are the whole site's figures for a month: the month's
 // summary and each day's (From is the day's midnight), up to Now.

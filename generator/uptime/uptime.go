@@ -38,6 +38,7 @@ package uptime
 
 import (
 	"cmp"
+	"iter"
 	"math"
 	"slices"
 	"sort"
@@ -296,17 +297,23 @@ func Window(in Input, from, to time.Time) Summary {
 	return in.summary(from, to, in.measure([]time.Time{from, to})[0])
 }
 
-// Windows returns the uptime of each window between consecutive cuts,
-// ascending and ending at most at Now, in one sweep: the Summary of each
-// of DaysBetween's days, without the incidents and degraded time that
-// only the calendar shows.
-func Windows(in Input, cuts []time.Time) []Summary {
-	accs := in.measure(cuts)
-	out := make([]Summary, len(accs))
-	for i, a := range accs {
-		out[i] = in.summary(cuts[i], cuts[i+1], a)
+// Windows yields the uptime of each window between consecutive cuts,
+// ascending and ending at most at Now, from one sweep: the Summary of
+// each of DaysBetween's days, without the incidents and degraded time
+// that only the calendar shows. It keeps no slice of them: a report's
+// CSV and JSON write each once, and allocating a month's summaries for
+// every component was most of their cost.
+func Windows(in Input, cuts []time.Time) iter.Seq[Summary] {
+	return func(yield func(Summary) bool) {
+		if len(cuts) < 2 {
+			return
+		}
+		for i, a := range in.measure(cuts) {
+			if !yield(in.summary(cuts[i], cuts[i+1], a)) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // LastDays returns the uptime of the n calendar days ending now: the same
