@@ -56,10 +56,13 @@ const csvHeader = "date,component,uptime_percent,coverage_percent,observed_minut
 // so the buffer holds one component's month.
 func writeCSV(w io.Writer, m *report.Month) error {
 	b := []byte(csvHeader)
+	dates := dayDates(m)
 	for _, f := range m.Components {
 		id := csvField(f.ID)
+		i := 0
 		for d := range f.DaySummaries() {
-			b = csvRow(b, id, d)
+			b = csvRow(b, dates[i], id, d)
+			i++
 		}
 		if _, err := w.Write(b); err != nil {
 			return err
@@ -67,18 +70,29 @@ func writeCSV(w io.Writer, m *report.Month) error {
 		b = b[:0]
 	}
 	// The site's rows come last, with no component: no id can clash.
-	for _, d := range m.Site.Days {
-		b = csvRow(b, "", d)
+	for i, d := range m.Site.Days {
+		b = csvRow(b, dates[i], "", d)
 	}
 	_, err := w.Write(b)
 	return err
 }
 
-// csvRow appends the row of day d of the component whose field is id.
-// Its other fields are dates and numbers, which CSV never quotes.
-func csvRow(b []byte, id string, d uptime.Summary) []byte {
+// dayDates are the dates of the month's days, "2026-11-01": every
+// component's days are the month's, so each date is formatted once a
+// file, not once a row.
+func dayDates(m *report.Month) []string {
+	out := make([]string, len(m.Site.Days))
+	for i, d := range m.Site.Days {
+		out[i] = d.From.Format(time.DateOnly)
+	}
+	return out
+}
+
+// csvRow appends the row of day d, on date, of the component whose field
+// is id. Its other fields are dates and numbers, which CSV never quotes.
+func csvRow(b []byte, date, id string, d uptime.Summary) []byte {
 	fig, pct, shown := figureOf(d)
-	b = d.From.AppendFormat(b, time.DateOnly)
+	b = append(b, date...)
 	b = append(b, ',')
 	b = append(b, id...)
 	b = append(b, ',')
@@ -137,16 +151,17 @@ func writeReport(w io.Writer, m *report.Month, baseURL string) error {
 	j.float(m.PartialWeight)
 	j.raw(`,"site":{`)
 	j.figures(m.Site.Summary, m.Site.ProbeDown, m.Site.DeclaredDown)
+	dates := dayDates(m)
 	j.raw(`,"days":[`)
 	for i, d := range m.Site.Days {
-		j.day(i, d)
+		j.day(i, dates[i], d)
 	}
 	j.raw(`]},"components":[`)
 	for i, f := range m.Components {
 		if i > 0 {
 			j.raw(",")
 		}
-		j.component(f)
+		j.component(f, dates)
 		if err := j.flush(w); err != nil {
 			return err
 		}
@@ -278,21 +293,22 @@ func (j *jsonBuf) figures(s uptime.Summary, probeDown, declaredDown time.Duratio
 	j.float(minutesOf(declaredDown))
 }
 
-// day appends the i-th day of a list, whose date is s.From.
-func (j *jsonBuf) day(i int, s uptime.Summary) {
+// day appends the i-th day of a list, s on date.
+func (j *jsonBuf) day(i int, date string, s uptime.Summary) {
 	if i > 0 {
 		j.raw(",")
 	}
 	j.raw(`{"date":"`)
-	j.b = s.From.AppendFormat(j.b, time.DateOnly)
+	j.raw(date)
 	j.raw(`",`)
 	j.figure(s)
 	j.minutes(s)
 	j.raw("}")
 }
 
-// component appends the month of component f, its days and SLO verdict.
-func (j *jsonBuf) component(f *report.Figures) {
+// component appends the month of component f, its days (on dates,
+// dayDates) and SLO verdict.
+func (j *jsonBuf) component(f *report.Figures, dates []string) {
 	j.raw(`{"id":`)
 	j.str(f.ID)
 	j.raw(`,"name":`)
@@ -310,7 +326,7 @@ func (j *jsonBuf) component(f *report.Figures) {
 	j.raw(`,"days":[`)
 	i := 0
 	for d := range f.DaySummaries() {
-		j.day(i, d)
+		j.day(i, dates[i], d)
 		i++
 	}
 	j.raw("]}")
