@@ -74,12 +74,22 @@ type Figure struct {
 // truncates them (uptime.Floor), so that the API never says 100 where the
 // page says 99.99%, nor 56.99 for the 57% float64 stores as 0.5699….
 func NewFigure(s uptime.Summary) Figure {
-	f := Figure{Coverage: hundredths(s.Coverage, s.NoData), ObservedSeconds: int64(s.Known / time.Second)}
-	if s.Shown() {
-		pct := hundredths(s.Uptime, s.Down)
+	f, pct, shown := figureOf(s)
+	if shown {
 		f.Uptime = &pct
 	}
 	return f
+}
+
+// figureOf is NewFigure(s) but for Uptime, and the uptime apart with
+// whether it is shown: the reports' writers take a figure a row, and
+// Uptime's pointer cost an allocation each.
+func figureOf(s uptime.Summary) (f Figure, pct float64, shown bool) {
+	f = Figure{Coverage: hundredths(s.Coverage, s.NoData), ObservedSeconds: int64(s.Known / time.Second)}
+	if !s.Shown() {
+		return f, 0, false
+	}
+	return f, hundredths(s.Uptime, s.Down), true
 }
 
 // hundredths is the fraction v as a percentage truncated to two decimals,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -19,6 +20,11 @@ import (
 // ReportFiles lists the data of the monthly reports (docs/api.md):
 // reports/YYYY-MM.csv and reports/YYYY-MM.json for each month, the
 // incidents linked on the site at baseURL.
+//
+// Both are written by hand, byte for byte as encoding/csv and
+// encoding/json wrote them (reports_json_test.go keeps those as the
+// reference): a month of a hundred components is thousands of rows, and
+// reflection and a record of strings per row were most of their cost.
 func ReportFiles(months []*report.Month, baseURL string) []render.File {
 	var out []render.File
 	for _, m := range months {
@@ -27,10 +33,7 @@ func ReportFiles(months []*report.Month, baseURL string) []render.File {
 		out = append(out,
 			render.File{Path: csvPath, Key: key, Render: func(w io.Writer) error { return writeCSV(w, m) }},
 			render.File{Path: jsonPath, Key: key, Render: func(w io.Writer) error {
-				// Compact, unlike the API's other files: a month of a
-				// hundred components is thousands of days, and indenting
-				// them doubled the file and its cost.
-				if err := json.NewEncoder(w).Encode(reportDoc(m, baseURL)); err != nil {
+				if err := writeReport(w, m, baseURL); err != nil {
 					return fmt.Errorf("write %s: %w", jsonPath, err)
 				}
 				return nil
@@ -41,177 +44,357 @@ func ReportFiles(months []*report.Month, baseURL string) []render.File {
 }
 
 // csvHeader is the first row of reports/YYYY-MM.csv.
-var csvHeader = []string{
-	"date", "component", "uptime_percent", "coverage_percent", "observed_minutes",
-	"down_minutes", "partial_minutes", "maintenance_minutes", "no_data_minutes",
-}
+const csvHeader = "date,component,uptime_percent,coverage_percent,observed_minutes," +
+	"down_minutes,partial_minutes,maintenance_minutes,no_data_minutes\n"
 
 // writeCSV writes the month as CSV: one row per component per day, the
 // components in config order, each day by day, then the whole site's
 // days with an empty component. uptime_percent is empty
 // where the page says "no data". Minutes are rounded to hundredths, so
 // the daily rows of a component sum to its month's minutes in the JSON
-// within a hundredth per row.
+// within a hundredth per row. Each component's rows are written at once,
+// so the buffer holds one component's month.
 func writeCSV(w io.Writer, m *report.Month) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return err
-	}
-	row := func(id string, d uptime.Summary) error {
-		fig := NewFigure(d)
-		pct := ""
-		if fig.Uptime != nil {
-			pct = strconv.FormatFloat(*fig.Uptime, 'f', 2, 64)
-		}
-		return cw.Write([]string{
-			d.From.Format(time.DateOnly), id, pct, strconv.FormatFloat(fig.Coverage, 'f', 2, 64),
-			minutes(d.Known), minutes(d.Down), minutes(d.Partial), minutes(d.Excluded), minutes(d.NoData),
-		})
-	}
+	b := []byte(csvHeader)
+	dates := dayDates(m)
 	for _, f := range m.Components {
-		for _, d := range f.Days() {
-			if err := row(f.ID, d.Summary); err != nil {
-				return err
-			}
+		id := csvField(f.ID)
+		i := 0
+		for d := range f.DaySummaries() {
+			b = csvRow(b, dates[i], id, d)
+			i++
 		}
-	}
-	// The site's rows come last, with no component: no id can clash.
-	for _, d := range m.Site.Days {
-		if err := row("", d); err != nil {
+		if _, err := w.Write(b); err != nil {
 			return err
 		}
+		b = b[:0]
 	}
-	cw.Flush()
-	return cw.Error()
+	// The site's rows come last, with no component: no id can clash.
+	for i, d := range m.Site.Days {
+		b = csvRow(b, dates[i], "", d)
+	}
+	_, err := w.Write(b)
+	return err
 }
 
-func minutes(d time.Duration) string { return strconv.FormatFloat(minutesOf(d), 'f', 2, 64) }
+// dayDates are the dates of the month's days, "2026-11-01": every
+// component's days are the month's, so each date is formatted once a
+// file, not once a row.
+func dayDates(m *report.Month) []string {
+	out := make([]string, len(m.Site.Days))
+	for i, d := range m.Site.Days {
+		out[i] = d.From.Format(time.DateOnly)
+	}
+	return out
+}
+
+// csvRow appends the row of day d, on date, of the component whose field
+// is id. Its other fields are dates and numbers, which CSV never quotes.
+func csvRow(b []byte, date, id string, d uptime.Summary) []byte {
+	fig, pct, shown := figureOf(d)
+	b = append(b, date...)
+	b = append(b, ',')
+	b = append(b, id...)
+	b = append(b, ',')
+	if shown {
+		b = strconv.AppendFloat(b, pct, 'f', 2, 64)
+	}
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, fig.Coverage, 'f', 2, 64)
+	for _, t := range [...]time.Duration{d.Known, d.Down, d.Partial, d.Excluded, d.NoData} {
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, minutesOf(t), 'f', 2, 64)
+	}
+	return append(b, '\n')
+}
+
+// csvField is s as a CSV field, quoted by encoding/csv's rules, which
+// only it should know; it is asked only about an id beyond the letters,
+// digits, '-', '_' and '.' that no rule quotes, since its writer costs a
+// buffer of 4 KiB.
+func csvField(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' && r != '.'
+	}) {
+		return s
+	}
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	_ = cw.Write([]string{s}) // a strings.Builder does not fail
+	cw.Flush()
+	return strings.TrimSuffix(b.String(), "\n")
+}
 
 // minutesOf is d in minutes, rounded to hundredths.
 func minutesOf(d time.Duration) float64 {
 	return float64((d+3*time.Second/10)/(6*time.Second/10)) / 100
 }
 
-// jsonMonth is reports/YYYY-MM.json.
-type jsonMonth struct {
-	Month         string          `json:"month"`
-	Timezone      string          `json:"timezone"`
-	From          string          `json:"from"`
-	To            string          `json:"to"`
-	ToDate        bool            `json:"to_date"`
-	PartialWeight float64         `json:"partial_weight"`
-	Site          jsonSite        `json:"site"`
-	Components    []jsonComponent `json:"components"`
-	Incidents     []jsonIncident  `json:"incidents"`
-	Maintenance   []jsonIncident  `json:"maintenance"`
-}
-
-type jsonMinutes struct {
-	ObservedMinutes    float64 `json:"observed_minutes"`
-	DownMinutes        float64 `json:"down_minutes"`
-	PartialMinutes     float64 `json:"partial_minutes"`
-	MaintenanceMinutes float64 `json:"maintenance_minutes"`
-	NoDataMinutes      float64 `json:"no_data_minutes"`
-}
-
-func newMinutes(s uptime.Summary) jsonMinutes {
-	return jsonMinutes{
-		ObservedMinutes: minutesOf(s.Known), DownMinutes: minutesOf(s.Down), PartialMinutes: minutesOf(s.Partial),
-		MaintenanceMinutes: minutesOf(s.Excluded), NoDataMinutes: minutesOf(s.NoData),
+// writeReport writes reports/YYYY-MM.json of month m (docs/api.md), compact
+// unlike the API's other files: a month of a hundred components is
+// thousands of days, and indenting them doubled the file and its cost.
+// Each component is written at once, so the buffer holds one component's
+// month.
+func writeReport(w io.Writer, m *report.Month, baseURL string) error {
+	j := &jsonBuf{}
+	j.raw(`{"month":`)
+	j.str(m.Name())
+	j.raw(`,"timezone":`)
+	j.str(m.Start.Location().String())
+	j.raw(`,"from":`)
+	j.time(m.Start)
+	j.raw(`,"to":`)
+	j.time(m.End)
+	j.raw(`,"to_date":`)
+	j.bool(m.ToDate)
+	j.raw(`,"partial_weight":`)
+	j.float(m.PartialWeight)
+	j.raw(`,"site":{`)
+	j.figures(m.Site.Summary, m.Site.ProbeDown, m.Site.DeclaredDown)
+	dates := dayDates(m)
+	j.raw(`,"days":[`)
+	for i, d := range m.Site.Days {
+		j.day(i, dates[i], d)
 	}
-}
-
-type jsonComponent struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Probed bool   `json:"probed"`
-	Figure
-	jsonMinutes
-	ProbeDownMinutes    float64   `json:"probe_down_minutes"`
-	DeclaredDownMinutes float64   `json:"declared_down_minutes"`
-	SLO                 *jsonSLO  `json:"slo"`
-	Days                []jsonDay `json:"days"`
-}
-
-// jsonSLO is the month's verdict on a component's objective: the API's
-// budget over the calendar month, and the margin.
-type jsonSLO struct {
-	SLO
-	// MarginPoints is the uptime less the target in percentage points,
-	// negative when missed; null when not measurable.
-	MarginPoints *float64 `json:"margin_points"`
-}
-
-// jsonSite is the whole site's figures (uptime.Site).
-type jsonSite struct {
-	Figure
-	jsonMinutes
-	ProbeDownMinutes    float64   `json:"probe_down_minutes"`
-	DeclaredDownMinutes float64   `json:"declared_down_minutes"`
-	Days                []jsonDay `json:"days"`
-}
-
-type jsonDay struct {
-	Date string `json:"date"`
-	Figure
-	jsonMinutes
-}
-
-type jsonIncident struct {
-	ID         string   `json:"id"`
-	Title      string   `json:"title"`
-	URL        string   `json:"url"`
-	Started    string   `json:"started"`
-	Ended      *string  `json:"ended"`
-	Components []string `json:"components"`
-}
-
-// reportDoc is the JSON of month m.
-func reportDoc(m *report.Month, baseURL string) jsonMonth {
-	doc := jsonMonth{
-		Month: m.Name(), Timezone: m.Start.Location().String(),
-		From: m.Start.UTC().Format(time.RFC3339), To: m.End.UTC().Format(time.RFC3339),
-		ToDate: m.ToDate, PartialWeight: m.PartialWeight,
-		Components: []jsonComponent{}, Incidents: jsonIncidents(m.Incidents, baseURL), Maintenance: jsonIncidents(m.Maintenance, baseURL),
-	}
-	doc.Site = jsonSite{
-		Figure: NewFigure(m.Site.Summary), jsonMinutes: newMinutes(m.Site.Summary),
-		ProbeDownMinutes: minutesOf(m.Site.ProbeDown), DeclaredDownMinutes: minutesOf(m.Site.DeclaredDown),
-		Days: []jsonDay{},
-	}
-	for _, d := range m.Site.Days {
-		doc.Site.Days = append(doc.Site.Days, jsonDay{Date: d.From.Format(time.DateOnly), Figure: NewFigure(d), jsonMinutes: newMinutes(d)})
-	}
-	for _, f := range m.Components {
-		c := jsonComponent{
-			ID: f.ID, Name: f.Name, Probed: f.Probed,
-			Figure: NewFigure(f.Summary), jsonMinutes: newMinutes(f.Summary),
-			ProbeDownMinutes: minutesOf(f.ProbeDown), DeclaredDownMinutes: minutesOf(f.DeclaredDown),
-			Days: []jsonDay{},
+	j.raw(`]},"components":[`)
+	for i, f := range m.Components {
+		if i > 0 {
+			j.raw(",")
 		}
-		if f.SLO != nil {
-			c.SLO = &jsonSLO{SLO: NewSLO(*f.SLO)}
-			if f.SLO.State != slo.NotMeasurable {
-				margin := math.Round(f.SLO.Margin()*1e4) / 1e4
-				c.SLO.MarginPoints = &margin
+		j.component(f, dates)
+		if err := j.flush(w); err != nil {
+			return err
+		}
+	}
+	j.raw(`],"incidents":`)
+	j.incidents(m.Incidents, baseURL)
+	j.raw(`,"maintenance":`)
+	j.incidents(m.Maintenance, baseURL)
+	j.raw("}\n")
+	return j.flush(w)
+}
+
+// jsonBuf appends JSON as encoding/json writes it; err keeps the first
+// value it cannot write.
+type jsonBuf struct {
+	b   []byte
+	err error
+}
+
+// flush writes what is buffered to w.
+func (j *jsonBuf) flush(w io.Writer) error {
+	if j.err != nil {
+		return j.err
+	}
+	_, err := w.Write(j.b)
+	j.b = j.b[:0]
+	return err
+}
+
+func (j *jsonBuf) raw(s string) { j.b = append(j.b, s...) }
+
+// str appends s quoted. Plain ASCII is copied; anything else goes
+// through encoding/json, whose escaping (of <, >, &, U+2028, invalid
+// UTF-8, …) is the reference.
+func (j *jsonBuf) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil && j.err == nil {
+				j.err = err
 			}
+			j.b = append(j.b, q...)
+			return
 		}
-		for _, d := range f.Days() {
-			c.Days = append(c.Days, jsonDay{Date: d.Date.Format(time.DateOnly), Figure: NewFigure(d.Summary), jsonMinutes: newMinutes(d.Summary)})
-		}
-		doc.Components = append(doc.Components, c)
 	}
-	return doc
+	j.b = append(j.b, '"')
+	j.b = append(j.b, s...)
+	j.b = append(j.b, '"')
 }
 
-func jsonIncidents(ins []*incident.Incident, baseURL string) []jsonIncident {
-	out := []jsonIncident{}
-	for _, in := range ins {
-		j := jsonIncident{ID: in.Slug, Title: in.Title, URL: IncidentURL(baseURL, in.Slug), Started: in.Start().UTC().Format(time.RFC3339), Ended: rfc3339(in.End()), Components: []string{}}
-		for _, a := range in.Affected {
-			j.Components = append(j.Components, a.ID)
+// time appends t in UTC as RFC 3339, the API's form of an instant.
+func (j *jsonBuf) time(t time.Time) {
+	j.b = append(j.b, '"')
+	j.b = t.UTC().AppendFormat(j.b, time.RFC3339)
+	j.b = append(j.b, '"')
+}
+
+func (j *jsonBuf) bool(v bool) { j.b = strconv.AppendBool(j.b, v) }
+
+func (j *jsonBuf) int(n int64) { j.b = strconv.AppendInt(j.b, n, 10) }
+
+// float appends f as encoding/json does: the shortest form that reads
+// back the same, in exponent form below 1e-6 and from 1e21, and no value
+// at all for NaN or an infinity, which JSON cannot write.
+func (j *jsonBuf) float(f float64) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		if j.err == nil {
+			j.err = &json.UnsupportedValueError{Str: strconv.FormatFloat(f, 'g', -1, 64)}
 		}
-		out = append(out, j)
+		return
 	}
-	return out
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	j.b = strconv.AppendFloat(j.b, f, format, -1, 64)
+	if n := len(j.b); format == 'e' && n >= 4 && j.b[n-4] == 'e' && j.b[n-3] == '-' && j.b[n-2] == '0' {
+		// e-07, as strconv writes it, is e-7 in JSON.
+		j.b[n-2] = j.b[n-1]
+		j.b = j.b[:n-1]
+	}
+}
+
+func (j *jsonBuf) intOrNull(n *int64) {
+	if n == nil {
+		j.raw("null")
+		return
+	}
+	j.int(*n)
+}
+
+// figure appends the members of NewFigure(s).
+func (j *jsonBuf) figure(s uptime.Summary) {
+	f, pct, shown := figureOf(s)
+	j.raw(`"uptime":`)
+	if shown {
+		j.float(pct)
+	} else {
+		j.raw("null")
+	}
+	j.raw(`,"coverage":`)
+	j.float(f.Coverage)
+	j.raw(`,"observed_seconds":`)
+	j.int(f.ObservedSeconds)
+}
+
+// minutes appends the minutes of s by class, after a figure.
+func (j *jsonBuf) minutes(s uptime.Summary) {
+	j.raw(`,"observed_minutes":`)
+	j.float(minutesOf(s.Known))
+	j.raw(`,"down_minutes":`)
+	j.float(minutesOf(s.Down))
+	j.raw(`,"partial_minutes":`)
+	j.float(minutesOf(s.Partial))
+	j.raw(`,"maintenance_minutes":`)
+	j.float(minutesOf(s.Excluded))
+	j.raw(`,"no_data_minutes":`)
+	j.float(minutesOf(s.NoData))
+}
+
+// figures appends the month's members of a component or the site: its
+// figure, minutes and downtime by source.
+func (j *jsonBuf) figures(s uptime.Summary, probeDown, declaredDown time.Duration) {
+	j.figure(s)
+	j.minutes(s)
+	j.raw(`,"probe_down_minutes":`)
+	j.float(minutesOf(probeDown))
+	j.raw(`,"declared_down_minutes":`)
+	j.float(minutesOf(declaredDown))
+}
+
+// day appends the i-th day of a list, s on date.
+func (j *jsonBuf) day(i int, date string, s uptime.Summary) {
+	if i > 0 {
+		j.raw(",")
+	}
+	j.raw(`{"date":"`)
+	j.raw(date)
+	j.raw(`",`)
+	j.figure(s)
+	j.minutes(s)
+	j.raw("}")
+}
+
+// component appends the month of component f, its days (on dates,
+// dayDates) and SLO verdict.
+func (j *jsonBuf) component(f *report.Figures, dates []string) {
+	j.raw(`{"id":`)
+	j.str(f.ID)
+	j.raw(`,"name":`)
+	j.str(f.Name)
+	j.raw(`,"probed":`)
+	j.bool(f.Probed)
+	j.raw(",")
+	j.figures(f.Summary, f.ProbeDown, f.DeclaredDown)
+	j.raw(`,"slo":`)
+	if f.SLO == nil {
+		j.raw("null")
+	} else {
+		j.slo(*f.SLO)
+	}
+	j.raw(`,"days":[`)
+	i := 0
+	for d := range f.DaySummaries() {
+		j.day(i, dates[i], d)
+		i++
+	}
+	j.raw("]}")
+}
+
+// slo appends the month's verdict on an objective: the API's SLO over the
+// calendar month, and margin_points, the uptime less the target in
+// percentage points (negative when missed; null when not measurable).
+func (j *jsonBuf) slo(b slo.Budget) {
+	s := NewSLO(b)
+	j.raw(`{"target":`)
+	j.float(s.Target)
+	j.raw(`,"window":`)
+	j.str(s.Window)
+	j.raw(`,"from":`)
+	j.str(s.From)
+	j.raw(`,"to":`)
+	j.str(s.To)
+	j.raw(`,"window_elapsed":`)
+	j.float(s.WindowElapsed)
+	j.raw(`,"state":`)
+	j.str(s.State)
+	j.raw(",")
+	j.figure(b.Summary) // s.Figure
+	j.raw(`,"allowed_seconds":`)
+	j.intOrNull(s.AllowedSeconds)
+	j.raw(`,"used_seconds":`)
+	j.intOrNull(s.UsedSeconds)
+	j.raw(`,"left_seconds":`)
+	j.intOrNull(s.LeftSeconds)
+	j.raw(`,"margin_points":`)
+	if b.State == slo.NotMeasurable {
+		j.raw("null")
+	} else {
+		j.float(math.Round(b.Margin()*1e4) / 1e4)
+	}
+	j.raw("}")
+}
+
+// incidents appends a list of incidents, linked on the site at baseURL.
+func (j *jsonBuf) incidents(ins []*incident.Incident, baseURL string) {
+	j.raw("[")
+	for i, in := range ins {
+		if i > 0 {
+			j.raw(",")
+		}
+		j.raw(`{"id":`)
+		j.str(in.Slug)
+		j.raw(`,"title":`)
+		j.str(in.Title)
+		j.raw(`,"url":`)
+		j.str(IncidentURL(baseURL, in.Slug))
+		j.raw(`,"started":`)
+		j.time(in.Start())
+		j.raw(`,"ended":`)
+		if end := in.End(); end.IsZero() {
+			j.raw("null")
+		} else {
+			j.time(end)
+		}
+		j.raw(`,"components":[`)
+		for k, a := range in.Affected {
+			if k > 0 {
+				j.raw(",")
+			}
+			j.str(a.ID)
+		}
+		j.raw("]}")
+	}
+	j.raw("]")
 }

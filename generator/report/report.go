@@ -3,9 +3,10 @@
 // each component's uptime, coverage and minutes down, per day and for the
 // month, with the incidents and maintenance of the month.
 //
-// Every figure comes from package uptime (Window and DaysFrom), so a
-// report says exactly what the bars and badges say of the same time; this
-// package only chooses the windows and splits downtime by its source.
+// Every figure comes from package uptime (Window, Windows and
+// DaysBetween), so a report says exactly what the bars and badges say of
+// the same time; this package only chooses the windows and splits
+// downtime by its source.
 // Months are computed once per build, each from the intervals and
 // incidents that touch it alone, so the cost grows with the history, not
 // with the history times the number of months.
@@ -15,6 +16,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"iter"
 	"runtime"
 	"slices"
 	"strconv"
@@ -157,17 +159,22 @@ type Figures struct {
 	// Summary against the whole calendar month (so a running month's
 	// budget is the month's); nil when the component has none.
 	SLO *slo.Budget
-	// base, start and days are what Days computes the days from.
-	base  uptime.Input
-	start time.Time
-	days  int
+	// base and cuts are what Days computes the days from; cuts, the
+	// month's midnights up to Now (uptime.DayCuts), are the month's,
+	// shared by its components.
+	base uptime.Input
+	cuts []time.Time
 }
 
 // Days returns the calendar days of the month up to Now, computed anew at
 // each call: a build holds every month at once, and every component's
 // days of every month held most of the reports' memory, while each reader
 // (the page, the CSV, the JSON) needs them for a moment only.
-func (f *Figures) Days() []uptime.Day { return uptime.DaysFrom(f.base, f.start, f.days) }
+func (f *Figures) Days() []uptime.Day { return uptime.DaysBetween(f.base, f.cuts) }
+
+// DaySummaries yields the Summary of each of Days, and only that, which
+// is all the CSV and JSON write and a fraction of Days' cost.
+func (f *Figures) DaySummaries() iter.Seq[uptime.Summary] { return uptime.Windows(f.base, f.cuts) }
 
 // SiteFigures are the whole site's figures for a month: the month's
 // summary and each day's (From is the day's midnight), up to Now.
@@ -305,7 +312,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 			}
 		}
 	}
-	days := start.AddDate(0, 1, -1).Day()
+	cuts := uptime.DayCuts(loc, start, start.AddDate(0, 1, -1).Day(), in.Now)
 	bases := make([]uptime.Input, len(in.Components))
 	probes := make([]uptime.Input, len(in.Components))
 	declared := make([]uptime.Input, len(in.Components))
@@ -316,7 +323,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 			Probed: c.Probed, MinCoverage: in.MinCoverage,
 		}
 		bases[i] = base
-		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), base: base, start: start, days: days}
+		f := &Figures{Component: c, Summary: uptime.Window(base, start, end), base: base, cuts: cuts}
 		// The same definition, fed one source at a time: a probe's view
 		// keeps maintenance, which excludes time whatever its source.
 		probes[i], declared[i] = base, base
@@ -335,7 +342,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 	m.Site.Summary = uptime.Site(bases, whole)[0]
 	m.Site.ProbeDown = uptime.Site(probes, whole)[0].Down
 	m.Site.DeclaredDown = uptime.Site(declared, whole)[0].Down
-	if cuts := uptime.DayCuts(loc, start, days, in.Now); cuts != nil {
+	if cuts != nil {
 		m.Site.Days = uptime.Site(bases, cuts)
 	}
 	m.key = m.sum()

@@ -37,7 +37,7 @@
 package uptime
 
 import (
-	"cmp"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -165,96 +165,6 @@ func roughly(l *i18n.Locale, d time.Duration) string {
 // NoData is what Percent and Format print when there is no uptime value.
 const NoData = "no data"
 
-// Day is one calendar day in the site timezone.
-type Day struct {
-	// Date is the day's midnight in the site timezone. The day ends at the
-	// next midnight (23 or 25 hours later across a DST change) or at Now.
-	Date time.Time
-	Summary
-	// Worst is the worst status that incidents touching the component
-	// declared on the day, for the bar's colour: under_maintenance for a
-	// maintenance window, operational when none.
-	Worst incident.Status
-	// Incidents touching the component that day (up to Now), oldest first.
-	Incidents []*incident.Incident
-	// Degraded is the day's time that the probes saw degraded: up, and
-	// counted as up, but slower than the probe's degraded_over.
-	Degraded time.Duration
-}
-
-// Today reports whether the day is the last, still unfinished day.
-func (d Day) Today() bool { return !d.To.IsZero() && d.To.Before(d.Date.AddDate(0, 0, 1)) }
-
-// Days returns the n calendar days ending with today (the day of Now in
-// Loc), oldest first. Today counts only up to Now.
-func Days(in Input, n int) []Day {
-	loc := in.location()
-	y, m, d := in.Now.In(loc).Date()
-	return DaysFrom(in, time.Date(y, m, d-n+1, 0, 0, 0, 0, loc), n)
-}
-
-// DaysFrom returns up to n calendar days starting with the day of first
-// (in Loc), oldest first, as Days does: days that begin after Now are
-// left out, and the day of Now counts only up to Now. Reports take a
-// month's days from it.
-func DaysFrom(in Input, first time.Time, n int) []Day {
-	cuts := DayCuts(in.location(), first, n, in.Now)
-	if cuts == nil {
-		return nil
-	}
-	n = len(cuts) - 1
-	accs := in.measure(cuts)
-	spans := in.spans(cuts[0], cuts[n])
-	days := make([]Day, n)
-	for i := range days {
-		day := &days[i]
-		day.Date = cuts[i]
-		day.Summary = in.summary(cuts[i], cuts[i+1], accs[i])
-		day.Worst = incident.Operational
-		from, to := cuts[i], cuts[i+1]
-		for _, s := range spans {
-			if !s.overlaps(from, to) {
-				continue
-			}
-			day.Worst = incident.Worse(day.Worst, s.status)
-			if !slices.Contains(day.Incidents, s.in) {
-				day.Incidents = append(day.Incidents, s.in)
-			}
-		}
-		slices.SortStableFunc(day.Incidents, func(a, b *incident.Incident) int {
-			return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
-		})
-		for _, iv := range in.Intervals {
-			if iv.State == history.Degraded {
-				if start, end := later(iv.Start, from), earlier(iv.End, to); start.Before(end) {
-					day.Degraded += end.Sub(start)
-				}
-			}
-		}
-	}
-	return days
-}
-
-// DayCuts returns the midnights (in loc) that bound up to n calendar days
-// from the day of first, as DaysFrom counts them: days that begin at or
-// after now are left out, and the last day ends at now if it is running.
-// It is nil when no day begins before now.
-func DayCuts(loc *time.Location, first time.Time, n int, now time.Time) []time.Time {
-	y, m, d := first.In(loc).Date()
-	cuts := make([]time.Time, 0, n+1)
-	for i := range n {
-		c := time.Date(y, m, d+i, 0, 0, 0, 0, loc)
-		if !c.Before(now) {
-			break
-		}
-		cuts = append(cuts, c)
-	}
-	if len(cuts) == 0 {
-		return nil
-	}
-	return append(cuts, earlier(time.Date(y, m, d+len(cuts), 0, 0, 0, 0, loc), now))
-}
-
 // Window returns the uptime of [from, to), with to clipped to Now.
 func Window(in Input, from, to time.Time) Summary {
 	if to.After(in.Now) {
@@ -264,6 +174,25 @@ func Window(in Input, from, to time.Time) Summary {
 		return Summary{From: from, To: from, Uptime: math.NaN()}
 	}
 	return in.summary(from, to, in.measure([]time.Time{from, to})[0])
+}
+
+// Windows yields the uptime of each window between consecutive cuts,
+// ascending and ending at most at Now, from one sweep: the Summary of
+// each of DaysBetween's days, without the incidents and degraded time
+// that only the calendar shows. It keeps no slice of them: a report's
+// CSV and JSON write each once, and allocating a month's summaries for
+// every component was most of their cost.
+func Windows(in Input, cuts []time.Time) iter.Seq[Summary] {
+	return func(yield func(Summary) bool) {
+		if len(cuts) < 2 {
+			return
+		}
+		for i, a := range in.measure(cuts) {
+			if !yield(in.summary(cuts[i], cuts[i+1], a)) {
+				return
+			}
+		}
+	}
 }
 
 // LastDays returns the uptime of the n calendar days ending now: the same

@@ -1,9 +1,12 @@
 package uptime
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 	_ "time/tzdata" // the zones these tests name, on machines without a tz database
@@ -523,5 +526,147 @@ func TestDaysFromMemory(t *testing.T) {
 				t.Errorf("got %.0f bytes allocated a call for %d days, want at most %.0f (1.75 × the days' %.0f)", got, len(days), limit, daysBytes)
 			}
 		})
+	}
+}
+
+// TestDaysFromSweep checks DaysFrom, which places each span and degraded
+// interval on its days by a search of the cuts, against a walk of every
+// day over every span and interval, on random histories that cross day
+// boundaries and a DST change, with instants, maintenance and ongoing
+// incidents.
+func TestDaysFromSweep(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	statuses := []incident.Status{incident.MajorOutage, incident.PartialOutage, incident.DegradedPerformance, incident.Operational}
+	start := time.Date(2026, 10, 30, 0, 0, 0, 0, la) // 1 November has 25 hours
+	for n := range 200 {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			hour := func(h float64) time.Time { return start.Add(time.Duration(h * float64(time.Hour))) }
+			in := Input{Component: "api", Loc: la, PartialWeight: 0.5, Now: hour(24 + r.Float64()*150)}
+			for h := -30.0; h < 200; {
+				d := r.Float64() * 20
+				in.Intervals = append(in.Intervals, history.Interval{Start: hour(h), End: hour(h + d), State: history.State(r.IntN(4))})
+				h += d
+			}
+			for i := range r.IntN(12) {
+				from := r.Float64()*200 - 30
+				to := from + r.Float64()*60
+				if r.IntN(5) == 0 {
+					to = from // an instant
+				}
+				x := &incident.Incident{Slug: strconv.Itoa(i % 4), Kind: incident.KindIncident, Started: hour(from), Resolved: hour(to),
+					Affected: []incident.Affected{{ID: "api", Status: statuses[r.IntN(len(statuses))]}}}
+				switch r.IntN(5) {
+				case 0:
+					x.Kind, x.ScheduledStart, x.ScheduledEnd = incident.KindMaintenance, hour(from), hour(to)
+				case 1:
+					x.Resolved = time.Time{}
+				}
+				in.Incidents = append(in.Incidents, x)
+			}
+			got, want := DaysFrom(in, start, 7), daysByWalk(in, start, 7)
+			if len(got) != len(want) {
+				t.Fatalf("got %d days, want %d", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if !g.Date.Equal(w.Date) || g.Worst != w.Worst || g.Degraded != w.Degraded || !slices.Equal(g.Incidents, w.Incidents) {
+					t.Errorf("day %d: got %v %s %v %d incidents, want %v %s %v %d incidents", i, g.Date, g.Worst, g.Degraded, len(g.Incidents), w.Date, w.Worst, w.Degraded, len(w.Incidents))
+				}
+			}
+		})
+	}
+}
+
+// daysByWalk is DaysFrom's worst status, incidents and degraded time of
+// each day, found by testing every span and interval against every day.
+func daysByWalk(in Input, first time.Time, n int) []Day {
+	cuts := DayCuts(in.location(), first, n, in.Now)
+	if cuts == nil {
+		return nil
+	}
+	days := make([]Day, len(cuts)-1)
+	spans := in.spans(cuts[0], cuts[len(cuts)-1])
+	for i := range days {
+		day := &days[i]
+		day.Date, day.Worst = cuts[i], incident.Operational
+		from, to := cuts[i], cuts[i+1]
+		for _, s := range spans {
+			if s.overlaps(from, to) {
+				day.Worst = incident.Worse(day.Worst, s.status)
+				if !slices.Contains(day.Incidents, s.in) {
+					day.Incidents = append(day.Incidents, s.in)
+				}
+			}
+		}
+		slices.SortStableFunc(day.Incidents, func(a, b *incident.Incident) int {
+			return cmp.Or(a.Start().Compare(b.Start()), cmp.Compare(a.Slug, b.Slug))
+		})
+		for _, iv := range in.Intervals {
+			if iv.State == history.Degraded {
+				if start, end := later(iv.Start, from), earlier(iv.End, to); start.Before(end) {
+					day.Degraded += end.Sub(start)
+				}
+			}
+		}
+	}
+	return days
+}
+
+// TestWindowsAreDays: the reports' CSV and JSON take a month's days from
+// Windows, the page's calendar from DaysBetween: over the same cuts, each
+// window is its day's Summary.
+func TestWindowsAreDays(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for n := range 100 {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			in := randomInput(r)
+			cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -4), 5, in.Now)
+			got, want := slices.Collect(Windows(in, cuts)), DaysBetween(in, cuts)
+			if len(got) != len(want) {
+				t.Fatalf("got %d windows, want %d", len(got), len(want))
+			}
+			for i, w := range want {
+				g := got[i]
+				if g.Uptime != w.Uptime && !(math.IsNaN(g.Uptime) && math.IsNaN(w.Uptime)) {
+					t.Errorf("window %d: got uptime %v, want %v", i, g.Uptime, w.Uptime)
+				}
+				g.Uptime, w.Uptime = 0, 0
+				if g != w.Summary {
+					t.Errorf("window %d: got %+v, want %+v", i, g, w.Summary)
+				}
+			}
+		})
+	}
+}
+
+// TestWindowsMemory: a month's windows are yielded, not kept: they cost
+// less than a slice of their summaries, and far less than the days.
+func TestWindowsMemory(t *testing.T) {
+	in := Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)},
+		Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
+	allocated := func(f func()) float64 {
+		const calls = 100
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range calls {
+			f()
+		}
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc-before.TotalAlloc) / calls
+	}
+	got := allocated(func() {
+		for range Windows(in, cuts) {
+		}
+	})
+	days := allocated(func() { DaysBetween(in, cuts) })
+	summaries := float64(len(cuts)-1) * float64(unsafe.Sizeof(Summary{}))
+	if limit := min(summaries, days); got > limit {
+		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (the summaries' %.0f, and under the days' %.0f)", got, len(cuts)-1, limit, summaries, days)
 	}
 }

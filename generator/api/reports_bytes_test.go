@@ -1,0 +1,161 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+	"time"
+	_ "time/tzdata" // the zone these tests name, on machines without a tz database
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/history"
+)
+
+// awkward are names and ids that encoding/json or encoding/csv escape or
+// quote: quotes, HTML's <, > and &, U+2028 and U+2029, invalid UTF-8,
+// control characters, a comma, a leading space.
+var awkward = []string{
+	"api", `say "hi"`, "<script>&amp;", "line\u2028sep\u2029para", "bad\xffutf8", "tab\there\nnew\x01",
+	"a,b", " lead", `\.`, "café 数据 🚦", "", `back\slash`,
+}
+
+// varied is a site over three months in Los Angeles (1 November has 25
+// hours) with awkward names, SLOs met, missed and not measurable, probe
+// data with gaps, degraded and down stretches, ongoing incidents and
+// maintenance, at times off the minute, from seed.
+func varied(seed uint64, partialWeight float64) report.Input {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		panic(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 7))
+	start := time.Date(2026, 9, 20, 0, 0, 0, 0, la)
+	at := func(h float64) time.Time { return start.Add(time.Duration(h * float64(time.Hour))) }
+	in := report.Input{PartialWeight: partialWeight, MinCoverage: 0.6, Loc: la, Now: time.Date(2026, 11, 28, 15, 3, 7, 0, la),
+		Intervals: map[string][]history.Interval{}}
+	targets := []float64{0, 0.999, 0.5, 0.99995}
+	for i, name := range awkward {
+		c := report.Component{ID: awkward[(i+3)%len(awkward)] + strconv.Itoa(i), Name: name, Probed: i%3 != 0, Target: targets[i%len(targets)]}
+		in.Components = append(in.Components, c)
+		if !c.Probed {
+			continue
+		}
+		for h := r.Float64() * 100; h < 1700; {
+			d := r.Float64() * 90
+			in.Intervals[c.ID] = append(in.Intervals[c.ID], history.Interval{Start: at(h), End: at(h + d), State: history.State(r.IntN(4))})
+			h += d + r.Float64()*float64(i)
+		}
+	}
+	statuses := []incident.Status{incident.MajorOutage, incident.PartialOutage, incident.DegradedPerformance}
+	for i := range 25 {
+		from := r.Float64() * 1700
+		x := &incident.Incident{Slug: "inc-" + strconv.Itoa(i), Title: awkward[r.IntN(len(awkward))], Kind: incident.KindIncident,
+			Started: at(from), Resolved: at(from + r.Float64()*60)}
+		for range 1 + r.IntN(3) {
+			x.Affected = append(x.Affected, incident.Affected{ID: in.Components[r.IntN(len(in.Components))].ID, Status: statuses[r.IntN(len(statuses))]})
+		}
+		switch r.IntN(6) {
+		case 0:
+			x.Kind, x.ScheduledStart, x.ScheduledEnd = incident.KindMaintenance, x.Started, x.Resolved
+		case 1:
+			x.Resolved = time.Time{}
+		}
+		in.Incidents = append(in.Incidents, x)
+	}
+	return in
+}
+
+// TestReportFilesAsEncoders checks that the CSV and JSON written by hand
+// are byte for byte what encoding/csv and encoding/json write
+// (reports_ref_test.go), on varied months.
+func TestReportFilesAsEncoders(t *testing.T) {
+	const base = "https://status.example.com/a&b/"
+	for _, tc := range []struct {
+		name          string
+		seed          uint64
+		partialWeight float64
+	}{
+		{"third", 1, 1.0 / 3},
+		{"tiny weight", 2, 1e-7}, // exponent form in JSON
+		{"no weight", 3, 0},
+		{"whole weight", 4, 1},
+		{"other history", 5, 0.3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, m := range report.Months(varied(tc.seed, tc.partialWeight)) {
+				var got, want bytes.Buffer
+				if err := writeCSV(&got, m); err != nil {
+					t.Fatalf("%s: %v", m.Name(), err)
+				}
+				if err := refCSV(&want, m); err != nil {
+					t.Fatalf("%s: %v", m.Name(), err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Errorf("%s.csv: got\n%s\nwant\n%s", m.Name(), got.Bytes(), want.Bytes())
+				}
+				got.Reset()
+				want.Reset()
+				if err := writeReport(&got, m, base); err != nil {
+					t.Fatalf("%s: %v", m.Name(), err)
+				}
+				if err := json.NewEncoder(&want).Encode(reportDoc(m, base)); err != nil {
+					t.Fatalf("%s: %v", m.Name(), err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Errorf("%s.json: got\n%s\nwant\n%s", m.Name(), got.Bytes(), want.Bytes())
+				}
+			}
+		})
+	}
+}
+
+// TestReportJSONNaN: a value JSON cannot write fails the file, as
+// encoding/json failed it, instead of writing a broken document.
+func TestReportJSONNaN(t *testing.T) {
+	for _, m := range report.Months(varied(1, math.NaN())) {
+		gotErr := writeReport(io.Discard, m, "")
+		wantErr := json.NewEncoder(io.Discard).Encode(reportDoc(m, ""))
+		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+			t.Errorf("%s: got %v, want %v", m.Name(), gotErr, wantErr)
+		}
+	}
+}
+
+// TestReportFilesAllocs: beyond computing the days, the files of a month
+// allocate a few times a component or incident (more for names JSON
+// escapes), not once a row; encoding/json and
+// encoding/csv allocated several times a row.
+func TestReportFilesAllocs(t *testing.T) {
+	months := report.Months(varied(1, 0.3))
+	m := months[len(months)-2] // a whole month
+	days := testing.AllocsPerRun(20, func() {
+		for _, f := range m.Components {
+			for range f.DaySummaries() {
+			}
+		}
+	})
+	for _, tc := range []struct {
+		name  string
+		write func() error
+	}{
+		{"csv", func() error { return writeCSV(io.Discard, m) }},
+		{"json", func() error { return writeReport(io.Discard, m, "https://status.example.com/") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := testing.AllocsPerRun(20, func() {
+				if err := tc.write(); err != nil {
+					t.Fatal(err)
+				}
+			}) - days
+			n := len(m.Components) + len(m.Incidents) + len(m.Maintenance)
+			if limit := 8 * float64(n+1); got > limit {
+				t.Errorf("got %.0f allocations beyond the days' for %d components and incidents and %d days, want at most %.0f", got, n, len(m.Site.Days), limit)
+			}
+		})
+	}
+}
