@@ -124,12 +124,14 @@ type Locale struct {
 	printer  *message.Printer
 	plural   language.Tag
 	sum      string // see Sum
+	dir      string // see Dir
 
-	// numbers holds what Number and Percent wrote, by
-	// numKey: a page writes the same few hundred figures thousands of
-	// times (each day's uptime), and x/text takes microseconds for each.
-	numbers sync.Map
-	cached  atomic.Int32 // entries in numbers, at most maxCached
+	// written holds what Number, Percent and the dates wrote, by numKey
+	// or dateKey: a page writes the same few hundred figures and dates
+	// thousands of times (each day's uptime and label), and x/text and
+	// the CLDR calendar take microseconds and allocate for each.
+	written sync.Map
+	cached  atomic.Int32 // entries in written, at most maxCached
 }
 
 // msg is one message: text, or for a plural one text per form.
@@ -167,6 +169,7 @@ func newLocale(tag string, msgs map[string]msg) *Locale {
 	}
 	l.printer = message.NewPrinter(numbers)
 	l.sum = sum(tag, msgs)
+	l.dir = dir(tag)
 	return l
 }
 
@@ -206,8 +209,11 @@ func (l *Locale) Tag() string { return l.tag }
 // Dir is the direction its script is written in, for dir="…". The
 // script is the tag's, or the one CLDR says the language is most likely
 // written in: Arabic for "fa", Hebrew for "yi".
-func (l *Locale) Dir() string {
-	if s, _ := language.Make(l.tag).Script(); slices.Contains(rtlScripts, s.String()) {
+func (l *Locale) Dir() string { return l.dir }
+
+// dir is Dir of tag, worked out once: charts ask it for each drawing.
+func dir(tag string) string {
+	if s, _ := language.Make(tag).Script(); slices.Contains(rtlScripts, s.String()) {
 		return "rtl"
 	}
 	return "ltr"
@@ -295,7 +301,7 @@ func arg(args []any, name string) (string, bool) {
 // Number writes f with decimals digits after the separator, grouped as
 // the locale groups them: "12.345,7" in de.
 func (l *Locale) Number(f float64, decimals int) string {
-	return l.format(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
+	return l.number(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
 }
 
 // numKey is a value that Number (percent false) or Percent wrote.
@@ -305,22 +311,30 @@ type numKey struct {
 	percent  bool
 }
 
-// maxCached bounds numbers: every uptime in hundredths of a percent and
-// every whole number below 1000 fit, a few MB at worst.
+// maxCached bounds written: every uptime in hundredths of a percent,
+// every whole number below 1000 and the dates of decades fit, a few MB
+// at worst.
 const maxCached = 1 << 15
 
-// format returns what write gives for k, from numbers when it was
-// written before.
-func (l *Locale) format(k numKey, write func() string) string {
-	if math.IsNaN(k.f) { // never equal to itself, so never found
+// number is remember for a number, which NaN is not equal to itself: it
+// would never be found, and fill the cache.
+func (l *Locale) number(k numKey, write func() string) string {
+	if math.IsNaN(k.f) {
 		return write()
 	}
-	if s, ok := l.numbers.Load(k); ok {
+	return remember(l, k, write)
+}
+
+// remember returns what write gives for k, from l.written when it was
+// written before. K is numKey or dateKey, comparable without pointers,
+// so that looking one up does not allocate.
+func remember[K numKey | dateKey](l *Locale, k K, write func() string) string {
+	if s, ok := l.written.Load(k); ok {
 		return s.(string)
 	}
 	s := write()
 	if l.cached.Add(1) <= maxCached {
-		l.numbers.Store(k, s)
+		l.written.Store(k, s)
 	}
 	return s
 }
@@ -330,11 +344,33 @@ func (l *Locale) format(k numKey, write func() string) string {
 // It rounds to nearest; a caller that must never round up to 100 %, as
 // uptime must not, floors first (uptime.Format).
 func (l *Locale) Percent(f float64, decimals int) string {
-	return l.format(numKey{f, decimals, true}, func() string { return l.printer.Sprint(number.Percent(f, number.Scale(decimals))) })
+	return l.number(numKey{f, decimals, true}, func() string { return l.printer.Sprint(number.Percent(f, number.Scale(decimals))) })
 }
 
 // Date writes t's day in t's zone, in the locale's style.
 func (l *Locale) Date(t time.Time, style DateStyle) string {
+	// The calendars write a date from its year, month and day alone, so
+	// a day is written once however many times and zones it is asked in.
+	y, m, d := t.Date()
+	return remember(l, dateKey{y, m, d, style}, func() string { return l.date(t, style) })
+}
+
+// dateKey is a day that Date (style one of the DateStyles), MonthDay or
+// MonthYear (the day 0) wrote.
+type dateKey struct {
+	year  int
+	month time.Month
+	day   int
+	style DateStyle
+}
+
+// The styles of the dates that MonthDay and MonthYear write, in dateKey.
+const (
+	monthDay DateStyle = -1 - iota
+	monthYear
+)
+
+func (l *Locale) date(t time.Time, style DateStyle) string {
 	if l.calendar == nil {
 		return t.Format(time.DateOnly)
 	}
@@ -386,6 +422,11 @@ func (l *Locale) Month(t time.Time) string {
 // MonthDay writes t's day and short month, without the year, as chart
 // axes show them: "Mar 9", "9. März", "3月9日".
 func (l *Locale) MonthDay(t time.Time) string {
+	y, m, d := t.Date()
+	return remember(l, dateKey{y, m, d, monthDay}, func() string { return l.monthDay(t) })
+}
+
+func (l *Locale) monthDay(t time.Time) string {
 	return l.T("date.month_day", "month_abbr", l.MonthAbbr(t), "m", int(t.Month()), "day", t.Day())
 }
 
@@ -401,6 +442,11 @@ func (l *Locale) MonthAbbr(t time.Time) string {
 
 // MonthYear writes t's month and year: "March 2026", "2026年3月".
 func (l *Locale) MonthYear(t time.Time) string {
+	y, m, _ := t.Date()
+	return remember(l, dateKey{y, m, 0, monthYear}, func() string { return l.monthYear(t) })
+}
+
+func (l *Locale) monthYear(t time.Time) string {
 	return l.T("date.month_year", "month", l.Month(t), "m", int(t.Month()), "year", t.Year())
 }
 

@@ -1,0 +1,74 @@
+package i18n
+
+import (
+	"testing"
+	"time"
+)
+
+// TestWrittenOnce: what a page asks thousands of times, a day's date, a
+// figure, the script's direction and a message without values, is
+// written once per locale and then costs no allocation. A chart draws a
+// label for each day, so an allocation here is one per day per chart.
+func TestWrittenOnce(t *testing.T) {
+	day := time.Date(2026, 3, 9, 23, 30, 0, 0, time.FixedZone("JST", 9*3600))
+	for _, tag := range Supported() {
+		l := For(tag)
+		for _, c := range []struct {
+			name  string
+			write func()
+		}{
+			{"Date Medium", func() { l.Date(day, Medium) }},
+			{"Date Long", func() { l.Date(day, Long) }},
+			{"MonthDay", func() { l.MonthDay(day) }},
+			{"MonthYear", func() { l.MonthYear(day) }},
+			{"Number", func() { l.Number(42, 0) }},
+			{"Percent", func() { l.Percent(0.9995, 2) }},
+			{"Dir", func() { l.Dir() }},
+			{"T without values", func() { l.T("list.separator") }},
+		} {
+			t.Run(tag+"/"+c.name, func(t *testing.T) {
+				c.write()
+				if got := testing.AllocsPerRun(100, c.write); got != 0 {
+					t.Errorf("got %v allocations, want 0", got)
+				}
+			})
+		}
+	}
+}
+
+// TestDateOfItsDay: a date written once is the date of its own day,
+// whatever day, style or zone was asked before it.
+func TestDateOfItsDay(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	l := For("en")
+	tests := []struct {
+		name  string
+		t     time.Time
+		style DateStyle
+		want  string
+	}{
+		{"a day", time.Date(2026, 3, 9, 14, 5, 0, 0, tokyo), Medium, "Mar 9, 2026"},
+		{"the same day, later", time.Date(2026, 3, 9, 23, 59, 0, 0, tokyo), Medium, "Mar 9, 2026"},
+		{"the same instant in UTC, the day before", time.Date(2026, 3, 9, 5, 0, 0, 0, tokyo).UTC(), Medium, "Mar 8, 2026"},
+		{"the same day, long", time.Date(2026, 3, 9, 14, 5, 0, 0, tokyo), Long, "March 9, 2026"},
+		{"the same day, short", time.Date(2026, 3, 9, 14, 5, 0, 0, tokyo), Short, "3/9/26"},
+		{"a year later", time.Date(2027, 3, 9, 14, 5, 0, 0, tokyo), Medium, "Mar 9, 2027"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := l.Date(tt.t, tt.style); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	for _, c := range []struct{ got, want string }{
+		{l.MonthDay(time.Date(2026, 3, 9, 0, 0, 0, 0, tokyo)), "Mar 9"},
+		{l.MonthYear(time.Date(2026, 3, 9, 0, 0, 0, 0, tokyo)), "March 2026"},
+		{l.MonthDay(time.Date(2026, 3, 10, 0, 0, 0, 0, tokyo)), "Mar 10"},
+		{l.MonthYear(time.Date(2026, 4, 10, 0, 0, 0, 0, tokyo)), "April 2026"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
