@@ -72,3 +72,46 @@ func TestDateOfItsDay(t *testing.T) {
 		}
 	}
 }
+
+// TestAppend: Append writes a message as T does, its values written in
+// place by the caller, a message within a message included.
+func TestAppend(t *testing.T) {
+	l := For("en")
+	value := func(vals ...string) func([]byte, string) ([]byte, bool) {
+		return func(dst []byte, name string) ([]byte, bool) {
+			for i := 0; i+1 < len(vals); i += 2 {
+				if vals[i] == name {
+					return append(dst, vals[i+1]...), true
+				}
+			}
+			return dst, false
+		}
+	}
+	tests := []struct {
+		name  string
+		key   string
+		value func([]byte, string) ([]byte, bool)
+		want  string
+	}{
+		{"a message with a value", "bars.down", value("duration", "3 min"), l.T("bars.down", "duration", "3 min")},
+		{"a value that holds braces", "bars.down", value("duration", "{duration}"), l.T("bars.down", "duration", "{duration}")},
+		{"a value it has not", "bars.down", value(), l.T("bars.down")},
+		{"a key that does not exist", "no.such.key", value(), "no.such.key"},
+		{"a message within a message", "bars.day_incidents", func(dst []byte, name string) ([]byte, bool) {
+			switch name {
+			case "day":
+				return l.Append(dst, "bars.day", value("date", "Mar 9, 2026", "summary", "no data")), true
+			case "incidents":
+				return append(dst, "…"...), true
+			}
+			return dst, false
+		}, l.T("bars.day_incidents", "day", l.T("bars.day", "date", "Mar 9, 2026", "summary", "no data"), "incidents", "…")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(l.Append([]byte("> "), tt.key, tt.value)); got != "> "+tt.want {
+				t.Errorf("got %q, want %q", got, "> "+tt.want)
+			}
+		})
+	}
+}

@@ -253,36 +253,64 @@ func (l *Locale) form(n int) plural.Form {
 	return plural.Cardinal.MatchPlural(l.plural, n, 0, 0, 0, 0)
 }
 
+// Append appends the message key to dst as T writes it, with each
+// {name} written by value, which appends name's value to dst and reports
+// whether it has one; a key that does not exist is appended as itself.
+// Charts word a label for each day: written in place, a message within
+// a message included, a label costs no string of its own.
+func (l *Locale) Append(dst []byte, key string, value func(dst []byte, name string) ([]byte, bool)) []byte {
+	m, ok := l.msgs[key]
+	if !ok {
+		return append(dst, key...)
+	}
+	scan(m.form(plural.Other), func(s string) { dst = append(dst, s...) }, func(name string) (ok bool) {
+		dst, ok = value(dst, name)
+		return ok
+	})
+	return dst
+}
+
 // fill replaces each {name} of text by its value in args, name and value
-// pairs, in one pass: a value that holds "{site}" (an incident's title)
-// is written as it is, not filled in again. Text without a brace, most of
-// a catalog, is returned as it is. Pages fill thousands of messages, so
-// this scans by hand rather than building a strings.Replacer each time.
+// pairs, as scan does. Text without a brace, most of a catalog, is
+// returned as it is.
 func fill(text string, args []any) string {
-	i := strings.IndexByte(text, '{')
-	if i < 0 {
+	if strings.IndexByte(text, '{') < 0 {
 		return text
 	}
 	var b strings.Builder
 	b.Grow(len(text) + 16)
+	scan(text, func(s string) { b.WriteString(s) }, func(name string) bool {
+		v, ok := arg(args, name)
+		b.WriteString(v)
+		return ok
+	})
+	return b.String()
+}
+
+// scan writes text, through lit for its own words and value for each
+// {name}, in one pass: a value that holds "{site}" (an incident's title)
+// is written as it is, not filled in again. When value has nothing for
+// name, the brace is written as text. Pages fill thousands of messages,
+// so this scans by hand rather than building a strings.Replacer each
+// time.
+func scan(text string, lit func(string), value func(name string) bool) {
+	i := strings.IndexByte(text, '{')
 	for i >= 0 {
-		b.WriteString(text[:i])
+		lit(text[:i])
 		text = text[i:]
 		end := strings.IndexByte(text, '}')
 		if end < 0 {
 			break
 		}
-		if v, ok := arg(args, text[1:end]); ok {
-			b.WriteString(v)
+		if value(text[1:end]) {
 			text = text[end+1:]
 		} else {
-			b.WriteByte('{')
+			lit("{")
 			text = text[1:]
 		}
 		i = strings.IndexByte(text, '{')
 	}
-	b.WriteString(text)
-	return b.String()
+	lit(text)
 }
 
 // arg is the value of name in args, name and value pairs, as text.

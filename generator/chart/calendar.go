@@ -16,6 +16,9 @@ const (
 	calSlot = 16
 )
 
+// calSize is the middle of a day's <rect>, the same for every day.
+var calSize = `" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(calCell) + `" rx="2" class="`
+
 // Calendar draws the days of one month as a calendar heatmap, a row per
 // week from Monday, each day coloured as its bar is (see Class), with its
 // words in l. A week reads in l's direction: Monday is on the left, or on
@@ -33,34 +36,39 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if label == nil {
-		label = func(d uptime.Day) string { return DayLabel(l, d) }
-	}
 	key := "calendar.name"
 	if cfg.name != "" {
 		key = "calendar.name_of"
 	}
-	name := l.T(key, "name", cfg.name)
+	var name string
 	offset := 0 // the weekday of the first day, Monday 0
 	if len(days) > 0 {
 		name = l.T(key+"_month", "name", cfg.name, "month", l.MonthYear(days[0].Date))
 		offset = (int(days[0].Date.Weekday()) + 6) % 7
+	} else {
+		name = l.T(key, "name", cfg.name)
 	}
 	weeks := max((offset+len(days)+6)/7, 1)
 	rtl := l.Dir() == "rtl"
 	var b strings.Builder
+	// A linked day, its label twice and the tags, is about 300 bytes.
+	b.Grow(160 + len(days)*300)
 	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
+	var day dayWriter
 	for i, d := range days {
 		cell := offset + i
 		col := cell % 7
 		if rtl {
 			col = 6 - col
 		}
-		text := esc(label(d))
-		rect := `<rect x="` + strconv.Itoa(col*calSlot) + `" y="` + strconv.Itoa(cell/7*calSlot) +
-			`" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(calCell) + `" rx="2" class="` + Class(d) + `"`
-		writeDay(&b, d, rect, text, link)
+		day.rect = append(day.rect[:0], `<rect x="`...)
+		day.rect = strconv.AppendInt(day.rect, int64(col*calSlot), 10)
+		day.rect = append(day.rect, `" y="`...)
+		day.rect = strconv.AppendInt(day.rect, int64(cell/7*calSlot), 10)
+		day.rect = append(day.rect, calSize...)
+		day.rect = append(append(day.rect, Class(d)...), '"')
+		day.write(&b, l, d, link, label)
 	}
 	b.WriteString("\n</svg>")
 	return template.HTML(b.String())

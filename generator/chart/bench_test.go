@@ -1,0 +1,78 @@
+package chart
+
+import (
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
+)
+
+// BenchmarkCalendar draws a report's month, as the large site draws one
+// for each component and month, in each script direction.
+func BenchmarkCalendar(b *testing.B) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		b.Fatal(err)
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	days := uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 0, 30)}, month, 30)
+	for _, tag := range []string{"en", "de", "ar"} {
+		b.Run(tag, func(b *testing.B) {
+			l := i18n.For(tag)
+			b.ReportAllocs()
+			for b.Loop() {
+				Calendar(l, days, link, nil, Name("API"))
+			}
+		})
+	}
+}
+
+// BenchmarkBars draws a component's 14 days of bars, with each kind of day.
+func BenchmarkBars(b *testing.B) {
+	days := sampleDays(b)
+	for _, tag := range []string{"en", "de", "ar"} {
+		b.Run(tag, func(b *testing.B) {
+			l := i18n.For(tag)
+			b.ReportAllocs()
+			for b.Loop() {
+				Bars(l, days, link, nil, Name("API"))
+			}
+		})
+	}
+}
+
+// TestDaysCostNoAllocation: a chart allocates for itself, not for each
+// day it draws. A page of monthly reports draws thousands of days; a
+// string for each day's label, rect and escaped text was most of what a
+// large site's build allocated.
+func TestDaysCostNoAllocation(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	november := uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 0, 30)}, month, 30)
+	fortnight := sampleDays(t)
+	tests := []struct {
+		name string
+		draw func(l *i18n.Locale, days []uptime.Day)
+		days []uptime.Day
+	}{
+		{"calendar", func(l *i18n.Locale, days []uptime.Day) { Calendar(l, days, nil, nil, Name("API")) }, november},
+		{"bars", func(l *i18n.Locale, days []uptime.Day) { Bars(l, days, nil, nil, Name("API")) }, fortnight},
+	}
+	for _, tt := range tests {
+		for _, tag := range i18n.Supported() {
+			t.Run(tt.name+"/"+tag, func(t *testing.T) {
+				l := i18n.For(tag)
+				one := testing.AllocsPerRun(20, func() { tt.draw(l, tt.days[len(tt.days)-1:]) })
+				all := testing.AllocsPerRun(20, func() { tt.draw(l, tt.days) })
+				// A few more for the buffers to grow to the longest label.
+				if all > one+4 {
+					t.Errorf("got %v allocations for %d days, %v for one; want at most 4 more", all, len(tt.days), one)
+				}
+			})
+		}
+	}
+}
