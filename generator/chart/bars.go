@@ -8,9 +8,11 @@
 package chart
 
 import (
+	"bytes"
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -100,29 +102,28 @@ func Bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label
 	for _, o := range opts {
 		o(&cfg)
 	}
-	var b strings.Builder
+	dr := newDrawing()
+	b := &dr.out
 	w := len(days)*barSlot - (barSlot - barWidth)
 	b.WriteString(`<svg class="bars" data-uptime-bars role="group" aria-label="`)
 	b.WriteString(esc(barsName(l, cfg.name, days)))
 	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(max(w, 1)))
 	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
-	b.Grow(len(days) * 160)
 	rtl := l.Dir() == "rtl"
-	var day dayWriter
 	for i, d := range days {
 		slot := i
 		if rtl {
 			slot = len(days) - 1 - i
 		}
-		day.rect = append(day.rect[:0], `<rect x="`...)
-		day.rect = strconv.AppendInt(day.rect, int64(slot*barSlot), 10)
-		day.rect = append(day.rect, barSize...)
-		day.rect = append(append(day.rect, Class(d)...), '"')
-		day.write(&b, l, d, link, label)
+		dr.rect = append(dr.rect[:0], `<rect x="`...)
+		dr.rect = strconv.AppendInt(dr.rect, int64(slot*barSlot), 10)
+		dr.rect = append(dr.rect, barSize...)
+		dr.rect = append(append(dr.rect, Class(d)...), '"')
+		dr.day(l, d, link, label)
 	}
 	b.WriteString("\n</svg>")
-	return template.HTML(b.String())
+	return dr.done()
 }
 
 // barsName is the bars' accessible name: what they show, of what, and
@@ -138,44 +139,62 @@ func barsName(l *i18n.Locale, name string, days []uptime.Day) string {
 	return l.T(key+"_span", "name", name, "from", l.Date(days[0].Date, i18n.Medium), "to", l.Date(days[len(days)-1].Date, i18n.Medium))
 }
 
-// dayWriter writes the days of a chart, each as its shape with its
-// label, into buffers it keeps from one day to the next: a page of
-// monthly reports draws thousands of days, and a string for each piece
-// of each would cost an allocation.
-type dayWriter struct {
+// drawing is where a chart with a shape per day is drawn: out, and the
+// day's shape and label, all kept for the next chart (drawings). A page
+// of monthly reports draws thousands of days, so neither a day nor a
+// chart allocates more than the string it returns.
+type drawing struct {
+	out   bytes.Buffer
 	rect  []byte // the open tag of the day's shape, set by the chart
 	label []byte
 }
 
-// write writes the day d: its shape, w.rect, with its label, from label
+var drawings = sync.Pool{New: func() any { return new(drawing) }}
+
+func newDrawing() *drawing {
+	dr := drawings.Get().(*drawing)
+	dr.out.Reset()
+	return dr
+}
+
+// done returns what was drawn, copied at its size, and gives the drawing
+// back for the next chart.
+func (dr *drawing) done() template.HTML {
+	s := dr.out.String()
+	drawings.Put(dr)
+	return template.HTML(s)
+}
+
+// day draws the day d: its shape, dr.rect, with its label, from label
 // or DayLabel when label is nil, inside a link when link gives the day
 // one.
-func (w *dayWriter) write(b *strings.Builder, l *i18n.Locale, d uptime.Day, link, label func(uptime.Day) string) {
+func (dr *drawing) day(l *i18n.Locale, d uptime.Day, link, label func(uptime.Day) string) {
 	if label == nil {
-		w.label = appendDayLabel(w.label[:0], l, d)
+		dr.label = appendDayLabel(dr.label[:0], l, d)
 	} else {
-		w.label = append(w.label[:0], label(d)...)
+		dr.label = append(dr.label[:0], label(d)...)
 	}
 	href := ""
 	if link != nil {
 		href = safeURL(link(d))
 	}
+	b := &dr.out
 	b.WriteByte('\n')
 	if href == "" {
-		b.Write(w.rect)
+		b.Write(dr.rect)
 		b.WriteString(`><title>`)
-		template.HTMLEscape(b, w.label)
+		template.HTMLEscape(b, dr.label)
 		b.WriteString(`</title></rect>`)
 		return
 	}
 	b.WriteString(`<a href="`)
 	b.WriteString(esc(href))
 	b.WriteString(`" aria-label="`)
-	template.HTMLEscape(b, w.label)
+	template.HTMLEscape(b, dr.label)
 	b.WriteString(`"><title>`)
-	template.HTMLEscape(b, w.label)
+	template.HTMLEscape(b, dr.label)
 	b.WriteString(`</title>`)
-	b.Write(w.rect)
+	b.Write(dr.rect)
 	b.WriteString(`/></a>`)
 }
 

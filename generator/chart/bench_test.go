@@ -47,6 +47,9 @@ func BenchmarkBars(b *testing.B) {
 // string for each day's label, rect and escaped text was most of what a
 // large site's build allocated.
 func TestDaysCostNoAllocation(t *testing.T) {
+	if race {
+		t.Skip("allocations are not counted under the race detector")
+	}
 	la, err := time.LoadLocation("America/Los_Angeles")
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +76,43 @@ func TestDaysCostNoAllocation(t *testing.T) {
 					t.Errorf("got %v allocations for %d days, %v for one; want at most 4 more", all, len(tt.days), one)
 				}
 			})
+		}
+	}
+}
+
+// TestDrawingsShareNothing: charts drawn at once, in goroutines that
+// reuse each other's buffers, are each what it is drawn alone.
+func TestDrawingsShareNothing(t *testing.T) {
+	long, short := sampleDays(t), sampleDays(t)[:2]
+	de := i18n.For("de")
+	want := map[string]string{
+		"bars":           string(Bars(en, long, link, nil, Name("API"))),
+		"short calendar": string(Calendar(de, short, nil, nil)),
+		"calendar":       string(Calendar(en, long, link, nil, Name("API"))),
+	}
+	draw := func(name string) string {
+		switch name {
+		case "bars":
+			return string(Bars(en, long, link, nil, Name("API")))
+		case "short calendar":
+			return string(Calendar(de, short, nil, nil))
+		}
+		return string(Calendar(en, long, link, nil, Name("API")))
+	}
+	got := make(chan [2]string)
+	for range 8 {
+		go func() {
+			for range 50 {
+				for name := range want {
+					got <- [2]string{name, draw(name)}
+				}
+			}
+		}()
+	}
+	for range 8 * 50 * len(want) {
+		g := <-got
+		if g[1] != want[g[0]] {
+			t.Fatalf("%s: got\n%s\nwant\n%s", g[0], g[1], want[g[0]])
 		}
 	}
 }

@@ -3,7 +3,6 @@ package chart
 import (
 	"html/template"
 	"strconv"
-	"strings"
 
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/i18n"
@@ -50,26 +49,24 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	}
 	weeks := max((offset+len(days)+6)/7, 1)
 	rtl := l.Dir() == "rtl"
-	var b strings.Builder
-	// A linked day, its label twice and the tags, is about 300 bytes.
-	b.Grow(160 + len(days)*300)
+	dr := newDrawing()
+	b := &dr.out
 	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
-	var day dayWriter
 	for i, d := range days {
 		cell := offset + i
 		col := cell % 7
 		if rtl {
 			col = 6 - col
 		}
-		day.rect = append(day.rect[:0], `<rect x="`...)
-		day.rect = strconv.AppendInt(day.rect, int64(col*calSlot), 10)
-		day.rect = append(day.rect, `" y="`...)
-		day.rect = strconv.AppendInt(day.rect, int64(cell/7*calSlot), 10)
-		day.rect = append(day.rect, calSize...)
-		day.rect = append(append(day.rect, Class(d)...), '"')
-		day.write(&b, l, d, link, label)
+		dr.rect = append(dr.rect[:0], `<rect x="`...)
+		dr.rect = strconv.AppendInt(dr.rect, int64(col*calSlot), 10)
+		dr.rect = append(dr.rect, `" y="`...)
+		dr.rect = strconv.AppendInt(dr.rect, int64(cell/7*calSlot), 10)
+		dr.rect = append(dr.rect, calSize...)
+		dr.rect = append(append(dr.rect, Class(d)...), '"')
+		dr.day(l, d, link, label)
 	}
 	b.WriteString("\n</svg>")
-	return template.HTML(b.String())
+	return dr.done()
 }
