@@ -1,6 +1,8 @@
 package chart
 
 import (
+	"html/template"
+	"runtime"
 	"testing"
 	"time"
 
@@ -113,6 +115,48 @@ func TestDrawingsShareNothing(t *testing.T) {
 		g := <-got
 		if g[1] != want[g[0]] {
 			t.Fatalf("%s: got\n%s\nwant\n%s", g[0], g[1], want[g[0]])
+		}
+	}
+}
+
+// TestChartBytes: a chart allocates little more than the string it
+// returns, rather than a buffer grown to a guess of its size and copied.
+func TestChartBytes(t *testing.T) {
+	if race {
+		t.Skip("sync.Pool drops buffers at random under the race detector")
+	}
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	november := uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 0, 30)}, month, 30)
+	fortnight := sampleDays(t)
+	tests := []struct {
+		name string
+		draw func(l *i18n.Locale) template.HTML
+	}{
+		{"calendar", func(l *i18n.Locale) template.HTML { return Calendar(l, november, link, nil, Name("API")) }},
+		{"bars", func(l *i18n.Locale) template.HTML { return Bars(l, fortnight, link, nil, Name("API")) }},
+	}
+	for _, tt := range tests {
+		for _, tag := range []string{"en", "de", "ar"} {
+			t.Run(tt.name+"/"+tag, func(t *testing.T) {
+				l := i18n.For(tag)
+				size := len(tt.draw(l))
+				const n = 100
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				for range n {
+					tt.draw(l)
+				}
+				runtime.ReadMemStats(&after)
+				// The output, rounded up to a size class, and the links.
+				want := size + size/2
+				if got := int(after.TotalAlloc-before.TotalAlloc) / n; got > want {
+					t.Errorf("got %d bytes allocated for a chart of %d, want at most %d", got, size, want)
+				}
+			})
 		}
 	}
 }
