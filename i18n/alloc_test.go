@@ -33,6 +33,14 @@ func TestWrittenOnce(t *testing.T) {
 				}
 			})
 		}
+		// A duration is a new string and the buffer it is written in.
+		t.Run(tag+"/Duration", func(t *testing.T) {
+			d := 26*time.Hour + 14*time.Minute
+			l.Duration(d)
+			if got := testing.AllocsPerRun(100, func() { l.Duration(d) }); got > 2 {
+				t.Errorf("got %v allocations, want at most 2", got)
+			}
+		})
 	}
 }
 

@@ -486,20 +486,26 @@ func (l *Locale) Duration(d time.Duration) string {
 		return l.T("duration.under_a_minute")
 	}
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	// Written straight into one buffer: reports word thousands.
-	var b strings.Builder
+	// Written in place into one buffer: reports word thousands.
+	var buf [64]byte
+	b := buf[:0]
 	for _, p := range [...]struct {
 		key string
 		n   int
 	}{{"duration.days", days}, {"duration.hours", hours}, {"duration.minutes", mins}} {
 		if p.n > 0 {
-			if b.Len() > 0 {
-				b.WriteString(l.T("duration.separator"))
+			if len(b) > 0 {
+				b = append(b, l.T("duration.separator")...)
 			}
-			b.WriteString(l.T(p.key, "n", l.Number(float64(p.n), 0)))
+			b = l.Append(b, p.key, func(dst []byte, name string) ([]byte, bool) {
+				if name != "n" {
+					return dst, false
+				}
+				return append(dst, l.Number(float64(p.n), 0)...), true
+			})
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // List joins items as the locale writes a list: "API, Website".
