@@ -25,6 +25,7 @@ func TestWrittenOnce(t *testing.T) {
 			{"Percent", func() { l.Percent(0.9995, 2) }},
 			{"Dir", func() { l.Dir() }},
 			{"T without values", func() { l.T("list.separator") }},
+			{"T of a message with a value, without it", func() { l.T("bars.down") }},
 		} {
 			t.Run(tag+"/"+c.name, func(t *testing.T) {
 				c.write()

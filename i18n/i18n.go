@@ -271,10 +271,11 @@ func (l *Locale) Append(dst []byte, key string, value func(dst []byte, name stri
 }
 
 // fill replaces each {name} of text by its value in args, name and value
-// pairs, as scan does. Text without a brace, most of a catalog, is
-// returned as it is.
+// pairs, as scan does. Text without a brace, most of a catalog, or
+// without values, where every {name} would stay as it is, is returned as
+// it is.
 func fill(text string, args []any) string {
-	if strings.IndexByte(text, '{') < 0 {
+	if len(args) < 2 || strings.IndexByte(text, '{') < 0 {
 		return text
 	}
 	var b strings.Builder
