@@ -23,6 +23,7 @@ func TestWrittenOnce(t *testing.T) {
 			{"MonthYear", func() { l.MonthYear(day) }},
 			{"Number", func() { l.Number(42, 0) }},
 			{"Percent", func() { l.Percent(0.9995, 2) }},
+			{"Time", func() { l.Time(day) }},
 			{"Dir", func() { l.Dir() }},
 			{"T without values", func() { l.T("list.separator") }},
 			{"T of a message with a value, without it", func() { l.T("bars.down") }},
@@ -42,6 +43,19 @@ func TestWrittenOnce(t *testing.T) {
 				t.Errorf("got %v allocations, want at most 2", got)
 			}
 		})
+	}
+}
+
+// TestTime: every minute of a day, in a zone far from UTC, as Go
+// writes 15:04.
+func TestTime(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	l := For("ja")
+	for i := range 24 * 60 {
+		when := time.Date(2026, 3, 9, 0, i, 59, 999, tokyo)
+		if got, want := l.Time(when), when.Format("15:04"); got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
 	}
 }
 

@@ -417,7 +417,20 @@ func (l *Locale) date(t time.Time, style DateStyle) string {
 // without AM or PM would mislead. It is CLDR's Hm pattern, HH:mm, of the
 // shipped locales; Japanese writes H:mm there, and keeps the zero here so
 // that the times of a timeline line up.
-func (l *Locale) Time(t time.Time) string { return t.Format("15:04") }
+func (l *Locale) Time(t time.Time) string {
+	h, m, _ := t.Clock()
+	return clock()[h*60+m]
+}
+
+// clock is every time of day as Time writes it, "00:00" to "23:59",
+// written once: a timeline or a feed writes thousands.
+var clock = sync.OnceValue(func() *[24 * 60]string {
+	var c [24 * 60]string
+	for i := range c {
+		c[i] = string([]byte{byte('0' + i/600), byte('0' + i/60%10), ':', byte('0' + i%60/10), byte('0' + i%10)})
+	}
+	return &c
+})
 
 // Weekday is the name of t's day of the week. A language a site added
 // has no CLDR calendar linked in: there, dates are ISO 8601 and a weekday
