@@ -35,6 +35,14 @@ func TestWrittenOnce(t *testing.T) {
 				}
 			})
 		}
+		// A message with a count is a new string, and nothing more.
+		t.Run(tag+"/N", func(t *testing.T) {
+			n := func() { l.N("component.days_ago", 90) }
+			n()
+			if got := testing.AllocsPerRun(100, n); got != 1 {
+				t.Errorf("got %v allocations, want 1", got)
+			}
+		})
 		// A duration is a new string and the buffer it is written in.
 		t.Run(tag+"/Duration", func(t *testing.T) {
 			d := 26*time.Hour + 14*time.Minute

@@ -243,7 +243,13 @@ func (l *Locale) N(key string, count int, args ...any) string {
 	if !ok {
 		return key
 	}
-	return fill(m.form(l.form(count)), append([]any{"count", l.Number(float64(count), 0)}, args...))
+	n := l.Number(float64(count), 0)
+	return fillWith(m.form(l.form(count)), func(name string) (string, bool) {
+		if name == "count" {
+			return n, true
+		}
+		return arg(args, name)
+	})
 }
 
 func (l *Locale) form(n int) plural.Form {
@@ -271,17 +277,26 @@ func (l *Locale) Append(dst []byte, key string, value func(dst []byte, name stri
 }
 
 // fill replaces each {name} of text by its value in args, name and value
-// pairs, as scan does. Text without a brace, most of a catalog, or
-// without values, where every {name} would stay as it is, is returned as
-// it is.
+// pairs, as scan does. Without values, every {name} stays as it is, and
+// text is returned as it is.
 func fill(text string, args []any) string {
-	if len(args) < 2 || strings.IndexByte(text, '{') < 0 {
+	if len(args) < 2 {
+		return text
+	}
+	return fillWith(text, func(name string) (string, bool) { return arg(args, name) })
+}
+
+// fillWith replaces each {name} of text by what value gives for name, as
+// scan does. Text without a brace, most of a catalog, is returned as it
+// is.
+func fillWith(text string, value func(name string) (string, bool)) string {
+	if strings.IndexByte(text, '{') < 0 {
 		return text
 	}
 	var b strings.Builder
 	b.Grow(len(text) + 16)
 	scan(text, func(s string) { b.WriteString(s) }, func(name string) bool {
-		v, ok := arg(args, name)
+		v, ok := value(name)
 		b.WriteString(v)
 		return ok
 	})
