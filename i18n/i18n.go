@@ -124,12 +124,14 @@ type Locale struct {
 	printer  *message.Printer
 	plural   language.Tag
 	sum      string // see Sum
+	dir      string // see Dir
 
-	// numbers holds what Number and Percent wrote, by
-	// numKey: a page writes the same few hundred figures thousands of
-	// times (each day's uptime), and x/text takes microseconds for each.
-	numbers sync.Map
-	cached  atomic.Int32 // entries in numbers, at most maxCached
+	// written holds what Number, Percent and the dates wrote, by numKey
+	// or dateKey: a page writes the same few hundred figures and dates
+	// thousands of times (each day's uptime and label), and x/text and
+	// the CLDR calendar take microseconds and allocate for each.
+	written sync.Map
+	cached  atomic.Int32 // entries in written, at most maxCached
 }
 
 // msg is one message: text, or for a plural one text per form.
@@ -167,6 +169,7 @@ func newLocale(tag string, msgs map[string]msg) *Locale {
 	}
 	l.printer = message.NewPrinter(numbers)
 	l.sum = sum(tag, msgs)
+	l.dir = dir(tag)
 	return l
 }
 
@@ -206,8 +209,11 @@ func (l *Locale) Tag() string { return l.tag }
 // Dir is the direction its script is written in, for dir="…". The
 // script is the tag's, or the one CLDR says the language is most likely
 // written in: Arabic for "fa", Hebrew for "yi".
-func (l *Locale) Dir() string {
-	if s, _ := language.Make(l.tag).Script(); slices.Contains(rtlScripts, s.String()) {
+func (l *Locale) Dir() string { return l.dir }
+
+// dir is Dir of tag, worked out once: charts ask it for each drawing.
+func dir(tag string) string {
+	if s, _ := language.Make(tag).Script(); slices.Contains(rtlScripts, s.String()) {
 		return "rtl"
 	}
 	return "ltr"
@@ -237,7 +243,13 @@ func (l *Locale) N(key string, count int, args ...any) string {
 	if !ok {
 		return key
 	}
-	return fill(m.form(l.form(count)), append([]any{"count", l.Number(float64(count), 0)}, args...))
+	n := l.Number(float64(count), 0)
+	return fillWith(m.form(l.form(count)), func(name string) (string, bool) {
+		if name == "count" {
+			return n, true
+		}
+		return arg(args, name)
+	})
 }
 
 func (l *Locale) form(n int) plural.Form {
@@ -247,36 +259,74 @@ func (l *Locale) form(n int) plural.Form {
 	return plural.Cardinal.MatchPlural(l.plural, n, 0, 0, 0, 0)
 }
 
+// Append appends the message key to dst as T writes it, with each
+// {name} written by value, which appends name's value to dst and reports
+// whether it has one; a key that does not exist is appended as itself.
+// Charts word a label for each day: written in place, a message within
+// a message included, a label costs no string of its own.
+func (l *Locale) Append(dst []byte, key string, value func(dst []byte, name string) ([]byte, bool)) []byte {
+	m, ok := l.msgs[key]
+	if !ok {
+		return append(dst, key...)
+	}
+	scan(m.form(plural.Other), func(s string) { dst = append(dst, s...) }, func(name string) (ok bool) {
+		dst, ok = value(dst, name)
+		return ok
+	})
+	return dst
+}
+
 // fill replaces each {name} of text by its value in args, name and value
-// pairs, in one pass: a value that holds "{site}" (an incident's title)
-// is written as it is, not filled in again. Text without a brace, most of
-// a catalog, is returned as it is. Pages fill thousands of messages, so
-// this scans by hand rather than building a strings.Replacer each time.
+// pairs, as scan does. Without values, every {name} stays as it is, and
+// text is returned as it is.
 func fill(text string, args []any) string {
-	i := strings.IndexByte(text, '{')
-	if i < 0 {
+	if len(args) < 2 {
+		return text
+	}
+	return fillWith(text, func(name string) (string, bool) { return arg(args, name) })
+}
+
+// fillWith replaces each {name} of text by what value gives for name, as
+// scan does. Text without a brace, most of a catalog, is returned as it
+// is.
+func fillWith(text string, value func(name string) (string, bool)) string {
+	if strings.IndexByte(text, '{') < 0 {
 		return text
 	}
 	var b strings.Builder
 	b.Grow(len(text) + 16)
+	scan(text, func(s string) { b.WriteString(s) }, func(name string) bool {
+		v, ok := value(name)
+		b.WriteString(v)
+		return ok
+	})
+	return b.String()
+}
+
+// scan writes text, through lit for its own words and value for each
+// {name}, in one pass: a value that holds "{site}" (an incident's title)
+// is written as it is, not filled in again. When value has nothing for
+// name, the brace is written as text. Pages fill thousands of messages,
+// so this scans by hand rather than building a strings.Replacer each
+// time.
+func scan(text string, lit func(string), value func(name string) bool) {
+	i := strings.IndexByte(text, '{')
 	for i >= 0 {
-		b.WriteString(text[:i])
+		lit(text[:i])
 		text = text[i:]
 		end := strings.IndexByte(text, '}')
 		if end < 0 {
 			break
 		}
-		if v, ok := arg(args, text[1:end]); ok {
-			b.WriteString(v)
+		if value(text[1:end]) {
 			text = text[end+1:]
 		} else {
-			b.WriteByte('{')
+			lit("{")
 			text = text[1:]
 		}
 		i = strings.IndexByte(text, '{')
 	}
-	b.WriteString(text)
-	return b.String()
+	lit(text)
 }
 
 // arg is the value of name in args, name and value pairs, as text.
@@ -295,7 +345,7 @@ func arg(args []any, name string) (string, bool) {
 // Number writes f with decimals digits after the separator, grouped as
 // the locale groups them: "12.345,7" in de.
 func (l *Locale) Number(f float64, decimals int) string {
-	return l.format(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
+	return l.number(numKey{f, decimals, false}, func() string { return l.printer.Sprint(number.Decimal(f, number.Scale(decimals))) })
 }
 
 // numKey is a value that Number (percent false) or Percent wrote.
@@ -305,22 +355,30 @@ type numKey struct {
 	percent  bool
 }
 
-// maxCached bounds numbers: every uptime in hundredths of a percent and
-// every whole number below 1000 fit, a few MB at worst.
+// maxCached bounds written: every uptime in hundredths of a percent,
+// every whole number below 1000 and the dates of decades fit, a few MB
+// at worst.
 const maxCached = 1 << 15
 
-// format returns what write gives for k, from numbers when it was
-// written before.
-func (l *Locale) format(k numKey, write func() string) string {
-	if math.IsNaN(k.f) { // never equal to itself, so never found
+// number is remember for a number, which NaN is not equal to itself: it
+// would never be found, and fill the cache.
+func (l *Locale) number(k numKey, write func() string) string {
+	if math.IsNaN(k.f) {
 		return write()
 	}
-	if s, ok := l.numbers.Load(k); ok {
+	return remember(l, k, write)
+}
+
+// remember returns what write gives for k, from l.written when it was
+// written before. K is numKey or dateKey, comparable without pointers,
+// so that looking one up does not allocate.
+func remember[K numKey | dateKey](l *Locale, k K, write func() string) string {
+	if s, ok := l.written.Load(k); ok {
 		return s.(string)
 	}
 	s := write()
 	if l.cached.Add(1) <= maxCached {
-		l.numbers.Store(k, s)
+		l.written.Store(k, s)
 	}
 	return s
 }
@@ -330,11 +388,33 @@ func (l *Locale) format(k numKey, write func() string) string {
 // It rounds to nearest; a caller that must never round up to 100 %, as
 // uptime must not, floors first (uptime.Format).
 func (l *Locale) Percent(f float64, decimals int) string {
-	return l.format(numKey{f, decimals, true}, func() string { return l.printer.Sprint(number.Percent(f, number.Scale(decimals))) })
+	return l.number(numKey{f, decimals, true}, func() string { return l.printer.Sprint(number.Percent(f, number.Scale(decimals))) })
 }
 
 // Date writes t's day in t's zone, in the locale's style.
 func (l *Locale) Date(t time.Time, style DateStyle) string {
+	// The calendars write a date from its year, month and day alone, so
+	// a day is written once however many times and zones it is asked in.
+	y, m, d := t.Date()
+	return remember(l, dateKey{y, m, d, style}, func() string { return l.date(t, style) })
+}
+
+// dateKey is a day that Date (style one of the DateStyles), MonthDay or
+// MonthYear (the day 0) wrote.
+type dateKey struct {
+	year  int
+	month time.Month
+	day   int
+	style DateStyle
+}
+
+// The styles of the dates that MonthDay and MonthYear write, in dateKey.
+const (
+	monthDay DateStyle = -1 - iota
+	monthYear
+)
+
+func (l *Locale) date(t time.Time, style DateStyle) string {
 	if l.calendar == nil {
 		return t.Format(time.DateOnly)
 	}
@@ -352,7 +432,20 @@ func (l *Locale) Date(t time.Time, style DateStyle) string {
 // without AM or PM would mislead. It is CLDR's Hm pattern, HH:mm, of the
 // shipped locales; Japanese writes H:mm there, and keeps the zero here so
 // that the times of a timeline line up.
-func (l *Locale) Time(t time.Time) string { return t.Format("15:04") }
+func (l *Locale) Time(t time.Time) string {
+	h, m, _ := t.Clock()
+	return clock()[h*60+m]
+}
+
+// clock is every time of day as Time writes it, "00:00" to "23:59",
+// written once: a timeline or a feed writes thousands.
+var clock = sync.OnceValue(func() *[24 * 60]string {
+	var c [24 * 60]string
+	for i := range c {
+		c[i] = string([]byte{byte('0' + i/600), byte('0' + i/60%10), ':', byte('0' + i%60/10), byte('0' + i%10)})
+	}
+	return &c
+})
 
 // Weekday is the name of t's day of the week. A language a site added
 // has no CLDR calendar linked in: there, dates are ISO 8601 and a weekday
@@ -386,6 +479,11 @@ func (l *Locale) Month(t time.Time) string {
 // MonthDay writes t's day and short month, without the year, as chart
 // axes show them: "Mar 9", "9. März", "3月9日".
 func (l *Locale) MonthDay(t time.Time) string {
+	y, m, d := t.Date()
+	return remember(l, dateKey{y, m, d, monthDay}, func() string { return l.monthDay(t) })
+}
+
+func (l *Locale) monthDay(t time.Time) string {
 	return l.T("date.month_day", "month_abbr", l.MonthAbbr(t), "m", int(t.Month()), "day", t.Day())
 }
 
@@ -401,6 +499,11 @@ func (l *Locale) MonthAbbr(t time.Time) string {
 
 // MonthYear writes t's month and year: "March 2026", "2026年3月".
 func (l *Locale) MonthYear(t time.Time) string {
+	y, m, _ := t.Date()
+	return remember(l, dateKey{y, m, 0, monthYear}, func() string { return l.monthYear(t) })
+}
+
+func (l *Locale) monthYear(t time.Time) string {
 	return l.T("date.month_year", "month", l.Month(t), "m", int(t.Month()), "year", t.Year())
 }
 
@@ -412,20 +515,26 @@ func (l *Locale) Duration(d time.Duration) string {
 		return l.T("duration.under_a_minute")
 	}
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	// Written straight into one buffer: reports word thousands.
-	var b strings.Builder
+	// Written in place into one buffer: reports word thousands.
+	var buf [64]byte
+	b := buf[:0]
 	for _, p := range [...]struct {
 		key string
 		n   int
 	}{{"duration.days", days}, {"duration.hours", hours}, {"duration.minutes", mins}} {
 		if p.n > 0 {
-			if b.Len() > 0 {
-				b.WriteString(l.T("duration.separator"))
+			if len(b) > 0 {
+				b = append(b, l.T("duration.separator")...)
 			}
-			b.WriteString(l.T(p.key, "n", l.Number(float64(p.n), 0)))
+			b = l.Append(b, p.key, func(dst []byte, name string) ([]byte, bool) {
+				if name != "n" {
+					return dst, false
+				}
+				return append(dst, l.Number(float64(p.n), 0)...), true
+			})
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // List joins items as the locale writes a list: "API, Website".

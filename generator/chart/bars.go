@@ -8,9 +8,11 @@
 package chart
 
 import (
+	"bytes"
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -26,6 +28,9 @@ const (
 	barWidth  = 3
 	barHeight = 32
 )
+
+// barSize is the middle of a day's <rect>, the same for every day.
+var barSize = `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="`
 
 // Bar classes, from best to worst. The theme colours them.
 const (
@@ -97,31 +102,28 @@ func Bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if label == nil {
-		label = func(d uptime.Day) string { return DayLabel(l, d) }
-	}
-	var b strings.Builder
+	dr := newDrawing()
+	b := &dr.out
 	w := len(days)*barSlot - (barSlot - barWidth)
 	b.WriteString(`<svg class="bars" data-uptime-bars role="group" aria-label="`)
 	b.WriteString(esc(barsName(l, cfg.name, days)))
 	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(max(w, 1)))
 	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
-	// Each piece is written as it is: a page draws thousands of bars, and
-	// concatenating them first costs an allocation each.
-	b.Grow(len(days) * 160)
 	rtl := l.Dir() == "rtl"
 	for i, d := range days {
-		text := esc(label(d))
 		slot := i
 		if rtl {
 			slot = len(days) - 1 - i
 		}
-		rect := `<rect x="` + strconv.Itoa(slot*barSlot) + `" width="` + strconv.Itoa(barWidth) + `" height="` + strconv.Itoa(barHeight) + `" class="` + Class(d) + `"`
-		writeDay(&b, d, rect, text, link)
+		dr.rect = append(dr.rect[:0], `<rect x="`...)
+		dr.rect = strconv.AppendInt(dr.rect, int64(slot*barSlot), 10)
+		dr.rect = append(dr.rect, barSize...)
+		dr.rect = append(append(dr.rect, Class(d)...), '"')
+		dr.day(l, d, link, label)
 	}
 	b.WriteString("\n</svg>")
-	return template.HTML(b.String())
+	return dr.done()
 }
 
 // barsName is the bars' accessible name: what they show, of what, and
@@ -137,44 +139,137 @@ func barsName(l *i18n.Locale, name string, days []uptime.Day) string {
 	return l.T(key+"_span", "name", name, "from", l.Date(days[0].Date, i18n.Medium), "to", l.Date(days[len(days)-1].Date, i18n.Medium))
 }
 
-// writeDay writes the open tag rect of a day's shape with its label text
-// (escaped), inside a link when link gives the day one.
-func writeDay(b *strings.Builder, d uptime.Day, rect, text string, link func(uptime.Day) string) {
+// drawing is where a chart with a shape per day is drawn: out, and the
+// day's shape and label, all kept for the next chart (drawings). A page
+// of monthly reports draws thousands of days, so neither a day nor a
+// chart allocates more than the string it returns.
+type drawing struct {
+	out   bytes.Buffer
+	rect  []byte // the open tag of the day's shape, set by the chart
+	label []byte
+}
+
+var drawings = sync.Pool{New: func() any { return new(drawing) }}
+
+func newDrawing() *drawing {
+	dr := drawings.Get().(*drawing)
+	dr.out.Reset()
+	return dr
+}
+
+// done returns what was drawn, copied at its size, and gives the drawing
+// back for the next chart.
+func (dr *drawing) done() template.HTML {
+	s := dr.out.String()
+	drawings.Put(dr)
+	return template.HTML(s)
+}
+
+// day draws the day d: its shape, dr.rect, with its label, from label
+// or DayLabel when label is nil, inside a link when link gives the day
+// one.
+func (dr *drawing) day(l *i18n.Locale, d uptime.Day, link, label func(uptime.Day) string) {
+	if label == nil {
+		dr.label = appendDayLabel(dr.label[:0], l, d)
+	} else {
+		dr.label = append(dr.label[:0], label(d)...)
+	}
 	href := ""
 	if link != nil {
 		href = safeURL(link(d))
 	}
-	// Written piece by piece: a page of monthly reports draws thousands.
+	b := &dr.out
 	b.WriteByte('\n')
 	if href == "" {
-		for _, s := range [...]string{rect, `><title>`, text, `</title></rect>`} {
-			b.WriteString(s)
-		}
+		b.Write(dr.rect)
+		b.WriteString(`><title>`)
+		template.HTMLEscape(b, dr.label)
+		b.WriteString(`</title></rect>`)
 		return
 	}
-	for _, s := range [...]string{`<a href="`, esc(href), `" aria-label="`, text, `"><title>`, text, `</title>`, rect, `/></a>`} {
-		b.WriteString(s)
-	}
+	b.WriteString(`<a href="`)
+	b.WriteString(esc(href))
+	b.WriteString(`" aria-label="`)
+	template.HTMLEscape(b, dr.label)
+	b.WriteString(`"><title>`)
+	template.HTMLEscape(b, dr.label)
+	b.WriteString(`</title>`)
+	b.Write(dr.rect)
+	b.WriteString(`/></a>`)
 }
 
 // DayLabel describes a day in l's words: its date, uptime, downtime,
 // unknown time, maintenance and the titles of its incidents, e.g.
 // "Nov 28, 2026: 99.93% uptime, 1 min down. Incidents: API errors".
-func DayLabel(l *i18n.Locale, d uptime.Day) string {
-	// Written straight into one builder: a page draws a label for each day
-	// of each component's bar, so a slice of parts per label adds up.
-	var b strings.Builder
-	b.Grow(64)
+func DayLabel(l *i18n.Locale, d uptime.Day) string { return string(appendDayLabel(nil, l, d)) }
+
+// appendDayLabel appends DayLabel to dst. A page draws a label for each
+// day of each chart, so each message is written in place, the ones
+// within it included, rather than as a string of its own.
+func appendDayLabel(dst []byte, l *i18n.Locale, d uptime.Day) []byte {
+	key := "bars.day"
+	if d.Today() {
+		key = "bars.day_today"
+	}
+	day := func(dst []byte, name string) ([]byte, bool) {
+		switch name {
+		case "date":
+			return append(dst, l.Date(d.Date, i18n.Medium)...), true
+		case "summary":
+			return appendSummary(dst, l, d), true
+		}
+		return dst, false
+	}
+	if len(d.Incidents) == 0 {
+		return l.Append(dst, key, day)
+	}
+	return l.Append(dst, "bars.day_incidents", func(dst []byte, name string) ([]byte, bool) {
+		switch name {
+		case "day":
+			return l.Append(dst, key, day), true
+		case "incidents":
+			return l.Append(dst, "bars.incidents", func(dst []byte, name string) ([]byte, bool) {
+				if name != "titles" {
+					return dst, false
+				}
+				sep := l.T("bars.incident_separator")
+				for i, in := range d.Incidents {
+					if i > 0 {
+						dst = append(dst, sep...)
+					}
+					dst = append(dst, in.Title...)
+				}
+				return dst, true
+			}), true
+		}
+		return dst, false
+	})
+}
+
+// appendSummary appends what a day's label says of its uptime, downtime,
+// unknown time and maintenance, joined as a list.
+func appendSummary(dst []byte, l *i18n.Locale, d uptime.Day) []byte {
+	start := len(dst)
 	sep := l.T("list.separator")
 	part := func(key string, dur time.Duration) {
-		if b.Len() > 0 {
-			b.WriteString(sep)
+		if len(dst) > start {
+			dst = append(dst, sep...)
 		}
-		b.WriteString(l.T(key, "duration", duration(l, dur)))
+		dst = l.Append(dst, key, func(dst []byte, name string) ([]byte, bool) {
+			if name != "duration" {
+				return dst, false
+			}
+			return appendDuration(dst, l, dur), true
+		})
 	}
 	switch {
 	case d.Shown():
-		b.WriteString(l.T("bars.uptime", "percent", d.PercentIn(l)))
+		dst = l.Append(dst, "bars.uptime", func(dst []byte, name string) ([]byte, bool) {
+			if name != "percent" {
+				return dst, false
+			}
+			return append(dst, d.PercentIn(l)...), true
+		})
 		if d.Down > 0 {
 			part("bars.down", d.Down)
 		}
@@ -193,25 +288,12 @@ func DayLabel(l *i18n.Locale, d uptime.Day) string {
 			part("bars.degraded", d.Degraded)
 		}
 	case d.Excluded == 0:
-		b.WriteString(l.T("uptime.no_data"))
+		dst = append(dst, l.T("uptime.no_data")...)
 	}
 	if d.Excluded > 0 {
 		part("bars.maintenance", d.Excluded)
 	}
-	key := "bars.day"
-	if d.Today() {
-		key = "bars.day_today"
-	}
-	label := l.T(key, "date", l.Date(d.Date, i18n.Medium), "summary", b.String())
-	if len(d.Incidents) == 0 {
-		return label
-	}
-	titles := make([]string, len(d.Incidents))
-	for i, in := range d.Incidents {
-		titles[i] = in.Title
-	}
-	incidents := l.T("bars.incidents", "titles", strings.Join(titles, l.T("bars.incident_separator")))
-	return l.T("bars.day_incidents", "day", label, "incidents", incidents)
+	return dst
 }
 
 // Option adjusts a chart.
@@ -224,23 +306,32 @@ type options struct{ name string }
 // components on one page have different names.
 func Name(name string) Option { return func(o *options) { o.name = name } }
 
-// duration words a duration in l's minutes and hours, rounding up below
-// a minute so that a little downtime never reads as none. A day's parts
-// are at most 25 hours, so unlike l.Duration it never counts days.
-func duration(l *i18n.Locale, d time.Duration) string {
+// appendDuration appends a duration in l's minutes and hours, rounding
+// up below a minute so that a little downtime never reads as none. A
+// day's parts are at most 25 hours, so unlike l.Duration it never counts
+// days.
+func appendDuration(dst []byte, l *i18n.Locale, d time.Duration) []byte {
 	if d < time.Minute {
-		return l.T("duration.less_than_a_minute")
+		return append(dst, l.T("duration.less_than_a_minute")...)
 	}
 	m := int(d.Round(time.Minute) / time.Minute)
-	hours := func() string { return l.T("duration.hours", "n", l.Number(float64(m/60), 0)) }
-	mins := func() string { return l.T("duration.minutes", "n", l.Number(float64(m%60), 0)) }
+	count := func(key string, n int) []byte {
+		return l.Append(dst, key, func(dst []byte, name string) ([]byte, bool) {
+			if name != "n" {
+				return dst, false
+			}
+			return append(dst, l.Number(float64(n), 0)...), true
+		})
+	}
 	switch {
 	case m < 60:
-		return mins()
+		return count("duration.minutes", m%60)
 	case m%60 == 0:
-		return hours()
+		return count("duration.hours", m/60)
 	}
-	return hours() + l.T("duration.separator") + mins()
+	dst = count("duration.hours", m/60)
+	dst = append(dst, l.T("duration.separator")...)
+	return count("duration.minutes", m%60)
 }
 
 func esc(s string) string { return template.HTMLEscapeString(s) }

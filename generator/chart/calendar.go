@@ -3,7 +3,6 @@ package chart
 import (
 	"html/template"
 	"strconv"
-	"strings"
 
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/i18n"
@@ -15,6 +14,9 @@ const (
 	calCell = 14
 	calSlot = 16
 )
+
+// calSize is the middle of a day's <rect>, the same for every day.
+var calSize = `" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(calCell) + `" rx="2" class="`
 
 // Calendar draws the days of one month as a calendar heatmap, a row per
 // week from Monday, each day coloured as its bar is (see Class), with its
@@ -33,22 +35,22 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if label == nil {
-		label = func(d uptime.Day) string { return DayLabel(l, d) }
-	}
 	key := "calendar.name"
 	if cfg.name != "" {
 		key = "calendar.name_of"
 	}
-	name := l.T(key, "name", cfg.name)
+	var name string
 	offset := 0 // the weekday of the first day, Monday 0
 	if len(days) > 0 {
 		name = l.T(key+"_month", "name", cfg.name, "month", l.MonthYear(days[0].Date))
 		offset = (int(days[0].Date.Weekday()) + 6) % 7
+	} else {
+		name = l.T(key, "name", cfg.name)
 	}
 	weeks := max((offset+len(days)+6)/7, 1)
 	rtl := l.Dir() == "rtl"
-	var b strings.Builder
+	dr := newDrawing()
+	b := &dr.out
 	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
 	for i, d := range days {
@@ -57,11 +59,14 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 		if rtl {
 			col = 6 - col
 		}
-		text := esc(label(d))
-		rect := `<rect x="` + strconv.Itoa(col*calSlot) + `" y="` + strconv.Itoa(cell/7*calSlot) +
-			`" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(calCell) + `" rx="2" class="` + Class(d) + `"`
-		writeDay(&b, d, rect, text, link)
+		dr.rect = append(dr.rect[:0], `<rect x="`...)
+		dr.rect = strconv.AppendInt(dr.rect, int64(col*calSlot), 10)
+		dr.rect = append(dr.rect, `" y="`...)
+		dr.rect = strconv.AppendInt(dr.rect, int64(cell/7*calSlot), 10)
+		dr.rect = append(dr.rect, calSize...)
+		dr.rect = append(append(dr.rect, Class(d)...), '"')
+		dr.day(l, d, link, label)
 	}
 	b.WriteString("\n</svg>")
-	return template.HTML(b.String())
+	return dr.done()
 }
