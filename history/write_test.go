@@ -3,8 +3,10 @@ package history
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -166,5 +168,87 @@ func TestPruneEverySeries(t *testing.T) {
 	s.db.QueryRow(`SELECT count(*), count(CASE WHEN time < ? THEN 1 END) FROM results`, at(90).UnixMilli()).Scan(&n, &old)
 	if n != 9*30 || old != 0 {
 		t.Errorf("after prune %d results, %d before the horizon; want %d and 0", n, old, 9*30)
+	}
+}
+
+// TestRecordStoresEveryField records results on both sides of what pack
+// takes (a status of 0 to 1023, no error text) and reads the rows back:
+// each column's value and SQLite type must be as written, packed or not.
+func TestRecordStoresEveryField(t *testing.T) {
+	epoch := time.UnixMilli(0).UTC()
+	far := time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
+	tests := []struct {
+		name string
+		r    Result
+	}{
+		{"ok, status 200", Result{Time: at(1), OK: true, LatencyMS: 84.25, Status: 200}},
+		{"failed, no status", Result{Time: at(2), OK: false}},
+		{"status 1023", Result{Time: at(3), OK: true, LatencyMS: 1, Status: 1023}},
+		{"status 1024", Result{Time: at(4), OK: true, LatencyMS: 2, Status: 1024}},
+		{"negative status", Result{Time: at(5), OK: false, Status: -1}},
+		{"huge status", Result{Time: at(6), OK: true, Status: 1 << 40}},
+		{"error text", Result{Time: at(7), OK: false, LatencyMS: 3000, Status: 503, Error: "bad gateway"}},
+		{"the epoch", Result{Time: epoch, OK: true, LatencyMS: 0.5, Status: 204}},
+		{"after the epoch, failed", Result{Time: epoch.Add(time.Millisecond), OK: false, Status: 1023}},
+		{"year 9999", Result{Time: far, OK: true, LatencyMS: 1e9, Status: 599}},
+		{"whole latency", Result{Time: at(8), OK: true, LatencyMS: 12, Status: 301}},
+	}
+	s := openTest(t, Options{})
+	ctx := context.Background()
+	rs := make([]Result, len(tests))
+	for i, tt := range tests {
+		rs[i] = tt.r
+		rs[i].Component = "api"
+	}
+	if err := s.Record(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.r
+			var ms, ok, status int64
+			var latency float64
+			var errText, types string
+			err := s.db.QueryRow(`SELECT time, ok, latency_ms, status, error,
+				typeof(time) || typeof(ok) || typeof(latency_ms) || typeof(status) || typeof(error)
+				FROM results WHERE time = ?`, r.Time.UnixMilli()).Scan(&ms, &ok, &latency, &status, &errText, &types)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantOK := int64(0)
+			if r.OK {
+				wantOK = 1
+			}
+			got := fmt.Sprint(ms, ok, latency, status, errText, types)
+			want := fmt.Sprint(r.Time.UnixMilli(), wantOK, r.LatencyMS, int64(r.Status), r.Error, "integerintegerrealintegertext")
+			if got != want {
+				t.Errorf("got %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestImportBytesPerResult bounds what an import of the usual results (no
+// error text, an HTTP status) allocates per result: binding each as five
+// values rather than two (see pack) made it about 390 bytes, not 250.
+func TestImportBytesPerResult(t *testing.T) {
+	const n = 50_000
+	var file []byte
+	for i := range n {
+		file = fmt.Appendf(file, `{"component":"api","time":%q,"ok":%t,"latency_ms":%d.5,"status":200,"error":"","region":"us"}`+"\n",
+			at(float64(i)).Format(time.RFC3339), i%97 != 0, i%300)
+	}
+	s := openTest(t, sampleOpts)
+	s.importBatch = 1000 // so that the batches' buffers are a small part
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	st, err := s.Import(context.Background(), bytes.NewReader(file), "r.jsonl", at(n), nil)
+	runtime.ReadMemStats(&after)
+	if err != nil || st.Imported != n {
+		t.Fatalf("got %+v, %v; want %d results imported", st, err, n)
+	}
+	const limit = 300
+	if got := (after.TotalAlloc - before.TotalAlloc) / n; got > limit {
+		t.Errorf("got %d bytes allocated a result, want at most %d", got, limit)
 	}
 }
