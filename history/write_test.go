@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -250,5 +251,49 @@ func TestImportBytesPerResult(t *testing.T) {
 	const limit = 300
 	if got := (after.TotalAlloc - before.TotalAlloc) / n; got > limit {
 		t.Errorf("got %d bytes allocated a result, want at most %d", got, limit)
+	}
+}
+
+// TestImportCheckpointsLate: an import leaves its pages in the WAL until
+// it holds 64 MiB (see bulkSettings), rather than copying them into the
+// store every 4 MiB, and gives the connection back with SQLite's default.
+func TestImportCheckpointsLate(t *testing.T) {
+	const n = 100_000
+	var file []byte
+	for i := range n {
+		file = fmt.Appendf(file, `{"component":"api","time":%q,"ok":true,"latency_ms":%d,"status":200}`+"\n",
+			at(float64(i)).Format(time.RFC3339), i%300)
+	}
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := Open(path, sampleOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.importBatch = 500 // many transactions, each rewriting the last pages
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(context.Background(), bytes.NewReader(file), "r.jsonl", at(n), nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Size() != before.Size() {
+		t.Errorf("got a store file of %d bytes after the import, want %d: a checkpoint ran during it", after.Size(), before.Size())
+	}
+	if wal.Size() <= 4<<20 {
+		t.Errorf("the WAL holds %d bytes, want more than 4 MiB (more frames than one checkpoint's worth)", wal.Size())
+	}
+	var checkpoint int
+	if err := s.db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&checkpoint); err != nil || checkpoint != 1000 {
+		t.Errorf("got wal_autocheckpoint %d, %v after the import; want 1000", checkpoint, err)
 	}
 }
