@@ -36,7 +36,10 @@ type beginner interface {
 // statement per result spends most of its time getting in and out of
 // SQLite (database/sql, binding, starting and halting the VM); beyond a
 // hundred or so rows a statement, the B-tree work dominates.
-const insertRows = 128
+// insertSizes steps down by fours so that the rest of a series (a batch
+// holds about 500 results of each of 100 series, as a prober writes them)
+// takes a few statements, not one a result.
+const insertRows = 256
 
 // touched is one series a transaction added results to.
 type touched struct {
@@ -359,7 +362,7 @@ func pack(ms int64, r *Result) (int64, bool) {
 
 // insertSizes are the statement sizes a series' new results are written
 // in, largest first.
-var insertSizes = []int{insertRows, 16, 1}
+var insertSizes = []int{insertRows, 64, 16, 4, 1}
 
 // The INSERTs of each size, packed and not.
 var packedStmts, insertStmts = bySize(packedSQL), bySize(insertSQL)
