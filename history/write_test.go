@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -303,4 +306,103 @@ func TestImportCheckpointsLate(t *testing.T) {
 	if err := s.db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&checkpoint); err != nil || checkpoint != 1000 {
 		t.Errorf("got wal_autocheckpoint %d, %v after the import; want 1000", checkpoint, err)
 	}
+}
+
+const importHelperEnv = "HERALD_HISTORY_IMPORT_HELPER_DB"
+
+// TestImportHelperProcess is not a test: TestImportKilled runs the test
+// binary again with importHelperEnv set, and this imports an endless
+// file, a thousand results a transaction, until it is killed.
+func TestImportHelperProcess(t *testing.T) {
+	path := os.Getenv(importHelperEnv)
+	if path == "" {
+		t.Skip("helper process for TestImportKilled")
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	s.importBatch = 1000
+	r, w := io.Pipe()
+	go func() {
+		var line []byte
+		for i := 0; ; i++ {
+			line = fmt.Appendf(line[:0], `{"component":"api","time":%q,"ok":%t,"latency_ms":%d,"status":200}`+"\n",
+				at(float64(i)).Format(time.RFC3339), (i/7)%3 != 0, i%500)
+			w.Write(line)
+		}
+	}()
+	_, err = s.Import(context.Background(), r, "endless.jsonl", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), nil)
+	fmt.Fprintln(os.Stderr, "the import ended:", err)
+	os.Exit(3)
+}
+
+// TestImportKilled kills an import once its WAL holds more than SQLite's
+// usual 4 MiB checkpoint (see bulkSettings) and checks that the store
+// reopens whole: every transaction committed whole or not at all, and
+// the roll-ups those of the results that survived.
+func TestImportKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	path := filepath.Join(t.TempDir(), "history.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelperProcess$")
+	cmd.Env = append(os.Environ(), importHelperEnv+"="+path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 6<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("the WAL stayed under 6 MiB for 2 minutes; stderr: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(time.Duration(rng.IntN(50)) * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	var check string
+	if err := s.db.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("got integrity_check %q, %v; want ok", check, err)
+	}
+	rows, err := s.db.Query(`SELECT ` + resultColumns + ` FROM ` + resultJoin + ` ORDER BY r.time`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []Result
+	for rows.Next() {
+		r, err := scanResult(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if len(rs) == 0 || len(rs)%1000 != 0 {
+		t.Fatalf("got %d results after the kill, want a positive multiple of the 1,000 a transaction", len(rs))
+	}
+	fresh := openTest(t, Options{})
+	if err := fresh.Record(context.Background(), rs); err != nil {
+		t.Fatal(err)
+	}
+	end := float64(len(rs) + 2)
+	if got, want := intervalsOf(t, s, "api", 0, end), intervalsOf(t, fresh, "api", 0, end); got != want {
+		t.Errorf("got the roll-up\n%s\nafter the kill, want\n%s", got, want)
+	}
+	t.Logf("killed with %d results committed", len(rs))
 }
