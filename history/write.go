@@ -112,6 +112,19 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 	ids := seriesIDs{q: q}
 	var groups []touched
 	lat := map[latencyKey]int64{}
+	// A series' results come in time order, so its latency counts are
+	// gathered an hour at a time here, and the map is touched once an
+	// hour and bucket rather than once a result.
+	hourCounts := make([]int64, len(LatencyBuckets)+1)
+	var hourStart, hourOf int64 = 0, -1 // hourOf: the component id counted, or none
+	addHour := func() {
+		for b, n := range hourCounts {
+			if n > 0 {
+				lat[latencyKey{hourOf, hourStart, b}] += n
+				hourCounts[b] = 0
+			}
+		}
+	}
 	var stored []int64
 	for _, j := range order {
 		k, m := keys[j], members[j]
@@ -160,7 +173,11 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 				t.fresh = append(t.fresh, point{at, co.state(r.OK, r.LatencyMS)})
 			}
 			if r.OK {
-				lat[latencyKey{cid, floorDiv(at, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++
+				if h := floorDiv(at, hourMS) * hourMS; h != hourStart || cid != hourOf {
+					addHour()
+					hourStart, hourOf = h, cid
+				}
+				hourCounts[bucketOf(r.LatencyMS)]++
 			}
 		}
 		if err := ins.flush(); err != nil {
@@ -171,6 +188,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 			groups = append(groups, t)
 		}
 	}
+	addHour()
 	if err := addLatency(q, lat); err != nil {
 		return st, err
 	}
