@@ -338,7 +338,8 @@ func (q *txStmts) storedTimes(id, lo, hi int64, buf []int64) ([]int64, bool, err
 // that cannot abort needs no statement journal.
 //
 // packedSQL binds the series id once, then each row's packed time, ok
-// and status, and its latency_ms; the error column keeps its default, ”.
+// and status, and its latency_ms; the error column keeps its default,
+// the empty string.
 func packedSQL(rows int) string {
 	return `INSERT OR IGNORE INTO results (series, time, ok, latency_ms, status)
 		SELECT ?, column1 >> 11, column1 & 1, column2, (column1 >> 1) & 1023 FROM (VALUES ` +
