@@ -36,7 +36,10 @@ type beginner interface {
 // statement per result spends most of its time getting in and out of
 // SQLite (database/sql, binding, starting and halting the VM); beyond a
 // hundred or so rows a statement, the B-tree work dominates.
-const insertRows = 128
+// insertSizes steps down by fours so that the rest of a series (a batch
+// holds about 500 results of each of 100 series, as a prober writes them)
+// takes a few statements, not one a result.
+const insertRows = 256
 
 // touched is one series a transaction added results to.
 type touched struct {
@@ -105,10 +108,23 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 	})
 	byTime := func(a, b int32) int { return cmp.Compare(ms[a], ms[b]) }
 
-	ins := seriesWriter{q: q}
+	ins := newSeriesWriter(q)
 	ids := seriesIDs{q: q}
 	var groups []touched
 	lat := map[latencyKey]int64{}
+	// A series' results come in time order, so its latency counts are
+	// gathered an hour at a time here, and the map is touched once an
+	// hour and bucket rather than once a result.
+	hourCounts := make([]int64, len(LatencyBuckets)+1)
+	var hourStart, hourOf int64 = 0, -1 // hourOf: the component id counted, or none
+	addHour := func() {
+		for b, n := range hourCounts {
+			if n > 0 {
+				lat[latencyKey{hourOf, hourStart, b}] += n
+				hourCounts[b] = 0
+			}
+		}
+	}
 	var stored []int64
 	for _, j := range order {
 		k, m := keys[j], members[j]
@@ -157,7 +173,11 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 				t.fresh = append(t.fresh, point{at, co.state(r.OK, r.LatencyMS)})
 			}
 			if r.OK {
-				lat[latencyKey{cid, floorDiv(at, hourMS) * hourMS, bucketOf(r.LatencyMS)}]++
+				if h := floorDiv(at, hourMS) * hourMS; h != hourStart || cid != hourOf {
+					addHour()
+					hourStart, hourOf = h, cid
+				}
+				hourCounts[bucketOf(r.LatencyMS)]++
 			}
 		}
 		if err := ins.flush(); err != nil {
@@ -168,6 +188,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (recordSta
 			groups = append(groups, t)
 		}
 	}
+	addHour()
 	if err := addLatency(q, lat); err != nil {
 		return st, err
 	}
@@ -307,66 +328,130 @@ func (q *txStmts) storedTimes(id, lo, hi int64, buf []int64) ([]int64, bool, err
 	return buf, later, nil
 }
 
-// insertSQL inserts rows results of one series: its id is bound once, then
-// each row binds time, ok, latency_ms, status and error (NULL for none).
-// Binding a string costs the driver a C copy, so this binds one string a
-// row (usually none). Only new
-// results are inserted (they are looked for first), so ON CONFLICT DO
-// NOTHING is a guard, and seriesWriter checks that every row was stored.
+// A result is inserted as two values (see pack) when it can be, else as
+// five. Binding is most of what an INSERT costs the writer beyond the
+// B-tree (each value is a call into the driver, which takes the
+// connection's mutex), and most results carry no error text and an HTTP
+// status. Only new results are inserted (they are looked for first), so
+// OR IGNORE is a guard, and seriesWriter checks that every row was stored;
+// it is OR IGNORE rather than ON CONFLICT DO NOTHING because a statement
+// that cannot abort needs no statement journal.
+//
+// packedSQL binds the series id once, then each row's packed time, ok
+// and status, and its latency_ms; the error column keeps its default,
+// the empty string.
+func packedSQL(rows int) string {
+	return `INSERT OR IGNORE INTO results (series, time, ok, latency_ms, status)
+		SELECT ?, column1 >> 11, column1 & 1, column2, (column1 >> 1) & 1023 FROM (VALUES ` +
+		valuesList(rows, packedArgs) + `)`
+}
+
+// insertSQL binds the series id once, then each row's time, ok,
+// latency_ms, status and error.
 func insertSQL(rows int) string {
-	return `INSERT INTO results (series, time, ok, latency_ms, status, error)
-		SELECT ?, column1, column2, column3, column4, coalesce(column5, '') FROM (VALUES ` +
-		valuesList(rows, 5) + `) WHERE true ON CONFLICT DO NOTHING`
+	return `INSERT OR IGNORE INTO results (series, time, ok, latency_ms, status, error)
+		SELECT ?, column1, column2, column3, column4, column5 FROM (VALUES ` +
+		valuesList(rows, rowArgs) + `)`
+}
+
+const (
+	packedArgs = 2
+	rowArgs    = 5
+	// maxPackedStatus and packTimeBits bound what pack takes: a status
+	// needs 10 bits, and a time of 52 bits (±142,000 years in
+	// milliseconds) holds any that RFC 3339's four-digit years can write.
+	maxPackedStatus = 1<<10 - 1
+	packTimeBits    = 52
+)
+
+// pack puts a result's time (ms), status and ok in one integer, as
+// ms<<11 | status<<1 | ok, the form packedSQL takes apart. It says false
+// for a result with an error text or a status outside 0..1023, which are
+// inserted unpacked.
+func pack(ms int64, r *Result) (int64, bool) {
+	if r.Error != "" || r.Status < 0 || r.Status > maxPackedStatus || ms >= 1<<packTimeBits || ms < -1<<packTimeBits {
+		return 0, false
+	}
+	v := ms<<11 | int64(r.Status)<<1
+	if r.OK {
+		v |= 1
+	}
+	return v, true
 }
 
 // insertSizes are the statement sizes a series' new results are written
 // in, largest first.
-var insertSizes = []int{insertRows, 16, 1}
+var insertSizes = []int{insertRows, 64, 16, 4, 1}
 
-var insertStmts = func() map[int]string {
+// The INSERTs of each size, packed and not.
+var packedStmts, insertStmts = bySize(packedSQL), bySize(insertSQL)
+
+func bySize(sql func(rows int) string) map[int]string {
 	m := map[int]string{}
 	for _, n := range insertSizes {
-		m[n] = insertSQL(n)
+		m[n] = sql(n)
 	}
 	return m
-}()
-
-// seriesWriter inserts one series' new results at a time, in statements
-// of insertSizes rows.
-type seriesWriter struct {
-	q    *txStmts
-	id   int64
-	rows int
-	args []any
 }
 
-const rowArgs = 5
+// rowInserts writes one series' rows of one shape (packed or not) in
+// statements of insertSizes rows.
+type rowInserts struct {
+	width int
+	query map[int]string // by rows
+	rows  int
+	args  []any // the series id, then the rows
+}
+
+// seriesWriter inserts one series' new results at a time.
+type seriesWriter struct {
+	q      *txStmts
+	id     int64
+	packed rowInserts
+	plain  rowInserts
+}
+
+func newSeriesWriter(q *txStmts) *seriesWriter {
+	return &seriesWriter{q: q, packed: rowInserts{width: packedArgs, query: packedStmts}, plain: rowInserts{width: rowArgs, query: insertStmts}}
+}
 
 func (w *seriesWriter) start(id int64) {
-	w.id, w.rows = id, 0
-	w.args = append(w.args[:0], id)
+	w.id = id
+	for _, ri := range []*rowInserts{&w.packed, &w.plain} {
+		ri.rows, ri.args = 0, append(ri.args[:0], id)
+	}
 }
 
 func (w *seriesWriter) add(r *Result, ms int64) error {
-	var errText any // NULL: no error
-	if r.Error != "" {
-		errText = r.Error
+	ri := &w.packed
+	if v, ok := pack(ms, r); ok {
+		ri.args = append(ri.args, v, r.LatencyMS)
+	} else {
+		ri = &w.plain
+		ri.args = append(ri.args, ms, r.OK, r.LatencyMS, r.Status, r.Error)
 	}
-	w.args = append(w.args, ms, r.OK, r.LatencyMS, r.Status, errText)
-	w.rows++
-	if w.rows < insertRows {
+	ri.rows++
+	if ri.rows < insertRows {
 		return nil
 	}
-	return w.flush()
+	return w.insert(ri)
 }
 
 // flush inserts the rows added since the last flush.
 func (w *seriesWriter) flush() error {
-	off := 0 // w.args[off:] are the series id and the rows left
+	if err := w.insert(&w.packed); err != nil {
+		return err
+	}
+	return w.insert(&w.plain)
+}
+
+// insert writes ri's rows.
+func (w *seriesWriter) insert(ri *rowInserts) error {
+	off := 0 // ri.args[off:] are the series id and the rows left
 	for _, size := range insertSizes {
-		for w.rows >= size {
-			w.args[off] = w.id
-			res, err := w.q.exec(insertStmts[size], w.args[off:off+1+size*rowArgs]...)
+		for ri.rows >= size {
+			ri.args[off] = w.id
+			res, err := w.q.exec(ri.query[size], ri.args[off:off+1+size*ri.width]...)
 			if err != nil {
 				return err
 			}
@@ -377,10 +462,10 @@ func (w *seriesWriter) flush() error {
 			if int(n) != size {
 				return fmt.Errorf("%d of %d new results stored: %w", n, size, errConcurrentWrite)
 			}
-			off, w.rows = off+size*rowArgs, w.rows-size
+			off, ri.rows = off+size*ri.width, ri.rows-size
 		}
 	}
-	w.args = w.args[:1]
+	ri.args = ri.args[:1]
 	return nil
 }
 

@@ -3,8 +3,14 @@ package history
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -167,4 +173,236 @@ func TestPruneEverySeries(t *testing.T) {
 	if n != 9*30 || old != 0 {
 		t.Errorf("after prune %d results, %d before the horizon; want %d and 0", n, old, 9*30)
 	}
+}
+
+// TestRecordStoresEveryField records results on both sides of what pack
+// takes (a status of 0 to 1023, no error text) and reads the rows back:
+// each column's value and SQLite type must be as written, packed or not.
+func TestRecordStoresEveryField(t *testing.T) {
+	epoch := time.UnixMilli(0).UTC()
+	far := time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
+	tests := []struct {
+		name string
+		r    Result
+	}{
+		{"ok, status 200", Result{Time: at(1), OK: true, LatencyMS: 84.25, Status: 200}},
+		{"failed, no status", Result{Time: at(2), OK: false}},
+		{"status 1023", Result{Time: at(3), OK: true, LatencyMS: 1, Status: 1023}},
+		{"status 1024", Result{Time: at(4), OK: true, LatencyMS: 2, Status: 1024}},
+		{"negative status", Result{Time: at(5), OK: false, Status: -1}},
+		{"huge status", Result{Time: at(6), OK: true, Status: 1 << 40}},
+		{"error text", Result{Time: at(7), OK: false, LatencyMS: 3000, Status: 503, Error: "bad gateway"}},
+		{"the epoch", Result{Time: epoch, OK: true, LatencyMS: 0.5, Status: 204}},
+		{"after the epoch, failed", Result{Time: epoch.Add(time.Millisecond), OK: false, Status: 1023}},
+		{"year 9999", Result{Time: far, OK: true, LatencyMS: 1e9, Status: 599}},
+		{"whole latency", Result{Time: at(8), OK: true, LatencyMS: 12, Status: 301}},
+	}
+	s := openTest(t, Options{})
+	ctx := context.Background()
+	rs := make([]Result, len(tests))
+	for i, tt := range tests {
+		rs[i] = tt.r
+		rs[i].Component = "api"
+	}
+	if err := s.Record(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.r
+			var ms, ok, status int64
+			var latency float64
+			var errText, types string
+			err := s.db.QueryRow(`SELECT time, ok, latency_ms, status, error,
+				typeof(time) || typeof(ok) || typeof(latency_ms) || typeof(status) || typeof(error)
+				FROM results WHERE time = ?`, r.Time.UnixMilli()).Scan(&ms, &ok, &latency, &status, &errText, &types)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantOK := int64(0)
+			if r.OK {
+				wantOK = 1
+			}
+			got := fmt.Sprint(ms, ok, latency, status, errText, types)
+			want := fmt.Sprint(r.Time.UnixMilli(), wantOK, r.LatencyMS, int64(r.Status), r.Error, "integerintegerrealintegertext")
+			if got != want {
+				t.Errorf("got %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestImportBytesPerResult bounds what an import of the usual results (no
+// error text, an HTTP status) allocates per result: binding each as five
+// values rather than two (see pack) made it about 390 bytes, not 250.
+func TestImportBytesPerResult(t *testing.T) {
+	const n = 50_000
+	var file []byte
+	for i := range n {
+		file = fmt.Appendf(file, `{"component":"api","time":%q,"ok":%t,"latency_ms":%d.5,"status":200,"error":"","region":"us"}`+"\n",
+			at(float64(i)).Format(time.RFC3339), i%97 != 0, i%300)
+	}
+	s := openTest(t, sampleOpts)
+	s.importBatch = 1000 // so that the batches' buffers are a small part
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	st, err := s.Import(context.Background(), bytes.NewReader(file), "r.jsonl", at(n), nil)
+	runtime.ReadMemStats(&after)
+	if err != nil || st.Imported != n {
+		t.Fatalf("got %+v, %v; want %d results imported", st, err, n)
+	}
+	const limit = 300
+	if got := (after.TotalAlloc - before.TotalAlloc) / n; got > limit {
+		t.Errorf("got %d bytes allocated a result, want at most %d", got, limit)
+	}
+	// Two a result box its bound values; each statement costs a dozen
+	// more, so the number of statements shows: stepping down from 128
+	// rows by eighths (a series' 1,000 results of a batch in 21
+	// statements, not 10) made it 2.70.
+	if got, limit := float64(after.Mallocs-before.Mallocs)/n, 2.675; got > limit {
+		t.Errorf("got %.3f allocations a result, want at most %.3f", got, limit)
+	}
+}
+
+// TestImportCheckpointsLate: an import leaves its pages in the WAL until
+// it holds 64 MiB (see bulkSettings), rather than copying them into the
+// store every 4 MiB, and gives the connection back with SQLite's default.
+func TestImportCheckpointsLate(t *testing.T) {
+	const n = 100_000
+	var file []byte
+	for i := range n {
+		file = fmt.Appendf(file, `{"component":"api","time":%q,"ok":true,"latency_ms":%d,"status":200}`+"\n",
+			at(float64(i)).Format(time.RFC3339), i%300)
+	}
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := Open(path, sampleOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.importBatch = 500 // many transactions, each rewriting the last pages
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(context.Background(), bytes.NewReader(file), "r.jsonl", at(n), nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Size() != before.Size() {
+		t.Errorf("got a store file of %d bytes after the import, want %d: a checkpoint ran during it", after.Size(), before.Size())
+	}
+	if wal.Size() <= 4<<20 {
+		t.Errorf("the WAL holds %d bytes, want more than 4 MiB (more frames than one checkpoint's worth)", wal.Size())
+	}
+	var checkpoint int
+	if err := s.db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&checkpoint); err != nil || checkpoint != 1000 {
+		t.Errorf("got wal_autocheckpoint %d, %v after the import; want 1000", checkpoint, err)
+	}
+}
+
+const importHelperEnv = "HERALD_HISTORY_IMPORT_HELPER_DB"
+
+// TestImportHelperProcess is not a test: TestImportKilled runs the test
+// binary again with importHelperEnv set, and this imports an endless
+// file, a thousand results a transaction, until it is killed.
+func TestImportHelperProcess(t *testing.T) {
+	path := os.Getenv(importHelperEnv)
+	if path == "" {
+		t.Skip("helper process for TestImportKilled")
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	s.importBatch = 1000
+	r, w := io.Pipe()
+	go func() {
+		var line []byte
+		for i := 0; ; i++ {
+			line = fmt.Appendf(line[:0], `{"component":"api","time":%q,"ok":%t,"latency_ms":%d,"status":200}`+"\n",
+				at(float64(i)).Format(time.RFC3339), (i/7)%3 != 0, i%500)
+			w.Write(line)
+		}
+	}()
+	_, err = s.Import(context.Background(), r, "endless.jsonl", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), nil)
+	fmt.Fprintln(os.Stderr, "the import ended:", err)
+	os.Exit(3)
+}
+
+// TestImportKilled kills an import once its WAL holds more than SQLite's
+// usual 4 MiB checkpoint (see bulkSettings) and checks that the store
+// reopens whole: every transaction committed whole or not at all, and
+// the roll-ups those of the results that survived.
+func TestImportKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	path := filepath.Join(t.TempDir(), "history.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportHelperProcess$")
+	cmd.Env = append(os.Environ(), importHelperEnv+"="+path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 6<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("the WAL stayed under 6 MiB for 2 minutes; stderr: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(time.Duration(rng.IntN(50)) * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	var check string
+	if err := s.db.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("got integrity_check %q, %v; want ok", check, err)
+	}
+	rows, err := s.db.Query(`SELECT ` + resultColumns + ` FROM ` + resultJoin + ` ORDER BY r.time`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []Result
+	for rows.Next() {
+		r, err := scanResult(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if len(rs) == 0 || len(rs)%1000 != 0 {
+		t.Fatalf("got %d results after the kill, want a positive multiple of the 1,000 a transaction", len(rs))
+	}
+	fresh := openTest(t, Options{})
+	if err := fresh.Record(context.Background(), rs); err != nil {
+		t.Fatal(err)
+	}
+	end := float64(len(rs) + 2)
+	if got, want := intervalsOf(t, s, "api", 0, end), intervalsOf(t, fresh, "api", 0, end); got != want {
+		t.Errorf("got the roll-up\n%s\nafter the kill, want\n%s", got, want)
+	}
+	t.Logf("killed with %d results committed", len(rs))
 }
