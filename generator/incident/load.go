@@ -31,6 +31,8 @@ const Dir = config.IncidentsDir
 // page of prose; anything bigger is a mistake (a pasted log, a binary).
 const MaxFileSize = 1 << 20
 
+const tooBigFix = "an incident is a page of prose: link to long logs instead of pasting them"
+
 // Source is one incident file found on disk, not yet parsed.
 type Source struct {
 	File string // relative to the site folder, slash-separated
@@ -403,16 +405,19 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 		return fail(diag.Errorf(file, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
 	}
 	if info.Size() > MaxFileSize {
-		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
+		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix(tooBigFix))
 	}
 	id := idOf(info)
 	if old.data != nil && !old.racy && old.id == id {
 		return old
 	}
 	start := time.Now()
-	data, err := os.ReadFile(p)
+	data, err := readFile(p, info.Size(), MaxFileSize)
 	if err != nil {
 		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
+	}
+	if len(data) > MaxFileSize {
+		return fail(diag.Errorf(file, 1, 1, "file grew over the %d byte limit while it was read", MaxFileSize).WithFix(tooBigFix))
 	}
 	data, err = normalize(rel, data)
 	if err != nil {
