@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -273,10 +272,62 @@ var wordSeparators = strings.NewReplacer(" ", "_", "-", "_")
 // bufio.Writer per file was 8% of a large site's load allocations.
 var writers = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
 
-// headingRE splits a timeline heading into its time, separator and status.
-// The time part is everything before the last dash that is surrounded by
-// spaces, so hyphens inside the date don't split it.
-var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
+// splitHeading splits a timeline heading, without white space around it,
+// into its time and its status at the first dash (—, –, - or --) with
+// white space on both sides, so that hyphens inside the date don't split
+// it. Neither part may hold a line break (a setext heading's). It is the
+// regular expression `^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$` (which its
+// tests hold it to) written out: as an expression it was a fifth of a
+// large site's parse outside goldmark.
+func splitHeading(s string) (when, status string, ok bool) {
+	for i := 1; i < len(s); {
+		if !isSpace(s[i]) {
+			i++
+			continue
+		}
+		k := i
+		for k < len(s) && isSpace(s[k]) {
+			k++
+		}
+		if status, ok := afterDash(s, k); ok {
+			return s[:i], status, true
+		}
+		if strings.Contains(s[i:k], "\n") {
+			break // the time would hold it
+		}
+		i = k
+	}
+	return "", "", false
+}
+
+// afterDash is the status in s after a dash at k and the white space
+// after it, if there is one.
+func afterDash(s string, k int) (string, bool) {
+	e := k
+	switch rest := s[k:]; {
+	case strings.HasPrefix(rest, "—"), strings.HasPrefix(rest, "–"):
+		e += len("—")
+	case strings.HasPrefix(rest, "--") && len(rest) > 2 && isSpace(rest[2]):
+		e += 2
+	case strings.HasPrefix(rest, "-"):
+		e++
+	}
+	if e == k || e == len(s) || !isSpace(s[e]) {
+		return "", false
+	}
+	for e < len(s) && isSpace(s[e]) {
+		e++
+	}
+	if e == len(s) || strings.Contains(s[e:], "\n") {
+		return "", false
+	}
+	return s[e:], true
+}
+
+// isSpace is the white space of regular expressions' \s.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
 
 // parseBody renders the summary and the timeline. It parses the Markdown
 // once and renders each section from the same tree, so that a `##` inside a
@@ -356,12 +407,12 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 	line, col := lineOf(offset)
 	u := &Update{Line: line}
 	heading := strings.TrimSpace(string(raw))
-	m := headingRE.FindStringSubmatch(heading)
-	if m == nil {
+	when, status, ok := splitHeading(heading)
+	if !ok {
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "timeline heading %q does not parse", heading).WithFix("write `## YYYY-MM-DD HH:MM ZONE — status`; use ### for other headings"))
 		return u
 	}
-	t, err := parseHeadingTime(m[1], p.cfg.Location)
+	t, err := parseHeadingTime(when, p.cfg.Location)
 	if err != nil {
 		e := diag.Errorf(in.File, line, col, "timeline heading: %v", err)
 		if ze, ok := err.(*zoneError); ok {
@@ -372,15 +423,15 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 		*errs = append(*errs, e)
 	}
 	u.Time = t
-	word, ok := match(m[2], englishUpdate, statuses, words...)
+	word, ok := match(status, englishUpdate, statuses, words...)
 	if !ok {
-		statusCol := col + strings.LastIndex(heading, m[2])
+		statusCol := col + strings.LastIndex(heading, status)
 		what := "status" // of a translation, whose kind is its original's
 		if in.Kind != "" {
 			what = string(in.Kind) + " status"
 		}
-		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s %q", what, m[2]).WithFix("use one of %s", accepted(statuses, commaList, words...)))
-		word = englishUpdate(m[2])
+		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s %q", what, status).WithFix("use one of %s", accepted(statuses, commaList, words...)))
+		word = englishUpdate(status)
 	}
 	u.Status = word
 	return u
