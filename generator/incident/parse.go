@@ -367,7 +367,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 			in.Summary = template.HTML(ReplaceControl(buf.String()))
 			var t bytes.Buffer
 			plainText(&t, body, section)
-			in.SummaryText = ReplaceControl(strings.Join(strings.Fields(t.String()), " "))
+			in.SummaryText = ReplaceControl(oneLine(t.Bytes()))
 		} else {
 			current.Body = template.HTML(ReplaceControl(buf.String()))
 			in.Updates = append(in.Updates, *current)
