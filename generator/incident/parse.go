@@ -347,7 +347,10 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
 	section := ast.NewDocument()
-	var current *Update
+	var (
+		current  Update
+		inUpdate bool // past the first timeline heading: the summary is done
+	)
 	// One buffered writer for every section: goldmark would otherwise wrap
 	// the buffer in a new 4 KiB bufio.Writer per section (14% of a large
 	// build's allocations, by the profile in docs/benchmarks.md).
@@ -363,14 +366,14 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		if err := p.md.Renderer().Render(bw, body, section); err != nil {
 			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
 		}
-		if current == nil {
+		if !inUpdate {
 			in.Summary = template.HTML(ReplaceControl(buf.String()))
 			var t bytes.Buffer
 			plainText(&t, body, section)
 			in.SummaryText = ReplaceControl(oneLine(t.Bytes()))
 		} else {
 			current.Body = template.HTML(ReplaceControl(buf.String()))
-			in.Updates = append(in.Updates, *current)
+			in.Updates = append(in.Updates, current)
 		}
 		section = ast.NewDocument()
 	}
@@ -378,7 +381,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current = p.parseHeading(in, h, body, lineOf, statuses, words, errs)
+			current, inUpdate = p.parseHeading(in, h, body, lineOf, statuses, words, errs), true
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -393,20 +396,20 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 // is one of statuses, in English or in one of words. It returns an
 // update even when the heading is wrong, so that the rest of the file is
 // still checked.
-func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) *Update {
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) Update {
 	lines := h.Lines()
-	var raw []byte
+	var raw strings.Builder
 	offset := 0
 	if lines.Len() > 0 {
 		offset = lines.At(0).Start
 		for i := range lines.Len() {
 			seg := lines.At(i)
-			raw = append(raw, seg.Value(body)...)
+			raw.Write(seg.Value(body))
 		}
 	}
 	line, col := lineOf(offset)
-	u := &Update{Line: line}
-	heading := strings.TrimSpace(string(raw))
+	u := Update{Line: line}
+	heading := strings.TrimSpace(raw.String())
 	when, status, ok := splitHeading(heading)
 	if !ok {
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "timeline heading %q does not parse", heading).WithFix("write `## YYYY-MM-DD HH:MM ZONE — status`; use ### for other headings"))
