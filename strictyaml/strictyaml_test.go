@@ -272,3 +272,31 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeAllocs holds the decoding of a small document to what the
+// yaml package and the walk allocate: the keys of a struct's fields were
+// mapped anew at every Decode, for each struct: 74 and 135 allocations
+// for these before, 69 and 124 after.
+func TestDecodeAllocs(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		src  string
+		max  float64
+	}{
+		{"flat", "title: x\ndays: 3\nenabled: true\n", 69},
+		{"nested", "title: x\nnested:\n  inner:\n    n: 1\nitems:\n  - name: a\n    size: 1\n", 124},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := []byte(tt.src)
+			got := testing.AllocsPerRun(50, func() {
+				var s site
+				if _, err := Decode("f.yaml", src, 0, &s); err != nil {
+					t.Fatalf("Decode: %v", err)
+				}
+			})
+			if got > tt.max {
+				t.Errorf("got %v allocations, want at most %v", got, tt.max)
+			}
+		})
+	}
+}

@@ -31,6 +31,8 @@ const Dir = config.IncidentsDir
 // page of prose; anything bigger is a mistake (a pasted log, a binary).
 const MaxFileSize = 1 << 20
 
+const tooBigFix = "an incident is a page of prose: link to long logs instead of pasting them"
+
 // Source is one incident file found on disk, not yet parsed.
 type Source struct {
 	File string // relative to the site folder, slash-separated
@@ -81,11 +83,12 @@ type Scanner struct {
 	pending []visit
 }
 
-// visit is an incident file a walk found and has yet to read.
+// visit is an incident file a walk found and has yet to read. What the
+// last scan knew of it is looked up as it is read: a copy of it in each
+// visit made the list three times the size to grow.
 type visit struct {
 	p, rel string
 	link   bool
-	old    scanned
 }
 
 type scanned struct {
@@ -230,11 +233,11 @@ func (sc *Scanner) walk(p string, old map[string]scanned) error {
 	sc.pending = sc.pending[:0]
 	err = sc.enter(p, info.Mode().Type(), old)
 	found := make([]scanned, len(sc.pending))
-	// visit reads only what the walk has fixed (sc.realSite), so the
+	// visit reads only what the walk has fixed (sc.realSite, old), so the
 	// visits can run concurrently; put, which writes the scanner, cannot.
 	_ = parallel.For(context.Background(), len(sc.pending), runtime.GOMAXPROCS(0), func(i int) error {
 		v := sc.pending[i]
-		found[i] = sc.visit(v.p, v.rel, v.link, v.old)
+		found[i] = sc.visit(v.p, v.rel, v.link, old[v.p])
 		return nil
 	})
 	for i, v := range sc.pending {
@@ -263,7 +266,7 @@ func (sc *Scanner) enter(p string, typ fs.FileMode, old map[string]scanned) erro
 	case p == sc.root:
 		sc.put(p, old, scanned{rel: Dir, err: notFolder()})
 	case strings.HasSuffix(name, ".md"):
-		sc.pending = append(sc.pending, visit{p: p, rel: sc.rel(p), link: link, old: old[p]})
+		sc.pending = append(sc.pending, visit{p: p, rel: sc.rel(p), link: link})
 	}
 	return nil
 }
@@ -403,16 +406,19 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 		return fail(diag.Errorf(file, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
 	}
 	if info.Size() > MaxFileSize {
-		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix("an incident is a page of prose: link to long logs instead of pasting them"))
+		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix(tooBigFix))
 	}
 	id := idOf(info)
 	if old.data != nil && !old.racy && old.id == id {
 		return old
 	}
 	start := time.Now()
-	data, err := os.ReadFile(p)
+	data, err := readFile(p, info.Size(), MaxFileSize)
 	if err != nil {
 		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
+	}
+	if len(data) > MaxFileSize {
+		return fail(diag.Errorf(file, 1, 1, "file grew over the %d byte limit while it was read", MaxFileSize).WithFix(tooBigFix))
 	}
 	data, err = normalize(rel, data)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -273,10 +272,62 @@ var wordSeparators = strings.NewReplacer(" ", "_", "-", "_")
 // bufio.Writer per file was 8% of a large site's load allocations.
 var writers = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
 
-// headingRE splits a timeline heading into its time, separator and status.
-// The time part is everything before the last dash that is surrounded by
-// spaces, so hyphens inside the date don't split it.
-var headingRE = regexp.MustCompile(`^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$`)
+// splitHeading splits a timeline heading, without white space around it,
+// into its time and its status at the first dash (—, –, - or --) with
+// white space on both sides, so that hyphens inside the date don't split
+// it. Neither part may hold a line break (a setext heading's). It is the
+// regular expression `^(.+?)\s+(?:—|–|-{1,2})\s+(.+?)\s*$` (which its
+// tests hold it to) written out: as an expression it was a fifth of a
+// large site's parse outside goldmark.
+func splitHeading(s string) (when, status string, ok bool) {
+	for i := 1; i < len(s); {
+		if !isSpace(s[i]) {
+			i++
+			continue
+		}
+		k := i
+		for k < len(s) && isSpace(s[k]) {
+			k++
+		}
+		if status, ok := afterDash(s, k); ok {
+			return s[:i], status, true
+		}
+		if strings.Contains(s[i:k], "\n") {
+			break // the time would hold it
+		}
+		i = k
+	}
+	return "", "", false
+}
+
+// afterDash is the status in s after a dash at k and the white space
+// after it, if there is one.
+func afterDash(s string, k int) (string, bool) {
+	e := k
+	switch rest := s[k:]; {
+	case strings.HasPrefix(rest, "—"), strings.HasPrefix(rest, "–"):
+		e += len("—")
+	case strings.HasPrefix(rest, "--") && len(rest) > 2 && isSpace(rest[2]):
+		e += 2
+	case strings.HasPrefix(rest, "-"):
+		e++
+	}
+	if e == k || e == len(s) || !isSpace(s[e]) {
+		return "", false
+	}
+	for e < len(s) && isSpace(s[e]) {
+		e++
+	}
+	if e == len(s) || strings.Contains(s[e:], "\n") {
+		return "", false
+	}
+	return s[e:], true
+}
+
+// isSpace is the white space of regular expressions' \s.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
 
 // parseBody renders the summary and the timeline. It parses the Markdown
 // once and renders each section from the same tree, so that a `##` inside a
@@ -296,7 +347,10 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
 	section := ast.NewDocument()
-	var current *Update
+	var (
+		current  Update
+		inUpdate bool // past the first timeline heading: the summary is done
+	)
 	// One buffered writer for every section: goldmark would otherwise wrap
 	// the buffer in a new 4 KiB bufio.Writer per section (14% of a large
 	// build's allocations, by the profile in docs/benchmarks.md).
@@ -312,14 +366,14 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		if err := p.md.Renderer().Render(bw, body, section); err != nil {
 			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
 		}
-		if current == nil {
+		if !inUpdate {
 			in.Summary = template.HTML(ReplaceControl(buf.String()))
 			var t bytes.Buffer
 			plainText(&t, body, section)
-			in.SummaryText = ReplaceControl(strings.Join(strings.Fields(t.String()), " "))
+			in.SummaryText = ReplaceControl(oneLine(t.Bytes()))
 		} else {
 			current.Body = template.HTML(ReplaceControl(buf.String()))
-			in.Updates = append(in.Updates, *current)
+			in.Updates = append(in.Updates, current)
 		}
 		section = ast.NewDocument()
 	}
@@ -327,7 +381,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current = p.parseHeading(in, h, body, lineOf, statuses, words, errs)
+			current, inUpdate = p.parseHeading(in, h, body, lineOf, statuses, words, errs), true
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -342,26 +396,26 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 // is one of statuses, in English or in one of words. It returns an
 // update even when the heading is wrong, so that the rest of the file is
 // still checked.
-func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) *Update {
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) Update {
 	lines := h.Lines()
-	var raw []byte
+	var raw strings.Builder
 	offset := 0
 	if lines.Len() > 0 {
 		offset = lines.At(0).Start
 		for i := range lines.Len() {
 			seg := lines.At(i)
-			raw = append(raw, seg.Value(body)...)
+			raw.Write(seg.Value(body))
 		}
 	}
 	line, col := lineOf(offset)
-	u := &Update{Line: line}
-	heading := strings.TrimSpace(string(raw))
-	m := headingRE.FindStringSubmatch(heading)
-	if m == nil {
+	u := Update{Line: line}
+	heading := strings.TrimSpace(raw.String())
+	when, status, ok := splitHeading(heading)
+	if !ok {
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "timeline heading %q does not parse", heading).WithFix("write `## YYYY-MM-DD HH:MM ZONE — status`; use ### for other headings"))
 		return u
 	}
-	t, err := parseHeadingTime(m[1], p.cfg.Location)
+	t, err := parseHeadingTime(when, p.cfg.Location)
 	if err != nil {
 		e := diag.Errorf(in.File, line, col, "timeline heading: %v", err)
 		if ze, ok := err.(*zoneError); ok {
@@ -372,15 +426,15 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 		*errs = append(*errs, e)
 	}
 	u.Time = t
-	word, ok := match(m[2], englishUpdate, statuses, words...)
+	word, ok := match(status, englishUpdate, statuses, words...)
 	if !ok {
-		statusCol := col + strings.LastIndex(heading, m[2])
+		statusCol := col + strings.LastIndex(heading, status)
 		what := "status" // of a translation, whose kind is its original's
 		if in.Kind != "" {
 			what = string(in.Kind) + " status"
 		}
-		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s %q", what, m[2]).WithFix("use one of %s", accepted(statuses, commaList, words...)))
-		word = englishUpdate(m[2])
+		*errs = append(*errs, diag.Errorf(in.File, line, statusCol, "unknown %s %q", what, status).WithFix("use one of %s", accepted(statuses, commaList, words...)))
+		word = englishUpdate(status)
 	}
 	u.Status = word
 	return u

@@ -2,6 +2,7 @@ package incident
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -53,4 +54,30 @@ func carried(r rune) bool {
 		return false
 	}
 	return r <= utf8.MaxRune
+}
+
+// oneLine is b's words, each run of white space between them one space:
+// strings.Join(strings.Fields(string(b)), " ") with one copy instead of
+// three, for the summary of every incident file.
+func oneLine(b []byte) string {
+	var s strings.Builder
+	s.Grow(len(b))
+	space := false
+	for i := 0; i < len(b); {
+		r, n := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(b[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = true
+		} else {
+			if space && s.Len() > 0 {
+				s.WriteByte(' ')
+			}
+			space = false
+			s.Write(b[i : i+n])
+		}
+		i += n
+	}
+	return s.String()
 }

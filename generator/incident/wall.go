@@ -96,9 +96,76 @@ func resolveWall(wall time.Time, loc *time.Location) (time.Time, error) {
 	return earliest.In(loc), nil
 }
 
-// headingTimeRE splits "2012-03-09 07:52 PST" into the wall time and an
-// optional zone: an abbreviation, UTC, Z or a numeric offset.
-var headingTimeRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?)(?:\s*(Z|[+-]\d{2}(?::?\d{2})?|\s[A-Za-z][A-Za-z0-9]*))?$`)
+// splitHeadingTime splits "2012-03-09 07:52 PST" into the wall time and
+// an optional zone: Z, a numeric offset, or after white space an
+// abbreviation or UTC. It is the regular expression
+// `^(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?)(?:\s*(Z|[+-]\d{2}(?::?\d{2})?|\s[A-Za-z][A-Za-z0-9]*))?$`
+// (which its tests hold it to, its zone without white space) written
+// out, for the heading of every update.
+func splitHeadingTime(s string) (wall, zone string, ok bool) {
+	if len(s) < 11 || !allDigits(s[0:4]) || s[4] != '-' || !allDigits(s[5:7]) || s[7] != '-' || !allDigits(s[8:10]) || s[10] != ' ' && s[10] != 'T' {
+		return "", "", false
+	}
+	i, ok := digits(s, 11, 1, 2) // the hour
+	if !ok || i == len(s) || s[i] != ':' {
+		return "", "", false
+	}
+	if i, ok = digits(s, i+1, 2, 2); !ok {
+		return "", "", false
+	}
+	if i < len(s) && s[i] == ':' {
+		if i, ok = digits(s, i+1, 2, 2); !ok {
+			return "", "", false
+		}
+	}
+	wall, rest := s[:i], s[i:]
+	j := 0
+	for j < len(rest) && isSpace(rest[j]) {
+		j++
+	}
+	zone = rest[j:]
+	switch {
+	case rest == "", zone == "Z":
+		return wall, zone, true
+	case zone != "" && (zone[0] == '+' || zone[0] == '-'):
+		k, ok := digits(zone, 1, 2, 2)
+		if ok && k < len(zone) {
+			if zone[k] == ':' {
+				k++
+			}
+			k, ok = digits(zone, k, 2, 2)
+		}
+		if !ok || k != len(zone) {
+			return "", "", false
+		}
+		return wall, zone, true
+	case j == 0 || zone == "" || !isLetter(zone[0]):
+		return "", "", false
+	}
+	for k := 1; k < len(zone); k++ {
+		if !isLetter(zone[k]) && !allDigits(zone[k:k+1]) {
+			return "", "", false
+		}
+	}
+	return wall, zone, true
+}
+
+// digits is the end of the ASCII digits at s[i:], at least least and at
+// most most of them.
+func digits(s string, i, least, most int) (int, bool) {
+	j := i
+	for j < len(s) && j-i < most && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	return j, j-i >= least
+}
+
+func allDigits(s string) bool {
+	_, ok := digits(s, 0, len(s), len(s))
+	return ok
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
 
 var offsetRE = regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})?$`)
 
@@ -111,14 +178,14 @@ func parseHeadingTime(s string, loc *time.Location) (time.Time, error) {
 }
 
 func parseAnyHeadingTime(s string, loc *time.Location) (time.Time, error) {
-	m := headingTimeRE.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
+	wallText, zone, ok := splitHeadingTime(strings.TrimSpace(s))
+	if !ok {
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			return t, nil
 		}
 		return time.Time{}, fmt.Errorf("invalid time %q", s)
 	}
-	wallText, zone := strings.Replace(m[1], "T", " ", 1), strings.TrimSpace(m[2])
+	wallText = strings.Replace(wallText, "T", " ", 1)
 	var wall time.Time
 	var err error
 	for _, layout := range localLayouts[:2] {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/herald-status/herald/generator/internal/parallel"
 )
 
@@ -528,16 +530,43 @@ func pathless(err error) error {
 	return err
 }
 
+// writeNew creates name, which must not exist, holding data. It makes the
+// system calls itself: os.OpenFile would also make the file non-blocking
+// and offer it to the network poller, which refuses regular files: four
+// fcntl(2)s and an epoll_ctl(2) that undo themselves, per file of a build.
 func writeNew(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
+	fd, err := unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+	for err == unix.EINTR {
+		fd, err = unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
 	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
+	if err != nil {
+		return &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	err = writeAll(fd, data)
+	if cerr := unix.Close(fd); err == nil {
 		err = cerr
 	}
-	return err
+	if err != nil {
+		return &fs.PathError{Op: "write", Path: name, Err: err}
+	}
+	return nil
+}
+
+// writeAll writes all of data to fd, as os.File.Write does.
+func writeAll(fd int, data []byte) error {
+	for len(data) > 0 {
+		n, err := unix.Write(fd, data)
+		switch {
+		case err == unix.EINTR:
+		case err != nil:
+			return err
+		case n == 0:
+			return io.ErrShortWrite
+		default:
+			data = data[n:]
+		}
+	}
+	return nil
 }
 
 // fsyncAll fsyncs every path, several at once: the file system can then
