@@ -42,6 +42,9 @@ type Renderer struct {
 	// builtinEntry: the page's set has the built-in "entry" template (see
 	// pageSet.listEntry).
 	builtinEntry map[string]bool
+	// builtinIncident: incident.html's "main" is the built-in one, which
+	// pageSet.incidentMain writes by hand.
+	builtinIncident bool
 }
 
 // source is one theme file and where it came from.
@@ -106,7 +109,11 @@ func New(overrideDir string) (*Renderer, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	builtin, err := builtinEntry()
+	entry, err := builtinTree(templates.Partials, "entry")
+	if err != nil {
+		return nil, err
+	}
+	incidentMain, err := builtinTree("incident.html", "main")
 	if err != nil {
 		return nil, err
 	}
@@ -114,27 +121,38 @@ func New(overrideDir string) (*Renderer, error) {
 	for name, t := range r.pages {
 		// A site may redefine "entry" in any of its files; a set whose
 		// "entry" parses to the built-in tree prints what it prints.
-		e := t.Lookup("entry")
-		r.builtinEntry[name] = e != nil && e.Tree != nil && e.Tree.Root.String() == builtin
+		r.builtinEntry[name] = sameTree(t, "entry", entry)
 	}
+	r.builtinIncident = sameTree(r.pages["incident.html"], "main", incidentMain)
 	if err := r.check(); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// builtinEntry is the parse tree of the embedded "entry" template, as
-// text.
-func builtinEntry() (string, error) {
-	data, err := fs.ReadFile(templates.FS, templates.Partials)
+// builtinTree is the parse tree, as text, of the template name that the
+// embedded file defines.
+func builtinTree(file, name string) (string, error) {
+	data, err := fs.ReadFile(templates.FS, file)
 	if err != nil {
 		return "", fmt.Errorf("read built-in template: %w", err)
 	}
-	t, err := template.New(templates.Partials).Funcs(funcs(nil, nil)).Parse(string(data))
+	t, err := template.New(file).Funcs(funcs(nil, nil)).Parse(string(data))
 	if err != nil {
-		return "", fmt.Errorf("parse built-in %s: %w", templates.Partials, err)
+		return "", fmt.Errorf("parse built-in %s: %w", file, err)
 	}
-	return t.Lookup("entry").Tree.Root.String(), nil
+	d := t.Lookup(name)
+	if d == nil || d.Tree == nil {
+		return "", fmt.Errorf("parse built-in %s: no template %q", file, name)
+	}
+	return d.Tree.Root.String(), nil
+}
+
+// sameTree reports whether the template name of set t parses to tree, a
+// builtinTree.
+func sameTree(t *template.Template, name, tree string) bool {
+	d := t.Lookup(name)
+	return d != nil && d.Tree != nil && d.Tree.Root.String() == tree
 }
 
 // loadSources reads every theme file, from overrideDir where it has one.
@@ -287,6 +305,11 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		}
 		s := &pageSet{words: words{loc: snap.Site.Location, l: snap.Site.L()}, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
 		s.t = t.Funcs(setFuncs(s))
+		if name == "incident.html" && r.builtinIncident {
+			if err := s.writeMainInGo(); err != nil {
+				return nil, err
+			}
+		}
 		s.fixWords()
 		sets[name] = s
 		return s, nil
