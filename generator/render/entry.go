@@ -131,6 +131,11 @@ type pageSet struct {
 	// builtinEntry: the set's "entry" template is the built-in one, which
 	// listEntry may then write by hand.
 	builtinEntry bool
+	// incidentInGo: the set's "main" is incidentMain (writeMainInGo).
+	incidentInGo bool
+	// layout is set when the set's base.html is the built-in one, which
+	// writeLayout writes.
+	layout *layout
 
 	mu   sync.Mutex
 	memo map[memoKey]template.HTML

@@ -63,6 +63,7 @@ func (s *pageSet) writeMainInGo() error {
 	if _, err := s.t.Funcs(template.FuncMap{"incidentMain": s.incidentMain}).Parse(`{{define "main"}}{{incidentMain .}}{{end}}`); err != nil {
 		return fmt.Errorf("write incident page: %w", err)
 	}
+	s.incidentInGo = true
 	return nil
 }
 

@@ -11,27 +11,24 @@ import (
 	"github.com/herald-status/herald/i18n"
 )
 
-// incidentSets returns incident.html's set of r in the language tag, as
-// Files makes it, which writes the built-in "main" in Go, and the same set
-// left to execute the template.
-func incidentSets(tb testing.TB, r *Renderer, tag string) (fast, tmpl *pageSet) {
+// pageSets returns the set of the page template name of r in the
+// language tag as Files makes it, with the parts of the built-in theme
+// written in Go, and the same set left to execute every template.
+func pageSets(tb testing.TB, r *Renderer, name, tag string) (fast, tmpl *pageSet) {
 	tb.Helper()
-	mk := func(inGo bool) *pageSet {
-		t, err := r.pages["incident.html"].Clone()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		s := &pageSet{words: words{loc: time.UTC, l: i18n.For(tag)}, memo: map[memoKey]template.HTML{}}
-		s.t = t.Funcs(setFuncs(s))
-		if inGo {
-			if err := s.writeMainInGo(); err != nil {
-				tb.Fatal(err)
-			}
-		}
-		s.fixWords()
-		return s
+	w := words{loc: time.UTC, l: i18n.For(tag)}
+	fast, err := r.newSet(name, w)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return mk(true), mk(false)
+	t, err := r.pages[name].Clone()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl = &pageSet{words: w, memo: map[memoKey]template.HTML{}}
+	tmpl.t = t.Funcs(setFuncs(tmpl))
+	tmpl.fixWords()
+	return fast, tmpl
 }
 
 // FuzzIncidentMain checks that the hand-written incident page is, byte for
@@ -55,7 +52,7 @@ func FuzzIncidentMain(f *testing.F) {
 	}
 	sets := map[string][2]*pageSet{}
 	for _, tag := range []string{"en", "de", "ja", "ar"} {
-		fast, tmpl := incidentSets(f, r, tag)
+		fast, tmpl := pageSets(f, r, "incident.html", tag)
 		sets[tag] = [2]*pageSet{fast, tmpl}
 	}
 	now := fixtureNow

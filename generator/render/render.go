@@ -45,6 +45,9 @@ type Renderer struct {
 	// builtinIncident: incident.html's "main" is the built-in one, which
 	// pageSet.incidentMain writes by hand.
 	builtinIncident bool
+	// builtinLayout: the page's set has the built-in base.html, which
+	// pageSet.writeLayout writes by hand.
+	builtinLayout map[string]bool
 }
 
 // source is one theme file and where it came from.
@@ -117,11 +120,17 @@ func New(overrideDir string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	layout, err := builtinTree(templates.Layout, templates.Layout)
+	if err != nil {
+		return nil, err
+	}
 	r.builtinEntry = make(map[string]bool, len(r.pages))
+	r.builtinLayout = make(map[string]bool, len(r.pages))
 	for name, t := range r.pages {
 		// A site may redefine "entry" in any of its files; a set whose
 		// "entry" parses to the built-in tree prints what it prints.
 		r.builtinEntry[name] = sameTree(t, "entry", entry)
+		r.builtinLayout[name] = sameTree(t, templates.Layout, layout)
 	}
 	r.builtinIncident = sameTree(r.pages["incident.html"], "main", incidentMain)
 	if err := r.check(); err != nil {
@@ -299,18 +308,10 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		if s, ok := sets[name]; ok {
 			return s, nil
 		}
-		t, err := r.pages[name].Clone()
+		s, err := r.newSet(name, words{loc: snap.Site.Location, l: snap.Site.L()})
 		if err != nil {
-			return nil, fmt.Errorf("clone %s: %w", name, err)
+			return nil, err
 		}
-		s := &pageSet{words: words{loc: snap.Site.Location, l: snap.Site.L()}, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
-		s.t = t.Funcs(setFuncs(s))
-		if name == "incident.html" && r.builtinIncident {
-			if err := s.writeMainInGo(); err != nil {
-				return nil, err
-			}
-		}
-		s.fixWords()
 		sets[name] = s
 		return s, nil
 	}
@@ -324,6 +325,13 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 			s, err := set(name)
 			if err != nil {
 				return err
+			}
+			if s.layout != nil {
+				if ok, err := s.writeLayout(w, p); err != nil {
+					return r.blame(name, err)
+				} else if ok {
+					return nil
+				}
 			}
 			if err := s.t.ExecuteTemplate(w, templates.Layout, p); err != nil {
 				return r.blame(name, err)
@@ -342,6 +350,28 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		asset(r.scriptPath, r.script),
 	)
 	return files
+}
+
+// newSet clones the page template name's set for one call of Files,
+// binding its functions to w and to the set itself, with the parts of the
+// built-in theme that it still has written in Go.
+func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
+	t, err := r.pages[name].Clone()
+	if err != nil {
+		return nil, fmt.Errorf("clone %s: %w", name, err)
+	}
+	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
+	s.t = t.Funcs(setFuncs(s))
+	if name == "incident.html" && r.builtinIncident {
+		if err := s.writeMainInGo(); err != nil {
+			return nil, err
+		}
+	}
+	if r.builtinLayout[name] {
+		s.layout = newLayout(s)
+	}
+	s.fixWords()
+	return s, nil
 }
 
 func asset(p string, data []byte) File {
