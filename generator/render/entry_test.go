@@ -127,3 +127,92 @@ func redefine(tb testing.TB, name, body string) string {
 	}
 	return strings.Replace(src, def, def+body+`{{end}}{{define "`+name+`-was"}}`, 1)
 }
+
+// FuzzComponentEntry checks that the hand-written component-entry is, byte
+// for byte, what the built-in template prints, in every language, hostile
+// titles, slugs, roots and status words included.
+func FuzzComponentEntry(f *testing.F) {
+	f.Add("Website slow", "2026-11-20-slow", "../../", "api", "partial_outage", uint8(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "a+b", "../../", "api", `"><b>`, uint8(1))
+	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "javascript:alert(1)", "", "nope", "major_outage", uint8(2|4))
+	f.Add("title", "x y%20z", "https://example.com/", "web", "", uint8(3|8))
+	r := newRenderer(f, "")
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "component.html", tag)
+		if !fast.builtinComponentEntry {
+			f.Fatalf("got the built-in component-entry taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	now := fixtureNow
+	f.Fuzz(func(t *testing.T, title, slug, root, id, status string, shape uint8) {
+		in := &incident.Incident{
+			Slug: slug, Title: title,
+			Kind:     incident.KindIncident,
+			Impact:   []incident.Impact{incident.ImpactNone, incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical}[shape%4],
+			Started:  now.Add(-2 * time.Hour),
+			Affected: []incident.Affected{{ID: "api", Status: incident.Status(status)}},
+			Updates:  []incident.Update{{Time: now.Add(-time.Hour), Status: "identified", Body: "<p>x</p>"}},
+		}
+		if shape&4 != 0 {
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, now.Add(time.Hour), now.Add(2*time.Hour)
+		}
+		if shape&8 != 0 {
+			in.Untranslated = `en"<`
+		}
+		p := &Page{Kind: "component", Root: root, Now: now, Snap: snap, Component: snap.Component(id)}
+		if p.Component == nil {
+			return // the template fails on a page with no component, and so does componentEntry
+		}
+		for tag, s := range sets {
+			got, err := s.fast.componentEntry(p, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.componentEntry(p, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got entry\n%s\nwant the template's\n%s", tag, got, want)
+			}
+		}
+	})
+}
+
+// TestComponentEntryOverridden checks that a site which redefines
+// "component-entry", or overrides component.html without it, gets its own
+// list of incidents.
+func TestComponentEntryOverridden(t *testing.T) {
+	const page = "components/api/index.html"
+	src := builtinSource(t, "component.html")
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // componentEntry may write the entry by hand
+		want    string
+	}{
+		{name: "no override", builtin: true, want: `<li class="entry `},
+		{name: "component-entry", files: map[string]string{"component.html": strings.Replace(src, `{{- define "component-entry"}}`, `{{- define "component-entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}{{define "component-entry-was"}}`, 1)}, want: `<li class="custom">`},
+		{name: "main without it", files: map[string]string{"component.html": `{{define "main"}}{{range .Component.Incidents}}<li class="own">{{.Title}}</li>{{end}}{{end}}`}, want: `<li class="own">`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtinComponentEntry["component.html"]; got != tt.builtin {
+				t.Errorf("got builtinComponentEntry %v, want %v", got, tt.builtin)
+			}
+			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+			if got := string(out[page]); !strings.Contains(got, tt.want) {
+				t.Errorf("got %s without %s, want the site's own list", page, tt.want)
+			}
+		})
+	}
+}

@@ -65,6 +65,8 @@ import (
 //	listEntry page in    the "entry" template executed with (entry page in), as
 //	                     HTML: what lists of incidents draw, faster than
 //	                     {{template "entry" (entry $ .)}}
+//	componentEntry page in  the same with the "component-entry" template, an
+//	                     incident in a component's list (component.html)
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
@@ -126,6 +128,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, w.loc) },
 		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
 		"listEntry":      set.listEntry,
+		"componentEntry": set.componentEntry,
 		"bars":           bars,
 		"latencyCharts":  latencyCharts,
 		"lastPeriod":     lastPeriod,

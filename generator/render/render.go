@@ -42,6 +42,9 @@ type Renderer struct {
 	// builtinEntry: the page's set has the built-in "entry" template (see
 	// pageSet.listEntry).
 	builtinEntry map[string]bool
+	// builtinComponentEntry: the same for "component-entry" (see
+	// pageSet.componentEntry).
+	builtinComponentEntry map[string]bool
 	// builtinIncident: incident.html's "main" is the built-in one, which
 	// pageSet.incidentMain writes by hand.
 	builtinIncident bool
@@ -124,13 +127,19 @@ func New(overrideDir string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	componentEntry, err := builtinTree("component.html", "component-entry")
+	if err != nil {
+		return nil, err
+	}
 	r.builtinEntry = make(map[string]bool, len(r.pages))
+	r.builtinComponentEntry = make(map[string]bool, len(r.pages))
 	r.builtinLayout = make(map[string]bool, len(r.pages))
 	for name, t := range r.pages {
 		// A site may redefine "entry" in any of its files; a set whose
 		// "entry" parses to the built-in tree prints what it prints.
 		r.builtinEntry[name] = sameTree(t, "entry", entry)
 		r.builtinLayout[name] = sameTree(t, templates.Layout, layout)
+		r.builtinComponentEntry[name] = sameTree(t, "component-entry", componentEntry)
 	}
 	r.builtinIncident = sameTree(r.pages["incident.html"], "main", incidentMain)
 	if err := r.check(); err != nil {
@@ -360,7 +369,7 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clone %s: %w", name, err)
 	}
-	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
+	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name], builtinComponentEntry: r.builtinComponentEntry[name]}
 	s.t = t.Funcs(setFuncs(s))
 	if name == "incident.html" && r.builtinIncident {
 		if err := s.writeMainInGo(); err != nil {
