@@ -134,6 +134,8 @@ type pageSet struct {
 	// builtinComponentEntry: the same for "component-entry" and
 	// componentEntry.
 	builtinComponentEntry bool
+	// builtinReportRow: the same for "report-row" and reportRow.
+	builtinReportRow bool
 	// incidentInGo: the set's "main" is incidentMain (writeMainInGo).
 	incidentInGo bool
 	// layout is set when the set's base.html is the built-in one, which

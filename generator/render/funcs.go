@@ -67,6 +67,8 @@ import (
 //	                     {{template "entry" (entry $ .)}}
 //	componentEntry page in  the same with the "component-entry" template, an
 //	                     incident in a component's list (component.html)
+//	reportRow f          the "report-row" template of report.html executed with
+//	                     a report.Figures: its row in the month's summary
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
@@ -129,6 +131,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
 		"listEntry":      set.listEntry,
 		"componentEntry": set.componentEntry,
+		"reportRow":      set.reportRow,
 		"bars":           bars,
 		"latencyCharts":  latencyCharts,
 		"lastPeriod":     lastPeriod,

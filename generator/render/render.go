@@ -45,6 +45,9 @@ type Renderer struct {
 	// builtinComponentEntry: the same for "component-entry" (see
 	// pageSet.componentEntry).
 	builtinComponentEntry map[string]bool
+	// builtinReportRow: the same for "report-row" (see
+	// pageSet.reportRow).
+	builtinReportRow map[string]bool
 	// builtinIncident: incident.html's "main" is the built-in one, which
 	// pageSet.incidentMain writes by hand.
 	builtinIncident bool
@@ -131,8 +134,13 @@ func New(overrideDir string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	reportRow, err := builtinTree("report.html", "report-row")
+	if err != nil {
+		return nil, err
+	}
 	r.builtinEntry = make(map[string]bool, len(r.pages))
 	r.builtinComponentEntry = make(map[string]bool, len(r.pages))
+	r.builtinReportRow = make(map[string]bool, len(r.pages))
 	r.builtinLayout = make(map[string]bool, len(r.pages))
 	for name, t := range r.pages {
 		// A site may redefine "entry" in any of its files; a set whose
@@ -140,6 +148,7 @@ func New(overrideDir string) (*Renderer, error) {
 		r.builtinEntry[name] = sameTree(t, "entry", entry)
 		r.builtinLayout[name] = sameTree(t, templates.Layout, layout)
 		r.builtinComponentEntry[name] = sameTree(t, "component-entry", componentEntry)
+		r.builtinReportRow[name] = sameTree(t, "report-row", reportRow)
 	}
 	r.builtinIncident = sameTree(r.pages["incident.html"], "main", incidentMain)
 	if err := r.check(); err != nil {
@@ -369,7 +378,7 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clone %s: %w", name, err)
 	}
-	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name], builtinComponentEntry: r.builtinComponentEntry[name]}
+	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name], builtinComponentEntry: r.builtinComponentEntry[name], builtinReportRow: r.builtinReportRow[name]}
 	s.t = t.Funcs(setFuncs(s))
 	if name == "incident.html" && r.builtinIncident {
 		if err := s.writeMainInGo(); err != nil {

@@ -1,0 +1,76 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/herald-status/herald/generator/report"
+)
+
+// reportRow is the template function of that name: the "report-row"
+// template of report.html, a component's row in a month's summary table,
+// executed with f. A report page has a row for every component, each some
+// fifteen calls through reflect, so while the set's "report-row" is the
+// built-in one it is written here instead, escaped as html/template
+// escapes it (FuzzReportRow holds the two to the same bytes). An id that
+// html/template would percent-encode in the row's link gets the template.
+func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
+	if !s.builtinReportRow || !unreserved(f.ID) {
+		var b strings.Builder
+		if err := s.t.ExecuteTemplate(&b, "report-row", f); err != nil {
+			return "", err
+		}
+		return template.HTML(b.String()), nil
+	}
+	w := s.words
+	none := string(w.t("report.none"))
+	var b strings.Builder
+	b.Grow(512)
+	// length writes a nonzero duration in words, and "none" for zero.
+	length := func(d time.Duration) {
+		if d == 0 {
+			b.WriteString(none)
+			return
+		}
+		htmlEscaper.WriteString(&b, w.length(d))
+	}
+	b.WriteString("\n<tr><th scope=\"row\"><a href=\"#component-")
+	b.WriteString(f.ID)
+	b.WriteString("\">")
+	htmlEscaper.WriteString(&b, f.Name)
+	b.WriteString("</a></th>\n<td>")
+	if f.Probed {
+		htmlEscaper.WriteString(&b, f.PercentIn(w.l))
+	} else {
+		b.WriteString("<span class=\"muted\">")
+		b.WriteString(string(w.t("component.not_monitored")))
+		b.WriteString("</span>")
+	}
+	b.WriteString("</td>\n<td>")
+	length(f.Known)
+	if f.NoData != 0 {
+		b.WriteString(" <span class=\"muted\">· ")
+		b.WriteString(string(w.t("bars.no_data", "duration", w.length(f.NoData))))
+		b.WriteString("</span>")
+	}
+	for _, d := range []time.Duration{f.Down, f.ProbeDown, f.DeclaredDown, f.Excluded} {
+		b.WriteString("</td>\n<td>")
+		length(d)
+	}
+	b.WriteString("</td>\n</tr>")
+	return template.HTML(b.String()), nil
+}
+
+// unreserved reports whether s is made of the characters that
+// html/template leaves as they are in a URL's query or fragment: URL
+// escaping's unreserved characters.
+func unreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,101 @@
+package render
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/generator/uptime"
+)
+
+// FuzzReportRow checks that the hand-written report-row is, byte for byte,
+// what the built-in template prints, in every language, for hostile ids
+// and names and any durations.
+func FuzzReportRow(f *testing.F) {
+	f.Add("api", "API", int64(30*24*time.Hour), int64(time.Hour), int64(0), int64(90*time.Minute), int64(0), int64(2*time.Hour), 0.9991, uint8(1))
+	f.Add(`a"b`, `<script>alert(1)</script> "q" & 'a' + b`, int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), 0.0, uint8(0))
+	f.Add("web_1.x~", "\x00\xff\ufdd0", int64(time.Minute), int64(time.Second), int64(-time.Hour), int64(1), int64(59*time.Second), int64(400*24*time.Hour), 1.0, uint8(3))
+	f.Add("api", `<b> "q" & 'a' + b`, int64(time.Hour), int64(0), int64(0), int64(0), int64(0), int64(0), 0.25, uint8(3))
+	f.Add("ü", "Ärger", int64(time.Hour), int64(0), int64(time.Hour), int64(0), int64(time.Hour), int64(0), 0.5, uint8(1))
+	r := newRenderer(f, "")
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "report.html", tag)
+		if !fast.builtinReportRow {
+			f.Fatalf("got the built-in report-row taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	f.Fuzz(func(t *testing.T, id, name string, known, down, probeDown, declaredDown, excluded, noData int64, up float64, shape uint8) {
+		fig := &report.Figures{
+			Component: report.Component{ID: id, Name: name, Probed: shape&1 != 0},
+			Summary: uptime.Summary{
+				Known: time.Duration(known), Down: time.Duration(down), Excluded: time.Duration(excluded), NoData: time.Duration(noData),
+				Uptime: up, HasValue: shape&2 != 0,
+			},
+			ProbeDown: time.Duration(probeDown), DeclaredDown: time.Duration(declaredDown),
+		}
+		for tag, s := range sets {
+			got, err := s.fast.reportRow(fig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.reportRow(fig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got row\n%s\nwant the template's\n%s", tag, got, want)
+			}
+		}
+	})
+}
+
+// TestReportRowOverridden checks that a site which redefines
+// "report-row" gets its own rows.
+func TestReportRowOverridden(t *testing.T) {
+	src := builtinSource(t, "report.html")
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // reportRow may write the row by hand
+		want    string
+	}{
+		{name: "no override", builtin: true, want: `<tr><th scope="row"><a href="#component-api">API</a></th>`},
+		{name: "report-row", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-row"}}`, `{{- define "report-row"}}<tr class="custom"><td>{{.Name}}</td></tr>{{end}}{{define "report-row-was"}}`, 1)}, want: `<tr class="custom"><td>API</td></tr>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtinReportRow["report.html"]; got != tt.builtin {
+				t.Errorf("got builtinReportRow %v, want %v", got, tt.builtin)
+			}
+			got := reportPage(t, r)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("got the report page without %s, want the site's own row", tt.want)
+			}
+		})
+	}
+}
+
+// reportPage renders the fixture with the sample site's reports and
+// returns the first month's page.
+func reportPage(tb testing.TB, r *Renderer) string {
+	tb.Helper()
+	snap := sitetest.Snapshot(tb, fixtureDir, fixtureNow)
+	paths, out := renderAll(tb, r.Files(snap, WithReports(sampleReports(snap))))
+	for _, p := range paths {
+		if pageKind(p) == "report.html" {
+			return string(out[p])
+		}
+	}
+	tb.Fatal("got no report page, want one a month")
+	return ""
+}
