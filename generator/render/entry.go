@@ -128,14 +128,9 @@ type pageSet struct {
 	// words are the site's time zone and language, never nil once
 	// setFuncs ran.
 	words words
-	// builtinEntry: the set's "entry" template is the built-in one, which
-	// listEntry may then write by hand.
-	builtinEntry bool
-	// builtinComponentEntry: the same for "component-entry" and
-	// componentEntry.
-	builtinComponentEntry bool
-	// builtinReportRow: the same for "report-row" and reportRow.
-	builtinReportRow bool
+	// builtin holds the set's templates that are the built-in theme's,
+	// of those inGo lists: they may be written in Go.
+	builtin map[string]bool
 	// incidentInGo: the set's "main" is incidentMain (writeMainInGo).
 	incidentInGo bool
 	// layout is set when the set's base.html is the built-in one, which
@@ -184,7 +179,7 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 // overrides, and a link that is not a plain path, get the template.
 func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, error) {
 	e := newEntry(s, p, in)
-	if !s.builtinEntry || !plainPath(e.Link) {
+	if !s.builtin["entry"] || !plainPath(e.Link) {
 		return s.execEntry("entry", e)
 	}
 	var b strings.Builder
@@ -209,7 +204,7 @@ func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, erro
 // built-in one (FuzzComponentEntry holds the two to the same bytes).
 func (s *pageSet) componentEntry(p *Page, in *incident.Incident) (template.HTML, error) {
 	e := newEntry(s, p, in)
-	if !s.builtinComponentEntry || !plainPath(e.Link) || p.Component == nil {
+	if !s.builtin["component-entry"] || !plainPath(e.Link) || p.Component == nil {
 		return s.execEntry("component-entry", e)
 	}
 	var b strings.Builder

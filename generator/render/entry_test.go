@@ -20,11 +20,11 @@ func entrySets(tb testing.TB, r *Renderer) (fast, tmpl *pageSet) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		s := &pageSet{words: words{loc: time.UTC}, memo: map[memoKey]template.HTML{}, builtinEntry: builtin}
+		s := &pageSet{words: words{loc: time.UTC}, memo: map[memoKey]template.HTML{}, builtin: map[string]bool{"entry": builtin}}
 		s.t = t.Funcs(setFuncs(s))
 		return s
 	}
-	return mk(r.builtinEntry["history.html"]), mk(false)
+	return mk(r.builtin["history.html"]["entry"]), mk(false)
 }
 
 // FuzzListEntry checks that the hand-written entry is, byte for byte, what
@@ -41,7 +41,7 @@ func FuzzListEntry(f *testing.F) {
 	f.Add("Website slow", "<p>We are looking into it.</p>", "2026-11-20-slow", "../../../", uint8(32)) // untranslated
 	r := newRenderer(f, "")
 	fast, tmpl := entrySets(f, r)
-	if !fast.builtinEntry {
+	if !fast.builtin["entry"] {
 		f.Fatalf("got the built-in theme's entry taken for an override, want it written by hand")
 	}
 	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
@@ -101,8 +101,8 @@ func TestListEntryOverridden(t *testing.T) {
 				dir = writeTemplates(t, tt.files)
 			}
 			r := newRenderer(t, dir)
-			if got := r.builtinEntry["history.html"]; got != tt.builtin {
-				t.Errorf("got builtinEntry %v, want %v", got, tt.builtin)
+			if got := r.builtin["history.html"]["entry"]; got != tt.builtin {
+				t.Errorf("got entry built in %v, want %v", got, tt.builtin)
 			}
 			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 			page := string(out["history/index.html"])
@@ -136,13 +136,14 @@ func FuzzComponentEntry(f *testing.F) {
 	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "a+b", "../../", "api", `"><b>`, uint8(1))
 	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "javascript:alert(1)", "", "nope", "major_outage", uint8(2|4))
 	f.Add("title", "x y%20z", "https://example.com/", "web", "", uint8(3|8))
+	f.Add(`<b> "q" & 'a' + b`, "2026-11-20-hostile", "../../", "api", "partial_outage", uint8(1))
 	r := newRenderer(f, "")
 	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
 	type pair struct{ fast, tmpl *pageSet }
 	sets := map[string]pair{}
 	for _, tag := range []string{"en", "de", "ja", "ar"} {
 		fast, tmpl := pageSets(f, r, "component.html", tag)
-		if !fast.builtinComponentEntry {
+		if !fast.builtin["component-entry"] {
 			f.Fatalf("got the built-in component-entry taken for an override, want it written by hand")
 		}
 		sets[tag] = pair{fast, tmpl}
@@ -206,8 +207,8 @@ func TestComponentEntryOverridden(t *testing.T) {
 				dir = writeTemplates(t, tt.files)
 			}
 			r := newRenderer(t, dir)
-			if got := r.builtinComponentEntry["component.html"]; got != tt.builtin {
-				t.Errorf("got builtinComponentEntry %v, want %v", got, tt.builtin)
+			if got := r.builtin["component.html"]["component-entry"]; got != tt.builtin {
+				t.Errorf("got component-entry built in %v, want %v", got, tt.builtin)
 			}
 			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 			if got := string(out[page]); !strings.Contains(got, tt.want) {

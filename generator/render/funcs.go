@@ -69,6 +69,8 @@ import (
 //	                     incident in a component's list (component.html)
 //	reportRow f          the "report-row" template of report.html executed with
 //	                     a report.Figures: its row in the month's summary
+//	reportEntry page in  the "report-entry" template of report.html executed with
+//	                     (entry page in): an incident in the month's lists
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
@@ -132,6 +134,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"listEntry":      set.listEntry,
 		"componentEntry": set.componentEntry,
 		"reportRow":      set.reportRow,
+		"reportEntry":    set.reportEntry,
 		"bars":           bars,
 		"latencyCharts":  latencyCharts,
 		"lastPeriod":     lastPeriod,

@@ -47,7 +47,7 @@ func FuzzIncidentMain(f *testing.F) {
 	f.Add("", "", "", "", "", "../../", uint16(64|128|256))
 	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
 	r := newRenderer(f, "")
-	if !r.builtinIncident {
+	if !r.builtin["incident.html"]["main"] {
 		f.Fatalf("got the built-in incident.html taken for an override, want its main written by hand")
 	}
 	sets := map[string][2]*pageSet{}
@@ -128,8 +128,8 @@ func TestIncidentMainOverridden(t *testing.T) {
 				dir = writeTemplates(t, tt.files)
 			}
 			r := newRenderer(t, dir)
-			if got := r.builtinIncident; got != tt.builtin {
-				t.Errorf("got builtinIncident %v, want %v", got, tt.builtin)
+			if got := r.builtin["incident.html"]["main"]; got != tt.builtin {
+				t.Errorf("got incident.html's main built in %v, want %v", got, tt.builtin)
 			}
 			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 			if got := string(out[page]); !strings.Contains(got, tt.want) {

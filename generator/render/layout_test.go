@@ -113,8 +113,8 @@ func TestLayoutOverridden(t *testing.T) {
 				dir = writeTemplates(t, tt.files)
 			}
 			r := newRenderer(t, dir)
-			if got := r.builtinLayout["index.html"]; got != tt.builtin {
-				t.Errorf("got builtinLayout %v, want %v", got, tt.builtin)
+			if got := r.builtin["index.html"][templates.Layout]; got != tt.builtin {
+				t.Errorf("got the layout built in %v, want %v", got, tt.builtin)
 			}
 			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 			for page, want := range tt.want {

@@ -39,21 +39,9 @@ type Renderer struct {
 	script     []byte
 	scriptPath string
 
-	// builtinEntry: the page's set has the built-in "entry" template (see
-	// pageSet.listEntry).
-	builtinEntry map[string]bool
-	// builtinComponentEntry: the same for "component-entry" (see
-	// pageSet.componentEntry).
-	builtinComponentEntry map[string]bool
-	// builtinReportRow: the same for "report-row" (see
-	// pageSet.reportRow).
-	builtinReportRow map[string]bool
-	// builtinIncident: incident.html's "main" is the built-in one, which
-	// pageSet.incidentMain writes by hand.
-	builtinIncident bool
-	// builtinLayout: the page's set has the built-in base.html, which
-	// pageSet.writeLayout writes by hand.
-	builtinLayout map[string]bool
+	// builtin maps a page template's name to the templates of its set
+	// that are the built-in theme's, of those inGo lists.
+	builtin map[string]map[string]bool
 }
 
 // source is one theme file and where it came from.
@@ -118,43 +106,40 @@ func New(overrideDir string) (*Renderer, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	entry, err := builtinTree(templates.Partials, "entry")
-	if err != nil {
-		return nil, err
+	r.builtin = make(map[string]map[string]bool, len(r.pages))
+	for _, g := range inGo {
+		tree, err := builtinTree(g.file, g.name)
+		if err != nil {
+			return nil, err
+		}
+		for page, t := range r.pages {
+			if r.builtin[page] == nil {
+				r.builtin[page] = map[string]bool{}
+			}
+			// A site may redefine a template in any of its files; a set
+			// whose template parses to the built-in tree prints what it
+			// prints.
+			r.builtin[page][g.name] = sameTree(t, g.name, tree)
+		}
 	}
-	incidentMain, err := builtinTree("incident.html", "main")
-	if err != nil {
-		return nil, err
-	}
-	layout, err := builtinTree(templates.Layout, templates.Layout)
-	if err != nil {
-		return nil, err
-	}
-	componentEntry, err := builtinTree("component.html", "component-entry")
-	if err != nil {
-		return nil, err
-	}
-	reportRow, err := builtinTree("report.html", "report-row")
-	if err != nil {
-		return nil, err
-	}
-	r.builtinEntry = make(map[string]bool, len(r.pages))
-	r.builtinComponentEntry = make(map[string]bool, len(r.pages))
-	r.builtinReportRow = make(map[string]bool, len(r.pages))
-	r.builtinLayout = make(map[string]bool, len(r.pages))
-	for name, t := range r.pages {
-		// A site may redefine "entry" in any of its files; a set whose
-		// "entry" parses to the built-in tree prints what it prints.
-		r.builtinEntry[name] = sameTree(t, "entry", entry)
-		r.builtinLayout[name] = sameTree(t, templates.Layout, layout)
-		r.builtinComponentEntry[name] = sameTree(t, "component-entry", componentEntry)
-		r.builtinReportRow[name] = sameTree(t, "report-row", reportRow)
-	}
-	r.builtinIncident = sameTree(r.pages["incident.html"], "main", incidentMain)
 	if err := r.check(); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// inGo are the templates of the built-in theme, by file and name, that a
+// set writes in Go while they are the built-in ones: "main" is
+// incident.html's (see pageSet.incidentMain), and base.html the layout
+// (pageSet.writeLayout); the others are drawn with the template function
+// of their name (listEntry, componentEntry, reportRow, reportEntry).
+var inGo = []struct{ file, name string }{
+	{templates.Partials, "entry"},
+	{"component.html", "component-entry"},
+	{"report.html", "report-row"},
+	{"report.html", "report-entry"},
+	{"incident.html", "main"},
+	{templates.Layout, templates.Layout},
 }
 
 // builtinTree is the parse tree, as text, of the template name that the
@@ -378,14 +363,14 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clone %s: %w", name, err)
 	}
-	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name], builtinComponentEntry: r.builtinComponentEntry[name], builtinReportRow: r.builtinReportRow[name]}
+	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtin: r.builtin[name]}
 	s.t = t.Funcs(setFuncs(s))
-	if name == "incident.html" && r.builtinIncident {
+	if s.builtin["main"] {
 		if err := s.writeMainInGo(); err != nil {
 			return nil, err
 		}
 	}
-	if r.builtinLayout[name] {
+	if s.builtin[templates.Layout] {
 		s.layout = newLayout(s)
 	}
 	s.fixWords()

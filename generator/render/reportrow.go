@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/report"
 )
 
@@ -16,7 +17,7 @@ import (
 // escapes it (FuzzReportRow holds the two to the same bytes). An id that
 // html/template would percent-encode in the row's link gets the template.
 func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
-	if !s.builtinReportRow || !unreserved(f.ID) {
+	if !s.builtin["report-row"] || !unreserved(f.ID) {
 		var b strings.Builder
 		if err := s.t.ExecuteTemplate(&b, "report-row", f); err != nil {
 			return "", err
@@ -59,6 +60,34 @@ func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
 		length(d)
 	}
 	b.WriteString("</td>\n</tr>")
+	return template.HTML(b.String()), nil
+}
+
+// reportEntry is the template function of that name: the "report-entry"
+// template of report.html, an incident or maintenance in a month's lists,
+// executed with the Entry of in on the report's page p; written here, as
+// listEntry writes "entry", while the set's "report-entry" is the built-in
+// one (FuzzReportEntry holds the two to the same bytes).
+func (s *pageSet) reportEntry(p *Page, in *incident.Incident) (template.HTML, error) {
+	e := newEntry(s, p, in)
+	if !s.builtin["report-entry"] || !plainPath(e.Link) || p.Report == nil {
+		return s.execEntry("report-entry", e)
+	}
+	w := s.words
+	var b strings.Builder
+	b.WriteString("\n<li class=\"entry\"><p class=\"entry-title\"><a href=\"")
+	b.WriteString(e.Link)
+	b.WriteString("\">")
+	htmlEscaper.WriteString(&b, in.Title)
+	b.WriteString("</a></p>\n<p class=\"excerpt\">")
+	b.WriteString(string(w.timeRange(in.Start(), in.End())))
+	b.WriteString(" · ")
+	if p.Report.OpenAtEnd(in) {
+		b.WriteString(string(w.t("report.open_at_end")))
+	} else {
+		htmlEscaper.WriteString(&b, w.lasted(in, p.Now))
+	}
+	b.WriteString("</p></li>")
 	return template.HTML(b.String()), nil
 }
 

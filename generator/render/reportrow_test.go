@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/uptime"
@@ -24,7 +25,7 @@ func FuzzReportRow(f *testing.F) {
 	sets := map[string]pair{}
 	for _, tag := range []string{"en", "de", "ja", "ar"} {
 		fast, tmpl := pageSets(f, r, "report.html", tag)
-		if !fast.builtinReportRow {
+		if !fast.builtin["report-row"] {
 			f.Fatalf("got the built-in report-row taken for an override, want it written by hand")
 		}
 		sets[tag] = pair{fast, tmpl}
@@ -74,8 +75,8 @@ func TestReportRowOverridden(t *testing.T) {
 				dir = writeTemplates(t, tt.files)
 			}
 			r := newRenderer(t, dir)
-			if got := r.builtinReportRow["report.html"]; got != tt.builtin {
-				t.Errorf("got builtinReportRow %v, want %v", got, tt.builtin)
+			if got := r.builtin["report.html"]["report-row"]; got != tt.builtin {
+				t.Errorf("got report-row built in %v, want %v", got, tt.builtin)
 			}
 			got := reportPage(t, r)
 			if !strings.Contains(got, tt.want) {
@@ -98,4 +99,85 @@ func reportPage(tb testing.TB, r *Renderer) string {
 	}
 	tb.Fatal("got no report page, want one a month")
 	return ""
+}
+
+// FuzzReportEntry checks that the hand-written report-entry is, byte for
+// byte, what the built-in template prints, in every language, for hostile
+// titles, slugs and roots, open and closed months, incidents and
+// maintenance.
+func FuzzReportEntry(f *testing.F) {
+	f.Add("Website slow", "2026-11-20-slow", "../../", uint8(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "a+b", "../../", uint8(1|2))
+	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "javascript:alert(1)", "", uint8(4|8))
+	f.Add("title", "x y%20z", "https://example.com/", uint8(3|16))
+	f.Add(`<b> "q" & 'a' + b`, "2026-11-20-hostile", "../../", uint8(1|16))
+	r := newRenderer(f, "")
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "report.html", tag)
+		if !fast.builtin["report-entry"] {
+			f.Fatalf("got the built-in report-entry taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	now := fixtureNow
+	monthStart := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, title, slug, root string, shape uint8) {
+		in := &incident.Incident{Slug: slug, Title: title, Kind: incident.KindIncident, Started: now.Add(-50 * time.Hour)}
+		if shape&1 != 0 {
+			in.Resolved = now.Add(-time.Hour)
+		}
+		if shape&2 != 0 {
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, now.Add(-3*time.Hour), now.Add(time.Duration(int(shape>>2&3)-1)*time.Hour)
+		}
+		m := &report.Month{Start: monthStart, End: now, ToDate: true}
+		if shape&16 != 0 {
+			m.End, m.ToDate = now.Add(-2*time.Hour), false // closed before the incident ended
+		}
+		p := &Page{Kind: "report", Root: root, Now: now, Report: m}
+		for tag, s := range sets {
+			got, err := s.fast.reportEntry(p, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.reportEntry(p, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got entry\n%s\nwant the template's\n%s", tag, got, want)
+			}
+		}
+	})
+}
+
+// TestReportEntryOverridden checks that a site which redefines
+// "report-entry" gets its own lists.
+func TestReportEntryOverridden(t *testing.T) {
+	src := builtinSource(t, "report.html")
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // reportEntry may write the entry by hand
+		want    string
+	}{
+		{name: "no override", builtin: true, want: `<li class="entry"><p class="entry-title"><a href="../../incidents/`},
+		{name: "report-entry", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-entry"}}`, `{{- define "report-entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}{{define "report-entry-was"}}`, 1)}, want: `<li class="custom">`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtin["report.html"]["report-entry"]; got != tt.builtin {
+				t.Errorf("got report-entry built in %v, want %v", got, tt.builtin)
+			}
+			if got := reportPage(t, r); !strings.Contains(got, tt.want) {
+				t.Errorf("got the report page without %s, want the site's own list", tt.want)
+			}
+		})
+	}
 }
