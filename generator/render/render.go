@@ -132,12 +132,14 @@ func New(overrideDir string) (*Renderer, error) {
 // set writes in Go while they are the built-in ones: "main" is
 // incident.html's (see pageSet.incidentMain), and base.html the layout
 // (pageSet.writeLayout); the others are drawn with the template function
-// of their name (listEntry, componentEntry, reportRow, reportEntry).
+// of their name (listEntry, componentEntry, reportRow, reportEntry,
+// reportComponent).
 var inGo = []struct{ file, name string }{
 	{templates.Partials, "entry"},
 	{"component.html", "component-entry"},
 	{"report.html", "report-row"},
 	{"report.html", "report-entry"},
+	{"report.html", "report-component"},
 	{"incident.html", "main"},
 	{templates.Layout, templates.Layout},
 }

@@ -63,6 +63,81 @@ func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
+// ReportComponent is a component's section of a month's report, the data
+// of the "report-component" template: the page, and the component's
+// figures, whose fields it has.
+type ReportComponent struct {
+	Page *Page
+	*report.Figures
+}
+
+// reportComponent is the template function of that name: the
+// "report-component" template of report.html executed with the
+// ReportComponent of f on page p; written here, as reportRow writes
+// "report-row", while the set's "report-component" is the built-in one
+// (FuzzReportComponent holds the two to the same bytes).
+func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, error) {
+	if !s.builtin["report-component"] || !unreserved(f.ID) {
+		var b strings.Builder
+		if err := s.t.ExecuteTemplate(&b, "report-component", ReportComponent{p, f}); err != nil {
+			return "", err
+		}
+		return template.HTML(b.String()), nil
+	}
+	w := s.words
+	none := string(w.t("report.none"))
+	var b strings.Builder
+	cal := calendar(p, f)
+	b.Grow(len(cal) + 1024)
+	fact := func(key string) {
+		b.WriteString("\n<div><dt>")
+		b.WriteString(string(w.t(key)))
+		b.WriteString("</dt><dd>")
+	}
+	length := func(key string, d time.Duration) {
+		fact(key)
+		if d == 0 {
+			b.WriteString(none)
+		} else {
+			htmlEscaper.WriteString(&b, w.length(d))
+		}
+		b.WriteString("</dd></div>")
+	}
+	b.WriteString("\n<section aria-labelledby=\"component-")
+	b.WriteString(f.ID)
+	b.WriteString("\">\n<h2 id=\"component-")
+	b.WriteString(f.ID)
+	b.WriteString("\">")
+	htmlEscaper.WriteString(&b, f.Name)
+	b.WriteString("</h2>\n")
+	b.WriteString(string(cal))
+	b.WriteString("\n<dl class=\"periods\">")
+	fact("component.uptime")
+	if f.Probed {
+		htmlEscaper.WriteString(&b, f.PercentIn(w.l))
+	} else {
+		b.WriteString(string(w.t("component.not_monitored")))
+	}
+	b.WriteString("</dd></div>")
+	length("report.down", f.Down)
+	length("status.partial_outage", f.Partial)
+	length("component.no_data", f.NoData)
+	if f.SLO != nil {
+		sw := f.SLO.WordsIn(w.l)
+		b.WriteString("\n<div><dt>")
+		b.WriteString(string(w.t("report.objective_target", "target", sw.Target)))
+		b.WriteString("</dt><dd>")
+		htmlEscaper.WriteString(&b, sw.State)
+		if m := w.margin(f); m != "" {
+			b.WriteString(string(w.t("list.separator")))
+			htmlEscaper.WriteString(&b, m)
+		}
+		b.WriteString("</dd></div>")
+	}
+	b.WriteString("\n</dl>\n</section>")
+	return template.HTML(b.String()), nil
+}
+
 // reportEntry is the template function of that name: the "report-entry"
 // template of report.html, an incident or maintenance in a month's lists,
 // executed with the Entry of in on the report's page p; written here, as

@@ -9,6 +9,7 @@ import (
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/history"
 )
 
 // FuzzReportRow checks that the hand-written report-row is, byte for byte,
@@ -153,7 +154,8 @@ func FuzzReportEntry(f *testing.F) {
 }
 
 // TestReportEntryOverridden checks that a site which redefines
-// "report-entry" gets its own lists.
+// "report-entry" gets its own lists, and one which redefines
+// "report-component" its own sections.
 func TestReportEntryOverridden(t *testing.T) {
 	src := builtinSource(t, "report.html")
 	tests := []struct {
@@ -164,6 +166,7 @@ func TestReportEntryOverridden(t *testing.T) {
 	}{
 		{name: "no override", builtin: true, want: `<li class="entry"><p class="entry-title"><a href="../../incidents/`},
 		{name: "report-entry", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-entry"}}`, `{{- define "report-entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}{{define "report-entry-was"}}`, 1)}, want: `<li class="custom">`},
+		{name: "report-component", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-component"}}`, `{{- define "report-component"}}<section class="custom">{{.Name}} {{.Page.Kind}}</section>{{end}}{{define "report-component-was"}}`, 1)}, builtin: true, want: `<section class="custom">API report</section>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,4 +183,65 @@ func TestReportEntryOverridden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReportComponent checks that the hand-written report-component is,
+// byte for byte, what the built-in template prints, in every language,
+// for hostile ids and names, any durations, with and without an
+// objective.
+func FuzzReportComponent(f *testing.F) {
+	f.Add("api", "API", int64(time.Hour), int64(0), int64(90*time.Minute), uint8(0))
+	f.Add(`a"b`, `<script>alert(1)</script> "q" & 'a' + b`, int64(0), int64(0), int64(0), uint8(1))
+	f.Add("api", `<b> "q" & 'a' + b`, int64(time.Minute), int64(time.Second), int64(-time.Hour), uint8(1|2))
+	f.Add("web_1.x~", "\x00\xff\ufdd0", int64(400*24*time.Hour), int64(1), int64(59*time.Second), uint8(2|4))
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	components := report.Components(snap)
+	for i := range components {
+		components[i].Probed, components[i].Target = true, 0.999
+	}
+	// Probed all month, so that the objectives are measurable and have
+	// a margin.
+	la := snap.Site.Location
+	intervals := map[string][]history.Interval{}
+	for _, c := range components {
+		intervals[c.ID] = []history.Interval{
+			{Start: time.Date(2026, 10, 20, 0, 0, 0, 0, la), End: time.Date(2026, 11, 5, 9, 0, 0, 0, la), State: history.Up},
+			{Start: time.Date(2026, 11, 5, 9, 0, 0, 0, la), End: time.Date(2026, 11, 5, 10, 0, 0, 0, la), State: history.Down},
+			{Start: time.Date(2026, 11, 5, 10, 0, 0, 0, la), End: fixtureNow, State: history.Up},
+		}
+	}
+	months := report.Months(report.Input{Components: components, Incidents: snap.Incidents, Intervals: intervals, PartialWeight: 0.3, MinCoverage: 0.5, Loc: la, Now: fixtureNow})
+	month := months[len(months)-1]
+	r := newRenderer(f, "")
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "report.html", tag)
+		if !fast.builtin["report-component"] {
+			f.Fatalf("got the built-in report-component taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	f.Fuzz(func(t *testing.T, id, name string, down, partial, noData int64, shape uint8) {
+		fig := *month.Components[int(shape>>2)%len(month.Components)]
+		fig.ID, fig.Name, fig.Probed = id, name, shape&1 != 0
+		fig.Down, fig.Partial, fig.NoData = time.Duration(down), time.Duration(partial), time.Duration(noData)
+		if shape&2 == 0 {
+			fig.SLO = nil
+		}
+		p := &Page{Kind: "report", Root: "../../", Now: fixtureNow, Report: month, Site: snap.Site}
+		for tag, s := range sets {
+			got, err := s.fast.reportComponent(p, &fig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.reportComponent(p, &fig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got section\n%s\nwant the template's\n%s", tag, got, want)
+			}
+		}
+	})
 }
