@@ -159,11 +159,17 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 	if ok {
 		return h, nil
 	}
-	var b strings.Builder
-	if err := s.t.ExecuteTemplate(&b, name, data); err != nil {
-		return "", err
+	if in, ok := data.(*incident.Incident); ok && name == "span" && s.builtin["span"] {
+		// Lists draw the span of every incident they hold: once in each
+		// set, for thousands of incidents.
+		h = s.span(in)
+	} else {
+		var b strings.Builder
+		if err := s.t.ExecuteTemplate(&b, name, data); err != nil {
+			return "", err
+		}
+		h = template.HTML(b.String())
 	}
-	h = template.HTML(b.String())
 	s.mu.Lock()
 	s.memo[k] = h
 	s.mu.Unlock()
@@ -218,6 +224,20 @@ func (s *pageSet) componentEntry(p *Page, in *incident.Incident) (template.HTML,
 		return "", err
 	}
 	return template.HTML(b.String()), nil
+}
+
+// span is what the built-in "span" template prints for in (see
+// partials.html): every part is HTML already, which html/template
+// writes as it is.
+func (s *pageSet) span(in *incident.Incident) template.HTML {
+	w := s.words
+	switch {
+	case in.Kind == incident.KindMaintenance:
+		return w.timeRange(in.Start(), in.End())
+	case in.Resolved.IsZero():
+		return w.t("incident.ongoing_since", "time", w.timeTag(in.Started))
+	}
+	return w.timeRange(in.Started, in.Resolved)
 }
 
 // execEntry executes the set's template name with e.

@@ -86,10 +86,12 @@ func TestListEntryOverridden(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		builtin bool // listEntry may write the entry by hand
+		builtin bool   // listEntry may write the entry by hand
+		span    string // in the page when the site redefines "span"
 	}{
 		{name: "no override", builtin: true},
 		{name: "other partial overridden", files: map[string]string{"partials.html": redefine(t, "status", `{{statusLabel .}}`)}, builtin: true},
+		{name: "span overridden", files: map[string]string{"partials.html": redefine(t, "span", `<i class="custom-span">{{.Title}}</i>`)}, builtin: true, span: `<i class="custom-span">`},
 		{name: "partials.html", files: map[string]string{"partials.html": redefine(t, "entry", `<li class="custom">{{.Incident.Title}}</li>`)}},
 		{name: "base.html", files: map[string]string{"base.html": `{{template "main" .}}` + custom}},
 		{name: "history.html", files: map[string]string{"history.html": `{{define "main"}}<ul>{{range .History.Months}}{{range .Incidents}}{{listEntry $ .}}{{end}}{{end}}</ul>{{end}}` + custom}},
@@ -111,6 +113,9 @@ func TestListEntryOverridden(t *testing.T) {
 			}
 			if got, want := strings.Contains(page, `<li class="entry `), tt.builtin; got != want {
 				t.Errorf("got the built-in entry in history/index.html: %v, want %v", got, want)
+			}
+			if tt.span != "" && !strings.Contains(page, tt.span) {
+				t.Errorf("got history/index.html without %s, want the site's span", tt.span)
 			}
 		})
 	}
@@ -216,4 +221,48 @@ func TestComponentEntryOverridden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSpan checks that the span memo writes in Go is, byte for byte, what
+// the built-in "span" template prints, in every language, for incidents
+// and maintenance, ongoing or over, at any times.
+func FuzzSpan(f *testing.F) {
+	f.Add(int64(-2*time.Hour), int64(time.Hour), uint8(0))
+	f.Add(int64(-2*time.Hour), int64(0), uint8(1))
+	f.Add(int64(time.Hour), int64(2*time.Hour), uint8(2))
+	f.Add(int64(-30*24*time.Hour), int64(40*24*time.Hour), uint8(3))
+	f.Add(int64(-7*time.Hour), int64(6*time.Hour+59*time.Minute), uint8(2))
+	r := newRenderer(f, "")
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "history.html", tag)
+		if !fast.builtin["span"] {
+			f.Fatalf("got the built-in span taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	f.Fuzz(func(t *testing.T, start, length int64, shape uint8) {
+		from := fixtureNow.Add(time.Duration(start))
+		in := &incident.Incident{Slug: "s", Title: "t", Kind: incident.KindIncident, Started: from}
+		if shape&1 == 0 {
+			in.Resolved = from.Add(time.Duration(length))
+		}
+		if shape&2 != 0 {
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, from, from.Add(time.Duration(length))
+		}
+		for tag, s := range sets {
+			got, err := s.fast.render("span", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.render("span", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got span %s, want the template's %s", tag, got, want)
+			}
+		}
+	})
 }

@@ -13,11 +13,17 @@ import (
 
 // pageSets returns the set of the page template name of r in the
 // language tag as Files makes it, with the parts of the built-in theme
-// written in Go, and the same set left to execute every template.
+// written in Go, and the same set left to execute every template. Times
+// are shown in Los Angeles, whose offset and abbreviation change in the
+// year.
 func pageSets(tb testing.TB, r *Renderer, name, tag string) (fast, tmpl *pageSet) {
 	tb.Helper()
-	w := words{loc: time.UTC, l: i18n.For(tag)}
-	fast, err := r.newSet(name, w)
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := words{loc: la, l: i18n.For(tag)}
+	fast, err = r.newSet(name, w)
 	if err != nil {
 		tb.Fatal(err)
 	}

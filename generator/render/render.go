@@ -131,11 +131,12 @@ func New(overrideDir string) (*Renderer, error) {
 // inGo are the templates of the built-in theme, by file and name, that a
 // set writes in Go while they are the built-in ones: "main" is
 // incident.html's (see pageSet.incidentMain), and base.html the layout
-// (pageSet.writeLayout); the others are drawn with the template function
-// of their name (listEntry, componentEntry, reportRow, reportEntry,
-// reportComponent).
+// (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
+// drawn with the template function of their name (listEntry,
+// componentEntry, reportRow, reportEntry, reportComponent).
 var inGo = []struct{ file, name string }{
 	{templates.Partials, "entry"},
+	{templates.Partials, "span"},
 	{"component.html", "component-entry"},
 	{"report.html", "report-row"},
 	{"report.html", "report-entry"},
