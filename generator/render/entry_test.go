@@ -20,11 +20,11 @@ func entrySets(tb testing.TB, r *Renderer) (fast, tmpl *pageSet) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		s := &pageSet{words: words{loc: time.UTC}, memo: map[memoKey]template.HTML{}, builtinEntry: builtin}
+		s := &pageSet{words: words{loc: time.UTC}, memo: map[memoKey]template.HTML{}, builtin: map[string]bool{"entry": builtin}}
 		s.t = t.Funcs(setFuncs(s))
 		return s
 	}
-	return mk(r.builtinEntry["history.html"]), mk(false)
+	return mk(r.builtin["history.html"]["entry"]), mk(false)
 }
 
 // FuzzListEntry checks that the hand-written entry is, byte for byte, what
@@ -41,7 +41,7 @@ func FuzzListEntry(f *testing.F) {
 	f.Add("Website slow", "<p>We are looking into it.</p>", "2026-11-20-slow", "../../../", uint8(32)) // untranslated
 	r := newRenderer(f, "")
 	fast, tmpl := entrySets(f, r)
-	if !fast.builtinEntry {
+	if !fast.builtin["entry"] {
 		f.Fatalf("got the built-in theme's entry taken for an override, want it written by hand")
 	}
 	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
@@ -86,10 +86,12 @@ func TestListEntryOverridden(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		builtin bool // listEntry may write the entry by hand
+		builtin bool   // listEntry may write the entry by hand
+		span    string // in the page when the site redefines "span"
 	}{
 		{name: "no override", builtin: true},
 		{name: "other partial overridden", files: map[string]string{"partials.html": redefine(t, "status", `{{statusLabel .}}`)}, builtin: true},
+		{name: "span overridden", files: map[string]string{"partials.html": redefine(t, "span", `<i class="custom-span">{{.Title}}</i>`)}, builtin: true, span: `<i class="custom-span">`},
 		{name: "partials.html", files: map[string]string{"partials.html": redefine(t, "entry", `<li class="custom">{{.Incident.Title}}</li>`)}},
 		{name: "base.html", files: map[string]string{"base.html": `{{template "main" .}}` + custom}},
 		{name: "history.html", files: map[string]string{"history.html": `{{define "main"}}<ul>{{range .History.Months}}{{range .Incidents}}{{listEntry $ .}}{{end}}{{end}}</ul>{{end}}` + custom}},
@@ -101,8 +103,8 @@ func TestListEntryOverridden(t *testing.T) {
 				dir = writeTemplates(t, tt.files)
 			}
 			r := newRenderer(t, dir)
-			if got := r.builtinEntry["history.html"]; got != tt.builtin {
-				t.Errorf("got builtinEntry %v, want %v", got, tt.builtin)
+			if got := r.builtin["history.html"]["entry"]; got != tt.builtin {
+				t.Errorf("got entry built in %v, want %v", got, tt.builtin)
 			}
 			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
 			page := string(out["history/index.html"])
@@ -111,6 +113,9 @@ func TestListEntryOverridden(t *testing.T) {
 			}
 			if got, want := strings.Contains(page, `<li class="entry `), tt.builtin; got != want {
 				t.Errorf("got the built-in entry in history/index.html: %v, want %v", got, want)
+			}
+			if tt.span != "" && !strings.Contains(page, tt.span) {
+				t.Errorf("got history/index.html without %s, want the site's span", tt.span)
 			}
 		})
 	}
@@ -126,4 +131,138 @@ func redefine(tb testing.TB, name, body string) string {
 		tb.Fatalf("got no %s in the built-in partials.html", def)
 	}
 	return strings.Replace(src, def, def+body+`{{end}}{{define "`+name+`-was"}}`, 1)
+}
+
+// FuzzComponentEntry checks that the hand-written component-entry is, byte
+// for byte, what the built-in template prints, in every language, hostile
+// titles, slugs, roots and status words included.
+func FuzzComponentEntry(f *testing.F) {
+	f.Add("Website slow", "2026-11-20-slow", "../../", "api", "partial_outage", uint8(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "a+b", "../../", "api", `"><b>`, uint8(1))
+	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "javascript:alert(1)", "", "nope", "major_outage", uint8(2|4))
+	f.Add("title", "x y%20z", "https://example.com/", "web", "", uint8(3|8))
+	f.Add(`<b> "q" & 'a' + b`, "2026-11-20-hostile", "../../", "api", "partial_outage", uint8(1))
+	r := newRenderer(f, "")
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "component.html", tag)
+		if !fast.builtin["component-entry"] {
+			f.Fatalf("got the built-in component-entry taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	now := fixtureNow
+	f.Fuzz(func(t *testing.T, title, slug, root, id, status string, shape uint8) {
+		in := &incident.Incident{
+			Slug: slug, Title: title,
+			Kind:     incident.KindIncident,
+			Impact:   []incident.Impact{incident.ImpactNone, incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical}[shape%4],
+			Started:  now.Add(-2 * time.Hour),
+			Affected: []incident.Affected{{ID: "api", Status: incident.Status(status)}},
+			Updates:  []incident.Update{{Time: now.Add(-time.Hour), Status: "identified", Body: "<p>x</p>"}},
+		}
+		if shape&4 != 0 {
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, now.Add(time.Hour), now.Add(2*time.Hour)
+		}
+		if shape&8 != 0 {
+			in.Untranslated = `en"<`
+		}
+		p := &Page{Kind: "component", Root: root, Now: now, Snap: snap, Component: snap.Component(id)}
+		if p.Component == nil {
+			return // the template fails on a page with no component, and so does componentEntry
+		}
+		for tag, s := range sets {
+			got, err := s.fast.componentEntry(p, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.componentEntry(p, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got entry\n%s\nwant the template's\n%s", tag, got, want)
+			}
+		}
+	})
+}
+
+// TestComponentEntryOverridden checks that a site which redefines
+// "component-entry", or overrides component.html without it, gets its own
+// list of incidents.
+func TestComponentEntryOverridden(t *testing.T) {
+	const page = "components/api/index.html"
+	src := builtinSource(t, "component.html")
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // componentEntry may write the entry by hand
+		want    string
+	}{
+		{name: "no override", builtin: true, want: `<li class="entry `},
+		{name: "component-entry", files: map[string]string{"component.html": strings.Replace(src, `{{- define "component-entry"}}`, `{{- define "component-entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}{{define "component-entry-was"}}`, 1)}, want: `<li class="custom">`},
+		{name: "main without it", files: map[string]string{"component.html": `{{define "main"}}{{range .Component.Incidents}}<li class="own">{{.Title}}</li>{{end}}{{end}}`}, want: `<li class="own">`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtin["component.html"]["component-entry"]; got != tt.builtin {
+				t.Errorf("got component-entry built in %v, want %v", got, tt.builtin)
+			}
+			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+			if got := string(out[page]); !strings.Contains(got, tt.want) {
+				t.Errorf("got %s without %s, want the site's own list", page, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzSpan checks that the span memo writes in Go is, byte for byte, what
+// the built-in "span" template prints, in every language, for incidents
+// and maintenance, ongoing or over, at any times.
+func FuzzSpan(f *testing.F) {
+	f.Add(int64(-2*time.Hour), int64(time.Hour), uint8(0))
+	f.Add(int64(-2*time.Hour), int64(0), uint8(1))
+	f.Add(int64(time.Hour), int64(2*time.Hour), uint8(2))
+	f.Add(int64(-30*24*time.Hour), int64(40*24*time.Hour), uint8(3))
+	f.Add(int64(-7*time.Hour), int64(6*time.Hour+59*time.Minute), uint8(2))
+	r := newRenderer(f, "")
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "history.html", tag)
+		if !fast.builtin["span"] {
+			f.Fatalf("got the built-in span taken for an override, want it written by hand")
+		}
+		sets[tag] = pair{fast, tmpl}
+	}
+	f.Fuzz(func(t *testing.T, start, length int64, shape uint8) {
+		from := fixtureNow.Add(time.Duration(start))
+		in := &incident.Incident{Slug: "s", Title: "t", Kind: incident.KindIncident, Started: from}
+		if shape&1 == 0 {
+			in.Resolved = from.Add(time.Duration(length))
+		}
+		if shape&2 != 0 {
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, from, from.Add(time.Duration(length))
+		}
+		for tag, s := range sets {
+			got, err := s.fast.render("span", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.tmpl.render("span", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: got span %s, want the template's %s", tag, got, want)
+			}
+		}
+	})
 }

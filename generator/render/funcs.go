@@ -65,6 +65,14 @@ import (
 //	listEntry page in    the "entry" template executed with (entry page in), as
 //	                     HTML: what lists of incidents draw, faster than
 //	                     {{template "entry" (entry $ .)}}
+//	componentEntry page in  the same with the "component-entry" template, an
+//	                     incident in a component's list (component.html)
+//	reportRow f          the "report-row" template of report.html executed with
+//	                     a report.Figures: its row in the month's summary
+//	reportEntry page in  the "report-entry" template of report.html executed with
+//	                     (entry page in): an incident in the month's lists
+//	reportComponent page f  the "report-component" template of report.html
+//	                     executed with a ReportComponent: the component's section
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
@@ -99,41 +107,45 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"monthTag": func(t time.Time) template.HTML {
 			return tag(t.In(w.loc).Format("2006-01"), w.l.MonthYear(t.In(w.loc)))
 		},
-		"monthYear":      func(t time.Time) string { return w.l.MonthYear(t.In(w.loc)) },
-		"timeRange":      w.timeRange,
-		"localTime":      func(t time.Time) time.Time { return t.In(w.loc) },
-		"duration":       w.duration,
-		"statusLabel":    w.statusLabel,
-		"statusClass":    statusClass,
-		"updateLabel":    w.updateLabel,
-		"impactLabel":    w.impactLabel,
-		"impactClass":    impactClass,
-		"overall":        w.overall,
-		"percent":        func(s uptime.Summary) string { return s.PercentIn(w.l) },
-		"unobserved":     func(s uptime.Summary) string { return s.UnobservedIn(w.l) },
-		"periodLabel":    w.periodLabel,
-		"sloWords":       func(b *slo.Budget) slo.Words { return b.WordsIn(w.l) },
-		"printedUptime":  w.printedUptime,
-		"margin":         w.margin,
-		"list":           set.list,
-		"affectedStatus": affectedStatus,
-		"ofKind":         ofKind,
-		"excerpt":        excerpt,
-		"headingsFrom":   headingsFrom,
-		"incidentPath":   incidentPath,
-		"componentPath":  ComponentPath,
-		"historyPath":    historyPath,
-		"byMonth":        func(ins []*incident.Incident) []Month { return byMonth(ins, w.loc) },
-		"entry":          func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
-		"listEntry":      set.listEntry,
-		"bars":           bars,
-		"latencyCharts":  latencyCharts,
-		"lastPeriod":     lastPeriod,
-		"memo":           set.render,
-		"reportPath":     ReportPath,
-		"calendar":       calendar,
-		"length":         w.length,
-		"lasted":         w.lasted,
+		"monthYear":       func(t time.Time) string { return w.l.MonthYear(t.In(w.loc)) },
+		"timeRange":       w.timeRange,
+		"localTime":       func(t time.Time) time.Time { return t.In(w.loc) },
+		"duration":        w.duration,
+		"statusLabel":     w.statusLabel,
+		"statusClass":     statusClass,
+		"updateLabel":     w.updateLabel,
+		"impactLabel":     w.impactLabel,
+		"impactClass":     impactClass,
+		"overall":         w.overall,
+		"percent":         func(s uptime.Summary) string { return s.PercentIn(w.l) },
+		"unobserved":      func(s uptime.Summary) string { return s.UnobservedIn(w.l) },
+		"periodLabel":     w.periodLabel,
+		"sloWords":        func(b *slo.Budget) slo.Words { return b.WordsIn(w.l) },
+		"printedUptime":   w.printedUptime,
+		"margin":          w.margin,
+		"list":            set.list,
+		"affectedStatus":  affectedStatus,
+		"ofKind":          ofKind,
+		"excerpt":         excerpt,
+		"headingsFrom":    headingsFrom,
+		"incidentPath":    incidentPath,
+		"componentPath":   ComponentPath,
+		"historyPath":     historyPath,
+		"byMonth":         func(ins []*incident.Incident) []Month { return byMonth(ins, w.loc) },
+		"entry":           func(p *Page, in *incident.Incident) Entry { return newEntry(set, p, in) },
+		"listEntry":       set.listEntry,
+		"componentEntry":  set.componentEntry,
+		"reportRow":       set.reportRow,
+		"reportEntry":     set.reportEntry,
+		"reportComponent": set.reportComponent,
+		"bars":            bars,
+		"latencyCharts":   latencyCharts,
+		"lastPeriod":      lastPeriod,
+		"memo":            set.render,
+		"reportPath":      ReportPath,
+		"calendar":        calendar,
+		"length":          w.length,
+		"lasted":          w.lasted,
 	}
 }
 

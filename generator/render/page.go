@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -237,8 +238,9 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 		p.Incident = in
 		p.Title = l.T("incident.page_title", "title", in.Title, "site", site.Title)
 		// Worked out when the page is rendered: a rebuild renders few of
-		// the thousands of incident pages it plans.
-		finish := func() { p.Description = incidentDescription(in) }
+		// the thousands of incident pages it plans. Once, as a File may
+		// be rendered by two workers at a time.
+		finish := sync.OnceFunc(func() { p.Description = incidentDescription(in) })
 		out = append(out, plannedPage{"incidents/" + in.Slug + "/index.html", "incident.html", p, finish})
 	}
 

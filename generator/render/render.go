@@ -39,9 +39,9 @@ type Renderer struct {
 	script     []byte
 	scriptPath string
 
-	// builtinEntry: the page's set has the built-in "entry" template (see
-	// pageSet.listEntry).
-	builtinEntry map[string]bool
+	// builtin maps a page template's name to the templates of its set
+	// that are the built-in theme's, of those inGo lists.
+	builtin map[string]map[string]bool
 }
 
 // source is one theme file and where it came from.
@@ -106,16 +106,21 @@ func New(overrideDir string) (*Renderer, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	builtin, err := builtinEntry()
-	if err != nil {
-		return nil, err
-	}
-	r.builtinEntry = make(map[string]bool, len(r.pages))
-	for name, t := range r.pages {
-		// A site may redefine "entry" in any of its files; a set whose
-		// "entry" parses to the built-in tree prints what it prints.
-		e := t.Lookup("entry")
-		r.builtinEntry[name] = e != nil && e.Tree != nil && e.Tree.Root.String() == builtin
+	r.builtin = make(map[string]map[string]bool, len(r.pages))
+	for _, g := range inGo {
+		tree, err := builtinTree(g.file, g.name)
+		if err != nil {
+			return nil, err
+		}
+		for page, t := range r.pages {
+			if r.builtin[page] == nil {
+				r.builtin[page] = map[string]bool{}
+			}
+			// A site may redefine a template in any of its files; a set
+			// whose template parses to the built-in tree prints what it
+			// prints.
+			r.builtin[page][g.name] = sameTree(t, g.name, tree)
+		}
 	}
 	if err := r.check(); err != nil {
 		return nil, err
@@ -123,18 +128,46 @@ func New(overrideDir string) (*Renderer, error) {
 	return r, nil
 }
 
-// builtinEntry is the parse tree of the embedded "entry" template, as
-// text.
-func builtinEntry() (string, error) {
-	data, err := fs.ReadFile(templates.FS, templates.Partials)
+// inGo are the templates of the built-in theme, by file and name, that a
+// set writes in Go while they are the built-in ones: "main" is
+// incident.html's (see pageSet.incidentMain), and base.html the layout
+// (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
+// drawn with the template function of their name (listEntry,
+// componentEntry, reportRow, reportEntry, reportComponent).
+var inGo = []struct{ file, name string }{
+	{templates.Partials, "entry"},
+	{templates.Partials, "span"},
+	{"component.html", "component-entry"},
+	{"report.html", "report-row"},
+	{"report.html", "report-entry"},
+	{"report.html", "report-component"},
+	{"incident.html", "main"},
+	{templates.Layout, templates.Layout},
+}
+
+// builtinTree is the parse tree, as text, of the template name that the
+// embedded file defines.
+func builtinTree(file, name string) (string, error) {
+	data, err := fs.ReadFile(templates.FS, file)
 	if err != nil {
 		return "", fmt.Errorf("read built-in template: %w", err)
 	}
-	t, err := template.New(templates.Partials).Funcs(funcs(nil, nil)).Parse(string(data))
+	t, err := template.New(file).Funcs(funcs(nil, nil)).Parse(string(data))
 	if err != nil {
-		return "", fmt.Errorf("parse built-in %s: %w", templates.Partials, err)
+		return "", fmt.Errorf("parse built-in %s: %w", file, err)
 	}
-	return t.Lookup("entry").Tree.Root.String(), nil
+	d := t.Lookup(name)
+	if d == nil || d.Tree == nil {
+		return "", fmt.Errorf("parse built-in %s: no template %q", file, name)
+	}
+	return d.Tree.Root.String(), nil
+}
+
+// sameTree reports whether the template name of set t parses to tree, a
+// builtinTree.
+func sameTree(t *template.Template, name, tree string) bool {
+	d := t.Lookup(name)
+	return d != nil && d.Tree != nil && d.Tree.Root.String() == tree
 }
 
 // loadSources reads every theme file, from overrideDir where it has one.
@@ -281,13 +314,10 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		if s, ok := sets[name]; ok {
 			return s, nil
 		}
-		t, err := r.pages[name].Clone()
+		s, err := r.newSet(name, words{loc: snap.Site.Location, l: snap.Site.L()})
 		if err != nil {
-			return nil, fmt.Errorf("clone %s: %w", name, err)
+			return nil, err
 		}
-		s := &pageSet{words: words{loc: snap.Site.Location, l: snap.Site.L()}, memo: map[memoKey]template.HTML{}, builtinEntry: r.builtinEntry[name]}
-		s.t = t.Funcs(setFuncs(s))
-		s.fixWords()
 		sets[name] = s
 		return s, nil
 	}
@@ -301,6 +331,13 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 			s, err := set(name)
 			if err != nil {
 				return err
+			}
+			if s.layout != nil {
+				if ok, err := s.writeLayout(w, p); err != nil {
+					return r.blame(name, err)
+				} else if ok {
+					return nil
+				}
 			}
 			if err := s.t.ExecuteTemplate(w, templates.Layout, p); err != nil {
 				return r.blame(name, err)
@@ -319,6 +356,28 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		asset(r.scriptPath, r.script),
 	)
 	return files
+}
+
+// newSet clones the page template name's set for one call of Files,
+// binding its functions to w and to the set itself, with the parts of the
+// built-in theme that it still has written in Go.
+func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
+	t, err := r.pages[name].Clone()
+	if err != nil {
+		return nil, fmt.Errorf("clone %s: %w", name, err)
+	}
+	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtin: r.builtin[name]}
+	s.t = t.Funcs(setFuncs(s))
+	if s.builtin["main"] {
+		if err := s.writeMainInGo(); err != nil {
+			return nil, err
+		}
+	}
+	if s.builtin[templates.Layout] {
+		s.layout = newLayout(s)
+	}
+	s.fixWords()
+	return s, nil
 }
 
 func asset(p string, data []byte) File {

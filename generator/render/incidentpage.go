@@ -1,0 +1,207 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/herald-status/herald/generator/incident"
+)
+
+// incidentMain is what the built-in "main" of incident.html prints for the
+// page p, written here rather than executed: a large site has thousands of
+// incident pages, and the template makes some sixty calls through reflect
+// on each (escapers, words, times), which cost more than the rest of the
+// page. It escapes each value as html/template does in its context
+// (FuzzIncidentMain holds the two to the same bytes) and draws the
+// affected components with the set's own "affected" template, so a site
+// that overrides that partial still gets its own. A set whose incident.html
+// redefines "main" executes its template (see writeMainInGo), and so does
+// a page whose root is not a plain path, which html/template would
+// filter.
+func (s *pageSet) incidentMain(p *Page) (template.HTML, error) {
+	var b strings.Builder
+	if !plainPath(p.Root) {
+		if err := s.t.ExecuteTemplate(&b, builtinIncidentMain, p); err != nil {
+			return "", err
+		}
+		return template.HTML(b.String()), nil
+	}
+	if in := p.Incident; in != nil {
+		if err := s.writeIncident(&b, p, in); err != nil {
+			return "", err
+		}
+	}
+	t := s.words.t
+	b.WriteString("\n<p class=\"more\"><a href=\"")
+	b.WriteString(p.Root)
+	b.WriteString("\">")
+	b.WriteString(string(t("index.current_status")))
+	b.WriteString("</a> · <a href=\"")
+	b.WriteString(p.Root)
+	b.WriteString("history/\">")
+	b.WriteString(string(t("history.title")))
+	b.WriteString("</a></p>")
+	return template.HTML(b.String()), nil
+}
+
+// builtinIncidentMain names, in a set that writes incident pages in Go,
+// the built-in "main" of incident.html that incidentMain stands for.
+const builtinIncidentMain = "incident-main"
+
+// writeMainInGo makes the set's "main", the built-in one of incident.html,
+// call incidentMain, keeping the template as builtinIncidentMain. Like
+// fixWords it must run on a fresh clone, before its first execution.
+func (s *pageSet) writeMainInGo() error {
+	main := s.t.Lookup("main")
+	if main == nil || main.Tree == nil {
+		return fmt.Errorf("write incident page: no main template")
+	}
+	if _, err := s.t.AddParseTree(builtinIncidentMain, main.Tree.Copy()); err != nil {
+		return fmt.Errorf("write incident page: %w", err)
+	}
+	if _, err := s.t.Funcs(template.FuncMap{"incidentMain": s.incidentMain}).Parse(`{{define "main"}}{{incidentMain .}}{{end}}`); err != nil {
+		return fmt.Errorf("write incident page: %w", err)
+	}
+	s.incidentInGo = true
+	return nil
+}
+
+// writeIncident writes the article of incidentMain.
+func (s *pageSet) writeIncident(b *strings.Builder, p *Page, in *incident.Incident) error {
+	w := s.words
+	t := w.t
+	e := newEntry(s, p, in)
+	// The markup around the bodies is some 2 kB; growing to it by
+	// doubling would leave as much again behind for the collector.
+	n := 2048 + len(in.Summary)
+	for _, u := range in.Updates {
+		n += len(u.Body) + 256
+	}
+	b.Grow(n)
+	html := func(h template.HTML) { b.WriteString(string(h)) }
+	text := func(v string) { htmlEscaper.WriteString(b, v) }
+	// lang marks text in the language the incident was written in.
+	lang := func() {
+		if in.Untranslated != "" {
+			b.WriteString(" lang=\"")
+			text(in.Untranslated)
+			b.WriteString("\"")
+		}
+	}
+	fact := func(key string) {
+		b.WriteString("\n<div><dt>")
+		html(t(key))
+		b.WriteString("</dt><dd>")
+	}
+
+	b.WriteString("\n<article class=\"incident\">\n<p class=\"eyebrow\">")
+	if e.Maintenance {
+		html(t("incident.maintenance"))
+	} else {
+		html(t("incident.incident"))
+	}
+	b.WriteString("</p>\n<h1")
+	lang()
+	b.WriteString(">")
+	text(in.Title)
+	b.WriteString("</h1>")
+	if in.Untranslated != "" {
+		b.WriteString("\n<p class=\"note untranslated\">")
+		html(t("incident.not_translated"))
+		b.WriteString("</p>")
+	}
+	b.WriteString("\n<p class=\"badges ")
+	text(e.ImpactClass)
+	b.WriteString("\"><span class=\"badge\">")
+	text(e.ImpactLabel)
+	b.WriteString("</span></p>\n<dl class=\"facts\">")
+
+	if e.Maintenance {
+		phase := in.PhaseAt(p.Now)
+		fact("incident.status")
+		switch phase {
+		case incident.PhaseUpcoming:
+			html(t("incident.upcoming_starts", "time", w.timeTag(in.Start())))
+		case incident.PhaseActive:
+			html(t("incident.in_progress_since", "time", w.timeTag(in.Start())))
+			if word := in.StatusAt(p.Now); word != "in_progress" {
+				b.WriteString(" · ")
+				text(w.updateLabel(word))
+			}
+		default:
+			html(t("incident.completed_at", "time", w.timeTag(in.End())))
+		}
+		b.WriteString("</dd></div>")
+		fact("incident.window")
+		html(w.timeRange(in.ScheduledStart, in.ScheduledEnd))
+		b.WriteString("</dd></div>")
+		if phase == incident.PhaseOver {
+			fact("incident.duration")
+			text(w.duration(in.Start(), in.End()))
+			b.WriteString("</dd></div>")
+		}
+	} else {
+		ongoing := in.Resolved.IsZero()
+		fact("incident.status")
+		text(e.Status)
+		if ongoing {
+			b.WriteString(" · ")
+			html(t("incident.ongoing_since_inline", "time", w.timeTag(in.Started)))
+		}
+		b.WriteString("</dd></div>")
+		if !ongoing {
+			fact("incident.started")
+			html(w.timeTag(in.Started))
+			b.WriteString("</dd></div>")
+			fact("incident.resolved")
+			html(w.timeTag(in.Resolved))
+			b.WriteString("</dd></div>")
+			fact("incident.duration")
+			text(w.duration(in.Started, in.Resolved))
+			b.WriteString("</dd></div>")
+		}
+	}
+
+	if affected := e.Affected(); len(affected) > 0 {
+		fact("incident.affected")
+		b.WriteString("\n<ul class=\"affected\">")
+		for _, a := range affected {
+			h, err := s.render("affected", a)
+			if err != nil {
+				return err
+			}
+			b.WriteString("\n")
+			html(h)
+		}
+		b.WriteString("\n</ul>\n</dd></div>")
+	}
+	b.WriteString("\n</dl>")
+
+	if in.Summary != "" {
+		b.WriteString("\n<div class=\"prose summary\"")
+		lang()
+		b.WriteString(">")
+		html(headingsFrom(2, in.Summary))
+		b.WriteString("</div>")
+	}
+	if timeline := e.Timeline(); len(timeline) > 0 {
+		b.WriteString("\n<section aria-labelledby=\"updates\">\n<h2 id=\"updates\">")
+		html(t("incident.updates"))
+		b.WriteString("</h2>\n<ol class=\"timeline\">")
+		for _, u := range timeline {
+			b.WriteString("\n<li>\n<h3 class=\"update-head\"><span class=\"update-status\">")
+			text(u.Label)
+			b.WriteString("</span> ")
+			html(u.Time)
+			b.WriteString("</h3>\n<div class=\"prose\"")
+			lang()
+			b.WriteString(">")
+			html(u.Body)
+			b.WriteString("</div>\n</li>")
+		}
+		b.WriteString("\n</ol>\n</section>")
+	}
+	b.WriteString("\n</article>")
+	return nil
+}

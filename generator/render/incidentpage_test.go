@@ -1,0 +1,152 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/i18n"
+)
+
+// pageSets returns the set of the page template name of r in the
+// language tag as Files makes it, with the parts of the built-in theme
+// written in Go, and the same set left to execute every template. Times
+// are shown in Los Angeles, whose offset and abbreviation change in the
+// year.
+func pageSets(tb testing.TB, r *Renderer, name, tag string) (fast, tmpl *pageSet) {
+	tb.Helper()
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := words{loc: la, l: i18n.For(tag)}
+	fast, err = r.newSet(name, w)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t, err := r.pages[name].Clone()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl = &pageSet{words: w, memo: map[memoKey]template.HTML{}}
+	tmpl.t = t.Funcs(setFuncs(tmpl))
+	tmpl.fixWords()
+	return fast, tmpl
+}
+
+// FuzzIncidentMain checks that the hand-written incident page is, byte for
+// byte, what the built-in "main" of incident.html prints, in every
+// language and for hostile titles, bodies, summaries, status words,
+// components and roots.
+func FuzzIncidentMain(f *testing.F) {
+	f.Add("Website slow", "<p>We are looking into it.</p>", "", "identified", "api", "../../", uint16(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, `<p>a &amp; <b>b</b> + "c" '\x00'</p>`, "<h2>What</h2><p>x</p>", `in"progress<`, "web", "../../", uint16(1))
+	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "<h2>Heading</h2><p>\x00\xff</p>", "<p>\u2028</p>", "resolved", "nope", "./", uint16(2))
+	f.Add("title", "", "", "scheduled", "api", "javascript:alert(1)//", uint16(4))
+	f.Add("Window", "<p>Started.</p>", "", "in_progress", "db", "../../", uint16(5))
+	f.Add("Window", "<p>Done.</p>", "<p>Planned.</p>", "completed", "api", "../../", uint16(6))
+	f.Add("Window", "<p>Verifying.</p>", "", "verifying", "web", "../../", uint16(7|8))
+	f.Add(`Ärger "x"`, "<p>Body</p>", "<p>Sum</p>", "monitoring", "api", "../../", uint16(16|32))
+	f.Add("", "", "", "", "", "../../", uint16(64|128|256))
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	r := newRenderer(f, "")
+	if !r.builtin["incident.html"]["main"] {
+		f.Fatalf("got the built-in incident.html taken for an override, want its main written by hand")
+	}
+	sets := map[string][2]*pageSet{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(f, r, "incident.html", tag)
+		sets[tag] = [2]*pageSet{fast, tmpl}
+	}
+	now := fixtureNow
+	f.Fuzz(func(t *testing.T, title, body, summary, word, component, root string, shape uint16) {
+		in := &incident.Incident{
+			Slug: "slug", Title: title, Summary: template.HTML(summary),
+			Kind:    incident.KindIncident,
+			Impact:  []incident.Impact{incident.ImpactNone, incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical}[shape%4],
+			Started: now.Add(-2 * time.Hour),
+		}
+		// A maintenance window upcoming, in progress or over.
+		if shape&4 != 0 {
+			start := now.Add(time.Duration(int(shape>>3&3)-1) * 3 * time.Hour)
+			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, start, start.Add(2*time.Hour)
+		} else if shape&8 == 0 {
+			in.Resolved = now.Add(-time.Hour)
+		}
+		if shape&64 == 0 {
+			in.Updates = []incident.Update{
+				{Time: now.Add(-time.Hour), Status: word, Body: template.HTML(body)},
+				{Time: now.Add(-90 * time.Minute), Status: "investigating", Body: "<p>First.</p>"},
+			}
+		}
+		if shape&128 == 0 {
+			in.Affected = []incident.Affected{{ID: component, Status: incident.PartialOutage}, {ID: "api", Status: incident.Status(word)}}
+		}
+		if shape&32 != 0 {
+			in.Untranslated = `en"<`
+		}
+		p := &Page{Kind: "incident", Root: root, Now: now, Snap: snap, Incident: in}
+		if shape&256 != 0 {
+			p.Incident = nil
+		}
+		for _, tag := range []string{"en", "de", "ja", "ar"} {
+			fast, tmpl := sets[tag][0], sets[tag][1]
+			got, err := fast.incidentMain(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want strings.Builder
+			if err := tmpl.t.ExecuteTemplate(&want, "main", p); err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != want.String() {
+				t.Errorf("%s: got incident page\n%s\nwant the template's\n%s", tag, got, want.String())
+			}
+		}
+	})
+}
+
+// TestIncidentMainOverridden checks that a site which redefines the
+// incident page's "main" gets its own page, and that one which overrides a
+// partial the page draws (affected, status) gets it in the page written
+// by hand.
+func TestIncidentMainOverridden(t *testing.T) {
+	const page = "incidents/2026-11-28-api-errors/index.html"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // incidentMain writes the page
+		want    string
+	}{
+		{name: "no override", builtin: true, want: `<ul class="affected">`},
+		{name: "status partial", files: map[string]string{"partials.html": redefine(t, "status", `<b class="custom">{{statusLabel .}}</b>`)}, builtin: true, want: `<b class="custom">`},
+		{name: "affected partial", files: map[string]string{"incident.html": strings.Replace(builtinSource(t, "incident.html"), `{{- define "affected"}}`, `{{- define "affected"}}<li class="custom">{{.ID}}</li>{{end}}{{define "affected-was"}}`, 1)}, builtin: true, want: `<li class="custom">api</li>`},
+		{name: "main", files: map[string]string{"incident.html": `{{define "main"}}<p class="custom">{{.Incident.Title}}</p>{{end}}`}, want: `<p class="custom">Elevated API error rates</p>`},
+		{name: "main reworded", files: map[string]string{"incident.html": strings.Replace(builtinSource(t, "incident.html"), `<article class="incident">`, `<article class="incident custom">`, 1)}, want: `<article class="incident custom">`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtin["incident.html"]["main"]; got != tt.builtin {
+				t.Errorf("got incident.html's main built in %v, want %v", got, tt.builtin)
+			}
+			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+			if got := string(out[page]); !strings.Contains(got, tt.want) {
+				t.Errorf("got %s without %s, want the site's own output\n%s", page, tt.want, got)
+			}
+		})
+	}
+}
+
+// builtinSource is the embedded theme file name.
+func builtinSource(tb testing.TB, name string) string {
+	tb.Helper()
+	return string(newRenderer(tb, "").sources[name].data)
+}

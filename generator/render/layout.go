@@ -1,0 +1,227 @@
+package render
+
+import (
+	"html/template"
+	"io"
+	"strings"
+	"text/template/parse"
+)
+
+// layout is what a set needs to write the built-in base.html in Go.
+type layout struct {
+	// head: the set's "head" template prints something, so the layout
+	// executes it.
+	head bool
+	// The layout's fixed words: the language's tag and direction, the
+	// skip link and the language switcher's label.
+	tag, dir, skip, switcher string
+	// switcherPlain: switcher holds nothing that html/template would
+	// escape in an attribute, as fixWords writes it in.
+	switcherPlain bool
+}
+
+// newLayout is the layout of set s, whose base.html is the built-in one.
+func newLayout(s *pageSet) *layout {
+	h := s.t.Lookup("head")
+	l := &layout{
+		head: h != nil && h.Tree != nil && !parse.IsEmptyTree(h.Tree.Root),
+		tag:  s.words.l.Tag(), dir: s.words.l.Dir(),
+		skip:     string(s.words.t("page.skip_to_content")),
+		switcher: string(s.words.t("language.switcher")),
+	}
+	l.switcherPlain = !strings.ContainsAny(l.switcher, "\"'`<>")
+	return l
+}
+
+// writeLayout writes page p as the built-in base.html lays it out, in Go:
+// every page of a site runs the layout, whose twenty-odd values each cost
+// html/template one or more calls through reflect. It escapes each value
+// as html/template does in its context (FuzzLayout holds the two to the
+// same bytes); "head" and "main" are the set's own templates, and the
+// feeds, header and footer its memos. It reports false, having written
+// nothing, for a page it leaves to the template: a component's page, whose
+// feed titles html/template escapes as HTML in an attribute, and a page
+// with a link that is not a plain URL (see plainURL).
+func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
+	l := s.layout
+	if !s.plainLayout(p) {
+		return false, nil
+	}
+	x := &pageWriter{w: w}
+	x.str("<!doctype html>\n<html lang=\"")
+	x.str(l.tag)
+	x.str("\" dir=\"")
+	x.str(l.dir)
+	x.str("\">\n<head>\n<meta charset=\"utf-8\">")
+	if l.head {
+		x.exec(s, "head", p)
+	}
+	x.str("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+	x.text(p.Title)
+	x.str("</title>\n<meta name=\"description\" content=\"")
+	x.text(p.Description)
+	x.str("\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"herald\">")
+	if p.URL != "" {
+		x.str("\n<link rel=\"canonical\" href=\"")
+		x.text(p.URL)
+		x.str("\">\n<meta property=\"og:url\" content=\"")
+		x.text(p.URL)
+		x.str("\">")
+		if len(p.Languages) > 0 {
+			for _, a := range p.Languages {
+				x.str("\n<link rel=\"alternate\" hreflang=\"")
+				x.text(a.Tag)
+				x.str("\" href=\"")
+				x.text(a.URL)
+				x.str("\">")
+			}
+			x.str("\n<link rel=\"alternate\" hreflang=\"x-default\" href=\"")
+			x.text(p.Languages[0].URL)
+			x.str("\">")
+		}
+	}
+	x.str("\n<meta property=\"og:type\" content=\"website\">\n<meta property=\"og:site_name\" content=\"")
+	x.text(p.Site.Title)
+	x.str("\">\n<meta property=\"og:title\" content=\"")
+	x.text(p.Title)
+	x.str("\">\n<meta property=\"og:description\" content=\"")
+	x.text(p.Description)
+	x.str("\">")
+	x.memo(s, "site-feeds", p.Frame)
+	x.str("\n<link rel=\"stylesheet\" href=\"")
+	x.text(p.Rel(p.Stylesheet))
+	x.str("\">")
+	if p.Script != "" {
+		x.str("\n<script src=\"")
+		x.text(p.Rel(p.Script))
+		x.str("\" defer></script>")
+	}
+	x.str("\n<link rel=\"icon\" href=\"")
+	x.text(p.Rel(p.Favicon))
+	x.str("\" type=\"image/svg+xml\">\n</head>\n<body>")
+	if p.BaseHref == "" {
+		x.str("\n<a class=\"skip\" href=\"#main\">")
+		x.str(l.skip)
+		x.str("</a>")
+	}
+	x.memo(s, "site-header", p.Frame)
+	x.str("\n<main id=\"main\" class=\"wrap\">")
+	if s.incidentInGo {
+		h, err := s.incidentMain(p)
+		x.fail(err)
+		x.str(string(h))
+	} else {
+		x.exec(s, "main", p)
+	}
+	x.str("\n</main>")
+	if len(p.Languages) > 0 {
+		x.str("\n<nav class=\"wrap languages\" aria-label=\"")
+		x.str(l.switcher)
+		x.str("\">\n<p>")
+		for i, a := range p.Languages {
+			if i > 0 {
+				x.str(" · ")
+			}
+			x.str("<a href=\"")
+			x.text(a.Link)
+			x.str("\" hreflang=\"")
+			x.text(a.Tag)
+			x.str("\" lang=\"")
+			x.text(a.Tag)
+			x.str("\"")
+			if a.Current {
+				x.str(" aria-current=\"page\"")
+			}
+			x.str(">")
+			x.text(a.Name)
+			x.str("</a>")
+		}
+		x.str("</p>\n</nav>")
+	}
+	x.memo(s, "site-footer", p.Frame)
+	x.str("\n</body>\n</html>\n")
+	return true, x.err
+}
+
+// plainLayout reports whether writeLayout writes p: see there.
+func (s *pageSet) plainLayout(p *Page) bool {
+	if p.Component != nil || p.Frame == nil {
+		return false
+	}
+	if p.URL != "" && !plainURL(p.URL) ||
+		!plainURL(p.Rel(p.Stylesheet)) || !plainURL(p.Rel(p.Favicon)) ||
+		p.Script != "" && !plainURL(p.Rel(p.Script)) {
+		return false
+	}
+	if len(p.Languages) > 0 && !s.layout.switcherPlain {
+		return false
+	}
+	for _, a := range p.Languages {
+		if p.URL != "" && !plainURL(a.URL) || !plainURL(a.Link) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainURL reports whether html/template writes s, as an href or src, as
+// htmlEscaper writes it: a relative URL or an http(s) one, of characters
+// that its URL normalizer keeps as they are.
+func plainURL(s string) bool {
+	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") &&
+		!strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!#$&*+,/:;=?@[]%", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// pageWriter writes a page, keeping the first error.
+type pageWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (x *pageWriter) fail(err error) {
+	if x.err == nil {
+		x.err = err
+	}
+}
+
+// str writes markup as it is.
+func (x *pageWriter) str(s string) {
+	if x.err == nil {
+		_, x.err = io.WriteString(x.w, s)
+	}
+}
+
+// text writes a value escaped as html/template escapes it in text or in a
+// quoted attribute.
+func (x *pageWriter) text(s string) {
+	if x.err == nil {
+		_, x.err = htmlEscaper.WriteString(x.w, s)
+	}
+}
+
+// exec executes the set's template name with p.
+func (x *pageWriter) exec(s *pageSet, name string, p *Page) {
+	if x.err == nil {
+		x.err = s.t.ExecuteTemplate(x.w, name, p)
+	}
+}
+
+// memo writes what the template name prints for data, once per build (see
+// pageSet.render).
+func (x *pageWriter) memo(s *pageSet, name string, data any) {
+	if x.err != nil {
+		return
+	}
+	var h template.HTML
+	h, x.err = s.render(name, data)
+	x.str(string(h))
+}

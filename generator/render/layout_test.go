@@ -1,0 +1,127 @@
+package render
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/templates"
+)
+
+// FuzzLayout checks that a page laid out by writeLayout, or by the
+// template where it declines, is byte for byte what the built-in base.html
+// prints, for every page template, in every language, with hostile
+// titles, descriptions, URLs, links and language names.
+func FuzzLayout(f *testing.F) {
+	f.Add("Title", "Description", "https://status.example.com/x/", "Example", "English", "../en/", uint8(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "\x00\xff\ufdd0 '\"", "https://e.com/a?b=c&d=e+f#g", `</title><script>`, `"><b>`, "../de/", uint8(1|2|4))
+	f.Add("t", "d", "javascript:alert(1)", "s", "n", "javascript:alert(1)", uint8(1|2|4|8))
+	f.Add("t", "d", "https://e.com/a b/'q'/(x)", "s", "n", "a b/(c)", uint8(1|2|4|8))
+	f.Add("t", "d", "https://e.com/it's", "s", "n", "../it's/", uint8(1|2|4))
+	f.Add("t", "d", "mailto:a@b.c", "s", "n", "HTTP://E.COM/%zz", uint8(1|2|8))
+	f.Add("t", "d", "", "s", "n", "./", uint8(1|2))
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	r := newRenderer(f, "")
+	planned := map[string]*Page{}
+	for _, pp := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, 2, options{}) {
+		if _, ok := planned[pp.template]; !ok {
+			if pp.finish != nil {
+				pp.finish()
+			}
+			planned[pp.template] = pp.Page
+		}
+	}
+	type pair struct{ fast, tmpl *pageSet }
+	sets := map[string]pair{}
+	for _, name := range templates.Pages() {
+		if planned[name] == nil {
+			continue
+		}
+		for _, tag := range []string{"en", "de", "ar"} {
+			fast, tmpl := pageSets(f, r, name, tag)
+			if fast.layout == nil {
+				f.Fatalf("got the built-in base.html of %s taken for an override, want it written by hand", name)
+			}
+			// Pages as Files plans them are written in Go, but for a
+			// component's.
+			if ok, err := fast.writeLayout(new(strings.Builder), planned[name]); err != nil || ok != (name != "component.html") {
+				f.Fatalf("%s: got writeLayout %v, %v; want %v", name, ok, err, name != "component.html")
+			}
+			sets[name+" "+tag] = pair{fast, tmpl}
+		}
+	}
+	f.Fuzz(func(t *testing.T, title, desc, url, siteTitle, langName, link string, shape uint8) {
+		for key, s := range sets {
+			p := *planned[strings.Fields(key)[0]]
+			p.Title, p.Description, p.Site.Title = title, desc, siteTitle
+			if shape&1 != 0 {
+				p.URL = url
+			}
+			if shape&2 != 0 {
+				p.Languages = []Alternate{
+					{Tag: "en", Name: langName, URL: url, Link: link, Current: true},
+					{Tag: `d"e`, Name: "Deutsch", URL: "https://status.example.com/de/", Link: "../de/"},
+				}
+			}
+			if shape&4 != 0 {
+				p.Script = link
+			}
+			if shape&8 != 0 {
+				p.Root = link
+			}
+			var got strings.Builder
+			ok, err := s.fast.writeLayout(&got, &p)
+			if err == nil && !ok {
+				err = s.fast.t.ExecuteTemplate(&got, templates.Layout, &p)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			var want strings.Builder
+			if err := s.tmpl.t.ExecuteTemplate(&want, templates.Layout, &p); err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("%s: got page\n%s\nwant the template's\n%s", key, got.String(), want.String())
+			}
+		}
+	})
+}
+
+// TestLayoutOverridden checks that a site which overrides base.html gets
+// its own layout on every page, and one which overrides a part the layout
+// draws (a page's head, the header) gets it in the layout written by hand.
+func TestLayoutOverridden(t *testing.T) {
+	header := strings.Replace(builtinSource(t, "base.html"), `<header class="site-header">`, `<header class="site-header custom">`, 1)
+	generator := strings.Replace(builtinSource(t, "base.html"), `<meta name="generator" content="herald">`, `<meta name="generator" content="custom">`, 1)
+	tests := []struct {
+		name    string
+		files   map[string]string
+		builtin bool // writeLayout lays the pages out
+		want    map[string]string
+	}{
+		{name: "no override", builtin: true, want: map[string]string{"index.html": `<header class="site-header">`}},
+		{name: "head", files: map[string]string{"history.html": builtinSource(t, "history.html") + `{{define "head"}}<meta name="custom">{{end}}`}, builtin: true, want: map[string]string{"history/index.html": `<meta charset="utf-8"><meta name="custom">`}},
+		{name: "site-header in base.html", files: map[string]string{"base.html": header}, builtin: true, want: map[string]string{"index.html": `<header class="site-header custom">`, "incidents/2026-11-28-api-errors/index.html": `<header class="site-header custom">`}},
+		{name: "base.html", files: map[string]string{"base.html": generator}, want: map[string]string{"index.html": `<meta name="generator" content="custom">`, "incidents/2026-11-28-api-errors/index.html": `<meta name="generator" content="custom">`}},
+		{name: "base.html only a header", files: map[string]string{"base.html": `<!doctype html><p class="custom">{{.Title}}</p>{{template "main" .}}`}, want: map[string]string{"404.html": `<!doctype html><p class="custom">`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtin["index.html"][templates.Layout]; got != tt.builtin {
+				t.Errorf("got the layout built in %v, want %v", got, tt.builtin)
+			}
+			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+			for page, want := range tt.want {
+				if got := string(out[page]); !strings.Contains(got, want) {
+					t.Errorf("got %s without %s, want the site's own output", page, want)
+				}
+			}
+		})
+	}
+}
