@@ -253,9 +253,10 @@ func (l *Loop) Run(ctx context.Context) error {
 				w.AddTree(filepath.Dir(next.history))
 			}
 		}
-		if next.every != set.every {
-			ticker.Reset(next.every)
-		}
+		// Every build makes the site current, so the timer counts from
+		// the last one: edits more frequent than it leave no timer
+		// rebuild between them for an edit to wait behind.
+		ticker.Reset(next.every)
 		w.SetDebounce(next.debounce)
 		set = next
 		if ok && set.command != "" {

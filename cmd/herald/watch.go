@@ -15,9 +15,9 @@ const watchUsage = `
 Usage: herald watch [-site DIR] [-every DURATION] [-now TIME]
 
 Builds and publishes the site, then rebuilds it whenever herald.yaml, a
-file in incidents/ or templates/, or the probe history changes, and every
-interval (watch.every, default 1m) so that what depends on the clock stays
-current. Rebuilds are incremental and each is published atomically. A
+file in incidents/ or templates/, or the probe history changes, and when
+an interval (watch.every, default 1m) passes without a rebuild, so that
+what depends on the clock stays current. Rebuilds are incremental and each is published atomically. A
 change that makes the site invalid prints its errors and keeps the last good
 site published; fixing the file republishes it. It prints a "rebuilt" line
 per build. Stop it with Ctrl-C or SIGTERM.

@@ -482,3 +482,28 @@ func TestWatchNotifies(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchTimerWaitsAfterABuild edits the site more often than the timer
+// interval: every rebuild makes the site current, so the timer counts
+// from the last rebuild and never fires between edits. A timer rebuild
+// there did no good, and an edit that arrived during it waited for it.
+func TestWatchTimerWaitsAfterABuild(t *testing.T) {
+	site := newTestSite(t, testConfig)
+	p := start(t, site, "watch", "-every", "1s")
+	waitFor(t, p, "the first build", func() bool { return strings.Contains(published(site, "incidents/a/index.html"), "First text.") })
+	a := filepath.Join(site, "incidents", "a.md")
+	timer := regexp.MustCompile(`(?m)^rebuilt .*\(timer\)$`)
+	before := p.stdout.count(timer)
+	for i := range 12 { // 12 × (300 ms + a rebuild): about 4 timer intervals
+		text := fmt.Sprintf("Edit %d.", i)
+		writeFile(t, a, testIncident("Incident A", text))
+		waitFor(t, p, text, func() bool { return strings.Contains(published(site, "incidents/a/index.html"), text) })
+		time.Sleep(300 * time.Millisecond)
+	}
+	if got := p.stdout.count(timer) - before; got != 0 {
+		t.Errorf("got %d timer rebuilds between edits, want 0\nstdout:\n%s", got, tail(p.stdout.String()))
+	}
+	// Once the edits stop, the timer fires again.
+	waitFor(t, p, "a timer rebuild after the edits", func() bool { return p.stdout.count(timer) > before })
+	p.stop(t)
+}
