@@ -147,10 +147,17 @@ func (st *loadState) fingerprint(f render.File) (fingerprint, bool) {
 func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	var tm Timings
+	lap := time.Now()
+	phase := func(d *time.Duration) {
+		t := time.Now()
+		*d, lap = t.Sub(lap), t
+	}
 	s, st, err := b.load(ctx, now)
 	if err != nil {
 		return nil, err
 	}
+	phase(&tm.Load)
 	out, err := outputPath(s.Config, b.out)
 	if err != nil {
 		return nil, err
@@ -162,6 +169,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
+	phase(&tm.Snapshot)
 	next := make([]renderedFile, len(files))
 	reuse := make([]bool, len(files))
 	for i, f := range files {
@@ -200,6 +208,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
+	phase(&tm.Render)
 	stage, base, err := b.begin(out)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
@@ -234,8 +243,10 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 				}
 			}
 		}
+		phase(&tm.Write)
 		return nil
 	})
+	phase(&tm.Commit)
 	if err != nil {
 		// The recycled version is gone with the stage.
 		b.versions = nil
@@ -251,12 +262,33 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 		b.versions = b.versions[len(b.versions)-2:]
 	}
 	res.Snapshot = snap
+	res.Timings = tm
 	if b.Record {
 		if err := report.WriteRecord(s.Config.ReportRecordPath(), rec); err != nil {
 			return nil, fmt.Errorf("build: %w", err)
 		}
 	}
 	return res, nil
+}
+
+// Timings say where a Builder's build spent its time, from the start of
+// Build to the swap of the published version, for herald watch -debug:
+// which part an edit waits for.
+type Timings struct {
+	// Load reads the config, the theme and the incident files, and
+	// parses those that changed.
+	Load time.Duration
+	// Snapshot reads the probe history and works out the snapshot, the
+	// reports and every file's Key.
+	Snapshot time.Duration
+	// Render renders the files whose Key changed or that have none.
+	Render time.Duration
+	// Write begins the stage (recycling the older version) and writes
+	// the files whose bytes changed into it.
+	Write time.Duration
+	// Commit makes the stage durable, then renames it into place and
+	// swaps the published symlink.
+	Commit time.Duration
 }
 
 // begin starts the stage of the next version. When the Builder published

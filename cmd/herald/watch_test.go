@@ -507,3 +507,35 @@ func TestWatchTimerWaitsAfterABuild(t *testing.T) {
 	waitFor(t, p, "a timer rebuild after the edits", func() bool { return p.stdout.count(timer) > before })
 	p.stop(t)
 }
+
+// TestWatchDebugTimings runs herald watch -debug: after each "rebuilt"
+// line, one line says where that rebuild's time went, and its parts add up
+// to no more than the rebuild's whole time.
+func TestWatchDebugTimings(t *testing.T) {
+	site := newTestSite(t, testConfig)
+	p := start(t, site, "watch", "-every", "1h", "-debug")
+	waitFor(t, p, "the first build", func() bool { return strings.Contains(published(site, "incidents/a/index.html"), "First text.") })
+	writeFile(t, filepath.Join(site, "incidents", "a.md"), testIncident("Incident A", "Second text."))
+	waitFor(t, p, "the edit", func() bool { return strings.Contains(published(site, "incidents/a/index.html"), "Second text.") })
+	p.stop(t)
+	re := regexp.MustCompile(`(?m)^rebuilt \d+ files in (\d+) ms.*\ndebug: load (\S+), snapshot and keys (\S+), render (\S+), write (\S+), commit and swap (\S+)$`)
+	got := re.FindAllStringSubmatch(p.stdout.String(), -1)
+	if len(got) != 2 {
+		t.Fatalf("got %d rebuilds with a debug line, want 2\nstdout:\n%s", len(got), p.stdout.String())
+	}
+	for _, m := range got {
+		var sum time.Duration
+		for _, s := range m[2:] {
+			d, err := time.ParseDuration(s)
+			if err != nil || d < 0 {
+				t.Fatalf("got %q in %q, want a duration", s, m[0])
+			}
+			sum += d
+		}
+		var total int64
+		fmt.Sscan(m[1], &total)
+		if sum > time.Duration(total+1)*time.Millisecond {
+			t.Errorf("got parts adding up to %v in a rebuild of %d ms, want no more", sum, total)
+		}
+	}
+}
