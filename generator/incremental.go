@@ -77,7 +77,11 @@ type Builder struct {
 	// versions are the last two versions this Builder published, oldest
 	// first, with the bytes of every file in them: the older one is
 	// recycled into the next version (see publish.Recycle).
-	versions  []publishedVersion
+	versions []publishedVersion
+	// paths are the last build's files, in its order, and man their
+	// manifest (see manifestOf).
+	paths     []string
+	man       []byte
 	lastSite  *Site
 	cfgParsed bool
 	// latency keeps probe latency read from the history store between
@@ -221,7 +225,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 			changed = append(changed, i)
 		}
 	}
-	man := manifest(files)
+	man := b.manifestOf(files)
 	write := func(p string, data []byte) error {
 		if p == publish.ManifestName && bytes.Equal(base.manifest, data) {
 			return nil
@@ -289,6 +293,25 @@ type Timings struct {
 	// Commit makes the stage durable, then renames it into place and
 	// swaps the published symlink.
 	Commit time.Duration
+}
+
+// manifestOf is manifest(files), kept from the last build while the
+// files' paths stay the same, in the same order: an edit or a timer tick
+// seldom adds or removes a file, and sorting 6,000 paths at each rebuild
+// cost as much as writing the files it changed.
+func (b *Builder) manifestOf(files []render.File) []byte {
+	same := len(files) == len(b.paths)
+	for i := 0; same && i < len(files); i++ {
+		same = files[i].Path == b.paths[i]
+	}
+	if !same {
+		b.paths = b.paths[:0]
+		for _, f := range files {
+			b.paths = append(b.paths, f.Path)
+		}
+		b.man = manifest(files)
+	}
+	return b.man
 }
 
 // begin starts the stage of the next version. When the Builder published
