@@ -82,6 +82,9 @@ type Options struct {
 	OnBuild func(Status)
 	// Daemon marks the builds of herald run (see generator.Builder.Daemon).
 	Daemon bool
+	// Debug adds a line to Stdout after each rebuild's saying where its
+	// time went (generator.Timings).
+	Debug bool
 	// MinBackoff and MaxBackoff of the publish command; zero for defaults.
 	MinBackoff, MaxBackoff time.Duration
 }
@@ -253,9 +256,10 @@ func (l *Loop) Run(ctx context.Context) error {
 				w.AddTree(filepath.Dir(next.history))
 			}
 		}
-		if next.every != set.every {
-			ticker.Reset(next.every)
-		}
+		// Every build makes the site current, so the timer counts from
+		// the last one: edits more frequent than it leave no timer
+		// rebuild between them for an edit to wait behind.
+		ticker.Reset(next.every)
 		w.SetDebounce(next.debounce)
 		set = next
 		if ok && set.command != "" {
@@ -306,6 +310,11 @@ func (l *Loop) build(ctx context.Context, reason string) bool {
 	} else {
 		fmt.Fprintf(l.opts.Stdout, "rebuilt %d files in %d ms: %d changed, %d unchanged; %d rendered, %d reused (%s)\n",
 			res.Files, elapsed.Milliseconds(), res.Written, res.Linked+res.Kept, res.Rendered, res.Reused, reason)
+		if l.opts.Debug {
+			t, ms := res.Timings, func(d time.Duration) time.Duration { return d.Round(100 * time.Microsecond) }
+			fmt.Fprintf(l.opts.Stdout, "debug: load %v, snapshot and keys %v, render %v, write %v, commit and swap %v\n",
+				ms(t.Load), ms(t.Snapshot), ms(t.Render), ms(t.Write), ms(t.Commit))
+		}
 		l.notify(ctx, res)
 	}
 	if l.opts.OnBuild != nil {

@@ -270,6 +270,8 @@ type Result struct {
 	// Snapshot is what the published site says, for whoever acts on a
 	// publish (notifications).
 	Snapshot *status.Snapshot
+	// Timings are a [Builder]'s; Build leaves them zero.
+	Timings Timings
 }
 
 // Build renders the site and publishes it at the output path. On any error

@@ -123,15 +123,17 @@ func intervalsFrom(src history.Source, window time.Time) time.Time {
 // are hundreds of thousands of rows, and reading them was most of a timer
 // rebuild's time. A cached range is used only while the store's summary
 // of it (history.Store.LatencySummary) is unchanged, so a late or
-// imported result in an old hour is read like any other. A nil cache
-// reads everything.
+// imported result in an old hour is read like any other. As the clock
+// moves, the range moves with it: the hours that settled since are read
+// and added, and those that left the history window dropped, instead of
+// reading all of them again every hour. A nil cache reads everything.
 type latencyCache struct {
 	mu      sync.Mutex
 	entries map[string]latencyEntry // by component
 }
 
 type latencyEntry struct {
-	from, to      time.Time // the hours cached: [from, to)
+	from, to      time.Time // the hours cached: [from, to), from on the hour
 	rows, results int64     // the store's summary of them
 	hours         []history.LatencyHour
 }
@@ -146,31 +148,81 @@ func (c *latencyCache) read(ctx context.Context, src history.Source, id string, 
 	if !settled.After(from) {
 		return src.Latency(ctx, id, from, now)
 	}
-	rows, results, err := st.LatencySummary(ctx, id, from, settled)
+	// The store reads from the start of from's hour (history.Latency).
+	from = from.Truncate(time.Hour)
+	c.mu.Lock()
+	e, hit := c.entries[id]
+	c.mu.Unlock()
+	var err error
+	if hit {
+		hit, err = e.check(ctx, st, id)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if hit && !e.from.After(from) && !from.After(e.to) && !e.to.After(settled) {
+		e, err = e.move(ctx, st, id, from, settled)
+	} else {
+		e, err = readLatency(ctx, st, id, from, settled)
+	}
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	e, hit := c.entries[id]
-	c.mu.Unlock()
-	if !hit || !e.from.Equal(from) || !e.to.Equal(settled) || e.rows != rows || e.results != results {
-		// Summarized first: a write between the two makes the next
-		// summary differ, and the hours are read again then.
-		old, err := src.Latency(ctx, id, from, settled)
-		if err != nil {
-			return nil, err
-		}
-		e = latencyEntry{from: from, to: settled, rows: rows, results: results, hours: old}
-		c.mu.Lock()
-		if c.entries == nil {
-			c.entries = map[string]latencyEntry{}
-		}
-		c.entries[id] = e
-		c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]latencyEntry{}
 	}
+	c.entries[id] = e
+	c.mu.Unlock()
 	recent, err := src.Latency(ctx, id, settled, now)
 	if err != nil {
 		return nil, err
 	}
 	return append(e.hours[:len(e.hours):len(e.hours)], recent...), nil
+}
+
+// check says whether the store still holds what e cached.
+func (e latencyEntry) check(ctx context.Context, st *history.Store, id string) (bool, error) {
+	rows, results, err := st.LatencySummary(ctx, id, e.from, e.to)
+	return rows == e.rows && results == e.results, err
+}
+
+// readLatency reads the hours of [from, to) and their summary. Summarized
+// first: a write between the two makes the next summary differ, and the
+// hours are read again then.
+func readLatency(ctx context.Context, st *history.Store, id string, from, to time.Time) (latencyEntry, error) {
+	e := latencyEntry{from: from, to: to}
+	var err error
+	if e.rows, e.results, err = st.LatencySummary(ctx, id, from, to); err != nil {
+		return e, err
+	}
+	e.hours, err = st.Latency(ctx, id, from, to)
+	return e, err
+}
+
+// move turns the checked entry e into one of [from, to), which overlaps
+// it and ends no sooner: it drops the hours before from and reads those
+// after e.to, with the summaries of both to keep e's exact.
+func (e latencyEntry) move(ctx context.Context, st *history.Store, id string, from, to time.Time) (latencyEntry, error) {
+	if from.After(e.from) {
+		rows, results, err := st.LatencySummary(ctx, id, e.from, from)
+		if err != nil {
+			return e, err
+		}
+		i := 0
+		for i < len(e.hours) && e.hours[i].Hour.Before(from) {
+			i++
+		}
+		e.from, e.hours, e.rows, e.results = from, e.hours[i:], e.rows-rows, e.results-results
+	}
+	if to.After(e.to) {
+		next, err := readLatency(ctx, st, id, e.to, to)
+		if err != nil {
+			return e, err
+		}
+		// A new array: the builds before share the old one.
+		e.hours = append(e.hours[:len(e.hours):len(e.hours)], next.hours...)
+		e.to, e.rows, e.results = to, e.rows+next.rows, e.results+next.results
+	}
+	return e, nil
 }

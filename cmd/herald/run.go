@@ -19,7 +19,7 @@ import (
 )
 
 const runUsage = `
-Usage: herald run [-site DIR] [-listen HOST:PORT] [-every DURATION] [-now TIME]
+Usage: herald run [-site DIR] [-listen HOST:PORT] [-every DURATION] [-now TIME] [-debug]
 
 The production daemon: the prober (herald probe) writing into the history
 store, everything herald watch does (rebuild on change, on new probe

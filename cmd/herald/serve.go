@@ -19,7 +19,7 @@ import (
 )
 
 const serveUsage = `
-Usage: herald serve [-site DIR] [-addr HOST:PORT] [-every DURATION] [-reload=false] [-now TIME]
+Usage: herald serve [-site DIR] [-addr HOST:PORT] [-every DURATION] [-reload=false] [-now TIME] [-debug]
 
 Does what herald watch does (rebuild and publish on every change) and
 serves the output folder over HTTP for authors. Open pages reload in the

@@ -12,17 +12,18 @@ import (
 )
 
 const watchUsage = `
-Usage: herald watch [-site DIR] [-every DURATION] [-now TIME]
+Usage: herald watch [-site DIR] [-every DURATION] [-now TIME] [-debug]
 
 Builds and publishes the site, then rebuilds it whenever herald.yaml, a
-file in incidents/ or templates/, or the probe history changes, and every
-interval (watch.every, default 1m) so that what depends on the clock stays
-current. Rebuilds are incremental and each is published atomically. A
+file in incidents/ or templates/, or the probe history changes, and when
+an interval (watch.every, default 1m) passes without a rebuild, so that
+what depends on the clock stays current. Rebuilds are incremental and each is published atomically. A
 change that makes the site invalid prints its errors and keeps the last good
 site published; fixing the file republishes it. It prints a "rebuilt" line
 per build. Stop it with Ctrl-C or SIGTERM.
 
 -now (or HERALD_NOW) sets the clock at start; it then runs in real time.
+-debug prints, after each "rebuilt" line, where that rebuild's time went.
 
 Examples:
   herald watch
@@ -54,14 +55,16 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 type loopFlagValues struct {
 	site, now string
 	every     time.Duration
+	debug     bool
 }
 
-// loopFlags declares -site, -every and -now on fs.
+// loopFlags declares -site, -every, -now and -debug on fs.
 func loopFlags(fs *flag.FlagSet) *loopFlagValues {
 	var v loopFlagValues
 	fs.StringVar(&v.site, "site", ".", siteUsage)
 	fs.DurationVar(&v.every, "every", 0, "rebuild at least this often (default watch.every from herald.yaml, else 1m)")
 	fs.StringVar(&v.now, "now", "", nowUsage)
+	fs.BoolVar(&v.debug, "debug", false, "after each rebuild, print where its time went: loading, the snapshot and keys, rendering, writing, and the commit and swap")
 	return &v
 }
 
@@ -87,6 +90,7 @@ func (v *loopFlagValues) options(e *env) (opts daemon.Options, pinned bool, err 
 		Site:   site,
 		Clock:  func() time.Time { return start.Add(time.Since(began)) },
 		Every:  v.every,
+		Debug:  v.debug,
 		Stdout: stdout,
 		Stderr: stderr,
 		Report: func(err error) {

@@ -482,3 +482,61 @@ func TestWatchNotifies(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchTimerWaitsAfterABuild edits the site more often than the timer
+// interval: every rebuild makes the site current, so the timer counts
+// from the last rebuild and never fires between edits. A timer rebuild
+// there did no good, and an edit that arrived during it waited for it.
+func TestWatchTimerWaitsAfterABuild(t *testing.T) {
+	site := newTestSite(t, testConfig)
+	p := start(t, site, "watch", "-every", "1s")
+	waitFor(t, p, "the first build", func() bool { return strings.Contains(published(site, "incidents/a/index.html"), "First text.") })
+	a := filepath.Join(site, "incidents", "a.md")
+	timer := regexp.MustCompile(`(?m)^rebuilt .*\(timer\)$`)
+	before := p.stdout.count(timer)
+	for i := range 12 { // 12 × (300 ms + a rebuild): about 4 timer intervals
+		text := fmt.Sprintf("Edit %d.", i)
+		writeFile(t, a, testIncident("Incident A", text))
+		waitFor(t, p, text, func() bool { return strings.Contains(published(site, "incidents/a/index.html"), text) })
+		time.Sleep(300 * time.Millisecond)
+	}
+	if got := p.stdout.count(timer) - before; got != 0 {
+		t.Errorf("got %d timer rebuilds between edits, want 0\nstdout:\n%s", got, tail(p.stdout.String()))
+	}
+	// Once the edits stop, the timer fires again.
+	waitFor(t, p, "a timer rebuild after the edits", func() bool { return p.stdout.count(timer) > before })
+	p.stop(t)
+}
+
+// TestWatchDebugTimings runs herald watch -debug: after each "rebuilt"
+// line, one line says where that rebuild's time went, and its parts add up
+// to no more than the rebuild's whole time.
+func TestWatchDebugTimings(t *testing.T) {
+	site := newTestSite(t, testConfig)
+	p := start(t, site, "watch", "-every", "1h", "-debug")
+	waitFor(t, p, "the first build", func() bool { return strings.Contains(published(site, "incidents/a/index.html"), "First text.") })
+	writeFile(t, filepath.Join(site, "incidents", "a.md"), testIncident("Incident A", "Second text."))
+	re := regexp.MustCompile(`(?m)^rebuilt \d+ files in (\d+) ms.*\ndebug: load (\S+), snapshot and keys (\S+), render (\S+), write (\S+), commit and swap (\S+)$`)
+	// The lines follow the swap that publishes the edit.
+	waitFor(t, p, "the edit's lines", func() bool { return p.stdout.count(re) == 2 })
+	p.stop(t)
+	got := re.FindAllStringSubmatch(p.stdout.String(), -1)
+	if len(got) != 2 {
+		t.Fatalf("got %d rebuilds with a debug line, want 2\nstdout:\n%s", len(got), p.stdout.String())
+	}
+	for _, m := range got {
+		var sum time.Duration
+		for _, s := range m[2:] {
+			d, err := time.ParseDuration(s)
+			if err != nil || d < 0 {
+				t.Fatalf("got %q in %q, want a duration", s, m[0])
+			}
+			sum += d
+		}
+		var total int64
+		fmt.Sscan(m[1], &total)
+		if sum > time.Duration(total+1)*time.Millisecond {
+			t.Errorf("got parts adding up to %v in a rebuild of %d ms, want no more", sum, total)
+		}
+	}
+}

@@ -2,10 +2,13 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"testing"
 	"time"
 
 	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/i18n"
 )
 
@@ -86,5 +89,75 @@ func TestKeysHoldTheWords(t *testing.T) {
 		if de[p] == k {
 			t.Errorf("%s: got the same Key in en and de, want another", p)
 		}
+	}
+}
+
+// TestProbeKeyLatency checks the latency part of a component page's Key:
+// every change of a count or an hour moves it, and 90 days of hours, most
+// of whose buckets count nothing, take a few bytes a bucket to hash, not
+// eight (216,000 hours for 100 components were half of a timer rebuild's
+// Keys).
+func TestProbeKeyLatency(t *testing.T) {
+	start := time.Date(2026, 8, 30, 0, 0, 0, 0, time.UTC)
+	hours := func(edit func(h []history.LatencyHour) []history.LatencyHour) []history.LatencyHour {
+		h := make([]history.LatencyHour, 90*24)
+		for i := range h {
+			h[i] = history.LatencyHour{Hour: start.Add(time.Duration(i) * time.Hour), Counts: make([]uint64, len(history.LatencyBuckets)+1)}
+			h[i].Counts[3+i%2] = 58
+			h[i].Counts[5] = 2
+		}
+		if edit != nil {
+			h = edit(h)
+		}
+		return h
+	}
+	key := func(h []history.LatencyHour) (string, int) {
+		k := &keys{now: start, loc: time.UTC, l: i18n.For("en")}
+		k.probe(&status.Component{Monitored: true, Latency: h})
+		sum := sha256.Sum256(k.buf)
+		return string(sum[:]), len(k.buf)
+	}
+	base, size := key(hours(nil))
+	if perBucket := float64(size) / float64(90*24*(len(history.LatencyBuckets)+1)); perBucket > 2 {
+		t.Errorf("got %.1f bytes hashed a bucket, want at most 2", perBucket)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(h []history.LatencyHour) []history.LatencyHour
+	}{
+		{"one more result", func(h []history.LatencyHour) []history.LatencyHour { h[100].Counts[3]++; return h }},
+		{"a result in the next bucket", func(h []history.LatencyHour) []history.LatencyHour { h[100].Counts[3]--; h[100].Counts[4]++; return h }},
+		{"a large count", func(h []history.LatencyHour) []history.LatencyHour { h[7].Counts[0] = 1 << 40; return h }},
+		{"an hour later", func(h []history.LatencyHour) []history.LatencyHour {
+			h[len(h)-1].Hour = h[len(h)-1].Hour.Add(time.Hour)
+			return h
+		}},
+		{"an hour fewer", func(h []history.LatencyHour) []history.LatencyHour { return h[1:] }},
+		{"fewer buckets", func(h []history.LatencyHour) []history.LatencyHour { h[0].Counts = h[0].Counts[:5]; return h }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, _ := key(hours(tc.edit)); got == base {
+				t.Errorf("got the same Key, want another")
+			}
+		})
+	}
+}
+
+// BenchmarkProbeKey is the latency part of one monitored component's Key
+// over 90 days, hashed: a timer rebuild does it for every component.
+func BenchmarkProbeKey(b *testing.B) {
+	start := time.Date(2026, 8, 30, 0, 0, 0, 0, time.UTC)
+	h := make([]history.LatencyHour, 90*24)
+	for i := range h {
+		h[i] = history.LatencyHour{Hour: start.Add(time.Duration(i) * time.Hour), Counts: make([]uint64, len(history.LatencyBuckets)+1)}
+		h[i].Counts[3+i%2] = 58
+		h[i].Counts[5] = 2
+	}
+	k := &keys{now: start, loc: time.UTC, l: i18n.For("en")}
+	c := &status.Component{Monitored: true, Latency: h}
+	for b.Loop() {
+		k.buf = k.buf[:0]
+		k.probe(c)
+		sha256.Sum256(k.buf)
 	}
 }

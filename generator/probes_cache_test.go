@@ -1,0 +1,93 @@
+package generator
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/history"
+)
+
+// TestLatencyCacheMoves reads a real store's latency through a
+// latencyCache as the clock moves, as a Builder's timer rebuilds do: each
+// read must equal a fresh read of the store, and the hours cached before
+// must be kept, not read again, when an hour or a day passes (the window
+// then moves by an hour or a day, which read all 3 days again before),
+// while a late result in a cached hour is read.
+func TestLatencyCacheMoves(t *testing.T) {
+	ctx := context.Background()
+	st, err := history.Open(filepath.Join(t.TempDir(), "h.db"), history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	var rs []history.Result
+	for at := start; at.Before(start.Add(6 * 24 * time.Hour)); at = at.Add(10 * time.Minute) {
+		rs = append(rs, history.Result{Component: "api", Time: at, OK: true, LatencyMS: float64(20 + at.Minute()*3)})
+	}
+	if err := st.Record(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	c := &latencyCache{}
+	now := start.Add(3*24*time.Hour + 30*time.Minute)
+	window := func() time.Time { return now.Truncate(24*time.Hour).AddDate(0, 0, -2) }
+	if _, err := c.read(ctx, st, "api", window(), now); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name  string
+		after time.Duration
+		late  *history.Result // recorded before the read
+		kept  bool            // the hours cached before are kept
+	}{
+		{"a minute later", time.Minute, nil, true},
+		{"an hour later", time.Hour, nil, true},
+		{"a late result in a cached hour", time.Minute, &history.Result{Component: "api", Time: start.Add(2*24*time.Hour + 5*time.Hour + time.Second), OK: true, LatencyMS: 4000}, false},
+		{"two hours later", 2 * time.Hour, nil, true},
+		{"a day later", 24 * time.Hour, nil, true},
+		{"four days later, past every cached hour", 4 * 24 * time.Hour, nil, false},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if s.late != nil {
+				if err := st.Record(ctx, []history.Result{*s.late}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := c.entries["api"]
+			now = now.Add(s.after)
+			got, err := c.read(ctx, st, "api", window(), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := st.Latency(ctx, "api", window(), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("got %d hours unlike the store's %d, want the same", len(got), len(want))
+			}
+			after := c.entries["api"]
+			if kept := shares(before.hours, after.hours); kept != s.kept {
+				t.Errorf("got the cached hours kept %v, want %v", kept, s.kept)
+			}
+		})
+	}
+}
+
+// shares says whether the first hour of b is an hour of a, as cached, not
+// read again.
+func shares(a, b []history.LatencyHour) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, h := range a {
+		if &h.Counts[0] == &b[0].Counts[0] {
+			return true
+		}
+	}
+	return false
+}
