@@ -144,15 +144,7 @@ func FuzzComponentEntry(f *testing.F) {
 	f.Add(`<b> "q" & 'a' + b`, "2026-11-20-hostile", "../../", "api", "partial_outage", uint8(1))
 	r := newRenderer(f, "")
 	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
-	type pair struct{ fast, tmpl *pageSet }
-	sets := map[string]pair{}
-	for _, tag := range []string{"en", "de", "ja", "ar"} {
-		fast, tmpl := pageSets(f, r, "component.html", tag)
-		if !fast.builtin["component-entry"] {
-			f.Fatalf("got the built-in component-entry taken for an override, want it written by hand")
-		}
-		sets[tag] = pair{fast, tmpl}
-	}
+	sets := goPairs(f, r, "component.html", "component-entry")
 	now := fixtureNow
 	f.Fuzz(func(t *testing.T, title, slug, root, id, status string, shape uint8) {
 		in := &incident.Incident{
@@ -173,19 +165,7 @@ func FuzzComponentEntry(f *testing.F) {
 		if p.Component == nil {
 			return // the template fails on a page with no component, and so does componentEntry
 		}
-		for tag, s := range sets {
-			got, err := s.fast.componentEntry(p, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.tmpl.componentEntry(p, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("%s: got entry\n%s\nwant the template's\n%s", tag, got, want)
-			}
-		}
+		sameAsTemplate(t, sets, "entry", func(s *pageSet) (template.HTML, error) { return s.componentEntry(p, in) })
 	})
 }
 
@@ -233,15 +213,7 @@ func FuzzSpan(f *testing.F) {
 	f.Add(int64(-30*24*time.Hour), int64(40*24*time.Hour), uint8(3))
 	f.Add(int64(-7*time.Hour), int64(6*time.Hour+59*time.Minute), uint8(2))
 	r := newRenderer(f, "")
-	type pair struct{ fast, tmpl *pageSet }
-	sets := map[string]pair{}
-	for _, tag := range []string{"en", "de", "ja", "ar"} {
-		fast, tmpl := pageSets(f, r, "history.html", tag)
-		if !fast.builtin["span"] {
-			f.Fatalf("got the built-in span taken for an override, want it written by hand")
-		}
-		sets[tag] = pair{fast, tmpl}
-	}
+	sets := goPairs(f, r, "history.html", "span")
 	f.Fuzz(func(t *testing.T, start, length int64, shape uint8) {
 		from := fixtureNow.Add(time.Duration(start))
 		in := &incident.Incident{Slug: "s", Title: "t", Kind: incident.KindIncident, Started: from}
@@ -251,18 +223,6 @@ func FuzzSpan(f *testing.F) {
 		if shape&2 != 0 {
 			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, from, from.Add(time.Duration(length))
 		}
-		for tag, s := range sets {
-			got, err := s.fast.render("span", in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.tmpl.render("span", in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("%s: got span %s, want the template's %s", tag, got, want)
-			}
-		}
+		sameAsTemplate(t, sets, "span", func(s *pageSet) (template.HTML, error) { return s.render("span", in) })
 	})
 }

@@ -37,6 +37,45 @@ func pageSets(tb testing.TB, r *Renderer, name, tag string) (fast, tmpl *pageSet
 	return fast, tmpl
 }
 
+// goPair is a page's set in one language twice: fast writes the built-in
+// templates of inGo in Go, tmpl executes them.
+type goPair struct{ fast, tmpl *pageSet }
+
+// goPairs are page's sets in en, de, ja and ar, failing tb unless fast
+// writes the template name in Go.
+func goPairs(tb testing.TB, r *Renderer, page, name string) map[string]goPair {
+	tb.Helper()
+	sets := map[string]goPair{}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		fast, tmpl := pageSets(tb, r, page, tag)
+		if !fast.builtin[name] {
+			tb.Fatalf("got the built-in %s taken for an override, want it written by hand", name)
+		}
+		sets[tag] = goPair{fast, tmpl}
+	}
+	return sets
+}
+
+// sameAsTemplate fails t where, in any language, what draw writes with
+// the set that writes it in Go differs from what it writes with the
+// template's.
+func sameAsTemplate(t *testing.T, sets map[string]goPair, what string, draw func(*pageSet) (template.HTML, error)) {
+	t.Helper()
+	for tag, s := range sets {
+		got, err := draw(s.fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := draw(s.tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: got %s\n%s\nwant the template's\n%s", tag, what, got, want)
+		}
+	}
+}
+
 // FuzzIncidentMain checks that the hand-written incident page is, byte for
 // byte, what the built-in "main" of incident.html prints, in every
 // language and for hostile titles, bodies, summaries, status words,

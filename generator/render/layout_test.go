@@ -31,8 +31,7 @@ func FuzzLayout(f *testing.F) {
 			planned[pp.template] = pp.Page
 		}
 	}
-	type pair struct{ fast, tmpl *pageSet }
-	sets := map[string]pair{}
+	sets := map[string]goPair{}
 	for _, name := range templates.Pages() {
 		if planned[name] == nil {
 			continue
@@ -47,7 +46,7 @@ func FuzzLayout(f *testing.F) {
 			if ok, err := fast.writeLayout(new(strings.Builder), planned[name]); err != nil || ok != (name != "component.html") {
 				f.Fatalf("%s: got writeLayout %v, %v; want %v", name, ok, err, name != "component.html")
 			}
-			sets[name+" "+tag] = pair{fast, tmpl}
+			sets[name+" "+tag] = goPair{fast, tmpl}
 		}
 	}
 	f.Fuzz(func(t *testing.T, title, desc, url, siteTitle, langName, link string, shape uint8) {

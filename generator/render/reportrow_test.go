@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 	"time"
@@ -22,15 +23,7 @@ func FuzzReportRow(f *testing.F) {
 	f.Add("api", `<b> "q" & 'a' + b`, int64(time.Hour), int64(0), int64(0), int64(0), int64(0), int64(0), 0.25, uint8(3))
 	f.Add("ü", "Ärger", int64(time.Hour), int64(0), int64(time.Hour), int64(0), int64(time.Hour), int64(0), 0.5, uint8(1))
 	r := newRenderer(f, "")
-	type pair struct{ fast, tmpl *pageSet }
-	sets := map[string]pair{}
-	for _, tag := range []string{"en", "de", "ja", "ar"} {
-		fast, tmpl := pageSets(f, r, "report.html", tag)
-		if !fast.builtin["report-row"] {
-			f.Fatalf("got the built-in report-row taken for an override, want it written by hand")
-		}
-		sets[tag] = pair{fast, tmpl}
-	}
+	sets := goPairs(f, r, "report.html", "report-row")
 	f.Fuzz(func(t *testing.T, id, name string, known, down, probeDown, declaredDown, excluded, noData int64, up float64, shape uint8) {
 		fig := &report.Figures{
 			Component: report.Component{ID: id, Name: name, Probed: shape&1 != 0},
@@ -40,19 +33,7 @@ func FuzzReportRow(f *testing.F) {
 			},
 			ProbeDown: time.Duration(probeDown), DeclaredDown: time.Duration(declaredDown),
 		}
-		for tag, s := range sets {
-			got, err := s.fast.reportRow(fig)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.tmpl.reportRow(fig)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("%s: got row\n%s\nwant the template's\n%s", tag, got, want)
-			}
-		}
+		sameAsTemplate(t, sets, "row", func(s *pageSet) (template.HTML, error) { return s.reportRow(fig) })
 	})
 }
 
@@ -113,15 +94,7 @@ func FuzzReportEntry(f *testing.F) {
 	f.Add("title", "x y%20z", "https://example.com/", uint8(3|16))
 	f.Add(`<b> "q" & 'a' + b`, "2026-11-20-hostile", "../../", uint8(1|16))
 	r := newRenderer(f, "")
-	type pair struct{ fast, tmpl *pageSet }
-	sets := map[string]pair{}
-	for _, tag := range []string{"en", "de", "ja", "ar"} {
-		fast, tmpl := pageSets(f, r, "report.html", tag)
-		if !fast.builtin["report-entry"] {
-			f.Fatalf("got the built-in report-entry taken for an override, want it written by hand")
-		}
-		sets[tag] = pair{fast, tmpl}
-	}
+	sets := goPairs(f, r, "report.html", "report-entry")
 	now := fixtureNow
 	monthStart := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, title, slug, root string, shape uint8) {
@@ -137,19 +110,7 @@ func FuzzReportEntry(f *testing.F) {
 			m.End, m.ToDate = now.Add(-2*time.Hour), false // closed before the incident ended
 		}
 		p := &Page{Kind: "report", Root: root, Now: now, Report: m}
-		for tag, s := range sets {
-			got, err := s.fast.reportEntry(p, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.tmpl.reportEntry(p, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("%s: got entry\n%s\nwant the template's\n%s", tag, got, want)
-			}
-		}
+		sameAsTemplate(t, sets, "entry", func(s *pageSet) (template.HTML, error) { return s.reportEntry(p, in) })
 	})
 }
 
@@ -213,15 +174,7 @@ func FuzzReportComponent(f *testing.F) {
 	months := report.Months(report.Input{Components: components, Incidents: snap.Incidents, Intervals: intervals, PartialWeight: 0.3, MinCoverage: 0.5, Loc: la, Now: fixtureNow})
 	month := months[len(months)-1]
 	r := newRenderer(f, "")
-	type pair struct{ fast, tmpl *pageSet }
-	sets := map[string]pair{}
-	for _, tag := range []string{"en", "de", "ja", "ar"} {
-		fast, tmpl := pageSets(f, r, "report.html", tag)
-		if !fast.builtin["report-component"] {
-			f.Fatalf("got the built-in report-component taken for an override, want it written by hand")
-		}
-		sets[tag] = pair{fast, tmpl}
-	}
+	sets := goPairs(f, r, "report.html", "report-component")
 	f.Fuzz(func(t *testing.T, id, name string, down, partial, noData int64, shape uint8) {
 		fig := *month.Components[int(shape>>2)%len(month.Components)]
 		fig.ID, fig.Name, fig.Probed = id, name, shape&1 != 0
@@ -230,18 +183,6 @@ func FuzzReportComponent(f *testing.F) {
 			fig.SLO = nil
 		}
 		p := &Page{Kind: "report", Root: "../../", Now: fixtureNow, Report: month, Site: snap.Site}
-		for tag, s := range sets {
-			got, err := s.fast.reportComponent(p, &fig)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.tmpl.reportComponent(p, &fig)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("%s: got section\n%s\nwant the template's\n%s", tag, got, want)
-			}
-		}
+		sameAsTemplate(t, sets, "section", func(s *pageSet) (template.HTML, error) { return s.reportComponent(p, &fig) })
 	})
 }
