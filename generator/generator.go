@@ -194,7 +194,13 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	files = append(files, api.ReportFiles(months, snap.Site.BaseURL)...)
 	for _, lang := range snap.Site.Languages[min(1, len(snap.Site.Languages)):] {
-		for _, f := range s.readerFiles(s.inLanguage(snap, lang), months) {
+		first := snap.Site.Lang
+		view := func(in *incident.Incident) *incident.Incident { return in.In(lang.Tag, first) }
+		shown := make([]*report.Month, len(months))
+		for i, m := range months {
+			shown[i] = m.In(view)
+		}
+		for _, f := range s.readerFiles(s.inLanguage(snap, lang, view), shown) {
 			f.Path = lang.Dir + f.Path
 			files = append(files, f)
 		}
@@ -216,11 +222,10 @@ func (s *Site) readerFiles(snap *status.Snapshot, months []*report.Month) []rend
 // inLanguage is snap as the files of lang, another of the site's
 // languages than the first, show it: in lang's words, at lang's address,
 // with each incident in lang's translation or else marked untranslated.
-func (s *Site) inLanguage(snap *status.Snapshot, lang status.Language) *status.Snapshot {
+func (s *Site) inLanguage(snap *status.Snapshot, lang status.Language, view func(*incident.Incident) *incident.Incident) *status.Snapshot {
 	site := snap.Site
 	site.Locale, site.BaseURL, site.Lang = s.Config.LocaleOf(lang.Tag), lang.BaseURL, lang.Tag
-	first := snap.Site.Lang
-	return snap.In(site, func(in *incident.Incident) *incident.Incident { return in.In(lang.Tag, first) })
+	return snap.In(site, view)
 }
 
 // reports computes the monthly reports of the snapshot (docs/reports.md).

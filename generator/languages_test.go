@@ -57,6 +57,9 @@ func TestBuildSeveralLanguages(t *testing.T) {
 		{"English feed", "history.rss", "<language>en</language>"},
 		{"German calendar", "de/maintenance.ics", "URL;VALUE=URI:" + exampleBase + "de/incidents/"},
 		{"report data shared", "de/reports/2026-11/index.html", `href="../../../reports/2026-11.csv"`},
+		{"translated title in its month's report", "de/reports/2026-03/index.html", ">Galerie, Paket-Feed und API nach Neustart der Hosts nicht erreichbar</a>"},
+		{"original title in the English report", "reports/2026-03/index.html", ">Gallery, package feed and API unavailable after host reboot</a>"},
+		{"untranslated title in a report, in its language", "de/reports/2026-09/index.html", `lang="en">Slow package search</a>`},
 	}
 	for _, tt := range contains {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,7 +37,8 @@ import (
 //	                             date, and its components' figures as
 //	                             printed (not the month's Key, which
 //	                             moves with the clock while it runs)
-//	reports/<YYYY-MM>/index.html its month's Key
+//	reports/<YYYY-MM>/index.html its month's Key, and the Sums of the
+//	                             incidents it lists (a translation's too)
 //	404.html                     nothing more
 //
 // The clock reaches pages only through an incident's phase and status
@@ -91,6 +92,12 @@ func (k *keys) page(p *Page) string {
 		k.probe(c)
 	case "report":
 		k.str(p.Report.Key())
+		// In another language, the incidents in their translations.
+		for _, list := range [][]*incident.Incident{p.Report.Incidents, p.Report.Maintenance} {
+			for _, in := range list {
+				k.buf = append(k.buf, in.Sum[:]...)
+			}
+		}
 	case "reports":
 		for _, m := range p.Reports.Months {
 			k.str(m.Name())

@@ -152,7 +152,13 @@ func (s *pageSet) reportEntry(p *Page, in *incident.Incident) (template.HTML, er
 	var b strings.Builder
 	b.WriteString("\n<li class=\"entry\"><p class=\"entry-title\"><a href=\"")
 	b.WriteString(e.Link)
-	b.WriteString("\">")
+	b.WriteString("\"")
+	if in.Untranslated != "" {
+		b.WriteString(" lang=\"")
+		htmlEscaper.WriteString(&b, in.Untranslated)
+		b.WriteString("\"")
+	}
+	b.WriteString(">")
 	htmlEscaper.WriteString(&b, in.Title)
 	b.WriteString("</a></p>\n<p class=\"excerpt\">")
 	b.WriteString(string(w.timeRange(in.Start(), in.End())))

@@ -93,6 +93,7 @@ func FuzzReportEntry(f *testing.F) {
 	f.Add("\x00\xff\xfe bad UTF-8 \ufdd0", "javascript:alert(1)", "", uint8(4|8))
 	f.Add("title", "x y%20z", "https://example.com/", uint8(3|16))
 	f.Add(`<b> "q" & 'a' + b`, "2026-11-20-hostile", "../../", uint8(1|16))
+	f.Add("Slow package search", "2026-09-08-search-latency", "../../../", uint8(1|32))
 	r := newRenderer(f, "")
 	sets := goPairs(f, r, "report.html", "report-entry")
 	now := fixtureNow
@@ -104,6 +105,9 @@ func FuzzReportEntry(f *testing.F) {
 		}
 		if shape&2 != 0 {
 			in.Kind, in.ScheduledStart, in.ScheduledEnd = incident.KindMaintenance, now.Add(-3*time.Hour), now.Add(time.Duration(int(shape>>2&3)-1)*time.Hour)
+		}
+		if shape&32 != 0 {
+			in.Untranslated = `en"<` // on a page in another language
 		}
 		m := &report.Month{Start: monthStart, End: now, ToDate: true}
 		if shape&16 != 0 {

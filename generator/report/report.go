@@ -99,6 +99,24 @@ type Month struct {
 	Incidents, Maintenance []*incident.Incident
 }
 
+// In is the month as a page in another of the site's languages shows it:
+// the same figures, with its incidents and maintenance as view gives them
+// (each in its translation, or marked untranslated). Key stays the
+// month's; a report page's Key adds the incidents it shows.
+func (m *Month) In(view func(*incident.Incident) *incident.Incident) *Month {
+	c := *m
+	c.Incidents, c.Maintenance = viewed(m.Incidents, view), viewed(m.Maintenance, view)
+	return &c
+}
+
+func viewed(ins []*incident.Incident, view func(*incident.Incident) *incident.Incident) []*incident.Incident {
+	out := make([]*incident.Incident, len(ins))
+	for i, in := range ins {
+		out[i] = view(in)
+	}
+	return out
+}
+
 // Name is the month as its address writes it, "2026-11".
 func (m *Month) Name() string { return m.Start.Format("2006-01") }
 
