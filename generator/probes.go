@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/http"
 	"os"
 	"runtime"
@@ -123,7 +124,9 @@ func intervalsFrom(src history.Source, window time.Time) time.Time {
 // are hundreds of thousands of rows, and reading them was most of a timer
 // rebuild's time. A cached range is used only while the store's summary
 // of it (history.Store.LatencySummary) is unchanged, so a late or
-// imported result in an old hour is read like any other. As the clock
+// imported result in an old hour is read like any other; while the
+// store counts no late write (history.Store.LatencyMark), only the hours
+// from the newest on are summarized, not 90 days of rows at each tick. As the clock
 // moves, the range moves with it: the hours that settled since are read
 // and added, and those that left the history window dropped, instead of
 // reading all of them again every hour. A nil cache reads everything.
@@ -135,6 +138,7 @@ type latencyCache struct {
 type latencyEntry struct {
 	from, to      time.Time // the hours cached: [from, to), from on the hour
 	rows, results int64     // the store's summary of them
+	mark          history.LatencyMark
 	hours         []history.LatencyHour
 }
 
@@ -150,12 +154,17 @@ func (c *latencyCache) read(ctx context.Context, src history.Source, id string, 
 	}
 	// The store reads from the start of from's hour (history.Latency).
 	from = from.Truncate(time.Hour)
+	// Read before the hours are checked or read, so that a late write
+	// after it changes the next build's mark (see check).
+	mark, err := st.LatencyMark(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	c.mu.Lock()
 	e, hit := c.entries[id]
 	c.mu.Unlock()
-	var err error
 	if hit {
-		hit, err = e.check(ctx, st, id)
+		hit, err = e.check(ctx, st, id, mark)
 		if err != nil {
 			return nil, err
 		}
@@ -168,6 +177,7 @@ func (c *latencyCache) read(ctx context.Context, src history.Source, id string, 
 	if err != nil {
 		return nil, err
 	}
+	e.mark = mark
 	c.mu.Lock()
 	if c.entries == nil {
 		c.entries = map[string]latencyEntry{}
@@ -181,10 +191,37 @@ func (c *latencyCache) read(ctx context.Context, src history.Source, id string, 
 	return append(e.hours[:len(e.hours):len(e.hours)], recent...), nil
 }
 
-// check says whether the store still holds what e cached.
-func (e latencyEntry) check(ctx context.Context, st *history.Store, id string) (bool, error) {
-	rows, results, err := st.LatencySummary(ctx, id, e.from, e.to)
-	return rows == e.rows && results == e.results, err
+// check says whether the store still holds what e cached, given m, the
+// store's mark read before anything of this build: while no late write
+// was counted since e's mark, only the hours from its newest on can
+// differ, and those are few; otherwise all of them are summarized again.
+func (e latencyEntry) check(ctx context.Context, st *history.Store, id string, m history.LatencyMark) (bool, error) {
+	if m.Late != e.mark.Late || m.Newest < e.mark.Newest {
+		rows, results, err := st.LatencySummary(ctx, id, e.from, e.to)
+		return rows == e.rows && results == e.results, err
+	}
+	from := e.from
+	if n := time.UnixMilli(e.mark.Newest); e.mark.Newest != math.MinInt64 && n.After(from) {
+		from = n
+	}
+	if !e.to.After(from) {
+		return true, nil
+	}
+	// Writes only add, so a summary equal to the kept hours' is theirs.
+	var rows, results int64
+	for _, h := range e.hours {
+		if h.Hour.Before(from) {
+			continue
+		}
+		for _, n := range h.Counts {
+			if n > 0 {
+				rows++
+				results += int64(n)
+			}
+		}
+	}
+	r, n, err := st.LatencySummary(ctx, id, from, e.to)
+	return r == rows && n == results, err
 }
 
 // readLatency reads the hours of [from, to) and their summary. Summarized

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -90,4 +91,85 @@ func shares(a, b []history.LatencyHour) bool {
 		}
 	}
 	return false
+}
+
+// TestLatencyCacheMark checks that a latencyCache trusts the store's mark
+// (history.Store.LatencyMark) and no more: with no late write counted it
+// summarizes only the hours from the component's newest on, yet every
+// write a herald writer makes, in the newest hour, in a new one or late
+// in an old one, is read. The last step edits an old hour behind the
+// writer's back, which no herald writer does: the cache keeps its hours,
+// which shows that it no longer summarizes all 90 days' rows at each
+// build (it did before the mark, and read that hour again).
+func TestLatencyCacheMark(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "h.db")
+	st, err := history.Open(path, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	now := start.Add(2*24*time.Hour + 30*time.Minute)
+	// The prober stopped two hours ago: its newest hour is cached.
+	newest := now.Truncate(time.Hour).Add(-2 * time.Hour)
+	var rs []history.Result
+	for at := start; at.Before(newest.Add(time.Hour)); at = at.Add(10 * time.Minute) {
+		rs = append(rs, history.Result{Component: "api", Time: at, OK: true, LatencyMS: float64(20 + at.Minute()*3)})
+	}
+	if err := st.Record(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	c := &latencyCache{}
+	if _, err := c.read(ctx, st, "api", start, now); err != nil {
+		t.Fatal(err)
+	}
+	record := func(at time.Time) func(t *testing.T) {
+		return func(t *testing.T) {
+			if err := st.Record(ctx, []history.Result{{Component: "api", Time: at, OK: true, LatencyMS: 4000}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	steps := []struct {
+		name   string
+		change func(t *testing.T)
+		kept   bool // the hours cached before are kept
+		fresh  bool // what the cache gives is what the store holds
+	}{
+		{"nothing written", func(*testing.T) {}, true, true},
+		{"a result in the newest hour, cached", record(newest.Add(time.Minute + time.Second)), false, true},
+		{"a result in a new hour", record(now.Add(-time.Minute)), true, true},
+		{"a late result in an old hour", record(start.Add(3*time.Hour + time.Second)), false, true},
+		{"an old hour changed behind the writer's back", func(t *testing.T) {
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec(`UPDATE latency SET count = count + 1 WHERE hour = ?`, start.Add(time.Hour).UnixMilli()); err != nil {
+				t.Fatal(err)
+			}
+		}, true, false},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			s.change(t)
+			before := c.entries["api"]
+			got, err := c.read(ctx, st, "api", start, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := st.Latency(ctx, "api", start, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fresh := reflect.DeepEqual(got, want); fresh != s.fresh {
+				t.Errorf("got the store's hours %v, want %v", fresh, s.fresh)
+			}
+			if kept := shares(before.hours, c.entries["api"].hours); kept != s.kept {
+				t.Errorf("got the cached hours kept %v, want %v", kept, s.kept)
+			}
+		})
+	}
 }

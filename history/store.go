@@ -334,6 +334,41 @@ func (s *Store) LatencySummary(ctx context.Context, component string, from, to t
 	return rows, results, nil
 }
 
+// A LatencyMark tells a reader that kept a component's latency
+// histograms which of them may have changed since (see
+// Store.LatencyMark).
+type LatencyMark struct {
+	// Late changes whenever a write adds to an hour older than its
+	// component's newest hour stored before it.
+	Late int64
+	// Newest is the start of the component's newest hour stored, in
+	// Unix milliseconds; math.MinInt64 when it has none.
+	Newest int64
+}
+
+// LatencyMark returns the store's count of late latency writes and the
+// component's newest hour. Rows are never removed and a write only adds,
+// so while Late stays the same every write since a mark m was read went
+// to an hour at or after m.Newest: a reader that read its histograms
+// after reading m need check, by LatencySummary, only the hours from
+// m.Newest on, which are few, instead of all of them. Newest moving back
+// means the store was replaced.
+func (s *Store) LatencyMark(ctx context.Context, component string) (LatencyMark, error) {
+	var m LatencyMark
+	var newest sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT
+		COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'latency_late'), 0),
+		(SELECT MAX(hour) FROM latency WHERE component = (SELECT id FROM components WHERE name = ?))`, component).Scan(&m.Late, &newest)
+	if err != nil {
+		return m, fmt.Errorf("read latency mark: %w", err)
+	}
+	m.Newest = math.MinInt64
+	if newest.Valid {
+		m.Newest = newest.Int64
+	}
+	return m, nil
+}
+
 // resultColumns are a Result's, from results r joined to its series s
 // and component c (resultJoin).
 const (

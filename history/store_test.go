@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -539,6 +540,59 @@ func TestImportRefusesFutureResults(t *testing.T) {
 			}
 			if st.Imported != 0 || st.Bad != 1 {
 				t.Errorf("got %+v, want nothing imported and one bad line", st)
+			}
+		})
+	}
+}
+
+// TestLatencyMark checks what a reader of the latency relies on: the
+// count of late writes changes when, and only when, a write adds to an
+// hour older than its component's newest, another component's hours
+// aside, and Newest is that component's newest hour.
+func TestLatencyMark(t *testing.T) {
+	st := openTest(t, Options{})
+	ctx := context.Background()
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	mark := func() LatencyMark {
+		t.Helper()
+		m, err := st.LatencyMark(ctx, "api")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if got := mark(); got.Newest != math.MinInt64 {
+		t.Fatalf("empty store: got newest %d, want none", got.Newest)
+	}
+	steps := []struct {
+		name      string
+		results   []Result
+		late      bool // the count changes
+		newestHrs int  // api's newest hour, in hours after base
+	}{
+		{"the first result", []Result{{Component: "api", Time: base.Add(5 * time.Hour), OK: true, LatencyMS: 80}}, false, 5},
+		{"in the newest hour", []Result{{Component: "api", Time: base.Add(5*time.Hour + time.Minute), OK: true, LatencyMS: 80}}, false, 5},
+		{"in a newer hour", []Result{{Component: "api", Time: base.Add(7 * time.Hour), OK: true, LatencyMS: 80}}, false, 7},
+		{"another component, older", []Result{{Component: "web", Time: base.Add(time.Hour), OK: true, LatencyMS: 80}}, false, 7},
+		{"late, in an old hour", []Result{{Component: "api", Time: base.Add(6 * time.Hour), OK: true, LatencyMS: 80}}, true, 7},
+		{"late again, with a newer one", []Result{
+			{Component: "api", Time: base.Add(2 * time.Hour), OK: true, LatencyMS: 80},
+			{Component: "api", Time: base.Add(9 * time.Hour), OK: true, LatencyMS: 80},
+		}, true, 9},
+		{"a failure, which has no latency, late", []Result{{Component: "api", Time: base.Add(3 * time.Hour)}}, false, 9},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			before := mark()
+			if err := st.Record(ctx, s.results); err != nil {
+				t.Fatal(err)
+			}
+			got := mark()
+			if late := got.Late != before.Late; late != s.late {
+				t.Errorf("got the count changed %v (%d to %d), want %v", late, before.Late, got.Late, s.late)
+			}
+			if want := base.Add(time.Duration(s.newestHrs) * time.Hour).UnixMilli(); got.Newest != want {
+				t.Errorf("got newest %d, want %d", got.Newest, want)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -538,7 +539,16 @@ func addLatency(q *txStmts, lat map[latencyKey]int64) error {
 		return cmp.Or(cmp.Compare(a.component, b.component), cmp.Compare(a.hour, b.hour), cmp.Compare(a.bucket, b.bucket))
 	})
 	w := rowWriter{q: q, one: latencyOne, many: latencyMany, width: 4, per: latencyRows}
-	for _, k := range keys {
+	for i, k := range keys {
+		if i == 0 || keys[i-1].component != k.component {
+			// k is the component's earliest hour here, and none of its
+			// rows is written yet. Counted from a random start, so that a
+			// store made anew is unlikely to carry the count a reader
+			// remembers of another.
+			if _, err := q.exec(latencyLateBump, rand.Int64N(1<<62), k.component, k.hour); err != nil {
+				return fmt.Errorf("count late latency: %w", err)
+			}
+		}
 		if err := w.add(k.component, k.hour, k.bucket, lat[k]); err != nil {
 			return fmt.Errorf("add latency: %w", err)
 		}
@@ -548,6 +558,14 @@ func addLatency(q *txStmts, lat map[latencyKey]int64) error {
 	}
 	return nil
 }
+
+// latencyLateBump counts a write of latency to an hour older than its
+// component's newest stored (see Store.LatencyMark): ?1 is the count's
+// start, ?2 the component, ?3 the earliest hour written. An upsert's
+// SELECT needs its WHERE, which this one has.
+const latencyLateBump = `INSERT INTO meta (key, value)
+	SELECT 'latency_late', ?1 WHERE EXISTS (SELECT 1 FROM latency WHERE component = ?2 AND hour > ?3)
+	ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

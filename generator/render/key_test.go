@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -159,5 +161,35 @@ func BenchmarkProbeKey(b *testing.B) {
 		k.buf = k.buf[:0]
 		k.probe(c)
 		sha256.Sum256(k.buf)
+	}
+}
+
+// TestPageKeysOnAnyCores checks that the Keys worked out on several cores
+// are each page's own, as one core works them out, whatever the number of
+// workers and however it divides the pages.
+func TestPageKeysOnAnyCores(t *testing.T) {
+	r := newRenderer(t, "")
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	keysOf := func(procs int) map[string]string {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		got := map[string]string{}
+		for _, f := range r.Files(snap) {
+			got[f.Path] = f.Key
+		}
+		return got
+	}
+	want := keysOf(1)
+	for _, procs := range []int{2, 3, 7, 64} {
+		t.Run(strconv.Itoa(procs), func(t *testing.T) {
+			got := keysOf(procs)
+			if len(got) != len(want) {
+				t.Fatalf("got %d files, want %d", len(got), len(want))
+			}
+			for p, k := range want {
+				if got[p] != k {
+					t.Errorf("%s: got Key %x, want %x", p, got[p], k)
+				}
+			}
+		})
 	}
 }

@@ -321,10 +321,9 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		sets[name] = s
 		return s, nil
 	}
-	keys := newKeys(snap)
-	page := func(pp plannedPage) File {
+	page := func(pp plannedPage, key string) File {
 		file, name, p := pp.file, pp.template, pp.Page
-		return File{Path: file, Key: keys.page(p), Render: func(w io.Writer) error {
+		return File{Path: file, Key: key, Render: func(w io.Writer) error {
 			if pp.finish != nil {
 				pp.finish()
 			}
@@ -346,9 +345,11 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		}}
 	}
 
-	var files []File
-	for _, p := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, perPage, o) {
-		files = append(files, page(p))
+	planned := pages(snap, assets{css: r.cssPath, script: r.scriptPath}, perPage, o)
+	keys := pageKeys(snap, planned)
+	files := make([]File, 0, len(planned)+3)
+	for i, p := range planned {
+		files = append(files, page(p, keys[i]))
 	}
 	files = append(files,
 		asset(r.cssPath, r.stylesheet),

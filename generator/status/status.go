@@ -8,11 +8,14 @@
 package status
 
 import (
+	"context"
+	"runtime"
 	"slices"
 	"time"
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/slo"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
@@ -270,9 +273,18 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 		}
 	}
 	slices.Reverse(s.Upcoming)
+	// Each component's uptime is its own work, and over a long probe
+	// history the largest part of a snapshot, which a rebuild waits for
+	// before anything else: on every core.
+	probeStatus := make([]incident.Status, len(s.Components))
+	_ = parallel.For(context.Background(), len(s.Components), runtime.GOMAXPROCS(0), func(i int) error {
+		comp := s.Components[i]
+		probeStatus[i] = comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now)
+		return nil // it never fails, so neither does For
+	})
 	var stale []*Component
-	for _, comp := range s.Components {
-		probeStatus := comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now)
+	for i, comp := range s.Components {
+		probeStatus := probeStatus[i]
 		comp.Status = incident.Worse(comp.Status, probeStatus)
 		worst = incident.Worse(worst, probeStatus)
 		if comp.Stale() {

@@ -1,7 +1,11 @@
 package status
 
 import (
+	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -349,4 +353,64 @@ func TestSnapshotIn(t *testing.T) {
 			t.Errorf("got the original snapshot changed")
 		}
 	})
+}
+
+// TestNewOnAnyCores checks that the components' probe figures, worked out
+// on several cores, are what one core works out, and the statuses and
+// banner made of them the same.
+func TestNewOnAnyCores(t *testing.T) {
+	cfg, err := config.Parse(t.TempDir(), []byte(`title: T
+base_url: https://s.example/
+components:
+  - {id: api, name: API, probe: {http: "https://api.example/health"}}
+  - {id: db, name: DB, probe: {http: "https://db.example/health"}, slo: {target: 99.9%, window: 30d}}
+  - {id: cdn, name: CDN, probe: {http: "https://cdn.example/health"}}
+  - {id: web, name: Website}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at(t, "2026-11-05T12:00:00Z")
+	iv := func(down time.Duration, state history.State) []history.Interval {
+		return []history.Interval{{Start: now.Add(-40 * 24 * time.Hour), End: now.Add(-down), State: history.Up}, {Start: now.Add(-down), End: now.Add(-time.Minute), State: state}}
+	}
+	probes := map[string]*Probe{
+		"api": {Interval: time.Minute, Intervals: iv(3*time.Hour, history.Down), Latest: now.Add(-time.Minute)},
+		"db":  {Interval: time.Minute, Intervals: iv(30*time.Hour, history.Degraded), Latest: now.Add(-time.Minute)},
+		"cdn": {Interval: time.Minute, Intervals: iv(time.Hour, history.Up), Latest: now.Add(-time.Hour)},
+	}
+	snapshot := func(procs int) *Snapshot {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		return New(cfg, nil, now, Options{Probes: probes})
+	}
+	want := describe(snapshot(1))
+	for _, procs := range []int{2, 3, 8} {
+		t.Run(strconv.Itoa(procs), func(t *testing.T) {
+			if got := describe(snapshot(procs)); got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+// describe prints what s says of its components, groups and banner, by
+// value (an uptime with no data is NaN, which no DeepEqual equals).
+func describe(s *Snapshot) string {
+	var b strings.Builder
+	for _, c := range s.Components {
+		v := *c
+		v.SLO = nil
+		fmt.Fprintf(&b, "%+v\n", v)
+		if c.SLO != nil {
+			fmt.Fprintf(&b, "slo %+v\n", *c.SLO)
+		}
+	}
+	for _, g := range s.Groups {
+		fmt.Fprintf(&b, "group %s %s\n", g.Name, g.Status)
+	}
+	fmt.Fprintf(&b, "%s %s %s", s.Overall.Status, s.Overall.Indicator, s.Overall.Description)
+	for _, c := range s.Overall.Stale {
+		fmt.Fprintf(&b, " stale %s", c.ID)
+	}
+	return b.String()
 }
