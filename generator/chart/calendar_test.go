@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 // TestCalendar checks where the days of a month fall: a row per week from
@@ -53,5 +54,58 @@ func TestCalendar(t *testing.T) {
 				t.Errorf("got %d labels, want one per day, %d", got, want)
 			}
 		})
+	}
+}
+
+// TestCalendarBlankDaysKept: a calendar whose blank days were kept from
+// the last one drawn (blankDays) is the calendar drawn afresh, whatever
+// was drawn before it: another month, language or direction, the same
+// month to date, or the same days with incidents and probe data. Each
+// calendar is compared with the same one drawn with DayLabel passed as
+// label, which keeps nothing.
+func TestCalendarBlankDaysKept(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	november := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	blank := func(month time.Time, now time.Time) []uptime.Day {
+		return uptime.DaysFrom(uptime.Input{Loc: la, Now: now}, month, 31)
+	}
+	whole := blank(november, november.AddDate(0, 1, 0))
+	toDate := blank(november, november.AddDate(0, 0, 13).Add(9*time.Hour))
+	// Two weeks of November with incidents, maintenance and probe data,
+	// the rest blank.
+	mixed := append(sampleDays(t), whole[14:]...)
+	for i := range 14 {
+		mixed[i].Date = whole[i].Date
+	}
+	june := blank(time.Date(2026, 6, 1, 0, 0, 0, 0, la), time.Date(2026, 7, 1, 0, 0, 0, 0, la))
+	tests := []struct {
+		name string
+		days []uptime.Day
+	}{
+		{"november", whole},
+		{"november again", whole},
+		{"november to date, its last day today", toDate},
+		{"november with incidents", mixed},
+		{"november after it", whole},
+		{"june", june},
+		{"november after june", whole},
+		{"november to date after june", toDate},
+		{"november, the first day alone", whole[:1]},
+		{"november after its first day", whole},
+	}
+	for _, tag := range []string{"en", "de", "ar", "en"} {
+		l := i18n.For(tag)
+		fresh := func(d uptime.Day) string { return DayLabel(l, d) }
+		for _, tt := range tests {
+			t.Run(tag+"/"+tt.name, func(t *testing.T) {
+				got := Calendar(l, tt.days, link, nil, Name("API"))
+				if want := Calendar(l, tt.days, link, fresh, Name("API")); got != want {
+					t.Errorf("got\n%s\nwant\n%s", got, want)
+				}
+			})
+		}
 	}
 }
