@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"sync"
 
 	"github.com/herald-status/herald/generator/chart"
 	"github.com/herald-status/herald/generator/report"
@@ -50,5 +51,14 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // calendar draws a component's month as a calendar heatmap; a day with
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
-	return chart.Calendar(p.Site.L(), f.Days(), dayLink(p, "#incidents"), nil, chart.Name(f.Name))
+	days := calendarDays.Get().(*[]uptime.Day)
+	*days = f.AppendDays((*days)[:0])
+	cal := chart.Calendar(p.Site.L(), *days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
+	calendarDays.Put(days)
+	return cal
 }
+
+// calendarDays holds the days that calendar drew last, for the next
+// one: a report page draws a month for each component, which it needs
+// for the moment it draws it.
+var calendarDays = sync.Pool{New: func() any { return new([]uptime.Day) }}

@@ -49,17 +49,28 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 // DaysBetween returns the days between consecutive cuts, as DayCuts
 // returns them, oldest first; nil when there are none. A report computes
 // its month's cuts once for every component.
-func DaysBetween(in Input, cuts []time.Time) []Day {
+func DaysBetween(in Input, cuts []time.Time) []Day { return AppendDaysBetween(nil, in, cuts) }
+
+// AppendDaysBetween appends DaysBetween's days to dst and returns it.
+// The days in dst's spare capacity are overwritten, and the arrays of
+// their Incidents reused: a report page draws a month's calendar for each
+// of its components, and a fresh month of days for each was most of what
+// its calendars allocated.
+func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 	if len(cuts) < 2 {
-		return nil
+		return dst
 	}
 	n := len(cuts) - 1
 	accs := in.measure(cuts)
-	days := make([]Day, n)
+	dst = slices.Grow(dst, n)
+	days := dst[len(dst) : len(dst)+n]
 	for i := range days {
-		days[i].Date = cuts[i]
-		days[i].Summary = in.summary(cuts[i], cuts[i+1], accs[i])
-		days[i].Worst = incident.Operational
+		days[i] = Day{
+			Date:      cuts[i],
+			Summary:   in.summary(cuts[i], cuts[i+1], accs[i]),
+			Worst:     incident.Operational,
+			Incidents: days[i].Incidents[:0],
+		}
 	}
 	// Each span and degraded interval is placed on the days it overlaps
 	// by a search of the cuts, not tested against every day: a month of
@@ -97,7 +108,7 @@ func DaysBetween(in Input, cuts []time.Time) []Day {
 			}
 		}
 	}
-	return days
+	return dst[:len(dst)+n]
 }
 
 // dayRange returns the days [first, last) between cuts that [from, to)
