@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -35,6 +36,25 @@ var calSize = `" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(
 //	  <rect x="…" y="…" width="14" height="14" class="b-ok"><title>label</title></rect>
 //	</svg>
 func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+	dr := newDrawing()
+	dr.calendar(l, days, link, label, opts)
+	return dr.done()
+}
+
+// WriteCalendar writes Calendar's chart to w, grown first to hold it and
+// more bytes after it: a page that writes the chart among its own text
+// then holds it once, not also as a string of its own (a report page
+// draws a calendar for each component).
+func WriteCalendar(w *strings.Builder, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
+	dr := newDrawing()
+	dr.calendar(l, days, link, label, opts)
+	w.Grow(dr.out.Len() + more)
+	w.Write(dr.out.Bytes())
+	drawings.Put(dr)
+}
+
+// calendar draws Calendar's chart in dr.out.
+func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts []Option) {
 	var cfg options
 	for _, o := range opts {
 		o(&cfg)
@@ -53,7 +73,6 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	}
 	weeks := max((offset+len(days)+6)/7, 1)
 	rtl := l.Dir() == "rtl"
-	dr := newDrawing()
 	b := &dr.out
 	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
@@ -81,7 +100,6 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 		}
 	}
 	b.WriteString("\n</svg>")
-	return dr.done()
 }
 
 // isBlank reports whether d is a day of which nothing is known or

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -107,5 +108,49 @@ func TestCalendarBlankDaysKept(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestWriteCalendar: a calendar written among a page's text is Calendar's,
+// and is held once: what is allocated is the page's text, grown once to
+// hold it, not also a string of the calendar's own.
+func TestWriteCalendar(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	november := append(sampleDays(t), uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 1, 0)}, month, 30)[14:]...)
+	const head, more = "<h2>API</h2>\n", 1024
+	for _, tag := range []string{"en", "de", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			l := i18n.For(tag)
+			write := func() string {
+				var b strings.Builder
+				b.WriteString(head)
+				WriteCalendar(&b, more, l, november, link, nil, Name("API"))
+				return b.String()
+			}
+			got, want := write(), head+string(Calendar(l, november, link, nil, Name("API")))
+			if got != want {
+				t.Fatalf("got\n%s\nwant\n%s", got, want)
+			}
+			if race {
+				t.Skip("sync.Pool drops buffers at random under the race detector")
+			}
+			const n = 100
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range n {
+				write()
+			}
+			runtime.ReadMemStats(&after)
+			// The page's text with room for more, rounded up to a size
+			// class, the head's first buffer and the links.
+			limit := (len(want) + more) * 5 / 4
+			if got := int(after.TotalAlloc-before.TotalAlloc) / n; got > limit {
+				t.Errorf("got %d bytes allocated for a calendar of %d written among text, want at most %d", got, len(want), limit)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"strings"
 	"sync"
 
 	"github.com/herald-status/herald/generator/chart"
@@ -51,14 +52,29 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // calendar draws a component's month as a calendar heatmap; a day with
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
-	days := calendarDays.Get().(*[]uptime.Day)
-	*days = f.AppendDays((*days)[:0])
-	cal := chart.Calendar(p.Site.L(), *days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
-	calendarDays.Put(days)
+	var cal template.HTML
+	monthDays(f, func(days []uptime.Day) {
+		cal = chart.Calendar(p.Site.L(), days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
+	})
 	return cal
 }
 
-// calendarDays holds the days that calendar drew last, for the next
-// one: a report page draws a month for each component, which it needs
-// for the moment it draws it.
+// writeCalendar writes calendar's chart to w, grown to hold it and more
+// bytes after it (chart.WriteCalendar).
+func writeCalendar(w *strings.Builder, more int, p *Page, f *report.Figures) {
+	monthDays(f, func(days []uptime.Day) {
+		chart.WriteCalendar(w, more, p.Site.L(), days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
+	})
+}
+
+// monthDays calls draw with the days of f's month, which draw may use
+// until it returns: they are drawn into the days of the last call, as a
+// report page draws a month for each component.
+func monthDays(f *report.Figures, draw func([]uptime.Day)) {
+	days := calendarDays.Get().(*[]uptime.Day)
+	*days = f.AppendDays((*days)[:0])
+	draw(*days)
+	calendarDays.Put(days)
+}
+
 var calendarDays = sync.Pool{New: func() any { return new([]uptime.Day) }}
