@@ -52,28 +52,18 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // calendar draws a component's month as a calendar heatmap; a day with
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
-	var cal template.HTML
-	monthDays(f, func(days []uptime.Day) {
-		cal = chart.Calendar(p.Site.L(), days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
-	})
-	return cal
+	var b strings.Builder
+	writeCalendar(&b, 0, p, f)
+	return template.HTML(b.String())
 }
 
 // writeCalendar writes calendar's chart to w, grown to hold it and more
-// bytes after it (chart.WriteCalendar).
+// bytes after it (chart.WriteCalendar). The days are drawn into those of
+// the last calendar, as a report page draws a month for each component.
 func writeCalendar(w *strings.Builder, more int, p *Page, f *report.Figures) {
-	monthDays(f, func(days []uptime.Day) {
-		chart.WriteCalendar(w, more, p.Site.L(), days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
-	})
-}
-
-// monthDays calls draw with the days of f's month, which draw may use
-// until it returns: they are drawn into the days of the last call, as a
-// report page draws a month for each component.
-func monthDays(f *report.Figures, draw func([]uptime.Day)) {
 	days := calendarDays.Get().(*[]uptime.Day)
 	*days = f.AppendDays((*days)[:0])
-	draw(*days)
+	chart.WriteCalendar(w, more, p.Site.L(), *days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
 	calendarDays.Put(days)
 }
 

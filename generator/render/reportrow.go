@@ -87,6 +87,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 	w := s.words
 	none := string(w.t("report.none"))
 	var b strings.Builder
+	b.Grow(256) // the heading; writeCalendar grows b to hold the rest
 	fact := func(key string) {
 		b.WriteString("\n<div><dt>")
 		b.WriteString(string(w.t(key)))
