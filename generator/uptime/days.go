@@ -62,7 +62,11 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 	}
 	n := len(cuts) - 1
 	accs := in.measure(cuts)
-	dst = slices.Grow(dst, n)
+	if cap(dst)-len(dst) < n {
+		// Not slices.Grow: under the race detector it allocates the
+		// days twice.
+		dst = append(make([]Day, 0, len(dst)+n), dst...)
+	}
 	days := dst[len(dst) : len(dst)+n]
 	for i := range days {
 		days[i] = Day{
