@@ -681,6 +681,9 @@ func TestAppendDaysBetween(t *testing.T) {
 	for n := range 100 {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			in := randomInput(r)
+			if n%4 == 0 { // nothing known or declared
+				in.Intervals, in.Incidents = nil, nil
+			}
 			keep := r.IntN(3)
 			buf = AppendDaysBetween(buf[:0], randomInput(r), cuts)
 			kept := slices.Clone(buf[:keep])
@@ -714,21 +717,31 @@ func sameDay(a, b Day) bool {
 // each component into the days of the last: then it allocates for the
 // sweep, not for the days nor their incidents.
 func TestAppendDaysBetweenMemory(t *testing.T) {
-	in := Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)},
-		Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}
 	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
-	days := AppendDaysBetween(nil, in, cuts)
-	const calls = 100
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	for range calls {
-		days = AppendDaysBetween(days[:0], in, cuts)
-	}
-	runtime.ReadMemStats(&after)
-	got := float64(after.TotalAlloc-before.TotalAlloc) / calls
-	daysBytes := float64(len(days)) * float64(unsafe.Sizeof(Day{}))
-	if limit := 0.75 * daysBytes; got > limit {
-		t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (0.75 × the days' %.0f)", got, len(days), limit, daysBytes)
+	daysBytes := float64(len(cuts)-1) * float64(unsafe.Sizeof(Day{}))
+	for _, tc := range []struct {
+		name  string
+		in    Input
+		limit float64 // bytes a call
+	}{
+		{"probed and declared", Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)},
+			Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}, 0.75 * daysBytes},
+		// Most components of most months: no sweep at all.
+		{"nothing", Input{Component: "api", Probed: true, Now: now}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			days := AppendDaysBetween(nil, tc.in, cuts)
+			const calls = 100
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range calls {
+				days = AppendDaysBetween(days[:0], tc.in, cuts)
+			}
+			runtime.ReadMemStats(&after)
+			if got := float64(after.TotalAlloc-before.TotalAlloc) / calls; got > tc.limit {
+				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (the days' %.0f)", got, len(days), tc.limit, daysBytes)
+			}
+		})
 	}
 }
