@@ -147,6 +147,7 @@ type drawing struct {
 	out   bytes.Buffer
 	rect  []byte // the open tag of the day's shape, set by the chart
 	label []byte
+	blank blankDays // Calendar's
 }
 
 var drawings = sync.Pool{New: func() any { return new(drawing) }}

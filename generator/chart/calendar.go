@@ -1,8 +1,13 @@
 package chart
 
 import (
+	"bytes"
 	"html/template"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
 
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/i18n"
@@ -31,6 +36,25 @@ var calSize = `" width="` + strconv.Itoa(calCell) + `" height="` + strconv.Itoa(
 //	  <rect x="…" y="…" width="14" height="14" class="b-ok"><title>label</title></rect>
 //	</svg>
 func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+	dr := newDrawing()
+	dr.calendar(l, days, link, label, opts)
+	return dr.done()
+}
+
+// WriteCalendar writes Calendar's chart to w, grown first to hold it and
+// more bytes after it: a page that writes the chart among its own text
+// then holds it once, not also as a string of its own (a report page
+// draws a calendar for each component).
+func WriteCalendar(w *strings.Builder, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
+	dr := newDrawing()
+	dr.calendar(l, days, link, label, opts)
+	w.Grow(dr.out.Len() + more)
+	w.Write(dr.out.Bytes())
+	drawings.Put(dr)
+}
+
+// calendar draws Calendar's chart in dr.out.
+func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts []Option) {
 	var cfg options
 	for _, o := range opts {
 		o(&cfg)
@@ -49,11 +73,16 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	}
 	weeks := max((offset+len(days)+6)/7, 1)
 	rtl := l.Dir() == "rtl"
-	dr := newDrawing()
 	b := &dr.out
 	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
+	dr.blank.month(l, days)
 	for i, d := range days {
+		blank := label == nil && isBlank(d) && (link == nil || link(d) == "")
+		if blank && dr.blank.write(b, i, d) {
+			continue
+		}
+		start := b.Len()
 		cell := offset + i
 		col := cell % 7
 		if rtl {
@@ -66,7 +95,64 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 		dr.rect = append(dr.rect, calSize...)
 		dr.rect = append(append(dr.rect, Class(d)...), '"')
 		dr.day(l, d, link, label)
+		if blank {
+			dr.blank.keep(i, d, b.Bytes()[start:])
+		}
 	}
 	b.WriteString("\n</svg>")
-	return dr.done()
+}
+
+// isBlank reports whether d is a day of which nothing is known or
+// declared: its cell, grey and labelled "no data", then depends on its
+// date, place and words alone. Most days of most components' months
+// are such, and the same for every component of the month.
+func isBlank(d uptime.Day) bool {
+	return !d.HasValue && d.Excluded == 0 && d.Worst == incident.Operational && len(d.Incidents) == 0
+}
+
+// blankDays keeps the cells of the blank days (isBlank) of the last
+// month a drawing drew, unlinked and with the default labels: a report
+// page draws the same month for each of its components, and drawing a
+// day's label and escaping it cost most of a calendar. A cell is kept
+// with the locale, the month's first day (which place the cells) and
+// its own date and whether it was today, all that it is drawn from.
+type blankDays struct {
+	l     *i18n.Locale
+	first time.Time
+	cells []blankCell // by day of the month
+	buf   []byte
+}
+
+type blankCell struct {
+	date     time.Time
+	today    bool
+	from, to int // in buf; to is 0 while the day is not kept
+}
+
+// month readies b for days in l, forgetting the cells of another month
+// or language.
+func (b *blankDays) month(l *i18n.Locale, days []uptime.Day) {
+	if len(days) == 0 || (b.l == l && b.first == days[0].Date && len(b.cells) >= len(days)) {
+		return
+	}
+	b.l, b.first, b.buf = l, days[0].Date, b.buf[:0]
+	b.cells = append(b.cells[:0], make([]blankCell, len(days))...)
+}
+
+// write writes the kept cell of the blank day d, the i-th, to out, and
+// reports whether there was one.
+func (b *blankDays) write(out *bytes.Buffer, i int, d uptime.Day) bool {
+	c := b.cells[i]
+	if c.to == 0 || c.date != d.Date || c.today != d.Today() {
+		return false
+	}
+	out.Write(b.buf[c.from:c.to])
+	return true
+}
+
+// keep keeps cell, as drawn, for the blank day d, the i-th.
+func (b *blankDays) keep(i int, d uptime.Day, cell []byte) {
+	from := len(b.buf)
+	b.buf = append(b.buf, cell...)
+	b.cells[i] = blankCell{date: d.Date, today: d.Today(), from: from, to: len(b.buf)}
 }

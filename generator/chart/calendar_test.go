@@ -2,11 +2,13 @@ package chart
 
 import (
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/i18n"
 )
 
 // TestCalendar checks where the days of a month fall: a row per week from
@@ -51,6 +53,103 @@ func TestCalendar(t *testing.T) {
 			}
 			if got, want := strings.Count(svg, "<title>"), tt.days; got != want {
 				t.Errorf("got %d labels, want one per day, %d", got, want)
+			}
+		})
+	}
+}
+
+// TestCalendarBlankDaysKept: a calendar whose blank days were kept from
+// the last one drawn (blankDays) is the calendar drawn afresh, whatever
+// was drawn before it: another month, language or direction, the same
+// month to date, or the same days with incidents and probe data. Each
+// calendar is compared with the same one drawn with DayLabel passed as
+// label, which keeps nothing.
+func TestCalendarBlankDaysKept(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	november := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	blank := func(month time.Time, now time.Time) []uptime.Day {
+		return uptime.DaysFrom(uptime.Input{Loc: la, Now: now}, month, 31)
+	}
+	whole := blank(november, november.AddDate(0, 1, 0))
+	toDate := blank(november, november.AddDate(0, 0, 13).Add(9*time.Hour))
+	// Two weeks of November with incidents, maintenance and probe data,
+	// the rest blank.
+	mixed := append(sampleDays(t), whole[14:]...)
+	for i := range 14 {
+		mixed[i].Date = whole[i].Date
+	}
+	june := blank(time.Date(2026, 6, 1, 0, 0, 0, 0, la), time.Date(2026, 7, 1, 0, 0, 0, 0, la))
+	tests := []struct {
+		name string
+		days []uptime.Day
+	}{
+		{"november", whole},
+		{"november again", whole},
+		{"november to date, its last day today", toDate},
+		{"november with incidents", mixed},
+		{"november after it", whole},
+		{"june", june},
+		{"november after june", whole},
+		{"november to date after june", toDate},
+		{"november, the first day alone", whole[:1]},
+		{"november after its first day", whole},
+	}
+	for _, tag := range []string{"en", "de", "ar", "en"} {
+		l := i18n.For(tag)
+		fresh := func(d uptime.Day) string { return DayLabel(l, d) }
+		for _, tt := range tests {
+			t.Run(tag+"/"+tt.name, func(t *testing.T) {
+				got := Calendar(l, tt.days, link, nil, Name("API"))
+				if want := Calendar(l, tt.days, link, fresh, Name("API")); got != want {
+					t.Errorf("got\n%s\nwant\n%s", got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestWriteCalendar: a calendar written among a page's text is Calendar's,
+// and is held once: what is allocated is the page's text, grown once to
+// hold it, not also a string of the calendar's own.
+func TestWriteCalendar(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
+	november := append(sampleDays(t), uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 1, 0)}, month, 30)[14:]...)
+	const head, more = "<h2>API</h2>\n", 1024
+	for _, tag := range []string{"en", "de", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			l := i18n.For(tag)
+			write := func() string {
+				var b strings.Builder
+				b.WriteString(head)
+				WriteCalendar(&b, more, l, november, link, nil, Name("API"))
+				return b.String()
+			}
+			got, want := write(), head+string(Calendar(l, november, link, nil, Name("API")))
+			if got != want {
+				t.Fatalf("got\n%s\nwant\n%s", got, want)
+			}
+			if race {
+				t.Skip("sync.Pool drops buffers at random under the race detector")
+			}
+			const n = 100
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range n {
+				write()
+			}
+			runtime.ReadMemStats(&after)
+			// The page's text with room for more, rounded up to a size
+			// class, the head's first buffer and the links.
+			limit := (len(want) + more) * 5 / 4
+			if got := int(after.TotalAlloc-before.TotalAlloc) / n; got > limit {
+				t.Errorf("got %d bytes allocated for a calendar of %d written among text, want at most %d", got, len(want), limit)
 			}
 		})
 	}

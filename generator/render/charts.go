@@ -2,6 +2,8 @@ package render
 
 import (
 	"html/template"
+	"strings"
+	"sync"
 
 	"github.com/herald-status/herald/generator/chart"
 	"github.com/herald-status/herald/generator/report"
@@ -50,5 +52,19 @@ func lastPeriod(c *status.Component) *uptime.Period {
 // calendar draws a component's month as a calendar heatmap; a day with
 // one incident links to it, a day with several to the month's list.
 func calendar(p *Page, f *report.Figures) template.HTML {
-	return chart.Calendar(p.Site.L(), f.Days(), dayLink(p, "#incidents"), nil, chart.Name(f.Name))
+	var b strings.Builder
+	writeCalendar(&b, 0, p, f)
+	return template.HTML(b.String())
 }
+
+// writeCalendar writes calendar's chart to w, grown to hold it and more
+// bytes after it (chart.WriteCalendar). The days are drawn into those of
+// the last calendar, as a report page draws a month for each component.
+func writeCalendar(w *strings.Builder, more int, p *Page, f *report.Figures) {
+	days := calendarDays.Get().(*[]uptime.Day)
+	*days = f.AppendDays((*days)[:0])
+	chart.WriteCalendar(w, more, p.Site.L(), *days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))
+	calendarDays.Put(days)
+}
+
+var calendarDays = sync.Pool{New: func() any { return new([]uptime.Day) }}

@@ -87,8 +87,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 	w := s.words
 	none := string(w.t("report.none"))
 	var b strings.Builder
-	cal := calendar(p, f)
-	b.Grow(len(cal) + 1024)
+	b.Grow(256) // the heading; writeCalendar grows b to hold the rest
 	fact := func(key string) {
 		b.WriteString("\n<div><dt>")
 		b.WriteString(string(w.t(key)))
@@ -110,7 +109,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 	b.WriteString("\">")
 	htmlEscaper.WriteString(&b, f.Name)
 	b.WriteString("</h2>\n")
-	b.WriteString(string(cal))
+	writeCalendar(&b, 1024, p, f)
 	b.WriteString("\n<dl class=\"periods\">")
 	fact("component.uptime")
 	if f.Probed {

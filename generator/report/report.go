@@ -190,6 +190,13 @@ type Figures struct {
 // (the page, the CSV, the JSON) needs them for a moment only.
 func (f *Figures) Days() []uptime.Day { return uptime.DaysBetween(f.base, f.cuts) }
 
+// AppendDays appends Days to dst as uptime.AppendDaysBetween does,
+// reusing what dst holds beyond its length, for a reader that draws
+// the days of one component after another.
+func (f *Figures) AppendDays(dst []uptime.Day) []uptime.Day {
+	return uptime.AppendDaysBetween(dst, f.base, f.cuts)
+}
+
 // DaySummaries yields the Summary of each of Days, and only that, which
 // is all the CSV and JSON write and a fraction of Days' cost.
 func (f *Figures) DaySummaries() iter.Seq[uptime.Summary] { return uptime.Windows(f.base, f.cuts) }

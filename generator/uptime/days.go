@@ -49,17 +49,44 @@ func DaysFrom(in Input, first time.Time, n int) []Day {
 // DaysBetween returns the days between consecutive cuts, as DayCuts
 // returns them, oldest first; nil when there are none. A report computes
 // its month's cuts once for every component.
-func DaysBetween(in Input, cuts []time.Time) []Day {
+func DaysBetween(in Input, cuts []time.Time) []Day { return AppendDaysBetween(nil, in, cuts) }
+
+// AppendDaysBetween appends DaysBetween's days to dst and returns it.
+// The days in dst's spare capacity are overwritten, and the arrays of
+// their Incidents reused: a report page draws a month's calendar for each
+// of its components, and a fresh month of days for each was most of what
+// its calendars allocated.
+func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 	if len(cuts) < 2 {
-		return nil
+		return dst
 	}
 	n := len(cuts) - 1
-	accs := in.measure(cuts)
-	days := make([]Day, n)
+	// A component with neither probe data nor incidents in the cuts, as
+	// most are in most months of a report, has days of no data alone:
+	// what a sweep without edges would find, without the sweep.
+	var accs []acc
+	if len(in.Intervals) > 0 || len(in.Incidents) > 0 {
+		accs = in.measure(cuts)
+	}
+	if cap(dst)-len(dst) < n {
+		// Not slices.Grow: under the race detector it allocates the
+		// days twice.
+		dst = append(make([]Day, 0, len(dst)+n), dst...)
+	}
+	days := dst[len(dst) : len(dst)+n]
 	for i := range days {
-		days[i].Date = cuts[i]
-		days[i].Summary = in.summary(cuts[i], cuts[i+1], accs[i])
-		days[i].Worst = incident.Operational
+		var a acc
+		if accs != nil {
+			a = accs[i]
+		} else {
+			a.class[cNoData] = cuts[i+1].Sub(cuts[i])
+		}
+		days[i] = Day{
+			Date:      cuts[i],
+			Summary:   in.summary(cuts[i], cuts[i+1], a),
+			Worst:     incident.Operational,
+			Incidents: days[i].Incidents[:0],
+		}
 	}
 	// Each span and degraded interval is placed on the days it overlaps
 	// by a search of the cuts, not tested against every day: a month of
@@ -97,7 +124,7 @@ func DaysBetween(in Input, cuts []time.Time) []Day {
 			}
 		}
 	}
-	return days
+	return dst[:len(dst)+n]
 }
 
 // dayRange returns the days [first, last) between cuts that [from, to)

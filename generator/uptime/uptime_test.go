@@ -670,3 +670,78 @@ func TestWindowsMemory(t *testing.T) {
 		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (the summaries' %.0f, and under the days' %.0f)", got, len(cuts)-1, limit, summaries, days)
 	}
 }
+
+// TestAppendDaysBetween: days appended to a slice that held other days,
+// with their own incidents, are DaysBetween's, and what the slice held
+// before its length is left alone.
+func TestAppendDaysBetween(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -4), 5, now)
+	var buf []Day
+	for n := range 100 {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			in := randomInput(r)
+			if n%4 == 0 { // nothing known or declared
+				in.Intervals, in.Incidents = nil, nil
+			}
+			keep := r.IntN(3)
+			buf = AppendDaysBetween(buf[:0], randomInput(r), cuts)
+			kept := slices.Clone(buf[:keep])
+			got, want := AppendDaysBetween(buf[:keep], in, cuts), DaysBetween(in, cuts)
+			if len(got) != keep+len(want) {
+				t.Fatalf("got %d days, want %d", len(got), keep+len(want))
+			}
+			for i := range keep {
+				if !sameDay(got[i], kept[i]) {
+					t.Errorf("day %d before the appended: got %+v, want %+v", i, got[i], kept[i])
+				}
+			}
+			for i, w := range want {
+				if g := got[keep+i]; !sameDay(g, w) {
+					t.Errorf("day %d: got %+v, want %+v", i, g, w)
+				}
+			}
+			buf = got
+		})
+	}
+}
+
+func sameDay(a, b Day) bool {
+	if math.IsNaN(a.Uptime) && math.IsNaN(b.Uptime) {
+		a.Uptime, b.Uptime = 0, 0
+	}
+	return a.Date.Equal(b.Date) && a.Summary == b.Summary && a.Worst == b.Worst && a.Degraded == b.Degraded && slices.Equal(a.Incidents, b.Incidents)
+}
+
+// TestAppendDaysBetweenMemory: a report page draws a month's calendar for
+// each component into the days of the last: then it allocates for the
+// sweep, not for the days nor their incidents.
+func TestAppendDaysBetweenMemory(t *testing.T) {
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
+	daysBytes := float64(len(cuts)-1) * float64(unsafe.Sizeof(Day{}))
+	for _, tc := range []struct {
+		name  string
+		in    Input
+		limit float64 // bytes a call
+	}{
+		{"probed and declared", Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)},
+			Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}, 0.75 * daysBytes},
+		// Most components of most months: no sweep at all.
+		{"nothing", Input{Component: "api", Probed: true, Now: now}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			days := AppendDaysBetween(nil, tc.in, cuts)
+			const calls = 100
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range calls {
+				days = AppendDaysBetween(days[:0], tc.in, cuts)
+			}
+			runtime.ReadMemStats(&after)
+			if got := float64(after.TotalAlloc-before.TotalAlloc) / calls; got > tc.limit {
+				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (the days' %.0f)", got, len(days), tc.limit, daysBytes)
+			}
+		})
+	}
+}
