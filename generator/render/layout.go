@@ -29,9 +29,14 @@ func newLayout(s *pageSet) *layout {
 		skip:     string(s.words.t("page.skip_to_content")),
 		switcher: string(s.words.t("language.switcher")),
 	}
-	l.switcherPlain = !strings.ContainsAny(l.switcher, "\"'`<>")
+	l.switcherPlain = plainWords(template.HTML(l.switcher))
 	return l
 }
+
+// plainWords reports whether html/template writes the words h, in a quoted
+// attribute, as they are: it would strip their tags and escape quotes,
+// angle brackets, "+" and NUL, and a written "&" is best left to it too.
+func plainWords(h template.HTML) bool { return !strings.ContainsAny(string(h), "\"'`<>+&\x00") }
 
 // writeLayout writes page p as the built-in base.html lays it out, in Go:
 // every page of a site runs the layout, whose twenty-odd values each cost
