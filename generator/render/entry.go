@@ -139,6 +139,10 @@ type pageSet struct {
 
 	mu   sync.Mutex
 	memo map[memoKey]template.HTML
+	// thisComponent is componentEntry's words for each status an
+	// incident gives the page's component: a few statuses, thousands of
+	// entries.
+	thisComponent map[incident.Status]template.HTML
 }
 
 type memoKey struct {
@@ -188,18 +192,25 @@ func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, erro
 	if !s.builtin["entry"] || !plainPath(e.Link) {
 		return s.execEntry("entry", e)
 	}
+	span, err := s.render("span", in)
+	if err != nil {
+		return "", err
+	}
+	excerpt := ""
+	if len(in.Updates) > 0 {
+		excerpt = e.Excerpt()
+	}
 	var b strings.Builder
+	b.Grow(entrySize(e, len(span)+len(excerpt)))
 	s.writeEntryTitle(&b, e)
 	if len(in.Updates) > 0 {
 		b.WriteString("\n<p class=\"excerpt\"><strong>")
 		htmlEscaper.WriteString(&b, e.Status)
 		b.WriteString("</strong> – ")
-		htmlEscaper.WriteString(&b, e.Excerpt())
+		htmlEscaper.WriteString(&b, excerpt)
 		b.WriteString("</p>")
 	}
-	if err := s.writeEntryWhen(&b, in); err != nil {
-		return "", err
-	}
+	writeEntryWhen(&b, span)
 	return template.HTML(b.String()), nil
 }
 
@@ -213,17 +224,47 @@ func (s *pageSet) componentEntry(p *Page, in *incident.Incident) (template.HTML,
 	if !s.builtin["component-entry"] || !plainPath(e.Link) || p.Component == nil {
 		return s.execEntry("component-entry", e)
 	}
+	span, err := s.render("span", in)
+	if err != nil {
+		return "", err
+	}
+	this := s.thisComponentWords(affectedStatus(in, p.Component.ID))
 	var b strings.Builder
+	b.Grow(entrySize(e, len(span)+len(this)))
 	s.writeEntryTitle(&b, e)
 	b.WriteString("\n<p class=\"excerpt\"><strong>")
 	htmlEscaper.WriteString(&b, e.Status)
 	b.WriteString("</strong> · ")
-	b.WriteString(string(s.words.t("incident.this_component", "status", s.words.statusLabel(affectedStatus(in, p.Component.ID)))))
+	b.WriteString(string(this))
 	b.WriteString("</p>")
-	if err := s.writeEntryWhen(&b, in); err != nil {
-		return "", err
-	}
+	writeEntryWhen(&b, span)
 	return template.HTML(b.String()), nil
+}
+
+// thisComponentWords is what the built-in component-entry says of the
+// status st an incident gives the page's component, worded once a set.
+func (s *pageSet) thisComponentWords(st incident.Status) template.HTML {
+	s.mu.Lock()
+	h, ok := s.thisComponent[st]
+	s.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = s.words.t("incident.this_component", "status", s.words.statusLabel(st))
+	s.mu.Lock()
+	if s.thisComponent == nil {
+		s.thisComponent = map[incident.Status]template.HTML{}
+	}
+	s.thisComponent[st] = h
+	s.mu.Unlock()
+	return h
+}
+
+// entrySize is about the length of a built-in entry of e whose words and
+// span are n bytes, a little over rather than under: a builder that grows
+// by doubling leaves its smaller copies to the collector.
+func entrySize(e Entry, n int) int {
+	return 192 + n + len(e.Link) + len(e.Incident.Untranslated) + 2*(len(e.Incident.Title)+len(e.ImpactLabel)+len(e.Status))
 }
 
 // span is what the built-in "span" template prints for in (see
@@ -270,16 +311,11 @@ func (s *pageSet) writeEntryTitle(b *strings.Builder, e Entry) {
 }
 
 // writeEntryWhen writes the end of a built-in entry: the set's "span" of
-// in.
-func (s *pageSet) writeEntryWhen(b *strings.Builder, in *incident.Incident) error {
-	span, err := s.render("span", in)
-	if err != nil {
-		return err
-	}
+// its incident.
+func writeEntryWhen(b *strings.Builder, span template.HTML) {
 	b.WriteString("\n<p class=\"when\">")
 	b.WriteString(string(span))
 	b.WriteString("</p>\n</li>")
-	return nil
 }
 
 // htmlEscaper escapes a string as html/template does in text and in a

@@ -226,3 +226,45 @@ func FuzzSpan(f *testing.F) {
 		sameAsTemplate(t, sets, "span", func(s *pageSet) (template.HTML, error) { return s.render("span", in) })
 	})
 }
+
+// TestEntryAllocations checks that the entries written in Go allocate
+// little beyond the string they return, once their span is drawn: a
+// builder grown by doubling and the component's status words filled in
+// again for each entry were most of a component page's allocations.
+func TestEntryAllocations(t *testing.T) {
+	r := newRenderer(t, "")
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	in := &incident.Incident{
+		Slug: "2026-11-20-slow", Title: "Website slow and the API with it",
+		Kind: incident.KindIncident, Impact: incident.ImpactMajor,
+		Started:  fixtureNow.Add(-2 * time.Hour),
+		Affected: []incident.Affected{{ID: "api", Status: incident.PartialOutage}},
+		Updates:  []incident.Update{{Time: fixtureNow.Add(-time.Hour), Status: "identified", Body: "<p>We are looking into it.</p>"}},
+	}
+	tests := []struct {
+		name, page string
+		kind       string
+		draw       func(*pageSet, *Page) (template.HTML, error)
+		max        float64
+	}{
+		// newEntry's link and status word, the memo's check of its
+		// data, the builder and its one buffer (19 before).
+		{name: "componentEntry", page: "component.html", kind: "component", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.componentEntry(p, in) }, max: 5},
+		// The same, and the excerpt's six (17 before).
+		{name: "listEntry", page: "history.html", kind: "history", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.listEntry(p, in) }, max: 11},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fast, _ := pageSets(t, r, tt.page, "en")
+			p := &Page{Kind: tt.kind, Root: "../../", Now: fixtureNow, Snap: snap, Component: snap.Component("api")}
+			got := testing.AllocsPerRun(20, func() {
+				if _, err := tt.draw(fast, p); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if got > tt.max {
+				t.Errorf("got %.0f allocations an entry, want at most %.0f", got, tt.max)
+			}
+		})
+	}
+}

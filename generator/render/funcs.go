@@ -73,6 +73,8 @@ import (
 //	                     (entry page in): an incident in the month's lists
 //	reportComponent page f  the "report-component" template of report.html
 //	                     executed with a ReportComponent: the component's section
+//	reportYear page y    the "report-year" template of reports.html executed with
+//	                     a ReportYearTable: a year's overview of uptimes
 //	bars page c          the component's daily uptime bars (SVG)
 //	latencyCharts page c its response-time charts: per day, and per hour today
 //	lastPeriod c         its longest uptime summary (90 days), or nil
@@ -138,6 +140,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"reportRow":       set.reportRow,
 		"reportEntry":     set.reportEntry,
 		"reportComponent": set.reportComponent,
+		"reportYear":      set.reportYear,
 		"bars":            bars,
 		"latencyCharts":   latencyCharts,
 		"lastPeriod":      lastPeriod,

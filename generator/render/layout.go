@@ -29,9 +29,14 @@ func newLayout(s *pageSet) *layout {
 		skip:     string(s.words.t("page.skip_to_content")),
 		switcher: string(s.words.t("language.switcher")),
 	}
-	l.switcherPlain = !strings.ContainsAny(l.switcher, "\"'`<>")
+	l.switcherPlain = plainWords(template.HTML(l.switcher))
 	return l
 }
+
+// plainWords reports whether html/template writes the words h, in a quoted
+// attribute, as they are: it would strip their tags and escape quotes,
+// angle brackets, "+" and NUL, and a written "&" is best left to it too.
+func plainWords(h template.HTML) bool { return !strings.ContainsAny(string(h), "\"'`<>+&\x00") }
 
 // writeLayout writes page p as the built-in base.html lays it out, in Go:
 // every page of a site runs the layout, whose twenty-odd values each cost
@@ -39,13 +44,22 @@ func newLayout(s *pageSet) *layout {
 // as html/template does in its context (FuzzLayout holds the two to the
 // same bytes); "head" and "main" are the set's own templates, and the
 // feeds, header and footer its memos. It reports false, having written
-// nothing, for a page it leaves to the template: a component's page, whose
-// feed titles html/template escapes as HTML in an attribute, and a page
-// with a link that is not a plain URL (see plainURL).
+// nothing, for a page it leaves to the template: a page with a link that
+// is not a plain URL (see plainURL), and a component's page whose feed
+// titles html/template would escape in their attribute (see plainWords).
 func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	l := s.layout
 	if !s.plainLayout(p) {
 		return false, nil
+	}
+	var feeds [len(componentFeeds)]template.HTML
+	if c := p.Component; c != nil {
+		for i, f := range componentFeeds {
+			feeds[i] = s.words.t(f.title, "site", c.Name)
+			if !plainWords(feeds[i]) {
+				return false, nil
+			}
+		}
 	}
 	x := &pageWriter{w: w}
 	x.str("<!doctype html>\n<html lang=\"")
@@ -88,6 +102,19 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	x.text(p.Description)
 	x.str("\">")
 	x.memo(s, "site-feeds", p.Frame)
+	if c := p.Component; c != nil {
+		dir := p.Rel(ComponentPath(c.ID))
+		for i, f := range componentFeeds {
+			x.str("\n<link rel=\"alternate\" type=\"")
+			x.str(f.mediaType)
+			x.str("\" title=\"")
+			x.str(string(feeds[i]))
+			x.str("\" href=\"")
+			x.str(dir)
+			x.str(f.file)
+			x.str("\">")
+		}
+	}
 	x.str("\n<link rel=\"stylesheet\" href=\"")
 	x.text(p.Rel(p.Stylesheet))
 	x.str("\">")
@@ -143,9 +170,17 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	return true, x.err
 }
 
+// componentFeeds are the feed links of base.html's head on a component's
+// page: the message of each one's title, its media type and its file.
+var componentFeeds = [...]struct{ title, mediaType, file string }{
+	{"page.feed_rss", "application/rss+xml", "history.rss"},
+	{"page.feed_atom", "application/atom+xml", "history.atom"},
+	{"page.feed_json", "application/feed+json", "history.json"},
+}
+
 // plainLayout reports whether writeLayout writes p: see there.
 func (s *pageSet) plainLayout(p *Page) bool {
-	if p.Component != nil || p.Frame == nil {
+	if p.Frame == nil || p.Component != nil && !plainURL(p.Rel(ComponentPath(p.Component.ID))) {
 		return false
 	}
 	if p.URL != "" && !plainURL(p.URL) ||
@@ -174,12 +209,22 @@ func plainURL(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!#$&*+,/:;=?@[]%", c) >= 0) {
+		if c == '%' {
+			// The normalizer keeps an escape; a "%" without two hex
+			// digits after it, it writes as "%25".
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+			continue
+		}
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!#$&*+,/:;=?@[]", c) >= 0) {
 			return false
 		}
 	}
 	return true
 }
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // pageWriter writes a page, keeping the first error.
 type pageWriter struct {

@@ -133,7 +133,7 @@ func New(overrideDir string) (*Renderer, error) {
 // incident.html's (see pageSet.incidentMain), and base.html the layout
 // (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
 // drawn with the template function of their name (listEntry,
-// componentEntry, reportRow, reportEntry, reportComponent).
+// componentEntry, reportRow, reportEntry, reportComponent, reportYear).
 var inGo = []struct{ file, name string }{
 	{templates.Partials, "entry"},
 	{templates.Partials, "span"},
@@ -141,6 +141,7 @@ var inGo = []struct{ file, name string }{
 	{"report.html", "report-row"},
 	{"report.html", "report-entry"},
 	{"report.html", "report-component"},
+	{"reports.html", "report-year"},
 	{"incident.html", "main"},
 	{templates.Layout, templates.Layout},
 }

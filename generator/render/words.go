@@ -215,7 +215,8 @@ func (w words) word(prefix, id string) string {
 	if id == "" {
 		return ""
 	}
-	if s := w.l.T(prefix + id); s != prefix+id {
+	key := prefix + id
+	if s := w.l.T(key); s != key {
 		return s
 	}
 	return humanize(id)
@@ -258,9 +259,14 @@ func (w words) impactLabel(in *incident.Incident) string {
 	if in.Kind == incident.KindMaintenance {
 		return w.l.T("impact.maintenance")
 	}
+	// Whole keys, not "impact." and the impact joined once an entry.
 	switch in.Impact {
-	case incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical:
-		return w.l.T("impact." + string(in.Impact))
+	case incident.ImpactMinor:
+		return w.l.T("impact.minor")
+	case incident.ImpactMajor:
+		return w.l.T("impact.major")
+	case incident.ImpactCritical:
+		return w.l.T("impact.critical")
 	}
 	return w.l.T("impact.none")
 }
@@ -271,8 +277,12 @@ func impactClass(in *incident.Incident) string {
 		return "impact-maintenance"
 	}
 	switch in.Impact {
-	case incident.ImpactMinor, incident.ImpactMajor, incident.ImpactCritical:
-		return "impact-" + string(in.Impact)
+	case incident.ImpactMinor:
+		return "impact-minor"
+	case incident.ImpactMajor:
+		return "impact-major"
+	case incident.ImpactCritical:
+		return "impact-critical"
 	}
 	return "impact-none"
 }
