@@ -321,12 +321,12 @@ var maintenanceStatus = map[string]string{
 }
 
 type entry struct {
-	status, statusWord string
-	tracked            bool // dated by a valid track
-	hasTrack           bool // a track seen so far
-	time               time.Time
-	line               int
-	paras              []string
+	statusWord string
+	tracked    bool // dated by a valid track
+	hasTrack   bool // a track seen so far
+	time       time.Time
+	line       int
+	paras      []string
 }
 
 // timeline splits a cState body into the summary and the updates: an
