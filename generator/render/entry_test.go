@@ -90,9 +90,9 @@ func TestListEntryOverridden(t *testing.T) {
 		span    string // in the page when the site redefines "span"
 	}{
 		{name: "no override", builtin: true},
-		{name: "other partial overridden", files: map[string]string{"partials.html": redefine(t, "status", `{{statusLabel .}}`)}, builtin: true},
-		{name: "span overridden", files: map[string]string{"partials.html": redefine(t, "span", `<i class="custom-span">{{.Title}}</i>`)}, builtin: true, span: `<i class="custom-span">`},
-		{name: "partials.html", files: map[string]string{"partials.html": redefine(t, "entry", `<li class="custom">{{.Incident.Title}}</li>`)}},
+		{name: "other partial overridden", files: map[string]string{"partials.html": redefine(t, "partials.html", "status", `{{statusLabel .}}`)}, builtin: true},
+		{name: "span overridden", files: map[string]string{"partials.html": redefine(t, "partials.html", "span", `<i class="custom-span">{{.Title}}</i>`)}, builtin: true, span: `<i class="custom-span">`},
+		{name: "partials.html", files: map[string]string{"partials.html": redefine(t, "partials.html", "entry", `<li class="custom">{{.Incident.Title}}</li>`)}},
 		{name: "base.html", files: map[string]string{"base.html": `{{template "main" .}}` + custom}},
 		{name: "history.html", files: map[string]string{"history.html": `{{define "main"}}<ul>{{range .History.Months}}{{range .Incidents}}{{listEntry $ .}}{{end}}{{end}}</ul>{{end}}` + custom}},
 	}
@@ -121,16 +121,56 @@ func TestListEntryOverridden(t *testing.T) {
 	}
 }
 
-// redefine is the built-in partials.html with the template name's body
+// redefine is the built-in theme file with the template name's body
 // replaced by body.
-func redefine(tb testing.TB, name, body string) string {
+func redefine(tb testing.TB, file, name, body string) string {
 	tb.Helper()
-	src := string(newRenderer(tb, "").sources["partials.html"].data)
+	src := builtinSource(tb, file)
 	def := `{{- define "` + name + `"}}`
 	if !strings.Contains(src, def) {
-		tb.Fatalf("got no %s in the built-in partials.html", def)
+		tb.Fatalf("got no %s in the built-in %s", def, file)
 	}
 	return strings.Replace(src, def, def+body+`{{end}}{{define "`+name+`-was"}}`, 1)
+}
+
+// overrideCase is a site's own template files (none: the built-in
+// theme), whether a set still writes a template in Go with them, and
+// what a page then shows.
+type overrideCase struct {
+	name    string
+	files   map[string]string
+	builtin bool
+	want    string
+}
+
+// checkOverrides runs each case: with its files, file's template name is
+// written in Go exactly when the case says so, and the page that page
+// renders holds the case's want.
+func checkOverrides(t *testing.T, file, name string, page func(*testing.T, *Renderer) string, tests []overrideCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.files != nil {
+				dir = writeTemplates(t, tt.files)
+			}
+			r := newRenderer(t, dir)
+			if got := r.builtin[file][name]; got != tt.builtin {
+				t.Errorf("got %s's %s built in %v, want %v", file, name, got, tt.builtin)
+			}
+			if got := page(t, r); !strings.Contains(got, tt.want) {
+				t.Errorf("got a page without %s, want the site's own output\n%s", tt.want, got)
+			}
+		})
+	}
+}
+
+// renderedPage renders the fixture and returns the page at path.
+func renderedPage(path string) func(*testing.T, *Renderer) string {
+	return func(t *testing.T, r *Renderer) string {
+		_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
+		return string(out[path])
+	}
 }
 
 // FuzzComponentEntry checks that the hand-written component-entry is, byte
@@ -173,34 +213,11 @@ func FuzzComponentEntry(f *testing.F) {
 // "component-entry", or overrides component.html without it, gets its own
 // list of incidents.
 func TestComponentEntryOverridden(t *testing.T) {
-	const page = "components/api/index.html"
-	src := builtinSource(t, "component.html")
-	tests := []struct {
-		name    string
-		files   map[string]string
-		builtin bool // componentEntry may write the entry by hand
-		want    string
-	}{
+	checkOverrides(t, "component.html", "component-entry", renderedPage("components/api/index.html"), []overrideCase{
 		{name: "no override", builtin: true, want: `<li class="entry `},
-		{name: "component-entry", files: map[string]string{"component.html": strings.Replace(src, `{{- define "component-entry"}}`, `{{- define "component-entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}{{define "component-entry-was"}}`, 1)}, want: `<li class="custom">`},
+		{name: "component-entry", files: map[string]string{"component.html": redefine(t, "component.html", "component-entry", `<li class="custom">{{.Incident.Title}}</li>`)}, want: `<li class="custom">`},
 		{name: "main without it", files: map[string]string{"component.html": `{{define "main"}}{{range .Component.Incidents}}<li class="own">{{.Title}}</li>{{end}}{{end}}`}, want: `<li class="own">`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := ""
-			if tt.files != nil {
-				dir = writeTemplates(t, tt.files)
-			}
-			r := newRenderer(t, dir)
-			if got := r.builtin["component.html"]["component-entry"]; got != tt.builtin {
-				t.Errorf("got component-entry built in %v, want %v", got, tt.builtin)
-			}
-			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
-			if got := string(out[page]); !strings.Contains(got, tt.want) {
-				t.Errorf("got %s without %s, want the site's own list", page, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // FuzzSpan checks that the span memo writes in Go is, byte for byte, what

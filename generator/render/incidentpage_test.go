@@ -153,35 +153,13 @@ func FuzzIncidentMain(f *testing.F) {
 // partial the page draws (affected, status) gets it in the page written
 // by hand.
 func TestIncidentMainOverridden(t *testing.T) {
-	const page = "incidents/2026-11-28-api-errors/index.html"
-	tests := []struct {
-		name    string
-		files   map[string]string
-		builtin bool // incidentMain writes the page
-		want    string
-	}{
+	checkOverrides(t, "incident.html", "main", renderedPage("incidents/2026-11-28-api-errors/index.html"), []overrideCase{
 		{name: "no override", builtin: true, want: `<ul class="affected">`},
-		{name: "status partial", files: map[string]string{"partials.html": redefine(t, "status", `<b class="custom">{{statusLabel .}}</b>`)}, builtin: true, want: `<b class="custom">`},
-		{name: "affected partial", files: map[string]string{"incident.html": strings.Replace(builtinSource(t, "incident.html"), `{{- define "affected"}}`, `{{- define "affected"}}<li class="custom">{{.ID}}</li>{{end}}{{define "affected-was"}}`, 1)}, builtin: true, want: `<li class="custom">api</li>`},
+		{name: "status partial", files: map[string]string{"partials.html": redefine(t, "partials.html", "status", `<b class="custom">{{statusLabel .}}</b>`)}, builtin: true, want: `<b class="custom">`},
+		{name: "affected partial", files: map[string]string{"incident.html": redefine(t, "incident.html", "affected", `<li class="custom">{{.ID}}</li>`)}, builtin: true, want: `<li class="custom">api</li>`},
 		{name: "main", files: map[string]string{"incident.html": `{{define "main"}}<p class="custom">{{.Incident.Title}}</p>{{end}}`}, want: `<p class="custom">Elevated API error rates</p>`},
 		{name: "main reworded", files: map[string]string{"incident.html": strings.Replace(builtinSource(t, "incident.html"), `<article class="incident">`, `<article class="incident custom">`, 1)}, want: `<article class="incident custom">`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := ""
-			if tt.files != nil {
-				dir = writeTemplates(t, tt.files)
-			}
-			r := newRenderer(t, dir)
-			if got := r.builtin["incident.html"]["main"]; got != tt.builtin {
-				t.Errorf("got incident.html's main built in %v, want %v", got, tt.builtin)
-			}
-			_, out := renderAll(t, r.Files(sitetest.Snapshot(t, fixtureDir, fixtureNow)))
-			if got := string(out[page]); !strings.Contains(got, tt.want) {
-				t.Errorf("got %s without %s, want the site's own output\n%s", page, tt.want, got)
-			}
-		})
-	}
+	})
 }
 
 // builtinSource is the embedded theme file name.

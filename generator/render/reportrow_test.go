@@ -2,7 +2,6 @@ package render
 
 import (
 	"html/template"
-	"strings"
 	"testing"
 	"time"
 
@@ -40,37 +39,15 @@ func FuzzReportRow(f *testing.F) {
 // TestReportRowOverridden checks that a site which redefines
 // "report-row" gets its own rows.
 func TestReportRowOverridden(t *testing.T) {
-	src := builtinSource(t, "report.html")
-	tests := []struct {
-		name    string
-		files   map[string]string
-		builtin bool // reportRow may write the row by hand
-		want    string
-	}{
+	checkOverrides(t, "report.html", "report-row", reportPage, []overrideCase{
 		{name: "no override", builtin: true, want: `<tr><th scope="row"><a href="#component-api">API</a></th>`},
-		{name: "report-row", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-row"}}`, `{{- define "report-row"}}<tr class="custom"><td>{{.Name}}</td></tr>{{end}}{{define "report-row-was"}}`, 1)}, want: `<tr class="custom"><td>API</td></tr>`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := ""
-			if tt.files != nil {
-				dir = writeTemplates(t, tt.files)
-			}
-			r := newRenderer(t, dir)
-			if got := r.builtin["report.html"]["report-row"]; got != tt.builtin {
-				t.Errorf("got report-row built in %v, want %v", got, tt.builtin)
-			}
-			got := reportPage(t, r)
-			if !strings.Contains(got, tt.want) {
-				t.Errorf("got the report page without %s, want the site's own row", tt.want)
-			}
-		})
-	}
+		{name: "report-row", files: map[string]string{"report.html": redefine(t, "report.html", "report-row", `<tr class="custom"><td>{{.Name}}</td></tr>`)}, want: `<tr class="custom"><td>API</td></tr>`},
+	})
 }
 
 // reportPage renders the fixture with the sample site's reports and
 // returns the first month's page.
-func reportPage(tb testing.TB, r *Renderer) string {
+func reportPage(tb *testing.T, r *Renderer) string {
 	tb.Helper()
 	snap := sitetest.Snapshot(tb, fixtureDir, fixtureNow)
 	paths, out := renderAll(tb, r.Files(snap, WithReports(sampleReports(snap))))
@@ -122,32 +99,11 @@ func FuzzReportEntry(f *testing.F) {
 // "report-entry" gets its own lists, and one which redefines
 // "report-component" its own sections.
 func TestReportEntryOverridden(t *testing.T) {
-	src := builtinSource(t, "report.html")
-	tests := []struct {
-		name    string
-		files   map[string]string
-		builtin bool // reportEntry may write the entry by hand
-		want    string
-	}{
+	checkOverrides(t, "report.html", "report-entry", reportPage, []overrideCase{
 		{name: "no override", builtin: true, want: `<li class="entry"><p class="entry-title"><a href="../../incidents/`},
-		{name: "report-entry", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-entry"}}`, `{{- define "report-entry"}}<li class="custom">{{.Incident.Title}}</li>{{end}}{{define "report-entry-was"}}`, 1)}, want: `<li class="custom">`},
-		{name: "report-component", files: map[string]string{"report.html": strings.Replace(src, `{{- define "report-component"}}`, `{{- define "report-component"}}<section class="custom">{{.Name}} {{.Page.Kind}}</section>{{end}}{{define "report-component-was"}}`, 1)}, builtin: true, want: `<section class="custom">API report</section>`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := ""
-			if tt.files != nil {
-				dir = writeTemplates(t, tt.files)
-			}
-			r := newRenderer(t, dir)
-			if got := r.builtin["report.html"]["report-entry"]; got != tt.builtin {
-				t.Errorf("got report-entry built in %v, want %v", got, tt.builtin)
-			}
-			if got := reportPage(t, r); !strings.Contains(got, tt.want) {
-				t.Errorf("got the report page without %s, want the site's own list", tt.want)
-			}
-		})
-	}
+		{name: "report-entry", files: map[string]string{"report.html": redefine(t, "report.html", "report-entry", `<li class="custom">{{.Incident.Title}}</li>`)}, want: `<li class="custom">`},
+		{name: "report-component", files: map[string]string{"report.html": redefine(t, "report.html", "report-component", `<section class="custom">{{.Name}} {{.Page.Kind}}</section>`)}, builtin: true, want: `<section class="custom">API report</section>`},
+	})
 }
 
 // FuzzReportComponent checks that the hand-written report-component is,

@@ -67,32 +67,14 @@ func FuzzReportYear(f *testing.F) {
 // "report-year", or the reports page's "main" as it stood before there
 // was one, gets its own tables.
 func TestReportYearOverridden(t *testing.T) {
-	src := builtinSource(t, "reports.html")
-	tests := []struct {
-		name    string
-		files   map[string]string
-		builtin bool // reportYear may write the table by hand
-		want    string
-	}{
+	page := func(t *testing.T, r *Renderer) string {
+		return string(reportsIndex(t, r, sitetest.Snapshot(t, fixtureDir, fixtureNow)).page)
+	}
+	checkOverrides(t, "reports.html", "report-year", page, []overrideCase{
 		{name: "no override", builtin: true, want: `<table class="year">`},
-		{name: "report-year", files: map[string]string{"reports.html": strings.Replace(src, `{{- define "report-year"}}`, `{{- define "report-year"}}<table class="custom">{{.Year}} {{.Page.Kind}}</table>{{end}}{{define "report-year-was"}}`, 1)}, want: `<table class="custom">2026 reports</table>`},
+		{name: "report-year", files: map[string]string{"reports.html": redefine(t, "reports.html", "report-year", `<table class="custom">{{.Year}} {{.Page.Kind}}</table>`)}, want: `<table class="custom">2026 reports</table>`},
 		{name: "main", files: map[string]string{"reports.html": `{{define "main"}}{{range .Reports.Years}}<p class="custom">{{.Year}}</p>{{end}}{{end}}`}, want: `<p class="custom">2026</p>`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := ""
-			if tt.files != nil {
-				dir = writeTemplates(t, tt.files)
-			}
-			r := newRenderer(t, dir)
-			if got := r.builtin["reports.html"]["report-year"]; got != tt.builtin {
-				t.Errorf("got report-year built in %v, want %v", got, tt.builtin)
-			}
-			if got := reportsIndex(t, r, sitetest.Snapshot(t, fixtureDir, fixtureNow)); !strings.Contains(string(got.page), tt.want) {
-				t.Errorf("got the reports page without %s, want the site's own table", tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestReportYearAllocations checks that the cells of the reports page's
