@@ -9,15 +9,12 @@ package feed
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/gorilla/feeds"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
@@ -81,7 +78,7 @@ func channelsOf(snap *status.Snapshot) []channel {
 
 // items makes each incident's item at most once per Files call, for all
 // the feeds that carry it. It is safe for concurrent use; an item, once
-// made, is never changed, and gorilla's conversions only read it.
+// made, is never changed.
 //
 // Encoded items are not kept: an item is in about four feeds per format
 // on a large site, but keeping every encoding until the last feed that
@@ -96,7 +93,7 @@ type cachedItem struct {
 	item item
 }
 
-func (c *items) get(snap *status.Snapshot, in *incident.Incident) item {
+func (c *items) get(snap *status.Snapshot, in *incident.Incident) *item {
 	c.mu.Lock()
 	e, ok := c.m[in]
 	if !ok {
@@ -105,7 +102,7 @@ func (c *items) get(snap *status.Snapshot, in *incident.Incident) item {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() { e.item = newItem(snap, in) })
-	return e.item
+	return &e.item
 }
 
 // channel is one feed before it is written in any format.
@@ -121,9 +118,9 @@ type channel struct {
 func (ch channel) files(snap *status.Snapshot) []render.File {
 	key := ch.key(snap)
 	return []render.File{
-		{Path: ch.dir + rssName, Key: key, Render: func(w io.Writer) error { return ch.writeRSS(w, snap) }},
-		{Path: ch.dir + atomName, Key: key, Render: func(w io.Writer) error { return ch.writeAtom(w, snap) }},
-		{Path: ch.dir + jsonName, Key: key, Render: func(w io.Writer) error { return ch.writeJSON(w, snap) }},
+		{Path: ch.dir + rssName, Key: key, Render: func(w io.Writer) error { return ch.write(w, snap, "rss", appendRSS) }},
+		{Path: ch.dir + atomName, Key: key, Render: func(w io.Writer) error { return ch.write(w, snap, "atom", appendAtom) }},
+		{Path: ch.dir + jsonName, Key: key, Render: func(w io.Writer) error { return ch.write(w, snap, "json", appendJSON) }},
 	}
 }
 
@@ -152,35 +149,62 @@ func (ch channel) listed(snap *status.Snapshot) []*incident.Incident {
 	return ch.incidents
 }
 
-// item is what the three formats say about one incident, beyond what
-// feeds.Item carries.
+// item is what the three formats say about one incident. Every text but
+// summary is safe for XML (xmlSafe).
 type item struct {
-	*feeds.Item
-	summaryText string // plain text; Item.Description is the same escaped as HTML
+	url         string // the incident's page, also the item's id
+	title       string
+	description string // summary escaped as HTML, for RSS and Atom (type="html")
+	summary     string // plain text, for JSON Feed
+	content     string // HTML
+	created     time.Time
+	updated     time.Time
 }
 
-// build makes the format-neutral feed. Each Render builds its own, so that
-// files rendered concurrently share nothing mutable; the items are shared
-// and only read.
-func (ch channel) build(snap *status.Snapshot) (*feeds.Feed, []item) {
+// feed is one channel with its items, ready to be written in a format.
+type feed struct {
+	channel
+	snap    *status.Snapshot
+	items   []*item
+	updated time.Time // the newest item's, zero without items
+	lang    string
+}
+
+// write writes the channel's feed in one format, appended by add. It
+// appends to w's own spare room where w has some, as the build's pooled
+// buffers do, so that a feed is not first made in a buffer of its own.
+func (ch channel) write(w io.Writer, snap *status.Snapshot, format string, add func([]byte, *feed) ([]byte, error)) error {
+	f := &feed{channel: ch, snap: snap, lang: snap.Site.L().Tag()}
 	ins := ch.listed(snap)
-	f := &feeds.Feed{
-		Title:       xmlSafe(ch.title),
-		Link:        &feeds.Link{Href: ch.link},
-		Description: xmlSafe(ch.description),
-		Id:          ch.link,
-		Items:       make([]*feeds.Item, 0, len(ins)),
-	}
-	list := make([]item, 0, len(ins))
-	for _, in := range ins {
+	f.items = make([]*item, len(ins))
+	size := 1024
+	for i, in := range ins {
 		it := ch.cache.get(snap, in)
-		if it.Updated.After(f.Updated) {
-			f.Updated = it.Updated
+		if it.updated.After(f.updated) {
+			f.updated = it.updated
 		}
-		f.Add(it.Item)
-		list = append(list, it)
+		f.items[i] = it
+		// Escaping grows HTML by about a half in XML, more in JSON.
+		size += 512 + 2*(len(it.content)+len(it.description))
 	}
-	return f, list
+	var b []byte
+	if buf, ok := w.(interface {
+		Grow(int)
+		AvailableBuffer() []byte
+	}); ok {
+		buf.Grow(size)
+		b = buf.AvailableBuffer()
+	} else {
+		b = make([]byte, 0, size)
+	}
+	b, err := add(b, f)
+	if err != nil {
+		return fmt.Errorf("write %s feed: %w", format, err)
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("write %s feed: %w", format, err)
+	}
+	return nil
 }
 
 // newItem makes the item of an incident, the same in every feed.
@@ -194,23 +218,18 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 		// outage.
 		title = snap.Site.L().T("feed.maintenance_prefix", "title", title)
 	}
-	content := itemContent(snap, in)
 	text := xmlSafe(summaryText(in))
 	return item{
-		Item: &feeds.Item{
-			Title: xmlSafe(title),
-			Link:  &feeds.Link{Href: url},
-			// RSS and Atom (type="html") read the description as HTML, so
-			// plain text is escaped once more; JSON Feed's summary is plain
-			// text and gets summaryText instead.
-			Description: textEscaper.Replace(text),
-			Id:          url,
-			IsPermaLink: "true",
-			Created:     in.Announced().UTC(),
-			Updated:     in.UpdatedAt().UTC(),
-			Content:     xmlSafe(content),
-		},
-		summaryText: text,
+		url:   url,
+		title: xmlSafe(title),
+		// RSS and Atom (type="html") read the description as HTML, so
+		// plain text is escaped once more; JSON Feed's summary is plain
+		// text.
+		description: textEscaper.Replace(text),
+		summary:     text,
+		content:     xmlSafe(itemContent(snap, in)),
+		created:     in.Announced().UTC(),
+		updated:     in.UpdatedAt().UTC(),
 	}
 }
 
@@ -320,97 +339,8 @@ func localTime(l *i18n.Locale, t time.Time, loc *time.Location) string {
 }
 
 // xmlSafe replaces the characters XML 1.0 cannot carry. encoding/xml does
-// so in text and attributes but not in CDATA, where gorilla puts RSS
-// content, and one stray control character would make the whole feed
+// so in text and attributes (as appendXMLText does) but not in CDATA,
+// where RSS content goes, and one stray control character would make the whole feed
 // unreadable. Incident text comes clean from its parser; the site's own
 // titles do not.
 func xmlSafe(s string) string { return incident.ReplaceControl(s) }
-
-func (ch channel) writeRSS(w io.Writer, snap *status.Snapshot) error {
-	f, _ := ch.build(snap)
-	r := (&feeds.Rss{Feed: f}).RssFeed()
-	r.Language = snap.Site.L().Tag()
-	return writeXML(w, r, "rss")
-}
-
-// atomFeed gives the feed both its alternate and its rel="self" link,
-// where gorilla's AtomFeed has room for one. Links hides AtomFeed.Link: for
-// encoding/xml the shallower of two fields named "link" wins. It comes
-// first because Atom allows the metadata in any order, but only before the
-// entries.
-// Lang is the feed's xml:lang, which every element inherits.
-type atomFeed struct {
-	Links []*feeds.AtomLink
-	*feeds.AtomFeed
-	Lang string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
-}
-
-func (a *atomFeed) FeedXml() any { return a }
-
-// atomEpoch is the updated date of a feed that has no entry. Atom requires
-// one, and the build clock would change the feed on every build.
-const atomEpoch = "1970-01-01T00:00:00Z"
-
-func (ch channel) writeAtom(w io.Writer, snap *status.Snapshot) error {
-	f, items := ch.build(snap)
-	a := (&feeds.Atom{Feed: f}).AtomFeed()
-	a.Id = f.Id // gorilla uses the link and ignores Feed.Id
-	// Atom wants an author for the feed unless every entry has one.
-	a.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: xmlSafe(snap.Site.Title), Uri: snap.Site.BaseURL}}
-	if a.Updated == "" {
-		a.Updated = atomEpoch
-	}
-	for i, e := range a.Entries {
-		e.Published = items[i].Created.Format(time.RFC3339)
-		e.Links[0].Type = "text/html"
-	}
-	links := []*feeds.AtomLink{
-		{Href: f.Link.Href, Rel: "alternate", Type: "text/html"},
-		{Href: snap.Site.BaseURL + ch.dir + atomName, Rel: "self", Type: "application/atom+xml"},
-	}
-	return writeXML(w, &atomFeed{Links: links, AtomFeed: a, Lang: snap.Site.L().Tag()}, "atom")
-}
-
-// writeXML writes what gorilla's WriteXML does, plus a final newline.
-func writeXML(w io.Writer, x feeds.XmlFeed, format string) error {
-	if err := feeds.WriteXML(x, w); err != nil {
-		return fmt.Errorf("write %s feed: %w", format, err)
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return fmt.Errorf("write %s feed: %w", format, err)
-	}
-	return nil
-}
-
-// jsonFeed keeps "items" when the feed is empty: JSON Feed requires it, and
-// gorilla's field is omitempty. The outer field shadows the embedded one.
-type jsonFeed struct {
-	*feeds.JSONFeed
-	Items []*feeds.JSONItem `json:"items"`
-}
-
-func (ch channel) writeJSON(w io.Writer, snap *status.Snapshot) error {
-	f, items := ch.build(snap)
-	j := (&feeds.JSON{Feed: f}).JSONFeed()
-	j.FeedUrl = snap.Site.BaseURL + ch.dir + jsonName
-	j.Language = snap.Site.L().Tag()
-	j.Authors = []*feeds.JSONAuthor{{Name: snap.Site.Title, Url: snap.Site.BaseURL}}
-	for i, it := range j.Items {
-		it.Summary = items[i].summaryText
-	}
-	out := jsonFeed{JSONFeed: j, Items: j.Items}
-	if out.Items == nil {
-		out.Items = []*feeds.JSONItem{}
-	}
-	// Indented as gorilla's WriteJSON does it; HTML stays escaped as
-	// \u003c, so the file is safe even if served as text/html.
-	compact, err := json.Marshal(out)
-	if err != nil {
-		return fmt.Errorf("write json feed: %w", err)
-	}
-	b := indentJSON(make([]byte, 0, len(compact)+len(compact)/4), compact, "  ")
-	if _, err := w.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("write json feed: %w", err)
-	}
-	return nil
-}

@@ -1,0 +1,147 @@
+package feed
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The feeds are written straight into bytes, without encoding/xml's and
+// encoding/json's reflection, but escaped exactly as they escape: the
+// fuzz tests hold each function here to its encoder, and TestEncoding
+// holds whole feeds to gorilla/feeds written through them.
+
+// xmlEscapes is what encoding/xml writes for each ASCII byte it escapes
+// in text and attributes; an empty entry is a byte written as it is. The
+// control characters XML 1.0 cannot carry become U+FFFD.
+var xmlEscapes = func() (t [utf8.RuneSelf]string) {
+	for c := range 0x20 {
+		t[c] = "\uFFFD"
+	}
+	t['"'], t['\''], t['&'], t['<'], t['>'] = "&#34;", "&#39;", "&amp;", "&lt;", "&gt;"
+	t['\t'], t['\n'], t['\r'] = "&#x9;", "&#xA;", "&#xD;"
+	return t
+}()
+
+// appendXMLText appends s escaped as encoding/xml's Encoder escapes a
+// string element or attribute (xml.EscapeText): it also escapes quotes
+// and white space other than the space, and writes U+FFFD for what XML
+// cannot carry, invalid UTF-8 included.
+func appendXMLText(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if esc := xmlEscapes[c]; esc != "" {
+				b = append(b, s[last:i-1]...)
+				b = append(b, esc...)
+				last = i
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		// The only characters above ASCII outside XML's range that
+		// UTF-8 can hold are U+FFFE and U+FFFF.
+		if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
+			b = append(b, s[last:i-n]...)
+			b = append(b, "\uFFFD"...)
+			last = i
+		}
+	}
+	return append(b, s[last:]...)
+}
+
+// appendCDATA appends s as a CDATA section the way encoding/xml writes a
+// ",cdata" field: nothing at all for "", and each "]]>" inside split over
+// two sections. Nothing else is escaped, so s must be xmlSafe.
+func appendCDATA(b []byte, s string) []byte {
+	if s == "" {
+		return b
+	}
+	b = append(b, "<![CDATA["...)
+	for {
+		i := strings.Index(s, "]]>")
+		if i < 0 {
+			break
+		}
+		b = append(b, s[:i]...)
+		b = append(b, "]]]]><![CDATA[>"...)
+		s = s[i+len("]]>"):]
+	}
+	b = append(b, s...)
+	return append(b, "]]>"...)
+}
+
+// jsonSafe marks the ASCII bytes encoding/json writes as they are in a
+// string when it escapes HTML, as json.Marshal does: not the control
+// characters, the quote, the backslash, <, > and &.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'], t['<'], t['>'], t['&'] = false, false, false, false, false
+	return t
+}()
+
+// appendJSONString appends s quoted as json.Marshal quotes a string:
+// HTML's <, > and & as \u003c, \u003e and \u0026, so that a feed served
+// as text/html runs nothing, U+2028 and U+2029 escaped, and invalid UTF-8
+// as \ufffd.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[last:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			last = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, s[last:i]...)
+			b = append(b, `\ufffd`...)
+			last = i + n
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[last:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			last = i + n
+		}
+		i += n
+	}
+	b = append(b, s[last:]...)
+	return append(b, '"')
+}
+
+// appendJSONTime appends t as encoding/json writes a time.Time, which
+// fails as it does for a year it cannot write.
+func appendJSONTime(b []byte, t time.Time) ([]byte, error) {
+	b = append(b, '"')
+	b, err := t.AppendText(b)
+	return append(b, '"'), err
+}

@@ -1,0 +1,90 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"testing"
+	"time"
+)
+
+var escapeSeeds = []string{"", "plain", hostile, "]]>", "]]]>>", "a]]>b]]>", "\xff\xfe", "\xed\xa0\x80", "\ufffe\uffff\ufffd", "\u2028\u2029", "\x00\x1f\x7f", "<p class=\"x\">'&'</p>\n\t\r"}
+
+// FuzzXMLText holds appendXMLText to xml.EscapeText.
+func FuzzXMLText(f *testing.F) {
+	for _, s := range escapeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		if err := xml.EscapeText(&want, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendXMLText([]byte("x"), s); !bytes.Equal(got[1:], want.Bytes()) {
+			t.Errorf("%q: got %q, want %q", s, got[1:], want.Bytes())
+		}
+	})
+}
+
+// FuzzCDATA holds appendCDATA to how encoding/xml writes a ",cdata"
+// field.
+func FuzzCDATA(f *testing.F) {
+	for _, s := range escapeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		type content struct {
+			XMLName xml.Name `xml:"c"`
+			Text    string   `xml:",cdata"`
+		}
+		want, err := xml.Marshal(content{Text: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := append(appendCDATA([]byte("<c>"), s), "</c>"...)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%q: got %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzJSONString holds appendJSONString to json.Marshal.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range escapeSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); !bytes.Equal(got[1:], want) {
+			t.Errorf("%q: got %q, want %q", s, got[1:], want)
+		}
+	})
+}
+
+func TestJSONTime(t *testing.T) {
+	tests := []struct {
+		name string
+		t    time.Time
+	}{
+		{"utc", time.Date(2026, 3, 9, 14, 5, 0, 0, time.UTC)},
+		{"fraction", time.Date(2026, 3, 9, 14, 5, 0, 120_000_000, time.UTC)},
+		{"zone", time.Date(2026, 3, 9, 14, 5, 0, 1, time.FixedZone("X", 3600+1800))},
+		{"year 10000", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"year -1", time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, wantErr := json.Marshal(tt.t)
+			got, err := appendJSONTime(nil, tt.t)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("got error %v, want %v", err, wantErr)
+			}
+			if err == nil && !bytes.Equal(got, want) {
+				t.Errorf("got %s, want %s", got, want)
+			}
+		})
+	}
+}
