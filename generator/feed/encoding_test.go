@@ -302,7 +302,10 @@ func TestItemContent(t *testing.T) {
 	for i := range odd.Components {
 		odd.Components[i].Name += ` <b>"R&D" + 'ops'</b> ` + "\x00 \xff ü \ufdd0"
 	}
-	for _, c := range []*config.Config{cfg, &odd} {
+	// A zone without a name, written as its offset.
+	unnamed := *cfg
+	unnamed.Location = time.FixedZone("", 5*3600+1800)
+	for _, c := range []*config.Config{cfg, &odd, &unnamed} {
 		snap := status.New(c, ins, time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC))
 		for _, in := range snap.Incidents {
 			if got, want := itemContent(snap, in), templateContent(snap, in); got != want {

@@ -287,12 +287,21 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	}
 	l := snap.Site.L()
 	var b strings.Builder
+	// Grown once to about its size: the summary, the bodies and a line of
+	// words and dates for each update and the rest.
+	n := len(in.Summary) + 256 + 64*len(in.Affected)
+	for _, u := range in.Updates {
+		n += len(u.Body) + 192
+	}
+	b.Grow(n)
 	b.WriteString(string(in.Summary))
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
 		b.WriteString("<p><strong>")
 		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
 		b.WriteString("</strong> ")
-		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledStart, loc)+" – "+localTime(l, in.ScheduledEnd, loc))
+		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledStart, loc))
+		b.WriteString(" – ")
+		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledEnd, loc))
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
@@ -317,7 +326,9 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 		b.WriteString("<p><strong>")
 		htmlEscaper.WriteString(&b, l.T("update."+u.Status))
 		b.WriteString("</strong> · <time datetime=\"")
-		htmlEscaper.WriteString(&b, u.Time.UTC().Format(time.RFC3339))
+		// A time in UTC holds nothing htmlEscaper escapes.
+		var iso [64]byte
+		b.Write(u.Time.UTC().AppendFormat(iso[:0], time.RFC3339))
 		b.WriteString("\">")
 		htmlEscaper.WriteString(&b, localTime(l, u.Time, loc))
 		b.WriteString("</time></p>\n")
@@ -335,7 +346,11 @@ var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp
 // abbreviation is the zone database's, the same in every language.
 func localTime(l *i18n.Locale, t time.Time, loc *time.Location) string {
 	t = t.In(loc)
-	return l.T("feed.time", "weekday", l.WeekdayShort(t), "date", l.Date(t, i18n.Medium), "time", l.Time(t), "zone", t.Format("MST"))
+	zone, _ := t.Zone()
+	if zone == "" {
+		zone = t.Format("MST") // its offset, as Format writes a zone without a name
+	}
+	return l.T("feed.time", "weekday", l.WeekdayShort(t), "date", l.Date(t, i18n.Medium), "time", l.Time(t), "zone", zone)
 }
 
 // xmlSafe replaces the characters XML 1.0 cannot carry. encoding/xml does
