@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"testing"
 	"time"
+
+	"github.com/herald-status/herald/generator/sitetest"
 )
 
 var escapeSeeds = []string{"", "plain", hostile, "]]>", "]]]>>", "a]]>b]]>", "\xff\xfe", "\xed\xa0\x80", "\ufffe\uffff\ufffd", "\u2028\u2029", "\x00\x1f\x7f", "<p class=\"x\">'&'</p>\n\t\r"}
@@ -84,6 +86,37 @@ func TestJSONTime(t *testing.T) {
 			}
 			if err == nil && !bytes.Equal(got, want) {
 				t.Errorf("got %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// BenchmarkEscape escapes the example site's item contents, the bulk of
+// every feed, as each format writes them.
+func BenchmarkEscape(b *testing.B) {
+	snap := sitetest.Example(b, time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC))
+	var contents []string
+	size := 0
+	for _, in := range snap.Incidents {
+		contents = append(contents, xmlSafe(itemContent(snap, in)))
+		size += len(contents[len(contents)-1])
+	}
+	for _, bc := range []struct {
+		name   string
+		escape func([]byte, string) []byte
+	}{
+		{"xml", appendXMLText},
+		{"cdata", appendCDATA},
+		{"json", appendJSONString},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			buf := make([]byte, 0, 4*size)
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				buf = buf[:0]
+				for _, c := range contents {
+					buf = bc.escape(buf, c)
+				}
 			}
 		})
 	}

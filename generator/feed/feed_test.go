@@ -513,3 +513,20 @@ func TestEmptyComponentFeed(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkFiles renders every feed of the example site into one reused
+// buffer, as a build's workers do. bench's BenchmarkFeeds does the same
+// on the large synthetic site.
+func BenchmarkFiles(b *testing.B) {
+	snap := sitetest.Example(b, clock)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range feed.Files(snap) {
+			buf.Reset()
+			if err := f.Render(&buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
