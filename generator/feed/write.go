@@ -14,25 +14,27 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>`
 // appendElement appends "<name>text</name>" on a line of its own,
 // indented by indent.
 func appendElement(b []byte, indent, name, text string) []byte {
-	b = append(b, '\n')
-	b = append(b, indent...)
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
+	b = appendStart(b, indent, name)
 	b = appendXMLText(b, text)
-	b = append(b, "</"...)
-	b = append(b, name...)
-	return append(b, '>')
+	return appendEnd(b, name)
 }
 
 // appendTimeElement is appendElement for a time, written with layout.
 func appendTimeElement(b []byte, indent, name string, t time.Time, layout string) []byte {
+	b = appendStart(b, indent, name)
+	b = t.AppendFormat(b, layout) // no character of a date needs escaping
+	return appendEnd(b, name)
+}
+
+func appendStart(b []byte, indent, name string) []byte {
 	b = append(b, '\n')
 	b = append(b, indent...)
 	b = append(b, '<')
 	b = append(b, name...)
-	b = append(b, '>')
-	b = t.AppendFormat(b, layout) // no character of a date needs escaping
+	return append(b, '>')
+}
+
+func appendEnd(b []byte, name string) []byte {
 	b = append(b, "</"...)
 	b = append(b, name...)
 	return append(b, '>')
@@ -56,9 +58,9 @@ func appendRSS(b []byte, f *feed) ([]byte, error) {
 		b = appendElement(b, "      ", "link", it.url)
 		b = appendElement(b, "      ", "description", it.description)
 		if it.content != "" {
-			b = append(b, "\n      <content:encoded>"...)
+			b = appendStart(b, "      ", "content:encoded")
 			b = appendCDATA(b, it.content)
-			b = append(b, "</content:encoded>"...)
+			b = appendEnd(b, "content:encoded")
 		}
 		b = append(b, "\n      <guid isPermaLink=\"true\">"...)
 		b = appendXMLText(b, it.url)
