@@ -187,8 +187,9 @@ func Windows(in Input, cuts []time.Time) iter.Seq[Summary] {
 		if len(cuts) < 2 {
 			return
 		}
-		for i, a := range in.measure(cuts) {
-			if !yield(in.summary(cuts[i], cuts[i+1], a)) {
+		accs := in.measured(cuts)
+		for i := range len(cuts) - 1 {
+			if !yield(in.summary(cuts[i], cuts[i+1], accAt(accs, cuts, i))) {
 				return
 			}
 		}
@@ -350,6 +351,28 @@ func (in Input) measure(cuts []time.Time) []acc {
 	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
 	var count [nKinds]int
 	return sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
+}
+
+// measured is measure of a component with probe data or incidents, and
+// nil for one with neither, as most components are in most months of a
+// report: its windows are no data alone, what a sweep without edges
+// would find, known without the sweep (see accAt).
+func (in Input) measured(cuts []time.Time) []acc {
+	if len(in.Intervals) == 0 && len(in.Incidents) == 0 {
+		return nil
+	}
+	return in.measure(cuts)
+}
+
+// accAt is the time by class of the i-th window between cuts, of accs
+// as measured returned them.
+func accAt(accs []acc, cuts []time.Time, i int) acc {
+	if accs != nil {
+		return accs[i]
+	}
+	var a acc
+	a.class[cNoData] = cuts[i+1].Sub(cuts[i])
+	return a
 }
 
 // summary is the Summary of [from, to) whose time by class is a.

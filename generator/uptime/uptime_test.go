@@ -671,6 +671,38 @@ func TestWindowsMemory(t *testing.T) {
 	}
 }
 
+// TestWindowsOfNothing: most components of most months of a report have
+// neither probe data nor incidents; their windows, each its day of no
+// data, come without a sweep, which allocated their time by class.
+func TestWindowsOfNothing(t *testing.T) {
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
+	for _, tc := range []struct {
+		name string
+		in   Input
+	}{
+		{"probed", Input{Component: "api", Probed: true, Now: now}},
+		{"not probed", Input{Component: "api", Now: now}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := testing.AllocsPerRun(100, func() {
+				for range Windows(tc.in, cuts) {
+				}
+			})
+			if got != 0 {
+				t.Errorf("got %v allocations a call, want 0", got)
+			}
+			days := DaysBetween(tc.in, cuts)
+			i := 0
+			for w := range Windows(tc.in, cuts) {
+				if d := days[i].Summary; w.NoData != d.NoData || w.Known != 0 || !math.IsNaN(w.Uptime) {
+					t.Errorf("window %d: got %+v, want no data alone, as its day %+v", i, w, d)
+				}
+				i++
+			}
+		})
+	}
+}
+
 // TestAppendDaysBetween: days appended to a slice that held other days,
 // with their own incidents, are DaysBetween's, and what the slice held
 // before its length is left alone.
