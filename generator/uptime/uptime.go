@@ -179,20 +179,28 @@ func Window(in Input, from, to time.Time) Summary {
 // Windows yields the uptime of each window between consecutive cuts,
 // ascending and ending at most at Now, from one sweep: the Summary of
 // each of DaysBetween's days, without the incidents and degraded time
-// that only the calendar shows. It keeps no slice of them: a report's
-// CSV and JSON write each once, and allocating a month's summaries for
-// every component was most of their cost.
+// that only the calendar shows. It keeps no slice of them, nor of their
+// time by class: a report's CSV and JSON write each once, and allocating
+// a month's summaries for every component was most of their cost, its
+// time by class a third of the bytes they still allocated.
 func Windows(in Input, cuts []time.Time) iter.Seq[Summary] {
 	return func(yield func(Summary) bool) {
 		if len(cuts) < 2 {
 			return
 		}
-		accs := in.measured(cuts)
-		for i := range len(cuts) - 1 {
-			if !yield(in.summary(cuts[i], cuts[i+1], accAt(accs, cuts, i))) {
-				return
+		if in.empty() {
+			for i := range len(cuts) - 1 {
+				if !yield(in.summary(cuts[i], cuts[i+1], accAt(nil, cuts, i))) {
+					return
+				}
 			}
+			return
 		}
+		i := 0
+		in.measureEach(cuts, func(a acc) bool {
+			i++
+			return yield(in.summary(cuts[i-1], cuts[i], a))
+		})
 	}
 }
 
@@ -347,10 +355,16 @@ func (in Input) spans(from, to time.Time) []span {
 // summaries in a slice of its own (DaysFrom) then needs no second one.
 // cuts must be ascending and end at most at Now.
 func (in Input) measure(cuts []time.Time) []acc {
+	return accsOf(len(cuts)-1, func(window func(acc) bool) { in.measureEach(cuts, window) })
+}
+
+// measureEach is measure handing each window's time by class to window,
+// as sweepEach does.
+func (in Input) measureEach(cuts []time.Time, window func(acc) bool) {
 	edges := in.edges(cuts[0], cuts[len(cuts)-1], 0)
 	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
 	var count [nKinds]int
-	return sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
+	sweepEach(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
 }
 
 // measured is measure of a component with probe data or incidents, and
@@ -358,11 +372,15 @@ func (in Input) measure(cuts []time.Time) []acc {
 // report: its windows are no data alone, what a sweep without edges
 // would find, known without the sweep (see accAt).
 func (in Input) measured(cuts []time.Time) []acc {
-	if len(in.Intervals) == 0 && len(in.Incidents) == 0 {
+	if in.empty() {
 		return nil
 	}
 	return in.measure(cuts)
 }
+
+// empty reports whether the component has neither probe data nor
+// incidents (in the cuts, as a report's month gives them).
+func (in Input) empty() bool { return len(in.Intervals) == 0 && len(in.Incidents) == 0 }
 
 // accAt is the time by class of the i-th window between cuts, of accs
 // as measured returned them.
@@ -445,7 +463,24 @@ type acc struct {
 // applying each edge as it is passed and adding each stretch between
 // edges and cuts to the window it lies in, in the class state gives.
 func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool)) []acc {
-	accs := make([]acc, len(cuts)-1)
+	return accsOf(len(cuts)-1, func(window func(acc) bool) { sweepEach(cuts, edges, apply, state, window) })
+}
+
+// accsOf is the n windows' time by class that each hands out.
+func accsOf(n int, each func(window func(acc) bool)) []acc {
+	accs := make([]acc, 0, n)
+	each(func(a acc) bool {
+		accs = append(accs, a)
+		return true
+	})
+	return accs
+}
+
+// sweepEach is sweep handing each window's time by class to window as
+// soon as the window is done, oldest first, until window returns false:
+// a caller that reads each window once (Windows) then keeps none.
+func sweepEach(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool), window func(acc) bool) {
+	var a acc
 	pos, ci, ei := cuts[0], 1, 0
 	for ci < len(cuts) {
 		next := cuts[ci]
@@ -454,7 +489,6 @@ func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class
 		}
 		if d := next.Sub(pos); d > 0 {
 			c, measured := state()
-			a := &accs[ci-1]
 			a.class[c] += d
 			if measured {
 				a.measured += d
@@ -466,10 +500,13 @@ func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class
 			ei++
 		}
 		if pos.Equal(cuts[ci]) {
+			if !window(a) {
+				return
+			}
+			a = acc{}
 			ci++
 		}
 	}
-	return accs
 }
 
 // summarize turns the time by class a of the window [from, to) into its

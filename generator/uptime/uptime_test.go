@@ -669,6 +669,11 @@ func TestWindowsMemory(t *testing.T) {
 	if limit := min(summaries, days); got > limit {
 		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (the summaries' %.0f, and under the days' %.0f)", got, len(cuts)-1, limit, summaries, days)
 	}
+	// Nor their time by class: the sweep's edges alone.
+	accs := float64(len(cuts)-1) * float64(unsafe.Sizeof(acc{}))
+	if limit := allocated(func() { in.measure(cuts) }) - accs; got > limit {
+		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (a sweep's less the windows' time by class, %.0f)", got, len(cuts)-1, limit, accs)
+	}
 }
 
 // TestWindowsOfNothing: most components of most months of a report have
