@@ -61,7 +61,6 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 		return dst
 	}
 	n := len(cuts) - 1
-	accs := in.measured(cuts)
 	if cap(dst)-len(dst) < n {
 		// Not slices.Grow: under the race detector it allocates the
 		// days twice.
@@ -69,13 +68,12 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 	}
 	days := dst[len(dst) : len(dst)+n]
 	for i := range days {
-		days[i] = Day{
-			Date:      cuts[i],
-			Summary:   in.summary(cuts[i], cuts[i+1], accAt(accs, cuts, i)),
-			Worst:     incident.Operational,
-			Incidents: days[i].Incidents[:0],
-		}
+		days[i] = Day{Date: cuts[i], Worst: incident.Operational, Incidents: days[i].Incidents[:0]}
 	}
+	in.eachSummary(cuts, func(i int, s Summary) bool {
+		days[i].Summary = s
+		return true
+	})
 	// Each span and degraded interval is placed on the days it overlaps
 	// by a search of the cuts, not tested against every day: a month of
 	// a long incident or a busy probe would otherwise cost days × spans.

@@ -188,19 +188,7 @@ func Windows(in Input, cuts []time.Time) iter.Seq[Summary] {
 		if len(cuts) < 2 {
 			return
 		}
-		if in.empty() {
-			for i := range len(cuts) - 1 {
-				if !yield(in.summary(cuts[i], cuts[i+1], accAt(nil, cuts, i))) {
-					return
-				}
-			}
-			return
-		}
-		i := 0
-		in.measureEach(cuts, func(a acc) bool {
-			i++
-			return yield(in.summary(cuts[i-1], cuts[i], a))
-		})
+		in.eachSummary(cuts, func(_ int, s Summary) bool { return yield(s) })
 	}
 }
 
@@ -367,30 +355,27 @@ func (in Input) measureEach(cuts []time.Time, window func(acc) bool) {
 	sweepEach(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
 }
 
-// measured is measure of a component with probe data or incidents, and
-// nil for one with neither, as most components are in most months of a
-// report: its windows are no data alone, what a sweep without edges
-// would find, known without the sweep (see accAt).
-func (in Input) measured(cuts []time.Time) []acc {
-	if in.empty() {
-		return nil
+// eachSummary hands the Summary of each window between cuts to window,
+// oldest first, until it returns false, from one sweep. A component with
+// neither probe data nor incidents, as most are in most months of a
+// report, has windows of no data alone: what a sweep without edges would
+// find, known without the sweep.
+func (in Input) eachSummary(cuts []time.Time, window func(i int, s Summary) bool) {
+	if len(in.Intervals) == 0 && len(in.Incidents) == 0 {
+		for i := range len(cuts) - 1 {
+			var a acc
+			a.class[cNoData] = cuts[i+1].Sub(cuts[i])
+			if !window(i, in.summary(cuts[i], cuts[i+1], a)) {
+				return
+			}
+		}
+		return
 	}
-	return in.measure(cuts)
-}
-
-// empty reports whether the component has neither probe data nor
-// incidents (in the cuts, as a report's month gives them).
-func (in Input) empty() bool { return len(in.Intervals) == 0 && len(in.Incidents) == 0 }
-
-// accAt is the time by class of the i-th window between cuts, of accs
-// as measured returned them.
-func accAt(accs []acc, cuts []time.Time, i int) acc {
-	if accs != nil {
-		return accs[i]
-	}
-	var a acc
-	a.class[cNoData] = cuts[i+1].Sub(cuts[i])
-	return a
+	i := 0
+	in.measureEach(cuts, func(a acc) bool {
+		i++
+		return window(i-1, in.summary(cuts[i-1], cuts[i], a))
+	})
 }
 
 // summary is the Summary of [from, to) whose time by class is a.

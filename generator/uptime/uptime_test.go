@@ -776,8 +776,25 @@ func TestAppendDaysBetweenMemory(t *testing.T) {
 				days = AppendDaysBetween(days[:0], tc.in, cuts)
 			}
 			runtime.ReadMemStats(&after)
-			if got := float64(after.TotalAlloc-before.TotalAlloc) / calls; got > tc.limit {
+			got := float64(after.TotalAlloc-before.TotalAlloc) / calls
+			if got > tc.limit {
 				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (the days' %.0f)", got, len(days), tc.limit, daysBytes)
+			}
+			// Nor a slice of their time by class: the sweep's edges and
+			// the spans alone.
+			if len(tc.in.Intervals)+len(tc.in.Incidents) == 0 {
+				return
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range calls {
+				tc.in.measure(cuts)
+				tc.in.spans(cuts[0], cuts[len(cuts)-1])
+			}
+			runtime.ReadMemStats(&after)
+			accs := float64(len(cuts)-1) * float64(unsafe.Sizeof(acc{}))
+			if limit := float64(after.TotalAlloc-before.TotalAlloc)/calls - accs; got > limit {
+				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (a sweep's and the spans', less the days' time by class, %.0f)", got, len(days), limit, accs)
 			}
 		})
 	}
