@@ -386,7 +386,11 @@ func (in Input) summary(from, to time.Time, a acc) Summary {
 // edges lists the component's time in [from, to) as the kinds' start and
 // end edges, each marked with the component's index c.
 func (in Input) edges(from, to time.Time, c int) []edge {
-	var edges []edge
+	// Sized for the spans, two edges each, which are most components'
+	// edges in most windows: grown from nothing, the edges were allocated
+	// about twice over.
+	spans := in.spans(from, to)
+	edges := make([]edge, 0, 2*len(spans))
 	add := func(start, end time.Time, k kind) {
 		start, end = later(start, from), earlier(end, to)
 		if start.Before(end) {
@@ -401,7 +405,7 @@ func (in Input) edges(from, to time.Time, c int) []edge {
 			add(iv.Start, iv.End, kDown)
 		}
 	}
-	for _, s := range in.spans(from, to) {
+	for _, s := range spans {
 		if s.k != nKinds {
 			add(s.from, s.to, s.k)
 		}

@@ -676,6 +676,34 @@ func TestWindowsMemory(t *testing.T) {
 	}
 }
 
+// TestEdgesAllocations: a component's edges in a window are its spans'
+// and its probe data's, two each; sized for the spans, most components'
+// edges take one allocation besides the spans', not one for each time
+// the slice grew.
+func TestEdgesAllocations(t *testing.T) {
+	from, to := day0.AddDate(0, 0, -27), now
+	var incidents []*incident.Incident
+	for i := range 12 {
+		incidents = append(incidents, inc("i"+strconv.Itoa(i), incident.MajorOutage, float64(-500+40*i), float64(-490+40*i)))
+	}
+	for _, tc := range []struct {
+		name string
+		in   Input
+		want float64 // allocations besides the spans'
+	}{
+		{"one incident", Input{Component: "api", Now: now, Incidents: incidents[:1]}, 1},
+		{"twelve incidents", Input{Component: "api", Now: now, Incidents: incidents}, 1},
+		{"nothing", Input{Component: "api", Now: now}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spans := testing.AllocsPerRun(100, func() { tc.in.spans(from, to) })
+			if got := testing.AllocsPerRun(100, func() { tc.in.edges(from, to, 0) }) - spans; got != tc.want {
+				t.Errorf("got %v allocations besides the spans' %v, want %v", got, spans, tc.want)
+			}
+		})
+	}
+}
+
 // TestWindowsOfNothing: most components of most months of a report have
 // neither probe data nor incidents; their windows, each its day of no
 // data, come without a sweep, which allocated their time by class.
