@@ -388,3 +388,34 @@ func TestLostIncidents(t *testing.T) {
 		})
 	}
 }
+
+// TestFilesLongestFirst: the reports' CSV and JSON, after the pages the
+// files that take longest each, are handed out to render first, not
+// last, where a core sat idle while the other finished them.
+func TestFilesLongestFirst(t *testing.T) {
+	ctx := context.Background()
+	s, err := generator.Load(ctx, "..", exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := s.Files(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstOther, lastData := -1, -1
+	for i, f := range files {
+		data := strings.HasPrefix(f.Path, "reports/") && (strings.HasSuffix(f.Path, ".csv") || strings.HasSuffix(f.Path, ".json"))
+		switch {
+		case data:
+			lastData = i
+		case firstOther < 0:
+			firstOther = i
+		}
+	}
+	if lastData < 0 {
+		t.Fatal("got no report data files, want a CSV and a JSON a month")
+	}
+	if lastData > firstOther {
+		t.Errorf("got a report's data at %d of %d files, after %s at %d; want every report's data before the other files", lastData, len(files), files[firstOther].Path, firstOther)
+	}
+}

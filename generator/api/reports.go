@@ -103,7 +103,7 @@ func csvRow(b []byte, date, id string, d uptime.Summary) []byte {
 	b = strconv.AppendFloat(b, fig.Coverage, 'f', 2, 64)
 	for _, t := range [...]time.Duration{d.Known, d.Down, d.Partial, d.Excluded, d.NoData} {
 		b = append(b, ',')
-		b = strconv.AppendFloat(b, minutesOf(t), 'f', 2, 64)
+		b = appendMinutes(b, t, false)
 	}
 	return append(b, '\n')
 }
@@ -125,9 +125,34 @@ func csvField(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// minutesOf is d in minutes, rounded to hundredths.
-func minutesOf(d time.Duration) float64 {
-	return float64((d+3*time.Second/10)/(6*time.Second/10)) / 100
+// hundredthsOf is d in hundredths of a minute, rounded.
+func hundredthsOf(d time.Duration) int64 {
+	return int64((d + 3*time.Second/10) / (6 * time.Second / 10))
+}
+
+// appendMinutes appends d in minutes, rounded to hundredths, as
+// strconv.AppendFloat writes the float64 of that many hundredths over
+// 100: with two decimals ('f', 2), or, when trim, in the shortest form
+// that reads back the same ('f', -1), as JSON writes it. The hundredths
+// are written as integers: a float64 of a whole number of hundredths over
+// 100 is the one nearest that decimal, whose digits are the shortest that
+// read back to it, and formatting floats was the most of the reports'
+// CSV and JSON that was not measuring.
+func appendMinutes(b []byte, d time.Duration, trim bool) []byte {
+	n := hundredthsOf(d)
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/100, 10)
+	frac := n % 100
+	switch {
+	case trim && frac == 0:
+		return b
+	case trim && frac%10 == 0:
+		return append(b, '.', byte('0'+frac/10))
+	}
+	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
 }
 
 // writeReport writes reports/YYYY-MM.json of month m (docs/api.md), compact
@@ -268,18 +293,22 @@ func (j *jsonBuf) figure(s uptime.Summary) {
 	j.int(f.ObservedSeconds)
 }
 
+// minutesOf appends d in minutes, rounded to hundredths, as j.float
+// would write them.
+func (j *jsonBuf) minutesOf(d time.Duration) { j.b = appendMinutes(j.b, d, true) }
+
 // minutes appends the minutes of s by class, after a figure.
 func (j *jsonBuf) minutes(s uptime.Summary) {
 	j.raw(`,"observed_minutes":`)
-	j.float(minutesOf(s.Known))
+	j.minutesOf(s.Known)
 	j.raw(`,"down_minutes":`)
-	j.float(minutesOf(s.Down))
+	j.minutesOf(s.Down)
 	j.raw(`,"partial_minutes":`)
-	j.float(minutesOf(s.Partial))
+	j.minutesOf(s.Partial)
 	j.raw(`,"maintenance_minutes":`)
-	j.float(minutesOf(s.Excluded))
+	j.minutesOf(s.Excluded)
 	j.raw(`,"no_data_minutes":`)
-	j.float(minutesOf(s.NoData))
+	j.minutesOf(s.NoData)
 }
 
 // figures appends the month's members of a component or the site: its
@@ -288,9 +317,9 @@ func (j *jsonBuf) figures(s uptime.Summary, probeDown, declaredDown time.Duratio
 	j.figure(s)
 	j.minutes(s)
 	j.raw(`,"probe_down_minutes":`)
-	j.float(minutesOf(probeDown))
+	j.minutesOf(probeDown)
 	j.raw(`,"declared_down_minutes":`)
-	j.float(minutesOf(declaredDown))
+	j.minutesOf(declaredDown)
 }
 
 // day appends the i-th day of a list, s on date.

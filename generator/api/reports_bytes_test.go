@@ -159,3 +159,50 @@ func TestReportFilesAllocs(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendMinutes holds appendMinutes, which writes a number of
+// hundredths of a minute with integers, to strconv's formatting of that
+// number as a float64, with two decimals (the CSV) and in the shortest
+// form (the JSON, through jsonBuf.float).
+func TestAppendMinutes(t *testing.T) {
+	tests := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"zero", 0},
+		{"under half a hundredth", 299 * time.Millisecond},
+		{"half a hundredth rounds up", 300 * time.Millisecond},
+		{"a hundredth", 600 * time.Millisecond},
+		{"a tenth", 6 * time.Second},
+		{"a minute", time.Minute},
+		{"a day", 24 * time.Hour},
+		{"a month of 31 days and a bit", 31*24*time.Hour + 7*time.Second},
+		{"negative", -90 * time.Second},
+		{"a small negative that rounds to zero", -200 * time.Millisecond},
+		{"the longest duration", math.MaxInt64},
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		d := time.Duration(r.Int64N(int64(400 * 24 * time.Hour)))
+		if i%2 == 1 {
+			d = d / time.Second * time.Second // whole seconds, as most are
+		}
+		tests = append(tests, struct {
+			name string
+			d    time.Duration
+		}{"random " + strconv.Itoa(i), d})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := minutesOf(tt.d)
+			if got, want := string(appendMinutes(nil, tt.d, false)), strconv.FormatFloat(f, 'f', 2, 64); got != want {
+				t.Errorf("CSV: got %s, want %s", got, want)
+			}
+			var j jsonBuf
+			j.float(f)
+			if got, want := string(appendMinutes(nil, tt.d, true)), string(j.b); got != want {
+				t.Errorf("JSON: got %s, want %s", got, want)
+			}
+		})
+	}
+}

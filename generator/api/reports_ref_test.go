@@ -59,6 +59,10 @@ func refCSV(w io.Writer, m *report.Month) error {
 
 func refMinutes(d time.Duration) string { return strconv.FormatFloat(minutesOf(d), 'f', 2, 64) }
 
+// minutesOf is d in minutes, rounded to hundredths, as a float: the
+// reference's figure, which appendMinutes writes without one.
+func minutesOf(d time.Duration) float64 { return float64(hundredthsOf(d)) / 100 }
+
 // jsonMonth is reports/YYYY-MM.json.
 type jsonMonth struct {
 	Month         string          `json:"month"`

@@ -21,6 +21,12 @@ const recordVersion = 1
 type Record struct {
 	Version int                   `json:"version"`
 	Months  map[string]*Published `json:"months"`
+	// file is the file ReadRecord read the record from, while Revise
+	// adds nothing to it: WriteRecord leaves that file as it is. Writing
+	// it again at every build cost more than reading it, as a site of
+	// years of a hundred components keeps a record of a megabyte, synced
+	// twice.
+	file string
 }
 
 // Published is a closed month's figures as a build published them, and
@@ -71,6 +77,7 @@ func ReadRecord(path string) (*Record, error) {
 		return nil, diag.Errorf(path, 1, 1, "not a record of published reports that herald wrote").
 			WithFix("move the file aside; herald keeps the figures it publishes there")
 	}
+	got.file = path
 	return &got, nil
 }
 
@@ -100,7 +107,7 @@ func wholeMinutes(d time.Duration) int64 { return int64(d.Round(time.Minute) / t
 // month's figures. A month still running is never recorded, since its
 // figures change with the clock.
 func Revise(months []*Month, rec *Record, now time.Time) *Record {
-	next := &Record{Version: recordVersion, Months: make(map[string]*Published, len(rec.Months))}
+	next := &Record{Version: recordVersion, Months: make(map[string]*Published, len(rec.Months)), file: rec.file}
 	for name, p := range rec.Months {
 		next.Months[name] = p
 	}
@@ -118,9 +125,11 @@ func Revise(months []*Month, rec *Record, now time.Time) *Record {
 		// taking site's address would move it to the heap for every month.
 		switch {
 		case !ok:
+			next.file = ""
 			site := site
 			next.Months[name] = &Published{At: now.UTC(), Components: figs, Site: &site}
 		case !slices.Equal(old.Components, figs) || siteChanged:
+			next.file = ""
 			rev := Revision{At: now.UTC()}
 			for _, f := range old.Components {
 				if !slices.Contains(figs, f) {
@@ -134,6 +143,7 @@ func Revise(months []*Month, rec *Record, now time.Time) *Record {
 			site := site
 			next.Months[name] = &Published{At: now.UTC(), Components: figs, Site: &site, Revisions: revs}
 		case old.Site == nil:
+			next.file = ""
 			p := *old
 			site := site
 			p.Site = &site
@@ -160,8 +170,13 @@ func (r Revision) same(o Revision) bool {
 
 // WriteRecord writes rec to path atomically: a temporary file in the same
 // folder, synced, renamed over the old one, and the folder synced, so a
-// crash leaves the old record or the new one, never a mix.
+// crash leaves the old record or the new one, never a mix. A record that
+// Revise found nothing to add to since ReadRecord read it from path is
+// that file's already, and is not written again.
 func WriteRecord(path string, rec *Record) error {
+	if rec.file == path {
+		return nil
+	}
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return fmt.Errorf("write report record: %w", err)

@@ -225,3 +225,77 @@ func TestReviseUnchangedWork(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteRecordUnchanged builds October on 2 November, records it, and
+// builds again: a record Revise added nothing to since it was read is the
+// file's already, and the file is left as it is (the same inode; a write
+// renames a new file over it), while a revision, a month closed since or
+// a record read from another file is written.
+func TestWriteRecordUnchanged(t *testing.T) {
+	utc := time.UTC
+	in := Input{
+		Components:    []Component{{ID: "api", Name: "API", Probed: true}},
+		Intervals:     map[string][]history.Interval{"api": {iv(history.Up, at(utc, 9, 1, 0), at(utc, 11, 10, 0))}},
+		PartialWeight: 0.3, MinCoverage: 0.5, Loc: utc,
+	}
+	late := outage("late", incident.MajorOutage, at(utc, 10, 14, 10), at(utc, 10, 14, 12))
+	tests := []struct {
+		name      string
+		now       time.Time
+		incidents []*incident.Incident
+		elsewhere bool // read the record from a copy of the file
+		wantKept  bool
+	}{
+		{"same figures again", at(utc, 11, 5, 0), nil, false, true},
+		{"a revision", at(utc, 11, 5, 0), []*incident.Incident{late}, false, false},
+		{"a month closed since", at(utc, 12, 2, 0), nil, false, false},
+		{"read from another file", at(utc, 11, 5, 0), nil, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "reports.json")
+			in.Now, in.Incidents = at(utc, 11, 2, 0), nil
+			first := Revise(Months(in), &Record{Version: recordVersion, Months: map[string]*Published{}}, in.Now)
+			if err := WriteRecord(path, first); err != nil {
+				t.Fatal(err)
+			}
+			from := path
+			if tt.elsewhere {
+				from = filepath.Join(t.TempDir(), "reports.json")
+				if err := WriteRecord(from, first); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := ReadRecord(from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Now, in.Incidents = tt.now, tt.incidents
+			next := Revise(Months(in), rec, tt.now)
+			if err := WriteRecord(path, next); err != nil {
+				t.Fatal(err)
+			}
+			after, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := os.SameFile(before, after); got != tt.wantKept {
+				t.Errorf("got the file kept %v, want %v", got, tt.wantKept)
+			}
+			got, err := ReadRecord(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := len(got.Months), len(next.Months); g != w {
+				t.Errorf("got %d months in the file, want %d", g, w)
+			}
+			if g, w := len(got.Months["2026-10"].Revisions), len(next.Months["2026-10"].Revisions); g != w {
+				t.Errorf("got %d revisions of October in the file, want %d", g, w)
+			}
+		})
+	}
+}

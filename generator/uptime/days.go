@@ -61,13 +61,6 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 		return dst
 	}
 	n := len(cuts) - 1
-	// A component with neither probe data nor incidents in the cuts, as
-	// most are in most months of a report, has days of no data alone:
-	// what a sweep without edges would find, without the sweep.
-	var accs []acc
-	if len(in.Intervals) > 0 || len(in.Incidents) > 0 {
-		accs = in.measure(cuts)
-	}
 	if cap(dst)-len(dst) < n {
 		// Not slices.Grow: under the race detector it allocates the
 		// days twice.
@@ -75,19 +68,12 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 	}
 	days := dst[len(dst) : len(dst)+n]
 	for i := range days {
-		var a acc
-		if accs != nil {
-			a = accs[i]
-		} else {
-			a.class[cNoData] = cuts[i+1].Sub(cuts[i])
-		}
-		days[i] = Day{
-			Date:      cuts[i],
-			Summary:   in.summary(cuts[i], cuts[i+1], a),
-			Worst:     incident.Operational,
-			Incidents: days[i].Incidents[:0],
-		}
+		days[i] = Day{Date: cuts[i], Worst: incident.Operational, Incidents: days[i].Incidents[:0]}
 	}
+	in.eachSummary(cuts, func(i int, s Summary) bool {
+		days[i].Summary = s
+		return true
+	})
 	// Each span and degraded interval is placed on the days it overlaps
 	// by a search of the cuts, not tested against every day: a month of
 	// a long incident or a busy probe would otherwise cost days × spans.

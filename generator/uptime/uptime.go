@@ -179,19 +179,16 @@ func Window(in Input, from, to time.Time) Summary {
 // Windows yields the uptime of each window between consecutive cuts,
 // ascending and ending at most at Now, from one sweep: the Summary of
 // each of DaysBetween's days, without the incidents and degraded time
-// that only the calendar shows. It keeps no slice of them: a report's
-// CSV and JSON write each once, and allocating a month's summaries for
-// every component was most of their cost.
+// that only the calendar shows. It keeps no slice of them, nor of their
+// time by class: a report's CSV and JSON write each once, and allocating
+// a month's summaries for every component was most of their cost, its
+// time by class a third of the bytes they still allocated.
 func Windows(in Input, cuts []time.Time) iter.Seq[Summary] {
 	return func(yield func(Summary) bool) {
 		if len(cuts) < 2 {
 			return
 		}
-		for i, a := range in.measure(cuts) {
-			if !yield(in.summary(cuts[i], cuts[i+1], a)) {
-				return
-			}
-		}
+		in.eachSummary(cuts, func(_ int, s Summary) bool { return yield(s) })
 	}
 }
 
@@ -346,10 +343,39 @@ func (in Input) spans(from, to time.Time) []span {
 // summaries in a slice of its own (DaysFrom) then needs no second one.
 // cuts must be ascending and end at most at Now.
 func (in Input) measure(cuts []time.Time) []acc {
+	return accsOf(len(cuts)-1, func(window func(acc) bool) { in.measureEach(cuts, window) })
+}
+
+// measureEach is measure handing each window's time by class to window,
+// as sweepEach does.
+func (in Input) measureEach(cuts []time.Time, window func(acc) bool) {
 	edges := in.edges(cuts[0], cuts[len(cuts)-1], 0)
 	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
 	var count [nKinds]int
-	return sweep(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) })
+	sweepEach(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
+}
+
+// eachSummary hands the Summary of each window between cuts to window,
+// oldest first, until it returns false, from one sweep. A component with
+// neither probe data nor incidents, as most are in most months of a
+// report, has windows of no data alone: what a sweep without edges would
+// find, known without the sweep.
+func (in Input) eachSummary(cuts []time.Time, window func(i int, s Summary) bool) {
+	if len(in.Intervals) == 0 && len(in.Incidents) == 0 {
+		for i := range len(cuts) - 1 {
+			var a acc
+			a.class[cNoData] = cuts[i+1].Sub(cuts[i])
+			if !window(i, in.summary(cuts[i], cuts[i+1], a)) {
+				return
+			}
+		}
+		return
+	}
+	i := 0
+	in.measureEach(cuts, func(a acc) bool {
+		i++
+		return window(i-1, in.summary(cuts[i-1], cuts[i], a))
+	})
 }
 
 // summary is the Summary of [from, to) whose time by class is a.
@@ -360,7 +386,11 @@ func (in Input) summary(from, to time.Time, a acc) Summary {
 // edges lists the component's time in [from, to) as the kinds' start and
 // end edges, each marked with the component's index c.
 func (in Input) edges(from, to time.Time, c int) []edge {
-	var edges []edge
+	// Sized for the spans, two edges each, which are most components'
+	// edges in most windows: grown from nothing, the edges were allocated
+	// about twice over.
+	spans := in.spans(from, to)
+	edges := make([]edge, 0, 2*len(spans))
 	add := func(start, end time.Time, k kind) {
 		start, end = later(start, from), earlier(end, to)
 		if start.Before(end) {
@@ -375,7 +405,7 @@ func (in Input) edges(from, to time.Time, c int) []edge {
 			add(iv.Start, iv.End, kDown)
 		}
 	}
-	for _, s := range in.spans(from, to) {
+	for _, s := range spans {
 		if s.k != nKinds {
 			add(s.from, s.to, s.k)
 		}
@@ -422,7 +452,24 @@ type acc struct {
 // applying each edge as it is passed and adding each stretch between
 // edges and cuts to the window it lies in, in the class state gives.
 func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool)) []acc {
-	accs := make([]acc, len(cuts)-1)
+	return accsOf(len(cuts)-1, func(window func(acc) bool) { sweepEach(cuts, edges, apply, state, window) })
+}
+
+// accsOf is the n windows' time by class that each hands out.
+func accsOf(n int, each func(window func(acc) bool)) []acc {
+	accs := make([]acc, 0, n)
+	each(func(a acc) bool {
+		accs = append(accs, a)
+		return true
+	})
+	return accs
+}
+
+// sweepEach is sweep handing each window's time by class to window as
+// soon as the window is done, oldest first, until window returns false:
+// a caller that reads each window once (Windows) then keeps none.
+func sweepEach(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool), window func(acc) bool) {
+	var a acc
 	pos, ci, ei := cuts[0], 1, 0
 	for ci < len(cuts) {
 		next := cuts[ci]
@@ -431,7 +478,6 @@ func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class
 		}
 		if d := next.Sub(pos); d > 0 {
 			c, measured := state()
-			a := &accs[ci-1]
 			a.class[c] += d
 			if measured {
 				a.measured += d
@@ -443,10 +489,13 @@ func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class
 			ei++
 		}
 		if pos.Equal(cuts[ci]) {
+			if !window(a) {
+				return
+			}
+			a = acc{}
 			ci++
 		}
 	}
-	return accs
 }
 
 // summarize turns the time by class a of the window [from, to) into its

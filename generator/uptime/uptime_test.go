@@ -669,6 +669,71 @@ func TestWindowsMemory(t *testing.T) {
 	if limit := min(summaries, days); got > limit {
 		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (the summaries' %.0f, and under the days' %.0f)", got, len(cuts)-1, limit, summaries, days)
 	}
+	// Nor their time by class: the sweep's edges alone.
+	accs := float64(len(cuts)-1) * float64(unsafe.Sizeof(acc{}))
+	if limit := allocated(func() { in.measure(cuts) }) - accs; got > limit {
+		t.Errorf("got %.0f bytes allocated a call for %d windows, want at most %.0f (a sweep's less the windows' time by class, %.0f)", got, len(cuts)-1, limit, accs)
+	}
+}
+
+// TestEdgesAllocations: a component's edges in a window are its spans'
+// and its probe data's, two each; sized for the spans, most components'
+// edges take one allocation besides the spans', not one for each time
+// the slice grew.
+func TestEdgesAllocations(t *testing.T) {
+	from, to := day0.AddDate(0, 0, -27), now
+	var incidents []*incident.Incident
+	for i := range 12 {
+		incidents = append(incidents, inc("i"+strconv.Itoa(i), incident.MajorOutage, float64(-500+40*i), float64(-490+40*i)))
+	}
+	for _, tc := range []struct {
+		name string
+		in   Input
+		want float64 // allocations besides the spans'
+	}{
+		{"one incident", Input{Component: "api", Now: now, Incidents: incidents[:1]}, 1},
+		{"twelve incidents", Input{Component: "api", Now: now, Incidents: incidents}, 1},
+		{"nothing", Input{Component: "api", Now: now}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spans := testing.AllocsPerRun(100, func() { tc.in.spans(from, to) })
+			if got := testing.AllocsPerRun(100, func() { tc.in.edges(from, to, 0) }) - spans; got != tc.want {
+				t.Errorf("got %v allocations besides the spans' %v, want %v", got, spans, tc.want)
+			}
+		})
+	}
+}
+
+// TestWindowsOfNothing: most components of most months of a report have
+// neither probe data nor incidents; their windows, each its day of no
+// data, come without a sweep, which allocated their time by class.
+func TestWindowsOfNothing(t *testing.T) {
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
+	for _, tc := range []struct {
+		name string
+		in   Input
+	}{
+		{"probed", Input{Component: "api", Probed: true, Now: now}},
+		{"not probed", Input{Component: "api", Now: now}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := testing.AllocsPerRun(100, func() {
+				for range Windows(tc.in, cuts) {
+				}
+			})
+			if got != 0 {
+				t.Errorf("got %v allocations a call, want 0", got)
+			}
+			days := DaysBetween(tc.in, cuts)
+			i := 0
+			for w := range Windows(tc.in, cuts) {
+				if d := days[i].Summary; w.NoData != d.NoData || w.Known != 0 || !math.IsNaN(w.Uptime) {
+					t.Errorf("window %d: got %+v, want no data alone, as its day %+v", i, w, d)
+				}
+				i++
+			}
+		})
+	}
 }
 
 // TestAppendDaysBetween: days appended to a slice that held other days,
@@ -739,8 +804,25 @@ func TestAppendDaysBetweenMemory(t *testing.T) {
 				days = AppendDaysBetween(days[:0], tc.in, cuts)
 			}
 			runtime.ReadMemStats(&after)
-			if got := float64(after.TotalAlloc-before.TotalAlloc) / calls; got > tc.limit {
+			got := float64(after.TotalAlloc-before.TotalAlloc) / calls
+			if got > tc.limit {
 				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (the days' %.0f)", got, len(days), tc.limit, daysBytes)
+			}
+			// Nor a slice of their time by class: the sweep's edges and
+			// the spans alone.
+			if len(tc.in.Intervals)+len(tc.in.Incidents) == 0 {
+				return
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range calls {
+				tc.in.measure(cuts)
+				tc.in.spans(cuts[0], cuts[len(cuts)-1])
+			}
+			runtime.ReadMemStats(&after)
+			accs := float64(len(cuts)-1) * float64(unsafe.Sizeof(acc{}))
+			if limit := float64(after.TotalAlloc-before.TotalAlloc)/calls - accs; got > limit {
+				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (a sweep's and the spans', less the days' time by class, %.0f)", got, len(days), limit, accs)
 			}
 		})
 	}

@@ -5,34 +5,38 @@ package parallel
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
-// For calls do for 0 ≤ i < n on up to workers goroutines, and stops
-// handing out work at the first error, which it returns, or when ctx
-// ends, whose cause it returns. Every call of do has returned by then.
+// For calls do for 0 ≤ i < n on up to workers goroutines, the caller's
+// among them, and stops handing out work at the first error, which it
+// returns, or when ctx ends, whose cause it returns. Every call of do has
+// returned by then.
+//
+// Each worker takes the next index itself: handing them out through a
+// channel cost a switch to the goroutine that sent them for every index,
+// thousands in a build, and left the caller waiting on the channel
+// instead of working.
 func For(ctx context.Context, n, workers int, do func(i int) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(workers, n)) {
-		wg.Go(func() {
-			for i := range jobs {
-				if err := do(i); err != nil {
-					cancel(err)
-				}
+	var next atomic.Int64
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
 			}
-		})
-	}
-feed:
-	for i := range n {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+			if err := do(i); err != nil {
+				cancel(err)
+			}
 		}
 	}
-	close(jobs)
+	var wg sync.WaitGroup
+	for range max(1, min(workers, n)) - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 	return context.Cause(ctx)
 }

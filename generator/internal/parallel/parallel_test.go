@@ -3,6 +3,7 @@ package parallel_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -50,6 +51,39 @@ func TestFor(t *testing.T) {
 				}
 			} else if got := calls.Load(); got > int32(tt.n)/2 {
 				t.Errorf("got %d calls of %d after the loop should have stopped", got, tt.n)
+			}
+		})
+	}
+}
+
+// TestForGoroutines holds For to workers goroutines in all, the caller's
+// counted: a goroutine of its own to hand out the indices switched with a
+// worker for each one.
+func TestForGoroutines(t *testing.T) {
+	tests := []struct {
+		name       string
+		n, workers int
+		want       int // goroutines started besides the caller
+	}{
+		{"two workers", 100, 2, 1},
+		{"one worker", 100, 1, 0},
+		{"fewer indices than workers", 3, 8, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			var most atomic.Int64
+			err := parallel.For(context.Background(), tt.n, tt.workers, func(int) error {
+				n := int64(runtime.NumGoroutine() - before)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := int(most.Load()); got > tt.want {
+				t.Errorf("got %d goroutines besides the caller's, want at most %d", got, tt.want)
 			}
 		})
 	}
