@@ -3,6 +3,7 @@ package chart
 import (
 	"html/template"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -63,29 +64,38 @@ func HourlyLatency(hours []history.LatencyHour, loc *time.Location, now time.Tim
 }
 
 // series groups hours into the steps [starts[i], starts[i+1]), ignoring
-// hours after now, and takes their percentiles with history.Percentile.
+// hours after now, and takes their percentiles with history.Quantile.
+// Each step's histogram is summed once, for both of its percentiles and
+// for the whole span's: 90 days are 2,160 hours a chart.
 func series(hours []history.LatencyHour, starts []time.Time, now time.Time) Series {
 	n := len(starts) - 1
-	steps := make([][]history.LatencyHour, n)
-	var all []history.LatencyHour
+	nb := len(history.LatencyBuckets) + 1
+	// Step i's histogram, then the whole span's.
+	counts := make([]uint64, (n+1)*nb)
+	all := counts[n*nb:]
+	i := 0
 	for _, h := range hours {
 		if h.Hour.Before(starts[0]) || !h.Hour.Before(starts[n]) || h.Hour.After(now) {
 			continue
 		}
-		// The latest start not after the hour.
-		i := n - 1
-		for i > 0 && starts[i].After(h.Hour) {
-			i--
+		// The latest start not after the hour: the last one's while
+		// the hours come in order, as the store reads them.
+		if starts[i].After(h.Hour) || !h.Hour.Before(starts[i+1]) {
+			i = sort.Search(n, func(k int) bool { return starts[k].After(h.Hour) }) - 1
 		}
-		steps[i] = append(steps[i], h)
-		all = append(all, h)
+		step := counts[i*nb : (i+1)*nb]
+		for j, c := range h.Counts[:min(len(h.Counts), nb)] {
+			step[j] += c
+			all[j] += c
+		}
 	}
 	s := Series{Points: make([]Point, n)}
 	for i := range s.Points {
-		s.Points[i] = Point{Time: starts[i], P50: history.Percentile(steps[i], 0.50), P95: history.Percentile(steps[i], 0.95)}
+		step := counts[i*nb : (i+1)*nb]
+		s.Points[i] = Point{Time: starts[i], P50: history.Quantile(step, 0.50), P95: history.Quantile(step, 0.95)}
 		s.Points[i].OK = !math.IsNaN(s.Points[i].P50)
 	}
-	s.P50, s.P95 = history.Percentile(all, 0.50), history.Percentile(all, 0.95)
+	s.P50, s.P95 = history.Quantile(all, 0.50), history.Quantile(all, 0.95)
 	s.OK = !math.IsNaN(s.P50)
 	return s
 }
