@@ -172,6 +172,16 @@ func BenchmarkDailyLatency(b *testing.B) {
 	}
 }
 
+// BenchmarkLatency draws a component page's daily latency chart of 90
+// days, as a timer rebuild does for each monitored component.
+func BenchmarkLatency(b *testing.B) {
+	s := DailyLatency(ninetyDays(), time.UTC, now, 90)
+	b.ReportAllocs()
+	for b.Loop() {
+		Latency(en, s, Name("API"))
+	}
+}
+
 // ninetyDays is an hourly histogram for each hour of the 90 days to now.
 func ninetyDays() []history.LatencyHour {
 	var hours []history.LatencyHour
@@ -205,6 +215,30 @@ func TestLatencyHoursCostNoAllocation(t *testing.T) {
 			all := testing.AllocsPerRun(20, func() { tt.series(hours) })
 			if all > one {
 				t.Errorf("got %v allocations for %d hours, %v for one; want no more", all, len(hours), one)
+			}
+		})
+	}
+}
+
+// TestLatencyChartGrowsOnce: a latency chart allocates the same for 90
+// days of points as for 30 (as many labels on its time axis), in every
+// language: its lines are written
+// into the chart as they are drawn, into a buffer grown once to hold
+// them, not as a string for each point.
+func TestLatencyChartGrowsOnce(t *testing.T) {
+	if race {
+		t.Skip("allocations are not counted under the race detector")
+	}
+	hours := ninetyDays()
+	for _, tag := range i18n.Supported() {
+		t.Run(tag, func(t *testing.T) {
+			l := i18n.For(tag)
+			draw := func(days int) float64 {
+				s := DailyLatency(hours, time.UTC, now, days)
+				return testing.AllocsPerRun(20, func() { Latency(l, s, Name("API")) })
+			}
+			if month, all := draw(30), draw(90); all > month {
+				t.Errorf("got %v allocations for 90 days, %v for 30; want no more", all, month)
 			}
 		})
 	}
