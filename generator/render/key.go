@@ -193,12 +193,25 @@ func (k *keys) probe(c *status.Component) {
 	for _, l := range c.Latency {
 		// Binary, and counted: 100 components have 216,000 hours of
 		// counts in 90 days, too many to format as text every build.
-		// Varints, whose ends they mark themselves, so that a bucket that
-		// counts nothing, as most do, is one byte to hash, not eight.
 		k.buf = binary.AppendVarint(k.buf, l.Hour.UnixNano())
 		k.buf = binary.AppendUvarint(k.buf, uint64(len(l.Counts)))
-		for _, n := range l.Counts {
-			k.buf = binary.AppendUvarint(k.buf, n)
+		// Most buckets count nothing: each 64 of them are a mask of those
+		// that count something, then those counts, as varints.
+		for counts := l.Counts; len(counts) > 0; {
+			chunk := counts[:min(len(counts), 64)]
+			counts = counts[len(chunk):]
+			var mask uint64
+			for i, n := range chunk {
+				if n != 0 {
+					mask |= 1 << i
+				}
+			}
+			k.buf = binary.AppendUvarint(k.buf, mask)
+			for _, n := range chunk {
+				if n != 0 {
+					k.buf = binary.AppendUvarint(k.buf, n)
+				}
+			}
 		}
 	}
 }
