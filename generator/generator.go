@@ -52,6 +52,9 @@ type Site struct {
 
 	latency     *latencyCache // a Builder's, across its builds; nil reads everything
 	reportCache *report.Cache // a Builder's closed months, across its builds; nil keeps none
+	// days are a Builder's components' days before today, across its
+	// builds; nil keeps none.
+	days *status.DayCache
 }
 
 // Load reads and validates everything in the site folder dir, at the
@@ -173,7 +176,7 @@ func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*statu
 	if err != nil {
 		return nil, err
 	}
-	return status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon}), nil
+	return status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon, Days: s.days}), nil
 }
 
 // files lists every file of the site at now, and the record of published
@@ -199,7 +202,7 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon})
+	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon, Days: s.days})
 	months := s.reports(snap, probes)
 	read.Wait()
 	if recErr != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/herald-status/herald/generator/publish"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/status"
 )
 
 // A Builder builds one site folder again and again, as herald watch does,
@@ -31,6 +32,9 @@ import (
 //     when their path or bytes change, or when the config changes (the
 //     parser checks incidents against it). An incident's content hash is
 //     its Sum, which the parser sets.
+//   - Each component's days before today (status.DayCache) are kept
+//     while the day, its incidents and its probe intervals before today
+//     stay the same; only today is worked out again.
 //   - Every rendered file that has a Key is kept, by path, with its
 //     fingerprint: the config and theme fingerprints and its Key. When
 //     the fingerprint of the same path is unchanged at the next build,
@@ -88,6 +92,7 @@ type Builder struct {
 	// builds while the config stays the same (latencySum).
 	latency    *latencyCache
 	reports    *report.Cache
+	days       *status.DayCache
 	latencySum [32]byte
 }
 

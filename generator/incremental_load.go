@@ -17,6 +17,7 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/status"
 )
 
 // This file is how a Builder loads a site: with caches of the theme and
@@ -85,9 +86,10 @@ func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, e
 		// The config names the store and the components.
 		b.latency, b.latencySum = &latencyCache{}, cfgSum
 		b.reports = &report.Cache{}
+		b.days = &status.DayCache{}
 	}
 	ins, drafts := incident.SplitDrafts(ins)
-	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports}, st, nil
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports, days: b.days}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

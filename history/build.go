@@ -154,36 +154,12 @@ func bucketOf(ms float64) int {
 // It is NaN when hours count nothing: no data is not a fast service.
 func Percentile(hours []LatencyHour, p float64) float64 {
 	counts := make([]uint64, len(LatencyBuckets)+1)
-	var total uint64
 	for _, h := range hours {
 		for i, n := range h.Counts {
 			if i < len(counts) {
 				counts[i] += n
-				total += n
 			}
 		}
 	}
-	if total == 0 || math.IsNaN(p) {
-		return math.NaN()
-	}
-	p = min(max(p, 0), 1)
-	rank := p * float64(total)
-	var seen float64
-	for i, n := range counts {
-		if n == 0 {
-			continue
-		}
-		if seen+float64(n) >= rank {
-			if i == len(LatencyBuckets) {
-				return LatencyBuckets[i-1]
-			}
-			lo := 0.0
-			if i > 0 {
-				lo = LatencyBuckets[i-1]
-			}
-			return lo + (LatencyBuckets[i]-lo)*(rank-seen)/float64(n)
-		}
-		seen += float64(n)
-	}
-	return LatencyBuckets[len(LatencyBuckets)-1]
+	return Quantile(counts, p)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/uptime"
+	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/i18n"
 )
 
@@ -158,5 +159,87 @@ func TestChartBytes(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkDailyLatency works out a component page's daily series over
+// 90 days of hours, as a timer rebuild does for each monitored component.
+func BenchmarkDailyLatency(b *testing.B) {
+	hours := ninetyDays()
+	b.ReportAllocs()
+	for b.Loop() {
+		DailyLatency(hours, time.UTC, now, 90)
+	}
+}
+
+// BenchmarkLatency draws a component page's daily latency chart of 90
+// days, as a timer rebuild does for each monitored component.
+func BenchmarkLatency(b *testing.B) {
+	s := DailyLatency(ninetyDays(), time.UTC, now, 90)
+	b.ReportAllocs()
+	for b.Loop() {
+		Latency(en, s, Name("API"))
+	}
+}
+
+// ninetyDays is an hourly histogram for each hour of the 90 days to now.
+func ninetyDays() []history.LatencyHour {
+	var hours []history.LatencyHour
+	for h := now.Truncate(time.Hour).Add(-90 * 24 * time.Hour); !h.After(now); h = h.Add(time.Hour) {
+		c := make([]uint64, len(history.LatencyBuckets)+1)
+		c[h.Hour()%len(c)] = 7
+		hours = append(hours, history.LatencyHour{Hour: h, Counts: c})
+	}
+	return hours
+}
+
+// TestLatencyHoursCostNoAllocation: a latency series allocates for its
+// steps, not for each hour it reads. A component page's daily chart
+// reads 90 days of hours, and gathering each day's hours into a slice of
+// its own was most of what a timer rebuild over a probe history spent.
+func TestLatencyHoursCostNoAllocation(t *testing.T) {
+	if race {
+		t.Skip("allocations are not counted under the race detector")
+	}
+	hours := ninetyDays()
+	tests := []struct {
+		name   string
+		series func(hours []history.LatencyHour) Series
+	}{
+		{"daily", func(hours []history.LatencyHour) Series { return DailyLatency(hours, time.UTC, now, 90) }},
+		{"hourly", func(hours []history.LatencyHour) Series { return HourlyLatency(hours, time.UTC, now) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			one := testing.AllocsPerRun(20, func() { tt.series(hours[len(hours)-1:]) })
+			all := testing.AllocsPerRun(20, func() { tt.series(hours) })
+			if all > one {
+				t.Errorf("got %v allocations for %d hours, %v for one; want no more", all, len(hours), one)
+			}
+		})
+	}
+}
+
+// TestLatencyChartGrowsOnce: a latency chart allocates the same for 90
+// days of points as for 30 (as many labels on its time axis), in every
+// language: its lines are written
+// into the chart as they are drawn, into a buffer grown once to hold
+// them, not as a string for each point.
+func TestLatencyChartGrowsOnce(t *testing.T) {
+	if race {
+		t.Skip("allocations are not counted under the race detector")
+	}
+	hours := ninetyDays()
+	for _, tag := range i18n.Supported() {
+		t.Run(tag, func(t *testing.T) {
+			l := i18n.For(tag)
+			draw := func(days int) float64 {
+				s := DailyLatency(hours, time.UTC, now, days)
+				return testing.AllocsPerRun(20, func() { Latency(l, s, Name("API")) })
+			}
+			if month, all := draw(30), draw(90); all > month {
+				t.Errorf("got %v allocations for 90 days, %v for 30; want no more", all, month)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"flag"
 	"html/template"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -305,3 +306,69 @@ func TestSparseDay(t *testing.T) {
 		})
 	}
 }
+
+// TestLatencySeriesMatchesPercentile: a series summed step by step is
+// history.Percentile of each step's hours, and of all of them, as when
+// each step's hours were gathered first: hours out of order, outside the
+// span, after now, across a change of daylight saving time, and with more
+// counts than buckets.
+func TestLatencySeriesMatchesPercentile(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 3, 10, 30, 0, 0, la) // 2 days after the change
+	r := rand.New(rand.NewPCG(1, 2))
+	var hours []history.LatencyHour
+	for h := at.Add(-40 * 24 * time.Hour).Truncate(time.Hour); h.Before(at.Add(3 * time.Hour)); h = h.Add(time.Hour) {
+		c := make([]uint64, len(history.LatencyBuckets)+1+r.IntN(2))
+		for i := range c {
+			if r.IntN(4) == 0 {
+				c[i] = uint64(r.IntN(50))
+			}
+		}
+		hours = append(hours, history.LatencyHour{Hour: h.UTC(), Counts: c})
+	}
+	r.Shuffle(len(hours), func(i, j int) { hours[i], hours[j] = hours[j], hours[i] })
+	tests := []struct {
+		name string
+		s    Series
+	}{
+		{"daily", DailyLatency(hours, la, at, 30)},
+		{"hourly", HourlyLatency(hours, la, at)},
+		{"one day", DailyLatency(hours, la, at, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var all []history.LatencyHour
+			for i, p := range tt.s.Points {
+				end := at.Add(time.Nanosecond)
+				if i+1 < len(tt.s.Points) {
+					end = tt.s.Points[i+1].Time
+				}
+				var step []history.LatencyHour
+				for _, h := range hours {
+					if !h.Hour.Before(p.Time) && h.Hour.Before(end) {
+						step = append(step, h)
+					}
+				}
+				all = append(all, step...)
+				want := Point{Time: p.Time, P50: history.Percentile(step, 0.50), P95: history.Percentile(step, 0.95)}
+				want.OK = !math.IsNaN(want.P50)
+				if !samePoint(p, want) {
+					t.Errorf("point %d: got %+v, want %+v", i, p, want)
+				}
+			}
+			if p50, p95 := history.Percentile(all, 0.50), history.Percentile(all, 0.95); !sameFloat(tt.s.P50, p50) || !sameFloat(tt.s.P95, p95) {
+				t.Errorf("span: got p50 %v, p95 %v, want %v, %v", tt.s.P50, tt.s.P95, p50, p95)
+			}
+		})
+	}
+}
+
+func samePoint(a, b Point) bool {
+	return a.Time.Equal(b.Time) && a.OK == b.OK && sameFloat(a.P50, b.P50) && sameFloat(a.P95, b.P95)
+}
+
+// sameFloat is a == b, with NaN the same as NaN.
+func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"math"
 	"runtime"
 	"strconv"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/internal/parallel"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/i18n"
 )
 
@@ -155,8 +157,9 @@ func (k *keys) incident(in *incident.Incident) {
 }
 
 // probe adds what a component page shows of its probes: the probe state,
-// each day's bar (its label names the date, uptime, downtime and
-// incidents; its class the colour), the uptime periods, the objective's
+// each day's bar (today's label, which names the date, uptime, downtime
+// and incidents, and its class, the colour; for the days before it, what
+// label and class are made of), the uptime periods, the objective's
 // budget in words and the latency histograms, and for a monitored
 // component the hour its charts end at.
 // The bars move with the date, so a page is rendered anew once a day even
@@ -168,8 +171,15 @@ func (k *keys) probe(c *status.Component) {
 		k.str(k.now.In(k.loc).Format("2006-01-02 15"))
 	}
 	for _, d := range c.Days {
-		k.str(chart.Class(d))
-		k.str(chart.DayLabel(k.l, d))
+		if d.Today() {
+			// Today's time runs on with the clock: its class and label,
+			// which round it to the minute, so that the rebuilds of an
+			// edit within a minute keep the page.
+			k.str(chart.Class(d))
+			k.str(chart.DayLabel(k.l, d))
+			continue
+		}
+		k.pastDay(d)
 	}
 	for _, p := range c.Periods {
 		k.str(p.Label + " " + p.Percent() + " " + p.Unobserved())
@@ -183,13 +193,50 @@ func (k *keys) probe(c *status.Component) {
 	for _, l := range c.Latency {
 		// Binary, and counted: 100 components have 216,000 hours of
 		// counts in 90 days, too many to format as text every build.
-		// Varints, whose ends they mark themselves, so that a bucket that
-		// counts nothing, as most do, is one byte to hash, not eight.
 		k.buf = binary.AppendVarint(k.buf, l.Hour.UnixNano())
 		k.buf = binary.AppendUvarint(k.buf, uint64(len(l.Counts)))
-		for _, n := range l.Counts {
-			k.buf = binary.AppendUvarint(k.buf, n)
+		// Most buckets count nothing: each 64 of them are a mask of those
+		// that count something, then those counts, as varints.
+		for counts := l.Counts; len(counts) > 0; {
+			chunk := counts[:min(len(counts), 64)]
+			counts = counts[len(chunk):]
+			var mask uint64
+			for i, n := range chunk {
+				if n != 0 {
+					mask |= 1 << i
+				}
+			}
+			k.buf = binary.AppendUvarint(k.buf, mask)
+			for _, n := range chunk {
+				if n != 0 {
+					k.buf = binary.AppendUvarint(k.buf, n)
+				}
+			}
 		}
+	}
+}
+
+// pastDay adds what the bar of a day before today is drawn from, as
+// numbers: chart.Class and chart.DayLabel read nothing else of it, and of
+// its incidents only their titles, which their Sums hold. Its words, 89
+// days of each component, were most of an edit's Keys.
+// TestPastDayKeyCoversTheDay holds it to every field of the day.
+func (k *keys) pastDay(d uptime.Day) {
+	s := &d.Summary
+	k.u64(uint64(d.Date.UnixNano()))
+	k.u64(uint64(s.From.UnixNano()))
+	k.u64(uint64(s.To.UnixNano()))
+	for _, n := range [...]time.Duration{s.Known, s.Measured, s.Down, s.Partial, s.Excluded, s.NoData, d.Degraded} {
+		k.u64(uint64(n))
+	}
+	k.u64(math.Float64bits(s.Uptime))
+	k.u64(math.Float64bits(s.Coverage))
+	k.str(strconv.FormatBool(s.HasValue))
+	k.str(strconv.FormatBool(s.Sparse))
+	k.str(string(d.Worst))
+	k.u64(uint64(len(d.Incidents)))
+	for _, in := range d.Incidents {
+		k.buf = append(k.buf, in.Sum[:]...)
 	}
 }
 

@@ -3,13 +3,17 @@ package render
 import (
 	"bytes"
 	"crypto/sha256"
+	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
+	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/i18n"
 )
@@ -96,9 +100,9 @@ func TestKeysHoldTheWords(t *testing.T) {
 
 // TestProbeKeyLatency checks the latency part of a component page's Key:
 // every change of a count or an hour moves it, and 90 days of hours, most
-// of whose buckets count nothing, take a few bytes a bucket to hash, not
-// eight (216,000 hours for 100 components were half of a timer rebuild's
-// Keys).
+// of whose buckets count nothing, take less than a byte a bucket to hash,
+// not eight, nor one for each bucket that counts nothing (216,000 hours
+// for 100 components were half of a timer rebuild's Keys).
 func TestProbeKeyLatency(t *testing.T) {
 	start := time.Date(2026, 8, 30, 0, 0, 0, 0, time.UTC)
 	hours := func(edit func(h []history.LatencyHour) []history.LatencyHour) []history.LatencyHour {
@@ -120,8 +124,8 @@ func TestProbeKeyLatency(t *testing.T) {
 		return string(sum[:]), len(k.buf)
 	}
 	base, size := key(hours(nil))
-	if perBucket := float64(size) / float64(90*24*(len(history.LatencyBuckets)+1)); perBucket > 2 {
-		t.Errorf("got %.1f bytes hashed a bucket, want at most 2", perBucket)
+	if perBucket := float64(size) / float64(90*24*(len(history.LatencyBuckets)+1)); perBucket > 1 {
+		t.Errorf("got %.2f bytes hashed a bucket, want at most 1", perBucket)
 	}
 	for _, tc := range []struct {
 		name string
@@ -136,6 +140,12 @@ func TestProbeKeyLatency(t *testing.T) {
 		}},
 		{"an hour fewer", func(h []history.LatencyHour) []history.LatencyHour { return h[1:] }},
 		{"fewer buckets", func(h []history.LatencyHour) []history.LatencyHour { h[0].Counts = h[0].Counts[:5]; return h }},
+		{"a count in a bucket that counted nothing", func(h []history.LatencyHour) []history.LatencyHour { h[9].Counts[3]--; h[9].Counts[0]++; return h }},
+		{"a bucket past the 64th", func(h []history.LatencyHour) []history.LatencyHour {
+			h[9].Counts = append(h[9].Counts, make([]uint64, 60)...)
+			h[9].Counts[70] = 1
+			return h
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got, _ := key(hours(tc.edit)); got == base {
@@ -191,5 +201,95 @@ func TestPageKeysOnAnyCores(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// pastDays are n days of a component before today (the day of at), all
+// up, the first with an incident.
+func pastDays(at time.Time, n int) []uptime.Day {
+	days := make([]uptime.Day, n)
+	for i := range days {
+		date := time.Date(at.Year(), at.Month(), at.Day()-n+i, 0, 0, 0, 0, time.UTC)
+		days[i] = uptime.Day{Date: date, Worst: incident.Operational, Summary: uptime.Summary{
+			From: date, To: date.AddDate(0, 0, 1), Known: 24 * time.Hour, Measured: 24 * time.Hour,
+			Uptime: 1, HasValue: true, Coverage: 1,
+		}}
+	}
+	days[0].Incidents = []*incident.Incident{{Title: "Outage", Sum: [32]byte{1}}}
+	return days
+}
+
+// TestPastDayKeyCoversTheDay changes each field of a day before today,
+// one at a time, and checks that the component page's Key moves: a
+// finished day's bar is keyed by its fields, not by its words, so a
+// field that the key leaves out could change a bar and keep the page.
+func TestPastDayKeyCoversTheDay(t *testing.T) {
+	at := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	key := func(days []uptime.Day) string {
+		k := &keys{now: at, loc: time.UTC, l: i18n.For("en")}
+		k.probe(&status.Component{Days: days})
+		return string(k.buf)
+	}
+	base := key(pastDays(at, 2))
+	var walk func(name string, v reflect.Value, path []int)
+	walk = func(name string, v reflect.Value, path []int) {
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			p := append(slices.Clone(path), i)
+			if f.Anonymous {
+				walk(name+f.Name+".", v.Field(i), p)
+				continue
+			}
+			t.Run(name+f.Name, func(t *testing.T) {
+				days := pastDays(at, 2)
+				fv := reflect.ValueOf(&days[0]).Elem().FieldByIndex(p)
+				switch x := fv.Addr().Interface().(type) {
+				case *time.Time:
+					*x = x.Add(time.Hour)
+				case *time.Duration:
+					*x += time.Second
+				case *float64:
+					*x /= 2
+				case *bool:
+					*x = !*x
+				case *incident.Status:
+					*x = incident.MajorOutage
+				case *[]*incident.Incident:
+					*x = append(*x, &incident.Incident{Title: "Another", Sum: [32]byte{2}})
+				default:
+					t.Fatalf("got a field of type %T: change it here, and in keys.pastDay", x)
+				}
+				if key(days) == base {
+					t.Errorf("got the same Key, want another")
+				}
+			})
+		}
+	}
+	walk("", reflect.ValueOf(uptime.Day{}), nil)
+	t.Run("incident's translation", func(t *testing.T) {
+		days := pastDays(at, 2)
+		days[0].Incidents = []*incident.Incident{{Title: "Panne", Sum: [32]byte{3}}}
+		if key(days) == base {
+			t.Errorf("got the same Key, want another")
+		}
+	})
+}
+
+// TestPastDaysKeyedWithoutWords: the days before today add to a component
+// page's Key without an allocation each, as their labels in words did (90
+// days of 100 components at every edit).
+func TestPastDaysKeyedWithoutWords(t *testing.T) {
+	at := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	k := &keys{now: at, loc: time.UTC, l: i18n.For("en")}
+	allocs := func(n int) float64 {
+		c := &status.Component{Days: pastDays(at, n)}
+		k.probe(c) // grows k.buf
+		return testing.AllocsPerRun(20, func() {
+			k.buf = k.buf[:0]
+			k.probe(c)
+		})
+	}
+	if one, all := allocs(1), allocs(90); all > one {
+		t.Errorf("got %v allocations for 90 days, %v for one; want no more", all, one)
 	}
 }

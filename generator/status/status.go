@@ -154,6 +154,9 @@ type Options struct {
 	// rebuild every watch.every, so a page older than stale_after means
 	// the daemon stopped, and the index says so.
 	Daemon bool
+	// Days keeps the components' days before today from the snapshot
+	// before, as a generator.Builder's builds do; nil works them all out.
+	Days *DayCache
 }
 
 // Group is a heading of components.
@@ -279,7 +282,7 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 	probeStatus := make([]incident.Status, len(s.Components))
 	_ = parallel.For(context.Background(), len(s.Components), runtime.GOMAXPROCS(0), func(i int) error {
 		comp := s.Components[i]
-		probeStatus[i] = comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now)
+		probeStatus[i] = comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now, o.Days)
 		return nil // it never fails, so neither does For
 	})
 	var stale []*Component
@@ -372,7 +375,7 @@ func recent(incidents []*incident.Incident, now time.Time, loc *time.Location) [
 // returns the status the probes give it: major_outage while the confirmed
 // state is down, degraded_performance while it is degraded, else
 // operational.
-func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, now time.Time) incident.Status {
+func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, now time.Time, days *DayCache) incident.Status {
 	weight := config.DefaultPartial
 	if cfg.History.PartialWeight != nil {
 		weight = *cfg.History.PartialWeight
@@ -409,7 +412,7 @@ func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, no
 			}
 		}
 	}
-	c.Days = uptime.Days(in, cfg.History.Days)
+	c.Days = days.days(in, cfg.History.Days)
 	c.Periods = uptime.Periods(in)
 	c.Uptime30 = uptime.LastDays(in, 30)
 	if obj != nil {
