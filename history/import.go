@@ -302,6 +302,10 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// bulkCheckpoint is the WAL size, in bytes, at which an import copies it
+// into the store.
+const bulkCheckpoint = 64 << 20
+
 // bulkSettings tunes an import's connection for a bulk load and returns
 // how to undo that before the connection goes back to the pool:
 //   - a 16 MiB page cache instead of 2 MiB, so that a transaction's dirty
@@ -315,23 +319,26 @@ func (c ctxReader) Read(p []byte) (int, error) {
 //     transaction rewrites the last pages of every series it appends to,
 //     and a checkpoint copies (and, on a disk, syncs) each page once,
 //     however often the WAL holds it: fewer checkpoints copy fewer pages.
-//     The WAL file keeps that size until the last connection closes.
+//     The WAL file keeps that size until the last connection closes. The
+//     setting counts pages, so it is worked out from the store's page
+//     size, which depends on the herald that created it (see pageSize).
 //
 // Durability and locking stay as they are (WAL, synchronous=NORMAL, the
 // write lock taken per transaction), so readers, a prober and a second
 // import run beside it as before, and a killed import loses no committed
 // transaction.
 func bulkSettings(ctx context.Context, conn *sql.Conn) (func(), error) {
-	var cache, temp, checkpoint int64
+	var cache, temp, checkpoint, page int64
 	for _, p := range []struct {
 		name string
 		v    *int64
-	}{{"cache_size", &cache}, {"temp_store", &temp}, {"wal_autocheckpoint", &checkpoint}} {
+	}{{"cache_size", &cache}, {"temp_store", &temp}, {"wal_autocheckpoint", &checkpoint}, {"page_size", &page}} {
 		if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(p.v); err != nil {
 			return nil, fmt.Errorf("read %s: %w", p.name, err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384`); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d`,
+		bulkCheckpoint/page)); err != nil {
 		return nil, fmt.Errorf("set bulk-load pragmas: %w", err)
 	}
 	return func() {
