@@ -118,15 +118,20 @@ func (e *ImportError) add(file string, line int, format string, args ...any) {
 }
 
 // defaultImportBatch is how many results one import transaction holds: large
-// enough that the per-transaction work (a few statements per series to
-// find what is stored and to rebuild its intervals) is amortised, small
-// enough that a prober writing beside an import waits well under a second
-// for the write lock.
-const defaultImportBatch = 50_000
+// enough that the per-transaction work is amortised, small enough that a
+// prober writing beside an import waits well under a second for the write
+// lock (about 0.2 s at 500,000 results a second). Beside a few statements
+// per series to find what is stored and to rebuild its intervals, each
+// transaction writes to the WAL again the last, partly filled page of every
+// series it appends to, and the pages around it that B-tree splits move
+// rows into: importing 3 M results of 100 series, 100,000 results a
+// transaction instead of 50,000 wrote 22 % fewer bytes (WAL and
+// checkpoints), in 24 % fewer writes.
+const defaultImportBatch = 100_000
 
 // maxBatchBytes bounds the text a batch holds: results of 100 bytes fill
 // a batch by count long before, but lines of up to maxLine bytes each
-// would make a batch of gigabytes, and an import holds three.
+// would make a batch of gigabytes, and an import holds two.
 const maxBatchBytes = 4 << 20
 
 // Import reads results from r, as JSON Lines or as CSV with a header row
@@ -140,8 +145,9 @@ const maxBatchBytes = 4 << 20
 // lines read so far.
 //
 // Reading and decoding run on a goroutine of their own, a batch ahead of
-// the writes, so that an import uses two cores; the writes go through one
-// connection tuned for a bulk load (see bulkSettings).
+// the writes (and no more: an import holds two batches), so that an import
+// uses two cores; the writes go through one connection tuned for a bulk
+// load (see bulkSettings).
 func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.Time, progress func(n int)) (ImportStats, error) {
 	var st ImportStats
 	// rctx stops the reading when ctx is done or a write fails: checked
@@ -175,8 +181,11 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	}
 	defer restore()
 
-	full := make(chan []Result, 1)
-	free := make(chan []Result, 2)
+	// The reader fills one batch while the writer writes the other: it
+	// decodes several times faster than SQLite writes, so a third batch,
+	// queued, would only hold memory.
+	full := make(chan []Result)
+	free := make(chan []Result, 1)
 	bad := &ImportError{}
 	var readErr error
 	var reader sync.WaitGroup
@@ -293,6 +302,10 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// bulkCheckpoint is the WAL size, in bytes, at which an import copies it
+// into the store.
+const bulkCheckpoint = 64 << 20
+
 // bulkSettings tunes an import's connection for a bulk load and returns
 // how to undo that before the connection goes back to the pool:
 //   - a 16 MiB page cache instead of 2 MiB, so that a transaction's dirty
@@ -306,23 +319,26 @@ func (c ctxReader) Read(p []byte) (int, error) {
 //     transaction rewrites the last pages of every series it appends to,
 //     and a checkpoint copies (and, on a disk, syncs) each page once,
 //     however often the WAL holds it: fewer checkpoints copy fewer pages.
-//     The WAL file keeps that size until the last connection closes.
+//     The WAL file keeps that size until the last connection closes. The
+//     setting counts pages, so it is worked out from the store's page
+//     size, which depends on the herald that created it (see pageSize).
 //
 // Durability and locking stay as they are (WAL, synchronous=NORMAL, the
 // write lock taken per transaction), so readers, a prober and a second
 // import run beside it as before, and a killed import loses no committed
 // transaction.
 func bulkSettings(ctx context.Context, conn *sql.Conn) (func(), error) {
-	var cache, temp, checkpoint int64
+	var cache, temp, checkpoint, page int64
 	for _, p := range []struct {
 		name string
 		v    *int64
-	}{{"cache_size", &cache}, {"temp_store", &temp}, {"wal_autocheckpoint", &checkpoint}} {
+	}{{"cache_size", &cache}, {"temp_store", &temp}, {"wal_autocheckpoint", &checkpoint}, {"page_size", &page}} {
 		if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(p.v); err != nil {
 			return nil, fmt.Errorf("read %s: %w", p.name, err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384`); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d`,
+		bulkCheckpoint/page)); err != nil {
 		return nil, fmt.Errorf("set bulk-load pragmas: %w", err)
 	}
 	return func() {

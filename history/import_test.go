@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -343,5 +344,76 @@ func TestImportStopsWhenCancelled(t *testing.T) {
 				t.Fatal("the import did not stop within 30s of being cancelled")
 			}
 		})
+	}
+}
+
+// countingReader counts the bytes read from r.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestImportReadsOneBatchAhead holds the store's write lock from another
+// connection, so that the import's first transaction waits, and checks
+// that meanwhile the import reads no more than the batch it waits to write
+// and the next one (and the read buffer): an import holds two batches,
+// which is what lets a batch be large.
+func TestImportReadsOneBatchAhead(t *testing.T) {
+	const batch, batches = 1000, 6
+	var file []byte
+	for i := range batch * batches {
+		file = fmt.Appendf(file, `{"component":"api","time":%q,"ok":true,"latency_ms":%d,"status":200}`+"\n",
+			at(float64(i)).Format(time.RFC3339), 100+i%500)
+	}
+	lineLen := int64(bytes.IndexByte(file, '\n') + 1)
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := Open(path, sampleOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.importBatch = batch
+	other, err := Open(path, sampleOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.db.Begin() // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &countingReader{r: bytes.NewReader(file)}
+	type result struct {
+		st  ImportStats
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := s.Import(context.Background(), in, "r.jsonl", importNow, nil)
+		done <- result{st, err}
+	}()
+	// Wait until the reading stops: it must stop, at two batches or more.
+	read, since := int64(-1), time.Now()
+	for time.Since(since) < time.Second {
+		if n := in.n.Load(); n != read {
+			read, since = n, time.Now()
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	want := 2*batch + maxLine/lineLen + 1
+	if got := read / lineLen; got > want {
+		t.Errorf("got %d lines read while the first batch waited for the write lock, want at most %d (two batches of %d and the read buffer)", got, want, batch)
+	}
+	if r := <-done; r.err != nil || r.st.Imported != batch*batches {
+		t.Errorf("got %+v, %v; want %d results imported", r.st, r.err, batch*batches)
 	}
 }

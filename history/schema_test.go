@@ -117,6 +117,23 @@ func migrateSample(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ref.Close() })
+	fillSample(t, ref)
+	return ref
+}
+
+// fillSample records migrateSample's results in s and prunes them.
+func fillSample(t *testing.T, s *Store) {
+	t.Helper()
+	if err := s.Record(context.Background(), migrateResults()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Prune(context.Background(), at(300)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// migrateResults are migrateSample's results.
+func migrateResults() []Result {
 	var rs []Result
 	for m := range 300 {
 		for _, region := range []string{"", "eu"} {
@@ -134,13 +151,7 @@ func migrateSample(t *testing.T) *Store {
 			rs = append(rs, r)
 		}
 	}
-	if err := ref.Record(context.Background(), rs); err != nil {
-		t.Fatal(err)
-	}
-	if err := ref.Prune(context.Background(), at(300)); err != nil {
-		t.Fatal(err)
-	}
-	return ref
+	return rs
 }
 
 // writeSchema1 writes the rows of ref into a new store of schema 1 at path.
@@ -350,5 +361,70 @@ func TestNewerSchema(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPageSize: a new store has pages of pageSize, and a store created
+// with SQLite's 4 KiB pages, at schema 1 or 2, keeps them when opened, and
+// answers and records as a new one does.
+func TestPageSize(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(t *testing.T, path string, ref *Store) // nil: a new store
+		want int
+	}{
+		{"new store", nil, pageSize},
+		{"schema 1, 4 KiB pages", func(t *testing.T, path string, ref *Store) {
+			writeSchema1(t, path, ref, "")
+		}, 4096},
+		{"schema 2, 4 KiB pages", func(t *testing.T, path string, ref *Store) {
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.SetMaxOpenConns(1)
+			if _, err := db.Exec(`PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;` + schema); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(path, migrateOpts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			fillSample(t, s)
+		}, 4096},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := migrateSample(t)
+			path := filepath.Join(t.TempDir(), "history.db")
+			if tc.make != nil {
+				tc.make(t, path, ref)
+			}
+			s, err := Open(path, migrateOpts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if tc.make == nil {
+				fillSample(t, s)
+			}
+			var size int
+			if err := s.db.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != tc.want {
+				t.Errorf("got page_size %d, %v; want %d", size, err, tc.want)
+			}
+			if got, want := answers(t, s), answers(t, ref); got != want {
+				t.Errorf("answers:\n got %s\nwant %s", got, want)
+			}
+			more := append(res(t, "api", "300:d 301:d 302:d 303:u@eu"), res(t, "new", "300:u 301:u@x")...)
+			for _, st := range []*Store{s, ref} {
+				if err := st.Record(context.Background(), more); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, want := answers(t, s), answers(t, ref); got != want {
+				t.Errorf("answers after recording more:\n got %s\nwant %s", got, want)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -405,4 +406,58 @@ func TestImportKilled(t *testing.T) {
 		t.Errorf("got the roll-up\n%s\nafter the kill, want\n%s", got, want)
 	}
 	t.Logf("killed with %d results committed", len(rs))
+}
+
+// TestBulkCheckpointInBytes: an import's checkpoint comes at 64 MiB of WAL
+// whatever the store's page size (wal_autocheckpoint counts pages): a new
+// store's pages and SQLite's 4 KiB of an older one.
+func TestBulkCheckpointInBytes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		page int // 0: a new store's
+	}{
+		{"new store", 0},
+		{"4 KiB pages", 4096},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "history.db")
+			if tc.page != 0 {
+				db, err := sql.Open("sqlite", path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = db.Exec(fmt.Sprintf(`PRAGMA page_size = %d; PRAGMA journal_mode = WAL; CREATE TABLE old (x)`, tc.page))
+				db.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := Open(path, sampleOpts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			conn, err := s.db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			restore, err := bulkSettings(ctx, conn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
+			var pages, size int64
+			if err := conn.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
+				t.Fatal(err)
+			}
+			if err := conn.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := pages*size, int64(64<<20); got != want {
+				t.Errorf("got a checkpoint at %d pages of %d bytes, %d MiB; want %d MiB", pages, size, got>>20, want>>20)
+			}
+		})
+	}
 }
