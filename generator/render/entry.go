@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"html/template"
+	"io"
 	"reflect"
 	"strings"
 	"sync"
@@ -131,8 +132,10 @@ type pageSet struct {
 	// builtin holds the set's templates that are the built-in theme's,
 	// of those inGo lists: they may be written in Go.
 	builtin map[string]bool
-	// incidentInGo: the set's "main" is incidentMain (writeMainInGo).
-	incidentInGo bool
+	// mainInGo, when set, writes the set's "main" (see writeMainInGo).
+	mainInGo func(io.Writer, *Page) error
+	// historyWords are historyMain's, on a set that writes it.
+	historyWords historyWords
 	// layout is set when the set's base.html is the built-in one, which
 	// writeLayout writes.
 	layout *layout

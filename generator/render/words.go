@@ -178,6 +178,11 @@ func (w words) timeTag(t time.Time) template.HTML {
 	return tag(t.UTC().Format(time.RFC3339), w.l.Date(lt, i18n.Medium)+" "+w.l.Time(lt)+" "+lt.Format("MST"))
 }
 
+// monthTag is the template function monthTag: see funcs.
+func (w words) monthTag(t time.Time) template.HTML {
+	return tag(t.In(w.loc).Format("2006-01"), w.l.MonthYear(t.In(w.loc)))
+}
+
 // timeRange shows "Dec 3, 2026 22:00 – 23:30 PST" when both ends share a
 // day and a zone, and both in full otherwise. A zero end shows the start.
 func (w words) timeRange(a, b time.Time) template.HTML {
