@@ -134,8 +134,6 @@ type pageSet struct {
 	builtin map[string]bool
 	// mainInGo, when set, writes the set's "main" (see writeMainInGo).
 	mainInGo func(io.Writer, *Page) error
-	// historyWords are historyMain's, on a set that writes it.
-	historyWords historyWords
 	// layout is set when the set's base.html is the built-in one, which
 	// writeLayout writes.
 	layout *layout
@@ -146,6 +144,9 @@ type pageSet struct {
 	// incident gives the page's component: a few statuses, thousands of
 	// entries.
 	thisComponent map[incident.Status]template.HTML
+	// worded are the messages without values that pages written in Go
+	// print (see fixed).
+	worded map[string]string
 }
 
 type memoKey struct {

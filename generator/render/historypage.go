@@ -5,12 +5,6 @@ import (
 	"io"
 )
 
-// historyWords are the words of the built-in history page that are the
-// same on each of its pages, worded once a set.
-type historyWords struct {
-	title, none, nav, newer, older, current template.HTML
-}
-
 // historyMain writes to w what the built-in "main" of history.html prints
 // for the page p, rather than executing it, as incidentMain does: each of
 // a large site's archive pages makes some forty calls through reflect,
@@ -21,16 +15,15 @@ type historyWords struct {
 // html/template would filter, and words html/template would escape in the
 // pager's label, go to the template.
 func (s *pageSet) historyMain(w io.Writer, p *Page) error {
-	words := s.historyWords
 	h := p.History
-	if !plainPath(p.Root) || h != nil && h.Pages > 1 && (!plainWords(words.nav) ||
+	if !plainPath(p.Root) || h != nil && h.Pages > 1 && (!plainWords(template.HTML(s.fixed("history.nav"))) ||
 		h.Newer != "" && !plainPath(p.Rel(h.Newer)) || h.Older != "" && !plainPath(p.Rel(h.Older))) {
 		return s.t.ExecuteTemplate(w, builtinMain, p)
 	}
 	x := &pageWriter{w: w}
 	if h != nil {
 		x.str("\n<h1>")
-		x.str(string(words.title))
+		x.str(s.fixed("history.title"))
 		if h.Page > 1 {
 			x.str(" <span class=\"muted\">")
 			x.str(string(s.words.t("history.heading_page", "page", h.Page, "pages", h.Pages)))
@@ -50,18 +43,18 @@ func (s *pageSet) historyMain(w io.Writer, p *Page) error {
 		}
 		if len(h.Months) == 0 {
 			x.str("\n<p class=\"muted\">")
-			x.str(string(words.none))
+			x.str(s.fixed("index.no_incidents"))
 			x.str("</p>")
 		}
 		if h.Pages > 1 {
 			x.str("\n<nav class=\"pager\" aria-label=\"")
-			x.str(string(words.nav))
+			x.str(s.fixed("history.nav"))
 			x.str("\">")
 			if h.Newer != "" {
 				x.str("\n<a rel=\"prev\" href=\"")
 				x.str(p.Rel(h.Newer))
 				x.str("\">")
-				x.str(string(words.newer))
+				x.str(s.fixed("history.newer"))
 				x.str("</a>")
 			}
 			x.str("\n<span>")
@@ -71,7 +64,7 @@ func (s *pageSet) historyMain(w io.Writer, p *Page) error {
 				x.str("\n<a rel=\"next\" href=\"")
 				x.str(p.Rel(h.Older))
 				x.str("\">")
-				x.str(string(words.older))
+				x.str(s.fixed("history.older"))
 				x.str("</a>")
 			}
 			x.str("\n</nav>")
@@ -80,7 +73,7 @@ func (s *pageSet) historyMain(w io.Writer, p *Page) error {
 	x.str("\n<p class=\"more\"><a href=\"")
 	x.str(p.Root)
 	x.str("\">")
-	x.str(string(words.current))
+	x.str(s.fixed("index.current_status"))
 	x.str("</a></p>")
 	return x.err
 }

@@ -134,8 +134,9 @@ func New(overrideDir string) (*Renderer, error) {
 
 // inGo are the templates of the built-in theme, by file and name, that a
 // set writes in Go while they are the built-in ones: "main" is
-// incident.html's (see pageSet.incidentMain) and history.html's
-// (pageSet.historyMain), each compared only with its own page's; base.html the layout
+// incident.html's, history.html's and report.html's (see
+// pageSet.incidentMain, historyMain, reportMain), each compared only with
+// its own page's; base.html the layout
 // (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
 // drawn with the template function of their name (listEntry,
 // componentEntry, reportRow, reportEntry, reportComponent, reportYear).
@@ -149,6 +150,7 @@ var inGo = []struct{ file, name string }{
 	{"reports.html", "report-year"},
 	{"incident.html", "main"},
 	{"history.html", "main"},
+	{"report.html", "main"},
 	{templates.Layout, templates.Layout},
 }
 
@@ -378,13 +380,11 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 	s.t = t.Funcs(setFuncs(s))
 	if s.builtin["main"] {
 		main := s.writeIncidentMain
-		if name == "history.html" {
+		switch name {
+		case "history.html":
 			main = s.historyMain
-			t := s.words.t
-			s.historyWords = historyWords{
-				title: t("history.title"), none: t("index.no_incidents"), nav: t("history.nav"),
-				newer: t("history.newer"), older: t("history.older"), current: t("index.current_status"),
-			}
+		case "report.html":
+			main = s.reportMain
 		}
 		if err := s.writeMainInGo(main); err != nil {
 			return nil, err
