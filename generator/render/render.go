@@ -134,9 +134,9 @@ func New(overrideDir string) (*Renderer, error) {
 
 // inGo are the templates of the built-in theme, by file and name, that a
 // set writes in Go while they are the built-in ones: "main" is
-// incident.html's, history.html's and report.html's (see
-// pageSet.incidentMain, historyMain, reportMain), each compared only with
-// its own page's; base.html the layout
+// incident.html's, history.html's, report.html's and component.html's
+// (see pageSet.incidentMain, historyMain, reportMain, componentMain), each
+// compared only with its own page's; base.html the layout
 // (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
 // drawn with the template function of their name (listEntry,
 // componentEntry, reportRow, reportEntry, reportComponent, reportYear).
@@ -151,6 +151,7 @@ var inGo = []struct{ file, name string }{
 	{"incident.html", "main"},
 	{"history.html", "main"},
 	{"report.html", "main"},
+	{"component.html", "main"},
 	{templates.Layout, templates.Layout},
 }
 
@@ -385,6 +386,8 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 			main = s.historyMain
 		case "report.html":
 			main = s.reportMain
+		case "component.html":
+			main = s.componentMain
 		}
 		if err := s.writeMainInGo(main); err != nil {
 			return nil, err
