@@ -112,11 +112,11 @@ type TimelineUpdate struct {
 func newEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
 	e := Entry{
 		Page: p, Incident: in,
-		Link:        p.Root + incidentPath(in),
+		Link:        incidentLink(p.Root, in.Slug),
 		Maintenance: in.Kind == incident.KindMaintenance,
 		ImpactClass: impactClass(in),
 		ImpactLabel: set.words.impactLabel(in),
-		Status:      set.words.updateLabel(in.StatusAt(p.Now)),
+		Status:      set.updateLabel(in.StatusAt(p.Now)),
 		set:         set,
 	}
 	return e
@@ -147,6 +147,8 @@ type pageSet struct {
 	// worded are the messages without values that pages written in Go
 	// print (see fixed).
 	worded map[string]string
+	// labels are updateLabel's words, by update word.
+	labels map[string]string
 }
 
 type memoKey struct {
@@ -157,7 +159,7 @@ type memoKey struct {
 // render executes the template name with data once per data value: see
 // the template function memo.
 func (s *pageSet) render(name string, data any) (template.HTML, error) {
-	if data != nil && !reflect.ValueOf(data).Comparable() {
+	if !comparable(data) {
 		return "", fmt.Errorf("memo %q: data of type %T is not comparable (pass a pointer, a string or a number)", name, data)
 	}
 	k := memoKey{name, data}
@@ -182,6 +184,36 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 	s.memo[k] = h
 	s.mu.Unlock()
 	return h, nil
+}
+
+// comparable reports whether data may key a memo. The types the
+// templates and pages written in Go memoize are comparable whatever they
+// hold, and reflect's check of a struct allocates its fields.
+func comparable(data any) bool {
+	switch data.(type) {
+	case nil, string, *incident.Incident, *status.Component, *Frame, AffectedComponent:
+		return true
+	}
+	return reflect.ValueOf(data).Comparable()
+}
+
+// updateLabel is words.updateLabel of the update word, worded once a set:
+// every entry words its incident's status.
+func (s *pageSet) updateLabel(word string) string {
+	s.mu.Lock()
+	h, ok := s.labels[word]
+	s.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = s.words.updateLabel(word)
+	s.mu.Lock()
+	if s.labels == nil {
+		s.labels = map[string]string{}
+	}
+	s.labels[word] = h
+	s.mu.Unlock()
+	return h
 }
 
 // listEntry is the template function of that name: the "entry" template
