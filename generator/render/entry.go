@@ -149,6 +149,8 @@ type pageSet struct {
 	worded map[string]string
 	// labels are updateLabel's words, by update word.
 	labels map[string]string
+	// holes are around's messages, by key and value name.
+	holes map[[2]string]string
 }
 
 type memoKey struct {

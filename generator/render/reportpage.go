@@ -224,7 +224,12 @@ func (s *pageSet) writeDurations(b *strings.Builder, sum uptime.Summary, probeDo
 	length(sum.Known)
 	if sum.NoData != 0 {
 		b.WriteString(" <span class=\"muted\">· ")
-		b.WriteString(string(w.t("bars.no_data", "duration", w.length(sum.NoData))))
+		before, after, ok := s.around("bars.no_data", "duration")
+		b.WriteString(before)
+		if ok {
+			htmlEscaper.WriteString(b, w.length(sum.NoData))
+			b.WriteString(after)
+		}
 		b.WriteString("</span>")
 	}
 	for _, d := range []time.Duration{sum.Down, probeDown, declaredDown, sum.Excluded} {
@@ -251,3 +256,29 @@ func (s *pageSet) fixed(key string) string {
 	s.mu.Unlock()
 	return h
 }
+
+// around is the message key, in the set's language, split where words
+// fills in its value name, worded once a set: a row of every report
+// words the time without data. A value put in so goes in escaped, as t
+// escapes it. ok is false when the message has no such value: before is
+// then the whole message, which t writes without the value.
+func (s *pageSet) around(key, name string) (before, after string, ok bool) {
+	k := [2]string{key, name}
+	s.mu.Lock()
+	h, found := s.holes[k]
+	s.mu.Unlock()
+	if !found {
+		h = string(s.words.t(key, name, template.HTML(valueHole)))
+		s.mu.Lock()
+		if s.holes == nil {
+			s.holes = map[[2]string]string{}
+		}
+		s.holes[k] = h
+		s.mu.Unlock()
+	}
+	return strings.Cut(h, valueHole)
+}
+
+// valueHole is a private-use character, which no catalog holds and
+// which is not valueMark: it marks where around's value goes.
+const valueHole = "\uE001"
