@@ -81,14 +81,15 @@ type AffectedComponent struct {
 // first.
 func (e Entry) Timeline() []TimelineUpdate {
 	w := words{}.orDefault()
+	label := w.updateLabel
 	if e.set != nil {
-		w = e.set.words
+		w, label = e.set.words, e.set.updateLabel
 	}
 	out := make([]TimelineUpdate, len(e.Incident.Updates))
 	for i, u := range e.Incident.Updates {
 		out[i] = TimelineUpdate{
 			Update: &e.Incident.Updates[i],
-			Label:  w.updateLabel(u.Status),
+			Label:  label(u.Status),
 			Time:   w.timeTag(u.Time),
 			Body:   headingsFrom(4, u.Body),
 		}

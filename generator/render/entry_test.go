@@ -270,6 +270,13 @@ func TestEntryAllocations(t *testing.T) {
 		{name: "componentEntry", page: "component.html", kind: "component", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.componentEntry(p, in) }, max: 3},
 		// The same, and the excerpt's six (17, then 11).
 		{name: "listEntry", page: "history.html", kind: "history", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.listEntry(p, in) }, max: 9},
+		// An incident page's timeline of one update: newEntry's link,
+		// the slice and the update's time (4 before, with the update's
+		// status worded anew).
+		{name: "Timeline", page: "incident.html", kind: "incident", draw: func(s *pageSet, p *Page) (template.HTML, error) {
+			newEntry(s, p, in).Timeline()
+			return "", nil
+		}, max: 3},
 		// An affected component drawn once already: the struct boxed as
 		// the memo's data, which reflect's check of it allocated again.
 		{name: "memo of a struct", page: "incident.html", kind: "incident", draw: func(s *pageSet, p *Page) (template.HTML, error) {
