@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
@@ -152,6 +153,8 @@ type pageSet struct {
 	labels map[string]string
 	// holes are around's messages, by key and value name.
 	holes map[[2]string]string
+	// lengths are length's words, by the minute.
+	lengths map[time.Duration]string
 }
 
 type memoKey struct {

@@ -211,14 +211,13 @@ func (s *pageSet) heads(x *pageWriter, keys ...string) {
 // uptime, from the time observed to the maintenance, as report-row writes
 // them: a nonzero duration in words, else "none".
 func (s *pageSet) writeDurations(b *strings.Builder, sum uptime.Summary, probeDown, declaredDown time.Duration) {
-	w := s.words
 	none := s.fixed("report.none")
 	length := func(d time.Duration) {
 		if d == 0 {
 			b.WriteString(none)
 			return
 		}
-		htmlEscaper.WriteString(b, w.length(d))
+		htmlEscaper.WriteString(b, s.length(d))
 	}
 	b.WriteString("</td>\n<td>")
 	length(sum.Known)
@@ -227,7 +226,7 @@ func (s *pageSet) writeDurations(b *strings.Builder, sum uptime.Summary, probeDo
 		before, after, ok := s.around("bars.no_data", "duration")
 		b.WriteString(before)
 		if ok {
-			htmlEscaper.WriteString(b, w.length(sum.NoData))
+			htmlEscaper.WriteString(b, s.length(sum.NoData))
 			b.WriteString(after)
 		}
 		b.WriteString("</span>")
@@ -282,3 +281,24 @@ func (s *pageSet) around(key, name string) (before, after string, ok bool) {
 // valueHole is a private-use character, which no catalog holds and
 // which is not valueMark: it marks where around's value goes.
 const valueHole = "\uE001"
+
+// length is words.length of d, worded once a set for each minute it
+// rounds to: the rows and sections of every month's report word the
+// same lengths of months and days many times.
+func (s *pageSet) length(d time.Duration) string {
+	d = d.Round(time.Minute)
+	s.mu.Lock()
+	h, ok := s.lengths[d]
+	s.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = s.words.length(d)
+	s.mu.Lock()
+	if s.lengths == nil {
+		s.lengths = map[time.Duration]string{}
+	}
+	s.lengths[d] = h
+	s.mu.Unlock()
+	return h
+}

@@ -79,7 +79,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 		if d == 0 {
 			b.WriteString(none)
 		} else {
-			htmlEscaper.WriteString(&b, w.length(d))
+			htmlEscaper.WriteString(&b, s.length(d))
 		}
 		b.WriteString("</dd></div>")
 	}
