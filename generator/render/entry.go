@@ -3,9 +3,11 @@ package render
 import (
 	"fmt"
 	"html/template"
+	"io"
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
@@ -80,14 +82,15 @@ type AffectedComponent struct {
 // first.
 func (e Entry) Timeline() []TimelineUpdate {
 	w := words{}.orDefault()
+	label := w.updateLabel
 	if e.set != nil {
-		w = e.set.words
+		w, label = e.set.words, e.set.updateLabel
 	}
 	out := make([]TimelineUpdate, len(e.Incident.Updates))
 	for i, u := range e.Incident.Updates {
 		out[i] = TimelineUpdate{
 			Update: &e.Incident.Updates[i],
-			Label:  w.updateLabel(u.Status),
+			Label:  label(u.Status),
 			Time:   w.timeTag(u.Time),
 			Body:   headingsFrom(4, u.Body),
 		}
@@ -111,11 +114,11 @@ type TimelineUpdate struct {
 func newEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
 	e := Entry{
 		Page: p, Incident: in,
-		Link:        p.Root + incidentPath(in),
+		Link:        incidentLink(p.Root, in.Slug),
 		Maintenance: in.Kind == incident.KindMaintenance,
 		ImpactClass: impactClass(in),
 		ImpactLabel: set.words.impactLabel(in),
-		Status:      set.words.updateLabel(in.StatusAt(p.Now)),
+		Status:      set.updateLabel(in.StatusAt(p.Now)),
 		set:         set,
 	}
 	return e
@@ -131,8 +134,8 @@ type pageSet struct {
 	// builtin holds the set's templates that are the built-in theme's,
 	// of those inGo lists: they may be written in Go.
 	builtin map[string]bool
-	// incidentInGo: the set's "main" is incidentMain (writeMainInGo).
-	incidentInGo bool
+	// mainInGo, when set, writes the set's "main" (see writeMainInGo).
+	mainInGo func(io.Writer, *Page) error
 	// layout is set when the set's base.html is the built-in one, which
 	// writeLayout writes.
 	layout *layout
@@ -143,6 +146,15 @@ type pageSet struct {
 	// incident gives the page's component: a few statuses, thousands of
 	// entries.
 	thisComponent map[incident.Status]template.HTML
+	// worded are the messages without values that pages written in Go
+	// print (see fixed).
+	worded map[string]string
+	// labels are updateLabel's words, by update word.
+	labels map[string]string
+	// holes are around's messages, by key and value name.
+	holes map[[2]string]string
+	// lengths are length's words, by the minute.
+	lengths map[time.Duration]string
 }
 
 type memoKey struct {
@@ -153,7 +165,7 @@ type memoKey struct {
 // render executes the template name with data once per data value: see
 // the template function memo.
 func (s *pageSet) render(name string, data any) (template.HTML, error) {
-	if data != nil && !reflect.ValueOf(data).Comparable() {
+	if !comparable(data) {
 		return "", fmt.Errorf("memo %q: data of type %T is not comparable (pass a pointer, a string or a number)", name, data)
 	}
 	k := memoKey{name, data}
@@ -178,6 +190,36 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 	s.memo[k] = h
 	s.mu.Unlock()
 	return h, nil
+}
+
+// comparable reports whether data may key a memo. The types the
+// templates and pages written in Go memoize are comparable whatever they
+// hold, and reflect's check of a struct allocates its fields.
+func comparable(data any) bool {
+	switch data.(type) {
+	case nil, string, *incident.Incident, *status.Component, *Frame, AffectedComponent:
+		return true
+	}
+	return reflect.ValueOf(data).Comparable()
+}
+
+// updateLabel is words.updateLabel of the update word, worded once a set:
+// every entry words its incident's status.
+func (s *pageSet) updateLabel(word string) string {
+	s.mu.Lock()
+	h, ok := s.labels[word]
+	s.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = s.words.updateLabel(word)
+	s.mu.Lock()
+	if s.labels == nil {
+		s.labels = map[string]string{}
+	}
+	s.labels[word] = h
+	s.mu.Unlock()
+	return h
 }
 
 // listEntry is the template function of that name: the "entry" template

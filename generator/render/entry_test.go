@@ -247,7 +247,8 @@ func FuzzSpan(f *testing.F) {
 // TestEntryAllocations checks that the entries written in Go allocate
 // little beyond the string they return, once their span is drawn: a
 // builder grown by doubling and the component's status words filled in
-// again for each entry were most of a component page's allocations.
+// again for each entry were most of a component page's allocations; and
+// that a memo drawn once costs no more than its data's boxing.
 func TestEntryAllocations(t *testing.T) {
 	r := newRenderer(t, "")
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
@@ -264,11 +265,23 @@ func TestEntryAllocations(t *testing.T) {
 		draw       func(*pageSet, *Page) (template.HTML, error)
 		max        float64
 	}{
-		// newEntry's link and status word, the memo's check of its
-		// data, the builder and its one buffer (19 before).
-		{name: "componentEntry", page: "component.html", kind: "component", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.componentEntry(p, in) }, max: 5},
-		// The same, and the excerpt's six (17 before).
-		{name: "listEntry", page: "history.html", kind: "history", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.listEntry(p, in) }, max: 11},
+		// newEntry's link, the builder and its one buffer (19, then 5
+		// with the link in two strings and the status worded anew).
+		{name: "componentEntry", page: "component.html", kind: "component", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.componentEntry(p, in) }, max: 3},
+		// The same, and the excerpt's six (17, then 11).
+		{name: "listEntry", page: "history.html", kind: "history", draw: func(s *pageSet, p *Page) (template.HTML, error) { return s.listEntry(p, in) }, max: 9},
+		// An incident page's timeline of one update: newEntry's link,
+		// the slice and the update's time (4 before, with the update's
+		// status worded anew).
+		{name: "Timeline", page: "incident.html", kind: "incident", draw: func(s *pageSet, p *Page) (template.HTML, error) {
+			newEntry(s, p, in).Timeline()
+			return "", nil
+		}, max: 3},
+		// An affected component drawn once already: the struct boxed as
+		// the memo's data, which reflect's check of it allocated again.
+		{name: "memo of a struct", page: "incident.html", kind: "incident", draw: func(s *pageSet, p *Page) (template.HTML, error) {
+			return s.render("affected", AffectedComponent{ID: "api", Component: p.Component, Link: "../../components/api/", Status: incident.PartialOutage})
+		}, max: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

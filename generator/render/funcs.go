@@ -106,9 +106,7 @@ func setFuncs(set *pageSet) template.FuncMap {
 		"dateTag": func(t time.Time) template.HTML {
 			return tag(t.In(w.loc).Format(time.DateOnly), w.l.Date(t.In(w.loc), i18n.Medium))
 		},
-		"monthTag": func(t time.Time) template.HTML {
-			return tag(t.In(w.loc).Format("2006-01"), w.l.MonthYear(t.In(w.loc)))
-		},
+		"monthTag":        w.monthTag,
 		"monthYear":       func(t time.Time) string { return w.l.MonthYear(t.In(w.loc)) },
 		"timeRange":       w.timeRange,
 		"localTime":       func(t time.Time) time.Time { return t.In(w.loc) },

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"html/template"
+	"io"
 	"strings"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -22,7 +23,7 @@ import (
 func (s *pageSet) incidentMain(p *Page) (template.HTML, error) {
 	var b strings.Builder
 	if !plainPath(p.Root) {
-		if err := s.t.ExecuteTemplate(&b, builtinIncidentMain, p); err != nil {
+		if err := s.t.ExecuteTemplate(&b, builtinMain, p); err != nil {
 			return "", err
 		}
 		return template.HTML(b.String()), nil
@@ -45,25 +46,41 @@ func (s *pageSet) incidentMain(p *Page) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
-// builtinIncidentMain names, in a set that writes incident pages in Go,
-// the built-in "main" of incident.html that incidentMain stands for.
-const builtinIncidentMain = "incident-main"
+// writeIncidentMain writes incidentMain's page p to w.
+func (s *pageSet) writeIncidentMain(w io.Writer, p *Page) error {
+	h, err := s.incidentMain(p)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, string(h))
+	return err
+}
 
-// writeMainInGo makes the set's "main", the built-in one of incident.html,
-// call incidentMain, keeping the template as builtinIncidentMain. Like
-// fixWords it must run on a fresh clone, before its first execution.
-func (s *pageSet) writeMainInGo() error {
-	main := s.t.Lookup("main")
-	if main == nil || main.Tree == nil {
-		return fmt.Errorf("write incident page: no main template")
+// builtinMain names, in a set that writes its pages' "main" in Go, the
+// built-in template that the Go writer stands for, which it executes
+// for a page it leaves to the template.
+const builtinMain = "builtin-main"
+
+// writeMainInGo makes the set's "main", the built-in one of its page,
+// call main, keeping the template as builtinMain. Like fixWords it must
+// run on a fresh clone, before its first execution.
+func (s *pageSet) writeMainInGo(main func(io.Writer, *Page) error) error {
+	m := s.t.Lookup("main")
+	if m == nil || m.Tree == nil {
+		return fmt.Errorf("write page: no main template")
 	}
-	if _, err := s.t.AddParseTree(builtinIncidentMain, main.Tree.Copy()); err != nil {
-		return fmt.Errorf("write incident page: %w", err)
+	if _, err := s.t.AddParseTree(builtinMain, m.Tree.Copy()); err != nil {
+		return fmt.Errorf("write page: %w", err)
 	}
-	if _, err := s.t.Funcs(template.FuncMap{"incidentMain": s.incidentMain}).Parse(`{{define "main"}}{{incidentMain .}}{{end}}`); err != nil {
-		return fmt.Errorf("write incident page: %w", err)
+	inTemplate := func(p *Page) (template.HTML, error) {
+		var b strings.Builder
+		err := main(&b, p)
+		return template.HTML(b.String()), err
 	}
-	s.incidentInGo = true
+	if _, err := s.t.Funcs(template.FuncMap{"mainInGo": inTemplate}).Parse(`{{define "main"}}{{mainInGo .}}{{end}}`); err != nil {
+		return fmt.Errorf("write page: %w", err)
+	}
+	s.mainInGo = main
 	return nil
 }
 

@@ -133,10 +133,10 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	}
 	x.memo(s, "site-header", p.Frame)
 	x.str("\n<main id=\"main\" class=\"wrap\">")
-	if s.incidentInGo {
-		h, err := s.incidentMain(p)
-		x.fail(err)
-		x.str(string(h))
+	if s.mainInGo != nil {
+		if x.err == nil {
+			x.err = s.mainInGo(x.w, p)
+		}
 	} else {
 		x.exec(s, "main", p)
 	}

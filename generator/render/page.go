@@ -370,7 +370,11 @@ func basePath(baseURL string) string {
 // output builds its links and URLs to incident pages with it or with
 // IncidentURL, so they all agree; on disk the folder keeps the slug as it
 // is, which a web server finds by decoding the path.
-func IncidentPath(slug string) string { return "incidents/" + url.PathEscape(slug) + "/" }
+func IncidentPath(slug string) string { return incidentLink("", slug) }
+
+// incidentLink is the link to the incident slug from a page whose root is
+// root: the root and IncidentPath in one string, as every entry has.
+func incidentLink(root, slug string) string { return root + "incidents/" + url.PathEscape(slug) + "/" }
 
 // IncidentURL is the absolute URL of the page of the incident with this
 // slug on the site at baseURL, which ends in a slash (see IncidentPath).

@@ -116,6 +116,10 @@ func New(overrideDir string) (*Renderer, error) {
 			if r.builtin[page] == nil {
 				r.builtin[page] = map[string]bool{}
 			}
+			if g.name == "main" && g.file != page {
+				// Each page has its own "main".
+				continue
+			}
 			// A site may redefine a template in any of its files; a set
 			// whose template parses to the built-in tree prints what it
 			// prints.
@@ -130,7 +134,9 @@ func New(overrideDir string) (*Renderer, error) {
 
 // inGo are the templates of the built-in theme, by file and name, that a
 // set writes in Go while they are the built-in ones: "main" is
-// incident.html's (see pageSet.incidentMain), and base.html the layout
+// incident.html's, history.html's, report.html's and component.html's
+// (see pageSet.incidentMain, historyMain, reportMain, componentMain), each
+// compared only with its own page's; base.html the layout
 // (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
 // drawn with the template function of their name (listEntry,
 // componentEntry, reportRow, reportEntry, reportComponent, reportYear).
@@ -143,6 +149,9 @@ var inGo = []struct{ file, name string }{
 	{"report.html", "report-component"},
 	{"reports.html", "report-year"},
 	{"incident.html", "main"},
+	{"history.html", "main"},
+	{"report.html", "main"},
+	{"component.html", "main"},
 	{templates.Layout, templates.Layout},
 }
 
@@ -371,7 +380,16 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtin: r.builtin[name]}
 	s.t = t.Funcs(setFuncs(s))
 	if s.builtin["main"] {
-		if err := s.writeMainInGo(); err != nil {
+		main := s.writeIncidentMain
+		switch name {
+		case "history.html":
+			main = s.historyMain
+		case "report.html":
+			main = s.reportMain
+		case "component.html":
+			main = s.componentMain
+		}
+		if err := s.writeMainInGo(main); err != nil {
 			return nil, err
 		}
 	}

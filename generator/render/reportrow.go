@@ -25,17 +25,8 @@ func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
 		return template.HTML(b.String()), nil
 	}
 	w := s.words
-	none := string(w.t("report.none"))
 	var b strings.Builder
 	b.Grow(512)
-	// length writes a nonzero duration in words, and "none" for zero.
-	length := func(d time.Duration) {
-		if d == 0 {
-			b.WriteString(none)
-			return
-		}
-		htmlEscaper.WriteString(&b, w.length(d))
-	}
 	b.WriteString("\n<tr><th scope=\"row\"><a href=\"#component-")
 	b.WriteString(f.ID)
 	b.WriteString("\">")
@@ -45,20 +36,10 @@ func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
 		htmlEscaper.WriteString(&b, f.PercentIn(w.l))
 	} else {
 		b.WriteString("<span class=\"muted\">")
-		b.WriteString(string(w.t("component.not_monitored")))
+		b.WriteString(s.fixed("component.not_monitored"))
 		b.WriteString("</span>")
 	}
-	b.WriteString("</td>\n<td>")
-	length(f.Known)
-	if f.NoData != 0 {
-		b.WriteString(" <span class=\"muted\">· ")
-		b.WriteString(string(w.t("bars.no_data", "duration", w.length(f.NoData))))
-		b.WriteString("</span>")
-	}
-	for _, d := range []time.Duration{f.Down, f.ProbeDown, f.DeclaredDown, f.Excluded} {
-		b.WriteString("</td>\n<td>")
-		length(d)
-	}
+	s.writeDurations(&b, f.Summary, f.ProbeDown, f.DeclaredDown)
 	b.WriteString("</td>\n</tr>")
 	return template.HTML(b.String()), nil
 }
@@ -85,12 +66,12 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 		return template.HTML(b.String()), nil
 	}
 	w := s.words
-	none := string(w.t("report.none"))
+	none := s.fixed("report.none")
 	var b strings.Builder
 	b.Grow(256) // the heading; writeCalendar grows b to hold the rest
 	fact := func(key string) {
 		b.WriteString("\n<div><dt>")
-		b.WriteString(string(w.t(key)))
+		b.WriteString(s.fixed(key))
 		b.WriteString("</dt><dd>")
 	}
 	length := func(key string, d time.Duration) {
@@ -98,7 +79,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 		if d == 0 {
 			b.WriteString(none)
 		} else {
-			htmlEscaper.WriteString(&b, w.length(d))
+			htmlEscaper.WriteString(&b, s.length(d))
 		}
 		b.WriteString("</dd></div>")
 	}
@@ -115,7 +96,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 	if f.Probed {
 		htmlEscaper.WriteString(&b, f.PercentIn(w.l))
 	} else {
-		b.WriteString(string(w.t("component.not_monitored")))
+		b.WriteString(s.fixed("component.not_monitored"))
 	}
 	b.WriteString("</dd></div>")
 	length("report.down", f.Down)
@@ -128,7 +109,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 		b.WriteString("</dt><dd>")
 		htmlEscaper.WriteString(&b, sw.State)
 		if m := w.margin(f); m != "" {
-			b.WriteString(string(w.t("list.separator")))
+			b.WriteString(s.fixed("list.separator"))
 			htmlEscaper.WriteString(&b, m)
 		}
 		b.WriteString("</dd></div>")
@@ -163,7 +144,7 @@ func (s *pageSet) reportEntry(p *Page, in *incident.Incident) (template.HTML, er
 	b.WriteString(string(w.timeRange(in.Start(), in.End())))
 	b.WriteString(" · ")
 	if p.Report.OpenAtEnd(in) {
-		b.WriteString(string(w.t("report.open_at_end")))
+		b.WriteString(s.fixed("report.open_at_end"))
 	} else {
 		htmlEscaper.WriteString(&b, w.lasted(in, p.Now))
 	}

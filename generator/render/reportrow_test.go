@@ -146,3 +146,38 @@ func FuzzReportComponent(f *testing.F) {
 		sameAsTemplate(t, sets, "section", func(s *pageSet) (template.HTML, error) { return s.reportComponent(p, &fig) })
 	})
 }
+
+// TestReportRowAllocations checks that a component's row in a month's
+// summary, with time without data, words it without wording the message
+// around it or the lengths a set has worded again: a report page has a
+// row for every component.
+func TestReportRowAllocations(t *testing.T) {
+	r := newRenderer(t, "")
+	fig := &report.Figures{
+		Component: report.Component{ID: "api", Name: "API", Probed: true},
+		Summary: uptime.Summary{
+			Known: 29 * 24 * time.Hour, Down: 90 * time.Minute, NoData: 26 * time.Hour,
+			Uptime: 0.9978, HasValue: true,
+		},
+		ProbeDown: time.Hour, DeclaredDown: 40 * time.Minute,
+	}
+	for _, tag := range []string{"en", "de", "ja", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			fast, _ := pageSets(t, r, "report.html", tag)
+			if _, err := fast.reportRow(fig); err != nil {
+				t.Fatal(err)
+			}
+			// The builder's buffer and the uptime (19 before, with the
+			// message around the time without data and five lengths
+			// worded anew, then 12 with the lengths).
+			got := testing.AllocsPerRun(20, func() {
+				if _, err := fast.reportRow(fig); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if got > 2 {
+				t.Errorf("got %.0f allocations a row, want at most 2", got)
+			}
+		})
+	}
+}

@@ -174,8 +174,49 @@ func tag(datetime, text string) template.HTML {
 // attribute is UTC, which every reader of the markup can parse without a
 // zone database.
 func (w words) timeTag(t time.Time) template.HTML {
+	var buf [160]byte
+	return template.HTML(w.appendTimeTag(buf[:0], t, true, true))
+}
+
+// appendTimeTag appends the <time> element of t that tag writes, its
+// text t's date (with date), time and zone (with zone) in the site's
+// zone. Pages show thousands of times: it formats them into dst, where
+// tag and time.Format allocated four strings a time.
+func (w words) appendTimeTag(dst []byte, t time.Time, date, zone bool) []byte {
 	lt := t.In(w.loc)
-	return tag(t.UTC().Format(time.RFC3339), w.l.Date(lt, i18n.Medium)+" "+w.l.Time(lt)+" "+lt.Format("MST"))
+	dst = append(dst, `<time datetime="`...)
+	// RFC 3339 holds nothing html.EscapeString escapes.
+	dst = t.UTC().AppendFormat(dst, time.RFC3339)
+	dst = append(dst, `">`...)
+	if date {
+		dst = appendEscaped(dst, w.l.Date(lt, i18n.Medium))
+		dst = append(dst, ' ')
+	}
+	dst = appendEscaped(dst, w.l.Time(lt))
+	if zone {
+		dst = append(dst, ' ')
+		// Format's "MST" is the zone's name or, when it has none, its
+		// offset in digits.
+		if name, _ := lt.Zone(); name != "" {
+			dst = appendEscaped(dst, name)
+		} else {
+			dst = lt.AppendFormat(dst, "MST")
+		}
+	}
+	return append(dst, "</time>"...)
+}
+
+// appendEscaped appends s escaped as html.EscapeString escapes it.
+func appendEscaped(dst []byte, s string) []byte {
+	if strings.ContainsAny(s, `<>&'"`) {
+		s = html.EscapeString(s)
+	}
+	return append(dst, s...)
+}
+
+// monthTag is the template function monthTag: see funcs.
+func (w words) monthTag(t time.Time) template.HTML {
+	return tag(t.In(w.loc).Format("2006-01"), w.l.MonthYear(t.In(w.loc)))
 }
 
 // timeRange shows "Dec 3, 2026 22:00 – 23:30 PST" when both ends share a
@@ -185,11 +226,25 @@ func (w words) timeRange(a, b time.Time) template.HTML {
 		return w.timeTag(a)
 	}
 	la, lb := a.In(w.loc), b.In(w.loc)
-	if la.Format(time.DateOnly) == lb.Format(time.DateOnly) && la.Format("MST") == lb.Format("MST") {
-		return tag(a.UTC().Format(time.RFC3339), w.l.Date(la, i18n.Medium)+" "+w.l.Time(la)) +
-			" – " + tag(b.UTC().Format(time.RFC3339), w.l.Time(lb)+" "+lb.Format("MST"))
+	var buf [320]byte
+	dst := buf[:0]
+	if sameDayAndZone(la, lb) {
+		dst = w.appendTimeTag(dst, a, true, false)
+		dst = append(dst, " – "...)
+		dst = w.appendTimeTag(dst, b, false, true)
+	} else {
+		dst = w.appendTimeTag(dst, a, true, true)
+		dst = append(dst, " – "...)
+		dst = w.appendTimeTag(dst, b, true, true)
 	}
-	return w.timeTag(a) + " – " + w.timeTag(b)
+	return template.HTML(dst)
+}
+
+// sameDayAndZone reports whether a and b, each in its own zone, are
+// written with the same date and the same zone.
+func sameDayAndZone(a, b time.Time) bool {
+	var x, y [32]byte
+	return string(a.AppendFormat(x[:0], time.DateOnly+" MST")) == string(b.AppendFormat(y[:0], time.DateOnly+" MST"))
 }
 
 // duration is the time from a to b in days, hours and minutes, rounded to

@@ -1,0 +1,106 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/history"
+)
+
+// FuzzReportMain checks that the hand-written month's report page is,
+// byte for byte, what the built-in "main" of report.html prints, in every
+// language, for each month of a site whose components have objectives,
+// with hostile component ids and names, incident titles and roots, a
+// running and a closed month, months without incidents or maintenance,
+// with revisions, and a page without its month.
+func FuzzReportMain(f *testing.F) {
+	f.Add("api", "API", "Website slow", "../../", "../../", uint8(0))
+	f.Add(`a"b`, `<script>alert(1)</script> "q" & 'a' + b`, `<b>"x"</b> & +`, "../../", "../../", uint8(1))
+	f.Add("web_1.x~", "\x00\xff\ufdd0", "\x00", "javascript:alert(1)//", "../../", uint8(2))
+	f.Add("api", "Ärger", "title", "../../../", "x y%20z/", uint8(3|4))
+	f.Add("api", "API", "title", "../../", "../../", uint8(8|16))
+	f.Add("api", "API", "title", "../../", "../../", uint8(32))
+	f.Add("a b", "API", "title", "../../", "../../", uint8(64|1))
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	components := report.Components(snap)
+	for i := range components {
+		components[i].Probed, components[i].Target = true, 0.999
+	}
+	la := snap.Site.Location
+	intervals := map[string][]history.Interval{}
+	for i, c := range components {
+		if i == 1 {
+			// One component without data, whose objective is not
+			// measurable.
+			continue
+		}
+		intervals[c.ID] = []history.Interval{
+			{Start: time.Date(2026, 9, 20, 0, 0, 0, 0, la), End: time.Date(2026, 11, 5, 9, 0, 0, 0, la), State: history.Up},
+			{Start: time.Date(2026, 11, 5, 9, 0, 0, 0, la), End: time.Date(2026, 11, 5, 10, 0, 0, 0, la), State: history.Down},
+			{Start: time.Date(2026, 11, 5, 10, 0, 0, 0, la), End: fixtureNow, State: history.Up},
+		}
+	}
+	months := report.Months(report.Input{Components: components, Incidents: snap.Incidents, Intervals: intervals, PartialWeight: 0.3, MinCoverage: 0.5, Loc: la, Now: fixtureNow})
+	r := newRenderer(f, "")
+	sets := goPairs(f, r, "report.html", "main")
+	f.Fuzz(func(t *testing.T, id, name, title, root, shared string, shape uint8) {
+		m := *months[int(shape&3)%len(months)]
+		m.Components = make([]*report.Figures, len(m.Components))
+		for i, fig := range months[int(shape&3)%len(months)].Components {
+			fig := *fig
+			if i == 0 {
+				fig.ID, fig.Name = id, name
+			}
+			if shape&64 != 0 {
+				fig.SLO = nil
+			}
+			m.Components[i] = &fig
+		}
+		m.Incidents = append([]*incident.Incident(nil), m.Incidents...)
+		if len(m.Incidents) > 0 {
+			in := *m.Incidents[0]
+			in.Title = title
+			m.Incidents[0] = &in
+		}
+		if shape&4 != 0 {
+			m.ToDate = !m.ToDate
+		}
+		if shape&8 != 0 {
+			m.Incidents = nil
+		}
+		if shape&16 != 0 {
+			m.Maintenance = nil
+		}
+		if shape&32 != 0 {
+			m.Revisions = []report.Revision{{At: fixtureNow, From: []report.PublishedFigure{{ID: "api", Uptime: "99.5%", DownMinutes: 3}}}}
+		}
+		p := &Page{Kind: "report", Root: root, SharedRoot: shared, Now: fixtureNow, Site: snap.Site, Snap: snap, Report: &m}
+		if shape&128 != 0 {
+			p.Report = nil
+		}
+		// The fast set's "main" calls reportMain.
+		sameAsTemplate(t, sets, "report page", func(s *pageSet) (template.HTML, error) {
+			var b strings.Builder
+			err := s.t.ExecuteTemplate(&b, "main", p)
+			return template.HTML(b.String()), err
+		})
+	})
+}
+
+// TestReportMainOverridden checks that a site which redefines the month's
+// page "main" gets its own page, and one which overrides a part the page
+// draws (a row, a section) gets it in the page written by hand.
+func TestReportMainOverridden(t *testing.T) {
+	checkOverrides(t, "report.html", "main", reportPage, []overrideCase{
+		{name: "no override", builtin: true, want: `<section aria-labelledby="summary">`},
+		{name: "report-row", files: map[string]string{"report.html": redefine(t, "report.html", "report-row", `<tr class="custom"><td>{{.Name}}</td></tr>`)}, builtin: true, want: `<tr class="custom"><td>API</td></tr>`},
+		{name: "report-component", files: map[string]string{"report.html": redefine(t, "report.html", "report-component", `<section class="custom">{{.Name}}</section>`)}, builtin: true, want: `<section class="custom">API</section>`},
+		{name: "main", files: map[string]string{"report.html": `{{define "main"}}<p class="custom">{{.Report.Name}}</p>{{end}}`}, want: `<p class="custom">2026-`},
+		{name: "main reworded", files: map[string]string{"report.html": strings.Replace(builtinSource(t, "report.html"), `<section aria-labelledby="summary">`, `<section aria-labelledby="summary" class="custom">`, 1)}, want: `<section aria-labelledby="summary" class="custom">`},
+	})
+}
