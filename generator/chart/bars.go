@@ -10,6 +10,7 @@ package chart
 import (
 	"bytes"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,6 +149,7 @@ type drawing struct {
 	rect  []byte // the open tag of the day's shape, set by the chart
 	label []byte
 	blank blankDays // Calendar's
+	sums  summaries
 }
 
 var drawings = sync.Pool{New: func() any { return new(drawing) }}
@@ -171,7 +173,7 @@ func (dr *drawing) done() template.HTML {
 // one.
 func (dr *drawing) day(l *i18n.Locale, d uptime.Day, link, label func(uptime.Day) string) {
 	if label == nil {
-		dr.label = appendDayLabel(dr.label[:0], l, d)
+		dr.label = appendDayLabel(dr.label[:0], l, d, &dr.sums)
 	} else {
 		dr.label = append(dr.label[:0], label(d)...)
 	}
@@ -202,12 +204,13 @@ func (dr *drawing) day(l *i18n.Locale, d uptime.Day, link, label func(uptime.Day
 // DayLabel describes a day in l's words: its date, uptime, downtime,
 // unknown time, maintenance and the titles of its incidents, e.g.
 // "Nov 28, 2026: 99.93% uptime, 1 min down. Incidents: API errors".
-func DayLabel(l *i18n.Locale, d uptime.Day) string { return string(appendDayLabel(nil, l, d)) }
+func DayLabel(l *i18n.Locale, d uptime.Day) string { return string(appendDayLabel(nil, l, d, nil)) }
 
 // appendDayLabel appends DayLabel to dst. A page draws a label for each
 // day of each chart, so each message is written in place, the ones
-// within it included, rather than as a string of its own.
-func appendDayLabel(dst []byte, l *i18n.Locale, d uptime.Day) []byte {
+// within it included, rather than as a string of its own. The day's
+// summary is taken from sums when it holds it; sums may be nil.
+func appendDayLabel(dst []byte, l *i18n.Locale, d uptime.Day, sums *summaries) []byte {
 	key := "bars.day"
 	if d.Today() {
 		key = "bars.day_today"
@@ -217,7 +220,7 @@ func appendDayLabel(dst []byte, l *i18n.Locale, d uptime.Day) []byte {
 		case "date":
 			return append(dst, l.Date(d.Date, i18n.Medium)...), true
 		case "summary":
-			return appendSummary(dst, l, d), true
+			return sums.append(dst, l, d), true
 		}
 		return dst, false
 	}
@@ -245,6 +248,56 @@ func appendDayLabel(dst []byte, l *i18n.Locale, d uptime.Day) []byte {
 		}
 		return dst, false
 	})
+}
+
+// summaries keeps the words of the days' summaries (appendSummary) that
+// a drawing wrote in one language, for the next days with the same: the
+// report pages of a large site word the same hours of maintenance or of
+// no data on many days of many components, and wording them (durations,
+// a percentage, a list) was most of a day's label. At most keptSummaries
+// are kept, so that a drawing kept for the next chart stays small.
+type summaries struct {
+	l     *i18n.Locale
+	at    map[summaryKey][2]int // from, to in words
+	words []byte
+}
+
+// summaryKey is all that appendSummary reads of a day.
+type summaryKey struct {
+	uptime                           uint64 // its bits: NaN, the uptime of a day without one, is not equal to itself
+	down, degraded, noData, excluded time.Duration
+	hasValue, sparse                 bool
+}
+
+const keptSummaries = 1024
+
+// append appends d's summary in l to dst, worded once for s and kept, or
+// afresh when s is nil.
+func (s *summaries) append(dst []byte, l *i18n.Locale, d uptime.Day) []byte {
+	if s == nil {
+		return appendSummary(dst, l, d)
+	}
+	if s.l != l || len(s.at) >= keptSummaries {
+		if s.at == nil {
+			s.at = make(map[summaryKey][2]int)
+		}
+		clear(s.at)
+		s.l, s.words = l, s.words[:0]
+	}
+	key := summaryKey{
+		uptime: math.Float64bits(d.Uptime),
+		down:   d.Down, degraded: d.Degraded, noData: d.NoData, excluded: d.Excluded,
+		hasValue: d.HasValue, sparse: d.Sparse,
+	}
+	if at, ok := s.at[key]; ok {
+		return append(dst, s.words[at[0]:at[1]]...)
+	}
+	start := len(dst)
+	dst = appendSummary(dst, l, d)
+	from := len(s.words)
+	s.words = append(s.words, dst[start:]...)
+	s.at[key] = [2]int{from, len(s.words)}
+	return dst
 }
 
 // appendSummary appends what a day's label says of its uptime, downtime,

@@ -12,22 +12,33 @@ import (
 )
 
 // BenchmarkCalendar draws a report's month, as the large site draws one
-// for each component and month, in each script direction.
+// for each component and month, in each script direction: a month of
+// nothing, and one with a fortnight of incidents, maintenance and probe
+// data.
 func BenchmarkCalendar(b *testing.B) {
 	la, err := time.LoadLocation("America/Los_Angeles")
 	if err != nil {
 		b.Fatal(err)
 	}
 	month := time.Date(2026, 11, 1, 0, 0, 0, 0, la)
-	days := uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 0, 30)}, month, 30)
-	for _, tag := range []string{"en", "de", "ar"} {
-		b.Run(tag, func(b *testing.B) {
-			l := i18n.For(tag)
-			b.ReportAllocs()
-			for b.Loop() {
-				Calendar(l, days, link, nil, Name("API"))
-			}
-		})
+	blank := uptime.DaysFrom(uptime.Input{Loc: la, Now: month.AddDate(0, 0, 30)}, month, 30)
+	mixed := append(sampleDays(b), blank[14:]...)
+	for i := range 14 {
+		mixed[i].Date = blank[i].Date
+	}
+	for _, m := range []struct {
+		name string
+		days []uptime.Day
+	}{{"blank", blank}, {"mixed", mixed}} {
+		for _, tag := range []string{"en", "de", "ar"} {
+			b.Run(m.name+"/"+tag, func(b *testing.B) {
+				l := i18n.For(tag)
+				b.ReportAllocs()
+				for b.Loop() {
+					Calendar(l, m.days, link, nil, Name("API"))
+				}
+			})
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package chart
 import (
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,68 @@ func TestWriteCalendar(t *testing.T) {
 				t.Errorf("got %d bytes allocated for a calendar of %d written among text, want at most %d", got, len(want), limit)
 			}
 		})
+	}
+}
+
+// TestDaySummariesKept: a day's summary is worded once for a drawing and
+// its language, and a day with the same summary, of any date, component
+// or chart, takes those words; its label is still DayLabel's.
+func TestDaySummariesKept(t *testing.T) {
+	fortnight := sampleDays(t)
+	// The fortnight again a week later: every summary seen before.
+	later := slices.Clone(fortnight)
+	for i := range later {
+		later[i].Date = later[i].Date.AddDate(0, 0, 7)
+		later[i].Incidents = nil
+	}
+	// More summaries than are kept, each its own, of a shown day: each
+	// part its words depend on changed alone.
+	shown := fortnight[slices.IndexFunc(fortnight, uptime.Day.Shown)]
+	many := make([]uptime.Day, keptSummaries+10)
+	for i := range many {
+		many[i] = shown
+		n := time.Duration(i/4) * time.Minute
+		switch i % 4 {
+		case 0:
+			many[i].NoData += n
+		case 1:
+			many[i].Down += n
+		case 2:
+			many[i].Degraded += n
+		case 3:
+			many[i].Excluded += n
+		}
+	}
+	tests := []struct {
+		name      string
+		days      []uptime.Day
+		wantWords bool // words kept for the summaries not seen before
+	}{
+		{"a fortnight", fortnight, true},
+		{"the fortnight again", fortnight, false},
+		{"its summaries a week later, no incidents", later, false},
+		{"more summaries than are kept", many, true},
+	}
+	for _, tag := range []string{"en", "de", "ar", "en"} {
+		l := i18n.For(tag)
+		dr := new(drawing)
+		fresh := func(d uptime.Day) string { return DayLabel(l, d) }
+		for _, tt := range tests {
+			t.Run(tag+"/"+tt.name, func(t *testing.T) {
+				before := len(dr.sums.words)
+				dr.out.Reset()
+				dr.calendar(l, tt.days, link, nil, nil)
+				got := dr.out.String()
+				if want := string(Calendar(l, tt.days, link, fresh)); got != want {
+					t.Errorf("got\n%s\nwant\n%s", got, want)
+				}
+				if n := len(dr.sums.at); n > keptSummaries {
+					t.Errorf("got %d summaries kept, want at most %d", n, keptSummaries)
+				}
+				if grew := len(dr.sums.words) != before; grew != tt.wantWords {
+					t.Errorf("got words kept %v, want %v", grew, tt.wantWords)
+				}
+			})
+		}
 	}
 }
