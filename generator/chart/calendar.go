@@ -115,7 +115,9 @@ func isBlank(d uptime.Day) bool {
 // page draws the same month for each of its components, and drawing a
 // day's label and escaping it cost most of a calendar. A cell is kept
 // with the locale, the month's first day (which place the cells) and
-// its own date and whether it was today, all that it is drawn from.
+// its own date and end, all that it is drawn from: whether it is today
+// is told by the two (uptime.Day.Today), which compared as they are
+// costs no date arithmetic for each cell.
 type blankDays struct {
 	l     *i18n.Locale
 	first time.Time
@@ -124,9 +126,8 @@ type blankDays struct {
 }
 
 type blankCell struct {
-	date     time.Time
-	today    bool
-	from, to int // in buf; to is 0 while the day is not kept
+	date, end time.Time
+	from, to  int // in buf; to is 0 while the day is not kept
 }
 
 // month readies b for days in l, forgetting the cells of another month
@@ -143,7 +144,7 @@ func (b *blankDays) month(l *i18n.Locale, days []uptime.Day) {
 // reports whether there was one.
 func (b *blankDays) write(out *bytes.Buffer, i int, d uptime.Day) bool {
 	c := b.cells[i]
-	if c.to == 0 || c.date != d.Date || c.today != d.Today() {
+	if c.to == 0 || c.date != d.Date || !c.end.Equal(d.To) {
 		return false
 	}
 	out.Write(b.buf[c.from:c.to])
@@ -154,5 +155,5 @@ func (b *blankDays) write(out *bytes.Buffer, i int, d uptime.Day) bool {
 func (b *blankDays) keep(i int, d uptime.Day, cell []byte) {
 	from := len(b.buf)
 	b.buf = append(b.buf, cell...)
-	b.cells[i] = blankCell{date: d.Date, today: d.Today(), from: from, to: len(b.buf)}
+	b.cells[i] = blankCell{date: d.Date, end: d.To, from: from, to: len(b.buf)}
 }
