@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
@@ -141,6 +142,57 @@ type Store struct {
 	// importBatch is the results an import writes a transaction:
 	// defaultImportBatch, or fewer in tests, to make many transactions.
 	importBatch int
+
+	// reads are the read queries, each prepared on its first use and
+	// kept until Close: a build runs them once per component, and
+	// preparing them anew each time cost more than a timer tick's
+	// reading of a component's newest result.
+	readsMu sync.Mutex
+	reads   [numReadQueries]*sql.Stmt
+}
+
+// readQuery is a query of the store's read methods (readQueries).
+type readQuery int
+
+const (
+	queryIntervals readQuery = iota
+	queryLatency
+	queryLatencySummary
+	queryLatencyMark
+	querySeries
+	queryLatest
+	numReadQueries
+)
+
+var readQueries = [numReadQueries]string{
+	queryIntervals: `SELECT s.region, i.start, i.end, i.state
+		FROM components c JOIN series s ON s.component = c.id JOIN intervals i ON i.series = s.id
+		WHERE c.name = ? AND i.start < ? AND i.end > ? ORDER BY s.region, i.start`,
+	queryLatency: `SELECT hour, bucket, count FROM latency
+		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ? ORDER BY hour, bucket`,
+	queryLatencySummary: `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM latency
+		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ?`,
+	queryLatencyMark: `SELECT
+		COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'latency_late'), 0),
+		(SELECT MAX(hour) FROM latency WHERE component = (SELECT id FROM components WHERE name = ?))`,
+	querySeries: `SELECT s.id FROM components c JOIN series s ON s.component = c.id
+		WHERE c.name = ? ORDER BY s.region`,
+	queryLatest: `SELECT ` + resultColumns + ` FROM ` + resultJoin + `
+			WHERE r.series = ? AND r.time <= ? ORDER BY r.time DESC LIMIT 1`,
+}
+
+// read returns the statement of q, preparing it the first time.
+func (s *Store) read(ctx context.Context, q readQuery) (*sql.Stmt, error) {
+	s.readsMu.Lock()
+	defer s.readsMu.Unlock()
+	if s.reads[q] == nil {
+		st, err := s.db.PrepareContext(ctx, readQueries[q])
+		if err != nil {
+			return nil, fmt.Errorf("prepare query: %w", err)
+		}
+		s.reads[q] = st
+	}
+	return s.reads[q], nil
 }
 
 // Open opens or creates the store at path, creating its folder.
@@ -226,8 +278,44 @@ func openReadOnly(path string, opts Options) (*Store, int, error) {
 	return &Store{db: db, opts: opts}, v, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// query runs the read query q.
+func (s *Store) query(ctx context.Context, q readQuery, args ...any) (*sql.Rows, error) {
+	st, err := s.read(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRow runs the read query q for one row; a query that could not be
+// prepared is the row's error, as a failed query is sql.Row's.
+func (s *Store) queryRow(ctx context.Context, q readQuery, args ...any) scanner {
+	st, err := s.read(ctx, q)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+type scanner interface{ Scan(...any) error }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// Close closes the prepared statements and the database.
+func (s *Store) Close() error {
+	s.readsMu.Lock()
+	defer s.readsMu.Unlock()
+	var errs []error
+	for i, st := range s.reads {
+		if st != nil {
+			errs = append(errs, st.Close())
+			s.reads[i] = nil
+		}
+	}
+	return errors.Join(append(errs, s.db.Close())...)
+}
 
 // Record stores results in one transaction and updates the roll-ups. A
 // result already stored (same component, time and region) is ignored, so
@@ -276,9 +364,7 @@ func (s *Store) Intervals(ctx context.Context, component string, from, to time.T
 		return nil, nil
 	}
 	f, t := from.UnixMilli(), to.UnixMilli()
-	rows, err := s.db.QueryContext(ctx, `SELECT s.region, i.start, i.end, i.state
-		FROM components c JOIN series s ON s.component = c.id JOIN intervals i ON i.series = s.id
-		WHERE c.name = ? AND i.start < ? AND i.end > ? ORDER BY s.region, i.start`, component, t, f)
+	rows, err := s.query(ctx, queryIntervals, component, t, f)
 	if err != nil {
 		return nil, fmt.Errorf("read intervals: %w", err)
 	}
@@ -307,8 +393,7 @@ func (s *Store) Intervals(ctx context.Context, component string, from, to time.T
 // without a successful result are left out.
 func (s *Store) Latency(ctx context.Context, component string, from, to time.Time) ([]LatencyHour, error) {
 	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
-	rows, err := s.db.QueryContext(ctx, `SELECT hour, bucket, count FROM latency
-		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ? ORDER BY hour, bucket`, component, f, to.UnixMilli())
+	rows, err := s.query(ctx, queryLatency, component, f, to.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("read latency: %w", err)
 	}
@@ -342,8 +427,7 @@ func (s *Store) Latency(ctx context.Context, component string, from, to time.Tim
 // the rows inside SQLite, several times cheaper than reading them.
 func (s *Store) LatencySummary(ctx context.Context, component string, from, to time.Time) (rows, results int64, err error) {
 	f := floorDiv(from.UnixMilli(), hourMS) * hourMS
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM latency
-		WHERE component = (SELECT id FROM components WHERE name = ?) AND hour >= ? AND hour < ?`, component, f, to.UnixMilli()).Scan(&rows, &results)
+	err = s.queryRow(ctx, queryLatencySummary, component, f, to.UnixMilli()).Scan(&rows, &results)
 	if err != nil {
 		return 0, 0, fmt.Errorf("summarize latency: %w", err)
 	}
@@ -372,9 +456,7 @@ type LatencyMark struct {
 func (s *Store) LatencyMark(ctx context.Context, component string) (LatencyMark, error) {
 	var m LatencyMark
 	var newest sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT
-		COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'latency_late'), 0),
-		(SELECT MAX(hour) FROM latency WHERE component = (SELECT id FROM components WHERE name = ?))`, component).Scan(&m.Late, &newest)
+	err := s.queryRow(ctx, queryLatencyMark, component).Scan(&m.Late, &newest)
 	if err != nil {
 		return m, fmt.Errorf("read latency mark: %w", err)
 	}
@@ -392,7 +474,7 @@ const (
 	resultJoin    = `results r JOIN series s ON s.id = r.series JOIN components c ON c.id = s.component`
 )
 
-func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
+func scanResult(sc scanner) (Result, error) {
 	var r Result
 	var ms int64
 	err := sc.Scan(&r.Component, &r.Region, &ms, &r.OK, &r.LatencyMS, &r.Status, &r.Error)
@@ -408,8 +490,7 @@ func scanResult(sc interface{ Scan(...any) error }) (Result, error) {
 // number of results. A writer may commit between two seeks; the answer is
 // then as of either.
 func (s *Store) Latest(ctx context.Context, component string, until time.Time) (Result, bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.id FROM components c JOIN series s ON s.component = c.id
-		WHERE c.name = ? ORDER BY s.region`, component)
+	rows, err := s.query(ctx, querySeries, component)
 	if err != nil {
 		return Result{}, false, fmt.Errorf("read latest result: %w", err)
 	}
@@ -429,8 +510,7 @@ func (s *Store) Latest(ctx context.Context, component string, until time.Time) (
 	var best Result
 	found := false
 	for _, id := range ids {
-		r, err := scanResult(s.db.QueryRowContext(ctx, `SELECT `+resultColumns+` FROM `+resultJoin+`
-			WHERE r.series = ? AND r.time <= ? ORDER BY r.time DESC LIMIT 1`, id, until.UnixMilli()))
+		r, err := scanResult(s.queryRow(ctx, queryLatest, id, until.UnixMilli()))
 		// ErrNoRows: the region has no results at or before until (only
 		// later ones, or none left since a prune).
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
