@@ -208,6 +208,7 @@ func (l *Loop) Run(ctx context.Context) error {
 		return err
 	}
 	defer w.Close()
+	defer l.builder.Close()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)

@@ -55,6 +55,9 @@ type Site struct {
 	// days are a Builder's components' days before today, across its
 	// builds; nil keeps none.
 	days *status.DayCache
+	// store is a Builder's history store, kept open across its builds;
+	// nil opens and closes it at each read.
+	store *keptStore
 }
 
 // Load reads and validates everything in the site folder dir, at the

@@ -94,6 +94,7 @@ type Builder struct {
 	reports    *report.Cache
 	days       *status.DayCache
 	latencySum [32]byte
+	store      keptStore // the history store, open across builds until Close
 }
 
 type publishedVersion struct {
@@ -117,6 +118,14 @@ type fingerprint struct {
 // out, or to the config's publish.dir when out is "".
 func NewBuilder(dir, out string) *Builder {
 	return &Builder{dir: dir, out: out, scanner: incident.NewScanner(dir), parsed: map[string]*parsedEntry{}, rendered: map[string]renderedFile{}}
+}
+
+// Close closes what the Builder keeps open across builds: the history
+// store. A Build after Close opens it again.
+func (b *Builder) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.store.close()
 }
 
 // Changed tells the Builder which paths changed since its last build,

@@ -87,9 +87,12 @@ func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, e
 		b.latency, b.latencySum = &latencyCache{}, cfgSum
 		b.reports = &report.Cache{}
 		b.days = &status.DayCache{}
+		// Its options come from the config too. A store opened read-only
+		// has nothing to lose at close.
+		_ = b.store.close()
 	}
 	ins, drafts := incident.SplitDrafts(ins)
-	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports, days: b.days}, st, nil
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports, days: b.days, store: &b.store}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

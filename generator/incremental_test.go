@@ -2,8 +2,10 @@ package generator_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -433,7 +435,18 @@ func TestBuilderWithProbesMatchesFullBuild(t *testing.T) {
 		{"two hours later, no results", func() { now = now.Add(2 * time.Hour) }},
 		{"results again", func() { record(results(now.Add(-2*time.Hour), now)) }},
 		{"a day later", func() { now = now.Add(24 * time.Hour) }},
+		// The Builder keeps the store open across builds: it must see
+		// that the file is gone, and then that it is another.
+		{"the store removed", func() {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if err := os.Remove(db + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"a new store", func() { record(results(now.Add(-5*time.Hour), now)) }},
 	}
+	t.Cleanup(func() { b.Close() })
 	for _, step := range steps {
 		step.do()
 		res, err := b.Build(ctx, now)
@@ -449,6 +462,60 @@ func TestBuilderWithProbesMatchesFullBuild(t *testing.T) {
 			t.Fatalf("%s: incremental output differs from a full build (rendered %d, reused %d)", step.name, res.Rendered, res.Reused)
 		}
 	}
+}
+
+// TestBuilderKeepsStoreOpen checks that a Builder keeps its history store
+// open from one build to the next, as opening and closing it at each
+// build cost a timer tick more than reading it, and that Close closes it.
+func TestBuilderKeepsStoreOpen(t *testing.T) {
+	site := copySite(t)
+	db := filepath.Join(site, "data", "history.db")
+	st, err := history.Open(db, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Record(context.Background(), []history.Result{{Component: "website", Time: exampleNow.Add(-time.Minute), OK: true, LatencyMS: 80}})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := generator.NewBuilder(site, filepath.Join(t.TempDir(), "out"))
+	defer b.Close()
+	steps := []struct {
+		name string
+		do   func() error
+		open bool // db open after it (once a connection of the store)
+	}{
+		{"built", func() error { _, err := b.Build(context.Background(), exampleNow); return err }, true},
+		{"built again", func() error { _, err := b.Build(context.Background(), exampleNow.Add(time.Minute)); return err }, true},
+		{"closed", b.Close, false},
+	}
+	for _, step := range steps {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if n := openFiles(t, db); (n > 0) != step.open {
+			t.Errorf("%s: got %s open %d times, want open %v", step.name, db, n, step.open)
+		}
+	}
+}
+
+// openFiles counts this process's open files at path (Linux's /proc).
+func openFiles(t *testing.T, path string) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc to count open files: %v", err)
+	}
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && target == path {
+			n++
+		}
+	}
+	return n
 }
 
 // TestBuilderRewritesWordsOfTheSite checks that an edit of the site's own

@@ -36,6 +36,13 @@ func (s *Site) openSource(opts history.Options) (history.Source, func() error, e
 		client := &http.Client{Timeout: 30 * time.Second}
 		return history.NewPrometheus(cfg.History.Prometheus.URL, selectors, opts, client), func() error { return nil }, nil
 	}
+	if s.store != nil {
+		st, err := s.store.open(cfg.HistoryPath(), opts)
+		if err != nil || st == nil {
+			return nil, nil, err
+		}
+		return st, func() error { return nil }, nil
+	}
 	if _, err := os.Stat(cfg.HistoryPath()); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -44,6 +51,56 @@ func (s *Site) openSource(opts history.Options) (history.Source, func() error, e
 		return nil, nil, err
 	}
 	return st, st.Close, nil
+}
+
+// keptStore keeps a Builder's history store open from one build to the
+// next: opening it, and above all closing it, which frees every page
+// SQLite cached, cost a timer tick over 90 days of probe history more
+// than reading the intervals, and the statements a store prepares
+// (history.Store.read) are kept with it. The store is opened again when
+// its file is another (replaced by a restore, or removed and created
+// anew by an import), since the open one would go on reading the old
+// file; and when the config changes (see Builder.load), which sets its
+// options.
+type keptStore struct {
+	path string
+	file os.FileInfo
+	st   *history.Store
+}
+
+// open returns the store at path, or nil when there is none yet.
+func (k *keptStore) open(path string, opts history.Options) (*history.Store, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, k.close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open history %s: %w", path, err)
+	}
+	if k.st != nil && k.path == path && os.SameFile(k.file, fi) {
+		return k.st, nil
+	}
+	if err := k.close(); err != nil {
+		return nil, err
+	}
+	// A file replaced between the Stat and the open is another than fi,
+	// and opened again at the next build.
+	st, err := history.OpenReadOnly(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	k.path, k.file, k.st = path, fi, st
+	return st, nil
+}
+
+// close closes the kept store, if any.
+func (k *keptStore) close() error {
+	if k.st == nil {
+		return nil
+	}
+	err := k.st.Close()
+	k.st = nil
+	return err
 }
 
 // readProbes reads, for every monitored component, what a page shows of

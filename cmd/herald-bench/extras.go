@@ -185,6 +185,7 @@ func timerRebuilds(ctx context.Context, dir, out string, n int) ([]float64, erro
 	defer os.RemoveAll(out)
 	defer os.RemoveAll(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".herald"))
 	b := generator.NewBuilder(dir, out)
+	defer b.Close()
 	now := sitegen.Now
 	for range 2 {
 		if _, err := b.Build(ctx, now); err != nil {
