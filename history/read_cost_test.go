@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -70,6 +71,35 @@ func TestReadsKeepStatements(t *testing.T) {
 			}
 			if kept == 0 {
 				t.Errorf("got no statement kept after %s, want its query kept prepared", tt.name)
+			}
+		})
+	}
+}
+
+// TestLatestAllocations holds Latest to one query whatever the regions:
+// it was one for the component's series and one more for each region's
+// newest result, each a round of the driver's allocations.
+func TestLatestAllocations(t *testing.T) {
+	ctx := context.Background()
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, regions := range []int{1, 3, 10} {
+		t.Run(fmt.Sprintf("%d regions", regions), func(t *testing.T) {
+			st := openTest(t, Options{})
+			var rs []Result
+			for i := range regions {
+				rs = append(rs, Result{Component: "api", Region: fmt.Sprintf("r%d", i), Time: base.Add(time.Duration(i) * time.Minute), OK: true, LatencyMS: 80})
+			}
+			if err := st.Record(ctx, rs); err != nil {
+				t.Fatal(err)
+			}
+			latest := func() {
+				if _, ok, err := st.Latest(ctx, "api", base.Add(time.Hour)); !ok || err != nil {
+					t.Fatalf("got %t, %v; want the newest result", ok, err)
+				}
+			}
+			latest()
+			if got := testing.AllocsPerRun(20, latest); got > 40 {
+				t.Errorf("got %v allocations, want at most 40", got)
 			}
 		})
 	}

@@ -159,7 +159,6 @@ const (
 	queryLatency
 	queryLatencySummary
 	queryLatencyMark
-	querySeries
 	queryLatest
 	numReadQueries
 )
@@ -175,10 +174,10 @@ var readQueries = [numReadQueries]string{
 	queryLatencyMark: `SELECT
 		COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'latency_late'), 0),
 		(SELECT MAX(hour) FROM latency WHERE component = (SELECT id FROM components WHERE name = ?))`,
-	querySeries: `SELECT s.id FROM components c JOIN series s ON s.component = c.id
-		WHERE c.name = ? ORDER BY s.region`,
+	// Each region's newest result is one seek of the primary key.
 	queryLatest: `SELECT ` + resultColumns + ` FROM ` + resultJoin + `
-			WHERE r.series = ? AND r.time <= ? ORDER BY r.time DESC LIMIT 1`,
+		WHERE c.name = ? AND r.time = (SELECT MAX(time) FROM results WHERE series = s.id AND time <= ?)
+		ORDER BY r.time DESC, s.region LIMIT 1`,
 }
 
 // read returns the statement of q, preparing it the first time.
@@ -487,40 +486,18 @@ func scanResult(sc scanner) (Result, error) {
 // until keeps out a result stamped in the future, which would otherwise
 // stay the newest, and hide every real one, until its time came. It seeks
 // the primary key once per region, so its cost does not grow with the
-// number of results. A writer may commit between two seeks; the answer is
-// then as of either.
+// number of results.
 func (s *Store) Latest(ctx context.Context, component string, until time.Time) (Result, bool, error) {
-	rows, err := s.query(ctx, querySeries, component)
+	r, err := scanResult(s.queryRow(ctx, queryLatest, component, until.UnixMilli()))
+	// ErrNoRows: no region has a result at or before until (only later
+	// ones, or none left since a prune).
+	if errors.Is(err, sql.ErrNoRows) {
+		return Result{}, false, nil
+	}
 	if err != nil {
 		return Result{}, false, fmt.Errorf("read latest result: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return Result{}, false, fmt.Errorf("read latest result: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return Result{}, false, fmt.Errorf("read latest result: %w", err)
-	}
-	var best Result
-	found := false
-	for _, id := range ids {
-		r, err := scanResult(s.queryRow(ctx, queryLatest, id, until.UnixMilli()))
-		// ErrNoRows: the region has no results at or before until (only
-		// later ones, or none left since a prune).
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return Result{}, false, fmt.Errorf("read latest result: %w", err)
-		}
-		if err == nil && (!found || r.Time.After(best.Time)) {
-			best, found = r, true
-		}
-	}
-	return best, found, nil
+	return r, true, nil
 }
 
 // Prune drops raw results older than now-Retention. The roll-ups stay,
