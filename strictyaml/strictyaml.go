@@ -88,9 +88,11 @@ func (d *Doc) Node(path string) *yaml.Node { return d.nodes[path] }
 // the caller can go on to check the rest of the document in the same run.
 func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
 	d := &Doc{file: file, shift: shift, nodes: map[string]*yaml.Node{}, failed: map[string]bool{}}
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, d.yamlErrors(src, err).Err()
+	root, simple := parseSimple(src)
+	if !simple {
+		if err := yaml.Unmarshal(src, &root); err != nil {
+			return nil, d.yamlErrors(src, err).Err()
+		}
 	}
 	if root.Kind == 0 { // empty document
 		return d, nil
