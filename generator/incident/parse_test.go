@@ -356,3 +356,30 @@ func TestCheckClock(t *testing.T) {
 		})
 	}
 }
+
+// TestLineIndex checks lineIndex's lines and columns, and that it takes
+// one array for the starts of the lines and one for the function.
+func TestLineIndex(t *testing.T) {
+	body := []byte(strings.Repeat("Some words on a line.\n", 40) + "last")
+	lineOf := lineIndex(body, 5)
+	for _, tt := range []struct {
+		name              string
+		off, line, column int
+	}{
+		{"start", 0, 5, 1},
+		{"inside the first line", 3, 5, 4},
+		{"its line break", 21, 5, 22},
+		{"the second line", 22, 6, 1},
+		{"the last line", len(body) - 1, 45, 4},
+		{"the end", len(body), 45, 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if line, col := lineOf(tt.off); line != tt.line || col != tt.column {
+				t.Errorf("lineOf(%d): got %d:%d, want %d:%d", tt.off, line, col, tt.line, tt.column)
+			}
+		})
+	}
+	if got := testing.AllocsPerRun(50, func() { lineIndex(body, 5) }); got > 2 {
+		t.Errorf("got %v allocations, want at most 2", got)
+	}
+}
