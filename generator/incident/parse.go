@@ -377,6 +377,17 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		}
 		section = ast.NewDocument()
 	}
+	// Counted first, the updates take one array, not a growing one's
+	// copies of them as it grows.
+	updates := 0
+	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
+			updates++
+		}
+	}
+	if updates > 0 {
+		in.Updates = make([]Update, 0, updates)
+	}
 	for n := root.FirstChild(); n != nil; {
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {

@@ -383,3 +383,20 @@ func TestLineIndex(t *testing.T) {
 		t.Errorf("got %v allocations, want at most 2", got)
 	}
 }
+
+// TestParseAllocations holds the parse of an incident of four updates to
+// one array for its updates (115 -> 113 allocations).
+func TestParseAllocations(t *testing.T) {
+	p := testParser(t)
+	src := []byte("---\ntitle: API errors\ncomponents:\n  api: partial_outage\nstarted: 2024-03-01T10:00:00Z\n---\nSome requests fail.\n\n" +
+		"## 2024-03-01 11:00 UTC — Resolved\nFixed.\n\n## 2024-03-01 10:40 UTC — Monitoring\nWatching.\n\n" +
+		"## 2024-03-01 10:20 UTC — Identified\nFound it.\n\n## 2024-03-01 10:05 UTC — Investigating\nLooking.\n")
+	got := testing.AllocsPerRun(50, func() {
+		if _, err := p.Parse("x.md", "x", src); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if want := 113.0; got > want {
+		t.Errorf("got %v allocations, want at most %v", got, want)
+	}
+}
