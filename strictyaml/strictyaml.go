@@ -87,10 +87,12 @@ func (d *Doc) Node(path string) *yaml.Node { return d.nodes[path] }
 // problem (unknown and duplicate keys, values of the wrong kind), so that
 // the caller can go on to check the rest of the document in the same run.
 func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
-	d := &Doc{file: file, shift: shift, nodes: map[string]*yaml.Node{}, failed: map[string]bool{}}
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, d.yamlErrors(src, err).Err()
+	d := &Doc{file: file, shift: shift, nodes: map[string]*yaml.Node{}}
+	root, simple := parseSimple(src)
+	if !simple {
+		if err := yaml.Unmarshal(src, &root); err != nil {
+			return nil, d.yamlErrors(src, err).Err()
+		}
 	}
 	if root.Kind == 0 { // empty document
 		return d, nil
@@ -100,6 +102,9 @@ func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
 		return nil, diag.Errorf(file, doc.Line+shift, doc.Column, "expected a mapping of keys to values, found %s", found(doc)).WithFix("write `key: value` lines")
 	}
 	var errs diag.List
+	// Nearly every value of a front matter is a leaf: one array for them,
+	// not a growing one's.
+	d.leaves = make([]leaf, 0, len(doc.Content)/2)
 	d.walk(doc, reflect.TypeOf(v).Elem(), "", &errs)
 	if err := doc.Decode(v); err != nil {
 		// The yaml package names neither the key nor the column of a value
@@ -215,6 +220,9 @@ func (d *Doc) check(l leaf, errs *diag.List) {
 		return
 	}
 	*errs = append(*errs, d.leafError(l, err))
+	if d.failed == nil {
+		d.failed = map[string]bool{} // made only for a document with a mistake
+	}
 	d.failed[l.path] = true
 	*l.n = zero(l.t, l.n.Line, l.n.Column)
 }

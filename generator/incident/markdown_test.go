@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // parseBodyWith parses a file whose body is body, with raw HTML allowed or
@@ -127,5 +128,21 @@ func TestReplaceControl(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReplaceControlEveryASCII holds ReplaceControl's lookup table for
+// ASCII to carried, byte by byte, alone and after clean text.
+func TestReplaceControlEveryASCII(t *testing.T) {
+	for b := range utf8.RuneSelf {
+		for _, prefix := range []string{"", "ok "} {
+			in, want := prefix+string(rune(b)), prefix+string(rune(b))
+			if !carried(rune(b)) {
+				want = prefix + "\ufffd"
+			}
+			if got := ReplaceControl(in); got != want {
+				t.Errorf("ReplaceControl(%q): got %q, want %q", in, got, want)
+			}
+		}
 	}
 }

@@ -356,3 +356,47 @@ func TestCheckClock(t *testing.T) {
 		})
 	}
 }
+
+// TestLineIndex checks lineIndex's lines and columns, and that it takes
+// one array for the starts of the lines and one for the function.
+func TestLineIndex(t *testing.T) {
+	body := []byte(strings.Repeat("Some words on a line.\n", 40) + "last")
+	lineOf := lineIndex(body, 5)
+	for _, tt := range []struct {
+		name              string
+		off, line, column int
+	}{
+		{"start", 0, 5, 1},
+		{"inside the first line", 3, 5, 4},
+		{"its line break", 21, 5, 22},
+		{"the second line", 22, 6, 1},
+		{"the last line", len(body) - 1, 45, 4},
+		{"the end", len(body), 45, 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if line, col := lineOf(tt.off); line != tt.line || col != tt.column {
+				t.Errorf("lineOf(%d): got %d:%d, want %d:%d", tt.off, line, col, tt.line, tt.column)
+			}
+		})
+	}
+	if got := testing.AllocsPerRun(50, func() { lineIndex(body, 5) }); got > 2 {
+		t.Errorf("got %v allocations, want at most 2", got)
+	}
+}
+
+// TestParseAllocations holds the parse of an incident of four updates to
+// one array for its updates (115 -> 113 allocations).
+func TestParseAllocations(t *testing.T) {
+	p := testParser(t)
+	src := []byte("---\ntitle: API errors\ncomponents:\n  api: partial_outage\nstarted: 2024-03-01T10:00:00Z\n---\nSome requests fail.\n\n" +
+		"## 2024-03-01 11:00 UTC — Resolved\nFixed.\n\n## 2024-03-01 10:40 UTC — Monitoring\nWatching.\n\n" +
+		"## 2024-03-01 10:20 UTC — Identified\nFound it.\n\n## 2024-03-01 10:05 UTC — Investigating\nLooking.\n")
+	got := testing.AllocsPerRun(50, func() {
+		if _, err := p.Parse("x.md", "x", src); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if want := 113.0; got > want {
+		t.Errorf("got %v allocations, want at most %v", got, want)
+	}
+}

@@ -18,7 +18,7 @@ func ReplaceControl(s string) string {
 	i := 0
 	for i < len(s) {
 		if b := s[i]; b < utf8.RuneSelf {
-			if !carried(rune(b)) {
+			if !carriedASCII[b] {
 				break
 			}
 			i++
@@ -40,6 +40,16 @@ func ReplaceControl(s string) string {
 		return utf8.RuneError
 	}, s[i:])
 }
+
+// carriedASCII is carried for each ASCII byte. ReplaceControl scans
+// every summary, update and title a byte at a time, and a lookup is a
+// load where carried is a chain of range tests for each byte.
+var carriedASCII = func() (t [utf8.RuneSelf]bool) {
+	for b := range t {
+		t[b] = carried(rune(b))
+	}
+	return t
+}()
 
 // carried reports whether HTML and XML 1.0 both take r as it is.
 func carried(r rune) bool {
