@@ -165,7 +165,7 @@ type memoKey struct {
 // render executes the template name with data once per data value: see
 // the template function memo.
 func (s *pageSet) render(name string, data any) (template.HTML, error) {
-	if !comparable(data) {
+	if !memoable(data) {
 		return "", fmt.Errorf("memo %q: data of type %T is not comparable (pass a pointer, a string or a number)", name, data)
 	}
 	k := memoKey{name, data}
@@ -192,10 +192,10 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 	return h, nil
 }
 
-// comparable reports whether data may key a memo. The types the
+// memoable reports whether data may key a memo. The types the
 // templates and pages written in Go memoize are comparable whatever they
 // hold, and reflect's check of a struct allocates its fields.
-func comparable(data any) bool {
+func memoable(data any) bool {
 	switch data.(type) {
 	case nil, string, *incident.Incident, *status.Component, *Frame, AffectedComponent:
 		return true
@@ -206,20 +206,27 @@ func comparable(data any) bool {
 // updateLabel is words.updateLabel of the update word, worded once a set:
 // every entry words its incident's status.
 func (s *pageSet) updateLabel(word string) string {
+	return once(s, &s.labels, word, func() string { return s.words.updateLabel(word) })
+}
+
+// once returns what word returned the first time the set asked for k in
+// m, calling it then: the words a set writes again and again (fixed,
+// around, length, ...) are worded once a set. m is guarded by s.mu.
+func once[K comparable, V any](s *pageSet, m *map[K]V, k K, word func() V) V {
 	s.mu.Lock()
-	h, ok := s.labels[word]
+	v, ok := (*m)[k]
 	s.mu.Unlock()
 	if ok {
-		return h
+		return v
 	}
-	h = s.words.updateLabel(word)
+	v = word()
 	s.mu.Lock()
-	if s.labels == nil {
-		s.labels = map[string]string{}
+	if *m == nil {
+		*m = map[K]V{}
 	}
-	s.labels[word] = h
+	(*m)[k] = v
 	s.mu.Unlock()
-	return h
+	return v
 }
 
 // listEntry is the template function of that name: the "entry" template
@@ -286,20 +293,9 @@ func (s *pageSet) componentEntry(p *Page, in *incident.Incident) (template.HTML,
 // thisComponentWords is what the built-in component-entry says of the
 // status st an incident gives the page's component, worded once a set.
 func (s *pageSet) thisComponentWords(st incident.Status) template.HTML {
-	s.mu.Lock()
-	h, ok := s.thisComponent[st]
-	s.mu.Unlock()
-	if ok {
-		return h
-	}
-	h = s.words.t("incident.this_component", "status", s.words.statusLabel(st))
-	s.mu.Lock()
-	if s.thisComponent == nil {
-		s.thisComponent = map[incident.Status]template.HTML{}
-	}
-	s.thisComponent[st] = h
-	s.mu.Unlock()
-	return h
+	return once(s, &s.thisComponent, st, func() template.HTML {
+		return s.words.t("incident.this_component", "status", s.words.statusLabel(st))
+	})
 }
 
 // entrySize is about the length of a built-in entry of e whose words and

@@ -240,20 +240,7 @@ func (s *pageSet) writeDurations(b *strings.Builder, sum uptime.Summary, probeDo
 // fixed is the message key, without values, in the set's language:
 // worded once a set, as fixWords words it once in the templates.
 func (s *pageSet) fixed(key string) string {
-	s.mu.Lock()
-	h, ok := s.worded[key]
-	s.mu.Unlock()
-	if ok {
-		return h
-	}
-	h = string(s.words.t(key))
-	s.mu.Lock()
-	if s.worded == nil {
-		s.worded = map[string]string{}
-	}
-	s.worded[key] = h
-	s.mu.Unlock()
-	return h
+	return once(s, &s.worded, key, func() string { return string(s.words.t(key)) })
 }
 
 // around is the message key, in the set's language, split where words
@@ -262,19 +249,9 @@ func (s *pageSet) fixed(key string) string {
 // escapes it. ok is false when the message has no such value: before is
 // then the whole message, which t writes without the value.
 func (s *pageSet) around(key, name string) (before, after string, ok bool) {
-	k := [2]string{key, name}
-	s.mu.Lock()
-	h, found := s.holes[k]
-	s.mu.Unlock()
-	if !found {
-		h = string(s.words.t(key, name, template.HTML(valueHole)))
-		s.mu.Lock()
-		if s.holes == nil {
-			s.holes = map[[2]string]string{}
-		}
-		s.holes[k] = h
-		s.mu.Unlock()
-	}
+	h := once(s, &s.holes, [2]string{key, name}, func() string {
+		return string(s.words.t(key, name, template.HTML(valueHole)))
+	})
 	return strings.Cut(h, valueHole)
 }
 
@@ -287,18 +264,5 @@ const valueHole = "\uE001"
 // same lengths of months and days many times.
 func (s *pageSet) length(d time.Duration) string {
 	d = d.Round(time.Minute)
-	s.mu.Lock()
-	h, ok := s.lengths[d]
-	s.mu.Unlock()
-	if ok {
-		return h
-	}
-	h = s.words.length(d)
-	s.mu.Lock()
-	if s.lengths == nil {
-		s.lengths = map[time.Duration]string{}
-	}
-	s.lengths[d] = h
-	s.mu.Unlock()
-	return h
+	return once(s, &s.lengths, d, func() string { return s.words.length(d) })
 }
