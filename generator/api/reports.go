@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/jsontext"
 	"github.com/herald-status/herald/generator/render"
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/slo"
@@ -218,24 +219,8 @@ func (j *jsonBuf) flush(w io.Writer) error {
 
 func (j *jsonBuf) raw(s string) { j.b = append(j.b, s...) }
 
-// str appends s quoted. Plain ASCII is copied; anything else goes
-// through encoding/json, whose escaping (of <, >, &, U+2028, invalid
-// UTF-8, …) is the reference.
-func (j *jsonBuf) str(s string) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, err := json.Marshal(s)
-			if err != nil && j.err == nil {
-				j.err = err
-			}
-			j.b = append(j.b, q...)
-			return
-		}
-	}
-	j.b = append(j.b, '"')
-	j.b = append(j.b, s...)
-	j.b = append(j.b, '"')
-}
+// str appends s quoted, as encoding/json quotes it.
+func (j *jsonBuf) str(s string) { j.b = jsontext.AppendString(j.b, s) }
 
 // time appends t in UTC as RFC 3339, the API's form of an instant.
 func (j *jsonBuf) time(t time.Time) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/internal/jsontext"
 	"github.com/herald-status/herald/generator/sitetest"
 )
 
@@ -46,22 +47,6 @@ func FuzzCDATA(f *testing.F) {
 		got := append(appendCDATA([]byte("<c>"), s), "</c>"...)
 		if !bytes.Equal(got, want) {
 			t.Errorf("%q: got %q, want %q", s, got, want)
-		}
-	})
-}
-
-// FuzzJSONString holds appendJSONString to json.Marshal.
-func FuzzJSONString(f *testing.F) {
-	for _, s := range escapeSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendJSONString([]byte("x"), s); !bytes.Equal(got[1:], want) {
-			t.Errorf("%q: got %q, want %q", s, got[1:], want)
 		}
 	})
 }
@@ -107,7 +92,7 @@ func BenchmarkEscape(b *testing.B) {
 	}{
 		{"xml", appendXMLText},
 		{"cdata", appendCDATA},
-		{"json", appendJSONString},
+		{"json", jsontext.AppendString},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			buf := make([]byte, 0, 4*size)

@@ -1,6 +1,10 @@
 package feed
 
-import "time"
+import (
+	"time"
+
+	"github.com/herald-status/herald/generator/internal/jsontext"
+)
 
 // The three formats are written as gorilla/feeds' types encoded by
 // encoding/xml (indented by two spaces) and encoding/json (indented as
@@ -185,7 +189,7 @@ func appendJSONFields(b []byte, first bool, indent string, fields ...[2]string) 
 	for _, kv := range fields {
 		if kv[1] != "" {
 			b = appendJSONKey(b, first, indent, kv[0])
-			b = appendJSONString(b, kv[1])
+			b = jsontext.AppendString(b, kv[1])
 			first = false
 		}
 	}
@@ -196,7 +200,7 @@ func appendJSON(b []byte, f *feed) ([]byte, error) {
 	site := f.snap.Site
 	b = append(b, "{\n  \"version\": \"https://jsonfeed.org/version/1.1\","...)
 	b = append(b, "\n  \"title\": "...)
-	b = appendJSONString(b, xmlSafe(f.title))
+	b = jsontext.AppendString(b, xmlSafe(f.title))
 	b, _ = appendJSONFields(b, false, "  ",
 		[2]string{"language", f.lang},
 		[2]string{"home_page_url", f.link},
@@ -214,7 +218,7 @@ func appendJSON(b []byte, f *feed) ([]byte, error) {
 			b = append(b, ',')
 		}
 		b = append(b, "\n    {\n      \"id\": "...)
-		b = appendJSONString(b, it.url)
+		b = jsontext.AppendString(b, it.url)
 		b, _ = appendJSONFields(b, false, "      ",
 			[2]string{"url", it.url},
 			[2]string{"title", it.title},
