@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -426,5 +427,33 @@ func TestPageSize(t *testing.T) {
 				t.Errorf("answers after recording more:\n got %s\nwant %s", got, want)
 			}
 		})
+	}
+}
+
+// TestOpenNewAtOnce opens one new file from several handles at the same
+// moment, as a prober and an import started together would. Switching a
+// new file to WAL from two handles at once makes SQLite return
+// SQLITE_BUSY without waiting, so Open must retry it; before it did, a
+// few rounds in a hundred failed with "database is locked".
+func TestOpenNewAtOnce(t *testing.T) {
+	for range 100 {
+		path := filepath.Join(t.TempDir(), "history.db")
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				s, err := Open(path, sampleOpts)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if err := s.Close(); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
 	}
 }

@@ -12,7 +12,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+	"modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/herald-status/herald/config"
 )
@@ -200,15 +201,9 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("create history folder: %w", err)
 	}
 	q := url.Values{}
-	// Order matters, and the driver keeps its own: the busy timeout first,
-	// then the other _pragma values in the order of their names, then
-	// _journal_mode and _synchronous. The busy timeout must hold before
-	// switching to WAL, which another process may be doing at the same
-	// moment; the page size must be set before, since switching to WAL
-	// writes a new file's first page, and with it the page size.
+	// The busy timeout holds from the connection's first statement: the
+	// driver runs it before the other settings.
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", fmt.Sprintf("page_size(%d)", pageSize))
-	q.Set("_journal_mode", "WAL")
 	// NORMAL loses no committed transaction when the process is killed,
 	// only (the last ones) on power loss; FULL would fsync every commit.
 	q.Set("_synchronous", "NORMAL")
@@ -218,6 +213,10 @@ func Open(path string, opts Options) (*Store, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		return nil, fmt.Errorf("open history %s: %w", path, err)
+	}
+	if err := useWAL(context.Background(), db); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("open history %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(4)
@@ -231,6 +230,48 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open history %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// useWAL gives a new store pages of pageSize and switches it to WAL; the
+// file keeps both, so one connection does it for every later one, and a
+// store that has them already is left as it is. The page size is set
+// first, since the switch writes a new file's first page, and with it the
+// page size.
+//
+// Two processes opening the same new file at once may both switch it,
+// and then SQLite returns SQLITE_BUSY at once rather than wait on the
+// busy timeout: each holds a read lock and wants the write lock, which
+// it sees as a deadlock. So the switch is retried, as the busy timeout
+// would, until the other has finished.
+func useWAL(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(busyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		var mode string
+		_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize))
+		if err == nil {
+			err = conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		}
+		switch {
+		case err == nil && mode != "wal":
+			return fmt.Errorf("switch to WAL: SQLite kept journal mode %q: put history.path on a local disk", mode)
+		case err == nil:
+			return nil
+		case !isBusy(err) || time.Now().After(deadline):
+			return fmt.Errorf("switch to WAL: %w", err)
+		}
+		time.Sleep(wait)
+	}
+}
+
+// isBusy says whether err is SQLite's SQLITE_BUSY, of any extended code.
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // OpenReadOnly opens an existing store for reading only, as a build does.
