@@ -486,7 +486,7 @@ func Parse(dir string, src []byte) (*Config, error) {
 	errs = append(decodeErrs, errs...)
 	// The site's catalogs are files of their own, reported as such, and
 	// in the same run as herald.yaml.
-	c.Catalogs, err = i18n.Load(dir)
+	c.Catalogs, err = i18n.Load(dir, c.tags()...)
 	errs.Add(i18n.Dir, err)
 	if len(errs) > 0 {
 		return nil, errs.Err()

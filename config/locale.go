@@ -65,6 +65,15 @@ func (c *Config) checkLocale(doc *strictyaml.Doc) diag.List {
 	return errs
 }
 
+// tags are the site's languages, its locale first; an unknown one is
+// left empty by checkLocale.
+func (c *Config) tags() []string {
+	if len(c.Languages) > 0 {
+		return c.Languages
+	}
+	return []string{c.Locale}
+}
+
 // LocaleOf returns the locale tag with the site's words: herald's
 // catalogs with the site's i18n/ laid over them, or herald's alone for a
 // config built without them (a test's). It is nil for a tag neither has.

@@ -3,6 +3,7 @@ package i18n
 import (
 	"cmp"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -36,47 +37,110 @@ const reference = "en"
 // Catalogs are the locales a site can use: herald's, with the site's
 // words laid over them.
 type Catalogs struct {
-	locales map[string]*Locale
+	// site holds the locales the site's i18n/ fixes or adds; every other
+	// is herald's own, from For.
+	site map[string]*Locale
 }
 
 // For returns the locale tag, or nil when there is none.
-func (c *Catalogs) For(tag string) *Locale { return c.locales[tag] }
+func (c *Catalogs) For(tag string) *Locale {
+	if l, ok := c.site[tag]; ok {
+		return l
+	}
+	return For(tag)
+}
 
-// builtin is the shipped catalogs, parsed once per process; they are
-// herald's own data, checked by its tests, so an error is a bug in herald.
-var builtin = sync.OnceValues(parseBuiltin)
+// builtin holds each shipped catalog, parsed on its first use and then
+// kept for the process: a site writes in one or two of the languages, and
+// parsing all eight cost a build ~40 ms of its serial start. They are
+// herald's own data, checked by its tests and by Check, so an error is a
+// bug in herald.
+var builtin = func() map[string]func() (*Locale, error) {
+	m := make(map[string]func() (*Locale, error), len(shipped))
+	for _, s := range shipped {
+		m[s.tag] = sync.OnceValues(func() (*Locale, error) { return parseShipped(s.tag) })
+	}
+	return m
+}()
 
-func parseBuiltin() (*Catalogs, error) {
-	read := func(tag string) ([]byte, error) { return catalogs.ReadFile("catalog/" + tag + ".yaml") }
-	src, err := read(reference)
+// referenceMsgs is the reference catalog's words, which every other is
+// checked against, parsed once.
+var referenceMsgs = sync.OnceValues(func() (map[string]msg, diag.List) {
+	src, err := readShipped(reference)
+	if err != nil {
+		return nil, diag.List{diag.Errorf("catalog/"+reference+".yaml", 1, 1, "%v", err)}
+	}
+	return parse("catalog/"+reference+".yaml", reference, src, nil, true)
+})
+
+func readShipped(tag string) ([]byte, error) {
+	src, err := catalogs.ReadFile("catalog/" + tag + ".yaml")
 	if err != nil {
 		return nil, fmt.Errorf("read catalog: %w", err)
 	}
-	ref, errs := parse("catalog/en.yaml", reference, src, nil, true)
-	c := &Catalogs{locales: map[string]*Locale{}}
-	for _, tag := range Supported() {
-		msgs := ref
-		if tag != reference {
-			src, err := read(tag)
-			if err != nil {
-				return nil, fmt.Errorf("read catalog: %w", err)
-			}
-			var bad diag.List
-			msgs, bad = parse("catalog/"+tag+".yaml", tag, src, ref, true)
-			errs = append(errs, bad...)
+	return src, nil
+}
+
+// parseShipped parses the shipped catalog of tag against the reference;
+// an error in the reference is every catalog's.
+func parseShipped(tag string) (*Locale, error) {
+	ref, refErrs := referenceMsgs()
+	errs, msgs := slices.Clone(refErrs), ref
+	if tag != reference {
+		src, err := readShipped(tag)
+		if err != nil {
+			return nil, err
 		}
-		c.locales[tag] = newLocale(tag, msgs)
+		var bad diag.List
+		msgs, bad = parse("catalog/"+tag+".yaml", tag, src, ref, true)
+		errs = append(errs, bad...)
 	}
-	return c, errs.Err()
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return newLocale(tag, msgs), nil
+}
+
+// shippedLocale is the shipped locale tag, parsed on first use, or nil
+// when herald has no catalog for tag.
+func shippedLocale(tag string) (*Locale, error) {
+	parsed, ok := builtin[tag]
+	if !ok {
+		return nil, nil
+	}
+	return parsed()
+}
+
+// Check parses every shipped catalog, as a build parses only those of the
+// site's languages, and returns the errors of all of them, in the order
+// of Supported: `herald check` and the tests find a broken one before a
+// site switches to its language.
+func Check() error {
+	var errs diag.List
+	for _, tag := range Supported() {
+		_, err := shippedLocale(tag)
+		var bad diag.List
+		if errors.As(err, &bad) {
+			// The reference's errors are every catalog's: kept once.
+			for _, e := range bad {
+				if !slices.Contains(errs, e) {
+					errs = append(errs, e)
+				}
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	return errs.Err()
 }
 
 // For returns the shipped locale tag, as Supported names it, or nil.
 func For(tag string) *Locale {
-	c, err := builtin()
+	l, err := shippedLocale(tag)
 	if err != nil {
 		panic("i18n: shipped catalog: " + err.Error())
 	}
-	return c.For(tag)
+	return l
 }
 
 // Tags lists the locales a site in dir may choose: herald's, and those
@@ -103,23 +167,30 @@ func siteFiles(dir string) []string {
 // language herald does not ship adds it: it must hold every key, unless
 // herald ships a close one ("de-AT" beside "de"), whose words and
 // calendar it starts from. Every bad file is reported, in one diag.List.
-func Load(dir string) (*Catalogs, error) {
-	shippedCats, err := builtin()
-	if err != nil {
-		return nil, err
+//
+// Of herald's own catalogs, the reference and those of tags, the site's
+// languages, are parsed here, so that a broken one fails the load; any
+// other is parsed when first asked for.
+func Load(dir string, tags ...string) (*Catalogs, error) {
+	var errs diag.List
+	// The reference and the site's own languages are parsed now, so that
+	// an error in one is the build's, not a panic in For.
+	for _, tag := range append([]string{reference}, tags...) {
+		if _, err := shippedLocale(tag); err != nil {
+			return nil, err
+		}
 	}
 	files := siteFiles(dir)
 	if len(files) == 0 {
-		return shippedCats, nil
+		return &Catalogs{}, nil
 	}
-	c := &Catalogs{locales: maps.Clone(shippedCats.locales)}
-	ref := shippedCats.locales[reference].msgs
+	c := &Catalogs{site: map[string]*Locale{}}
+	ref := For(reference).msgs
 	// The site's fixes to a shipped language first: a language added
 	// beside it (de-AT.yaml beside de.yaml) starts from the fixed words.
 	slices.SortStableFunc(files, func(a, b string) int {
-		return cmp.Compare(added(a, shippedCats), added(b, shippedCats))
+		return cmp.Compare(added(a), added(b))
 	})
-	var errs diag.List
 	for _, name := range files {
 		file := path.Join(Dir, name)
 		base := strings.TrimSuffix(name, ".yaml")
@@ -138,9 +209,9 @@ func Load(dir string) (*Catalogs, error) {
 			errs = append(errs, rerr)
 			continue
 		}
-		parent := c.locales[tag]
-		if parent == nil {
-			parent = c.locales[Closest(tag, Supported())]
+		parent, err := c.parent(tag)
+		if err != nil {
+			return nil, err
 		}
 		msgs, bad := parse(file, tag, src, ref, parent == nil)
 		errs = append(errs, bad...)
@@ -153,7 +224,7 @@ func Load(dir string) (*Catalogs, error) {
 		if l.calendar == nil && parent != nil {
 			l.calendar = parent.calendar
 		}
-		c.locales[tag] = l
+		c.site[tag] = l
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -161,9 +232,22 @@ func Load(dir string) (*Catalogs, error) {
 	return c, nil
 }
 
+// parent is the locale whose words a site's catalog for tag fixes: the
+// site's or herald's of tag, or else herald's closest to it; nil for a
+// language with none close.
+func (c *Catalogs) parent(tag string) (*Locale, error) {
+	if _, ok := builtin[tag]; !ok && c.site[tag] == nil {
+		tag = Closest(tag, Supported())
+	}
+	if l, ok := c.site[tag]; ok {
+		return l, nil
+	}
+	return shippedLocale(tag)
+}
+
 // added is 1 for the file of a language herald does not ship, 0 else.
-func added(name string, shipped *Catalogs) int {
-	if shipped.For(strings.TrimSuffix(name, ".yaml")) == nil {
+func added(name string) int {
+	if _, ok := builtin[strings.TrimSuffix(name, ".yaml")]; !ok {
 		return 1
 	}
 	return 0
@@ -211,19 +295,24 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 	if doc == nil {
 		return nil, errs
 	}
-	// Where each key is written, for errors that are about the key.
-	keys := map[string]*yaml.Node{}
-	var root yaml.Node
-	if yaml.Unmarshal(src, &root) == nil && len(root.Content) > 0 {
-		m := root.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if _, dup := keys[m.Content[i].Value]; !dup {
-				keys[m.Content[i].Value] = m.Content[i]
+	// Where each key is written, for errors that are about the key: the
+	// file is parsed again for them, and only when there is one, as a
+	// catalog is most of a process's start.
+	keys := sync.OnceValue(func() map[string]*yaml.Node {
+		keys := map[string]*yaml.Node{}
+		var root yaml.Node
+		if yaml.Unmarshal(src, &root) == nil && len(root.Content) > 0 {
+			m := root.Content[0]
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				if _, dup := keys[m.Content[i].Value]; !dup {
+					keys[m.Content[i].Value] = m.Content[i]
+				}
 			}
 		}
-	}
+		return keys
+	})
 	at := func(key string) (int, int) {
-		if k := keys[key]; k != nil {
+		if k := keys()[key]; k != nil {
 			return k.Line, k.Column
 		}
 		return doc.Pos(key)
@@ -232,9 +321,9 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 	msgs := map[string]msg{}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		n := raw[key]
-		line, col := at(key)
 		want, known := ref[key]
 		if ref != nil && !known {
+			line, col := at(key)
 			e := diag.Errorf(file, line, col, "unknown key %q", key)
 			if best := diag.Closest(key, slices.Collect(maps.Keys(ref))); best != "" {
 				e.WithFix("did you mean %q?", best)
@@ -252,9 +341,11 @@ func parse(file, tag string, src []byte, ref map[string]msg, complete bool) (map
 		switch {
 		case ref == nil:
 		case want.plural != nil && m.plural == nil:
+			line, col := at(key)
 			errs = append(errs, diag.Errorf(file, line, col, "%s depends on a count, so it needs one text per plural form", key).WithFix("write it as a mapping of %s", strings.Join(forms, ", ")))
 			continue
 		case want.plural == nil && m.plural != nil:
+			line, col := at(key)
 			errs = append(errs, diag.Errorf(file, line, col, "%s does not depend on a count", key).WithFix("write it as one text"))
 			continue
 		}

@@ -167,8 +167,8 @@ func TestCatalogsComplete(t *testing.T) {
 			}
 		})
 	}
-	if _, err := builtin(); err != nil {
-		t.Errorf("builtin: got %v, want no error", err)
+	if err := Check(); err != nil {
+		t.Errorf("Check: got %v, want no error", err)
 	}
 }
 

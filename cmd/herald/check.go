@@ -16,6 +16,7 @@ import (
 
 	"github.com/herald-status/herald/generator"
 	"github.com/herald-status/herald/generator/api"
+	"github.com/herald-status/herald/i18n"
 	"github.com/herald-status/herald/redact"
 )
 
@@ -70,6 +71,12 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		return watchdog(ctx, e, base, *pubDir, *maxAge, *timeout, now)
+	}
+	// A build parses only the catalogs of its site's languages; check
+	// parses every one herald ships, so that a broken one is found before
+	// a site switches to its language.
+	if err := i18n.Check(); err != nil {
+		return report(e, *site, err)
 	}
 	s, err := generator.Load(ctx, *site, now)
 	if err != nil {
