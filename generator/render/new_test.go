@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html/template"
 	"io/fs"
 	"testing"
 
@@ -48,5 +49,56 @@ func TestBuiltinThemeChecks(t *testing.T) {
 	r := newRenderer(t, "")
 	if err := r.check(); err != nil {
 		t.Errorf("check: got %v, want no error", err)
+	}
+}
+
+// TestBuiltinSetsDefined: for herald's own theme, New's shortcut, each
+// template of inGo that a set defines is the built-in one, gives what
+// comparing each set's parse trees with the built-in files' gives. It
+// would not if one built-in file redefined a template of another.
+func TestBuiltinSetsDefined(t *testing.T) {
+	r := newRenderer(t, "")
+	want, err := r.sameTrees()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page, names := range want {
+		for name, same := range names {
+			if got := r.builtin[page][name]; got != same {
+				t.Errorf("%s, %s: got %v, want %v", page, name, got, same)
+			}
+		}
+		if got, want := len(r.builtin[page]), len(names); got != want {
+			t.Errorf("%s: got %d templates, want %d", page, got, want)
+		}
+	}
+}
+
+// TestNewParsesOnce: New parses herald's own theme once, each page's set
+// of files, and no file again: a build pays for it at every start. Its
+// allocations are held to those of parsing the sets alone, with a
+// margin for the rest of New.
+func TestNewParsesOnce(t *testing.T) {
+	read := func(name string) string {
+		b, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	sets := testing.AllocsPerRun(3, func() {
+		base := template.Must(template.New(templates.Partials).Funcs(funcs(nil, nil)).Parse(read(templates.Partials)))
+		template.Must(base.New(templates.Layout).Parse(read(templates.Layout)))
+		for _, name := range templates.Pages() {
+			template.Must(template.Must(base.Clone()).New(name).Parse(read(name)))
+		}
+	})
+	got := testing.AllocsPerRun(3, func() {
+		if _, err := New(""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if want := sets * 5 / 4; got > want {
+		t.Errorf("got %.0f allocations, want at most %.0f (those of parsing the sets, %.0f, and a quarter)", got, want, sets)
 	}
 }

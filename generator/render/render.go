@@ -106,31 +106,15 @@ func New(overrideDir string) (*Renderer, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	r.builtin = make(map[string]map[string]bool, len(r.pages))
-	for _, g := range inGo {
-		tree, err := builtinTree(g.file, g.name)
-		if err != nil {
-			return nil, err
-		}
-		for page, t := range r.pages {
-			if r.builtin[page] == nil {
-				r.builtin[page] = map[string]bool{}
-			}
-			if g.name == "main" && g.file != page {
-				// Each page has its own "main".
-				continue
-			}
-			// A site may redefine a template in any of its files; a set
-			// whose template parses to the built-in tree prints what it
-			// prints.
-			r.builtin[page][g.name] = sameTree(t, g.name, tree)
-		}
-	}
-	// Without an override the theme is herald's own, which its tests
-	// render: the sample site would cost every process ~20 ms to find
-	// nothing.
+	// Without an override the theme is herald's own: its sets are the
+	// built-in ones, and its tests render it, where the sample site would
+	// cost every process ~20 ms to find nothing.
 	if !r.Overridden() {
+		r.builtin = r.defined()
 		return r, nil
+	}
+	if r.builtin, err = r.sameTrees(); err != nil {
+		return nil, err
 	}
 	if err := r.check(); err != nil {
 		return nil, err
@@ -159,6 +143,50 @@ var inGo = []struct{ file, name string }{
 	{"report.html", "main"},
 	{"component.html", "main"},
 	{templates.Layout, templates.Layout},
+}
+
+// sameTrees maps each page template's name to the templates of inGo
+// that its set has as the built-in theme has them. A site may redefine a
+// template in any of its files; a set whose template parses to the
+// built-in tree prints what it prints.
+func (r *Renderer) sameTrees() (map[string]map[string]bool, error) {
+	same := make(map[string]map[string]bool, len(r.pages))
+	for page := range r.pages {
+		same[page] = map[string]bool{}
+	}
+	for _, g := range inGo {
+		tree, err := builtinTree(g.file, g.name)
+		if err != nil {
+			return nil, err
+		}
+		for page, t := range r.pages {
+			if g.name == "main" && g.file != page {
+				// Each page has its own "main".
+				continue
+			}
+			same[page][g.name] = sameTree(t, g.name, tree)
+		}
+	}
+	return same, nil
+}
+
+// defined is sameTrees for herald's own theme, without parsing each file
+// again to compare: every template of inGo that a set defines is the
+// built-in one, as no built-in file redefines another's
+// (TestBuiltinSetsDefined).
+func (r *Renderer) defined() map[string]map[string]bool {
+	defined := make(map[string]map[string]bool, len(r.pages))
+	for page, t := range r.pages {
+		defined[page] = map[string]bool{}
+		for _, g := range inGo {
+			if g.name == "main" && g.file != page {
+				continue
+			}
+			d := t.Lookup(g.name)
+			defined[page][g.name] = d != nil && d.Tree != nil
+		}
+	}
+	return defined
 }
 
 // builtinTree is the parse tree, as text, of the template name that the
