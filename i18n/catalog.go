@@ -111,10 +111,10 @@ func shippedLocale(tag string) (*Locale, error) {
 	return parsed()
 }
 
-// Check parses every shipped catalog, as a build parses only those of the
-// site's languages, and returns the errors of all of them, in the order
-// of Supported: `herald check` and the tests find a broken one before a
-// site switches to its language.
+// Check parses every shipped catalog and returns the errors of all of
+// them in one diag.List. A build parses only those of its site's
+// languages; with Check, `herald check` and the tests find a broken one
+// before a site switches to its language.
 func Check() error {
 	var errs diag.List
 	for _, tag := range Supported() {
