@@ -268,9 +268,25 @@ func (p *Parser) parseTimes(in *Incident, meta *frontMatter, doc *strictyaml.Doc
 // wordSeparators turns "In progress" and "post-mortem" into status words.
 var wordSeparators = strings.NewReplacer(" ", "_", "-", "_")
 
-// writers holds goldmark's output writers between files: a 4 KiB
-// bufio.Writer per file was 8% of a large site's load allocations.
-var writers = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
+// bodyBuffers holds a body's render buffers between files: a 4 KiB
+// bufio.Writer per file was 8% of a large site's load allocations, and
+// each file's HTML and text buffers grew anew from nothing.
+var bodyBuffers = sync.Pool{New: func() any {
+	b := new(bodyBuffer)
+	b.w = bufio.NewWriter(&b.html)
+	return b
+}}
+
+// bodyBuffer is what parseBody renders a body into.
+type bodyBuffer struct {
+	// html holds every section, one after another; ends is where each
+	// ends, so that a file takes one string for all of them rather than
+	// one for each.
+	html bytes.Buffer
+	ends []int
+	w    *bufio.Writer // into html, for goldmark's renderer
+	text bytes.Buffer  // the summary's plain text
+}
 
 // splitHeading splits a timeline heading, without white space around it,
 // into its time and its status at the first dash (—, –, - or --) with
@@ -346,36 +362,30 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		line, col := lineOf(b.over.off)
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
+	// One document holds each section in turn while it renders.
 	section := ast.NewDocument()
-	var (
-		current  Update
-		inUpdate bool // past the first timeline heading: the summary is done
-	)
+	var current Update
 	// One buffered writer for every section: goldmark would otherwise wrap
 	// the buffer in a new 4 KiB bufio.Writer per section (14% of a large
 	// build's allocations, by the profile in docs/benchmarks.md).
-	var buf bytes.Buffer
-	bw := writers.Get().(*bufio.Writer)
-	defer func() {
-		bw.Reset(nil)
-		writers.Put(bw)
-	}()
+	bb := bodyBuffers.Get().(*bodyBuffer)
+	bb.html.Reset()
+	bb.ends = bb.ends[:0]
+	defer bodyBuffers.Put(bb)
 	flush := func() {
-		buf.Reset()
-		bw.Reset(&buf)
-		if err := p.md.Renderer().Render(bw, body, section); err != nil {
+		if err := p.md.Renderer().Render(bb.w, body, section); err != nil {
 			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
 		}
-		if !inUpdate {
-			in.Summary = template.HTML(ReplaceControl(buf.String()))
-			var t bytes.Buffer
-			plainText(&t, body, section)
-			in.SummaryText = ReplaceControl(oneLine(t.Bytes()))
+		bb.w.Reset(&bb.html) // drops what a failed render left unflushed
+		if len(bb.ends) == 0 {
+			bb.text.Reset()
+			plainText(&bb.text, body, section)
+			in.SummaryText = ReplaceControl(oneLine(bb.text.Bytes()))
 		} else {
-			current.Body = template.HTML(ReplaceControl(buf.String()))
 			in.Updates = append(in.Updates, current)
 		}
-		section = ast.NewDocument()
+		bb.ends = append(bb.ends, bb.html.Len())
+		section.RemoveChildren(section)
 	}
 	// Counted first, the updates take one array, not a growing one's
 	// copies of them as it grows.
@@ -392,7 +402,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current, inUpdate = p.parseHeading(in, h, body, lineOf, statuses, words, errs), true
+			current = p.parseHeading(in, h, body, lineOf, statuses, words, errs)
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -400,6 +410,11 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		n = next
 	}
 	flush()
+	html := bb.html.String()
+	in.Summary = template.HTML(ReplaceControl(html[:bb.ends[0]]))
+	for i := range in.Updates {
+		in.Updates[i].Body = template.HTML(ReplaceControl(html[bb.ends[i]:bb.ends[i+1]]))
+	}
 	slices.SortStableFunc(in.Updates, func(a, b Update) int { return b.Time.Compare(a.Time) })
 }
 
