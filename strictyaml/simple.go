@@ -174,9 +174,31 @@ func (t *tree) node(n yaml.Node) *yaml.Node {
 }
 
 func (t *tree) scalar(value string, line, col int) *yaml.Node {
-	n := t.node(yaml.Node{Kind: yaml.ScalarNode, Value: value, Line: line, Column: col})
-	n.Tag = n.ShortTag() // as the parser resolves a plain scalar
-	return n
+	return t.node(yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(value), Value: value, Line: line, Column: col})
+}
+
+// plainTag is the tag the yaml package's parser resolves a plain scalar
+// to. Its resolving boxes the text it returns, and a date such as
+// `2026-10-27 06:10` fails four time layouts, an integer and a float
+// first, each failure a new error: some forty allocations for an
+// incident's front matter. So the texts that can only be strings are
+// told from their form, as the yaml package's resolve tells them (which
+// TestPlainTag and FuzzParseSimple hold it to), and only the others are
+// resolved by it.
+func plainTag(value string) string {
+	switch c := value[0]; {
+	case strings.IndexByte("+-.0123456789yYnNtTfFoO~<", c) < 0:
+		// No hint of another type: resolve takes it as a string at once.
+	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0 && len(value) > len("false"):
+		// Only a word of its map (true, null, ~, <<) is anything else.
+	case strings.IndexByte(value, ' ') >= 0 && strings.Count(value, ":") < 2:
+		// Numbers hold no space, nor do timestamps but for
+		// `2006-1-2 15:4:5`, which needs two colons after it.
+	default:
+		n := yaml.Node{Kind: yaml.ScalarNode, Value: value}
+		return n.ShortTag()
+	}
+	return "!!str"
 }
 
 // isWord reports whether c may be in a key or a listed word.
