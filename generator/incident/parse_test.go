@@ -386,7 +386,9 @@ func TestLineIndex(t *testing.T) {
 
 // TestParseAllocations holds the parse of an incident of four updates to
 // one array for its updates (115 -> 113 allocations), and to one string,
-// one document and pooled buffers for its rendered sections (110 -> 98).
+// one document and pooled buffers for its rendered sections (110 -> 98),
+// its front matter's texts tagged without the yaml package (93) and its
+// status words found without a lowered copy (89).
 func TestParseAllocations(t *testing.T) {
 	p := testParser(t)
 	src := []byte("---\ntitle: API errors\ncomponents:\n  api: partial_outage\nstarted: 2024-03-01T10:00:00Z\n---\nSome requests fail.\n\n" +
@@ -397,7 +399,7 @@ func TestParseAllocations(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if want := 98.0; got > want {
+	if want := 89.0; got > want {
 		t.Errorf("got %v allocations, want at most %v", got, want)
 	}
 }
