@@ -106,7 +106,11 @@ func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
 	// not a growing one's.
 	d.leaves = make([]leaf, 0, len(doc.Content)/2)
 	d.walk(doc, reflect.TypeOf(v).Elem(), "", &errs)
-	if err := doc.Decode(v); err != nil {
+	flat, err := decodeFlat(doc, v)
+	if !flat {
+		err = doc.Decode(v)
+	}
+	if err != nil {
 		// The yaml package names neither the key nor the column of a value
 		// it cannot decode, and a bad tag stops it altogether. Decoding each
 		// leaf alone finds them; each is reported in herald's words and
