@@ -240,6 +240,10 @@ func (sc *Scanner) walk(p string, old map[string]scanned) error {
 		found[i] = sc.visit(v.p, v.rel, v.link, old[v.p])
 		return nil
 	})
+	if len(sc.known) == 0 {
+		// A first scan: the map takes every file at once, not grown.
+		sc.known = make(map[string]scanned, len(sc.pending))
+	}
 	for i, v := range sc.pending {
 		sc.put(v.p, old, found[i])
 	}
@@ -437,12 +441,11 @@ func (sc *Scanner) sources() ([]Source, error) {
 		slices.SortFunc(sc.order, func(a, b string) int { return walkOrder(sc.known[a].rel, sc.known[b].rel) })
 		sc.reorder = false
 	}
-	var (
-		sources []Source
-		errs    diag.List
-	)
-	first := map[string]string{}  // file by slug
-	folded := map[string]Source{} // by slug with its case folded
+	// Sized at once: grown, they were a tenth of a large site's scan.
+	var errs diag.List
+	sources := make([]Source, 0, len(sc.order))
+	first := make(map[string]string, len(sc.order))  // file by slug
+	folded := make(map[string]Source, len(sc.order)) // by slug with its case folded
 	for _, p := range sc.order {
 		f := sc.known[p]
 		if f.err != nil {
