@@ -67,6 +67,7 @@ type componentEntry struct {
 func (c *components) UnmarshalYAML(n *yaml.Node) error {
 	switch n.Kind {
 	case yaml.MappingNode:
+		c.entries = make([]componentEntry, 0, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if v.Kind != yaml.ScalarNode {
@@ -76,6 +77,7 @@ func (c *components) UnmarshalYAML(n *yaml.Node) error {
 		}
 	case yaml.SequenceNode:
 		c.listed = true
+		c.entries = make([]componentEntry, 0, len(n.Content))
 		for _, v := range n.Content {
 			if v.Kind != yaml.ScalarNode {
 				return fmt.Errorf("line %d: expected a component id", v.Line)
@@ -191,7 +193,10 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 		*errs = append(*errs, doc.Errorf("components", "a list of components needs an impact").WithFix("add `impact: minor` (or none, major, critical), or write components as `id: status`"))
 	}
 	worst := Operational
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(meta.Components.entries))
+	if n := len(meta.Components.entries); n > 0 {
+		in.Affected = make([]Affected, 0, n) // nil for none, as before
+	}
 	for _, e := range meta.Components.entries {
 		line, col := e.line+1, e.col
 		if p.cfg.Component(e.id) == nil {
