@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -437,8 +436,18 @@ func (sc *Scanner) sources() ([]Source, error) {
 	if sc.reorder || len(sc.order) != len(sc.known) {
 		// WalkDir's lexical order: folder by folder, name by name, so
 		// that the first of two files with one slug is always the same.
-		sc.order = slices.Collect(maps.Keys(sc.known))
-		slices.SortFunc(sc.order, func(a, b string) int { return walkOrder(sc.known[a].rel, sc.known[b].rel) })
+		// Each path sorts beside its rel, not looked up in the map at
+		// every comparison.
+		type file struct{ p, rel string }
+		files := make([]file, 0, len(sc.known))
+		for p, k := range sc.known {
+			files = append(files, file{p, k.rel})
+		}
+		slices.SortFunc(files, func(a, b file) int { return walkOrder(a.rel, b.rel) })
+		sc.order = make([]string, len(files))
+		for i, f := range files {
+			sc.order[i] = f.p
+		}
 		sc.reorder = false
 	}
 	// Sized at once: grown, they were a tenth of a large site's scan.
