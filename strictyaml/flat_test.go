@@ -125,7 +125,8 @@ func checkDecodeFlat(t *testing.T, src string) {
 }
 
 // TestDecodeFlatAllocs holds the decoding of a front matter's plain keys
-// to decodeFlat's: 25 allocations with the yaml package's decoder, 17 now.
+// to decodeFlat's: 25 allocations with the yaml package's decoder, 17 then,
+// and 16 with its map of paths sized at once.
 func TestDecodeFlatAllocs(t *testing.T) {
 	src := []byte("title: API errors\ndraft: true\nword: api\nlisted: [a, b]\n")
 	got := testing.AllocsPerRun(50, func() {
@@ -134,7 +135,7 @@ func TestDecodeFlatAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if want := 17.0; got > want {
+	if want := 16.0; got > want {
 		t.Errorf("got %v allocations, want at most %v", got, want)
 	}
 }

@@ -24,7 +24,9 @@ func parseSimple(b []byte) (root yaml.Node, ok bool) {
 	src := string(b)
 	lines := strings.Count(src, "\n")
 	t := &tree{nodes: make([]yaml.Node, 0, 1+2*lines+strings.Count(src, ":\n")+strings.Count(src, ",")+strings.Count(src, "["))}
-	m := t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*lines)})
+	// The document's one child and the mapping's children share an array.
+	children := make([]*yaml.Node, 1, 1+2*lines)
+	m := t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: children[1:1]})
 	line := 0
 	for len(src) > 0 {
 		text, rest, found := strings.Cut(src, "\n")
@@ -56,7 +58,8 @@ func parseSimple(b []byte) (root yaml.Node, ok bool) {
 		return root, false
 	}
 	m.Line, m.Column = m.Content[0].Line, m.Content[0].Column
-	return yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: m.Column, Content: []*yaml.Node{m}}, true
+	children[0] = m
+	return yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: m.Column, Content: children[:1:1]}, true
 }
 
 // block reads the `id: word` lines indented under a key with an empty

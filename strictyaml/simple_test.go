@@ -118,7 +118,8 @@ func TestPlainTag(t *testing.T) {
 
 // TestParseSimpleAllocs holds the tree of an incident's front matter to
 // its few arrays: the yaml package resolved its dates, with six failed
-// parses each, and boxed its every text (49 -> 6 allocations).
+// parses each, and boxed its every text (49 -> 6 allocations); the
+// document's child had an array of its own (5).
 func TestParseSimpleAllocs(t *testing.T) {
 	src := []byte("title: Slow package downloads in Europe\ncomponents: [cdn]\nimpact: minor\nstarted: 2026-10-27 06:10\nresolved: 2026-10-27 09:05\n")
 	got := testing.AllocsPerRun(50, func() {
@@ -126,7 +127,7 @@ func TestParseSimpleAllocs(t *testing.T) {
 			t.Fatal("parseSimple refused it")
 		}
 	})
-	if want := 6.0; got > want {
+	if want := 5.0; got > want {
 		t.Errorf("got %v allocations, want at most %v", got, want)
 	}
 }
