@@ -362,9 +362,9 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 	if b.cancelled() {
 		return
 	}
-	lineOf := lineIndex(body, bodyLine)
+	lines := &lineIndex{body: body, first: bodyLine}
 	if b.over != nil {
-		line, col := lineOf(b.over.off)
+		line, col := lines.at(b.over.off)
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
 	// One document holds each section in turn while it renders.
@@ -407,7 +407,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current = p.parseHeading(in, h, body, lineOf, statuses, words, errs)
+			current = p.parseHeading(in, h, body, lines, statuses, words, errs)
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -427,7 +427,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 // is one of statuses, in English or in one of words. It returns an
 // update even when the heading is wrong, so that the rest of the file is
 // still checked.
-func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) Update {
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, index *lineIndex, statuses []string, words []*vocab, errs *diag.List) Update {
 	lines := h.Lines()
 	var raw strings.Builder
 	offset := 0
@@ -438,7 +438,7 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 			raw.Write(seg.Value(body))
 		}
 	}
-	line, col := lineOf(offset)
+	line, col := index.at(offset)
 	u := Update{Line: line}
 	heading := strings.TrimSpace(raw.String())
 	when, status, ok := splitHeading(heading)
@@ -495,27 +495,31 @@ func splitFrontMatter(file string, src []byte) (fm, body []byte, bodyLine int, e
 	return nil, nil, 0, diag.Errorf(file, 1, 1, "front matter is not closed").WithFix("end the YAML keys with a line `---`")
 }
 
-// lineIndex maps a byte offset in body to a 1-based line and column in the
-// whole file.
-func lineIndex(body []byte, firstLine int) func(int) (int, int) {
-	// Counted first, the starts take one array instead of a growing one's
-	// several (three for a body of 41 lines).
-	starts := make([]int, 1, 1+bytes.Count(body, []byte("\n")))
-	for i := 0; ; {
-		j := bytes.IndexByte(body[i:], '\n')
+// lineIndex maps a byte offset in body to a 1-based line and column in
+// the whole file. It counts on from the offset it was asked last, as a
+// parse asks in the order of the body: a table of every line's start was
+// two allocations a file.
+type lineIndex struct {
+	body  []byte
+	first int // the file's line of the body's first
+	// line is how many lines start before the offset asked last, start
+	// where the last of them does.
+	line, start int
+}
+
+func (x *lineIndex) at(off int) (line, col int) {
+	if off < x.start {
+		x.line, x.start = 0, 0
+	}
+	for end := min(off, len(x.body)); ; {
+		j := bytes.IndexByte(x.body[x.start:end], '\n')
 		if j < 0 {
 			break
 		}
-		i += j + 1
-		starts = append(starts, i)
+		x.start += j + 1
+		x.line++
 	}
-	return func(off int) (int, int) {
-		i, found := slices.BinarySearch(starts, off)
-		if !found {
-			i--
-		}
-		return firstLine + i, off - starts[i] + 1
-	}
+	return x.first + x.line, off - x.start + 1
 }
 
 // keyPos is the line and column of a top-level front matter key, where
