@@ -65,6 +65,9 @@ type componentEntry struct {
 }
 
 func (c *components) UnmarshalYAML(n *yaml.Node) error {
+	// strictyaml decodes the front matter again after a value fails to:
+	// the components read the first time are not listed twice.
+	*c = components{}
 	switch n.Kind {
 	case yaml.MappingNode:
 		c.entries = make([]componentEntry, 0, len(n.Content)/2)

@@ -357,6 +357,29 @@ func TestCheckClock(t *testing.T) {
 	}
 }
 
+// TestParseComponentsDecodedAgain checks that a front matter value that
+// fails to decode, which makes strictyaml decode the rest again, is the
+// only error: the components, decoded twice, were each said to be listed
+// twice.
+func TestParseComponentsDecodedAgain(t *testing.T) {
+	p := testParser(t)
+	for _, tt := range []struct{ name, components string }{
+		{"a map", "components:\n  api: partial_outage\n"},
+		{"a list", "components: [api, cdn]\nimpact: minor\n"},
+		{"one id", "components: api\nimpact: minor\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := p.Parse("f.md", "f", []byte("---\ntitle: x\n"+tt.components+"draft: maybe\nstarted: 2026-01-01 10:00\n---\n"))
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			if got, want := err.Error(), `draft must be true or false, found "maybe"`; strings.Count(got, "\n") != 0 || !strings.Contains(got, want) {
+				t.Errorf("got:\n%s\nwant one error, %q", got, want)
+			}
+		})
+	}
+}
+
 // TestLineIndex checks lineIndex's lines and columns, asked in the
 // order of the body and back, and that it allocates nothing (2
 // allocations when it was a table of the lines' starts).
