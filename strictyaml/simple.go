@@ -24,7 +24,9 @@ func parseSimple(b []byte) (root yaml.Node, ok bool) {
 	src := string(b)
 	lines := strings.Count(src, "\n")
 	t := &tree{nodes: make([]yaml.Node, 0, 1+2*lines+strings.Count(src, ":\n")+strings.Count(src, ",")+strings.Count(src, "["))}
-	m := t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*lines)})
+	// The document's one child and the mapping's children share an array.
+	children := make([]*yaml.Node, 1, 1+2*lines)
+	m := t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: children[1:1]})
 	line := 0
 	for len(src) > 0 {
 		text, rest, found := strings.Cut(src, "\n")
@@ -56,7 +58,8 @@ func parseSimple(b []byte) (root yaml.Node, ok bool) {
 		return root, false
 	}
 	m.Line, m.Column = m.Content[0].Line, m.Content[0].Column
-	return yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: m.Column, Content: []*yaml.Node{m}}, true
+	children[0] = m
+	return yaml.Node{Kind: yaml.DocumentNode, Line: m.Line, Column: m.Column, Content: children[:1:1]}, true
 }
 
 // block reads the `id: word` lines indented under a key with an empty
@@ -174,9 +177,31 @@ func (t *tree) node(n yaml.Node) *yaml.Node {
 }
 
 func (t *tree) scalar(value string, line, col int) *yaml.Node {
-	n := t.node(yaml.Node{Kind: yaml.ScalarNode, Value: value, Line: line, Column: col})
-	n.Tag = n.ShortTag() // as the parser resolves a plain scalar
-	return n
+	return t.node(yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(value), Value: value, Line: line, Column: col})
+}
+
+// plainTag is the tag the yaml package's parser resolves a plain scalar
+// to. Its resolving boxes the text it returns, and a date such as
+// `2026-10-27 06:10` fails four time layouts, an integer and a float
+// first, each failure a new error: some forty allocations for an
+// incident's front matter. So the texts that can only be strings are
+// told from their form, as the yaml package's resolve tells them (which
+// TestPlainTag and FuzzParseSimple hold it to), and only the others are
+// resolved by it.
+func plainTag(value string) string {
+	switch c := value[0]; {
+	case strings.IndexByte("+-.0123456789yYnNtTfFoO~<", c) < 0:
+		// No hint of another type: resolve takes it as a string at once.
+	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0 && len(value) > len("false"):
+		// Only a word of its map (true, null, ~, <<) is anything else.
+	case strings.IndexByte(value, ' ') >= 0 && strings.Count(value, ":") < 2:
+		// Numbers hold no space, nor do timestamps but for
+		// `2006-1-2 15:4:5`, which needs two colons after it.
+	default:
+		n := yaml.Node{Kind: yaml.ScalarNode, Value: value}
+		return n.ShortTag()
+	}
+	return "!!str"
 }
 
 // isWord reports whether c may be in a key or a listed word.

@@ -18,6 +18,7 @@ var simpleCases = []struct {
 	{"empty list", "title: x\ncomponents: []\n", true},
 	{"list with spaces", "components: [ api ,cdn ]  \n", true},
 	{"values of every kind", "a: true\nb: 12\nc: 1.5\nd: null\ne: ~\nf: 2024-01-02\ng: .inf\nh: 0x1F\ni: NO\n", true},
+	{"times", "a: 2024-01-02 10:04:05\nb: 2024-01-02 10:04\nc: 2024-01-02T10:04:05Z\nd: 2024-01-02 10:04:05.5\n", true},
 	{"non-ASCII title", "title: Störung — 障害 behoben\n", true},
 	{"spaces around", "title:    padded   \n\n\nimpact: minor\n", true},
 	{"colon inside", "title: at 10:04 UTC\n", true},
@@ -92,4 +93,41 @@ func dump(n *yaml.Node) string {
 		s += dump(k)
 	}
 	return s
+}
+
+// TestPlainTag holds plainTag to the tag the yaml package resolves each
+// plain scalar to, for texts on both sides of each of its shortcuts.
+func TestPlainTag(t *testing.T) {
+	for _, v := range []string{
+		"API errors", "api", "degraded", "minor", "Störung",
+		"true", "True", "TRUE", "false", "FALSE", "Falsey", "yes", "no", "off", "on", "y", "n",
+		"null", "Null", "NULL", "nullable", "~", "~x", "<<", "<<x", "title", "type", "types",
+		"2026-10-27 06:10", "2026-10-27 06:10:00", "2026-10-27 6:1:5.25", "2026-10-27", "2026-1-2",
+		"2026-10-27T06:10:00Z", "2026-10-27t06:10:00+02:00", "2026-10-27T06:10", "2026-10-27 06:10 UTC",
+		"12", "-12", "+12", "1_000", "0x1F", "0o17", "0b101", "-0b101", "1.5", "-1.5e3", ".5", ".inf", "-.inf", "+.INF", ".nan",
+		"1 2", "1:2", "1:2:3", "10:04 UTC", "+ 1", "- x", ". x", "99 problems",
+	} {
+		t.Run(v, func(t *testing.T) {
+			n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
+			if got, want := plainTag(v), n.ShortTag(); got != want {
+				t.Errorf("plainTag(%q): got %s, want %s", v, got, want)
+			}
+		})
+	}
+}
+
+// TestParseSimpleAllocs holds the tree of an incident's front matter to
+// its few arrays: the yaml package resolved its dates, with six failed
+// parses each, and boxed its every text (49 -> 6 allocations); the
+// document's child had an array of its own (5).
+func TestParseSimpleAllocs(t *testing.T) {
+	src := []byte("title: Slow package downloads in Europe\ncomponents: [cdn]\nimpact: minor\nstarted: 2026-10-27 06:10\nresolved: 2026-10-27 09:05\n")
+	got := testing.AllocsPerRun(50, func() {
+		if _, ok := parseSimple(src); !ok {
+			t.Fatal("parseSimple refused it")
+		}
+	})
+	if want := 5.0; got > want {
+		t.Errorf("got %v allocations, want at most %v", got, want)
+	}
 }

@@ -87,7 +87,7 @@ func (d *Doc) Node(path string) *yaml.Node { return d.nodes[path] }
 // problem (unknown and duplicate keys, values of the wrong kind), so that
 // the caller can go on to check the rest of the document in the same run.
 func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
-	d := &Doc{file: file, shift: shift, nodes: map[string]*yaml.Node{}}
+	d := &Doc{file: file, shift: shift}
 	root, simple := parseSimple(src)
 	if !simple {
 		if err := yaml.Unmarshal(src, &root); err != nil {
@@ -103,10 +103,15 @@ func Decode(file string, src []byte, shift int, v any) (*Doc, error) {
 	}
 	var errs diag.List
 	// Nearly every value of a front matter is a leaf: one array for them,
-	// not a growing one's.
+	// not a growing one's, and room for their paths and a few more.
 	d.leaves = make([]leaf, 0, len(doc.Content)/2)
+	d.nodes = make(map[string]*yaml.Node, len(doc.Content))
 	d.walk(doc, reflect.TypeOf(v).Elem(), "", &errs)
-	if err := doc.Decode(v); err != nil {
+	flat, err := decodeFlat(doc, v)
+	if !flat {
+		err = doc.Decode(v)
+	}
+	if err != nil {
 		// The yaml package names neither the key nor the column of a value
 		// it cannot decode, and a bad tag stops it altogether. Decoding each
 		// leaf alone finds them; each is reported in herald's words and

@@ -65,8 +65,12 @@ type componentEntry struct {
 }
 
 func (c *components) UnmarshalYAML(n *yaml.Node) error {
+	// strictyaml decodes the front matter again after a value fails to:
+	// the components read the first time are not listed twice.
+	*c = components{}
 	switch n.Kind {
 	case yaml.MappingNode:
+		c.entries = make([]componentEntry, 0, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if v.Kind != yaml.ScalarNode {
@@ -76,6 +80,7 @@ func (c *components) UnmarshalYAML(n *yaml.Node) error {
 		}
 	case yaml.SequenceNode:
 		c.listed = true
+		c.entries = make([]componentEntry, 0, len(n.Content))
 		for _, v := range n.Content {
 			if v.Kind != yaml.ScalarNode {
 				return fmt.Errorf("line %d: expected a component id", v.Line)
@@ -191,7 +196,10 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 		*errs = append(*errs, doc.Errorf("components", "a list of components needs an impact").WithFix("add `impact: minor` (or none, major, critical), or write components as `id: status`"))
 	}
 	worst := Operational
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(meta.Components.entries))
+	if n := len(meta.Components.entries); n > 0 {
+		in.Affected = make([]Affected, 0, n) // nil for none, as before
+	}
 	for _, e := range meta.Components.entries {
 		line, col := e.line+1, e.col
 		if p.cfg.Component(e.id) == nil {
@@ -268,9 +276,25 @@ func (p *Parser) parseTimes(in *Incident, meta *frontMatter, doc *strictyaml.Doc
 // wordSeparators turns "In progress" and "post-mortem" into status words.
 var wordSeparators = strings.NewReplacer(" ", "_", "-", "_")
 
-// writers holds goldmark's output writers between files: a 4 KiB
-// bufio.Writer per file was 8% of a large site's load allocations.
-var writers = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
+// bodyBuffers holds a body's render buffers between files: a 4 KiB
+// bufio.Writer per file was 8% of a large site's load allocations, and
+// each file's HTML and text buffers grew anew from nothing.
+var bodyBuffers = sync.Pool{New: func() any {
+	b := new(bodyBuffer)
+	b.w = bufio.NewWriter(&b.html)
+	return b
+}}
+
+// bodyBuffer is what parseBody renders a body into.
+type bodyBuffer struct {
+	// html holds every section, one after another; ends is where each
+	// ends, so that a file takes one string for all of them rather than
+	// one for each.
+	html bytes.Buffer
+	ends []int
+	w    *bufio.Writer // into html, for goldmark's renderer
+	text bytes.Buffer  // the summary's plain text
+}
 
 // splitHeading splits a timeline heading, without white space around it,
 // into its time and its status at the first dash (—, –, - or --) with
@@ -341,41 +365,35 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 	if b.cancelled() {
 		return
 	}
-	lineOf := lineIndex(body, bodyLine)
+	lines := &lineIndex{body: body, first: bodyLine}
 	if b.over != nil {
-		line, col := lineOf(b.over.off)
+		line, col := lines.at(b.over.off)
 		*errs = append(*errs, diag.Errorf(in.File, line, col, "%s", b.over.msg).WithFix("%s", b.over.fix))
 	}
+	// One document holds each section in turn while it renders.
 	section := ast.NewDocument()
-	var (
-		current  Update
-		inUpdate bool // past the first timeline heading: the summary is done
-	)
+	var current Update
 	// One buffered writer for every section: goldmark would otherwise wrap
 	// the buffer in a new 4 KiB bufio.Writer per section (14% of a large
 	// build's allocations, by the profile in docs/benchmarks.md).
-	var buf bytes.Buffer
-	bw := writers.Get().(*bufio.Writer)
-	defer func() {
-		bw.Reset(nil)
-		writers.Put(bw)
-	}()
+	bb := bodyBuffers.Get().(*bodyBuffer)
+	bb.html.Reset()
+	bb.ends = bb.ends[:0]
+	defer bodyBuffers.Put(bb)
 	flush := func() {
-		buf.Reset()
-		bw.Reset(&buf)
-		if err := p.md.Renderer().Render(bw, body, section); err != nil {
+		if err := p.md.Renderer().Render(bb.w, body, section); err != nil {
 			*errs = append(*errs, diag.Errorf(in.File, bodyLine, 1, "render markdown: %v", err))
 		}
-		if !inUpdate {
-			in.Summary = template.HTML(ReplaceControl(buf.String()))
-			var t bytes.Buffer
-			plainText(&t, body, section)
-			in.SummaryText = ReplaceControl(oneLine(t.Bytes()))
+		bb.w.Reset(&bb.html) // drops what a failed render left unflushed
+		if len(bb.ends) == 0 {
+			bb.text.Reset()
+			plainText(&bb.text, body, section)
+			in.SummaryText = ReplaceControl(oneLine(bb.text.Bytes()))
 		} else {
-			current.Body = template.HTML(ReplaceControl(buf.String()))
 			in.Updates = append(in.Updates, current)
 		}
-		section = ast.NewDocument()
+		bb.ends = append(bb.ends, bb.html.Len())
+		section.RemoveChildren(section)
 	}
 	// Counted first, the updates take one array, not a growing one's
 	// copies of them as it grows.
@@ -392,7 +410,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			current, inUpdate = p.parseHeading(in, h, body, lineOf, statuses, words, errs), true
+			current = p.parseHeading(in, h, body, lines, statuses, words, errs)
 		} else {
 			root.RemoveChild(root, n)
 			section.AppendChild(section, n)
@@ -400,6 +418,11 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 		n = next
 	}
 	flush()
+	html := bb.html.String()
+	in.Summary = template.HTML(ReplaceControl(html[:bb.ends[0]]))
+	for i := range in.Updates {
+		in.Updates[i].Body = template.HTML(ReplaceControl(html[bb.ends[i]:bb.ends[i+1]]))
+	}
 	slices.SortStableFunc(in.Updates, func(a, b Update) int { return b.Time.Compare(a.Time) })
 }
 
@@ -407,7 +430,7 @@ func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []s
 // is one of statuses, in English or in one of words. It returns an
 // update even when the heading is wrong, so that the rest of the file is
 // still checked.
-func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf func(int) (int, int), statuses []string, words []*vocab, errs *diag.List) Update {
+func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, index *lineIndex, statuses []string, words []*vocab, errs *diag.List) Update {
 	lines := h.Lines()
 	var raw strings.Builder
 	offset := 0
@@ -418,7 +441,7 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, lineOf 
 			raw.Write(seg.Value(body))
 		}
 	}
-	line, col := lineOf(offset)
+	line, col := index.at(offset)
 	u := Update{Line: line}
 	heading := strings.TrimSpace(raw.String())
 	when, status, ok := splitHeading(heading)
@@ -475,27 +498,31 @@ func splitFrontMatter(file string, src []byte) (fm, body []byte, bodyLine int, e
 	return nil, nil, 0, diag.Errorf(file, 1, 1, "front matter is not closed").WithFix("end the YAML keys with a line `---`")
 }
 
-// lineIndex maps a byte offset in body to a 1-based line and column in the
-// whole file.
-func lineIndex(body []byte, firstLine int) func(int) (int, int) {
-	// Counted first, the starts take one array instead of a growing one's
-	// several (three for a body of 41 lines).
-	starts := make([]int, 1, 1+bytes.Count(body, []byte("\n")))
-	for i := 0; ; {
-		j := bytes.IndexByte(body[i:], '\n')
+// lineIndex maps a byte offset in body to a 1-based line and column in
+// the whole file. It counts on from the offset it was asked last, as a
+// parse asks in the order of the body: a table of every line's start was
+// two allocations a file.
+type lineIndex struct {
+	body  []byte
+	first int // the file's line of the body's first
+	// line is how many lines start before the offset asked last, start
+	// where the last of them does.
+	line, start int
+}
+
+func (x *lineIndex) at(off int) (line, col int) {
+	if off < x.start {
+		x.line, x.start = 0, 0
+	}
+	for end := min(off, len(x.body)); ; {
+		j := bytes.IndexByte(x.body[x.start:end], '\n')
 		if j < 0 {
 			break
 		}
-		i += j + 1
-		starts = append(starts, i)
+		x.start += j + 1
+		x.line++
 	}
-	return func(off int) (int, int) {
-		i, found := slices.BinarySearch(starts, off)
-		if !found {
-			i--
-		}
-		return firstLine + i, off - starts[i] + 1
-	}
+	return x.first + x.line, off - x.start + 1
 }
 
 // keyPos is the line and column of a top-level front matter key, where

@@ -71,11 +71,45 @@ func match(word string, english func(string) string, statuses []string, vs ...*v
 // englishUpdate folds an update's status word: "In progress" and
 // "Post-mortem" are in_progress and postmortem.
 func englishUpdate(word string) string {
+	// Nearly every heading names a status: its own string, found without
+	// a lowered copy of the word, is the one every update shares.
+	for _, statuses := range [][]string{IncidentStatuses, MaintenanceStatuses} {
+		for _, s := range statuses {
+			if foldsTo(word, s) {
+				return s
+			}
+		}
+	}
+	if foldsTo(word, "post_mortem") {
+		return "postmortem"
+	}
 	w := strings.ToLower(wordSeparators.Replace(word))
 	if w == "post_mortem" {
 		return "postmortem"
 	}
 	return w
+}
+
+// foldsTo reports whether word, lowered and with wordSeparators
+// replaced, is s, which is ASCII: a word holding any other byte is not,
+// so that ASCII's lowering is all of strings.ToLower that counts.
+func foldsTo(word, s string) bool {
+	if len(word) != len(s) {
+		return false
+	}
+	for i := range len(word) {
+		c := word[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == ' ' || c == '-':
+			c = '_'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // accepted says which words name statuses: the English ones, as list

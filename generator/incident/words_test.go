@@ -126,3 +126,28 @@ func TestParseSiteWords(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestEnglishUpdate holds englishUpdate to the lowered, separated word it
+// folds, and a status it names to no allocation (1 before).
+func TestEnglishUpdate(t *testing.T) {
+	for _, word := range []string{
+		"Resolved", "RESOLVED", "resolved", "Investigating", "In progress", "in-progress", "IN_PROGRESS",
+		"Post-mortem", "post mortem", "Postmortem", "Completed", "Resolvedx", "Resolve", "Unknown",
+		"\u212Aelvin", "In  progress", "Résolu", "",
+	} {
+		t.Run(word, func(t *testing.T) {
+			want := strings.ToLower(wordSeparators.Replace(word))
+			if want == "post_mortem" {
+				want = "postmortem"
+			}
+			if got := englishUpdate(word); got != want {
+				t.Errorf("englishUpdate(%q): got %q, want %q", word, got, want)
+			}
+		})
+	}
+	for _, word := range []string{"Resolved", "In progress", "Post-mortem"} {
+		if got := testing.AllocsPerRun(20, func() { englishUpdate(word) }); got != 0 {
+			t.Errorf("englishUpdate(%q): got %v allocations, want 0", word, got)
+		}
+	}
+}
