@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -41,11 +40,14 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	return dr.done()
 }
 
-// WriteCalendar writes Calendar's chart to w, grown first to hold it and
-// more bytes after it: a page that writes the chart among its own text
-// then holds it once, not also as a string of its own (a report page
-// draws a calendar for each component).
-func WriteCalendar(w *strings.Builder, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
+// WriteCalendar writes Calendar's chart to w (a page's buffer or a
+// builder), grown first to hold it and more bytes after it: a page that
+// writes the chart among its own text then holds it once, not also as a
+// string of its own (a report page draws a calendar for each component).
+func WriteCalendar(w interface {
+	Grow(int)
+	Write([]byte) (int, error)
+}, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
 	dr := newDrawing()
 	dr.calendar(l, days, link, label, opts)
 	w.Grow(dr.out.Len() + more)

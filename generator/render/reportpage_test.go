@@ -1,7 +1,10 @@
 package render
 
 import (
+	"bytes"
 	"html/template"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +106,48 @@ func TestReportMainOverridden(t *testing.T) {
 		{name: "main", files: map[string]string{"report.html": `{{define "main"}}<p class="custom">{{.Report.Name}}</p>{{end}}`}, want: `<p class="custom">2026-`},
 		{name: "main reworded", files: map[string]string{"report.html": strings.Replace(builtinSource(t, "report.html"), `<section aria-labelledby="summary">`, `<section aria-labelledby="summary" class="custom">`, 1)}, want: `<section aria-labelledby="summary" class="custom">`},
 	})
+}
+
+// TestPageMainWrittenInPlace checks that a month's report page and an
+// incident page, written in Go into a page's buffer with room for them,
+// are written straight into it: they allocate fewer bytes than they are
+// long (0.34 and 0.63 a byte of the page). Before, each report section
+// (most of it its calendar) and an incident page's article were strings
+// of their own, grown and copied into the page: 1.64 and 2.42 a byte.
+func TestPageMainWrittenInPlace(t *testing.T) {
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	months := report.Months(report.Input{Components: report.Components(snap), Incidents: snap.Incidents, PartialWeight: 0.3, MinCoverage: 0.5, Loc: snap.Site.Location, Now: fixtureNow})
+	r := newRenderer(t, "")
+	tests := []struct {
+		name, page string
+		p          *Page
+		write      func(*pageSet, io.Writer, *Page) error
+	}{
+		{name: "report", page: "report.html", p: &Page{Kind: "report", Root: "../../", SharedRoot: "../../", Now: fixtureNow, Site: snap.Site, Snap: snap, Report: months[len(months)-1]}, write: (*pageSet).reportMain},
+		{name: "incident", page: "incident.html", p: &Page{Kind: "incident", Root: "../../", Now: fixtureNow, Site: snap.Site, Snap: snap, Incident: snap.Incidents[0]}, write: (*pageSet).writeIncidentMain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := pageSets(t, r, tt.page, "en")
+			var b bytes.Buffer
+			if err := tt.write(s, &b, tt.p); err != nil {
+				t.Fatal(err)
+			}
+			n := b.Len()
+			b.Grow(4 * n)
+			const runs = 10
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range runs {
+				b.Reset()
+				if err := tt.write(s, &b, tt.p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			if got := float64(after.TotalAlloc-before.TotalAlloc) / runs / float64(n); got > 1 {
+				t.Errorf("got %.2f bytes allocated a byte of a page of %d bytes, want at most 1", got, n)
+			}
+		})
+	}
 }
