@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -302,9 +303,9 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 		b.WriteString("<p><strong>")
 		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
 		b.WriteString("</strong> ")
-		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledStart, loc))
+		writeLocalTime(&b, l, in.ScheduledStart, loc)
 		b.WriteString(" – ")
-		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledEnd, loc))
+		writeLocalTime(&b, l, in.ScheduledEnd, loc)
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
@@ -327,13 +328,13 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	}
 	for _, u := range in.Updates {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T("update."+u.Status))
+		htmlEscaper.WriteString(&b, l.T(updateKey(u.Status)))
 		b.WriteString("</strong> · <time datetime=\"")
 		// A time in UTC holds nothing htmlEscaper escapes.
 		var iso [64]byte
 		b.Write(u.Time.UTC().AppendFormat(iso[:0], time.RFC3339))
 		b.WriteString("\">")
-		htmlEscaper.WriteString(&b, localTime(l, u.Time, loc))
+		writeLocalTime(&b, l, u.Time, loc)
 		b.WriteString("</time></p>\n")
 		b.WriteString(string(u.Body))
 	}
@@ -344,16 +345,54 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 // attributes: it also escapes + and ', and replaces NUL.
 var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
-// localTime writes t in loc as l words a date with its weekday: "Mon,
-// Mar 9, 2026 14:05 CET", "Mo., 09.03.2026 14:05 CET". The zone's
-// abbreviation is the zone database's, the same in every language.
-func localTime(l *i18n.Locale, t time.Time, loc *time.Location) string {
+// appendLocalTime appends t in loc as l words a date with its weekday:
+// "Mon, Mar 9, 2026 14:05 CET", "Mo., 09.03.2026 14:05 CET". The zone's
+// abbreviation is the zone database's, the same in every language. It
+// appends the message in place, as l.T would fill it in: a feed's items
+// word thousands of times, and T's values, each boxed, cost a time some
+// seven allocations.
+func appendLocalTime(dst []byte, l *i18n.Locale, t time.Time, loc *time.Location) []byte {
 	t = t.In(loc)
-	zone, _ := t.Zone()
-	if zone == "" {
-		zone = t.Format("MST") // its offset, as Format writes a zone without a name
+	return l.Append(dst, "feed.time", func(dst []byte, name string) ([]byte, bool) {
+		switch name {
+		case "weekday":
+			return append(dst, l.WeekdayShort(t)...), true
+		case "date":
+			return append(dst, l.Date(t, i18n.Medium)...), true
+		case "time":
+			return append(dst, l.Time(t)...), true
+		case "zone":
+			if zone, _ := t.Zone(); zone != "" {
+				return append(dst, zone...), true
+			}
+			return t.AppendFormat(dst, "MST"), true // its offset, as Format writes a zone without a name
+		}
+		return dst, false
+	})
+}
+
+// writeLocalTime writes appendLocalTime's time to b, escaped.
+func writeLocalTime(b *strings.Builder, l *i18n.Locale, t time.Time, loc *time.Location) {
+	var buf [128]byte
+	htmlEscaper.WriteString(b, string(appendLocalTime(buf[:0], l, t, loc)))
+}
+
+// updateKeys are the messages of the update statuses, "update.resolved":
+// made once, not joined for each update of each item.
+var updateKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range slices.Concat(incident.IncidentStatuses, incident.MaintenanceStatuses) {
+		m[s] = "update." + s
 	}
-	return l.T("feed.time", "weekday", l.WeekdayShort(t), "date", l.Date(t, i18n.Medium), "time", l.Time(t), "zone", zone)
+	return m
+}()
+
+// updateKey is the message of the update status s.
+func updateKey(s string) string {
+	if k, ok := updateKeys[s]; ok {
+		return k
+	}
+	return "update." + s
 }
 
 // xmlSafe replaces the characters XML 1.0 cannot carry. appendXMLText
