@@ -39,11 +39,15 @@ func Files(snap *status.Snapshot) []render.File {
 	// An incident appears in many feeds (the site's and each of its
 	// components', in three formats), always as the same item: it is made
 	// once.
-	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents))}
+	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents)), uses: map[*incident.Incident]int{}}
 	files := make([]render.File, 0, 3*len(channels))
 	for _, ch := range channels {
 		ch.cache = cache
-		files = append(files, ch.files(snap)...)
+		fs := ch.files(snap)
+		for _, in := range ch.listed(snap) {
+			cache.uses[in] += len(fs)
+		}
+		files = append(files, fs...)
 	}
 	return files
 }
@@ -84,27 +88,48 @@ func channelsOf(snap *status.Snapshot) []channel {
 // Encoded items are not kept: an item is in about two feeds per format
 // on the large synthetic site (5,050 listings of 2,675 items), and
 // keeping every encoding until the last feed that lists it is written
-// raised the peak memory of a build by a quarter.
+// raised the peak memory of a build by a quarter. Nor is an item kept
+// once the last feed file that lists it is written: feeds are among the
+// last files of a build, whose peak memory held every listed item's
+// content (a copy of its summary and updates) to the end. A file written
+// again makes its items anew.
 type items struct {
 	mu sync.Mutex
 	m  map[*incident.Incident]*cachedItem
+	// uses is how many feed files list each incident.
+	uses map[*incident.Incident]int
 }
 
 type cachedItem struct {
 	once sync.Once
 	item item
+	left int // the feed files still to write it, under items.mu
 }
 
 func (c *items) get(snap *status.Snapshot, in *incident.Incident) *item {
 	c.mu.Lock()
 	e, ok := c.m[in]
 	if !ok {
-		e = &cachedItem{}
+		e = &cachedItem{left: c.uses[in]}
 		c.m[in] = e
 	}
 	c.mu.Unlock()
 	e.once.Do(func() { e.item = newItem(snap, in) })
 	return &e.item
+}
+
+// release drops the items of ins that a feed file, now written, was the
+// last to list.
+func (c *items) release(ins []*incident.Incident) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, in := range ins {
+		if e, ok := c.m[in]; ok {
+			if e.left--; e.left <= 0 {
+				delete(c.m, in)
+			}
+		}
+	}
 }
 
 // channel is one feed before it is written in any format.
@@ -178,6 +203,7 @@ type feed struct {
 func (ch channel) write(w io.Writer, snap *status.Snapshot, format string, add func([]byte, *feed) ([]byte, error)) error {
 	f := &feed{channel: ch, snap: snap, lang: snap.Site.L().Tag()}
 	ins := ch.listed(snap)
+	defer ch.cache.release(ins)
 	f.items = make([]*item, len(ins))
 	size := 1024
 	for i, in := range ins {
