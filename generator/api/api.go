@@ -12,12 +12,14 @@
 package api
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -250,14 +252,38 @@ func Files(snap *status.Snapshot, opts ...Option) []render.File {
 }
 
 // writeJSON writes v indented, with HTML characters kept escaped so a file
-// is harmless even if a host serves it as text/html.
+// is harmless even if a host serves it as text/html. The bytes are
+// json.Encoder's with SetIndent("", "  "), made in pooled buffers and
+// indented straight into w where it is a buffer: the Encoder indents
+// into a buffer of its own, grown afresh from nothing for each file, and
+// the incidents' documents of a large site are megabytes.
 func writeJSON(w io.Writer, path string, v any) error {
-	e := json.NewEncoder(w)
-	e.SetIndent("", "  ")
-	if err := e.Encode(v); err != nil {
+	compact := jsonBufs.Get().(*bytes.Buffer)
+	defer putJSONBuf(compact)
+	if err := json.NewEncoder(compact).Encode(v); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	dst, ok := w.(*bytes.Buffer)
+	if !ok {
+		dst = jsonBufs.Get().(*bytes.Buffer)
+		defer putJSONBuf(dst)
+	}
+	if err := json.Indent(dst, compact.Bytes(), "", "  "); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if !ok {
+		if _, err := w.Write(dst.Bytes()); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
 	return nil
+}
+
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putJSONBuf(b *bytes.Buffer) {
+	b.Reset()
+	jsonBufs.Put(b)
 }
 
 // rfc3339 formats t in UTC, or null when t is zero.

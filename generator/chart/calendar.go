@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -41,11 +40,14 @@ func Calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, l
 	return dr.done()
 }
 
-// WriteCalendar writes Calendar's chart to w, grown first to hold it and
-// more bytes after it: a page that writes the chart among its own text
-// then holds it once, not also as a string of its own (a report page
-// draws a calendar for each component).
-func WriteCalendar(w *strings.Builder, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
+// WriteCalendar writes Calendar's chart to w (a page's buffer or a
+// builder), grown first to hold it and more bytes after it: a page that
+// writes the chart among its own text then holds it once, not also as a
+// string of its own (a report page draws a calendar for each component).
+func WriteCalendar(w interface {
+	Grow(int)
+	Write([]byte) (int, error)
+}, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
 	dr := newDrawing()
 	dr.calendar(l, days, link, label, opts)
 	w.Grow(dr.out.Len() + more)
@@ -63,18 +65,28 @@ func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.
 	if cfg.name != "" {
 		key = "calendar.name_of"
 	}
-	var name string
 	offset := 0 // the weekday of the first day, Monday 0
 	if len(days) > 0 {
-		name = l.T(key+"_month", "name", cfg.name, "month", l.MonthYear(days[0].Date))
+		key += "_month"
 		offset = (int(days[0].Date.Weekday()) + 6) % 7
-	} else {
-		name = l.T(key, "name", cfg.name)
 	}
+	// The name is appended in place, as l.T would fill it in: a report
+	// page names a calendar for each component.
+	dr.label = l.Append(dr.label[:0], key, func(dst []byte, v string) ([]byte, bool) {
+		switch {
+		case v == "name":
+			return append(dst, cfg.name...), true
+		case v == "month" && len(days) > 0:
+			return append(dst, l.MonthYear(days[0].Date)...), true
+		}
+		return dst, false
+	})
 	weeks := max((offset+len(days)+6)/7, 1)
 	rtl := l.Dir() == "rtl"
 	b := &dr.out
-	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="` + esc(name) + `" viewBox="0 0 `)
+	b.WriteString(`<svg class="calendar" data-calendar role="group" aria-label="`)
+	template.HTMLEscape(b, dr.label)
+	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
 	dr.blank.month(l, days)
 	for i, d := range days {

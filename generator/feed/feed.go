@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,11 +39,15 @@ func Files(snap *status.Snapshot) []render.File {
 	// An incident appears in many feeds (the site's and each of its
 	// components', in three formats), always as the same item: it is made
 	// once.
-	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents))}
+	cache := &items{m: make(map[*incident.Incident]*cachedItem, len(snap.Incidents)), uses: map[*incident.Incident]int{}}
 	files := make([]render.File, 0, 3*len(channels))
 	for _, ch := range channels {
 		ch.cache = cache
-		files = append(files, ch.files(snap)...)
+		fs := ch.files(snap)
+		for _, in := range ch.listed(snap) {
+			cache.uses[in] += len(fs)
+		}
+		files = append(files, fs...)
 	}
 	return files
 }
@@ -83,27 +88,48 @@ func channelsOf(snap *status.Snapshot) []channel {
 // Encoded items are not kept: an item is in about two feeds per format
 // on the large synthetic site (5,050 listings of 2,675 items), and
 // keeping every encoding until the last feed that lists it is written
-// raised the peak memory of a build by a quarter.
+// raised the peak memory of a build by a quarter. Nor is an item kept
+// once the last feed file that lists it is written: feeds are among the
+// last files of a build, whose peak memory held every listed item's
+// content (a copy of its summary and updates) to the end. A file written
+// again makes its items anew.
 type items struct {
 	mu sync.Mutex
 	m  map[*incident.Incident]*cachedItem
+	// uses is how many feed files list each incident.
+	uses map[*incident.Incident]int
 }
 
 type cachedItem struct {
 	once sync.Once
 	item item
+	left int // the feed files still to write it, under items.mu
 }
 
 func (c *items) get(snap *status.Snapshot, in *incident.Incident) *item {
 	c.mu.Lock()
 	e, ok := c.m[in]
 	if !ok {
-		e = &cachedItem{}
+		e = &cachedItem{left: c.uses[in]}
 		c.m[in] = e
 	}
 	c.mu.Unlock()
 	e.once.Do(func() { e.item = newItem(snap, in) })
 	return &e.item
+}
+
+// release drops the items of ins that a feed file, now written, was the
+// last to list.
+func (c *items) release(ins []*incident.Incident) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, in := range ins {
+		if e, ok := c.m[in]; ok {
+			if e.left--; e.left <= 0 {
+				delete(c.m, in)
+			}
+		}
+	}
 }
 
 // channel is one feed before it is written in any format.
@@ -177,6 +203,7 @@ type feed struct {
 func (ch channel) write(w io.Writer, snap *status.Snapshot, format string, add func([]byte, *feed) ([]byte, error)) error {
 	f := &feed{channel: ch, snap: snap, lang: snap.Site.L().Tag()}
 	ins := ch.listed(snap)
+	defer ch.cache.release(ins)
 	f.items = make([]*item, len(ins))
 	size := 1024
 	for i, in := range ins {
@@ -302,9 +329,9 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 		b.WriteString("<p><strong>")
 		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
 		b.WriteString("</strong> ")
-		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledStart, loc))
+		writeLocalTime(&b, l, in.ScheduledStart, loc)
 		b.WriteString(" – ")
-		htmlEscaper.WriteString(&b, localTime(l, in.ScheduledEnd, loc))
+		writeLocalTime(&b, l, in.ScheduledEnd, loc)
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
@@ -327,13 +354,13 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	}
 	for _, u := range in.Updates {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T("update."+u.Status))
+		htmlEscaper.WriteString(&b, l.T(updateKey(u.Status)))
 		b.WriteString("</strong> · <time datetime=\"")
 		// A time in UTC holds nothing htmlEscaper escapes.
 		var iso [64]byte
 		b.Write(u.Time.UTC().AppendFormat(iso[:0], time.RFC3339))
 		b.WriteString("\">")
-		htmlEscaper.WriteString(&b, localTime(l, u.Time, loc))
+		writeLocalTime(&b, l, u.Time, loc)
 		b.WriteString("</time></p>\n")
 		b.WriteString(string(u.Body))
 	}
@@ -344,16 +371,54 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 // attributes: it also escapes + and ', and replaces NUL.
 var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
-// localTime writes t in loc as l words a date with its weekday: "Mon,
-// Mar 9, 2026 14:05 CET", "Mo., 09.03.2026 14:05 CET". The zone's
-// abbreviation is the zone database's, the same in every language.
-func localTime(l *i18n.Locale, t time.Time, loc *time.Location) string {
+// appendLocalTime appends t in loc as l words a date with its weekday:
+// "Mon, Mar 9, 2026 14:05 CET", "Mo., 09.03.2026 14:05 CET". The zone's
+// abbreviation is the zone database's, the same in every language. It
+// appends the message in place, as l.T would fill it in: a feed's items
+// word thousands of times, and T's values, each boxed, cost a time some
+// seven allocations.
+func appendLocalTime(dst []byte, l *i18n.Locale, t time.Time, loc *time.Location) []byte {
 	t = t.In(loc)
-	zone, _ := t.Zone()
-	if zone == "" {
-		zone = t.Format("MST") // its offset, as Format writes a zone without a name
+	return l.Append(dst, "feed.time", func(dst []byte, name string) ([]byte, bool) {
+		switch name {
+		case "weekday":
+			return append(dst, l.WeekdayShort(t)...), true
+		case "date":
+			return append(dst, l.Date(t, i18n.Medium)...), true
+		case "time":
+			return append(dst, l.Time(t)...), true
+		case "zone":
+			if zone, _ := t.Zone(); zone != "" {
+				return append(dst, zone...), true
+			}
+			return t.AppendFormat(dst, "MST"), true // its offset, as Format writes a zone without a name
+		}
+		return dst, false
+	})
+}
+
+// writeLocalTime writes appendLocalTime's time to b, escaped.
+func writeLocalTime(b *strings.Builder, l *i18n.Locale, t time.Time, loc *time.Location) {
+	var buf [128]byte
+	htmlEscaper.WriteString(b, string(appendLocalTime(buf[:0], l, t, loc)))
+}
+
+// updateKeys are the messages of the update statuses, "update.resolved":
+// made once, not joined for each update of each item.
+var updateKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range slices.Concat(incident.IncidentStatuses, incident.MaintenanceStatuses) {
+		m[s] = "update." + s
 	}
-	return l.T("feed.time", "weekday", l.WeekdayShort(t), "date", l.Date(t, i18n.Medium), "time", l.Time(t), "zone", zone)
+	return m
+}()
+
+// updateKey is the message of the update status s.
+func updateKey(s string) string {
+	if k, ok := updateKeys[s]; ok {
+		return k
+	}
+	return "update." + s
 }
 
 // xmlSafe replaces the characters XML 1.0 cannot carry. appendXMLText

@@ -60,7 +60,7 @@ func calendar(p *Page, f *report.Figures) template.HTML {
 // writeCalendar writes calendar's chart to w, grown to hold it and more
 // bytes after it (chart.WriteCalendar). The days are drawn into those of
 // the last calendar, as a report page draws a month for each component.
-func writeCalendar(w *strings.Builder, more int, p *Page, f *report.Figures) {
+func writeCalendar(w textWriter, more int, p *Page, f *report.Figures) {
 	days := calendarDays.Get().(*[]uptime.Day)
 	*days = f.AppendDays((*days)[:0])
 	chart.WriteCalendar(w, more, p.Site.L(), *days, dayLink(p, "#incidents"), nil, chart.Name(f.Name))

@@ -177,9 +177,7 @@ func (s *pageSet) writeComponent(x *pageWriter, p *Page, c *status.Component) {
 	if len(c.Incidents) > 0 {
 		x.str("\n<ul class=\"entries\">")
 		for _, in := range c.Incidents {
-			h, err := s.componentEntry(p, in)
-			x.fail(err)
-			x.str(string(h))
+			x.part(func(b textWriter) error { return s.writeComponentEntry(b, p, in) })
 		}
 		x.str("\n</ul>")
 	} else {

@@ -237,30 +237,34 @@ func once[K comparable, V any](s *pageSet, m *map[K]V, k K, word func() V) V {
 // fuzzes the two against each other). A set whose "entry" a site
 // overrides, and a link that is not a plain path, get the template.
 func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, error) {
+	return asHTML(func(b textWriter) error { return s.writeListEntry(b, p, in) })
+}
+
+// writeListEntry writes listEntry's entry of in on page p to b.
+func (s *pageSet) writeListEntry(b textWriter, p *Page, in *incident.Incident) error {
 	e := newEntry(s, p, in)
 	if !s.builtin["entry"] || !plainPath(e.Link) {
-		return s.execEntry("entry", e)
+		return s.t.ExecuteTemplate(b, "entry", e)
 	}
 	span, err := s.render("span", in)
 	if err != nil {
-		return "", err
+		return err
 	}
 	excerpt := ""
 	if len(in.Updates) > 0 {
 		excerpt = e.Excerpt()
 	}
-	var b strings.Builder
 	b.Grow(entrySize(e, len(span)+len(excerpt)))
-	s.writeEntryTitle(&b, e)
+	s.writeEntryTitle(b, e)
 	if len(in.Updates) > 0 {
 		b.WriteString("\n<p class=\"excerpt\"><strong>")
-		htmlEscaper.WriteString(&b, e.Status)
+		htmlEscaper.WriteString(b, e.Status)
 		b.WriteString("</strong> – ")
-		htmlEscaper.WriteString(&b, excerpt)
+		htmlEscaper.WriteString(b, excerpt)
 		b.WriteString("</p>")
 	}
-	writeEntryWhen(&b, span)
-	return template.HTML(b.String()), nil
+	writeEntryWhen(b, span)
+	return nil
 }
 
 // componentEntry is the template function of that name: the
@@ -269,25 +273,29 @@ func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, erro
 // as listEntry writes "entry", while the set's "component-entry" is the
 // built-in one (FuzzComponentEntry holds the two to the same bytes).
 func (s *pageSet) componentEntry(p *Page, in *incident.Incident) (template.HTML, error) {
+	return asHTML(func(b textWriter) error { return s.writeComponentEntry(b, p, in) })
+}
+
+// writeComponentEntry writes componentEntry's entry of in on page p to b.
+func (s *pageSet) writeComponentEntry(b textWriter, p *Page, in *incident.Incident) error {
 	e := newEntry(s, p, in)
 	if !s.builtin["component-entry"] || !plainPath(e.Link) || p.Component == nil {
-		return s.execEntry("component-entry", e)
+		return s.t.ExecuteTemplate(b, "component-entry", e)
 	}
 	span, err := s.render("span", in)
 	if err != nil {
-		return "", err
+		return err
 	}
 	this := s.thisComponentWords(affectedStatus(in, p.Component.ID))
-	var b strings.Builder
 	b.Grow(entrySize(e, len(span)+len(this)))
-	s.writeEntryTitle(&b, e)
+	s.writeEntryTitle(b, e)
 	b.WriteString("\n<p class=\"excerpt\"><strong>")
-	htmlEscaper.WriteString(&b, e.Status)
+	htmlEscaper.WriteString(b, e.Status)
 	b.WriteString("</strong> · ")
 	b.WriteString(string(this))
 	b.WriteString("</p>")
-	writeEntryWhen(&b, span)
-	return template.HTML(b.String()), nil
+	writeEntryWhen(b, span)
+	return nil
 }
 
 // thisComponentWords is what the built-in component-entry says of the
@@ -330,7 +338,7 @@ func (s *pageSet) execEntry(name string, e Entry) (template.HTML, error) {
 
 // writeEntryTitle writes the start of a built-in entry, up to its title
 // line, as the templates print it.
-func (s *pageSet) writeEntryTitle(b *strings.Builder, e Entry) {
+func (s *pageSet) writeEntryTitle(b textWriter, e Entry) {
 	b.WriteString("\n<li class=\"entry ")
 	htmlEscaper.WriteString(b, e.ImpactClass)
 	b.WriteString("\">\n<p class=\"entry-title\"><a href=\"")
@@ -350,7 +358,7 @@ func (s *pageSet) writeEntryTitle(b *strings.Builder, e Entry) {
 
 // writeEntryWhen writes the end of a built-in entry: the set's "span" of
 // its incident.
-func writeEntryWhen(b *strings.Builder, span template.HTML) {
+func writeEntryWhen(b textWriter, span template.HTML) {
 	b.WriteString("\n<p class=\"when\">")
 	b.WriteString(string(span))
 	b.WriteString("</p>\n</li>")

@@ -202,6 +202,9 @@ func stripHeadings(s string) string {
 			i++
 			continue
 		}
+		if done == 0 {
+			b.Grow(len(s)) // the text less its headings
+		}
 		b.WriteString(s[done:i])
 		b.WriteByte(' ')
 		done, i = end, end
@@ -250,6 +253,9 @@ func stripTags(s string) string {
 		if end < 0 {
 			i++
 			continue
+		}
+		if done == 0 {
+			b.Grow(len(s)) // the text less its tags
 		}
 		b.WriteString(s[done:i])
 		if isBlockTag(name) {
@@ -312,6 +318,9 @@ func truncate(s string, n int) string {
 	// Collapse as strings.Fields and Join would, but stop once the text is
 	// known to be longer than n runes: s may be a whole update.
 	var b strings.Builder
+	// n runes of at most 4 bytes each, spaces included: grown once, not
+	// by doubling from a few bytes.
+	b.Grow(min(len(s), 4*max(n, 0)))
 	runes, cutAt, space := 0, -1, false
 	for i, r := range s {
 		if unicode.IsSpace(r) {
@@ -375,6 +384,9 @@ func headingsFrom(first int, h template.HTML) template.HTML {
 			continue
 		}
 		level := min(max(int(s[p+1]-'0')+first-3, first), 6)
+		if done == 0 {
+			b.Grow(len(s)) // each heading's level is one digit still
+		}
 		b.WriteString(s[done:i])
 		b.WriteString(s[i:p]) // "<" or "</"
 		b.WriteByte('h')

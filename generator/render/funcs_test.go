@@ -149,6 +149,32 @@ func TestHeadingsFrom(t *testing.T) {
 	}
 }
 
+// TestTextAllocations: an update's excerpt and an incident's summary with
+// its headings moved grow each text they write once, to about its size,
+// not by doubling from a few bytes: an excerpt of a long update took 15
+// allocations, headingsFrom 3.
+func TestTextAllocations(t *testing.T) {
+	para := "<p>" + strings.Repeat("The API answered slowly from 14:05 &amp; some requests failed. ", 12) + "</p>\n"
+	update := template.HTML("<h3>What happened</h3>\n" + para + "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n" + para)
+	tests := []struct {
+		name string
+		f    func()
+		want float64
+	}{
+		// stripHeadings', stripTags' and truncate's texts, html's
+		// unescaped one (its bytes and their string) and the cut text
+		// with its ellipsis.
+		{"excerpt", func() { excerpt(update, 200) }, 6},
+		{"headingsFrom", func() { headingsFrom(2, update) }, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := testing.AllocsPerRun(50, tt.f); got > tt.want {
+				t.Errorf("got %v allocations, want at most %v", got, tt.want)
+			}
+		})
+	}
+}
 func TestRootAndBase(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{rootOf("index.html"), "./"},

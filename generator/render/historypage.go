@@ -35,9 +35,7 @@ func (s *pageSet) historyMain(w io.Writer, p *Page) error {
 			x.str(string(s.words.monthTag(m.Date)))
 			x.str("</h2>\n<ul class=\"entries\">")
 			for _, in := range m.Incidents {
-				e, err := s.listEntry(p, in)
-				x.fail(err)
-				x.str(string(e))
+				x.part(func(b textWriter) error { return s.writeListEntry(b, p, in) })
 			}
 			x.str("\n</ul>\n</section>")
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/herald-status/herald/generator/incident"
 )
 
-// incidentMain is what the built-in "main" of incident.html prints for the
+// writeIncidentMain writes what the built-in "main" of incident.html prints for the
 // page p, written here rather than executed: a large site has thousands of
 // incident pages, and the template makes some sixty calls through reflect
 // on each (escapers, words, times), which cost more than the rest of the
@@ -20,17 +20,25 @@ import (
 // redefines "main" executes its template (see writeMainInGo), and so does
 // a page whose root is not a plain path, which html/template would
 // filter.
+//
+// It writes straight into the page's buffer where w is one (see toText).
+func (s *pageSet) writeIncidentMain(w io.Writer, p *Page) error {
+	return toText(w, func(b textWriter) error { return s.incidentMainTo(b, p) })
+}
+
+// incidentMain is the text writeIncidentMain writes for p.
 func (s *pageSet) incidentMain(p *Page) (template.HTML, error) {
-	var b strings.Builder
+	return asHTML(func(b textWriter) error { return s.incidentMainTo(b, p) })
+}
+
+// incidentMainTo writes incidentMain's page p to b.
+func (s *pageSet) incidentMainTo(b textWriter, p *Page) error {
 	if !plainPath(p.Root) {
-		if err := s.t.ExecuteTemplate(&b, builtinMain, p); err != nil {
-			return "", err
-		}
-		return template.HTML(b.String()), nil
+		return s.t.ExecuteTemplate(b, builtinMain, p)
 	}
 	if in := p.Incident; in != nil {
-		if err := s.writeIncident(&b, p, in); err != nil {
-			return "", err
+		if err := s.writeIncident(b, p, in); err != nil {
+			return err
 		}
 	}
 	t := s.words.t
@@ -43,17 +51,7 @@ func (s *pageSet) incidentMain(p *Page) (template.HTML, error) {
 	b.WriteString("history/\">")
 	b.WriteString(string(t("history.title")))
 	b.WriteString("</a></p>")
-	return template.HTML(b.String()), nil
-}
-
-// writeIncidentMain writes incidentMain's page p to w.
-func (s *pageSet) writeIncidentMain(w io.Writer, p *Page) error {
-	h, err := s.incidentMain(p)
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, string(h))
-	return err
+	return nil
 }
 
 // builtinMain names, in a set that writes its pages' "main" in Go, the
@@ -85,7 +83,7 @@ func (s *pageSet) writeMainInGo(main func(io.Writer, *Page) error) error {
 }
 
 // writeIncident writes the article of incidentMain.
-func (s *pageSet) writeIncident(b *strings.Builder, p *Page, in *incident.Incident) error {
+func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) error {
 	w := s.words
 	t := w.t
 	e := newEntry(s, p, in)

@@ -226,6 +226,39 @@ func plainURL(s string) bool {
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
+// textWriter is what the parts of a page written in Go write into: the
+// page's own buffer, a *bytes.Buffer in a build, or a *strings.Builder
+// for a part that a template prints. A part written straight into the
+// page is not first made and copied as a string of its own, which cost a
+// report page a string the size of each component's calendar.
+type textWriter interface {
+	io.Writer
+	io.StringWriter
+	io.ByteWriter
+	Grow(n int)
+}
+
+// toText calls write with w, or, where w is no textWriter, with a builder
+// whose text it then writes to w.
+func toText(w io.Writer, write func(textWriter) error) error {
+	if tw, ok := w.(textWriter); ok {
+		return write(tw)
+	}
+	var b strings.Builder
+	if err := write(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// asHTML returns what write writes, for a template function.
+func asHTML(write func(textWriter) error) (template.HTML, error) {
+	var b strings.Builder
+	err := write(&b)
+	return template.HTML(b.String()), err
+}
+
 // pageWriter writes a page, keeping the first error.
 type pageWriter struct {
 	w   io.Writer
@@ -250,6 +283,13 @@ func (x *pageWriter) str(s string) {
 func (x *pageWriter) text(s string) {
 	if x.err == nil {
 		_, x.err = htmlEscaper.WriteString(x.w, s)
+	}
+}
+
+// part writes what write writes, straight into the page where it can.
+func (x *pageWriter) part(write func(textWriter) error) {
+	if x.err == nil {
+		x.err = toText(x.w, write)
 	}
 }
 

@@ -100,15 +100,14 @@ func (s *pageSet) writeReport(x *pageWriter, p *Page, m *report.Month) {
 	x.str("</tr>\n</thead>\n<tbody>\n<tr><th scope=\"row\">")
 	x.str(s.fixed("report.whole_site"))
 	x.str("</th>\n<td>")
-	var b strings.Builder
-	htmlEscaper.WriteString(&b, m.Site.PercentIn(w.l))
-	s.writeDurations(&b, m.Site.Summary, m.Site.ProbeDown, m.Site.DeclaredDown)
-	x.str(b.String())
+	x.part(func(b textWriter) error {
+		htmlEscaper.WriteString(b, m.Site.PercentIn(w.l))
+		s.writeDurations(b, m.Site.Summary, m.Site.ProbeDown, m.Site.DeclaredDown)
+		return nil
+	})
 	x.str("</td>\n</tr>")
 	for _, f := range m.Components {
-		h, err := s.reportRow(f)
-		x.fail(err)
-		x.str(string(h))
+		x.part(func(b textWriter) error { return s.writeReportRow(b, f) })
 	}
 	x.str("\n</tbody>\n</table>\n</div>\n<p class=\"muted\">")
 	x.str(string(w.t("report.down_note", "partial", w.printedUptime(m.PartialPercent()+"%"))))
@@ -118,9 +117,7 @@ func (s *pageSet) writeReport(x *pageWriter, p *Page, m *report.Month) {
 	}
 	x.str("\n</section>")
 	for _, f := range m.Components {
-		h, err := s.reportComponent(p, f)
-		x.fail(err)
-		x.str(string(h))
+		x.part(func(b textWriter) error { return s.writeReportComponent(b, p, f) })
 	}
 	for _, l := range [...]struct {
 		id, title, none string
@@ -210,7 +207,7 @@ func (s *pageSet) heads(x *pageWriter, keys ...string) {
 // writeDurations writes the cells of a summary row that follow its
 // uptime, from the time observed to the maintenance, as report-row writes
 // them: a nonzero duration in words, else "none".
-func (s *pageSet) writeDurations(b *strings.Builder, sum uptime.Summary, probeDown, declaredDown time.Duration) {
+func (s *pageSet) writeDurations(b textWriter, sum uptime.Summary, probeDown, declaredDown time.Duration) {
 	none := s.fixed("report.none")
 	length := func(d time.Duration) {
 		if d == 0 {

@@ -1,7 +1,12 @@
 package render
 
 import (
+	"bytes"
 	"html/template"
+	"io"
+	"math"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +108,59 @@ func TestReportMainOverridden(t *testing.T) {
 		{name: "main", files: map[string]string{"report.html": `{{define "main"}}<p class="custom">{{.Report.Name}}</p>{{end}}`}, want: `<p class="custom">2026-`},
 		{name: "main reworded", files: map[string]string{"report.html": strings.Replace(builtinSource(t, "report.html"), `<section aria-labelledby="summary">`, `<section aria-labelledby="summary" class="custom">`, 1)}, want: `<section aria-labelledby="summary" class="custom">`},
 	})
+}
+
+// TestPageMainWrittenInPlace checks that the main of a month's report
+// page, an incident page, an archive page and a component's page, written
+// in Go into a page's buffer with room for them, is written straight into
+// it: they allocate fewer bytes than they are long (0.27, 0.64, 0.69 and
+// 0.89 a byte of the page). Before, each report row and section (most of
+// it its calendar), an incident page's article and each entry of a list
+// were strings of their own, grown and copied into the page: 1.64, 2.42,
+// 1.68 and 1.87 a byte.
+func TestPageMainWrittenInPlace(t *testing.T) {
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	months := report.Months(report.Input{Components: report.Components(snap), Incidents: snap.Incidents, PartialWeight: 0.3, MinCoverage: 0.5, Loc: snap.Site.Location, Now: fixtureNow})
+	listing := *snap.Components[0]
+	listing.Incidents = slices.Repeat(snap.Incidents, 20)
+	r := newRenderer(t, "")
+	tests := []struct {
+		name, page string
+		p          *Page
+		write      func(*pageSet, io.Writer, *Page) error
+	}{
+		{name: "report", page: "report.html", p: &Page{Kind: "report", Root: "../../", SharedRoot: "../../", Now: fixtureNow, Site: snap.Site, Snap: snap, Report: months[len(months)-1]}, write: (*pageSet).reportMain},
+		{name: "incident", page: "incident.html", p: &Page{Kind: "incident", Root: "../../", Now: fixtureNow, Site: snap.Site, Snap: snap, Incident: snap.Incidents[0]}, write: (*pageSet).writeIncidentMain},
+		{name: "history", page: "history.html", p: &Page{Kind: "history", Root: "../", Now: fixtureNow, Site: snap.Site, Snap: snap, History: &History{Page: 1, Pages: 1, Months: byMonth(snap.Incidents, snap.Site.Location)}}, write: (*pageSet).historyMain},
+		// A component whose history lists every incident: its entries,
+		// not its charts, are most of the page.
+		{name: "component", page: "component.html", p: &Page{Kind: "component", Root: "../../", Now: snap.Now, Site: snap.Site, Snap: snap, Component: &listing, ComponentFeeds: feeds(ComponentPath(listing.ID))}, write: (*pageSet).componentMain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := pageSets(t, r, tt.page, "en")
+			var b bytes.Buffer
+			if err := tt.write(s, &b, tt.p); err != nil {
+				t.Fatal(err)
+			}
+			n := b.Len()
+			b.Grow(4 * n)
+			// The fewest bytes of a few runs: a collection empties the
+			// pools that the run after it fills again.
+			least := uint64(math.MaxUint64)
+			for range 10 {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				b.Reset()
+				if err := tt.write(s, &b, tt.p); err != nil {
+					t.Fatal(err)
+				}
+				runtime.ReadMemStats(&after)
+				least = min(least, after.TotalAlloc-before.TotalAlloc)
+			}
+			if got := float64(least) / float64(n); got > 1 {
+				t.Errorf("got %.2f bytes allocated a byte of a page of %d bytes, want at most 1", got, n)
+			}
+		})
+	}
 }

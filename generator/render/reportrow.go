@@ -17,31 +17,31 @@ import (
 // escapes it (FuzzReportRow holds the two to the same bytes). An id that
 // html/template would percent-encode in the row's link gets the template.
 func (s *pageSet) reportRow(f *report.Figures) (template.HTML, error) {
+	return asHTML(func(b textWriter) error { return s.writeReportRow(b, f) })
+}
+
+// writeReportRow writes reportRow's row of f to b.
+func (s *pageSet) writeReportRow(b textWriter, f *report.Figures) error {
 	if !s.builtin["report-row"] || !unreserved(f.ID) {
-		var b strings.Builder
-		if err := s.t.ExecuteTemplate(&b, "report-row", f); err != nil {
-			return "", err
-		}
-		return template.HTML(b.String()), nil
+		return s.t.ExecuteTemplate(b, "report-row", f)
 	}
 	w := s.words
-	var b strings.Builder
 	b.Grow(512)
 	b.WriteString("\n<tr><th scope=\"row\"><a href=\"#component-")
 	b.WriteString(f.ID)
 	b.WriteString("\">")
-	htmlEscaper.WriteString(&b, f.Name)
+	htmlEscaper.WriteString(b, f.Name)
 	b.WriteString("</a></th>\n<td>")
 	if f.Probed {
-		htmlEscaper.WriteString(&b, f.PercentIn(w.l))
+		htmlEscaper.WriteString(b, f.PercentIn(w.l))
 	} else {
 		b.WriteString("<span class=\"muted\">")
 		b.WriteString(s.fixed("component.not_monitored"))
 		b.WriteString("</span>")
 	}
-	s.writeDurations(&b, f.Summary, f.ProbeDown, f.DeclaredDown)
+	s.writeDurations(b, f.Summary, f.ProbeDown, f.DeclaredDown)
 	b.WriteString("</td>\n</tr>")
-	return template.HTML(b.String()), nil
+	return nil
 }
 
 // ReportComponent is a component's section of a month's report, the data
@@ -58,16 +58,17 @@ type ReportComponent struct {
 // "report-row", while the set's "report-component" is the built-in one
 // (FuzzReportComponent holds the two to the same bytes).
 func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, error) {
+	return asHTML(func(b textWriter) error { return s.writeReportComponent(b, p, f) })
+}
+
+// writeReportComponent writes reportComponent's section of f on page p
+// to b.
+func (s *pageSet) writeReportComponent(b textWriter, p *Page, f *report.Figures) error {
 	if !s.builtin["report-component"] || !unreserved(f.ID) {
-		var b strings.Builder
-		if err := s.t.ExecuteTemplate(&b, "report-component", ReportComponent{p, f}); err != nil {
-			return "", err
-		}
-		return template.HTML(b.String()), nil
+		return s.t.ExecuteTemplate(b, "report-component", ReportComponent{p, f})
 	}
 	w := s.words
 	none := s.fixed("report.none")
-	var b strings.Builder
 	b.Grow(256) // the heading; writeCalendar grows b to hold the rest
 	fact := func(key string) {
 		b.WriteString("\n<div><dt>")
@@ -79,7 +80,7 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 		if d == 0 {
 			b.WriteString(none)
 		} else {
-			htmlEscaper.WriteString(&b, s.length(d))
+			htmlEscaper.WriteString(b, s.length(d))
 		}
 		b.WriteString("</dd></div>")
 	}
@@ -88,13 +89,13 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 	b.WriteString("\">\n<h2 id=\"component-")
 	b.WriteString(f.ID)
 	b.WriteString("\">")
-	htmlEscaper.WriteString(&b, f.Name)
+	htmlEscaper.WriteString(b, f.Name)
 	b.WriteString("</h2>\n")
-	writeCalendar(&b, 1024, p, f)
+	writeCalendar(b, 1024, p, f)
 	b.WriteString("\n<dl class=\"periods\">")
 	fact("component.uptime")
 	if f.Probed {
-		htmlEscaper.WriteString(&b, f.PercentIn(w.l))
+		htmlEscaper.WriteString(b, f.PercentIn(w.l))
 	} else {
 		b.WriteString(s.fixed("component.not_monitored"))
 	}
@@ -107,15 +108,15 @@ func (s *pageSet) reportComponent(p *Page, f *report.Figures) (template.HTML, er
 		b.WriteString("\n<div><dt>")
 		b.WriteString(string(w.t("report.objective_target", "target", sw.Target)))
 		b.WriteString("</dt><dd>")
-		htmlEscaper.WriteString(&b, sw.State)
+		htmlEscaper.WriteString(b, sw.State)
 		if m := w.margin(f); m != "" {
 			b.WriteString(s.fixed("list.separator"))
-			htmlEscaper.WriteString(&b, m)
+			htmlEscaper.WriteString(b, m)
 		}
 		b.WriteString("</dd></div>")
 	}
 	b.WriteString("\n</dl>\n</section>")
-	return template.HTML(b.String()), nil
+	return nil
 }
 
 // reportEntry is the template function of that name: the "report-entry"

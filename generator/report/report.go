@@ -301,6 +301,11 @@ func Months(in Input) []*Month {
 	return out
 }
 
+// namedBefore reports whether one of affected names the component id.
+func namedBefore(affected []incident.Affected, id string) bool {
+	return slices.ContainsFunc(affected, func(a incident.Affected) bool { return a.ID == id })
+}
+
 // month computes the report of the month that begins at start.
 func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incident, ivs map[string][]history.Interval) *Month {
 	end := start.AddDate(0, 1, 0)
@@ -323,13 +328,44 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 
 	// Each component is given only the incidents that name it, all and
 	// maintenance alone: uptime reads no other (Input.spans), and a month
-	// of a large site has many, each read again for every component.
-	affecting := make(map[string][]*incident.Incident, len(in.Components))
-	maint := make(map[string][]*incident.Incident, len(in.Components))
+	// of a large site has many, each read again for every component. The
+	// lists are cut from two arrays, counted first: appended to one by
+	// one, they were most of what a month allocated.
+	counts := make(map[string]*[2]int, len(in.Components)) // all, maintenance
+	var total [2]int
 	for _, inc := range ins {
-		for _, a := range inc.Affected {
-			if l := affecting[a.ID]; len(l) > 0 && l[len(l)-1] == inc {
+		isMaint := 0
+		if inc.Kind == incident.KindMaintenance {
+			isMaint = 1
+		}
+		for j, a := range inc.Affected {
+			if namedBefore(inc.Affected[:j], a.ID) {
 				continue // named twice: once is how spans sees it
+			}
+			c := counts[a.ID]
+			if c == nil {
+				c = new([2]int)
+				counts[a.ID] = c
+			}
+			c[0]++
+			c[1] += isMaint
+			total[0]++
+			total[1] += isMaint
+		}
+	}
+	affecting := make(map[string][]*incident.Incident, len(counts))
+	maint := make(map[string][]*incident.Incident, len(counts))
+	all, maints := make([]*incident.Incident, total[0]), make([]*incident.Incident, total[1])
+	for id, c := range counts {
+		affecting[id], all = all[:0:c[0]], all[c[0]:]
+		if c[1] > 0 {
+			maint[id], maints = maints[:0:c[1]], maints[c[1]:]
+		}
+	}
+	for _, inc := range ins {
+		for j, a := range inc.Affected {
+			if namedBefore(inc.Affected[:j], a.ID) {
+				continue
 			}
 			affecting[a.ID] = append(affecting[a.ID], inc)
 			if inc.Kind == incident.KindMaintenance {

@@ -26,12 +26,15 @@ import (
 // most at Now; without components every window is no data.
 func Site(ins []Input, cuts []time.Time) []Summary {
 	from, to := cuts[0], cuts[len(cuts)-1]
-	var edges []edge
+	buf := edgeBufs.Get().(*[]edge)
+	defer edgeBufs.Put(buf)
+	edges := (*buf)[:0]
 	probed := false
 	for i, in := range ins {
-		edges = append(edges, in.edges(from, to, i)...)
+		edges = in.appendEdges(edges, from, to, i)
 		probed = probed || in.Probed
 	}
+	*buf = edges
 	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
 
 	// Each component's counts, and how many components are in each class

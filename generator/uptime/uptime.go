@@ -41,6 +41,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
@@ -307,6 +308,13 @@ func (s span) overlaps(from, to time.Time) bool {
 // overlaps [from, to].
 func (in Input) spans(from, to time.Time) []span {
 	var out []span
+	in.eachSpan(from, to, func(s span) { out = append(out, s) })
+	return out
+}
+
+// eachSpan hands f each of spans' spans in turn, keeping no slice of
+// them: a sweep reads each once.
+func (in Input) eachSpan(from, to time.Time, f func(span)) {
 	for _, inc := range in.Incidents {
 		start, end := inc.Start(), inc.End()
 		if end.IsZero() || end.After(in.Now) {
@@ -332,10 +340,9 @@ func (in Input) spans(from, to time.Time) []span {
 					s.k = kDegraded
 				}
 			}
-			out = append(out, s)
+			f(s)
 		}
 	}
-	return out
 }
 
 // measure sweeps [cuts[0], cuts[last]) once and returns the time by class
@@ -349,11 +356,19 @@ func (in Input) measure(cuts []time.Time) []acc {
 // measureEach is measure handing each window's time by class to window,
 // as sweepEach does.
 func (in Input) measureEach(cuts []time.Time, window func(acc) bool) {
-	edges := in.edges(cuts[0], cuts[len(cuts)-1], 0)
-	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	edges := edgeBufs.Get().(*[]edge)
+	defer edgeBufs.Put(edges)
+	*edges = in.appendEdges((*edges)[:0], cuts[0], cuts[len(cuts)-1], 0)
+	slices.SortFunc(*edges, func(a, b edge) int { return a.t.Compare(b.t) })
 	var count [nKinds]int
-	sweepEach(cuts, edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
+	sweepEach(cuts, *edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
 }
+
+// edgeBufs hold the edges of a sweep, which are read once and dropped: a
+// build sweeps each component's month for its report page, CSV and JSON,
+// and the whole site's months, and fresh edges (and spans made to size
+// them) were a tenth of what its rendering allocated.
+var edgeBufs = sync.Pool{New: func() any { return new([]edge) }}
 
 // eachSummary hands the Summary of each window between cuts to window,
 // oldest first, until it returns false, from one sweep. A component with
@@ -383,18 +398,13 @@ func (in Input) summary(from, to time.Time, a acc) Summary {
 	return summarize(from, to, a, in.PartialWeight, in.Probed, in.MinCoverage)
 }
 
-// edges lists the component's time in [from, to) as the kinds' start and
-// end edges, each marked with the component's index c.
-func (in Input) edges(from, to time.Time, c int) []edge {
-	// Sized for the spans, two edges each, which are most components'
-	// edges in most windows: grown from nothing, the edges were allocated
-	// about twice over.
-	spans := in.spans(from, to)
-	edges := make([]edge, 0, 2*len(spans))
+// appendEdges appends to dst the component's time in [from, to) as the
+// kinds' start and end edges, each marked with the component's index c.
+func (in Input) appendEdges(dst []edge, from, to time.Time, c int) []edge {
 	add := func(start, end time.Time, k kind) {
 		start, end = later(start, from), earlier(end, to)
 		if start.Before(end) {
-			edges = append(edges, edge{start, k, +1, c}, edge{end, k, -1, c})
+			dst = append(dst, edge{start, k, +1, c}, edge{end, k, -1, c})
 		}
 	}
 	for _, iv := range in.Intervals {
@@ -405,12 +415,12 @@ func (in Input) edges(from, to time.Time, c int) []edge {
 			add(iv.Start, iv.End, kDown)
 		}
 	}
-	for _, s := range spans {
+	in.eachSpan(from, to, func(s span) {
 		if s.k != nKinds {
 			add(s.from, s.to, s.k)
 		}
-	}
-	return edges
+	})
+	return dst
 }
 
 // class is the class of an instant (see the package comment).

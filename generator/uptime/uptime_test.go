@@ -676,29 +676,34 @@ func TestWindowsMemory(t *testing.T) {
 	}
 }
 
-// TestEdgesAllocations: a component's edges in a window are its spans'
-// and its probe data's, two each; sized for the spans, most components'
-// edges take one allocation besides the spans', not one for each time
-// the slice grew.
-func TestEdgesAllocations(t *testing.T) {
-	from, to := day0.AddDate(0, 0, -27), now
+// TestSweepAllocations: a sweep's edges are read once, so a component's
+// windows and the whole site's are swept through a buffer kept for the
+// next sweep, with neither fresh edges nor a slice of spans to size them
+// (7 allocations for a component's windows before, 11 for the site's).
+func TestSweepAllocations(t *testing.T) {
+	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
 	var incidents []*incident.Incident
 	for i := range 12 {
 		incidents = append(incidents, inc("i"+strconv.Itoa(i), incident.MajorOutage, float64(-500+40*i), float64(-490+40*i)))
 	}
+	api := Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)}, Incidents: incidents}
+	web := Input{Component: "web", Now: now, Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}
 	for _, tc := range []struct {
-		name string
-		in   Input
-		want float64 // allocations besides the spans'
+		name  string
+		sweep func()
+		want  float64
 	}{
-		{"one incident", Input{Component: "api", Now: now, Incidents: incidents[:1]}, 1},
-		{"twelve incidents", Input{Component: "api", Now: now, Incidents: incidents}, 1},
-		{"nothing", Input{Component: "api", Now: now}, 0},
+		{"a component's windows", func() {
+			for range Windows(api, cuts) {
+			}
+		}, 0},
+		// The components' counts, the windows' time by class and their
+		// summaries.
+		{"the site's windows", func() { Site([]Input{api, web, {Component: "db", Now: now}}, cuts) }, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			spans := testing.AllocsPerRun(100, func() { tc.in.spans(from, to) })
-			if got := testing.AllocsPerRun(100, func() { tc.in.edges(from, to, 0) }) - spans; got != tc.want {
-				t.Errorf("got %v allocations besides the spans' %v, want %v", got, spans, tc.want)
+			if got := testing.AllocsPerRun(100, tc.sweep); got > tc.want {
+				t.Errorf("got %v allocations a sweep, want at most %v", got, tc.want)
 			}
 		})
 	}
