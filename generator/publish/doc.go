@@ -24,7 +24,9 @@
 // symlink over the output path. rename(2) replaces the link in one step, so
 // a reader resolves either the old version or the new one, and both are
 // complete. Commit then removes every version but the new one and the one it
-// replaced. Files that did not change are hard-linked from the published
+// replaced, which a reader that resolved the old link just before the swap
+// is still opening; a reader stalled across two commits may find the
+// version it resolved gone, and must open the path again. Files that did not change are hard-linked from the published
 // version rather than written again, so they keep their inode and mtime
 // (and with them their HTTP validators).
 //
