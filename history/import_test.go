@@ -317,16 +317,19 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// TestImportStopsWhenCancelled: an import of a file of nothing but bad
-// lines, which fill no batch, still stops soon after its context is
-// cancelled (Ctrl-C), rather than at the end of the file.
+// TestImportStopsWhenCancelled: an import stops soon after its context is
+// cancelled (Ctrl-C), rather than at the end of the file, and says so,
+// even one of a file of nothing but bad lines, which fill no batch.
 func TestImportStopsWhenCancelled(t *testing.T) {
 	for _, tt := range []struct{ name, file, pattern string }{
 		{"JSON Lines", "r.jsonl", "nope\n"},
 		{"CSV", "r.csv", "component,time,ok\n"},
+		// Batches to write, cancelled while one is being written.
+		{"results", "r.jsonl", `{"component":"api","time":"2026-11-01T00:00:00Z","ok":true}` + "\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTest(t, sampleOpts)
+			s.importBatch = 1000
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			in := &cancelAfter{r: &repeat{pattern: tt.pattern, n: 1 << 40}, n: 1 << 20, cancel: cancel}
@@ -415,5 +418,31 @@ func TestImportReadsOneBatchAhead(t *testing.T) {
 	}
 	if r := <-done; r.err != nil || r.st.Imported != batch*batches {
 		t.Errorf("got %+v, %v; want %d results imported", r.st, r.err, batch*batches)
+	}
+}
+
+// TestImportCancellableCostsNoMore: an import under a context that can be
+// cancelled, as herald import's is, allocates no more than one under
+// context.Background. For each statement under such a context the driver
+// starts a goroutine and installs a progress handler, and database/sql
+// starts a goroutine for each query: 4 % of an import's CPU.
+func TestImportCancellableCostsNoMore(t *testing.T) {
+	file := sampleFile(t)
+	mallocs := func(ctx context.Context) uint64 {
+		s := openTest(t, sampleOpts)
+		s.importBatch = 97 // many transactions, many statements
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := s.Import(ctx, bytes.NewReader(file), "sample.jsonl", importNow, nil); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.Mallocs - before.Mallocs
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	plain, cancellable := mallocs(context.Background()), mallocs(ctx)
+	if cancellable > plain+plain/20 {
+		t.Errorf("got %d allocations under a context that can be cancelled, want at most 5 %% more than the %d under context.Background", cancellable, plain)
 	}
 }
