@@ -143,6 +143,7 @@ type Store struct {
 	// importBatch is the results an import writes a transaction:
 	// defaultImportBatch, or fewer in tests, to make many transactions.
 	importBatch int
+	ids         knownIDs
 
 	// reads are the read queries, each prepared on its first use and
 	// kept until Close: a build runs them once per component, and

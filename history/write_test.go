@@ -461,3 +461,50 @@ func TestBulkCheckpointInBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestImportKnowsSeriesIDs: a Store finds the ids of a series once, not
+// in every transaction (two queries each): importing into series it has
+// written to costs fewer allocations than the same import through another
+// Store of the same file, which has written only to another series.
+func TestImportKnowsSeriesIDs(t *testing.T) {
+	const series = 50
+	file := func(minute float64, components ...string) []byte {
+		var b []byte
+		for _, c := range components {
+			b = fmt.Appendf(b, `{"component":%q,"time":%q,"ok":true,"latency_ms":20}`+"\n", c, at(minute).Format(time.RFC3339))
+		}
+		return b
+	}
+	var components []string
+	for c := range series {
+		components = append(components, fmt.Sprint("c", c))
+	}
+	path := filepath.Join(t.TempDir(), "history.db")
+	open := func() *Store {
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	mallocs := func(s *Store, in []byte) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := s.Import(context.Background(), bytes.NewReader(in), "r.jsonl", importNow, nil); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.Mallocs - before.Mallocs
+	}
+	writer, other := open(), open()
+	mallocs(writer, file(0, components...))
+	mallocs(other, file(0, "other"))
+	known := mallocs(writer, file(1, components...))
+	found := mallocs(other, file(2, components...))
+	// Two queries a series take some 50 allocations; 20 leave room for
+	// the noise of the runtime's and database/sql's own goroutines.
+	if known+20*series > found {
+		t.Errorf("got %d allocations importing into series the Store knows, want at least %d fewer than the %d of a Store that looks them up", known, 20*series, found)
+	}
+}
