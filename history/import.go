@@ -182,9 +182,9 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	defer restore()
 
 	// The reader fills one batch while the writer writes the other: it
-	// decodes several times faster than SQLite writes, so a third batch,
-	// queued, would only hold memory.
-	full := make(chan []Result)
+	// decodes and groups (see group) several times faster than SQLite
+	// writes, so a third batch, queued, would only hold memory.
+	full := make(chan batch)
 	free := make(chan []Result, 1)
 	bad := &ImportError{}
 	var readErr error
@@ -192,20 +192,20 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 	size := cmp.Or(s.importBatch, defaultImportBatch)
 	reader.Go(func() {
 		defer close(full)
-		batch := make([]Result, 0, size)
-		batchBytes := 0 // the text of batch's results
+		rs := make([]Result, 0, size)
+		rsBytes := 0 // the text of rs's results
 		send := func() error {
-			batchBytes = 0
+			rsBytes = 0
 			select {
-			case full <- batch:
+			case full <- group(rs):
 			case <-rctx.Done():
 				return rctx.Err()
 			}
 			select {
-			case batch = <-free:
-				batch = batch[:0]
+			case rs = <-free:
+				rs = rs[:0]
 			default:
-				batch = make([]Result, 0, size)
+				rs = make([]Result, 0, size)
 			}
 			return nil
 		}
@@ -223,13 +223,13 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 				st.Bad++
 				bad.add(name, line, "%s", lineMessage(err))
 			} else {
-				batch = append(batch, r)
-				batchBytes += len(r.Component) + len(r.Error) + len(r.Region)
+				rs = append(rs, r)
+				rsBytes += len(r.Component) + len(r.Error) + len(r.Region)
 			}
 			if progress != nil && st.Lines%10000 == 0 {
 				progress(st.Lines)
 			}
-			if len(batch) == size || batchBytes >= maxBatchBytes {
+			if len(rs) == size || rsBytes >= maxBatchBytes {
 				return send()
 			}
 			return nil
@@ -241,16 +241,16 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 		}
 		// The lines read before a file broke off are kept too.
 		var re *ReadError
-		if (readErr == nil || errors.As(readErr, &re)) && len(batch) > 0 {
+		if (readErr == nil || errors.As(readErr, &re)) && len(rs) > 0 {
 			if err := send(); err != nil {
 				readErr = err
 			}
 		}
 	})
 	var writeErr error
-	for batch := range full {
+	for b := range full {
 		if writeErr == nil {
-			rs, err := s.record(ctx, conn, batch)
+			rs, err := s.record(ctx, conn, b)
 			st.Imported += rs.inserted
 			st.Duplicates += rs.duplicates
 			st.Expired += rs.expired
@@ -259,9 +259,9 @@ func (s *Store) Import(ctx context.Context, r io.Reader, name string, now time.T
 				cancel() // stop reading
 			}
 		}
-		clear(batch) // drop the strings it holds
+		clear(b.rs) // drop the strings it holds
 		select {
-		case free <- batch:
+		case free <- b.rs:
 		default:
 		}
 	}

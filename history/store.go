@@ -368,7 +368,7 @@ func (s *Store) Record(ctx context.Context, rs []Result) error {
 			return err
 		}
 	}
-	_, err := s.record(ctx, s.db, rs)
+	_, err := s.record(ctx, s.db, group(rs))
 	return err
 }
 

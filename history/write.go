@@ -55,14 +55,61 @@ type touched struct {
 	fresh []point
 }
 
-// record stores rs in one transaction and updates the roll-ups. Within
-// the transaction, results are sorted by series and time, so that each
+// batch is the results of one transaction grouped by series, each
+// series' in time order: the part of record's work that needs no store,
+// which an import does on its reading goroutine, beside the writer.
+type batch struct {
+	rs      []Result
+	ms      []int64   // rs[i]'s time, Unix milliseconds
+	keys    []series  // by component, then region
+	members [][]int32 // keys[j]'s results, indexes into rs, in time order
+}
+
+// group groups rs by series. Equal times keep their order within a
+// series, so that of two copies of a result the first is the one kept.
+func group(rs []Result) batch {
+	b := batch{rs: rs, ms: make([]int64, len(rs))}
+	// A map lookup a result costs less than comparing strings in a sort.
+	index := map[series]int{}
+	for i := range rs {
+		b.ms[i] = rs[i].Time.UnixMilli()
+		k := series{rs[i].Component, rs[i].Region}
+		j, ok := index[k]
+		if !ok {
+			j = len(b.keys)
+			index[k] = j
+			b.keys = append(b.keys, k)
+			b.members = append(b.members, nil)
+		}
+		b.members[j] = append(b.members[j], int32(i))
+	}
+	// A fixed order of series keeps two concurrent writers' work identical.
+	order := make([]int, len(b.keys))
+	for j := range order {
+		order[j] = j
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		return cmp.Or(strings.Compare(b.keys[x].component, b.keys[y].component), strings.Compare(b.keys[x].region, b.keys[y].region))
+	})
+	keys, members := make([]series, len(order)), make([][]int32, len(order))
+	byTime := func(x, y int32) int { return cmp.Compare(b.ms[x], b.ms[y]) }
+	for to, from := range order {
+		keys[to], members[to] = b.keys[from], b.members[from]
+		if !slices.IsSortedFunc(members[to], byTime) {
+			slices.SortStableFunc(members[to], byTime)
+		}
+	}
+	b.keys, b.members = keys, members
+	return b
+}
+
+// record stores b in one transaction and updates the roll-ups. Each
 // series' rows are appended to the B-trees together, and the results
-// already stored (or repeated within rs, where the first one wins) are
+// already stored (or repeated within b, where the first one wins) are
 // found first, so that every row inserted is known to be new and
 // multi-row INSERTs can be used.
-func (s *Store) record(ctx context.Context, db beginner, rs []Result) (st recordStats, err error) {
-	if len(rs) == 0 {
+func (s *Store) record(ctx context.Context, db beginner, b batch) (st recordStats, err error) {
+	if len(b.rs) == 0 {
 		return st, nil
 	}
 	tx, err := db.BeginTx(ctx, nil)
@@ -88,38 +135,7 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (st record
 	if err != nil {
 		return st, err
 	}
-
-	// Group the results by series, in their order within each: a map
-	// lookup a result costs less than comparing strings in a sort.
-	ms := make([]int64, len(rs))
-	index := map[series]int{}
-	var keys []series
-	var members [][]int32
-	for i := range rs {
-		ms[i] = rs[i].Time.UnixMilli()
-		if ms[i] < horizon {
-			st.expired++
-			continue
-		}
-		k := series{rs[i].Component, rs[i].Region}
-		j, ok := index[k]
-		if !ok {
-			j = len(keys)
-			index[k] = j
-			keys = append(keys, k)
-			members = append(members, nil)
-		}
-		members[j] = append(members[j], int32(i))
-	}
-	// A fixed order of series keeps two concurrent writers' work identical.
-	order := make([]int, len(keys))
-	for j := range order {
-		order[j] = j
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		return cmp.Or(strings.Compare(keys[a].component, keys[b].component), strings.Compare(keys[a].region, keys[b].region))
-	})
-	byTime := func(a, b int32) int { return cmp.Compare(ms[a], ms[b]) }
+	rs, ms := b.rs, b.ms
 
 	ins := newSeriesWriter(q)
 	ids := seriesIDs{q: q, known: &s.ids}
@@ -139,12 +155,13 @@ func (s *Store) record(ctx context.Context, db beginner, rs []Result) (st record
 		}
 	}
 	var stored []int64
-	for _, j := range order {
-		k, m := keys[j], members[j]
-		// In time order; equal times keep their order, so the first of
-		// two copies of a result is the one kept.
-		if !slices.IsSortedFunc(m, byTime) {
-			slices.SortStableFunc(m, byTime)
+	for j, k := range b.keys {
+		m := b.members[j]
+		// The results before the horizon, the first in time order.
+		expired, _ := slices.BinarySearchFunc(m, horizon, func(i int32, h int64) int { return cmp.Compare(ms[i], h) })
+		st.expired += expired
+		if m = m[expired:]; len(m) == 0 {
+			continue
 		}
 		lo, hi := ms[m[0]], ms[m[len(m)-1]]
 		id, cid, err := ids.get(k)

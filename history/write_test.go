@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -506,5 +507,40 @@ func TestImportKnowsSeriesIDs(t *testing.T) {
 	// the noise of the runtime's and database/sql's own goroutines.
 	if known+20*series > found {
 		t.Errorf("got %d allocations importing into series the Store knows, want at least %d fewer than the %d of a Store that looks them up", known, 20*series, found)
+	}
+}
+
+// TestImportSkipsExpired: the results of each series older than the
+// horizon of the last Prune are counted as expired and not stored, and
+// the rest are, whatever the order of the file.
+func TestImportSkipsExpired(t *testing.T) {
+	line := func(c string, minute float64) string {
+		return fmt.Sprintf(`{"component":%q,"time":%q,"ok":true,"latency_ms":20}`+"\n", c, at(minute).Format(time.RFC3339))
+	}
+	for _, tt := range []struct {
+		name           string
+		lines          []string
+		stored, expire int
+	}{
+		{"all expired", []string{line("api", 1), line("web", 2)}, 0, 2},
+		{"none expired", []string{line("api", 60), line("web", 61)}, 2, 0},
+		{"at the horizon", []string{line("api", 9), line("api", 10)}, 1, 1},
+		{"mixed, out of order", []string{line("api", 70), line("web", 3), line("api", 5), line("web", 80), line("api", 11), line("web", 9)}, 3, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := sampleOpts
+			opts.Retention = time.Hour
+			s := openTest(t, opts)
+			if err := s.Prune(context.Background(), at(70)); err != nil { // the horizon: minute 10
+				t.Fatal(err)
+			}
+			st, err := s.Import(context.Background(), strings.NewReader(strings.Join(tt.lines, "")), "r.jsonl", importNow, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Imported != tt.stored || st.Expired != tt.expire {
+				t.Errorf("got %d imported and %d expired, want %d and %d", st.Imported, st.Expired, tt.stored, tt.expire)
+			}
+		})
 	}
 }
