@@ -3,11 +3,12 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"math"
-	"runtime"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/herald-status/herald/generator/internal/memtest"
 )
 
 // TestWriteJSON holds writeJSON to json.Encoder with SetIndent("", "  "),
@@ -76,18 +77,13 @@ func TestWriteJSONMemory(t *testing.T) {
 	}
 	n := b.Len()
 	b.Grow(2 * n)
-	// The fewest bytes of a few runs: a collection may empty the pools
-	// of the run after it.
-	least := uint64(math.MaxUint64)
-	for range 5 {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
+	var err error
+	least := memtest.LeastBytes(5, func() {
 		b.Reset()
-		if err := writeJSON(&b, "x.json", v); err != nil {
-			t.Fatal(err)
-		}
-		runtime.ReadMemStats(&after)
-		least = min(least, after.TotalAlloc-before.TotalAlloc)
+		err = errors.Join(err, writeJSON(&b, "x.json", v))
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got := float64(least) / float64(n); got > 0.25 {
 		t.Errorf("got %.2f bytes allocated a byte of a document of %d bytes, want at most 0.25", got, n)

@@ -2,14 +2,15 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"io"
-	"math"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/herald-status/herald/generator/internal/memtest"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/report"
@@ -145,18 +146,13 @@ func TestPageMainWrittenInPlace(t *testing.T) {
 			}
 			n := b.Len()
 			b.Grow(4 * n)
-			// The fewest bytes of a few runs: a collection empties the
-			// pools that the run after it fills again.
-			least := uint64(math.MaxUint64)
-			for range 10 {
-				var before, after runtime.MemStats
-				runtime.ReadMemStats(&before)
+			var err error
+			least := memtest.LeastBytes(10, func() {
 				b.Reset()
-				if err := tt.write(s, &b, tt.p); err != nil {
-					t.Fatal(err)
-				}
-				runtime.ReadMemStats(&after)
-				least = min(least, after.TotalAlloc-before.TotalAlloc)
+				err = errors.Join(err, tt.write(s, &b, tt.p))
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
 			if got := float64(least) / float64(n); got > 1 {
 				t.Errorf("got %.2f bytes allocated a byte of a page of %d bytes, want at most 1", got, n)
