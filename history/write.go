@@ -234,31 +234,29 @@ func (s *Store) record(ctx context.Context, db beginner, b batch) (st recordStat
 }
 
 // storedTimes appends to buf the times of series id's stored results in
-// [lo, hi], in order, and says whether any is stored after hi.
+// [lo, hi], in order, and says whether any is stored after hi. One query
+// reads them and the first time after hi, and no further: SQLite steps a
+// query a row at a time, so the rows after that one are never read.
 func (q *txStmts) storedTimes(id, lo, hi int64, buf []int64) ([]int64, bool, error) {
-	rows, err := q.query(`SELECT time FROM results WHERE series = ? AND time >= ? AND time <= ? ORDER BY time`,
-		id, lo, hi)
+	rows, err := q.query(`SELECT time FROM results WHERE series = ? AND time >= ? ORDER BY time`, id, lo)
 	if err != nil {
 		return buf, false, fmt.Errorf("read stored results: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var t int64
 		if err := rows.Scan(&t); err != nil {
-			rows.Close()
 			return buf, false, fmt.Errorf("read stored results: %w", err)
+		}
+		if t > hi {
+			return buf, true, nil
 		}
 		buf = append(buf, t)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return buf, false, fmt.Errorf("read stored results: %w", err)
 	}
-	var later bool
-	if err := q.queryRow(`SELECT EXISTS (SELECT 1 FROM results WHERE series = ? AND time > ?)`,
-		id, hi).Scan(&later); err != nil {
-		return buf, false, fmt.Errorf("read stored results: %w", err)
-	}
-	return buf, later, nil
+	return buf, false, nil
 }
 
 // A result is inserted as two values (see pack) when it can be, else as
