@@ -174,7 +174,9 @@ func (s *Store) record(ctx context.Context, db beginner, b batch) (st recordStat
 		t := touched{k: k, id: id}
 		co, _ := s.opts.component(k.component)
 		ins.start(id)
-		appendOnly := len(stored) == 0 && !later
+		if len(stored) == 0 && !later {
+			t.fresh = make([]point, 0, len(m))
+		}
 		n, x := 0, 0
 		for y, i := range m {
 			at := ms[i]
@@ -198,7 +200,7 @@ func (s *Store) record(ctx context.Context, db beginner, b batch) (st recordStat
 			}
 			t.sp.max = at
 			n++
-			if appendOnly {
+			if t.fresh != nil {
 				t.fresh = append(t.fresh, point{at, co.state(r.OK, r.LatencyMS)})
 			}
 			if r.OK {
