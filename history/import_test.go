@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -444,5 +445,72 @@ func TestImportCancellableCostsNoMore(t *testing.T) {
 	plain, cancellable := mallocs(context.Background()), mallocs(ctx)
 	if cancellable > plain+plain/20 {
 		t.Errorf("got %d allocations under a context that can be cancelled, want at most 5 %% more than the %d under context.Background", cancellable, plain)
+	}
+}
+
+// TestImportCost bounds what an import allocates for one more of
+// something: the difference between importing a file with many of it and
+// one with few, into the same Store, the least of five rounds, as the
+// runtime's and database/sql's own goroutines allocate now and then.
+func TestImportCost(t *testing.T) {
+	// lines is n results of each of series components, one every step
+	// minutes from minute from.
+	lines := func(series int, from float64, n int, step float64) []byte {
+		var b []byte
+		for i := range n {
+			stamp := at(from + float64(i)*step).Format(time.RFC3339)
+			for c := range series {
+				b = fmt.Appendf(b, `{"component":"c%d","time":%q,"ok":true,"latency_ms":%d}`+"\n", c, stamp, 20+i%5*30)
+			}
+		}
+		return b
+	}
+	for _, tt := range []struct {
+		name      string
+		few, many func(round int) []byte
+		more      uint64 // how many more of it many holds than few
+		bytes     bool   // bytes allocated, else allocations
+		want      uint64
+	}{
+		// The stored results around a series' new ones are read by one
+		// query, not by a query and a second for any stored after them
+		// (~150 before, ~125 since).
+		{"allocations a series", func(r int) []byte { return lines(50, float64(2*r+1), 1, 1) },
+			func(r int) []byte { return lines(100, float64(2*r+2), 1, 1) }, 50, false, 135},
+		// A series' new results, kept for its intervals, are gathered into
+		// a slice of their number, not grown to it (~236 before, ~173
+		// since).
+		{"bytes an appended result", func(r int) []byte { return lines(4, float64(10+6000*r), 2000, 1) },
+			func(r int) []byte { return lines(4, float64(2010+6000*r), 4000, 1) }, 4 * 2000, true, 190},
+		// An hour's latency counts are kept in a slice, sorted when
+		// they are not in order already, not in a map (~886 before,
+		// ~708 since).
+		{"bytes a result an hour", func(r int) []byte { return lines(4, float64(-60*3000*(r+1)), 1000, 60) },
+			func(r int) []byte { return lines(4, float64(-60*3000*(r+1)+60*1000), 2000, 60) }, 4 * 1000, true, 800},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t, Options{})
+			cost := func(in []byte) uint64 {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				if _, err := s.Import(context.Background(), bytes.NewReader(in), "r.jsonl", importNow, nil); err != nil {
+					t.Fatal(err)
+				}
+				runtime.ReadMemStats(&after)
+				if tt.bytes {
+					return after.TotalAlloc - before.TotalAlloc
+				}
+				return after.Mallocs - before.Mallocs
+			}
+			cost(lines(100, 0, 1, 1)) // the series, known from then on
+			got := uint64(math.MaxUint64)
+			for round := range 5 {
+				few := cost(tt.few(round))
+				got = min(got, (cost(tt.many(round))-few)/tt.more)
+			}
+			if got > tt.want {
+				t.Errorf("got %d, want at most %d", got, tt.want)
+			}
+		})
 	}
 }

@@ -63,6 +63,7 @@ func (s *Store) recompute(q *txStmts, t touched) error {
 	if t.fresh != nil {
 		// The stored results at or after from are the ones of back from
 		// from on, then the new ones; nothing comes after them.
+		ps = make([]point, 0, len(back)+len(t.fresh))
 		for i := len(back) - 1; i >= 0; i-- {
 			if back[i].t >= from {
 				ps = append(ps, back[i])
