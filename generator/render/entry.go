@@ -327,15 +327,6 @@ func (s *pageSet) span(in *incident.Incident) template.HTML {
 	return w.timeRange(in.Started, in.Resolved)
 }
 
-// execEntry executes the set's template name with e.
-func (s *pageSet) execEntry(name string, e Entry) (template.HTML, error) {
-	var b strings.Builder
-	if err := s.t.ExecuteTemplate(&b, name, e); err != nil {
-		return "", err
-	}
-	return template.HTML(b.String()), nil
-}
-
 // writeEntryTitle writes the start of a built-in entry, up to its title
 // line, as the templates print it.
 func (s *pageSet) writeEntryTitle(b textWriter, e Entry) {
