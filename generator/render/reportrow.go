@@ -130,13 +130,12 @@ func (s *pageSet) reportEntry(p *Page, in *incident.Incident) (template.HTML, er
 
 // writeReportEntry writes reportEntry's entry of in on page p to b.
 func (s *pageSet) writeReportEntry(b textWriter, p *Page, in *incident.Incident) error {
-	e := newEntry(s, p, in)
-	if !s.builtin["report-entry"] || !plainPath(e.Link) || p.Report == nil {
-		return s.t.ExecuteTemplate(b, "report-entry", e)
+	if !s.builtin["report-entry"] || !plainLink(p, in) || p.Report == nil {
+		return s.t.ExecuteTemplate(b, "report-entry", newEntry(s, p, in))
 	}
 	w := s.words
 	b.WriteString("\n<li class=\"entry\"><p class=\"entry-title\"><a href=\"")
-	b.WriteString(e.Link)
+	writeIncidentLink(b, p, in)
 	b.WriteString("\"")
 	if in.Untranslated != "" {
 		b.WriteString(" lang=\"")
