@@ -178,6 +178,17 @@ func (w words) timeTag(t time.Time) template.HTML {
 	return template.HTML(w.appendTimeTag(buf[:0], t, true, true))
 }
 
+// writeTimeTag writes timeTag's element of t to b, formatted straight
+// into a page's buffer (AvailableBuffer, as a *bytes.Buffer has), not
+// made as a string of its own: an incident page shows a time an update.
+func (w words) writeTimeTag(b textWriter, t time.Time) {
+	if buf, ok := b.(interface{ AvailableBuffer() []byte }); ok {
+		b.Write(w.appendTimeTag(buf.AvailableBuffer(), t, true, true))
+		return
+	}
+	b.WriteString(string(w.timeTag(t)))
+}
+
 // appendTimeTag appends the <time> element of t that tag writes, its
 // text t's date (with date), time and zone (with zone) in the site's
 // zone. Pages show thousands of times: it formats them into dst, where
