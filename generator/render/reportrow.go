@@ -145,7 +145,7 @@ func (s *pageSet) writeReportEntry(b textWriter, p *Page, in *incident.Incident)
 	b.WriteString(">")
 	htmlEscaper.WriteString(b, in.Title)
 	b.WriteString("</a></p>\n<p class=\"excerpt\">")
-	b.WriteString(string(w.timeRange(in.Start(), in.End())))
+	w.writeTimeRange(b, in.Start(), in.End())
 	b.WriteString(" · ")
 	if p.Report.OpenAtEnd(in) {
 		b.WriteString(s.fixed("report.open_at_end"))

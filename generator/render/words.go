@@ -236,19 +236,33 @@ func (w words) timeRange(a, b time.Time) template.HTML {
 	if b.IsZero() {
 		return w.timeTag(a)
 	}
-	la, lb := a.In(w.loc), b.In(w.loc)
 	var buf [320]byte
-	dst := buf[:0]
+	return template.HTML(w.appendTimeRange(buf[:0], a, b))
+}
+
+// writeTimeRange writes timeRange's elements of a and b to b, formatted
+// straight into a page's buffer as writeTimeTag writes one: a report
+// page shows a range an entry.
+func (w words) writeTimeRange(dst textWriter, a, b time.Time) {
+	if buf, ok := dst.(interface{ AvailableBuffer() []byte }); ok && !b.IsZero() {
+		dst.Write(w.appendTimeRange(buf.AvailableBuffer(), a, b))
+		return
+	}
+	dst.WriteString(string(w.timeRange(a, b)))
+}
+
+// appendTimeRange appends timeRange's elements of a and b, b not zero, to
+// dst.
+func (w words) appendTimeRange(dst []byte, a, b time.Time) []byte {
+	la, lb := a.In(w.loc), b.In(w.loc)
 	if sameDayAndZone(la, lb) {
 		dst = w.appendTimeTag(dst, a, true, false)
 		dst = append(dst, " – "...)
-		dst = w.appendTimeTag(dst, b, false, true)
-	} else {
-		dst = w.appendTimeTag(dst, a, true, true)
-		dst = append(dst, " – "...)
-		dst = w.appendTimeTag(dst, b, true, true)
+		return w.appendTimeTag(dst, b, false, true)
 	}
-	return template.HTML(dst)
+	dst = w.appendTimeTag(dst, a, true, true)
+	dst = append(dst, " – "...)
+	return w.appendTimeTag(dst, b, true, true)
 }
 
 // sameDayAndZone reports whether a and b, each in its own zone, are
