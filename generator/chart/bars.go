@@ -99,11 +99,29 @@ func Class(d uptime.Day) string {
 // written oldest first whatever the direction, so that keyboard focus
 // moves through them in reading order.
 func Bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) template.HTML {
+	dr := newDrawing()
+	dr.bars(l, days, link, label, opts)
+	return dr.done()
+}
+
+// WriteBars writes Bars' chart to w, grown first to hold it and more
+// bytes after it, as WriteCalendar writes a calendar: a component's page
+// then holds its bars once, not also as a string of their own.
+func WriteBars(w interface {
+	Grow(int)
+	Write([]byte) (int, error)
+}, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
+	dr := newDrawing()
+	dr.bars(l, days, link, label, opts)
+	dr.writeTo(w, more)
+}
+
+// bars draws Bars' chart in dr.out.
+func (dr *drawing) bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts []Option) {
 	var cfg options
 	for _, o := range opts {
 		o(&cfg)
 	}
-	dr := newDrawing()
 	b := &dr.out
 	w := len(days)*barSlot - (barSlot - barWidth)
 	b.WriteString(`<svg class="bars" data-uptime-bars role="group" aria-label="`)
@@ -124,7 +142,6 @@ func Bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label
 		dr.day(l, d, link, label)
 	}
 	b.WriteString("\n</svg>")
-	return dr.done()
 }
 
 // barsName is the bars' accessible name: what they show, of what, and
@@ -166,6 +183,17 @@ func (dr *drawing) done() template.HTML {
 	s := dr.out.String()
 	drawings.Put(dr)
 	return template.HTML(s)
+}
+
+// writeTo writes what was drawn to w, grown first to hold it and more
+// bytes after it, and gives the drawing back for the next chart.
+func (dr *drawing) writeTo(w interface {
+	Grow(int)
+	Write([]byte) (int, error)
+}, more int) {
+	w.Grow(dr.out.Len() + more)
+	w.Write(dr.out.Bytes())
+	drawings.Put(dr)
 }
 
 // day draws the day d: its shape, dr.rect, with its label, from label

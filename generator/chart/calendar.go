@@ -50,9 +50,7 @@ func WriteCalendar(w interface {
 }, more int, l *i18n.Locale, days []uptime.Day, link func(uptime.Day) string, label func(uptime.Day) string, opts ...Option) {
 	dr := newDrawing()
 	dr.calendar(l, days, link, label, opts)
-	w.Grow(dr.out.Len() + more)
-	w.Write(dr.out.Bytes())
-	drawings.Put(dr)
+	dr.writeTo(w, more)
 }
 
 // calendar draws Calendar's chart in dr.out.

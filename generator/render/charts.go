@@ -15,7 +15,18 @@ import (
 // links to it; a day with several links to the component's page, which
 // lists them.
 func bars(p *Page, c *status.Component) template.HTML {
-	return chart.Bars(p.Site.L(), c.Days, dayLink(p, p.Rel(ComponentPath(c.ID))+"#history"), nil, chart.Name(c.Name))
+	return chart.Bars(p.Site.L(), c.Days, barLink(p, c), nil, chart.Name(c.Name))
+}
+
+// writeBars writes bars' chart to w, grown to hold it and more bytes
+// after it (chart.WriteBars).
+func writeBars(w textWriter, more int, p *Page, c *status.Component) {
+	chart.WriteBars(w, more, p.Site.L(), c.Days, barLink(p, c), nil, chart.Name(c.Name))
+}
+
+// barLink is bars' dayLink.
+func barLink(p *Page, c *status.Component) func(uptime.Day) string {
+	return dayLink(p, p.Rel(ComponentPath(c.ID))+"#history")
 }
 
 // dayLink links a day of a chart: to its incident when it has one, to

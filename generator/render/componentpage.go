@@ -106,7 +106,8 @@ func (s *pageSet) writeComponent(x *pageWriter, p *Page, c *status.Component) {
 	x.str("\n<section aria-labelledby=\"uptime\">\n<h2 id=\"uptime\">")
 	x.str(s.fixed("component.uptime"))
 	x.str("</h2>\n")
-	x.str(string(bars(p, c)))
+	// Room after the bars for the periods and the latency charts.
+	x.part(func(b textWriter) error { writeBars(b, 4096, p, c); return nil })
 	x.str("\n<p class=\"comp-foot\"><span>")
 	x.str(string(w.n("component.days_ago", p.Site.HistoryDays)))
 	x.str("</span> <span>")

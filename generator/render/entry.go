@@ -112,9 +112,17 @@ type TimelineUpdate struct {
 
 // newEntry makes the Entry of in on page p.
 func newEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
+	e := linklessEntry(set, p, in)
+	e.Link = incidentLink(p.Root, in.Slug)
+	return e
+}
+
+// linklessEntry is newEntry without its Link, for an entry written in Go,
+// which writes the link in its parts (writeIncidentLink) rather than make
+// a string of it for each entry of each list.
+func linklessEntry(set *pageSet, p *Page, in *incident.Incident) Entry {
 	e := Entry{
 		Page: p, Incident: in,
-		Link:        incidentLink(p.Root, in.Slug),
 		Maintenance: in.Kind == incident.KindMaintenance,
 		ImpactClass: impactClass(in),
 		ImpactLabel: set.words.impactLabel(in),
@@ -242,10 +250,10 @@ func (s *pageSet) listEntry(p *Page, in *incident.Incident) (template.HTML, erro
 
 // writeListEntry writes listEntry's entry of in on page p to b.
 func (s *pageSet) writeListEntry(b textWriter, p *Page, in *incident.Incident) error {
-	e := newEntry(s, p, in)
-	if !s.builtin["entry"] || !plainPath(e.Link) {
-		return s.t.ExecuteTemplate(b, "entry", e)
+	if !s.builtin["entry"] || !plainLink(p, in) {
+		return s.t.ExecuteTemplate(b, "entry", newEntry(s, p, in))
 	}
+	e := linklessEntry(s, p, in)
 	span, err := s.render("span", in)
 	if err != nil {
 		return err
@@ -278,10 +286,10 @@ func (s *pageSet) componentEntry(p *Page, in *incident.Incident) (template.HTML,
 
 // writeComponentEntry writes componentEntry's entry of in on page p to b.
 func (s *pageSet) writeComponentEntry(b textWriter, p *Page, in *incident.Incident) error {
-	e := newEntry(s, p, in)
-	if !s.builtin["component-entry"] || !plainPath(e.Link) || p.Component == nil {
-		return s.t.ExecuteTemplate(b, "component-entry", e)
+	if !s.builtin["component-entry"] || !plainLink(p, in) || p.Component == nil {
+		return s.t.ExecuteTemplate(b, "component-entry", newEntry(s, p, in))
 	}
+	e := linklessEntry(s, p, in)
 	span, err := s.render("span", in)
 	if err != nil {
 		return err
@@ -310,7 +318,7 @@ func (s *pageSet) thisComponentWords(st incident.Status) template.HTML {
 // span are n bytes, a little over rather than under: a builder that grows
 // by doubling leaves its smaller copies to the collector.
 func entrySize(e Entry, n int) int {
-	return 192 + n + len(e.Link) + len(e.Incident.Untranslated) + 2*(len(e.Incident.Title)+len(e.ImpactLabel)+len(e.Status))
+	return 192 + n + len(e.Page.Root) + len(e.Incident.Slug) + len(e.Incident.Untranslated) + 2*(len(e.Incident.Title)+len(e.ImpactLabel)+len(e.Status))
 }
 
 // span is what the built-in "span" template prints for in (see
@@ -327,22 +335,13 @@ func (s *pageSet) span(in *incident.Incident) template.HTML {
 	return w.timeRange(in.Started, in.Resolved)
 }
 
-// execEntry executes the set's template name with e.
-func (s *pageSet) execEntry(name string, e Entry) (template.HTML, error) {
-	var b strings.Builder
-	if err := s.t.ExecuteTemplate(&b, name, e); err != nil {
-		return "", err
-	}
-	return template.HTML(b.String()), nil
-}
-
 // writeEntryTitle writes the start of a built-in entry, up to its title
 // line, as the templates print it.
 func (s *pageSet) writeEntryTitle(b textWriter, e Entry) {
 	b.WriteString("\n<li class=\"entry ")
 	htmlEscaper.WriteString(b, e.ImpactClass)
 	b.WriteString("\">\n<p class=\"entry-title\"><a href=\"")
-	b.WriteString(e.Link)
+	writeIncidentLink(b, e.Page, e.Incident)
 	b.WriteString("\"")
 	if e.Incident.Untranslated != "" {
 		b.WriteString(" lang=\"")
@@ -376,6 +375,22 @@ var htmlEscaper = strings.NewReplacer(
 	"<", "&lt;",
 	">", "&gt;",
 )
+
+// plainLink reports whether the link to in from page p, incidentLink, is
+// a plainPath: a slug that url.PathEscape leaves as it is is unreserved,
+// and any other is escaped to or keeps a character no plain path has.
+func plainLink(p *Page, in *incident.Incident) bool {
+	return plainPath(p.Root) && unreserved(in.Slug)
+}
+
+// writeIncidentLink writes incidentLink's link to in from page p to b,
+// where plainLink holds.
+func writeIncidentLink(b textWriter, p *Page, in *incident.Incident) {
+	b.WriteString(p.Root)
+	b.WriteString("incidents/")
+	b.WriteString(in.Slug)
+	b.WriteByte('/')
+}
 
 // plainPath reports whether s, in an href, is left as it is by
 // html/template's URL filter, normalizer and attribute escaper: a

@@ -367,12 +367,47 @@ func truncate(s string, n int) string {
 // below <h6>. Only tag names change, so this cannot add markup.
 func headingsFrom(first int, h template.HTML) template.HTML {
 	s := string(h)
+	p, level := nextHeading(s, 0, first)
+	if p < 0 {
+		return h
+	}
 	var b strings.Builder
+	b.Grow(len(s)) // each heading's level is one digit still
 	done := 0
-	for i := 0; ; {
+	for ; p >= 0; p, level = nextHeading(s, done, first) {
+		b.WriteString(s[done:p])
+		b.WriteByte('h')
+		b.WriteByte(level)
+		done = p + 2
+	}
+	b.WriteString(s[done:])
+	return template.HTML(b.String())
+}
+
+// writeHeadingsFrom writes headingsFrom's text of h to b, where a page
+// written in Go would otherwise copy it from a string of its own (a
+// strings.Builder behind b's interface would be one allocation more for
+// headingsFrom, hence the two loops).
+func writeHeadingsFrom(b textWriter, first int, h template.HTML) {
+	s := string(h)
+	done := 0
+	for p, level := nextHeading(s, 0, first); p >= 0; p, level = nextHeading(s, done, first) {
+		b.WriteString(s[done:p])
+		b.WriteByte('h')
+		b.WriteByte(level)
+		done = p + 2
+	}
+	b.WriteString(s[done:])
+}
+
+// nextHeading finds the first heading tag of s at or after i, "<h3" or
+// "</H3": s[p:p+2] is its name, and level the digit of the name it gets
+// for headingsFrom's first. p is -1 when there is none.
+func nextHeading(s string, i, first int) (p int, level byte) {
+	for {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
-			break
+			return -1, 0
 		}
 		i += j
 		p := i + 1
@@ -383,19 +418,6 @@ func headingsFrom(first int, h template.HTML) template.HTML {
 			i++
 			continue
 		}
-		level := min(max(int(s[p+1]-'0')+first-3, first), 6)
-		if done == 0 {
-			b.Grow(len(s)) // each heading's level is one digit still
-		}
-		b.WriteString(s[done:i])
-		b.WriteString(s[i:p]) // "<" or "</"
-		b.WriteByte('h')
-		b.WriteByte(byte('0' + level))
-		done, i = p+2, p+2
+		return p, byte('0' + min(max(int(s[p+1]-'0')+first-3, first), 6))
 	}
-	if done == 0 {
-		return h
-	}
-	b.WriteString(s[done:])
-	return template.HTML(b.String())
 }

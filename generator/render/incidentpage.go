@@ -167,10 +167,10 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 		b.WriteString("</dd></div>")
 		if !ongoing {
 			fact("incident.started")
-			html(w.timeTag(in.Started))
+			w.writeTimeTag(b, in.Started)
 			b.WriteString("</dd></div>")
 			fact("incident.resolved")
-			html(w.timeTag(in.Resolved))
+			w.writeTimeTag(b, in.Resolved)
 			b.WriteString("</dd></div>")
 			fact("incident.duration")
 			text(w.duration(in.Started, in.Resolved))
@@ -197,22 +197,25 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 		b.WriteString("\n<div class=\"prose summary\"")
 		lang()
 		b.WriteString(">")
-		html(headingsFrom(2, in.Summary))
+		writeHeadingsFrom(b, 2, in.Summary)
 		b.WriteString("</div>")
 	}
-	if timeline := e.Timeline(); len(timeline) > 0 {
+	// The updates as e.Timeline lists them, each written here rather
+	// than made as strings (its time tag, its body with headings moved
+	// down) to be copied in.
+	if len(in.Updates) > 0 {
 		b.WriteString("\n<section aria-labelledby=\"updates\">\n<h2 id=\"updates\">")
 		html(t("incident.updates"))
 		b.WriteString("</h2>\n<ol class=\"timeline\">")
-		for _, u := range timeline {
+		for _, u := range in.Updates {
 			b.WriteString("\n<li>\n<h3 class=\"update-head\"><span class=\"update-status\">")
-			text(u.Label)
+			text(s.updateLabel(u.Status))
 			b.WriteString("</span> ")
-			html(u.Time)
+			w.writeTimeTag(b, u.Time)
 			b.WriteString("</h3>\n<div class=\"prose\"")
 			lang()
 			b.WriteString(">")
-			html(u.Body)
+			writeHeadingsFrom(b, 4, u.Body)
 			b.WriteString("</div>\n</li>")
 		}
 		b.WriteString("\n</ol>\n</section>")

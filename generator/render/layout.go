@@ -102,29 +102,36 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	x.text(p.Description)
 	x.str("\">")
 	x.memo(s, "site-feeds", p.Frame)
+	// Links are written as the page's root and the path from there, not
+	// joined (Page.Rel) into a string for each page: escaping either
+	// escapes each character alone.
 	if c := p.Component; c != nil {
-		dir := p.Rel(ComponentPath(c.ID))
+		dir := ComponentPath(c.ID)
 		for i, f := range componentFeeds {
 			x.str("\n<link rel=\"alternate\" type=\"")
 			x.str(f.mediaType)
 			x.str("\" title=\"")
 			x.str(string(feeds[i]))
 			x.str("\" href=\"")
+			x.str(p.Root)
 			x.str(dir)
 			x.str(f.file)
 			x.str("\">")
 		}
 	}
 	x.str("\n<link rel=\"stylesheet\" href=\"")
-	x.text(p.Rel(p.Stylesheet))
+	x.text(p.Root)
+	x.text(p.Stylesheet)
 	x.str("\">")
 	if p.Script != "" {
 		x.str("\n<script src=\"")
-		x.text(p.Rel(p.Script))
+		x.text(p.Root)
+		x.text(p.Script)
 		x.str("\" defer></script>")
 	}
 	x.str("\n<link rel=\"icon\" href=\"")
-	x.text(p.Rel(p.Favicon))
+	x.text(p.Root)
+	x.text(p.Favicon)
 	x.str("\" type=\"image/svg+xml\">\n</head>\n<body>")
 	if p.BaseHref == "" {
 		x.str("\n<a class=\"skip\" href=\"#main\">")

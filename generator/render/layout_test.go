@@ -1,6 +1,9 @@
 package render
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -124,6 +127,66 @@ func TestLayoutOverridden(t *testing.T) {
 				if got := string(out[page]); !strings.Contains(got, want) {
 					t.Errorf("got %s without %s, want the site's own output", page, want)
 				}
+			}
+		})
+	}
+}
+
+// TestLayoutAllocations counts what writeLayout allocates for a page as
+// Files plans it, less what the page's main allocates: the links to the
+// page's stylesheet, icon and component feeds are written as the page's
+// root and the path from it, not joined into a string for each page.
+func TestLayoutAllocations(t *testing.T) {
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	r := newRenderer(t, "")
+	planned := map[string]*Page{}
+	for _, pp := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, 2, options{}) {
+		if _, ok := planned[pp.template]; !ok {
+			if pp.finish != nil {
+				pp.finish()
+			}
+			planned[pp.template] = pp.Page
+		}
+	}
+	tests := []struct {
+		page string
+		main func(*pageSet, io.Writer, *Page) error
+		want float64
+	}{
+		// 3, 2 and 25 when the links were joined for each page; a
+		// component's feeds are titled with its name, which each of its
+		// three titles allocates.
+		{"incident.html", (*pageSet).writeIncidentMain, 1},
+		{"history.html", (*pageSet).historyMain, 0},
+		{"component.html", (*pageSet).componentMain, 23},
+	}
+	for _, tt := range tests {
+		t.Run(tt.page, func(t *testing.T) {
+			s, _ := pageSets(t, r, tt.page, "en")
+			p := planned[tt.page]
+			var b bytes.Buffer
+			count := func(write func() error) float64 {
+				b.Reset()
+				if err := write(); err != nil {
+					t.Fatal(err)
+				}
+				b.Grow(4 * b.Len())
+				return testing.AllocsPerRun(20, func() {
+					b.Reset()
+					if err := write(); err != nil {
+						t.Fatal(err)
+					}
+				})
+			}
+			page := count(func() error {
+				if ok, err := s.writeLayout(&b, p); err != nil || !ok {
+					return fmt.Errorf("got writeLayout %v, %w; want true", ok, err)
+				}
+				return nil
+			})
+			main := count(func() error { return tt.main(s, &b, p) })
+			if got := page - main; got > tt.want {
+				t.Errorf("got %.0f allocations of the layout around a page's main, want at most %.0f", got, tt.want)
 			}
 		})
 	}

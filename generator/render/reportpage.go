@@ -136,9 +136,7 @@ func (s *pageSet) writeReport(x *pageWriter, p *Page, m *report.Month) {
 		} else {
 			x.str("\n<ul class=\"entries\">")
 			for _, in := range l.ins {
-				h, err := s.reportEntry(p, in)
-				x.fail(err)
-				x.str(string(h))
+				x.part(func(b textWriter) error { return s.writeReportEntry(b, p, in) })
 			}
 			x.str("\n</ul>")
 		}

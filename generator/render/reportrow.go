@@ -125,32 +125,35 @@ func (s *pageSet) writeReportComponent(b textWriter, p *Page, f *report.Figures)
 // listEntry writes "entry", while the set's "report-entry" is the built-in
 // one (FuzzReportEntry holds the two to the same bytes).
 func (s *pageSet) reportEntry(p *Page, in *incident.Incident) (template.HTML, error) {
-	e := newEntry(s, p, in)
-	if !s.builtin["report-entry"] || !plainPath(e.Link) || p.Report == nil {
-		return s.execEntry("report-entry", e)
+	return asHTML(func(b textWriter) error { return s.writeReportEntry(b, p, in) })
+}
+
+// writeReportEntry writes reportEntry's entry of in on page p to b.
+func (s *pageSet) writeReportEntry(b textWriter, p *Page, in *incident.Incident) error {
+	if !s.builtin["report-entry"] || !plainLink(p, in) || p.Report == nil {
+		return s.t.ExecuteTemplate(b, "report-entry", newEntry(s, p, in))
 	}
 	w := s.words
-	var b strings.Builder
 	b.WriteString("\n<li class=\"entry\"><p class=\"entry-title\"><a href=\"")
-	b.WriteString(e.Link)
+	writeIncidentLink(b, p, in)
 	b.WriteString("\"")
 	if in.Untranslated != "" {
 		b.WriteString(" lang=\"")
-		htmlEscaper.WriteString(&b, in.Untranslated)
+		htmlEscaper.WriteString(b, in.Untranslated)
 		b.WriteString("\"")
 	}
 	b.WriteString(">")
-	htmlEscaper.WriteString(&b, in.Title)
+	htmlEscaper.WriteString(b, in.Title)
 	b.WriteString("</a></p>\n<p class=\"excerpt\">")
-	b.WriteString(string(w.timeRange(in.Start(), in.End())))
+	w.writeTimeRange(b, in.Start(), in.End())
 	b.WriteString(" · ")
 	if p.Report.OpenAtEnd(in) {
 		b.WriteString(s.fixed("report.open_at_end"))
 	} else {
-		htmlEscaper.WriteString(&b, w.lasted(in, p.Now))
+		htmlEscaper.WriteString(b, w.lasted(in, p.Now))
 	}
 	b.WriteString("</p></li>")
-	return template.HTML(b.String()), nil
+	return nil
 }
 
 // unreserved reports whether s is made of the characters that

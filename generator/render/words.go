@@ -178,6 +178,17 @@ func (w words) timeTag(t time.Time) template.HTML {
 	return template.HTML(w.appendTimeTag(buf[:0], t, true, true))
 }
 
+// writeTimeTag writes timeTag's element of t to b, formatted straight
+// into a page's buffer (AvailableBuffer, as a *bytes.Buffer has), not
+// made as a string of its own: an incident page shows a time an update.
+func (w words) writeTimeTag(b textWriter, t time.Time) {
+	if buf, ok := b.(interface{ AvailableBuffer() []byte }); ok {
+		b.Write(w.appendTimeTag(buf.AvailableBuffer(), t, true, true))
+		return
+	}
+	b.WriteString(string(w.timeTag(t)))
+}
+
 // appendTimeTag appends the <time> element of t that tag writes, its
 // text t's date (with date), time and zone (with zone) in the site's
 // zone. Pages show thousands of times: it formats them into dst, where
@@ -225,19 +236,33 @@ func (w words) timeRange(a, b time.Time) template.HTML {
 	if b.IsZero() {
 		return w.timeTag(a)
 	}
-	la, lb := a.In(w.loc), b.In(w.loc)
 	var buf [320]byte
-	dst := buf[:0]
+	return template.HTML(w.appendTimeRange(buf[:0], a, b))
+}
+
+// writeTimeRange writes timeRange's elements of a and b to b, formatted
+// straight into a page's buffer as writeTimeTag writes one: a report
+// page shows a range an entry.
+func (w words) writeTimeRange(dst textWriter, a, b time.Time) {
+	if buf, ok := dst.(interface{ AvailableBuffer() []byte }); ok && !b.IsZero() {
+		dst.Write(w.appendTimeRange(buf.AvailableBuffer(), a, b))
+		return
+	}
+	dst.WriteString(string(w.timeRange(a, b)))
+}
+
+// appendTimeRange appends timeRange's elements of a and b, b not zero, to
+// dst.
+func (w words) appendTimeRange(dst []byte, a, b time.Time) []byte {
+	la, lb := a.In(w.loc), b.In(w.loc)
 	if sameDayAndZone(la, lb) {
 		dst = w.appendTimeTag(dst, a, true, false)
 		dst = append(dst, " – "...)
-		dst = w.appendTimeTag(dst, b, false, true)
-	} else {
-		dst = w.appendTimeTag(dst, a, true, true)
-		dst = append(dst, " – "...)
-		dst = w.appendTimeTag(dst, b, true, true)
+		return w.appendTimeTag(dst, b, false, true)
 	}
-	return template.HTML(dst)
+	dst = w.appendTimeTag(dst, a, true, true)
+	dst = append(dst, " – "...)
+	return w.appendTimeTag(dst, b, true, true)
 }
 
 // sameDayAndZone reports whether a and b, each in its own zone, are
