@@ -406,6 +406,7 @@ func TestScanNames(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   []string
+		links   map[string]string
 		want    string   // the slugs found, in order
 		wantErr []string // prefixes of the error's lines; none for no error
 	}{{
@@ -431,6 +432,16 @@ func TestScanNames(t *testing.T) {
 		files:   []string{"incidents/ÉTÉ.md", "incidents/été.md"},
 		want:    "ÉTÉ été",
 		wantErr: []string{`incidents/été.md:1:1: slug "été" differs only in case`},
+	}, {
+		// A first scan lists the files in its walk's order, unsorted:
+		// a folder's files come where its name sorts, before a file
+		// whose name it begins, and a linked folder's where the link's
+		// name sorts.
+		name:    "the walk's order",
+		files:   []string{"incidents/a.md", "incidents/a0.md", "incidents/a-b.md", "incidents/a b.md", "incidents/a/x.md", "incidents/A/y.md", "incidents/c/z/w.md", "incidents/c/v.md", "shared/s.md"},
+		links:   map[string]string{"incidents/b": "../shared", "incidents/a/gone": "nowhere"},
+		want:    "y x a b a-b a a0 s v w",
+		wantErr: []string{`incidents/a/gone:1:1: broken symlink`},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -438,7 +449,7 @@ func TestScanNames(t *testing.T) {
 			for _, f := range tt.files {
 				files[f] = "text"
 			}
-			srcs, err := incident.Scan(makeSite(t, files, nil))
+			srcs, err := incident.Scan(makeSite(t, files, tt.links))
 			var slugs []string
 			for _, s := range srcs {
 				slugs = append(slugs, s.Slug)
