@@ -19,6 +19,7 @@ type flatDoc struct {
 	Days   int      `yaml:"days"`
 	Tags   []string `yaml:"tags"`
 	Plain  string
+	//lint:ignore U1000 never set: decodeFlat must skip it as the yaml package does ("hidden: x" below)
 	hidden string
 }
 
