@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/herald-status/herald/generator/sitetest"
+	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"
 )
 
@@ -25,15 +26,7 @@ func FuzzLayout(f *testing.F) {
 	f.Add("t", "d", "", "s", "n", "./", uint8(1|2))
 	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
 	r := newRenderer(f, "")
-	planned := map[string]*Page{}
-	for _, pp := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, 2, options{}) {
-		if _, ok := planned[pp.template]; !ok {
-			if pp.finish != nil {
-				pp.finish()
-			}
-			planned[pp.template] = pp.Page
-		}
-	}
+	planned := firstPlanned(snap, r)
 	sets := map[string]goPair{}
 	for _, name := range templates.Pages() {
 		if planned[name] == nil {
@@ -139,15 +132,7 @@ func TestLayoutOverridden(t *testing.T) {
 func TestLayoutAllocations(t *testing.T) {
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	r := newRenderer(t, "")
-	planned := map[string]*Page{}
-	for _, pp := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, 2, options{}) {
-		if _, ok := planned[pp.template]; !ok {
-			if pp.finish != nil {
-				pp.finish()
-			}
-			planned[pp.template] = pp.Page
-		}
-	}
+	planned := firstPlanned(snap, r)
 	tests := []struct {
 		page string
 		main func(*pageSet, io.Writer, *Page) error
@@ -190,4 +175,19 @@ func TestLayoutAllocations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// firstPlanned maps each page template to the first page that Files
+// plans with it for snap, completed as it is before it is rendered.
+func firstPlanned(snap *status.Snapshot, r *Renderer) map[string]*Page {
+	planned := map[string]*Page{}
+	for _, pp := range pages(snap, assets{css: r.cssPath, script: r.scriptPath}, 2, options{}) {
+		if _, ok := planned[pp.template]; !ok {
+			if pp.finish != nil {
+				pp.finish()
+			}
+			planned[pp.template] = pp.Page
+		}
+	}
+	return planned
 }
