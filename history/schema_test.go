@@ -260,15 +260,7 @@ func TestMigrateSchema1(t *testing.T) {
 			if !tc.writable {
 				return
 			}
-			more := append(res(t, "api", "300:d 301:d 302:d 303:u@eu"), res(t, "new", "300:u 301:u@x")...)
-			for _, st := range []*Store{s, ref} {
-				if err := st.Record(context.Background(), more); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if got, want := answers(t, s), answers(t, ref); got != want {
-				t.Errorf("answers after recording more:\n got %s\nwant %s", got, want)
-			}
+			recordMoreAlike(t, s, ref)
 		})
 	}
 }
@@ -417,15 +409,7 @@ func TestPageSize(t *testing.T) {
 			if got, want := answers(t, s), answers(t, ref); got != want {
 				t.Errorf("answers:\n got %s\nwant %s", got, want)
 			}
-			more := append(res(t, "api", "300:d 301:d 302:d 303:u@eu"), res(t, "new", "300:u 301:u@x")...)
-			for _, st := range []*Store{s, ref} {
-				if err := st.Record(context.Background(), more); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if got, want := answers(t, s), answers(t, ref); got != want {
-				t.Errorf("answers after recording more:\n got %s\nwant %s", got, want)
-			}
+			recordMoreAlike(t, s, ref)
 		})
 	}
 }
@@ -455,5 +439,20 @@ func TestOpenNewAtOnce(t *testing.T) {
 		if t.Failed() {
 			return
 		}
+	}
+}
+
+// recordMoreAlike records the same new results, of a known series and of
+// a new one, into s and into ref, and checks that both answer alike after.
+func recordMoreAlike(t *testing.T, s, ref *Store) {
+	t.Helper()
+	more := append(res(t, "api", "300:d 301:d 302:d 303:u@eu"), res(t, "new", "300:u 301:u@x")...)
+	for _, st := range []*Store{s, ref} {
+		if err := st.Record(context.Background(), more); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := answers(t, s), answers(t, ref); got != want {
+		t.Errorf("answers after recording more:\n got %s\nwant %s", got, want)
 	}
 }
