@@ -434,14 +434,14 @@ var moreArgs = map[string][]string{
 	"notify.date_time": {"{date}"},
 }
 
-var placeholderRE = regexp.MustCompile(`\{[a-z0-9_]+\}`)
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[a-z0-9_]+\}`) })
 
 // placeholders checks that a message uses only the {names} herald fills
 // in for it: another would be printed as it is.
 func placeholders(key string, doc *strictyaml.Doc, m, want msg) diag.List {
 	allowed := map[string]bool{}
 	for _, t := range append(slices.Collect(maps.Values(want.plural)), want.text) {
-		for _, p := range placeholderRE.FindAllString(t, -1) {
+		for _, p := range placeholderRE().FindAllString(t, -1) {
 			allowed[p] = true
 		}
 	}
@@ -453,7 +453,7 @@ func placeholders(key string, doc *strictyaml.Doc, m, want msg) diag.List {
 	}
 	var errs diag.List
 	for _, t := range append(slices.Collect(maps.Values(m.plural)), m.text) {
-		for _, p := range placeholderRE.FindAllString(t, -1) {
+		for _, p := range placeholderRE().FindAllString(t, -1) {
 			if !allowed[p] {
 				fix := "it takes no value; write the words alone"
 				if len(allowed) > 0 {
