@@ -130,7 +130,8 @@ func New(overrideDir string) (*Renderer, error) {
 // incident.html's, history.html's, report.html's and component.html's
 // (see pageSet.incidentMain, historyMain, reportMain, componentMain), each
 // compared only with its own page's; base.html the layout
-// (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
+// (pageSet.writeLayout), and its frame parts (pageSet.frame), "span"
+// memo's (pageSet.span); the others are
 // drawn with the template function of their name (listEntry,
 // componentEntry, reportRow, reportEntry, reportComponent, reportYear).
 var inGo = []struct{ file, name string }{
@@ -146,6 +147,9 @@ var inGo = []struct{ file, name string }{
 	{"report.html", "main"},
 	{"component.html", "main"},
 	{templates.Layout, templates.Layout},
+	{templates.Layout, "site-feeds"},
+	{templates.Layout, "site-header"},
+	{templates.Layout, "site-footer"},
 }
 
 // sameTrees maps each page template's name to the templates of inGo
