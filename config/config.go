@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -238,12 +239,12 @@ func Load(dir string) (*Config, error) {
 }
 
 var (
-	slugRE    = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-	nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
+	slugRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`) })
+	nonSlugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 )
 
 // IsSlug reports whether s is lowercase letters and digits joined by hyphens.
-func IsSlug(s string) bool { return slugRE.MatchString(s) }
+func IsSlug(s string) bool { return slugRE().MatchString(s) }
 
 // MaxSlug is the longest slug Slugify makes, in bytes: a file name made
 // from it stays far below every file system's limit, and its URL readable.
@@ -253,7 +254,7 @@ const MaxSlug = 60
 // "feed-api-down", "Élevé" → "eleve". A slug longer than MaxSlug is cut
 // between words.
 func Slugify(s string) string {
-	slug := strings.Trim(nonSlugRE.ReplaceAllString(strings.ToLower(latin(s)), "-"), "-")
+	slug := strings.Trim(nonSlugRE().ReplaceAllString(strings.ToLower(latin(s)), "-"), "-")
 	if len(slug) <= MaxSlug {
 		return slug
 	}

@@ -78,7 +78,7 @@ func checkEmail(doc *strictyaml.Doc, p string, e *Email) diag.List {
 		values = append(values, struct{ key, value string }{fmt.Sprintf("to[%d]", i), to})
 	}
 	for _, v := range values {
-		if containsRef(varRE.ReplaceAllString(v.value, "")) {
+		if containsRef(varRE().ReplaceAllString(v.value, "")) {
 			errs = append(errs, doc.Errorf(p+"."+v.key, "malformed ${…} reference").WithFix("write ${NAME}, NAME being letters, digits and underscores"))
 		}
 	}

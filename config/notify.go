@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/strictyaml"
@@ -62,7 +63,7 @@ var MinImpacts = []string{"minor", "major", "critical"}
 // chatIDRE matches a Telegram chat: its number (negative for groups and
 // channels) or a public channel's @username, which has at least 5
 // characters (https://core.telegram.org/bots/api#sendmessage).
-var chatIDRE = regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z0-9_]{5,})$`)
+var chatIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z0-9_]{5,})$`) })
 
 // checkWebhook checks a webhook's url and what its format needs. The url
 // is never echoed: Slack's and Discord's hold a token in their path,
@@ -74,7 +75,7 @@ var chatIDRE = regexp.MustCompile(`^(-?[0-9]+|@[A-Za-z0-9_]{5,})$`)
 func checkWebhook(doc *strictyaml.Doc, p string, w Webhook) diag.List {
 	var errs diag.List
 	for _, v := range []struct{ key, value string }{{"url", w.URL}, {"chat_id", w.ChatID}} {
-		if containsRef(varRE.ReplaceAllString(v.value, "")) {
+		if containsRef(varRE().ReplaceAllString(v.value, "")) {
 			errs = append(errs, doc.Errorf(p+"."+v.key, "malformed ${…} reference").WithFix("write ${NAME}, NAME being letters, digits and underscores"))
 		}
 	}
@@ -91,7 +92,7 @@ func checkWebhook(doc *strictyaml.Doc, p string, w Webhook) diag.List {
 		switch {
 		case w.ChatID == "":
 			errs = append(errs, doc.Errorf(p, "telegram webhook without a chat_id").WithFix("add `chat_id:`, the chat's number or @channelname"))
-		case !containsRef(w.ChatID) && !chatIDRE.MatchString(w.ChatID):
+		case !containsRef(w.ChatID) && !chatIDRE().MatchString(w.ChatID):
 			errs = append(errs, doc.Errorf(p+".chat_id", "telegram chat_id %q is neither a chat's number nor @channelname", w.ChatID).WithFix("e.g. `chat_id: -1001234567890` or `chat_id: \"@acme_status\"`"))
 		}
 		if u != nil && (!strings.HasPrefix(u.Path, "/bot") || !strings.HasSuffix(u.Path, "/sendMessage")) {

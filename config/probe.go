@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -95,14 +96,14 @@ type varRef struct {
 
 // varRE matches one ${NAME} reference. Only this form is expanded: a bare
 // `$` is common in passwords and must stay literal.
-var varRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+var varRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`) })
 
 // Expand replaces every ${NAME} in s with getenv(NAME).
 func Expand(s string, getenv func(string) string) string {
 	if !containsRef(s) {
 		return s
 	}
-	return varRE.ReplaceAllStringFunc(s, func(ref string) string {
+	return varRE().ReplaceAllStringFunc(s, func(ref string) string {
 		return getenv(ref[2 : len(ref)-1])
 	})
 }
@@ -332,7 +333,7 @@ func (p *parser) kindKey(c *Probe, key string, v *yaml.Node) {
 	switch key {
 	case "method":
 		if s, ok := p.str(v, key); ok {
-			if !methodRE.MatchString(s) {
+			if !methodRE().MatchString(s) {
 				p.errorf(v, "method %q is not an HTTP method", s).WithFix("use GET, HEAD or POST, in capitals")
 			}
 			c.Method = s
@@ -353,9 +354,11 @@ func (p *parser) kindKey(c *Probe, key string, v *yaml.Node) {
 }
 
 var (
-	methodRE     = regexp.MustCompile(`^[A-Z]+$`)
-	headerNameRE = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
-	dnsNameRE    = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$`)
+	methodRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]+$`) })
+	headerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$") })
+	dnsNameRE    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$`)
+	})
 )
 
 // target validates the value of the kind key. Error messages describe the
@@ -380,7 +383,7 @@ func (p *parser) target(c *Probe, v *yaml.Node) string {
 			p.errorf(v, "%s target must be host:port", c.Kind).WithFix("e.g. `%s: db.example.com:%s`", c.Kind, map[ProbeKind]string{ProbeTCP: "5432", ProbeTLS: "443"}[c.Kind])
 		}
 	case ProbeDNS:
-		if !dnsNameRE.MatchString(placeholder(s)) || len(s) > 253 {
+		if !dnsNameRE().MatchString(placeholder(s)) || len(s) > 253 {
 			p.errorf(v, "dns target is not a host name").WithFix("e.g. `dns: api.example.com`")
 		}
 	}
@@ -389,7 +392,7 @@ func (p *parser) target(c *Probe, v *yaml.Node) string {
 
 // placeholder stands in for ${VAR} references so the rest of a value can be
 // checked before the environment is known.
-func placeholder(s string) string { return varRE.ReplaceAllString(s, "x") }
+func placeholder(s string) string { return varRE().ReplaceAllString(s, "x") }
 
 func validURL(s string) bool {
 	u, err := url.Parse(s)
@@ -410,10 +413,10 @@ func validHostPort(s string) bool {
 
 // refs records the ${VAR} references in s and reports malformed ones.
 func (p *parser) refs(c *Probe, v *yaml.Node, s string) {
-	for _, m := range varRE.FindAllStringSubmatch(s, -1) {
+	for _, m := range varRE().FindAllStringSubmatch(s, -1) {
 		c.refs = append(c.refs, varRef{name: m[1], line: v.Line, col: v.Column})
 	}
-	if containsRef(varRE.ReplaceAllString(s, "")) {
+	if containsRef(varRE().ReplaceAllString(s, "")) {
 		p.errorf(v, "malformed ${…} reference").WithFix("write ${NAME}, NAME being letters, digits and underscores")
 	}
 }
@@ -424,7 +427,7 @@ func (p *parser) headers(c *Probe, v *yaml.Node) {
 		return
 	}
 	for _, kv := range pairs(v) {
-		if !headerNameRE.MatchString(kv.k.Value) {
+		if !headerNameRE().MatchString(kv.k.Value) {
 			p.errorf(kv.k, "%q is not an HTTP header name", kv.k.Value)
 			continue
 		}
@@ -576,7 +579,7 @@ func (p *parser) env(c *Probe, getenv func(string) string) {
 	case ProbeTCP, ProbeTLS:
 		bad = !validHostPort(t)
 	case ProbeDNS:
-		bad = !dnsNameRE.MatchString(t)
+		bad = !dnsNameRE().MatchString(t)
 	}
 	if bad {
 		// The expanded value is a secret: say what is wrong, not what it is.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/strictyaml"
@@ -29,7 +30,7 @@ const Month = "month"
 // DefaultSLOWindow is the window of an SLO that names none.
 const DefaultSLOWindow = "30d"
 
-var daysRE = regexp.MustCompile(`^[1-9][0-9]{0,3}d$`)
+var daysRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[1-9][0-9]{0,3}d$`) })
 
 // parseSLO reads the SLO at path, if any. Its window must fit in the
 // history a build reads (history.days), or its start would read as no
@@ -59,7 +60,7 @@ func (c *Config) parseSLO(doc *strictyaml.Doc, path string, comp *Component) dia
 	need := 31 // the longest month
 	switch {
 	case slo.Window == Month:
-	case daysRE.MatchString(slo.Window):
+	case daysRE().MatchString(slo.Window):
 		slo.Days, _ = strconv.Atoi(slo.Window[:len(slo.Window)-1])
 		need = slo.Days
 	default:

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -321,8 +322,11 @@ func pack(ms int64, r *Result) (int64, bool) {
 // in, largest first.
 var insertSizes = []int{insertRows, 64, 16, 4, 1}
 
-// The INSERTs of each size, packed and not.
-var packedStmts, insertStmts = bySize(packedSQL), bySize(insertSQL)
+// The INSERTs of each size, packed and not, written on a process's first
+// insert: most commands never write a result.
+var insertsBySize = sync.OnceValues(func() (packed, plain map[int]string) {
+	return bySize(packedSQL), bySize(insertSQL)
+})
 
 func bySize(sql func(rows int) string) map[int]string {
 	m := map[int]string{}
@@ -350,7 +354,8 @@ type seriesWriter struct {
 }
 
 func newSeriesWriter(q *txStmts) *seriesWriter {
-	return &seriesWriter{q: q, packed: rowInserts{width: packedArgs, query: packedStmts}, plain: rowInserts{width: rowArgs, query: insertStmts}}
+	packed, plain := insertsBySize()
+	return &seriesWriter{q: q, packed: rowInserts{width: packedArgs, query: packed}, plain: rowInserts{width: rowArgs, query: plain}}
 }
 
 func (w *seriesWriter) start(id int64) {

@@ -3,8 +3,11 @@ package i18n
 import (
 	"os"
 	"os/exec"
+	"reflect"
 	"runtime"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestShippedParsedOnDemand: a process that loads a German site parses
@@ -62,4 +65,62 @@ func mustRead(tb testing.TB, tag string) []byte {
 		tb.Fatal(err)
 	}
 	return src
+}
+
+// TestShippedAsParsed: a shipped catalog read as a process reads it, its
+// words taken from the yaml tree without parse's checks, holds the words
+// that parse gives it with every check, in every shipped language.
+func TestShippedAsParsed(t *testing.T) {
+	ref, errs := checkShipped(reference, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, tag := range Supported() {
+		t.Run(tag, func(t *testing.T) {
+			against := ref
+			if tag == reference {
+				against = nil
+			}
+			want, errs := checkShipped(tag, against)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			got, err := parseShipped(tag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.msgs, want) {
+				t.Errorf("got %d words, want %d, or the same number of other words", len(got.msgs), len(want))
+			}
+			if w := newLocale(tag, want).sum; got.sum != w {
+				t.Errorf("got sum %s, want %s", got.sum, w)
+			}
+		})
+	}
+}
+
+// TestShippedParseAllocations: reading a shipped catalog costs little
+// more than the yaml package's parse of it (the words, the locale's
+// printer and sum take the rest): the checks, a second decode
+// of each value and strictyaml's walk are Check's.
+func TestShippedParseAllocations(t *testing.T) {
+	for _, tag := range []string{"en", "de", "ar"} {
+		t.Run(tag, func(t *testing.T) {
+			src := mustRead(t, tag)
+			tree := testing.AllocsPerRun(3, func() {
+				var root yaml.Node
+				if err := yaml.Unmarshal(src, &root); err != nil {
+					t.Fatal(err)
+				}
+			})
+			got := testing.AllocsPerRun(3, func() {
+				if _, err := parseShipped(tag); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if want := tree * 3 / 2; got > want {
+				t.Errorf("got %.0f allocations, want at most %.0f (the yaml tree's, %.0f, and a half)", got, want, tree)
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -145,7 +146,7 @@ func composeMail(l *i18n.Locale, m mailer, ev Event) (*mail.Msg, error) {
 	}
 	msg.SetBodyString(mail.TypeTextPlain, mailText(l, ev))
 	var html strings.Builder
-	if err := mailHTML.Execute(&html, mailView(l, ev)); err != nil {
+	if err := mailHTML().Execute(&html, mailView(l, ev)); err != nil {
 		return nil, fmt.Errorf("compose email: %w", err)
 	}
 	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
@@ -191,7 +192,8 @@ func start(l *i18n.Locale) string {
 // mail app, with inline styles since mail readers drop style sheets.
 // html/template escapes every piece of user text. lang and dir let a mail
 // reader pick the fonts, the hyphenation and, in Arabic, the direction.
-var mailHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
+var mailHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Headline}}</title></head>
 <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">
 <div style="max-width:36em;border-{{.Start}}:4px solid {{.Colour}};padding-{{.Start}}:12px">
@@ -205,6 +207,7 @@ var mailHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <p style="margin:0;color:#555;font-size:13px"><a href="{{.SiteURL}}" style="color:#555">{{.SiteTitle}}</a></p>
 </body></html>
 `))
+})
 
 // sendMail sends msg through m's server: STARTTLS (required), implicit
 // TLS or, to a loopback host, none. The error never holds the username or

@@ -359,13 +359,13 @@ func suggest(key string, fields map[string]reflect.StructField) string {
 }
 
 var (
-	lineRE   = regexp.MustCompile(`^line (\d+): (.*)$`)
-	anchorRE = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+	lineRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
+	anchorRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown anchor '(.*)' referenced$`) })
 )
 
 // lineOf splits the yaml package's "line N: msg".
 func lineOf(msg string) (line int, rest string, ok bool) {
-	m := lineRE.FindStringSubmatch(msg)
+	m := lineRE().FindStringSubmatch(msg)
 	if m == nil {
 		return 0, msg, false
 	}
@@ -388,7 +388,7 @@ func (d *Doc) yamlErrors(src []byte, err error) diag.List {
 		line, col, fix := 1, 1, "check indentation and quoting on this line or the one before"
 		if at, rest, ok := lineOf(msg); ok {
 			line, msg = at, rest
-		} else if m := anchorRE.FindStringSubmatch(msg); m != nil {
+		} else if m := anchorRE().FindStringSubmatch(msg); m != nil {
 			// The parser does not say where the alias is.
 			line, col = position(src, "*"+m[1])
 			fix = fmt.Sprintf("define it first with &%s on the value to repeat", m[1])

@@ -41,7 +41,7 @@ Examples:
 
 // regionRE keeps region names usable as Prometheus label values and in
 // file names alike.
-var regionRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`) })
 
 // pruneEvery is how often a long-running prober drops raw results past
 // history.retention.
@@ -61,7 +61,7 @@ func runProbe(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("probe takes no arguments, got %q", fs.Args())}
 	}
-	if !regionRE.MatchString(*region) {
+	if !regionRE().MatchString(*region) {
 		return usageError{fmt.Sprintf("-region %q: use letters, digits, '.', '_' and '-', e.g. eu-west", *region)}
 	}
 	if *concurrency < 1 {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -167,7 +168,7 @@ func allDigits(s string) bool {
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
 
-var offsetRE = regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})?$`)
+var offsetRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([+-])(\d{2}):?(\d{2})?$`) })
 
 // parseHeadingTime reads the timestamp of a timeline heading. The zone may
 // be UTC, a numeric offset or an abbreviation the site's own timezone uses
@@ -204,8 +205,8 @@ func parseAnyHeadingTime(s string, loc *time.Location) (time.Time, error) {
 		return resolveWall(wall, loc)
 	case zone == "Z" || strings.EqualFold(zone, "UTC"):
 		return wall, nil
-	case offsetRE.MatchString(zone):
-		om := offsetRE.FindStringSubmatch(zone)
+	case offsetRE().MatchString(zone):
+		om := offsetRE().FindStringSubmatch(zone)
 		hours := int(om[2][0]-'0')*10 + int(om[2][1]-'0')
 		mins := 0
 		if om[3] != "" {

@@ -183,11 +183,23 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 	if ok {
 		return h, nil
 	}
-	if in, ok := data.(*incident.Incident); ok && name == "span" && s.builtin["span"] {
+	inGo := false
+	switch d := data.(type) {
+	case *incident.Incident:
 		// Lists draw the span of every incident they hold: once in each
 		// set, for thousands of incidents.
-		h = s.span(in)
-	} else {
+		if name == "span" && s.builtin["span"] {
+			h, inGo = s.span(d), true
+		}
+	case *Frame:
+		if s.builtin[name] {
+			var err error
+			if h, inGo, err = s.frame(name, d); err != nil {
+				return "", err
+			}
+		}
+	}
+	if !inGo {
 		var b strings.Builder
 		if err := s.t.ExecuteTemplate(&b, name, data); err != nil {
 			return "", err

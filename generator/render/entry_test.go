@@ -16,7 +16,7 @@ import (
 func entrySets(tb testing.TB, r *Renderer) (fast, tmpl *pageSet) {
 	tb.Helper()
 	mk := func(builtin bool) *pageSet {
-		t, err := r.pages["history.html"].Clone()
+		t, err := r.set("history.html")
 		if err != nil {
 			tb.Fatal(err)
 		}

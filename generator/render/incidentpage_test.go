@@ -27,7 +27,7 @@ func pageSets(tb testing.TB, r *Renderer, name, tag string) (fast, tmpl *pageSet
 	if err != nil {
 		tb.Fatal(err)
 	}
-	t, err := r.pages[name].Clone()
+	t, err := r.set(name)
 	if err != nil {
 		tb.Fatal(err)
 	}

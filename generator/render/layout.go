@@ -178,7 +178,8 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 }
 
 // componentFeeds are the feed links of base.html's head on a component's
-// page: the message of each one's title, its media type and its file.
+// page, and of its "site-feeds" on every page: the message of each one's
+// title, its media type and its file.
 var componentFeeds = [...]struct{ title, mediaType, file string }{
 	{"page.feed_rss", "application/rss+xml", "history.rss"},
 	{"page.feed_atom", "application/atom+xml", "history.atom"},
@@ -229,6 +230,16 @@ func plainURL(s string) bool {
 		}
 	}
 	return true
+}
+
+// plainSiteLink is plainURL for a link a site names, which may also be a
+// mailto: one ("Support" in the header), as html/template's URL filter
+// lets through.
+func plainSiteLink(s string) bool {
+	if scheme, rest, ok := strings.Cut(s, ":"); ok && strings.EqualFold(scheme, "mailto") {
+		return plainURL(rest)
+	}
+	return plainURL(s)
 }
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
@@ -316,4 +327,132 @@ func (x *pageWriter) memo(s *pageSet, name string, data any) {
 	var h template.HTML
 	h, x.err = s.render(name, data)
 	x.str(string(h))
+}
+
+// frameParts are the templates of base.html that a page's layout draws
+// from its Frame, once per build: each set executed them, and escaped
+// them first, html/template's costliest step for a template run so few
+// times.
+var frameParts = [...]string{"site-feeds", "site-header", "site-footer"}
+
+// frame writes the frame part name for f as the built-in base.html
+// prints it, escaped as html/template escapes it (FuzzFrame holds the two
+// to the same bytes). It reports false, having written nothing, for a
+// frame it leaves to the template: a link that is not a plain URL (see
+// plainURL), or words html/template would escape in an attribute (see
+// plainWords).
+func (s *pageSet) frame(name string, f *Frame) (template.HTML, bool, error) {
+	if !plainURL(f.Root) {
+		return "", false, nil
+	}
+	var b strings.Builder
+	x := &pageWriter{w: &b}
+	switch name {
+	case "site-feeds":
+		var titles [len(componentFeeds)]template.HTML
+		for i, feed := range componentFeeds {
+			titles[i] = s.words.t(feed.title, "site", f.Site.Title)
+			if !plainWords(titles[i]) || !plainURL(f.Rel(feed.file)) {
+				return "", false, nil
+			}
+		}
+		for i, feed := range componentFeeds {
+			x.str("\n<link rel=\"alternate\" type=\"")
+			x.str(feed.mediaType)
+			x.str("\" title=\"")
+			x.str(string(titles[i]))
+			x.str("\" href=\"")
+			x.text(f.Root)
+			x.str(feed.file)
+			x.str("\">")
+		}
+	case "site-header":
+		nav := s.words.t("page.nav_site")
+		if !plainWords(nav) {
+			return "", false, nil
+		}
+		for _, l := range f.Site.Links {
+			if !plainSiteLink(l.URL) {
+				return "", false, nil
+			}
+		}
+		x.str("\n<header class=\"site-header\">\n<div class=\"wrap bar\">")
+		if f.Kind == "index" {
+			x.str("\n<h1 class=\"brand\">")
+			x.text(f.Site.Title)
+			x.str("</h1>")
+		} else {
+			x.str("\n<p class=\"brand\"><a href=\"")
+			x.text(f.Root)
+			x.str("\">")
+			x.text(f.Site.Title)
+			x.str("</a></p>")
+		}
+		x.str("\n<nav aria-label=\"")
+		x.str(string(nav))
+		x.str("\">\n<ul>")
+		for _, n := range siteNav {
+			if n.kind == "reports" && !f.Reports {
+				continue
+			}
+			x.str("\n<li><a href=\"")
+			x.text(f.Root)
+			x.str(n.kind)
+			x.str("/\"")
+			if f.Kind == n.kind {
+				x.str(" aria-current=\"page\"")
+			}
+			x.str(">")
+			x.str(string(s.words.t(n.key)))
+			x.str("</a></li>")
+		}
+		for _, l := range f.Site.Links {
+			x.str("\n<li><a href=\"")
+			x.text(l.URL)
+			x.str("\">")
+			x.text(l.Name)
+			x.str("</a></li>")
+		}
+		x.str("\n</ul>\n</nav>\n</div>\n</header>")
+	case "site-footer":
+		for _, feed := range f.Feeds {
+			if !plainURL(f.Rel(feed.Path)) {
+				return "", false, nil
+			}
+		}
+		link, err := s.render("herald-link", "")
+		if err != nil {
+			return "", false, err
+		}
+		x.str("\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<p>")
+		x.str(string(s.words.t("page.subscribe_to_updates")))
+		for i, feed := range f.Feeds {
+			if i > 0 {
+				x.str(" ·")
+			}
+			x.str(" <a href=\"")
+			x.text(f.Root)
+			x.text(feed.Path)
+			x.str("\">")
+			x.text(feed.Name)
+			x.str("</a>")
+		}
+		x.str("</p>\n<p>")
+		x.str(string(s.words.t("page.times_shown_in", "zone", f.Site.Location)))
+		x.str(" ")
+		x.str(string(s.words.t("page.powered_by", "herald", link)))
+		x.str("</p>\n</div>\n</footer>")
+	default:
+		return "", false, nil
+	}
+	return template.HTML(b.String()), true, x.err
+}
+
+// siteNav are the links of base.html's "site-header" to the site's own
+// pages, each a folder named after the kind of page it leads to, and the
+// message of its name.
+var siteNav = [...]struct{ kind, key string }{
+	{"history", "page.history"},
+	{"reports", "page.reports"},
+	{"subscribe", "page.subscribe"},
 }

@@ -3,10 +3,13 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"
@@ -87,6 +90,74 @@ func FuzzLayout(f *testing.F) {
 	})
 }
 
+// FuzzFrame checks that a frame part written by pageSet.frame, or by the
+// template where it declines, is byte for byte what the built-in
+// base.html prints, for the frame of every page template, in every
+// language, with hostile site titles, links, roots and feeds.
+func FuzzFrame(f *testing.F) {
+	f.Add("Example", "Home", "https://example.com/", "../", "RSS", "history.rss", uint8(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, `"><b>`, "https://e.com/a?b=c&d=e+f#g", "../../", "\x00\xff\ufdd0", "a&b+c", uint8(1|2))
+	f.Add("t", "n", "javascript:alert(1)", "javascript:alert(1)//", "f", "x", uint8(1))
+	f.Add("t", "n", "https://e.com/a b/'q'/(x)", "a b/(c)", "f", "it's", uint8(2))
+	f.Add("t", "n", "mailto:a@b.c", "HTTP://E.COM/%zz", "f", "%4", uint8(1|2))
+	f.Add("t", "n", "", "", "", "", uint8(0))
+	snap := sitetest.Snapshot(f, fixtureDir, fixtureNow)
+	r := newRenderer(f, "")
+	planned := firstPlanned(snap, r)
+	sets := map[string]goPair{}
+	for _, name := range templates.Pages() {
+		p := planned[name]
+		if p == nil {
+			continue
+		}
+		for _, tag := range []string{"en", "de", "ar"} {
+			fast, tmpl := pageSets(f, r, name, tag)
+			for _, part := range frameParts {
+				if _, ok, err := fast.frame(part, p.Frame); err != nil || !ok || !fast.builtin[part] {
+					f.Fatalf("%s: got %s written in Go %v, %v, want true", name, part, ok && fast.builtin[part], err)
+				}
+			}
+			sets[name+" "+tag] = goPair{fast, tmpl}
+		}
+	}
+	f.Fuzz(func(t *testing.T, siteTitle, linkName, linkURL, root, feedName, feedPath string, shape uint8) {
+		for key, s := range sets {
+			fr := *planned[strings.Fields(key)[0]].Frame
+			fr.Site.Title, fr.Root = siteTitle, root
+			fr.Site.Links = []config.Link{{Name: linkName, URL: linkURL}, {Name: "Home", URL: "https://example.com/"}}
+			if shape&1 != 0 {
+				fr.Feeds = append(slices.Clone(fr.Feeds), Feed{Name: feedName, Path: feedPath})
+			}
+			if shape&2 != 0 {
+				fr.Reports = !fr.Reports
+			}
+			for _, part := range frameParts {
+				got, ok, err := s.fast.frame(part, &fr)
+				if err == nil && !ok {
+					got, err = execute(s.fast, part, &fr)
+				}
+				if err != nil {
+					t.Fatalf("%s, %s: %v", key, part, err)
+				}
+				want, err := execute(s.tmpl, part, &fr)
+				if err != nil {
+					t.Fatalf("%s, %s: %v", key, part, err)
+				}
+				if got != want {
+					t.Errorf("%s, %s: got\n%s\nwant the template's\n%s", key, part, got, want)
+				}
+			}
+		}
+	})
+}
+
+// execute is what set s's template name prints for data.
+func execute(s *pageSet, name string, data any) (template.HTML, error) {
+	var b strings.Builder
+	err := s.t.ExecuteTemplate(&b, name, data)
+	return template.HTML(b.String()), err
+}
+
 // TestLayoutOverridden checks that a site which overrides base.html gets
 // its own layout on every page, and one which overrides a part the layout
 // draws (a page's head, the header) gets it in the layout written by hand.
@@ -102,6 +173,7 @@ func TestLayoutOverridden(t *testing.T) {
 		{name: "no override", builtin: true, want: map[string]string{"index.html": `<header class="site-header">`}},
 		{name: "head", files: map[string]string{"history.html": builtinSource(t, "history.html") + `{{define "head"}}<meta name="custom">{{end}}`}, builtin: true, want: map[string]string{"history/index.html": `<meta charset="utf-8"><meta name="custom">`}},
 		{name: "site-header in base.html", files: map[string]string{"base.html": header}, builtin: true, want: map[string]string{"index.html": `<header class="site-header custom">`, "incidents/2026-11-28-api-errors/index.html": `<header class="site-header custom">`}},
+		{name: "site-footer in a page", files: map[string]string{"history.html": builtinSource(t, "history.html") + `{{define "site-footer"}}<footer class="custom">{{.Kind}}</footer>{{end}}`}, builtin: true, want: map[string]string{"history/index.html": `<footer class="custom">history</footer>`, "index.html": `<footer class="site-footer">`}},
 		{name: "base.html", files: map[string]string{"base.html": generator}, want: map[string]string{"index.html": `<meta name="generator" content="custom">`, "incidents/2026-11-28-api-errors/index.html": `<meta name="generator" content="custom">`}},
 		{name: "base.html only a header", files: map[string]string{"base.html": `<!doctype html><p class="custom">{{.Title}}</p>{{template "main" .}}`}, want: map[string]string{"404.html": `<!doctype html><p class="custom">`}},
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"html/template"
 	"io/fs"
+	"maps"
 	"testing"
 
 	"github.com/herald-status/herald/templates"
@@ -74,9 +75,10 @@ func TestBuiltinSetsDefined(t *testing.T) {
 	}
 }
 
-// TestNewParsesOnce: New parses herald's own theme once, each page's set
-// of files, and no file again: a build pays for it at every start. Its
-// allocations are held to those of parsing the sets alone, with a
+// TestNewParsesOnce: New parses herald's own theme once, each file once,
+// and copies nothing: a build pays for it at every start, and newSet
+// copies the templates a page needs when it joins them (r.set). Its
+// allocations are held to those of parsing the files alone, with a
 // margin for the rest of New.
 func TestNewParsesOnce(t *testing.T) {
 	read := func(name string) string {
@@ -86,11 +88,12 @@ func TestNewParsesOnce(t *testing.T) {
 		}
 		return string(b)
 	}
-	sets := testing.AllocsPerRun(3, func() {
-		base := template.Must(template.New(templates.Partials).Funcs(funcs(nil, nil)).Parse(read(templates.Partials)))
+	files := testing.AllocsPerRun(3, func() {
+		fm := funcs(nil, nil)
+		base := template.Must(template.New(templates.Partials).Funcs(fm).Parse(read(templates.Partials)))
 		template.Must(base.New(templates.Layout).Parse(read(templates.Layout)))
 		for _, name := range templates.Pages() {
-			template.Must(template.Must(base.Clone()).New(name).Parse(read(name)))
+			template.Must(template.New(name).Funcs(fm).Parse(read(name)))
 		}
 	})
 	got := testing.AllocsPerRun(3, func() {
@@ -98,7 +101,66 @@ func TestNewParsesOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if want := sets * 5 / 4; got > want {
-		t.Errorf("got %.0f allocations, want at most %.0f (those of parsing the sets, %.0f, and a quarter)", got, want, sets)
+	if want := files * 11 / 10; got > want {
+		t.Errorf("got %.0f allocations, want at most %.0f (those of parsing the files, %.0f, and a tenth)", got, want, files)
 	}
+}
+
+// TestSetAsParsed: a page's set, joined by r.set from the shared
+// templates and the page's own, holds the templates that parsing the
+// page's file into a copy of the shared set gives, each with the same
+// tree: a page's template replaces a shared one, except with an empty
+// body.
+func TestSetAsParsed(t *testing.T) {
+	builtin := func(name string) string {
+		b, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+	}{
+		{"herald's own theme", nil},
+		{"a page's header", map[string]string{"index.html": builtin("index.html") + `{{define "site-header"}}<p>ours</p>{{end}}`}},
+		{"an empty header", map[string]string{"index.html": builtin("index.html") + `{{define "site-header"}}{{end}}`}},
+		{"an empty template of its own", map[string]string{"index.html": builtin("index.html") + `{{define "ours"}}{{end}}`}},
+		{"an empty page", map[string]string{"404.html": `{{define "main"}}{{end}}`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRenderer(t, writeTemplates(t, tt.files))
+			for page := range r.pages {
+				want, err := template.Must(r.base.Clone()).New(page).Parse(string(r.sources[page].data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := r.set(page)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := trees(got), trees(want); !maps.Equal(g, w) {
+					t.Errorf("%s: got %v, want %v", page, g, w)
+				}
+			}
+		})
+	}
+}
+
+// trees maps each template of set t to its tree as text, html/template's
+// and text/template's view of it both.
+func trees(t *template.Template) map[string]string {
+	out := map[string]string{}
+	for _, d := range t.Templates() {
+		tree := "<nil>"
+		if d.Tree != nil {
+			tree = d.Tree.Root.String()
+		}
+		out[d.Name()] = tree
+		if l := t.Lookup(d.Name()); l != d {
+			out[d.Name()] += " (looked up as another)"
+		}
+	}
+	return out
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	"text/template/parse"
 
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"
@@ -28,9 +29,13 @@ const HistoryPerPage = 25
 // file replaced by a site's override. It holds no state about a site, so
 // one Renderer can render many snapshots, concurrently.
 type Renderer struct {
-	// pages maps a page template's name to its parsed set (partials,
-	// layout and page). They are never executed: html/template cannot clone a set
-	// after it ran, and Files clones them to bind the snapshot's time zone.
+	// base is the templates every page shares (partials and layout), and
+	// pages maps a page template's name to its own file's, parsed alone.
+	// They are never executed: html/template cannot clone a set after it
+	// ran, and newSet joins a copy of both for each call of Files, to bind
+	// the snapshot's time zone. Parsing each page into a clone of base
+	// here would copy every shared template twice a build.
+	base       *template.Template
 	pages      map[string]*template.Template
 	sources    map[string]source
 	stylesheet []byte
@@ -83,20 +88,18 @@ func New(overrideDir string) (*Renderer, error) {
 	// The shared set: partials first, so the layout can replace them.
 	// (html/template's New empties a template of the same name, so the
 	// root is the partials themselves rather than a New of them.)
-	base := template.New(templates.Partials).Funcs(funcs(nil, nil))
-	if _, err := base.Parse(string(sources[templates.Partials].data)); err != nil {
+	fm := funcs(nil, nil)
+	r.base = template.New(templates.Partials).Funcs(fm)
+	if _, err := r.base.Parse(string(sources[templates.Partials].data)); err != nil {
 		return nil, fmt.Errorf("%s: %w", sources[templates.Partials].path, err)
 	}
-	if _, err := base.New(templates.Layout).Parse(string(sources[templates.Layout].data)); err != nil {
+	if _, err := r.base.New(templates.Layout).Parse(string(sources[templates.Layout].data)); err != nil {
 		return nil, fmt.Errorf("%s: %w", sources[templates.Layout].path, err)
 	}
 	var errs []error
 	for _, name := range templates.Pages() {
 		src := sources[name]
-		t, err := base.Clone()
-		if err == nil {
-			_, err = t.New(name).Parse(string(src.data))
-		}
+		t, err := template.New(name).Funcs(fm).Parse(string(src.data))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", src.path, err))
 			continue
@@ -127,7 +130,8 @@ func New(overrideDir string) (*Renderer, error) {
 // incident.html's, history.html's, report.html's and component.html's
 // (see pageSet.incidentMain, historyMain, reportMain, componentMain), each
 // compared only with its own page's; base.html the layout
-// (pageSet.writeLayout), "span" memo's (pageSet.span); the others are
+// (pageSet.writeLayout), and its frame parts (pageSet.frame), "span"
+// memo's (pageSet.span); the others are
 // drawn with the template function of their name (listEntry,
 // componentEntry, reportRow, reportEntry, reportComponent, reportYear).
 var inGo = []struct{ file, name string }{
@@ -143,6 +147,9 @@ var inGo = []struct{ file, name string }{
 	{"report.html", "main"},
 	{"component.html", "main"},
 	{templates.Layout, templates.Layout},
+	{templates.Layout, "site-feeds"},
+	{templates.Layout, "site-header"},
+	{templates.Layout, "site-footer"},
 }
 
 // sameTrees maps each page template's name to the templates of inGo
@@ -151,15 +158,21 @@ var inGo = []struct{ file, name string }{
 // built-in tree prints what it prints.
 func (r *Renderer) sameTrees() (map[string]map[string]bool, error) {
 	same := make(map[string]map[string]bool, len(r.pages))
+	sets := make(map[string]*template.Template, len(r.pages))
 	for page := range r.pages {
 		same[page] = map[string]bool{}
+		t, err := r.set(page)
+		if err != nil {
+			return nil, err
+		}
+		sets[page] = t
 	}
 	for _, g := range inGo {
 		tree, err := builtinTree(g.file, g.name)
 		if err != nil {
 			return nil, err
 		}
-		for page, t := range r.pages {
+		for page, t := range sets {
 			if g.name == "main" && g.file != page {
 				// Each page has its own "main".
 				continue
@@ -176,13 +189,17 @@ func (r *Renderer) sameTrees() (map[string]map[string]bool, error) {
 // (TestBuiltinSetsDefined).
 func (r *Renderer) defined() map[string]map[string]bool {
 	defined := make(map[string]map[string]bool, len(r.pages))
-	for page, t := range r.pages {
+	for page, own := range r.pages {
 		defined[page] = map[string]bool{}
 		for _, g := range inGo {
 			if g.name == "main" && g.file != page {
 				continue
 			}
-			d := t.Lookup(g.name)
+			// Which of the two files defines it does not matter here.
+			d := own.Lookup(g.name)
+			if d == nil || d.Tree == nil {
+				d = r.base.Lookup(g.name)
+			}
 			defined[page][g.name] = d != nil && d.Tree != nil
 		}
 	}
@@ -407,9 +424,9 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 // binding its functions to w and to the set itself, with the parts of the
 // built-in theme that it still has written in Go.
 func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
-	t, err := r.pages[name].Clone()
+	t, err := r.set(name)
 	if err != nil {
-		return nil, fmt.Errorf("clone %s: %w", name, err)
+		return nil, err
 	}
 	s := &pageSet{words: w, memo: map[memoKey]template.HTML{}, builtin: r.builtin[name]}
 	s.t = t.Funcs(setFuncs(s))
@@ -432,6 +449,30 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 	}
 	s.fixWords()
 	return s, nil
+}
+
+// set is a copy of page template name's set: the shared templates with the
+// page's own added, as parsing the page's file into the shared set adds
+// them: a template the page defines replaces the shared one of that name,
+// unless its body is empty (text/template's associate). html/template's
+// AddParseTree would put an empty one in its own map all the same.
+func (r *Renderer) set(name string) (*template.Template, error) {
+	t, err := r.base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("clone %s: %w", name, err)
+	}
+	for _, d := range r.pages[name].Templates() {
+		if d.Tree == nil {
+			continue
+		}
+		if old := t.Lookup(d.Name()); old != nil && old.Tree != nil && parse.IsEmptyTree(d.Tree.Root) {
+			continue
+		}
+		if _, err := t.AddParseTree(d.Name(), d.Tree.Copy()); err != nil {
+			return nil, fmt.Errorf("clone %s: %w", name, err)
+		}
+	}
+	return t, nil
 }
 
 func asset(p string, data []byte) File {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -297,9 +298,11 @@ func splitFrontMatter(src []byte) (head, body []byte, bodyLine int, ok bool) {
 }
 
 var (
-	trackRE  = regexp.MustCompile(`\{\{<\s*track\s+"([^"]*)"\s*>\}\}`)
-	statusRE = regexp.MustCompile(`^\*([A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2})\*\s*(?:[-—:]\s*)?`)
-	shortRE  = regexp.MustCompile(`\{\{[<%].*?[>%]\}\}`)
+	trackRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{<\s*track\s+"([^"]*)"\s*>\}\}`) })
+	statusRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\*([A-Za-z][A-Za-z-]*(?: [A-Za-z-]+){0,2})\*\s*(?:[-—:]\s*)?`)
+	})
+	shortRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{[<%].*?[>%]\}\}`) })
 )
 
 // statuses maps cState's emphasised status words to herald's.
@@ -339,8 +342,8 @@ func (r *reader) timeline(file string, firstLine int, body string, in *migrate.I
 	line := firstLine
 	for _, p := range paragraphs(body, &line) {
 		text := p.text
-		m := statusRE.FindStringSubmatch(text)
-		tracked := trackRE.MatchString(text)
+		m := statusRE().FindStringSubmatch(text)
+		tracked := trackRE().MatchString(text)
 		// A track closes the update it ends; only a second one starts
 		// another.
 		continues := len(entries) > 0 && !entries[len(entries)-1].hasTrack
@@ -365,14 +368,14 @@ func (r *reader) timeline(file string, firstLine int, body string, in *migrate.I
 	in.Summary = r.shortcodes(file, firstLine, joinParas(summary))
 	for i, e := range entries {
 		text := joinParas(e.paras)
-		if t := trackRE.FindAllStringSubmatch(text, -1); t != nil {
+		if t := trackRE().FindAllStringSubmatch(text, -1); t != nil {
 			tt, err := r.parseTime(t[0][1])
 			if err != nil {
 				r.note(file, e.line, fmt.Sprintf("track %q is not a date", t[0][1]), "dated the update by the issue's date")
 			} else {
 				e.time, e.tracked = tt, true
 			}
-			text = strings.TrimSpace(trackRE.ReplaceAllString(text, ""))
+			text = strings.TrimSpace(trackRE().ReplaceAllString(text, ""))
 		}
 		if !e.tracked {
 			// cState lists updates newest first: an untracked first one
@@ -406,7 +409,7 @@ func (r *reader) timeline(file string, firstLine int, body string, in *migrate.I
 // shortcodes reports the Hugo shortcodes left in text; herald would show
 // them as written.
 func (r *reader) shortcodes(file string, line int, text string) string {
-	for _, s := range shortRE.FindAllString(text, -1) {
+	for _, s := range shortRE().FindAllString(text, -1) {
 		r.note(file, line, fmt.Sprintf("shortcode %s has no herald equivalent", s), "kept it as text")
 	}
 	// A ## line would start a herald update; one level down keeps it a
@@ -507,12 +510,12 @@ func keyLine(doc *yaml.Node, key string) int {
 	return 0
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+)`) })
 
 // yamlLine is the line yaml.v3 names in err, or 0.
 func yamlLine(err error) int {
 	var n int
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
 		fmt.Sscan(m[1], &n)
 	}
 	return n

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -105,12 +106,14 @@ var websiteKeys = map[string]string{
 // markRE matches Markdown's inline marks, the text inside in a group: a
 // [link](url), **strong**, __strong__, *emphasis* or `code`. A lone _ or
 // * is left, as in snake_case.
-var markRE = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s][^*]*)\*|` + "`([^`]*)`")
+var markRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s][^*]*)\*|` + "`([^`]*)`")
+})
 
 // plain is Markdown text as plain text, its inline marks taken off.
 func plain(md string) string {
-	return markRE.ReplaceAllStringFunc(md, func(m string) string {
-		for _, g := range markRE.FindStringSubmatch(m)[1:] {
+	return markRE().ReplaceAllStringFunc(md, func(m string) string {
+		for _, g := range markRE().FindStringSubmatch(m)[1:] {
 			if g != "" {
 				return g
 			}
@@ -456,11 +459,11 @@ func (r *reader) readHeaders(file string, n *yaml.Node, errs *diag.List) map[str
 
 var (
 	// actionsSecretRE is the GitHub Actions form ${{ secrets.NAME }}.
-	actionsSecretRE = regexp.MustCompile(`\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+	actionsSecretRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`) })
 	// envRE is Upptime's own form, $NAME, which it fills from the
 	// repository's secrets. Their names are upper case; a lower-case $top
 	// (an OData query) is left as it is, as Upptime leaves it.
-	envRE = regexp.MustCompile(`\$([A-Z_][A-Z0-9_]*)`)
+	envRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$([A-Z_][A-Z0-9_]*)`) })
 )
 
 // randomNumber is replaced by Upptime with a new random number on every
@@ -472,12 +475,12 @@ const randomNumber = "DYNAMIC_RANDOM_NUMBER"
 // its environment. The notes name the variable, never a value.
 func (r *reader) secrets(file string, line int, s string) string {
 	var names []string
-	s = actionsSecretRE.ReplaceAllStringFunc(s, func(m string) string {
-		name := actionsSecretRE.FindStringSubmatch(m)[1]
+	s = actionsSecretRE().ReplaceAllStringFunc(s, func(m string) string {
+		name := actionsSecretRE().FindStringSubmatch(m)[1]
 		names = append(names, name)
 		return "${" + name + "}"
 	})
-	s = envRE.ReplaceAllStringFunc(s, func(m string) string {
+	s = envRE().ReplaceAllStringFunc(s, func(m string) string {
 		if m[1:] == randomNumber {
 			r.note(file, line, "$"+randomNumber+" has no herald equivalent", "kept it as text, so every request is the same")
 			return m
@@ -514,17 +517,16 @@ func (p probe) yaml() string {
 	return string(out)
 }
 
-// camelRE finds where Upptime's slugify splits camel case: "BandLab" is
-// "band-lab".
-var camelRE = []struct {
-	re   *regexp.Regexp
-	repl string
-}{
-	{regexp.MustCompile(`([A-Z]{2,})(\d+)`), "$1 $2"},
-	{regexp.MustCompile(`([a-z\d]+)([A-Z]{2,})`), "$1 $2"},
-	{regexp.MustCompile(`([a-z\d])([A-Z])`), "$1 $2"},
-	{regexp.MustCompile(`([A-Z]+)([A-Z][a-z\d]+)`), "$1 $2"},
-}
+// camelRE finds where Upptime's slugify splits camel case, each match
+// replaced by "$1 $2": "BandLab" is "band-lab".
+var camelRE = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`([A-Z]{2,})(\d+)`),
+		regexp.MustCompile(`([a-z\d]+)([A-Z]{2,})`),
+		regexp.MustCompile(`([a-z\d])([A-Z])`),
+		regexp.MustCompile(`([A-Z]+)([A-Z][a-z\d]+)`),
+	}
+})
 
 // Slug is the slug Upptime gives a site without one, as
 // @sindresorhus/slugify makes it: "&" is "and", camel case is split, and
@@ -532,8 +534,8 @@ var camelRE = []struct {
 // and its issues' label.
 func Slug(name string) string {
 	s := strings.ReplaceAll(name, "&", " and ")
-	for _, c := range camelRE {
-		s = c.re.ReplaceAllString(s, c.repl)
+	for _, re := range camelRE() {
+		s = re.ReplaceAllString(s, "$1 $2")
 	}
 	return config.Slugify(s)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-status/herald/config"
@@ -189,7 +190,7 @@ func (r *reader) markdown(file string, line, number int, body string) string {
 		case t == "##" || strings.HasPrefix(t, "## ") || strings.HasPrefix(t, "##\t"):
 			lines[i] = l[:indent] + "#" + t
 			changed = true
-		case i > 0 && setextRE.MatchString(t) && strings.TrimSpace(lines[i-1]) != "" && !blockRE.MatchString(lines[i-1]):
+		case i > 0 && setextRE().MatchString(t) && strings.TrimSpace(lines[i-1]) != "" && !blockRE().MatchString(lines[i-1]):
 			lines[i] = "\n" + l
 			changed = true
 		}
@@ -203,10 +204,12 @@ func (r *reader) markdown(file string, line, number int, body string) string {
 
 var (
 	// setextRE is a setext underline of a level-2 heading.
-	setextRE = regexp.MustCompile(`^-+\s*$`)
+	setextRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-+\s*$`) })
 	// blockRE starts a line that such an underline does not make a
 	// heading: a list item, a quote, a heading, a table row, a fence.
-	blockRE = regexp.MustCompile(`^ {0,3}(?:[#>*+|-]|\d+[.)](?:\s|$)|` + "```" + `|~~~|\s)`)
+	blockRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^ {0,3}(?:[#>*+|-]|\d+[.)](?:\s|$)|` + "```" + `|~~~|\s)`)
+	})
 )
 
 // component is the id of the site an issue is about: the one its labels
