@@ -58,11 +58,12 @@ const csvHeader = "date,component,uptime_percent,coverage_percent,observed_minut
 func writeCSV(w io.Writer, m *report.Month) error {
 	b := []byte(csvHeader)
 	dates := dayDates(m)
+	var tail rowTail
 	for _, f := range m.Components {
 		id := csvField(f.ID)
 		i := 0
 		for d := range f.DaySummaries() {
-			b = csvRow(b, dates[i], id, d)
+			b = csvRow(b, &tail, dates[i], id, d)
 			i++
 		}
 		if _, err := w.Write(b); err != nil {
@@ -72,7 +73,7 @@ func writeCSV(w io.Writer, m *report.Month) error {
 	}
 	// The site's rows come last, with no component: no id can clash.
 	for i, d := range m.Site.Days {
-		b = csvRow(b, dates[i], "", d)
+		b = csvRow(b, &tail, dates[i], "", d)
 	}
 	_, err := w.Write(b)
 	return err
@@ -90,13 +91,20 @@ func dayDates(m *report.Month) []string {
 }
 
 // csvRow appends the row of day d, on date, of the component whose field
-// is id. Its other fields are dates and numbers, which CSV never quotes.
-func csvRow(b []byte, date, id string, d uptime.Summary) []byte {
-	fig, pct, shown := figureOf(d)
+// is id, the fields after id through tail. Its other fields are dates and
+// numbers, which CSV never quotes.
+func csvRow(b []byte, tail *rowTail, date, id string, d uptime.Summary) []byte {
 	b = append(b, date...)
 	b = append(b, ',')
 	b = append(b, id...)
 	b = append(b, ',')
+	return tail.append(b, d, csvFigures)
+}
+
+// csvFigures appends the fields of a row that follow its component, the
+// figures of day d, and ends the row.
+func csvFigures(b []byte, d uptime.Summary) []byte {
+	fig, pct, shown := figureOf(d)
 	if shown {
 		b = strconv.AppendFloat(b, pct, 'f', 2, 64)
 	}
@@ -107,6 +115,42 @@ func csvRow(b []byte, date, id string, d uptime.Summary) []byte {
 		b = appendMinutes(b, t, false)
 	}
 	return append(b, '\n')
+}
+
+// rowTail keeps the last text that a report's row or day wrote of the
+// figures of a summary, for the next with the same: most of a month's
+// days of most components are the same (a whole day of no data, or a
+// whole day up), and formatting their nine numbers was most of what the
+// reports' CSV and JSON cost besides measuring the days.
+type rowTail struct {
+	of   figuresKey
+	text []byte
+	ok   bool
+}
+
+// figuresKey is all that a report's row or day writes of a summary:
+// what figureOf reads, and the minutes by class.
+type figuresKey struct {
+	known, down, partial, excluded, noData time.Duration
+	uptime, coverage                       uint64 // their bits: NaN is not equal to itself
+	hasValue, sparse                       bool
+}
+
+// append appends to b what write appends of the figures of d: the same
+// bytes as the last time when d's figures were the last's.
+func (t *rowTail) append(b []byte, d uptime.Summary, write func([]byte, uptime.Summary) []byte) []byte {
+	key := figuresKey{
+		known: d.Known, down: d.Down, partial: d.Partial, excluded: d.Excluded, noData: d.NoData,
+		uptime: math.Float64bits(d.Uptime), coverage: math.Float64bits(d.Coverage),
+		hasValue: d.HasValue, sparse: d.Sparse,
+	}
+	if t.ok && key == t.of {
+		return append(b, t.text...)
+	}
+	start := len(b)
+	b = write(b, d)
+	t.of, t.text, t.ok = key, append(t.text[:0], b[start:]...), true
+	return b
 }
 
 // csvField is s as a CSV field, quoted by encoding/csv's rules, which
@@ -203,8 +247,9 @@ func writeReport(w io.Writer, m *report.Month, baseURL string) error {
 // jsonBuf appends JSON as encoding/json writes it; err keeps the first
 // value it cannot write.
 type jsonBuf struct {
-	b   []byte
-	err error
+	b    []byte
+	err  error
+	tail rowTail // the days'
 }
 
 // flush writes what is buffered to w.
@@ -315,9 +360,17 @@ func (j *jsonBuf) day(i int, date string, s uptime.Summary) {
 	j.raw(`{"date":"`)
 	j.raw(date)
 	j.raw(`",`)
+	j.b = j.tail.append(j.b, s, j.dayFigures)
+}
+
+// dayFigures appends to b the members of day s that follow its date,
+// and ends it.
+func (j *jsonBuf) dayFigures(b []byte, s uptime.Summary) []byte {
+	j.b = b
 	j.figure(s)
 	j.minutes(s)
 	j.raw("}")
+	return j.b
 }
 
 // component appends the month of component f, its days (on dates,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 )
 
@@ -201,6 +202,55 @@ func TestAppendMinutes(t *testing.T) {
 			var j jsonBuf
 			j.float(f)
 			if got, want := string(appendMinutes(nil, tt.d, true)), string(j.b); got != want {
+				t.Errorf("JSON: got %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestRowTailKeepsNoOtherFigures: a row or day whose figures differ from
+// the last in any one thing that either file writes is written afresh,
+// not as the last one's text. Each pair differs in one such thing; the
+// second row must be what a writer that keeps nothing writes.
+func TestRowTailKeepsNoOtherFigures(t *testing.T) {
+	from := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	base := uptime.Summary{
+		From: from, To: from.Add(24 * time.Hour),
+		Known: 20 * time.Hour, Measured: 20 * time.Hour, Down: 30 * time.Minute, Partial: 10 * time.Minute,
+		Excluded: time.Hour, NoData: 3 * time.Hour, Uptime: 0.975, HasValue: true, Coverage: 20.0 / 23,
+	}
+	tests := []struct {
+		name   string
+		change func(*uptime.Summary)
+	}{
+		{"the same figures", func(*uptime.Summary) {}},
+		{"another day", func(s *uptime.Summary) { s.From, s.To = s.From.AddDate(0, 0, 1), s.To.AddDate(0, 0, 1) }},
+		{"known", func(s *uptime.Summary) { s.Known += time.Second }},
+		{"down", func(s *uptime.Summary) { s.Down += time.Second }},
+		{"partial", func(s *uptime.Summary) { s.Partial += time.Second }},
+		{"excluded", func(s *uptime.Summary) { s.Excluded += time.Second }},
+		{"no data", func(s *uptime.Summary) { s.NoData += time.Second }},
+		{"uptime", func(s *uptime.Summary) { s.Uptime = 0.5 }},
+		{"no uptime", func(s *uptime.Summary) { s.Uptime, s.HasValue = math.NaN(), false }},
+		{"coverage", func(s *uptime.Summary) { s.Coverage = 0.5 }},
+		{"sparse", func(s *uptime.Summary) { s.Sparse = true }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			next := base
+			tt.change(&next)
+			var tail rowTail
+			csvRow(nil, &tail, "2026-11-03", "api", base)
+			if got, want := string(csvRow(nil, &tail, "2026-11-04", "api", next)), string(csvRow(nil, new(rowTail), "2026-11-04", "api", next)); got != want {
+				t.Errorf("CSV: got %q, want %q", got, want)
+			}
+			var j jsonBuf
+			j.day(0, "2026-11-03", base)
+			j.b = j.b[:0]
+			j.day(1, "2026-11-04", next)
+			var fresh jsonBuf
+			fresh.day(1, "2026-11-04", next)
+			if got, want := string(j.b), string(fresh.b); got != want {
 				t.Errorf("JSON: got %s, want %s", got, want)
 			}
 		})
