@@ -304,16 +304,9 @@ func (s span) overlaps(from, to time.Time) bool {
 	return s.from.Before(to) && s.to.After(from)
 }
 
-// spans lists the declared time of incidents touching the component that
-// overlaps [from, to].
-func (in Input) spans(from, to time.Time) []span {
-	var out []span
-	in.eachSpan(from, to, func(s span) { out = append(out, s) })
-	return out
-}
-
-// eachSpan hands f each of spans' spans in turn, keeping no slice of
-// them: a sweep reads each once.
+// eachSpan hands f, in turn, the declared time of each incident touching
+// the component that overlaps [from, to], keeping no slice of them: a
+// sweep and a month's days read each once.
 func (in Input) eachSpan(from, to time.Time, f func(span)) {
 	for _, inc := range in.Incidents {
 		start, end := inc.Start(), inc.End()
