@@ -35,7 +35,7 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 		probed = probed || in.Probed
 	}
 	*buf = edges
-	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	slices.SortFunc(edges, byTime)
 
 	// Each component's counts, and how many components are in each class
 	// and measured: an edge reclassifies its own component only, so the
@@ -47,7 +47,7 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 	apply := func(e edge) {
 		c := &counts[e.c]
 		was, wasMeasured := classify(c)
-		c[e.k] += e.d
+		c[e.k] += int(e.d)
 		now, isMeasured := classify(c)
 		classes[was]--
 		classes[now]++

@@ -37,6 +37,7 @@
 package uptime
 
 import (
+	"cmp"
 	"iter"
 	"math"
 	"slices"
@@ -282,12 +283,21 @@ const (
 	nKinds
 )
 
+// edge is where one source of a component's time starts (d = +1) or
+// ends (d = −1). Its time is in nanoseconds from the start of the sweep,
+// so that an edge holds no pointer (a time.Time holds its *Location): a
+// sweep sorts and compares plain numbers, and sorting moves edges
+// without the GC's write barriers. The windows swept are days to months
+// long, far inside what a time.Duration holds.
 type edge struct {
-	t time.Time
-	k kind
-	d int
-	c int // the component's index, for Site
+	at int64
+	c  int32 // the component's index, for Site
+	k  kind
+	d  int8
 }
+
+// byTime orders edges for a sweep.
+func byTime(a, b edge) int { return cmp.Compare(a.at, b.at) }
 
 // span is one incident's declared time on the component.
 type span struct {
@@ -352,9 +362,9 @@ func (in Input) measureEach(cuts []time.Time, window func(acc) bool) {
 	edges := edgeBufs.Get().(*[]edge)
 	defer edgeBufs.Put(edges)
 	*edges = in.appendEdges((*edges)[:0], cuts[0], cuts[len(cuts)-1], 0)
-	slices.SortFunc(*edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	slices.SortFunc(*edges, byTime)
 	var count [nKinds]int
-	sweepEach(cuts, *edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
+	sweepEach(cuts, *edges, func(e edge) { count[e.k] += int(e.d) }, func() (class, bool) { return classify(&count) }, window)
 }
 
 // edgeBufs hold the edges of a sweep, which are read once and dropped: a
@@ -392,12 +402,13 @@ func (in Input) summary(from, to time.Time, a acc) Summary {
 }
 
 // appendEdges appends to dst the component's time in [from, to) as the
-// kinds' start and end edges, each marked with the component's index c.
+// kinds' start and end edges, timed from from, each marked with the
+// component's index c.
 func (in Input) appendEdges(dst []edge, from, to time.Time, c int) []edge {
 	add := func(start, end time.Time, k kind) {
 		start, end = later(start, from), earlier(end, to)
 		if start.Before(end) {
-			dst = append(dst, edge{start, k, +1, c}, edge{end, k, -1, c})
+			dst = append(dst, edge{int64(start.Sub(from)), int32(c), k, +1}, edge{int64(end.Sub(from)), int32(c), k, -1})
 		}
 	}
 	for _, iv := range in.Intervals {
@@ -451,9 +462,10 @@ type acc struct {
 	measured time.Duration
 }
 
-// sweep walks [cuts[0], cuts[last]) across edges (sorted by time),
-// applying each edge as it is passed and adding each stretch between
-// edges and cuts to the window it lies in, in the class state gives.
+// sweep walks [cuts[0], cuts[last]) across edges (sorted by time, timed
+// from cuts[0]), applying each edge as it is passed and adding each
+// stretch between edges and cuts to the window it lies in, in the class
+// state gives.
 func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool)) []acc {
 	return accsOf(len(cuts)-1, func(window func(acc) bool) { sweepEach(cuts, edges, apply, state, window) })
 }
@@ -473,31 +485,35 @@ func accsOf(n int, each func(window func(acc) bool)) []acc {
 // a caller that reads each window once (Windows) then keeps none.
 func sweepEach(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool), window func(acc) bool) {
 	var a acc
-	pos, ci, ei := cuts[0], 1, 0
-	for ci < len(cuts) {
-		next := cuts[ci]
-		if ei < len(edges) && edges[ei].t.Before(next) {
-			next = edges[ei].t
-		}
-		if d := next.Sub(pos); d > 0 {
-			c, measured := state()
-			a.class[c] += d
-			if measured {
-				a.measured += d
+	var pos int64
+	ei := 0
+	for _, t := range cuts[1:] {
+		cut := int64(t.Sub(cuts[0]))
+		for {
+			next := cut
+			if ei < len(edges) && edges[ei].at < next {
+				next = edges[ei].at
+			}
+			if d := time.Duration(next - pos); d > 0 {
+				c, measured := state()
+				a.class[c] += d
+				if measured {
+					a.measured += d
+				}
+			}
+			pos = next
+			for ei < len(edges) && edges[ei].at <= pos {
+				apply(edges[ei])
+				ei++
+			}
+			if pos == cut {
+				break
 			}
 		}
-		pos = next
-		for ei < len(edges) && !edges[ei].t.After(pos) {
-			apply(edges[ei])
-			ei++
+		if !window(a) {
+			return
 		}
-		if pos.Equal(cuts[ci]) {
-			if !window(a) {
-				return
-			}
-			a = acc{}
-			ci++
-		}
+		a = acc{}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -837,6 +838,63 @@ func TestAppendDaysBetweenMemory(t *testing.T) {
 			accs := float64(len(cuts)-1) * float64(unsafe.Sizeof(acc{}))
 			if limit := float64(after.TotalAlloc-before.TotalAlloc)/calls - accs; got > limit {
 				t.Errorf("got %.0f bytes allocated a call for %d days drawn again, want at most %.0f (a sweep's and the spans', less the days' time by class, %.0f)", got, len(days), limit, accs)
+			}
+		})
+	}
+}
+
+// TestEdgesHoldNoPointer: a sweep sorts its edges and keeps them in a
+// pooled buffer, so an edge holds no pointer, as a time.Time does (its
+// *Location): sorting them then moves plain bytes, without the GC's write
+// barriers, and the GC never scans the buffers.
+func TestEdgesHoldNoPointer(t *testing.T) {
+	var pointers func(reflect.Type) []string
+	pointers = func(typ reflect.Type) []string {
+		switch typ.Kind() {
+		case reflect.Struct:
+			var out []string
+			for i := range typ.NumField() {
+				for _, p := range pointers(typ.Field(i).Type) {
+					out = append(out, typ.Field(i).Name+"."+p)
+				}
+			}
+			return out
+		case reflect.Array:
+			return pointers(typ.Elem())
+		case reflect.Pointer, reflect.UnsafePointer, reflect.Slice, reflect.Map, reflect.String, reflect.Interface, reflect.Func, reflect.Chan:
+			return []string{typ.String()}
+		}
+		return nil
+	}
+	if got := pointers(reflect.TypeFor[edge]()); len(got) > 0 {
+		t.Errorf("got an edge holding %v, want one without pointers", got)
+	}
+}
+
+// TestSweepFromMonotonicNow: a sweep times its edges from its first cut;
+// with a clock reading of the process (time.Now, which carries a
+// monotonic reading) as Now, a window ending at Now and one starting from
+// it give the same figures as with the same instant without the reading.
+func TestSweepFromMonotonicNow(t *testing.T) {
+	mono := time.Now()
+	wall := mono.Round(0) // the same instant, without the monotonic reading
+	for _, tc := range []struct {
+		name string
+		from func(now time.Time) time.Time
+	}{
+		{"a rolling day", func(now time.Time) time.Time { return now.Add(-24 * time.Hour) }},
+		{"from midnight", func(now time.Time) time.Time { return now.Truncate(24 * time.Hour) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := func(now time.Time) Input {
+				return Input{Component: "api", Probed: true, Now: now,
+					Intervals: []history.Interval{{Start: now.Add(-30 * time.Hour), End: now.Add(-2 * time.Hour), State: history.Up}, {Start: now.Add(-2 * time.Hour), End: now, State: history.Down}},
+					Incidents: []*incident.Incident{{Slug: "a", Kind: incident.KindIncident, Started: now.Add(-5 * time.Hour), Affected: []incident.Affected{{ID: "api", Status: incident.PartialOutage}}}}}
+			}
+			got, want := Window(input(mono), tc.from(mono), mono), Window(input(wall), tc.from(wall), wall)
+			got.From, got.To, want.From, want.To = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			if got != want {
+				t.Errorf("got %+v, want %+v", got, want)
 			}
 		})
 	}
