@@ -104,12 +104,12 @@ func csvRow(b []byte, tail *rowTail, date, id string, d uptime.Summary) []byte {
 // csvFigures appends the fields of a row that follow its component, the
 // figures of day d, and ends the row.
 func csvFigures(b []byte, d uptime.Summary) []byte {
-	fig, pct, shown := figureOf(d)
+	coverage, pct, shown := percentsOf(d)
 	if shown {
-		b = strconv.AppendFloat(b, pct, 'f', 2, 64)
+		b = appendPercent(b, pct)
 	}
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, fig.Coverage, 'f', 2, 64)
+	b = appendPercent(b, coverage)
 	for _, t := range [...]time.Duration{d.Known, d.Down, d.Partial, d.Excluded, d.NoData} {
 		b = append(b, ',')
 		b = appendMinutes(b, t, false)
@@ -184,7 +184,21 @@ func hundredthsOf(d time.Duration) int64 {
 // read back to it, and formatting floats was the most of the reports'
 // CSV and JSON that was not measuring.
 func appendMinutes(b []byte, d time.Duration, trim bool) []byte {
-	n := hundredthsOf(d)
+	return appendHundredths(b, hundredthsOf(d), trim)
+}
+
+// appendPercent appends p, hundredths of a percent (percentsOf), as
+// strconv.AppendFloat writes p/100 with two decimals, as the CSV has it.
+func appendPercent(b []byte, p float64) []byte {
+	if math.IsNaN(p) {
+		return strconv.AppendFloat(b, p, 'f', 2, 64)
+	}
+	return appendHundredths(b, int64(p), false)
+}
+
+// appendHundredths appends n hundredths as strconv.AppendFloat writes
+// the float64 of n/100 (see appendMinutes).
+func appendHundredths(b []byte, n int64, trim bool) []byte {
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
@@ -310,17 +324,27 @@ func (j *jsonBuf) intOrNull(n *int64) {
 
 // figure appends the members of NewFigure(s).
 func (j *jsonBuf) figure(s uptime.Summary) {
-	f, pct, shown := figureOf(s)
+	coverage, pct, shown := percentsOf(s)
 	j.raw(`"uptime":`)
 	if shown {
-		j.float(pct)
+		j.percent(pct)
 	} else {
 		j.raw("null")
 	}
 	j.raw(`,"coverage":`)
-	j.float(f.Coverage)
+	j.percent(coverage)
 	j.raw(`,"observed_seconds":`)
-	j.int(f.ObservedSeconds)
+	j.int(int64(s.Known / time.Second))
+}
+
+// percent appends p, hundredths of a percent (percentsOf), as j.float
+// writes p/100: a NaN fails the file.
+func (j *jsonBuf) percent(p float64) {
+	if math.IsNaN(p) {
+		j.float(p)
+		return
+	}
+	j.b = appendHundredths(j.b, int64(p), true)
 }
 
 // minutesOf appends d in minutes, rounded to hundredths, as j.float

@@ -256,3 +256,34 @@ func TestRowTailKeepsNoOtherFigures(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendPercent holds the percentages the reports write without a
+// float, every whole number of hundredths uptime.Floor gives and NaN, to
+// strconv's formatting of the float figureOf gives: with two decimals
+// (the CSV) and as j.float writes it (the JSON).
+func TestAppendPercent(t *testing.T) {
+	tests := []struct {
+		name string
+		p    float64
+	}{{"NaN", math.NaN()}}
+	for n := range 10001 {
+		tests = append(tests, struct {
+			name string
+			p    float64
+		}{strconv.Itoa(n), float64(n)})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tt.p / 100
+			if got, want := string(appendPercent(nil, tt.p)), strconv.FormatFloat(f, 'f', 2, 64); got != want {
+				t.Errorf("CSV: got %s, want %s", got, want)
+			}
+			var got, want jsonBuf
+			got.percent(tt.p)
+			want.float(f)
+			if string(got.b) != string(want.b) || (got.err == nil) != (want.err == nil) {
+				t.Errorf("JSON: got %s (%v), want %s (%v)", got.b, got.err, want.b, want.err)
+			}
+		})
+	}
+}
