@@ -407,14 +407,15 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		m.Components = append(m.Components, f)
 	}
 	whole := []time.Time{start, m.End}
-	m.Site.Summary = uptime.Site(bases, whole)[0]
+	if cuts != nil { // they end at m.End
+		m.Site.Days, m.Site.Summary = uptime.SiteTotal(bases, cuts)
+	} else {
+		m.Site.Summary = uptime.Site(bases, whole)[0]
+	}
 	m.Site.ProbeDown = uptime.Site(probes, whole)[0].Down
 	m.Site.DeclaredDown = m.Site.Down
 	if probed {
 		m.Site.DeclaredDown = uptime.Site(declared, whole)[0].Down
-	}
-	if cuts != nil {
-		m.Site.Days = uptime.Site(bases, cuts)
 	}
 	m.key = m.sum()
 	return m

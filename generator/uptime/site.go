@@ -25,6 +25,14 @@ import (
 // applies when any component is probed. cuts must be ascending and end at
 // most at Now; without components every window is no data.
 func Site(ins []Input, cuts []time.Time) []Summary {
+	windows, _ := SiteTotal(ins, cuts)
+	return windows
+}
+
+// SiteTotal is Site, and the whole site's Summary of [cuts[0],
+// cuts[last]) from the same sweep: the time by class of the whole is the
+// sum of its windows'. A report gives the month's and each day's.
+func SiteTotal(ins []Input, cuts []time.Time) (windows []Summary, total Summary) {
 	from, to := cuts[0], cuts[len(cuts)-1]
 	buf := edgeBufs.Get().(*[]edge)
 	defer edgeBufs.Put(buf)
@@ -67,10 +75,15 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 	}
 	accs := sweep(cuts, edges, apply, state)
 	out := make([]Summary, len(accs))
+	var sum acc
 	for i, a := range accs {
 		out[i] = summarize(cuts[i], cuts[i+1], a, w, probed, minCoverage)
+		for c, d := range a.class {
+			sum.class[c] += d
+		}
+		sum.measured += a.measured
 	}
-	return out
+	return out, summarize(from, to, sum, w, probed, minCoverage)
 }
 
 func boolInt(b bool) int {
