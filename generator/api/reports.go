@@ -117,12 +117,18 @@ func csvFigures(b []byte, d uptime.Summary) []byte {
 	return append(b, '\n')
 }
 
-// rowTail keeps the last text that a report's row or day wrote of the
-// figures of a summary, for the next with the same: most of a month's
-// days of most components are the same (a whole day of no data, or a
-// whole day up), and formatting their nine numbers was most of what the
-// reports' CSV and JSON cost besides measuring the days.
+// rowTail keeps the text that a report's row or day wrote of the figures
+// of the last two summaries, for the next with the same: most of a
+// month's days of most components are the same (a whole day of no data,
+// or a whole day up), and formatting their nine numbers was most of what
+// the reports' CSV and JSON cost besides measuring the days. Two, so
+// that the day after an incident's, like the day before it, is not
+// written afresh.
 type rowTail struct {
+	last, prev tailText
+}
+
+type tailText struct {
 	of   figuresKey
 	text []byte
 	ok   bool
@@ -144,12 +150,16 @@ func (t *rowTail) append(b []byte, d uptime.Summary, write func([]byte, uptime.S
 		uptime: math.Float64bits(d.Uptime), coverage: math.Float64bits(d.Coverage),
 		hasValue: d.HasValue, sparse: d.Sparse,
 	}
-	if t.ok && key == t.of {
-		return append(b, t.text...)
+	if t.last.ok && key == t.last.of {
+		return append(b, t.last.text...)
+	}
+	t.last, t.prev = t.prev, t.last
+	if t.last.ok && key == t.last.of {
+		return append(b, t.last.text...)
 	}
 	start := len(b)
 	b = write(b, d)
-	t.of, t.text, t.ok = key, append(t.text[:0], b[start:]...), true
+	t.last.of, t.last.text, t.last.ok = key, append(t.last.text[:0], b[start:]...), true
 	return b
 }
 

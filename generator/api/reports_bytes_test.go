@@ -209,9 +209,10 @@ func TestAppendMinutes(t *testing.T) {
 }
 
 // TestRowTailKeepsNoOtherFigures: a row or day whose figures differ from
-// the last in any one thing that either file writes is written afresh,
-// not as the last one's text. Each pair differs in one such thing; the
-// second row must be what a writer that keeps nothing writes.
+// the last, or the one before, in any one thing that either file writes
+// is written afresh, not as that one's text. Each case's row differs in
+// one such thing from base, written before it, directly or with another
+// row between; it must be what a writer that keeps nothing writes.
 func TestRowTailKeepsNoOtherFigures(t *testing.T) {
 	from := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
 	base := uptime.Summary{
@@ -235,25 +236,31 @@ func TestRowTailKeepsNoOtherFigures(t *testing.T) {
 		{"coverage", func(s *uptime.Summary) { s.Coverage = 0.5 }},
 		{"sparse", func(s *uptime.Summary) { s.Sparse = true }},
 	}
+	other := base
+	other.Known, other.NoData, other.Uptime, other.HasValue = 0, 23*time.Hour, math.NaN(), false
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			next := base
-			tt.change(&next)
-			var tail rowTail
-			csvRow(nil, &tail, "2026-11-03", "api", base)
-			if got, want := string(csvRow(nil, &tail, "2026-11-04", "api", next)), string(csvRow(nil, new(rowTail), "2026-11-04", "api", next)); got != want {
-				t.Errorf("CSV: got %q, want %q", got, want)
-			}
-			var j jsonBuf
-			j.day(0, "2026-11-03", base)
-			j.b = j.b[:0]
-			j.day(1, "2026-11-04", next)
-			var fresh jsonBuf
-			fresh.day(1, "2026-11-04", next)
-			if got, want := string(j.b), string(fresh.b); got != want {
-				t.Errorf("JSON: got %s, want %s", got, want)
-			}
-		})
+		for _, between := range [][]uptime.Summary{nil, {other}, {other, other}} {
+			t.Run(tt.name+"/"+strconv.Itoa(len(between))+" between", func(t *testing.T) {
+				next := base
+				tt.change(&next)
+				var tail rowTail
+				var j jsonBuf
+				for i, d := range append([]uptime.Summary{base}, between...) {
+					csvRow(nil, &tail, "2026-11-03", "api", d)
+					j.day(i, "2026-11-03", d)
+				}
+				if got, want := string(csvRow(nil, &tail, "2026-11-04", "api", next)), string(csvRow(nil, new(rowTail), "2026-11-04", "api", next)); got != want {
+					t.Errorf("CSV: got %q, want %q", got, want)
+				}
+				j.b = j.b[:0]
+				j.day(1, "2026-11-04", next)
+				var fresh jsonBuf
+				fresh.day(1, "2026-11-04", next)
+				if got, want := string(j.b), string(fresh.b); got != want {
+					t.Errorf("JSON: got %s, want %s", got, want)
+				}
+			})
+		}
 	}
 }
 
