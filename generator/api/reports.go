@@ -81,11 +81,20 @@ func writeCSV(w io.Writer, m *report.Month) error {
 
 // dayDates are the dates of the month's days, "2026-11-01": every
 // component's days are the month's, so each date is formatted once a
-// file, not once a row.
+// file, not once a row, and all of them into one string, not a string
+// each.
 func dayDates(m *report.Month) []string {
-	out := make([]string, len(m.Site.Days))
-	for i, d := range m.Site.Days {
-		out[i] = d.From.Format(time.DateOnly)
+	var ends [32]int // a month's days, without an allocation
+	at := ends[:0]
+	b := make([]byte, 0, len(m.Site.Days)*len(time.DateOnly))
+	for _, d := range m.Site.Days {
+		b = d.From.AppendFormat(b, time.DateOnly)
+		at = append(at, len(b))
+	}
+	all, out := string(b), make([]string, len(at))
+	from := 0
+	for i, end := range at {
+		out[i], from = all[from:end], end
 	}
 	return out
 }

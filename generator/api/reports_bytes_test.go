@@ -294,3 +294,26 @@ func TestAppendPercent(t *testing.T) {
 		})
 	}
 }
+
+// TestDayDates: a month's dates are formatted into one string, not a
+// string each (a whole month took 31 allocations), and each is its
+// day's.
+func TestDayDates(t *testing.T) {
+	months := report.Months(varied(1, 0.3))
+	for _, m := range months {
+		t.Run(m.Name(), func(t *testing.T) {
+			dates := dayDates(m)
+			if len(dates) != len(m.Site.Days) {
+				t.Fatalf("got %d dates, want %d", len(dates), len(m.Site.Days))
+			}
+			for i, d := range m.Site.Days {
+				if got, want := dates[i], d.From.Format(time.DateOnly); got != want {
+					t.Errorf("day %d: got %s, want %s", i, got, want)
+				}
+			}
+			if got := testing.AllocsPerRun(20, func() { dayDates(m) }); got > 3 {
+				t.Errorf("got %.0f allocations for %d dates, want at most 3", got, len(dates))
+			}
+		})
+	}
+}
