@@ -87,11 +87,19 @@ func NewFigure(s uptime.Summary) Figure {
 // whether it is shown: the reports' writers take a figure a row, and
 // Uptime's pointer cost an allocation each.
 func figureOf(s uptime.Summary) (f Figure, pct float64, shown bool) {
-	f = Figure{Coverage: hundredths(s.Coverage, s.NoData), ObservedSeconds: int64(s.Known / time.Second)}
+	coverage, pct, shown := percentsOf(s)
+	return Figure{Coverage: coverage / 100, ObservedSeconds: int64(s.Known / time.Second)}, pct / 100, shown
+}
+
+// percentsOf is figureOf's coverage and uptime in hundredths of a percent
+// (uptime.Floor): whole numbers, or NaN, which the reports' writers write
+// without formatting a float (appendPercent).
+func percentsOf(s uptime.Summary) (coverage, pct float64, shown bool) {
+	coverage = uptime.Floor(s.Coverage, s.NoData)
 	if !s.Shown() {
-		return f, 0, false
+		return coverage, 0, false
 	}
-	return f, hundredths(s.Uptime, s.Down), true
+	return coverage, uptime.Floor(s.Uptime, s.Down), true
 }
 
 // hundredths is the fraction v as a percentage truncated to two decimals,

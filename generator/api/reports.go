@@ -58,11 +58,12 @@ const csvHeader = "date,component,uptime_percent,coverage_percent,observed_minut
 func writeCSV(w io.Writer, m *report.Month) error {
 	b := []byte(csvHeader)
 	dates := dayDates(m)
+	var tail rowTail
 	for _, f := range m.Components {
 		id := csvField(f.ID)
 		i := 0
 		for d := range f.DaySummaries() {
-			b = csvRow(b, dates[i], id, d)
+			b = csvRow(b, &tail, dates[i], id, d)
 			i++
 		}
 		if _, err := w.Write(b); err != nil {
@@ -72,7 +73,7 @@ func writeCSV(w io.Writer, m *report.Month) error {
 	}
 	// The site's rows come last, with no component: no id can clash.
 	for i, d := range m.Site.Days {
-		b = csvRow(b, dates[i], "", d)
+		b = csvRow(b, &tail, dates[i], "", d)
 	}
 	_, err := w.Write(b)
 	return err
@@ -80,33 +81,95 @@ func writeCSV(w io.Writer, m *report.Month) error {
 
 // dayDates are the dates of the month's days, "2026-11-01": every
 // component's days are the month's, so each date is formatted once a
-// file, not once a row.
+// file, not once a row, and all of them into one string, not a string
+// each.
 func dayDates(m *report.Month) []string {
-	out := make([]string, len(m.Site.Days))
-	for i, d := range m.Site.Days {
-		out[i] = d.From.Format(time.DateOnly)
+	var ends [32]int // a month's days, without an allocation
+	at := ends[:0]
+	b := make([]byte, 0, len(m.Site.Days)*len(time.DateOnly))
+	for _, d := range m.Site.Days {
+		b = d.From.AppendFormat(b, time.DateOnly)
+		at = append(at, len(b))
+	}
+	all, out := string(b), make([]string, len(at))
+	from := 0
+	for i, end := range at {
+		out[i], from = all[from:end], end
 	}
 	return out
 }
 
 // csvRow appends the row of day d, on date, of the component whose field
-// is id. Its other fields are dates and numbers, which CSV never quotes.
-func csvRow(b []byte, date, id string, d uptime.Summary) []byte {
-	fig, pct, shown := figureOf(d)
+// is id, the fields after id through tail. Its other fields are dates and
+// numbers, which CSV never quotes.
+func csvRow(b []byte, tail *rowTail, date, id string, d uptime.Summary) []byte {
 	b = append(b, date...)
 	b = append(b, ',')
 	b = append(b, id...)
 	b = append(b, ',')
+	return tail.append(b, d, csvFigures)
+}
+
+// csvFigures appends the fields of a row that follow its component, the
+// figures of day d, and ends the row.
+func csvFigures(b []byte, d uptime.Summary) []byte {
+	coverage, pct, shown := percentsOf(d)
 	if shown {
-		b = strconv.AppendFloat(b, pct, 'f', 2, 64)
+		b = appendPercent(b, pct)
 	}
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, fig.Coverage, 'f', 2, 64)
+	b = appendPercent(b, coverage)
 	for _, t := range [...]time.Duration{d.Known, d.Down, d.Partial, d.Excluded, d.NoData} {
 		b = append(b, ',')
 		b = appendMinutes(b, t, false)
 	}
 	return append(b, '\n')
+}
+
+// rowTail keeps the text that a report's row or day wrote of the figures
+// of the last two summaries, for the next with the same: most of a
+// month's days of most components are the same (a whole day of no data,
+// or a whole day up), and formatting their nine numbers was most of what
+// the reports' CSV and JSON cost besides measuring the days. Two, so
+// that the day after an incident's, like the day before it, is not
+// written afresh.
+type rowTail struct {
+	last, prev tailText
+}
+
+type tailText struct {
+	of   figuresKey
+	text []byte
+	ok   bool
+}
+
+// figuresKey is all that a report's row or day writes of a summary:
+// what figureOf reads, and the minutes by class.
+type figuresKey struct {
+	known, down, partial, excluded, noData time.Duration
+	uptime, coverage                       uint64 // their bits: NaN is not equal to itself
+	hasValue, sparse                       bool
+}
+
+// append appends to b what write appends of the figures of d: the same
+// bytes as the last time when d's figures were the last's.
+func (t *rowTail) append(b []byte, d uptime.Summary, write func([]byte, uptime.Summary) []byte) []byte {
+	key := figuresKey{
+		known: d.Known, down: d.Down, partial: d.Partial, excluded: d.Excluded, noData: d.NoData,
+		uptime: math.Float64bits(d.Uptime), coverage: math.Float64bits(d.Coverage),
+		hasValue: d.HasValue, sparse: d.Sparse,
+	}
+	if t.last.ok && key == t.last.of {
+		return append(b, t.last.text...)
+	}
+	t.last, t.prev = t.prev, t.last
+	if t.last.ok && key == t.last.of {
+		return append(b, t.last.text...)
+	}
+	start := len(b)
+	b = write(b, d)
+	t.last.of, t.last.text, t.last.ok = key, append(t.last.text[:0], b[start:]...), true
+	return b
 }
 
 // csvField is s as a CSV field, quoted by encoding/csv's rules, which
@@ -140,7 +203,21 @@ func hundredthsOf(d time.Duration) int64 {
 // read back to it, and formatting floats was the most of the reports'
 // CSV and JSON that was not measuring.
 func appendMinutes(b []byte, d time.Duration, trim bool) []byte {
-	n := hundredthsOf(d)
+	return appendHundredths(b, hundredthsOf(d), trim)
+}
+
+// appendPercent appends p, hundredths of a percent (percentsOf), as
+// strconv.AppendFloat writes p/100 with two decimals, as the CSV has it.
+func appendPercent(b []byte, p float64) []byte {
+	if math.IsNaN(p) {
+		return strconv.AppendFloat(b, p, 'f', 2, 64)
+	}
+	return appendHundredths(b, int64(p), false)
+}
+
+// appendHundredths appends n hundredths as strconv.AppendFloat writes
+// the float64 of n/100 (see appendMinutes).
+func appendHundredths(b []byte, n int64, trim bool) []byte {
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
@@ -203,8 +280,9 @@ func writeReport(w io.Writer, m *report.Month, baseURL string) error {
 // jsonBuf appends JSON as encoding/json writes it; err keeps the first
 // value it cannot write.
 type jsonBuf struct {
-	b   []byte
-	err error
+	b    []byte
+	err  error
+	tail rowTail // the days'
 }
 
 // flush writes what is buffered to w.
@@ -265,17 +343,27 @@ func (j *jsonBuf) intOrNull(n *int64) {
 
 // figure appends the members of NewFigure(s).
 func (j *jsonBuf) figure(s uptime.Summary) {
-	f, pct, shown := figureOf(s)
+	coverage, pct, shown := percentsOf(s)
 	j.raw(`"uptime":`)
 	if shown {
-		j.float(pct)
+		j.percent(pct)
 	} else {
 		j.raw("null")
 	}
 	j.raw(`,"coverage":`)
-	j.float(f.Coverage)
+	j.percent(coverage)
 	j.raw(`,"observed_seconds":`)
-	j.int(f.ObservedSeconds)
+	j.int(int64(s.Known / time.Second))
+}
+
+// percent appends p, hundredths of a percent (percentsOf), as j.float
+// writes p/100: a NaN fails the file.
+func (j *jsonBuf) percent(p float64) {
+	if math.IsNaN(p) {
+		j.float(p)
+		return
+	}
+	j.b = appendHundredths(j.b, int64(p), true)
 }
 
 // minutesOf appends d in minutes, rounded to hundredths, as j.float
@@ -315,9 +403,17 @@ func (j *jsonBuf) day(i int, date string, s uptime.Summary) {
 	j.raw(`{"date":"`)
 	j.raw(date)
 	j.raw(`",`)
+	j.b = j.tail.append(j.b, s, j.dayFigures)
+}
+
+// dayFigures appends to b the members of day s that follow its date,
+// and ends it.
+func (j *jsonBuf) dayFigures(b []byte, s uptime.Summary) []byte {
+	j.b = b
 	j.figure(s)
 	j.minutes(s)
 	j.raw("}")
+	return j.b
 }
 
 // component appends the month of component f, its days (on dates,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/report"
+	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 )
 
@@ -202,6 +203,116 @@ func TestAppendMinutes(t *testing.T) {
 			j.float(f)
 			if got, want := string(appendMinutes(nil, tt.d, true)), string(j.b); got != want {
 				t.Errorf("JSON: got %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// TestRowTailKeepsNoOtherFigures: a row or day whose figures differ from
+// the last, or the one before, in any one thing that either file writes
+// is written afresh, not as that one's text. Each case's row differs in
+// one such thing from base, written before it, directly or with another
+// row between; it must be what a writer that keeps nothing writes.
+func TestRowTailKeepsNoOtherFigures(t *testing.T) {
+	from := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	base := uptime.Summary{
+		From: from, To: from.Add(24 * time.Hour),
+		Known: 20 * time.Hour, Measured: 20 * time.Hour, Down: 30 * time.Minute, Partial: 10 * time.Minute,
+		Excluded: time.Hour, NoData: 3 * time.Hour, Uptime: 0.975, HasValue: true, Coverage: 20.0 / 23,
+	}
+	tests := []struct {
+		name   string
+		change func(*uptime.Summary)
+	}{
+		{"the same figures", func(*uptime.Summary) {}},
+		{"another day", func(s *uptime.Summary) { s.From, s.To = s.From.AddDate(0, 0, 1), s.To.AddDate(0, 0, 1) }},
+		{"known", func(s *uptime.Summary) { s.Known += time.Second }},
+		{"down", func(s *uptime.Summary) { s.Down += time.Second }},
+		{"partial", func(s *uptime.Summary) { s.Partial += time.Second }},
+		{"excluded", func(s *uptime.Summary) { s.Excluded += time.Second }},
+		{"no data", func(s *uptime.Summary) { s.NoData += time.Second }},
+		{"uptime", func(s *uptime.Summary) { s.Uptime = 0.5 }},
+		{"no uptime", func(s *uptime.Summary) { s.Uptime, s.HasValue = math.NaN(), false }},
+		{"coverage", func(s *uptime.Summary) { s.Coverage = 0.5 }},
+		{"sparse", func(s *uptime.Summary) { s.Sparse = true }},
+	}
+	other := base
+	other.Known, other.NoData, other.Uptime, other.HasValue = 0, 23*time.Hour, math.NaN(), false
+	for _, tt := range tests {
+		for _, between := range [][]uptime.Summary{nil, {other}, {other, other}} {
+			t.Run(tt.name+"/"+strconv.Itoa(len(between))+" between", func(t *testing.T) {
+				next := base
+				tt.change(&next)
+				var tail rowTail
+				var j jsonBuf
+				for i, d := range append([]uptime.Summary{base}, between...) {
+					csvRow(nil, &tail, "2026-11-03", "api", d)
+					j.day(i, "2026-11-03", d)
+				}
+				if got, want := string(csvRow(nil, &tail, "2026-11-04", "api", next)), string(csvRow(nil, new(rowTail), "2026-11-04", "api", next)); got != want {
+					t.Errorf("CSV: got %q, want %q", got, want)
+				}
+				j.b = j.b[:0]
+				j.day(1, "2026-11-04", next)
+				var fresh jsonBuf
+				fresh.day(1, "2026-11-04", next)
+				if got, want := string(j.b), string(fresh.b); got != want {
+					t.Errorf("JSON: got %s, want %s", got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestAppendPercent holds the percentages the reports write without a
+// float, every whole number of hundredths uptime.Floor gives and NaN, to
+// strconv's formatting of the float figureOf gives: with two decimals
+// (the CSV) and as j.float writes it (the JSON).
+func TestAppendPercent(t *testing.T) {
+	tests := []struct {
+		name string
+		p    float64
+	}{{"NaN", math.NaN()}}
+	for n := range 10001 {
+		tests = append(tests, struct {
+			name string
+			p    float64
+		}{strconv.Itoa(n), float64(n)})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tt.p / 100
+			if got, want := string(appendPercent(nil, tt.p)), strconv.FormatFloat(f, 'f', 2, 64); got != want {
+				t.Errorf("CSV: got %s, want %s", got, want)
+			}
+			var got, want jsonBuf
+			got.percent(tt.p)
+			want.float(f)
+			if string(got.b) != string(want.b) || (got.err == nil) != (want.err == nil) {
+				t.Errorf("JSON: got %s (%v), want %s (%v)", got.b, got.err, want.b, want.err)
+			}
+		})
+	}
+}
+
+// TestDayDates: a month's dates are formatted into one string, not a
+// string each (a whole month took 31 allocations), and each is its
+// day's.
+func TestDayDates(t *testing.T) {
+	months := report.Months(varied(1, 0.3))
+	for _, m := range months {
+		t.Run(m.Name(), func(t *testing.T) {
+			dates := dayDates(m)
+			if len(dates) != len(m.Site.Days) {
+				t.Fatalf("got %d dates, want %d", len(dates), len(m.Site.Days))
+			}
+			for i, d := range m.Site.Days {
+				if got, want := dates[i], d.From.Format(time.DateOnly); got != want {
+					t.Errorf("day %d: got %s, want %s", i, got, want)
+				}
+			}
+			if got := testing.AllocsPerRun(20, func() { dayDates(m) }); got > 3 {
+				t.Errorf("got %.0f allocations for %d dates, want at most 3", got, len(dates))
 			}
 		})
 	}

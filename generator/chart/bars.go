@@ -165,8 +165,10 @@ type drawing struct {
 	out   bytes.Buffer
 	rect  []byte // the open tag of the day's shape, set by the chart
 	label []byte
-	blank blankDays // Calendar's
-	sums  summaries
+	// escaped is label escaped, for a linked day, which writes it twice.
+	escaped bytes.Buffer
+	blank   blankDays // Calendar's
+	sums    summaries
 }
 
 var drawings = sync.Pool{New: func() any { return new(drawing) }}
@@ -218,12 +220,14 @@ func (dr *drawing) day(l *i18n.Locale, d uptime.Day, link, label func(uptime.Day
 		b.WriteString(`</title></rect>`)
 		return
 	}
+	dr.escaped.Reset()
+	template.HTMLEscape(&dr.escaped, dr.label)
 	b.WriteString(`<a href="`)
 	b.WriteString(esc(href))
 	b.WriteString(`" aria-label="`)
-	template.HTMLEscape(b, dr.label)
+	b.Write(dr.escaped.Bytes())
 	b.WriteString(`"><title>`)
-	template.HTMLEscape(b, dr.label)
+	b.Write(dr.escaped.Bytes())
 	b.WriteString(`</title>`)
 	b.Write(dr.rect)
 	b.WriteString(`/></a>`)

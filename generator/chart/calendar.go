@@ -87,8 +87,11 @@ func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.
 	b.WriteString(`" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(7*calSlot-(calSlot-calCell)) + ` ` + strconv.Itoa(weeks*calSlot-(calSlot-calCell)) + `">`)
 	dr.blank.month(l, days)
-	for i, d := range days {
-		blank := label == nil && isBlank(d) && (link == nil || link(d) == "")
+	// Days are read in place: a Day is some two hundred bytes, and most
+	// are blank cells written from the kept ones.
+	for i := range days {
+		d := &days[i]
+		blank := label == nil && isBlank(d) && (link == nil || link(*d) == "")
 		if blank && dr.blank.write(b, i, d) {
 			continue
 		}
@@ -103,8 +106,8 @@ func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.
 		dr.rect = append(dr.rect, `" y="`...)
 		dr.rect = strconv.AppendInt(dr.rect, int64(cell/7*calSlot), 10)
 		dr.rect = append(dr.rect, calSize...)
-		dr.rect = append(append(dr.rect, Class(d)...), '"')
-		dr.day(l, d, link, label)
+		dr.rect = append(append(dr.rect, Class(*d)...), '"')
+		dr.day(l, *d, link, label)
 		if blank {
 			dr.blank.keep(i, d, b.Bytes()[start:])
 		}
@@ -116,7 +119,7 @@ func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.
 // declared: its cell, grey and labelled "no data", then depends on its
 // date, place and words alone. Most days of most components' months
 // are such, and the same for every component of the month.
-func isBlank(d uptime.Day) bool {
+func isBlank(d *uptime.Day) bool {
 	return !d.HasValue && d.Excluded == 0 && d.Worst == incident.Operational && len(d.Incidents) == 0
 }
 
@@ -152,7 +155,7 @@ func (b *blankDays) month(l *i18n.Locale, days []uptime.Day) {
 
 // write writes the kept cell of the blank day d, the i-th, to out, and
 // reports whether there was one.
-func (b *blankDays) write(out *bytes.Buffer, i int, d uptime.Day) bool {
+func (b *blankDays) write(out *bytes.Buffer, i int, d *uptime.Day) bool {
 	c := b.cells[i]
 	if c.to == 0 || c.date != d.Date || !c.end.Equal(d.To) {
 		return false
@@ -162,7 +165,7 @@ func (b *blankDays) write(out *bytes.Buffer, i int, d uptime.Day) bool {
 }
 
 // keep keeps cell, as drawn, for the blank day d, the i-th.
-func (b *blankDays) keep(i int, d uptime.Day, cell []byte) {
+func (b *blankDays) keep(i int, d *uptime.Day, cell []byte) {
 	from := len(b.buf)
 	b.buf = append(b.buf, cell...)
 	b.cells[i] = blankCell{date: d.Date, end: d.To, from: from, to: len(b.buf)}

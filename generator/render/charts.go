@@ -37,7 +37,7 @@ func dayLink(p *Page, several string) func(uptime.Day) string {
 		case 0:
 			return ""
 		case 1:
-			return p.Rel(incidentPath(d.Incidents[0]))
+			return incidentLink(p.Root, d.Incidents[0].Slug) // p.Rel(incidentPath(…)) in one string
 		}
 		return several
 	}

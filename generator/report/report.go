@@ -374,6 +374,7 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		}
 	}
 	cuts := uptime.DayCuts(loc, start, start.AddDate(0, 1, -1).Day(), in.Now)
+	probed := false // whether any component has probe data in the month
 	bases := make([]uptime.Input, len(in.Components))
 	probes := make([]uptime.Input, len(in.Components))
 	declared := make([]uptime.Input, len(in.Components))
@@ -391,7 +392,13 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		probes[i].Incidents = maint[c.ID]
 		declared[i].Intervals = nil
 		f.ProbeDown = uptime.Window(probes[i], start, end).Down
-		f.DeclaredDown = uptime.Window(declared[i], start, end).Down
+		// Without probe data, the declared view is the component's own,
+		// as most components of most months are: not swept again.
+		f.DeclaredDown = f.Down
+		if len(base.Intervals) > 0 {
+			f.DeclaredDown = uptime.Window(declared[i], start, end).Down
+			probed = true
+		}
 		if c.Target > 0 {
 			b := slo.Evaluate(c.Target, f.Summary, end)
 			b.Window = config.Month
@@ -400,11 +407,15 @@ func month(in Input, loc *time.Location, start time.Time, ins []*incident.Incide
 		m.Components = append(m.Components, f)
 	}
 	whole := []time.Time{start, m.End}
-	m.Site.Summary = uptime.Site(bases, whole)[0]
+	if cuts != nil { // they end at m.End
+		m.Site.Days, m.Site.Summary = uptime.SiteTotal(bases, cuts)
+	} else {
+		m.Site.Summary = uptime.Site(bases, whole)[0]
+	}
 	m.Site.ProbeDown = uptime.Site(probes, whole)[0].Down
-	m.Site.DeclaredDown = uptime.Site(declared, whole)[0].Down
-	if cuts != nil {
-		m.Site.Days = uptime.Site(bases, cuts)
+	m.Site.DeclaredDown = m.Site.Down
+	if probed {
+		m.Site.DeclaredDown = uptime.Site(declared, whole)[0].Down
 	}
 	m.key = m.sum()
 	return m

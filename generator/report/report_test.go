@@ -491,7 +491,9 @@ func TestKeyFollowsInputs(t *testing.T) {
 // TestMonthAllocations: a month's lists of each component's incidents,
 // all and maintenance alone, are cut from two arrays counted first, not
 // appended to one by one: a month of 60 incidents and 30 maintenance
-// windows on three components took 87 allocations, 59 now.
+// windows on three components took 87 allocations, then 59; and without
+// probe data its declared downtime is its downtime, not swept again for
+// each component and the site (53 now).
 func TestMonthAllocations(t *testing.T) {
 	var ins []*incident.Incident
 	for i := range 30 {
@@ -510,7 +512,7 @@ func TestMonthAllocations(t *testing.T) {
 		Incidents:  ins, PartialWeight: 0.3, MinCoverage: 0.5, Loc: la, Now: at(la, time.November, 2, 0),
 	}
 	got := testing.AllocsPerRun(20, func() { month(in, la, at(la, time.October, 1, 0), ins, nil) })
-	if got > 60 {
-		t.Errorf("got %v allocations a month, want at most 60", got)
+	if got > 53 {
+		t.Errorf("got %v allocations a month, want at most 53", got)
 	}
 }

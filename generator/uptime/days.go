@@ -79,7 +79,9 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 	// a long incident or a busy probe would otherwise cost days × spans.
 	// Spans are taken in their order, so each day sees them in the order
 	// a day-by-day walk would, and its Worst and Incidents are the same.
-	for _, s := range in.spans(cuts[0], cuts[n]) {
+	// They are placed as they are found, not kept in a slice of their
+	// own for each component's month.
+	in.eachSpan(cuts[0], cuts[n], func(s span) {
 		first, last := dayRange(cuts, s.from, s.to)
 		if s.from.Equal(s.to) { // an instant: count it on the day it happened
 			first, last = dayRange(cuts, s.from, s.from.Add(1))
@@ -91,7 +93,7 @@ func AppendDaysBetween(dst []Day, in Input, cuts []time.Time) []Day {
 				day.Incidents = append(day.Incidents, s.in)
 			}
 		}
-	}
+	})
 	for i := range days {
 		if len(days[i].Incidents) > 1 {
 			slices.SortStableFunc(days[i].Incidents, func(a, b *incident.Incident) int {

@@ -25,6 +25,14 @@ import (
 // applies when any component is probed. cuts must be ascending and end at
 // most at Now; without components every window is no data.
 func Site(ins []Input, cuts []time.Time) []Summary {
+	windows, _ := SiteTotal(ins, cuts)
+	return windows
+}
+
+// SiteTotal is Site, and the whole site's Summary of [cuts[0],
+// cuts[last]) from the same sweep: the time by class of the whole is the
+// sum of its windows'. A report gives the month's and each day's.
+func SiteTotal(ins []Input, cuts []time.Time) (windows []Summary, total Summary) {
 	from, to := cuts[0], cuts[len(cuts)-1]
 	buf := edgeBufs.Get().(*[]edge)
 	defer edgeBufs.Put(buf)
@@ -35,7 +43,7 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 		probed = probed || in.Probed
 	}
 	*buf = edges
-	slices.SortFunc(edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	slices.SortFunc(edges, byTime)
 
 	// Each component's counts, and how many components are in each class
 	// and measured: an edge reclassifies its own component only, so the
@@ -47,7 +55,7 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 	apply := func(e edge) {
 		c := &counts[e.c]
 		was, wasMeasured := classify(c)
-		c[e.k] += e.d
+		c[e.k] += int(e.d)
 		now, isMeasured := classify(c)
 		classes[was]--
 		classes[now]++
@@ -67,10 +75,15 @@ func Site(ins []Input, cuts []time.Time) []Summary {
 	}
 	accs := sweep(cuts, edges, apply, state)
 	out := make([]Summary, len(accs))
+	var sum acc
 	for i, a := range accs {
 		out[i] = summarize(cuts[i], cuts[i+1], a, w, probed, minCoverage)
+		for c, d := range a.class {
+			sum.class[c] += d
+		}
+		sum.measured += a.measured
 	}
-	return out
+	return out, summarize(from, to, sum, w, probed, minCoverage)
 }
 
 func boolInt(b bool) int {

@@ -2,6 +2,8 @@ package uptime
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -106,4 +108,33 @@ func TestSite(t *testing.T) {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
 	})
+}
+
+// TestSiteTotal: the whole site's Summary that SiteTotal gives beside its
+// days is Site's over the whole of them, on random components whose
+// incidents and probe data cross the days' midnights.
+func TestSiteTotal(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for n := range 100 {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			var ins []Input
+			for range 1 + r.IntN(3) {
+				in := randomInput(r)
+				in.Now, in.PartialWeight = now, 0.3
+				ins = append(ins, in)
+			}
+			cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -4), 5, now)
+			days, got := SiteTotal(ins, cuts)
+			if want := Site(ins, cuts); len(days) != len(want) {
+				t.Fatalf("got %d days, want %d", len(days), len(want))
+			}
+			want := Site(ins, []time.Time{cuts[0], cuts[len(cuts)-1]})[0]
+			if math.IsNaN(got.Uptime) && math.IsNaN(want.Uptime) {
+				got.Uptime, want.Uptime = 0, 0
+			}
+			if got != want {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
 }

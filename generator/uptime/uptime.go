@@ -37,6 +37,7 @@
 package uptime
 
 import (
+	"cmp"
 	"iter"
 	"math"
 	"slices"
@@ -282,12 +283,31 @@ const (
 	nKinds
 )
 
+// edge is where one source of a component's time starts (d = +1) or
+// ends (d = −1). Its time is in nanoseconds from the start of the sweep,
+// so that an edge holds no pointer (a time.Time holds its *Location): a
+// sweep sorts and compares plain numbers, and sorting moves edges
+// without the GC's write barriers. The windows swept are days to months
+// long, far inside what a time.Duration holds.
 type edge struct {
-	t time.Time
-	k kind
-	d int
-	c int // the component's index, for Site
+	at int64
+	c  int32 // the component's index, for Site
+	k  kind
+	d  int8
 }
+
+// since is t − base in nanoseconds, as t.Sub(base) is over the windows a
+// sweep covers, days to months, without Sub's test for overflow (an Add
+// and an Equal), which cost more than the rest of a sweep's arithmetic.
+// It reads the wall clock alone: the only times a sweep sees with a
+// monotonic reading come from one Now by Add, which moves both readings
+// alike (TestSweepFromMonotonicNow).
+func since(t, base time.Time) int64 {
+	return (t.Unix()-base.Unix())*int64(time.Second) + int64(t.Nanosecond()-base.Nanosecond())
+}
+
+// byTime orders edges for a sweep.
+func byTime(a, b edge) int { return cmp.Compare(a.at, b.at) }
 
 // span is one incident's declared time on the component.
 type span struct {
@@ -304,16 +324,9 @@ func (s span) overlaps(from, to time.Time) bool {
 	return s.from.Before(to) && s.to.After(from)
 }
 
-// spans lists the declared time of incidents touching the component that
-// overlaps [from, to].
-func (in Input) spans(from, to time.Time) []span {
-	var out []span
-	in.eachSpan(from, to, func(s span) { out = append(out, s) })
-	return out
-}
-
-// eachSpan hands f each of spans' spans in turn, keeping no slice of
-// them: a sweep reads each once.
+// eachSpan hands f, in turn, the declared time of each incident touching
+// the component that overlaps [from, to], keeping no slice of them: a
+// sweep and a month's days read each once.
 func (in Input) eachSpan(from, to time.Time, f func(span)) {
 	for _, inc := range in.Incidents {
 		start, end := inc.Start(), inc.End()
@@ -359,9 +372,9 @@ func (in Input) measureEach(cuts []time.Time, window func(acc) bool) {
 	edges := edgeBufs.Get().(*[]edge)
 	defer edgeBufs.Put(edges)
 	*edges = in.appendEdges((*edges)[:0], cuts[0], cuts[len(cuts)-1], 0)
-	slices.SortFunc(*edges, func(a, b edge) int { return a.t.Compare(b.t) })
+	slices.SortFunc(*edges, byTime)
 	var count [nKinds]int
-	sweepEach(cuts, *edges, func(e edge) { count[e.k] += e.d }, func() (class, bool) { return classify(&count) }, window)
+	sweepEach(cuts, *edges, func(e edge) { count[e.k] += int(e.d) }, func() (class, bool) { return classify(&count) }, window)
 }
 
 // edgeBufs hold the edges of a sweep, which are read once and dropped: a
@@ -399,12 +412,13 @@ func (in Input) summary(from, to time.Time, a acc) Summary {
 }
 
 // appendEdges appends to dst the component's time in [from, to) as the
-// kinds' start and end edges, each marked with the component's index c.
+// kinds' start and end edges, timed from from, each marked with the
+// component's index c.
 func (in Input) appendEdges(dst []edge, from, to time.Time, c int) []edge {
 	add := func(start, end time.Time, k kind) {
 		start, end = later(start, from), earlier(end, to)
 		if start.Before(end) {
-			dst = append(dst, edge{start, k, +1, c}, edge{end, k, -1, c})
+			dst = append(dst, edge{since(start, from), int32(c), k, +1}, edge{since(end, from), int32(c), k, -1})
 		}
 	}
 	for _, iv := range in.Intervals {
@@ -458,9 +472,10 @@ type acc struct {
 	measured time.Duration
 }
 
-// sweep walks [cuts[0], cuts[last]) across edges (sorted by time),
-// applying each edge as it is passed and adding each stretch between
-// edges and cuts to the window it lies in, in the class state gives.
+// sweep walks [cuts[0], cuts[last]) across edges (sorted by time, timed
+// from cuts[0]), applying each edge as it is passed and adding each
+// stretch between edges and cuts to the window it lies in, in the class
+// state gives.
 func sweep(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool)) []acc {
 	return accsOf(len(cuts)-1, func(window func(acc) bool) { sweepEach(cuts, edges, apply, state, window) })
 }
@@ -480,31 +495,35 @@ func accsOf(n int, each func(window func(acc) bool)) []acc {
 // a caller that reads each window once (Windows) then keeps none.
 func sweepEach(cuts []time.Time, edges []edge, apply func(edge), state func() (class, bool), window func(acc) bool) {
 	var a acc
-	pos, ci, ei := cuts[0], 1, 0
-	for ci < len(cuts) {
-		next := cuts[ci]
-		if ei < len(edges) && edges[ei].t.Before(next) {
-			next = edges[ei].t
-		}
-		if d := next.Sub(pos); d > 0 {
-			c, measured := state()
-			a.class[c] += d
-			if measured {
-				a.measured += d
+	var pos int64
+	ei := 0
+	for _, t := range cuts[1:] {
+		cut := since(t, cuts[0])
+		for {
+			next := cut
+			if ei < len(edges) && edges[ei].at < next {
+				next = edges[ei].at
+			}
+			if d := time.Duration(next - pos); d > 0 {
+				c, measured := state()
+				a.class[c] += d
+				if measured {
+					a.measured += d
+				}
+			}
+			pos = next
+			for ei < len(edges) && edges[ei].at <= pos {
+				apply(edges[ei])
+				ei++
+			}
+			if pos == cut {
+				break
 			}
 		}
-		pos = next
-		for ei < len(edges) && !edges[ei].t.After(pos) {
-			apply(edges[ei])
-			ei++
+		if !window(a) {
+			return
 		}
-		if pos.Equal(cuts[ci]) {
-			if !window(a) {
-				return
-			}
-			a = acc{}
-			ci++
-		}
+		a = acc{}
 	}
 }
 
