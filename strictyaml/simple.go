@@ -16,16 +16,19 @@ import (
 // The yaml package's parser spent some 80 allocations on each file's
 // handful of keys; TestParseSimple and FuzzParseSimple hold the trees to
 // its own.
-func parseSimple(b []byte) (root yaml.Node, ok bool) {
+//
+// The nodes go into t's arrays, which a released Doc keeps for the next.
+func (t *tree) parseSimple(b []byte) (root yaml.Node, ok bool) {
 	// One copy of the text for every value, and one array for every node,
 	// rather than one of each a value: a key and a value a line, a
 	// mapping under each empty value, and a word after each comma and
 	// each opening bracket.
 	src := string(b)
 	lines := strings.Count(src, "\n")
-	t := &tree{nodes: make([]yaml.Node, 0, 1+2*lines+strings.Count(src, ":\n")+strings.Count(src, ",")+strings.Count(src, "["))}
+	t.nodes = grown(t.nodes, 1+2*lines+strings.Count(src, ":\n")+strings.Count(src, ",")+strings.Count(src, "["))
 	// The document's one child and the mapping's children share an array.
-	children := make([]*yaml.Node, 1, 1+2*lines)
+	t.children = grown(t.children, 1+2*lines)
+	children := t.children[:1]
 	m := t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: children[1:1]})
 	line := 0
 	for len(src) > 0 {
@@ -161,8 +164,20 @@ func (t *tree) words(text string, line, col int) (*yaml.Node, bool) {
 	}
 }
 
-// tree holds the nodes of one document.
-type tree struct{ nodes []yaml.Node }
+// tree holds the nodes of one document, and the children of its root and
+// of its mapping.
+type tree struct {
+	nodes    []yaml.Node
+	children []*yaml.Node
+}
+
+// grown is s emptied, with room for n.
+func grown[E any](s []E, n int) []E {
+	if cap(s) < n {
+		return make([]E, 0, n)
+	}
+	return s[:0]
+}
 
 // node returns a place for n in the tree's array while it has room: a
 // pointer into it would not survive the array's growing.

@@ -121,6 +121,8 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	if doc == nil {
 		return nil, err
 	}
+	// meta holds no yaml.Node: only its strings outlive the Doc.
+	defer doc.Release()
 	// A misspelt key or a value of the wrong kind is one problem among
 	// others: the rest of the file is still checked.
 	errs.Add(file, err)

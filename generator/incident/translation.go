@@ -61,6 +61,8 @@ func (p *Parser) parseTranslation(file, slug, orig, lang string, src []byte) (*I
 	if doc == nil {
 		return nil, err
 	}
+	// meta holds no yaml.Node: only its strings outlive the Doc.
+	defer doc.Release()
 	errs.Add(file, err)
 	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ReplaceControl(strings.TrimSpace(meta.Title))}
 	if in.Title == "" && !doc.Failed("title") {
