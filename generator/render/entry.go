@@ -58,10 +58,17 @@ func (e Entry) Excerpt() string {
 func (e Entry) Affected() []AffectedComponent {
 	out := make([]AffectedComponent, len(e.Incident.Affected))
 	for i, a := range e.Incident.Affected {
-		out[i] = AffectedComponent{ID: a.ID, Status: a.Status}
-		if c := e.Page.Snap.Component(a.ID); c != nil {
-			out[i].Component, out[i].Link = c, e.Page.Root+ComponentPath(c.ID)
-		}
+		out[i] = affectedComponent(e.Page, a)
+	}
+	return out
+}
+
+// affectedComponent is a component an incident affects, as page p lists
+// it.
+func affectedComponent(p *Page, a incident.Affected) AffectedComponent {
+	out := AffectedComponent{ID: a.ID, Status: a.Status}
+	if c := p.Snap.Component(a.ID); c != nil {
+		out.Component, out.Link = c, p.Root+ComponentPath(c.ID)
 	}
 	return out
 }
@@ -163,6 +170,36 @@ type pageSet struct {
 	holes map[[2]string]string
 	// lengths are length's words, by the minute.
 	lengths map[time.Duration]string
+	// affectedOf is what an incident page draws of each component it
+	// affects (the template "affected", as memo renders it), by what
+	// that AffectedComponent is made from: the memo's own key would be
+	// the AffectedComponent, its link joined and it boxed for each page.
+	affectedOf map[affectedKey]rendered
+}
+
+// affectedKey is what affectedComponent makes an AffectedComponent of.
+type affectedKey struct {
+	root      string
+	component *status.Component // of id in the page's snapshot
+	id        string
+	status    incident.Status
+}
+
+// rendered is what render returned.
+type rendered struct {
+	h   template.HTML
+	err error
+}
+
+// affected is render("affected", affectedComponent(p, a)), made once a set
+// for each affectedKey.
+func (s *pageSet) affected(p *Page, a incident.Affected) (template.HTML, error) {
+	k := affectedKey{p.Root, p.Snap.Component(a.ID), a.ID, a.Status}
+	r := once(s, &s.affectedOf, k, func() rendered {
+		h, err := s.render("affected", affectedComponent(p, a))
+		return rendered{h, err}
+	})
+	return r.h, r.err
 }
 
 type memoKey struct {

@@ -86,7 +86,7 @@ func (s *pageSet) writeMainInGo(main func(io.Writer, *Page) error) error {
 func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) error {
 	w := s.words
 	t := w.t
-	e := newEntry(s, p, in)
+	e := linklessEntry(s, p, in) // the page's own link is never written
 	// The markup around the bodies is some 2 kB; growing to it by
 	// doubling would leave as much again behind for the collector.
 	n := 2048 + len(in.Summary)
@@ -178,11 +178,11 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 		}
 	}
 
-	if affected := e.Affected(); len(affected) > 0 {
+	if len(in.Affected) > 0 {
 		fact("incident.affected")
 		b.WriteString("\n<ul class=\"affected\">")
-		for _, a := range affected {
-			h, err := s.render("affected", a)
+		for _, a := range in.Affected {
+			h, err := s.affected(p, a)
 			if err != nil {
 				return err
 			}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"
@@ -190,4 +192,44 @@ func firstPlanned(snap *status.Snapshot, r *Renderer) map[string]*Page {
 		}
 	}
 	return planned
+}
+
+// TestIncidentMainAllocations holds an incident page's article to what its
+// words allocate, whatever the components it affects: its own link,
+// which it never writes, the list of those components and, for each, a
+// link and a memo's key boxed were made for each page.
+func TestIncidentMainAllocations(t *testing.T) {
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	r := newRenderer(t, "")
+	s, _ := pageSets(t, r, "incident.html", "en")
+	for _, tt := range []struct {
+		slug string
+		want float64 // before: 15, 12, 6, 15 and 8
+	}{
+		{"2026-12-03-database-maintenance", 9},
+		{"2026-11-28-api-errors", 8},
+		{"2026-11-20-hostile", 2},
+		{"2026-10-14-cdn-upgrade", 11},
+		{"2026-03-09-outage", 2},
+	} {
+		t.Run(tt.slug, func(t *testing.T) {
+			i := slices.IndexFunc(snap.Incidents, func(in *incident.Incident) bool { return in.Slug == tt.slug })
+			if i < 0 {
+				t.Fatalf("no incident %s in the fixture", tt.slug)
+			}
+			p := &Page{Kind: "incident", Root: "../../", Now: fixtureNow, Site: snap.Site, Snap: snap, Incident: snap.Incidents[i]}
+			var b bytes.Buffer
+			write := func() {
+				b.Reset()
+				if err := s.writeIncidentMain(&b, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write()
+			b.Grow(4 * b.Len())
+			if got := testing.AllocsPerRun(20, write); got > tt.want {
+				t.Errorf("got %v allocations, want at most %v", got, tt.want)
+			}
+		})
+	}
 }
