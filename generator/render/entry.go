@@ -175,6 +175,21 @@ type pageSet struct {
 	// that AffectedComponent is made from: the memo's own key would be
 	// the AffectedComponent, its link joined and it boxed for each page.
 	affectedOf map[affectedKey]rendered
+	// spans is what the built-in "span" drew of each incident in any set
+	// of the same call of Files, which words them alike: history, index,
+	// component and report pages list the same incidents. Nil for a set
+	// of its own.
+	spans *sharedSpans
+}
+
+// sharedSpans are the spans of the sets of one call of Files.
+type sharedSpans struct {
+	mu sync.Mutex
+	of map[*incident.Incident]template.HTML
+}
+
+func newSharedSpans() *sharedSpans {
+	return &sharedSpans{of: map[*incident.Incident]template.HTML{}}
 }
 
 // affectedKey is what affectedComponent makes an AffectedComponent of.
@@ -223,7 +238,7 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 	if in, ok := data.(*incident.Incident); ok && name == "span" && s.builtin["span"] {
 		// Lists draw the span of every incident they hold: once in each
 		// set, for thousands of incidents.
-		h = s.span(in)
+		h = s.sharedSpan(in)
 	} else {
 		var b strings.Builder
 		if err := s.t.ExecuteTemplate(&b, name, data); err != nil {
@@ -356,6 +371,25 @@ func (s *pageSet) thisComponentWords(st incident.Status) template.HTML {
 // by doubling leaves its smaller copies to the collector.
 func entrySize(e Entry, n int) int {
 	return 192 + n + len(e.Page.Root) + len(e.Incident.Slug) + len(e.Incident.Untranslated) + 2*(len(e.Incident.Title)+len(e.ImpactLabel)+len(e.Status))
+}
+
+// sharedSpan is span of in, drawn once for every set sharing s.spans.
+func (s *pageSet) sharedSpan(in *incident.Incident) template.HTML {
+	sh := s.spans
+	if sh == nil {
+		return s.span(in)
+	}
+	sh.mu.Lock()
+	h, ok := sh.of[in]
+	sh.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = s.span(in)
+	sh.mu.Lock()
+	sh.of[in] = h
+	sh.mu.Unlock()
+	return h
 }
 
 // span is what the built-in "span" template prints for in (see
