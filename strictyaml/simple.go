@@ -16,16 +16,26 @@ import (
 // The yaml package's parser spent some 80 allocations on each file's
 // handful of keys; TestParseSimple and FuzzParseSimple hold the trees to
 // its own.
-func parseSimple(b []byte) (root yaml.Node, ok bool) {
+//
+// The nodes go into t's arrays, which a released Doc keeps for the next.
+func (t *tree) parseSimple(b []byte) (root yaml.Node, ok bool) {
 	// One copy of the text for every value, and one array for every node,
 	// rather than one of each a value: a key and a value a line, a
 	// mapping under each empty value, and a word after each comma and
 	// each opening bracket.
 	src := string(b)
 	lines := strings.Count(src, "\n")
-	t := &tree{nodes: make([]yaml.Node, 0, 1+2*lines+strings.Count(src, ":\n")+strings.Count(src, ",")+strings.Count(src, "["))}
-	// The document's one child and the mapping's children share an array.
-	children := make([]*yaml.Node, 1, 1+2*lines)
+	t.nodes = grown(t.nodes, 1+2*lines+strings.Count(src, ":\n")+strings.Count(src, ",")+strings.Count(src, "["))
+	// The document's one child and the mapping's children share an array;
+	// the children of the mappings under empty values, and the words of
+	// lists, another.
+	t.children = grown(t.children, 1+2*lines)
+	inner := 0
+	if lists, blocks := strings.Count(src, "["), strings.Count(src, ":\n"); lists+blocks > 0 {
+		inner = 2*lines + strings.Count(src, ",") + lists
+	}
+	t.inner = grown(t.inner, inner)
+	children := t.children[:1]
 	m := t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: children[1:1]})
 	line := 0
 	for len(src) > 0 {
@@ -72,7 +82,7 @@ func (t *tree) block(src string, line int) (m *yaml.Node, rest string, last int,
 	if indent == 0 || indent > len(spaces) {
 		return nil, "", 0, false
 	}
-	m = t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: line + 1, Column: indent + 1})
+	m = t.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: line + 1, Column: indent + 1, Content: t.rest()})
 	for len(src) > indent && src[:indent] == spaces[:indent] && src[indent] != ' ' {
 		text, after, found := strings.Cut(src, "\n")
 		if !found {
@@ -86,6 +96,7 @@ func (t *tree) block(src string, line int) (m *yaml.Node, rest string, last int,
 		m.Content = append(m.Content, k, v)
 		src = after
 	}
+	t.used(&m.Content)
 	return m, src, line, true
 }
 
@@ -132,7 +143,7 @@ func (t *tree) entry(text string, line, col int) (k, v *yaml.Node, ok bool) {
 
 // words reads a list of words `[a, b]` that ends its line.
 func (t *tree) words(text string, line, col int) (*yaml.Node, bool) {
-	seq := t.node(yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Tag: "!!seq", Line: line, Column: col})
+	seq := t.node(yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Tag: "!!seq", Line: line, Column: col, Content: t.rest()})
 	i := 1
 	for {
 		for i < len(text) && text[i] == ' ' {
@@ -152,6 +163,7 @@ func (t *tree) words(text string, line, col int) (*yaml.Node, bool) {
 		case i == len(text):
 			return nil, false
 		case text[i] == ']' && (i > start || len(seq.Content) == 0):
+			t.used(&seq.Content)
 			return seq, strings.TrimRight(text[i+1:], " ") == ""
 		case text[i] == ',' && i > start:
 			i++
@@ -161,8 +173,35 @@ func (t *tree) words(text string, line, col int) (*yaml.Node, bool) {
 	}
 }
 
-// tree holds the nodes of one document.
-type tree struct{ nodes []yaml.Node }
+// tree holds the nodes of one document, the children of its root and of
+// its mapping, and those of the values within (inner).
+type tree struct {
+	nodes    []yaml.Node
+	children []*yaml.Node
+	inner    []*yaml.Node
+}
+
+// rest is the room left in inner, for the children of one value: the
+// values are read one after another, and each takes its room with used
+// once it is read.
+func (t *tree) rest() []*yaml.Node { return t.inner[len(t.inner):len(t.inner)] }
+
+// used takes the room of *content, which rest gave, from inner, and
+// leaves *content nil when empty, as the yaml package does.
+func (t *tree) used(content *[]*yaml.Node) {
+	t.inner = t.inner[:min(len(t.inner)+len(*content), cap(t.inner))]
+	if len(*content) == 0 {
+		*content = nil
+	}
+}
+
+// grown is s emptied, with room for n.
+func grown[E any](s []E, n int) []E {
+	if cap(s) < n {
+		return make([]E, 0, n)
+	}
+	return s[:0]
+}
 
 // node returns a place for n in the tree's array while it has room: a
 // pointer into it would not survive the array's growing.

@@ -69,7 +69,7 @@ func FuzzParseSimple(f *testing.F) {
 
 func checkParseSimple(t *testing.T, src string) bool {
 	t.Helper()
-	got, ok := parseSimple([]byte(src))
+	got, ok := new(tree).parseSimple([]byte(src))
 	if !ok {
 		return false
 	}
@@ -123,7 +123,7 @@ func TestPlainTag(t *testing.T) {
 func TestParseSimpleAllocs(t *testing.T) {
 	src := []byte("title: Slow package downloads in Europe\ncomponents: [cdn]\nimpact: minor\nstarted: 2026-10-27 06:10\nresolved: 2026-10-27 09:05\n")
 	got := testing.AllocsPerRun(50, func() {
-		if _, ok := parseSimple(src); !ok {
+		if _, ok := new(tree).parseSimple(src); !ok {
 			t.Fatal("parseSimple refused it")
 		}
 	})

@@ -8,6 +8,7 @@
 package feed
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"html"
@@ -324,14 +325,15 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 		n += len(u.Body) + 192
 	}
 	b.Grow(n)
+	var when []byte // each date in turn, escaped from it into b
 	b.WriteString(string(in.Summary))
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
 		b.WriteString("<p><strong>")
 		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
 		b.WriteString("</strong> ")
-		writeLocalTime(&b, l, in.ScheduledStart, loc)
+		when = writeLocalTime(&b, when, l, in.ScheduledStart, loc)
 		b.WriteString(" – ")
-		writeLocalTime(&b, l, in.ScheduledEnd, loc)
+		when = writeLocalTime(&b, when, l, in.ScheduledEnd, loc)
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
@@ -360,7 +362,7 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 		var iso [64]byte
 		b.Write(u.Time.UTC().AppendFormat(iso[:0], time.RFC3339))
 		b.WriteString("\">")
-		writeLocalTime(&b, l, u.Time, loc)
+		when = writeLocalTime(&b, when, l, u.Time, loc)
 		b.WriteString("</time></p>\n")
 		b.WriteString(string(u.Body))
 	}
@@ -370,6 +372,9 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 // htmlEscaper escapes text as html/template does in text and in quoted
 // attributes: it also escapes + and ', and replaces NUL.
 var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// htmlEscaped holds the characters htmlEscaper replaces.
+const htmlEscaped = "\x00\"&'+<>"
 
 // appendLocalTime appends t in loc as l words a date with its weekday:
 // "Mon, Mar 9, 2026 14:05 CET", "Mo., 09.03.2026 14:05 CET". The zone's
@@ -397,10 +402,18 @@ func appendLocalTime(dst []byte, l *i18n.Locale, t time.Time, loc *time.Location
 	})
 }
 
-// writeLocalTime writes appendLocalTime's time to b, escaped.
-func writeLocalTime(b *strings.Builder, l *i18n.Locale, t time.Time, loc *time.Location) {
-	var buf [128]byte
-	htmlEscaper.WriteString(b, string(appendLocalTime(buf[:0], l, t, loc)))
+// writeLocalTime writes appendLocalTime's time to b, escaped, appending
+// it to scratch first, and returns scratch for the next: an item's dates
+// share one, where a buffer for each and a string to escape were two
+// allocations a date.
+func writeLocalTime(b *strings.Builder, scratch []byte, l *i18n.Locale, t time.Time, loc *time.Location) []byte {
+	scratch = appendLocalTime(scratch[:0], l, t, loc)
+	if bytes.ContainsAny(scratch, htmlEscaped) {
+		htmlEscaper.WriteString(b, string(scratch))
+	} else {
+		b.Write(scratch)
+	}
+	return scratch
 }
 
 // updateKeys are the messages of the update statuses, "update.resolved":

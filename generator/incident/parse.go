@@ -121,10 +121,12 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 	if doc == nil {
 		return nil, err
 	}
+	// meta holds no yaml.Node: only its strings outlive the Doc.
+	defer doc.Release()
 	// A misspelt key or a value of the wrong kind is one problem among
 	// others: the rest of the file is still checked.
 	errs.Add(file, err)
-	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ReplaceControl(strings.TrimSpace(meta.Title)), Draft: meta.Draft}
+	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ownTitle(meta.Title), Draft: meta.Draft}
 	if in.Title == "" && !doc.Failed("title") {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: What readers should know` to the front matter"))
 	}
@@ -186,8 +188,8 @@ func (p *Parser) Parse(file, slug string, src []byte) (*Incident, error) {
 
 func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyaml.Doc, errs *diag.List) {
 	if meta.Impact != "" {
-		in.Impact = Impact(meta.Impact)
-		if _, ok := impactRank[in.Impact]; !ok {
+		in.Impact = knownImpact(meta.Impact)
+		if in.Impact == "" {
 			*errs = append(*errs, doc.Errorf("impact", "unknown impact %q", meta.Impact).WithFix("use none, minor, major or critical"))
 			in.Impact = ImpactNone
 		}
@@ -202,7 +204,8 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 	}
 	for _, e := range meta.Components.entries {
 		line, col := e.line+1, e.col
-		if p.cfg.Component(e.id) == nil {
+		c := p.cfg.Component(e.id)
+		if c == nil {
 			*errs = append(*errs, diag.Errorf(in.File, line, col, "unknown component %q", e.id).WithFix("%s", suggestID(e.id, p.cfg.ComponentIDs())))
 			continue
 		}
@@ -226,7 +229,9 @@ func (p *Parser) parseComponents(in *Incident, meta *frontMatter, doc *strictyam
 			st = Status(s)
 		}
 		worst = Worse(worst, st)
-		in.Affected = append(in.Affected, Affected{ID: e.id, Status: st})
+		// The config's id, equal to e.id: e.id is a part of the front
+		// matter's text, which it would keep alive to the end of a build.
+		in.Affected = append(in.Affected, Affected{ID: c.ID, Status: st})
 	}
 	if in.Impact == "" {
 		in.Impact = statusImpact[worst]
@@ -472,6 +477,24 @@ func (p *Parser) parseHeading(in *Incident, h *ast.Heading, body []byte, index *
 	}
 	u.Status = word
 	return u
+}
+
+// knownImpact is the Impact written s, or "" for none: the constant's
+// own string, not s, a part of the front matter's text.
+func knownImpact(s string) Impact {
+	for _, i := range []Impact{ImpactNone, ImpactMinor, ImpactMajor, ImpactCritical} {
+		if string(i) == s {
+			return i
+		}
+	}
+	return ""
+}
+
+// ownTitle is the title of a front matter, in a string of its own: the
+// decoded text is a part of the whole front matter's, which a title kept
+// to the end of a build would keep alive with it.
+func ownTitle(title string) string {
+	return strings.Clone(ReplaceControl(strings.TrimSpace(title)))
 }
 
 // splitFrontMatter separates the YAML between the leading `---` lines from

@@ -61,8 +61,10 @@ func (p *Parser) parseTranslation(file, slug, orig, lang string, src []byte) (*I
 	if doc == nil {
 		return nil, err
 	}
+	// meta holds no yaml.Node: only its strings outlive the Doc.
+	defer doc.Release()
 	errs.Add(file, err)
-	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ReplaceControl(strings.TrimSpace(meta.Title))}
+	in := &Incident{Slug: slug, File: file, Sum: contentSum(file, slug, src), Title: ownTitle(meta.Title)}
 	if in.Title == "" && !doc.Failed("title") {
 		errs = append(errs, doc.Errorf("title", "missing title").WithFix("add `title: …` in the translation's language to the front matter"))
 	}

@@ -54,8 +54,10 @@ var componentStatuses = []string{string(Operational), string(DegradedPerformance
 // match returns the status of statuses that word names in English (as
 // english folds it) or in one of vs.
 func match(word string, english func(string) string, statuses []string, vs ...*vocab) (string, bool) {
-	if w := english(word); slices.Contains(statuses, w) {
-		return w, true
+	// statuses' own string, not w, which may be a part of the file's
+	// text that a parsed incident would keep alive.
+	if i := slices.Index(statuses, english(word)); i >= 0 {
+		return statuses[i], true
 	}
 	f := foldWord(word)
 	for _, v := range vs {

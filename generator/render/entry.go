@@ -58,10 +58,17 @@ func (e Entry) Excerpt() string {
 func (e Entry) Affected() []AffectedComponent {
 	out := make([]AffectedComponent, len(e.Incident.Affected))
 	for i, a := range e.Incident.Affected {
-		out[i] = AffectedComponent{ID: a.ID, Status: a.Status}
-		if c := e.Page.Snap.Component(a.ID); c != nil {
-			out[i].Component, out[i].Link = c, e.Page.Root+ComponentPath(c.ID)
-		}
+		out[i] = affectedComponent(e.Page, a)
+	}
+	return out
+}
+
+// affectedComponent is a component an incident affects, as page p lists
+// it.
+func affectedComponent(p *Page, a incident.Affected) AffectedComponent {
+	out := AffectedComponent{ID: a.ID, Status: a.Status}
+	if c := p.Snap.Component(a.ID); c != nil {
+		out.Component, out.Link = c, p.Root+ComponentPath(c.ID)
 	}
 	return out
 }
@@ -163,6 +170,51 @@ type pageSet struct {
 	holes map[[2]string]string
 	// lengths are length's words, by the minute.
 	lengths map[time.Duration]string
+	// affectedOf is what an incident page draws of each component it
+	// affects (the template "affected", as memo renders it), by what
+	// that AffectedComponent is made from: the memo's own key would be
+	// the AffectedComponent, its link joined and it boxed for each page.
+	affectedOf map[affectedKey]rendered
+	// spans is what the built-in "span" drew of each incident in any set
+	// of the same call of Files, which words them alike: history, index,
+	// component and report pages list the same incidents. Nil for a set
+	// of its own.
+	spans *sharedSpans
+}
+
+// sharedSpans are the spans of the sets of one call of Files.
+type sharedSpans struct {
+	mu sync.Mutex
+	of map[*incident.Incident]template.HTML
+}
+
+func newSharedSpans() *sharedSpans {
+	return &sharedSpans{of: map[*incident.Incident]template.HTML{}}
+}
+
+// affectedKey is what affectedComponent makes an AffectedComponent of.
+type affectedKey struct {
+	root      string
+	component *status.Component // of id in the page's snapshot
+	id        string
+	status    incident.Status
+}
+
+// rendered is what render returned.
+type rendered struct {
+	h   template.HTML
+	err error
+}
+
+// affected is render("affected", affectedComponent(p, a)), made once a set
+// for each affectedKey.
+func (s *pageSet) affected(p *Page, a incident.Affected) (template.HTML, error) {
+	k := affectedKey{p.Root, p.Snap.Component(a.ID), a.ID, a.Status}
+	r := once(s, &s.affectedOf, k, func() rendered {
+		h, err := s.render("affected", affectedComponent(p, a))
+		return rendered{h, err}
+	})
+	return r.h, r.err
 }
 
 type memoKey struct {
@@ -189,7 +241,7 @@ func (s *pageSet) render(name string, data any) (template.HTML, error) {
 		// Lists draw the span of every incident they hold: once in each
 		// set, for thousands of incidents.
 		if name == "span" && s.builtin["span"] {
-			h, inGo = s.span(d), true
+			h, inGo = s.sharedSpan(d), true
 		}
 	case *Frame:
 		if s.builtin[name] {
@@ -331,6 +383,25 @@ func (s *pageSet) thisComponentWords(st incident.Status) template.HTML {
 // by doubling leaves its smaller copies to the collector.
 func entrySize(e Entry, n int) int {
 	return 192 + n + len(e.Page.Root) + len(e.Incident.Slug) + len(e.Incident.Untranslated) + 2*(len(e.Incident.Title)+len(e.ImpactLabel)+len(e.Status))
+}
+
+// sharedSpan is span of in, drawn once for every set sharing s.spans.
+func (s *pageSet) sharedSpan(in *incident.Incident) template.HTML {
+	sh := s.spans
+	if sh == nil {
+		return s.span(in)
+	}
+	sh.mu.Lock()
+	h, ok := sh.of[in]
+	sh.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = s.span(in)
+	sh.mu.Lock()
+	sh.of[in] = h
+	sh.mu.Unlock()
+	return h
 }
 
 // span is what the built-in "span" template prints for in (see

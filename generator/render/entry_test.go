@@ -2,9 +2,12 @@ package render
 
 import (
 	"html/template"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/sitetest"
@@ -314,4 +317,51 @@ func FuzzPlainLink(f *testing.F) {
 			t.Errorf("plainLink(%q, %q) = %v, want %v", root, slug, got, want)
 		}
 	})
+}
+
+// TestSpanDrawnOnce: the page sets of one call of Files share the spans
+// they draw, so that an incident listed by the history, its components'
+// pages and its month's report is worded once, not once in each set; a
+// set with a span of its own (an override) draws its own.
+func TestSpanDrawnOnce(t *testing.T) {
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	for _, tt := range []struct {
+		name     string
+		override string // incident.html's, if any
+		same     bool
+	}{
+		{name: "built-in", same: true},
+		{name: "overridden in one set", override: builtinSource(t, "incident.html") + `{{define "span"}}<i>{{.Title}}</i>{{end}}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := ""
+			if tt.override != "" {
+				dir = t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "incident.html"), []byte(tt.override), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			set := newRenderer(t, dir).setsOf(snap)
+			for _, in := range snap.Incidents {
+				var drawn []template.HTML
+				for _, name := range []string{"history.html", "component.html", "incident.html"} {
+					s, err := set(name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					h, err := s.render("span", in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					drawn = append(drawn, h)
+				}
+				if a, b := unsafe.StringData(string(drawn[0])), unsafe.StringData(string(drawn[1])); a != b {
+					t.Errorf("%s: got a span drawn by the history's set and another by a component's, want one shared", in.Slug)
+				}
+				if same := unsafe.StringData(string(drawn[0])) == unsafe.StringData(string(drawn[2])); same != tt.same && drawn[0] != "" {
+					t.Errorf("%s: got the incident page's span shared %v, want %v (%q, %q)", in.Slug, same, tt.same, drawn[0], drawn[2])
+				}
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/herald-status/herald/generator/incident"
 )
@@ -86,7 +87,7 @@ func (s *pageSet) writeMainInGo(main func(io.Writer, *Page) error) error {
 func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) error {
 	w := s.words
 	t := w.t
-	e := newEntry(s, p, in)
+	e := linklessEntry(s, p, in) // the page's own link is never written
 	// The markup around the bodies is some 2 kB; growing to it by
 	// doubling would leave as much again behind for the collector.
 	n := 2048 + len(in.Summary)
@@ -102,6 +103,16 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 			b.WriteString(" lang=\"")
 			text(in.Untranslated)
 			b.WriteString("\"")
+		}
+	}
+	// withTime writes the message key with the time tag of when as its
+	// value "time", the tag written in place where t would put it.
+	withTime := func(key string, when time.Time) {
+		before, after, ok := s.around(key, "time")
+		b.WriteString(before)
+		if ok {
+			w.writeTimeTag(b, when)
+			b.WriteString(after)
 		}
 	}
 	fact := func(key string) {
@@ -137,23 +148,23 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 		fact("incident.status")
 		switch phase {
 		case incident.PhaseUpcoming:
-			html(t("incident.upcoming_starts", "time", w.timeTag(in.Start())))
+			withTime("incident.upcoming_starts", in.Start())
 		case incident.PhaseActive:
-			html(t("incident.in_progress_since", "time", w.timeTag(in.Start())))
+			withTime("incident.in_progress_since", in.Start())
 			if word := in.StatusAt(p.Now); word != "in_progress" {
 				b.WriteString(" · ")
 				text(w.updateLabel(word))
 			}
 		default:
-			html(t("incident.completed_at", "time", w.timeTag(in.End())))
+			withTime("incident.completed_at", in.End())
 		}
 		b.WriteString("</dd></div>")
 		fact("incident.window")
-		html(w.timeRange(in.ScheduledStart, in.ScheduledEnd))
+		w.writeTimeRange(b, in.ScheduledStart, in.ScheduledEnd)
 		b.WriteString("</dd></div>")
 		if phase == incident.PhaseOver {
 			fact("incident.duration")
-			text(w.duration(in.Start(), in.End()))
+			text(s.length(in.End().Sub(in.Start())))
 			b.WriteString("</dd></div>")
 		}
 	} else {
@@ -162,7 +173,7 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 		text(e.Status)
 		if ongoing {
 			b.WriteString(" · ")
-			html(t("incident.ongoing_since_inline", "time", w.timeTag(in.Started)))
+			withTime("incident.ongoing_since_inline", in.Started)
 		}
 		b.WriteString("</dd></div>")
 		if !ongoing {
@@ -173,16 +184,16 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 			w.writeTimeTag(b, in.Resolved)
 			b.WriteString("</dd></div>")
 			fact("incident.duration")
-			text(w.duration(in.Started, in.Resolved))
+			text(s.length(in.Resolved.Sub(in.Started)))
 			b.WriteString("</dd></div>")
 		}
 	}
 
-	if affected := e.Affected(); len(affected) > 0 {
+	if len(in.Affected) > 0 {
 		fact("incident.affected")
 		b.WriteString("\n<ul class=\"affected\">")
-		for _, a := range affected {
-			h, err := s.render("affected", a)
+		for _, a := range in.Affected {
+			h, err := s.affected(p, a)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,8 @@ package render
 
 import (
 	"html/template"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -166,4 +168,52 @@ func TestIncidentMainOverridden(t *testing.T) {
 func builtinSource(tb testing.TB, name string) string {
 	tb.Helper()
 	return string(newRenderer(tb, "").sources[name].data)
+}
+
+// TestIncidentMainTimeTwice: a site whose words put an incident's time
+// twice in a message (i18n/en.yaml) gets the page written in Go, around
+// one time tag put in place, as the template writes it (where t fills in
+// an HTML value once).
+func TestIncidentMainTimeTwice(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(fixtureDir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	msgs := "incident.ongoing_since_inline: \"since {time} (that is, {time})\"\nincident.completed_at: \"Completed {time}; {time}\"\nincident.upcoming_starts: \"Starts {time}, {time}\"\nincident.in_progress_since: \"Since {time}, {time}\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "i18n", "en.yaml"), []byte(msgs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap := sitetest.Snapshot(t, dir, fixtureNow)
+	r := newRenderer(t, "")
+	w := words{loc: snap.Site.Location, l: snap.Site.L()}
+	fast, err := r.newSet("incident.html", w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &pageSet{words: w, memo: map[memoKey]template.HTML{}}
+	set, err := r.set("incident.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl.t = set.Funcs(setFuncs(tmpl))
+	tmpl.fixWords()
+	for _, in := range snap.Incidents {
+		t.Run(in.Slug, func(t *testing.T) {
+			p := &Page{Kind: "incident", Root: "../../", Now: fixtureNow, Snap: snap, Incident: in}
+			got, err := fast.incidentMain(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want strings.Builder
+			if err := tmpl.t.ExecuteTemplate(&want, "main", p); err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != want.String() {
+				t.Errorf("got incident page\n%s\nwant the template's\n%s", got, want.String())
+			}
+		})
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"
@@ -262,4 +263,45 @@ func firstPlanned(snap *status.Snapshot, r *Renderer) map[string]*Page {
 		}
 	}
 	return planned
+}
+
+// TestIncidentMainAllocations holds an incident page's article to no
+// allocation once its set has worded what it says: its own link, which it
+// never writes, the list of the components it affects and, for each, a
+// link and a memo's key boxed were made for each page; its time tags in
+// messages, its window and its duration were strings of their own.
+func TestIncidentMainAllocations(t *testing.T) {
+	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
+	r := newRenderer(t, "")
+	s, _ := pageSets(t, r, "incident.html", "en")
+	for _, tt := range []struct {
+		slug string
+		want float64 // 15, 12, 6, 15 and 8 at first; then 9, 8, 2, 11 and 2
+	}{
+		{"2026-12-03-database-maintenance", 0},
+		{"2026-11-28-api-errors", 0},
+		{"2026-11-20-hostile", 0},
+		{"2026-10-14-cdn-upgrade", 0},
+		{"2026-03-09-outage", 0},
+	} {
+		t.Run(tt.slug, func(t *testing.T) {
+			i := slices.IndexFunc(snap.Incidents, func(in *incident.Incident) bool { return in.Slug == tt.slug })
+			if i < 0 {
+				t.Fatalf("no incident %s in the fixture", tt.slug)
+			}
+			p := &Page{Kind: "incident", Root: "../../", Now: fixtureNow, Site: snap.Site, Snap: snap, Incident: snap.Incidents[i]}
+			var b bytes.Buffer
+			write := func() {
+				b.Reset()
+				if err := s.writeIncidentMain(&b, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write()
+			b.Grow(4 * b.Len())
+			if got := testing.AllocsPerRun(20, write); got > tt.want {
+				t.Errorf("got %v allocations, want at most %v", got, tt.want)
+			}
+		})
+	}
 }

@@ -363,25 +363,7 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 	for _, opt := range opts {
 		opt(&o)
 	}
-	var (
-		mu   sync.Mutex
-		sets = map[string]*pageSet{}
-	)
-	// set clones a page's templates once per call of Files, binding the
-	// functions to this snapshot's time zone and to the set itself.
-	set := func(name string) (*pageSet, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if s, ok := sets[name]; ok {
-			return s, nil
-		}
-		s, err := r.newSet(name, words{loc: snap.Site.Location, l: snap.Site.L()})
-		if err != nil {
-			return nil, err
-		}
-		sets[name] = s
-		return s, nil
-	}
+	set := r.setsOf(snap)
 	page := func(pp plannedPage, key string) File {
 		file, name, p := pp.file, pp.template, pp.Page
 		return File{Path: file, Key: key, Render: func(w io.Writer) error {
@@ -418,6 +400,31 @@ func (r *Renderer) files(snap *status.Snapshot, perPage int, opts ...Option) []F
 		asset(r.scriptPath, r.script),
 	)
 	return files
+}
+
+// setsOf returns what clones a page's templates once per call of Files,
+// binding the functions to snap's time zone and language and to the set
+// itself; the sets share the spans they draw.
+func (r *Renderer) setsOf(snap *status.Snapshot) func(name string) (*pageSet, error) {
+	var (
+		mu    sync.Mutex
+		sets  = map[string]*pageSet{}
+		spans = newSharedSpans()
+	)
+	return func(name string) (*pageSet, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if s, ok := sets[name]; ok {
+			return s, nil
+		}
+		s, err := r.newSet(name, words{loc: snap.Site.Location, l: snap.Site.L()})
+		if err != nil {
+			return nil, err
+		}
+		s.spans = spans
+		sets[name] = s
+		return s, nil
+	}
 }
 
 // newSet clones the page template name's set for one call of Files,
