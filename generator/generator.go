@@ -67,14 +67,23 @@ type Site struct {
 // errors (unreadable folders) come back as they are.
 func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	// The theme depends on neither the config nor the incidents: it is
-	// parsed and checked on another core while they load.
+	// parsed and checked on another core while they load. Nor does
+	// finding and reading the incident files, which needs no config
+	// either: it starts at once, so that a core does not wait for
+	// herald.yaml and the theme, and only the parse waits for the
+	// config.
 	var (
 		theme    sync.WaitGroup
 		r        *render.Renderer
 		themeErr error
+		sources  []incident.Source
+		scanErr  error
 	)
 	theme.Go(func() { r, themeErr = render.New(filepath.Join(dir, TemplatesDir)) })
+	var scan sync.WaitGroup
+	scan.Go(func() { sources, scanErr = incident.Scan(dir) })
 	defer theme.Wait()
+	defer scan.Wait()
 	cfg, err := config.Load(dir)
 	var errs diag.List
 	if err != nil {
@@ -90,7 +99,8 @@ func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	)
 	if cfg != nil {
 		p = incident.NewParser(cfg)
-		ins, insErr = incident.Load(ctx, dir, p)
+		scan.Wait()
+		ins, insErr = incident.LoadScanned(ctx, p, sources, scanErr)
 	}
 	theme.Wait()
 	if themeErr != nil {
