@@ -174,7 +174,7 @@ func isDiag(err error) bool {
 // Files lists every file of the site at now: pages, assets, feeds, the
 // API, badges and the maintenance calendar. It reads the probe history.
 func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) {
-	_, files, _, err := s.files(ctx, now, false)
+	_, files, _, err := s.files(ctx, now, false, nil)
 	return files, err
 }
 
@@ -193,14 +193,16 @@ func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*statu
 }
 
 // files lists every file of the site at now, and the record of published
-// reports to keep once they are published.
+// reports to keep once they are published. head, unless nil, is handed
+// the first files of the list (the reports' data) as soon as they are
+// listed, so that they can be rendered while the rest is listed.
 //
 // The reports' CSV and JSON come first, not last: the last files handed
 // out leave a core idle until the slowest of them is done, and after the
 // pages they take longest each (~2 ms a month's JSON of a large site),
 // while the feeds, badges and API files that end the list now take a
 // fraction of that.
-func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, *report.Record, error) {
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func([]render.File)) (*status.Snapshot, []render.File, *report.Record, error) {
 	// The record of a large site is a megabyte of JSON, read and decoded
 	// on another core while the probes, the snapshot and the months are
 	// worked out, which do not need it.
@@ -223,6 +225,9 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 	}
 	rec = report.Revise(months, rec, now)
 	files := api.ReportFiles(months, snap.Site.BaseURL)
+	if head != nil {
+		head(files)
+	}
 	files = append(files, s.readerFiles(snap, months)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	for _, lang := range snap.Site.Languages[min(1, len(snap.Site.Languages)):] {
@@ -321,15 +326,47 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if err := lostIncidents(s.Config.Dir, out); err != nil {
 		return nil, err
 	}
-	if err := publish.Vacant(out); err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	snap, files, rec, err := s.files(ctx, opts.Now, false)
+	// Begun before the inputs are read, the stage refuses an output
+	// herald may not replace before a whole build, and creates nothing
+	// then (not even SQLite's -shm beside the probe history).
+	stage, err := publish.Begin(out)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	res, err := publishFiles(out, files, func(write func(string, []byte) error) error {
-		return renderAll(ctx, files, write)
+	defer stage.Abort() // after Commit, a no-op
+	var (
+		early    sync.WaitGroup
+		headLen  int
+		earlyErr error
+	)
+	defer early.Wait()
+	// The reports' data are rendered into the stage while the pages,
+	// feeds and API files are listed, which takes one core (~10 ms of
+	// the medium site) that the other would spend waiting; the rest is
+	// rendered once listed. Either stops both at its first error.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	snap, files, rec, err := s.files(ctx, opts.Now, false, func(head []render.File) {
+		headLen = len(head)
+		early.Go(func() {
+			if earlyErr = renderAll(ctx, head, stage.WriteFile); earlyErr != nil {
+				cancel(earlyErr)
+			}
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	res, err := commitFiles(stage, out, files, manifest(files), stage.WriteFile, func(write func(string, []byte) error) error {
+		err := renderAll(ctx, files[headLen:], write)
+		if err != nil {
+			cancel(err)
+		}
+		early.Wait()
+		if earlyErr != nil {
+			return earlyErr
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -358,21 +395,11 @@ func outputPath(cfg *config.Config, out string) (string, error) {
 	return out, nil
 }
 
-// publishFiles stages a new version of the site at out, lets fill write the
-// files (concurrently, through write), adds the manifest
+// commitFiles lets fill write the files of a stage already begun at out
+// (concurrently, through write), adds man, the manifest of files
 // ([publish.ManifestName]; tests, external checkers and the publisher
-// itself read it) and commits. On
-// any error the stage is removed and the published site is untouched.
-func publishFiles(out string, files []render.File, fill func(write func(string, []byte) error) error) (*Result, error) {
-	stage, err := publish.Begin(out)
-	if err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	return commitFiles(stage, out, files, manifest(files), stage.WriteFile, fill)
-}
-
-// commitFiles is publishFiles on a stage already begun, whose files are
-// written through write; man is the manifest of files.
+// itself read it), and commits. On any error the stage is removed and the
+// published site is untouched.
 func commitFiles(stage *publish.Stage, out string, files []render.File, man []byte, write func(string, []byte) error, fill func(write func(string, []byte) error) error) (*Result, error) {
 	defer stage.Abort() // after Commit, a no-op
 	if err := fill(write); err != nil {
