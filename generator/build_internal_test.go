@@ -10,11 +10,12 @@ import (
 	"github.com/herald-status/herald/generator/render"
 )
 
-// TestFilesHandsOutReportDataFirst holds files to handing its head, once
-// and before it lists anything else, every report's data file and no
-// other, as the first files of its list: Build renders them on the other
-// core while the rest is listed.
-func TestFilesHandsOutReportDataFirst(t *testing.T) {
+// TestFilesHandsOutHeadFirst holds files to handing its head, once and
+// before it lists anything else, every report's data file and the API's,
+// and no other, as the first files of its list: Build renders them on
+// the other core while the rest is listed, and they are the longest to
+// render, which at the end of the list left a core idle.
+func TestFilesHandsOutHeadFirst(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 	s, err := Load(ctx, "..", now)
@@ -35,17 +36,25 @@ func TestFilesHandsOutReportDataFirst(t *testing.T) {
 	if len(heads) != 1 {
 		t.Fatalf("got head called %d times, want once", len(heads))
 	}
-	var data []string
+	var want []string
+	api := 0
 	for _, f := range files {
-		if strings.HasPrefix(f.Path, "reports/") && (strings.HasSuffix(f.Path, ".csv") || strings.HasSuffix(f.Path, ".json")) {
-			data = append(data, f.Path)
+		data := strings.HasPrefix(f.Path, "reports/") && (strings.HasSuffix(f.Path, ".csv") || strings.HasSuffix(f.Path, ".json"))
+		if strings.HasPrefix(f.Path, "api/") {
+			api++
+			data = true
+		}
+		if data {
+			want = append(want, f.Path)
 		}
 	}
-	if len(data) == 0 {
-		t.Fatal("got no report data files, want a CSV and a JSON a month")
+	if api == 0 || len(want) == api {
+		t.Fatalf("got %d API and %d report data files, want both", api, len(want)-api)
 	}
-	if !slices.Equal(heads[0], data) {
-		t.Errorf("got head %q, want the report data %q", heads[0], data)
+	slices.Sort(want)
+	got := slices.Sorted(slices.Values(heads[0]))
+	if !slices.Equal(got, want) {
+		t.Errorf("got head %q, want the report data and the API %q", got, want)
 	}
 	for i, p := range heads[0] {
 		if files[i].Path != p {

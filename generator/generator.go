@@ -194,13 +194,14 @@ func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*statu
 
 // files lists every file of the site at now, and the record of published
 // reports to keep once they are published. head, unless nil, is handed
-// the first files of the list (the reports' data) as soon as they are
-// listed, so that they can be rendered while the rest is listed.
+// the first files of the list (the reports' data and the API) as soon as
+// they are listed, so that they can be rendered while the rest is listed.
 //
-// The reports' CSV and JSON come first, not last: the last files handed
-// out leave a core idle until the slowest of them is done, and after the
-// pages they take longest each (~2 ms a month's JSON of a large site),
-// while the feeds, badges and API files that end the list now take a
+// The reports' CSV and JSON and the API's files come first, not last:
+// the last files handed out leave a core idle until the slowest of them
+// is done, and after the pages they take longest each (~2 ms a month's
+// JSON of a large site, as long the API's list of incidents and of
+// maintenance), while the feeds and badges that end the list now take a
 // fraction of that.
 func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func([]render.File)) (*status.Snapshot, []render.File, *report.Record, error) {
 	// The record of a large site is a megabyte of JSON, read and decoded
@@ -225,11 +226,11 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 	}
 	rec = report.Revise(months, rec, now)
 	files := api.ReportFiles(months, snap.Site.BaseURL)
+	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	if head != nil {
 		head(files)
 	}
 	files = append(files, s.readerFiles(snap, months)...)
-	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
 	for _, lang := range snap.Site.Languages[min(1, len(snap.Site.Languages)):] {
 		first := snap.Site.Lang
 		view := func(in *incident.Incident) *incident.Incident { return in.In(lang.Tag, first) }
@@ -245,13 +246,17 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 	return snap, files, rec, nil
 }
 
-// readerFiles are the files of snap's language that people read: pages,
-// assets, feeds, badges and the calendar. Each of the site's languages
+// readerFiles are the files of snap's language that people read: feeds,
+// pages, assets, badges and the calendar. Each of the site's languages
 // has its own; the APIs and the reports' data are machine fields, written
 // once, in the first language (docs/i18n.md).
+//
+// The feeds come first: each takes a few milliseconds, the first to list
+// an incident builds its item while another feed that lists it waits,
+// and at the end of the list they left a core idle for as long.
 func (s *Site) readerFiles(snap *status.Snapshot, months []*report.Month) []render.File {
-	files := s.Renderer.Files(snap, render.WithReports(months))
-	files = append(files, feed.Files(snap)...)
+	files := feed.Files(snap)
+	files = append(files, s.Renderer.Files(snap, render.WithReports(months))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
 	return append(files, ical.Files(snap)...)
 }
@@ -340,8 +345,8 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 		earlyErr error
 	)
 	defer early.Wait()
-	// The reports' data are rendered into the stage while the pages,
-	// feeds and API files are listed, which takes one core (~10 ms of
+	// The reports' data and the API are rendered into the stage while
+	// the pages, feeds and badges are listed, which takes one core (~10 ms of
 	// the medium site) that the other would spend waiting; the rest is
 	// rendered once listed. Either stops both at its first error.
 	ctx, cancel := context.WithCancelCause(ctx)
