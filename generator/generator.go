@@ -67,14 +67,23 @@ type Site struct {
 // errors (unreadable folders) come back as they are.
 func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	// The theme depends on neither the config nor the incidents: it is
-	// parsed and checked on another core while they load.
+	// parsed and checked on another core while they load. Nor does
+	// finding and reading the incident files, which needs no config
+	// either: it starts at once, so that a core does not wait for
+	// herald.yaml and the theme, and only the parse waits for the
+	// config.
 	var (
 		theme    sync.WaitGroup
 		r        *render.Renderer
 		themeErr error
+		sources  []incident.Source
+		scanErr  error
 	)
 	theme.Go(func() { r, themeErr = render.New(filepath.Join(dir, TemplatesDir)) })
+	var scan sync.WaitGroup
+	scan.Go(func() { sources, scanErr = incident.Scan(dir) })
 	defer theme.Wait()
+	defer scan.Wait()
 	cfg, err := config.Load(dir)
 	var errs diag.List
 	if err != nil {
@@ -90,7 +99,8 @@ func Load(ctx context.Context, dir string, now time.Time) (*Site, error) {
 	)
 	if cfg != nil {
 		p = incident.NewParser(cfg)
-		ins, insErr = incident.Load(ctx, dir, p)
+		scan.Wait()
+		ins, insErr = incident.LoadScanned(ctx, p, sources, scanErr)
 	}
 	theme.Wait()
 	if themeErr != nil {
@@ -164,7 +174,7 @@ func isDiag(err error) bool {
 // Files lists every file of the site at now: pages, assets, feeds, the
 // API, badges and the maintenance calendar. It reads the probe history.
 func (s *Site) Files(ctx context.Context, now time.Time) ([]render.File, error) {
-	_, files, _, err := s.files(ctx, now, false)
+	_, files, _, err := s.files(ctx, now, false, nil)
 	return files, err
 }
 
@@ -183,14 +193,17 @@ func (s *Site) snapshot(ctx context.Context, now time.Time, daemon bool) (*statu
 }
 
 // files lists every file of the site at now, and the record of published
-// reports to keep once they are published.
+// reports to keep once they are published. head, unless nil, is handed
+// the first files of the list (the reports' data and the API) as soon as
+// they are listed, so that they can be rendered while the rest is listed.
 //
-// The reports' CSV and JSON come first, not last: the last files handed
-// out leave a core idle until the slowest of them is done, and after the
-// pages they take longest each (~2 ms a month's JSON of a large site),
-// while the feeds, badges and API files that end the list now take a
+// The reports' CSV and JSON and the API's files come first, not last:
+// the last files handed out leave a core idle until the slowest of them
+// is done, and after the pages they take longest each (~2 ms a month's
+// JSON of a large site, as long the API's list of incidents and of
+// maintenance), while the feeds and badges that end the list now take a
 // fraction of that.
-func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.Snapshot, []render.File, *report.Record, error) {
+func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func([]render.File)) (*status.Snapshot, []render.File, *report.Record, error) {
 	// The record of a large site is a megabyte of JSON, read and decoded
 	// on another core while the probes, the snapshot and the months are
 	// worked out, which do not need it.
@@ -213,8 +226,11 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 	}
 	rec = report.Revise(months, rec, now)
 	files := api.ReportFiles(months, snap.Site.BaseURL)
-	files = append(files, s.readerFiles(snap, months)...)
 	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
+	if head != nil {
+		head(files)
+	}
+	files = append(files, s.readerFiles(snap, months)...)
 	for _, lang := range snap.Site.Languages[min(1, len(snap.Site.Languages)):] {
 		first := snap.Site.Lang
 		view := func(in *incident.Incident) *incident.Incident { return in.In(lang.Tag, first) }
@@ -230,13 +246,17 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool) (*status.S
 	return snap, files, rec, nil
 }
 
-// readerFiles are the files of snap's language that people read: pages,
-// assets, feeds, badges and the calendar. Each of the site's languages
+// readerFiles are the files of snap's language that people read: feeds,
+// pages, assets, badges and the calendar. Each of the site's languages
 // has its own; the APIs and the reports' data are machine fields, written
 // once, in the first language (docs/i18n.md).
+//
+// The feeds come first: each takes a few milliseconds, the first to list
+// an incident builds its item while another feed that lists it waits,
+// and at the end of the list they left a core idle for as long.
 func (s *Site) readerFiles(snap *status.Snapshot, months []*report.Month) []render.File {
-	files := s.Renderer.Files(snap, render.WithReports(months))
-	files = append(files, feed.Files(snap)...)
+	files := feed.Files(snap)
+	files = append(files, s.Renderer.Files(snap, render.WithReports(months))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
 	return append(files, ical.Files(snap)...)
 }
@@ -311,15 +331,47 @@ func Build(ctx context.Context, s *Site, opts Options) (*Result, error) {
 	if err := lostIncidents(s.Config.Dir, out); err != nil {
 		return nil, err
 	}
-	if err := publish.Vacant(out); err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	snap, files, rec, err := s.files(ctx, opts.Now, false)
+	// Begun before the inputs are read, the stage refuses an output
+	// herald may not replace before a whole build, and creates nothing
+	// then (not even SQLite's -shm beside the probe history).
+	stage, err := publish.Begin(out)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	res, err := publishFiles(out, files, func(write func(string, []byte) error) error {
-		return renderAll(ctx, files, write)
+	defer stage.Abort() // after Commit, a no-op
+	var (
+		early    sync.WaitGroup
+		headLen  int
+		earlyErr error
+	)
+	defer early.Wait()
+	// The reports' data and the API are rendered into the stage while
+	// the pages, feeds and badges are listed, which takes one core (~10 ms of
+	// the medium site) that the other would spend waiting; the rest is
+	// rendered once listed. Either stops both at its first error.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	snap, files, rec, err := s.files(ctx, opts.Now, false, func(head []render.File) {
+		headLen = len(head)
+		early.Go(func() {
+			if earlyErr = renderAll(ctx, head, stage.WriteFile); earlyErr != nil {
+				cancel(earlyErr)
+			}
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	res, err := commitFiles(stage, out, files, manifest(files), stage.WriteFile, func(write func(string, []byte) error) error {
+		err := renderAll(ctx, files[headLen:], write)
+		if err != nil {
+			cancel(err)
+		}
+		early.Wait()
+		if earlyErr != nil {
+			return earlyErr
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -348,21 +400,11 @@ func outputPath(cfg *config.Config, out string) (string, error) {
 	return out, nil
 }
 
-// publishFiles stages a new version of the site at out, lets fill write the
-// files (concurrently, through write), adds the manifest
+// commitFiles lets fill write the files of a stage already begun at out
+// (concurrently, through write), adds man, the manifest of files
 // ([publish.ManifestName]; tests, external checkers and the publisher
-// itself read it) and commits. On
-// any error the stage is removed and the published site is untouched.
-func publishFiles(out string, files []render.File, fill func(write func(string, []byte) error) error) (*Result, error) {
-	stage, err := publish.Begin(out)
-	if err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	return commitFiles(stage, out, files, manifest(files), stage.WriteFile, fill)
-}
-
-// commitFiles is publishFiles on a stage already begun, whose files are
-// written through write; man is the manifest of files.
+// itself read it), and commits. On any error the stage is removed and the
+// published site is untouched.
 func commitFiles(stage *publish.Stage, out string, files []render.File, man []byte, write func(string, []byte) error, fill func(write func(string, []byte) error) error) (*Result, error) {
 	defer stage.Abort() // after Commit, a no-op
 	if err := fill(write); err != nil {

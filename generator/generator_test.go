@@ -19,6 +19,7 @@ import (
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator"
+	"github.com/herald-status/herald/generator/feed"
 	"github.com/herald-status/herald/history"
 )
 
@@ -417,5 +418,32 @@ func TestFilesLongestFirst(t *testing.T) {
 	}
 	if lastData > firstOther {
 		t.Errorf("got a report's data at %d of %d files, after %s at %d; want every report's data before the other files", lastData, len(files), files[firstOther].Path, firstOther)
+	}
+
+	// A feed takes a few milliseconds, and the second of two feeds that
+	// list an incident waits for the first to build its item: at the end
+	// of the list, they left a core idle.
+	snap, err := s.Snapshot(ctx, exampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := map[string]bool{}
+	for _, f := range feed.Files(snap) {
+		feeds[f.Path] = true
+	}
+	lastFeed, firstPage := -1, -1
+	for i, f := range files {
+		switch {
+		case feeds[f.Path]:
+			lastFeed = i
+		case firstPage < 0 && strings.HasSuffix(f.Path, ".html"):
+			firstPage = i
+		}
+	}
+	if lastFeed < 0 || firstPage < 0 {
+		t.Fatalf("got last feed at %d, first page at %d; want both", lastFeed, firstPage)
+	}
+	if lastFeed > firstPage {
+		t.Errorf("got %s at %d of %d files, after the page %s at %d; want every feed before the pages", files[lastFeed].Path, lastFeed, len(files), files[firstPage].Path, firstPage)
 	}
 }

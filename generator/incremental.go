@@ -183,7 +183,7 @@ func (b *Builder) Build(ctx context.Context, now time.Time) (*Result, error) {
 	if err := lostIncidents(b.dir, out); err != nil {
 		return nil, err
 	}
-	snap, files, rec, err := s.files(ctx, now, b.Daemon)
+	snap, files, rec, err := s.files(ctx, now, b.Daemon, nil)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}

@@ -16,7 +16,15 @@ import (
 // problem in every file; the incidents that did parse are returned with it.
 func Load(ctx context.Context, siteDir string, p *Parser) ([]*Incident, error) {
 	sources, err := Scan(siteDir)
-	return Collect(ctx, sources, err, func(ctx context.Context, sources []Source) ([]*Incident, []error, error) {
+	return LoadScanned(ctx, p, sources, err)
+}
+
+// LoadScanned is what Load does after its scan, for a caller that scans
+// before it has the config a Parser needs (generator.Load reads the
+// incident files while herald.yaml loads); sources and scanErr are what
+// Scan returned.
+func LoadScanned(ctx context.Context, p *Parser, sources []Source, scanErr error) ([]*Incident, error) {
+	return Collect(ctx, sources, scanErr, func(ctx context.Context, sources []Source) ([]*Incident, []error, error) {
 		return ParseAll(ctx, p, sources)
 	})
 }

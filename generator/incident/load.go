@@ -475,8 +475,10 @@ func (sc *Scanner) sources() ([]Source, error) {
 	// Sized at once: grown, they were a tenth of a large site's scan.
 	var errs diag.List
 	sources := make([]Source, 0, len(sc.order))
-	first := make(map[string]string, len(sc.order))  // file by slug
-	folded := make(map[string]Source, len(sc.order)) // by slug with its case folded
+	// The first source of each slug with its case folded, by index: one
+	// map for both checks, since an earlier file of the very same slug is
+	// always the first of its folded slug.
+	folded := make(map[string]int, len(sc.order))
 	for _, p := range sc.order {
 		f := sc.known[p]
 		if f.err != nil {
@@ -487,12 +489,12 @@ func (sc *Scanner) sources() ([]Source, error) {
 		// Both are still returned: a caller shows what parses beside the
 		// errors.
 		key := foldCase(s.Slug)
-		if prev, dup := first[s.Slug]; dup {
-			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev).WithFix("rename one of them; the slug is the page's URL"))
-		} else if prev, dup := folded[key]; dup {
-			errs = append(errs, diag.Errorf(s.File, 1, 1, "slug %q differs only in case from %q of %s", s.Slug, prev.Slug, prev.File).WithFix("rename one of them; on a case-insensitive host both are one URL"))
+		if i, dup := folded[key]; !dup {
+			folded[key] = len(sources)
+		} else if prev := sources[i]; prev.Slug == s.Slug {
+			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev.File).WithFix("rename one of them; the slug is the page's URL"))
 		} else {
-			first[s.Slug], folded[key] = s.File, s
+			errs = append(errs, diag.Errorf(s.File, 1, 1, "slug %q differs only in case from %q of %s", s.Slug, prev.Slug, prev.File).WithFix("rename one of them; on a case-insensitive host both are one URL"))
 		}
 		sources = append(sources, s)
 	}

@@ -74,19 +74,6 @@ const (
 	stageAborted
 )
 
-// Vacant returns [ErrOutputOccupied] when out holds something herald may
-// not replace, as Begin would, without creating anything: a build asks
-// before it reads its inputs, so that a refused build opens nothing (not
-// even the probe history, whose reader creates SQLite's -shm beside it).
-func Vacant(out string) error {
-	l, err := newLayout(out)
-	if err != nil {
-		return err
-	}
-	_, err = l.vacant()
-	return err
-}
-
 // Begin creates a fresh staging folder for out in its versions directory,
 // creating that directory if needed, and removes what killed runs left
 // behind. When out holds something herald may not replace, Begin returns
