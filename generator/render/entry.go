@@ -167,7 +167,7 @@ type pageSet struct {
 	// labels are updateLabel's words, by update word.
 	labels map[string]string
 	// holes are around's messages, by key and value name.
-	holes map[[2]string]string
+	holes map[[2]string][]string
 	// lengths are length's words, by the minute.
 	lengths map[time.Duration]string
 	// affectedOf is what an incident page draws of each component it

@@ -108,11 +108,11 @@ func (s *pageSet) writeIncident(b textWriter, p *Page, in *incident.Incident) er
 	// withTime writes the message key with the time tag of when as its
 	// value "time", the tag written in place where t would put it.
 	withTime := func(key string, when time.Time) {
-		before, after, ok := s.around(key, "time")
-		b.WriteString(before)
-		if ok {
-			w.writeTimeTag(b, when)
-			b.WriteString(after)
+		for i, part := range s.around(key, "time") {
+			if i > 0 {
+				w.writeTimeTag(b, when)
+			}
+			b.WriteString(part)
 		}
 	}
 	fact := func(key string) {

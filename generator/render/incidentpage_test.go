@@ -171,9 +171,9 @@ func builtinSource(tb testing.TB, name string) string {
 }
 
 // TestIncidentMainTimeTwice: a site whose words put an incident's time
-// twice in a message (i18n/en.yaml) gets the page written in Go, around
-// one time tag put in place, as the template writes it (where t fills in
-// an HTML value once).
+// twice in a message (i18n/en.yaml) gets the time tag in both places, in
+// the page written in Go as in the template (t filled in only the first,
+// and left a private-use mark and a number in the second).
 func TestIncidentMainTimeTwice(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(fixtureDir)); err != nil {
@@ -200,6 +200,7 @@ func TestIncidentMainTimeTwice(t *testing.T) {
 	}
 	tmpl.t = set.Funcs(setFuncs(tmpl))
 	tmpl.fixWords()
+	saidTwice := 0
 	for _, in := range snap.Incidents {
 		t.Run(in.Slug, func(t *testing.T) {
 			p := &Page{Kind: "incident", Root: "../../", Now: fixtureNow, Snap: snap, Incident: in}
@@ -214,6 +215,17 @@ func TestIncidentMainTimeTwice(t *testing.T) {
 			if string(got) != want.String() {
 				t.Errorf("got incident page\n%s\nwant the template's\n%s", got, want.String())
 			}
+			if strings.ContainsRune(string(got), valueMark) || strings.Contains(string(got), valueHole) {
+				t.Errorf("got a value's mark left in the page\n%s", got)
+			}
+			for _, twice := range []string{"(that is, <time", "; <time", ", <time"} {
+				if strings.Contains(string(got), twice) {
+					saidTwice++
+				}
+			}
 		})
+	}
+	if saidTwice == 0 {
+		t.Error("got no page with a message saying its time twice")
 	}
 }

@@ -218,11 +218,11 @@ func (s *pageSet) writeDurations(b textWriter, sum uptime.Summary, probeDown, de
 	length(sum.Known)
 	if sum.NoData != 0 {
 		b.WriteString(" <span class=\"muted\">· ")
-		before, after, ok := s.around("bars.no_data", "duration")
-		b.WriteString(before)
-		if ok {
-			htmlEscaper.WriteString(b, s.length(sum.NoData))
-			b.WriteString(after)
+		for i, part := range s.around("bars.no_data", "duration") {
+			if i > 0 {
+				htmlEscaper.WriteString(b, s.length(sum.NoData))
+			}
+			b.WriteString(part)
 		}
 		b.WriteString("</span>")
 	}
@@ -240,14 +240,13 @@ func (s *pageSet) fixed(key string) string {
 
 // around is the message key, in the set's language, split where words
 // fills in its value name, worded once a set: a row of every report
-// words the time without data. A value put in so goes in escaped, as t
-// escapes it. ok is false when the message has no such value: before is
-// then the whole message, which t writes without the value.
-func (s *pageSet) around(key, name string) (before, after string, ok bool) {
-	h := once(s, &s.holes, [2]string{key, name}, func() string {
-		return string(s.words.t(key, name, template.HTML(valueHole)))
+// words the time without data. The value goes between each part and the
+// next (a message may say it twice, or not at all), escaped, as t
+// escapes it.
+func (s *pageSet) around(key, name string) []string {
+	return once(s, &s.holes, [2]string{key, name}, func() []string {
+		return strings.Split(string(s.words.t(key, name, template.HTML(valueHole))), valueHole)
 	})
-	return strings.Cut(h, valueHole)
 }
 
 // valueHole is a private-use character, which no catalog holds and

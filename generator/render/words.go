@@ -75,7 +75,8 @@ func (w words) fill(msg func(string, ...any) string, key string, args []any) tem
 	}
 	out := textEscaper.Replace(msg(key, vals...))
 	for i, v := range put {
-		out = strings.Replace(out, string(rune(valueMark))+strconv.Itoa(i)+string(rune(valueMark)), v, 1)
+		// All: a message may say a value twice.
+		out = strings.ReplaceAll(out, string(rune(valueMark))+strconv.Itoa(i)+string(rune(valueMark)), v)
 	}
 	return template.HTML(out)
 }
