@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package incident
 
@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// TestReadFile checks readFile where its Stat is out of date: a file that
-// grew since is read whole, up to one byte past the limit, and a FIFO put
-// in a file's place does not block the scan.
+// TestReadFile checks readFile on what a walk's listing may have become
+// since: a file over the limit is not read, a FIFO put in a file's place
+// does not block the scan, and a symlink is not followed.
 func TestReadFile(t *testing.T) {
 	dir := t.TempDir()
 	grown := filepath.Join(dir, "grown.md")
@@ -21,39 +21,47 @@ func TestReadFile(t *testing.T) {
 	if err := os.WriteFile(grown, text, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	link := filepath.Join(dir, "link.md")
+	if err := os.Symlink(grown, link); err != nil {
+		t.Fatal(err)
+	}
 	fifo := filepath.Join(dir, "fifo.md")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skipf("no FIFO here: %v", err)
 	}
 	for _, tt := range []struct {
-		name  string
-		p     string
-		size  int64
-		limit int
-		want  []byte
+		name    string
+		p       string
+		limit   int
+		want    []byte
+		wantErr error
 	}{
-		{"as stat'ed", grown, int64(len(text)), 1 << 20, text},
-		{"grown since", grown, 10, 1 << 20, text},
-		{"grown over the limit", grown, 10, 4000, text[:4001]},
-		{"a FIFO", fifo, 0, 1 << 20, []byte{}},
+		{"within the limit", grown, 1 << 20, text, nil},
+		{"over the limit", grown, 4000, nil, nil},
+		{"a FIFO", fifo, 1 << 20, nil, errNotRegular},
+		{"a symlink", link, 1 << 20, nil, syscall.ELOOP},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			done := make(chan struct{})
 			var (
+				id  fileID
 				got []byte
 				err error
 			)
 			go func() {
 				defer close(done)
-				got, err = readFile(tt.p, tt.size, tt.limit)
+				id, got, err = readFile(tt.p, tt.limit)
 			}()
 			select {
 			case <-done:
 			case <-time.After(10 * time.Second):
 				t.Fatal("readFile blocks")
 			}
-			if err != nil {
-				t.Fatalf("readFile: %v", err)
+			if err != tt.wantErr {
+				t.Fatalf("got error %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && id.size != int64(len(text)) {
+				t.Errorf("got size %d, want %d", id.size, len(text))
 			}
 			if !bytes.Equal(got, tt.want) {
 				t.Errorf("got %d bytes, want %d", len(got), len(tt.want))
