@@ -33,7 +33,7 @@ func readFile(p string, limit int) (id fileID, data []byte, err error) {
 	if id.size > int64(limit) {
 		return id, nil, nil
 	}
-	// One byte more than the size sees the end of the file in one read.
+	// One byte more than the size sees whether the file grew since.
 	data = make([]byte, 0, id.size+1)
 	for len(data) <= limit {
 		if len(data) == cap(data) {
@@ -48,6 +48,14 @@ func readFile(p string, limit int) (id fileID, data []byte, err error) {
 			return id, data, nil
 		default:
 			data = data[:len(data)+n]
+			// A read that stops short where fstat put the end has the
+			// file as it stood then, as id says: one more read to see
+			// the end, one of the five system calls a file cost, would
+			// only tell of a write since, which a later scan sees by
+			// its id.
+			if len(data) == int(id.size) {
+				return id, data, nil
+			}
 		}
 	}
 	return id, data, nil

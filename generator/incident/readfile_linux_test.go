@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -68,4 +70,56 @@ func TestReadFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadFileReadsOnce holds readFile to one read(2) for a file that
+// does not change while it is read, as /proc/self/io counts them: a
+// second read only saw the end that fstat(2) had already given.
+func TestReadFileReadsOnce(t *testing.T) {
+	const files = 100
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		size int
+	}{
+		{"a small file", 100},
+		{"a larger file", 200_000},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, "x.md")
+			if err := os.WriteFile(p, bytes.Repeat([]byte("x"), tt.size), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := readCalls(t)
+			for range files {
+				if _, data, err := readFile(p, 1<<20); err != nil || len(data) != tt.size {
+					t.Fatalf("readFile: got %d bytes, %v; want %d", len(data), err, tt.size)
+				}
+			}
+			// Another goroutine of the test may read now and then.
+			if got := readCalls(t) - before; got > files+files/10 {
+				t.Errorf("got %d reads for %d files, want at most %d", got, files, files+files/10)
+			}
+		})
+	}
+}
+
+// readCalls is how many read(2)s the process made so far.
+func readCalls(t *testing.T) int {
+	t.Helper()
+	io, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		t.Skipf("no /proc/self/io: %v", err)
+	}
+	for line := range strings.Lines(string(io)) {
+		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Skip("no syscr in /proc/self/io")
+	return 0
 }
