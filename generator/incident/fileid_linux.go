@@ -6,10 +6,12 @@ import (
 )
 
 func idOf(info fs.FileInfo) fileID {
-	id := fileID{size: info.Size(), mtime: info.ModTime().UnixNano()}
 	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		id.dev, id.ino = uint64(st.Dev), st.Ino
-		id.ctime = st.Ctim.Nano()
+		return statID(st)
 	}
-	return id
+	return fileID{size: info.Size(), mtime: info.ModTime().UnixNano()}
+}
+
+func statID(st *syscall.Stat_t) fileID {
+	return fileID{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), dev: uint64(st.Dev), ino: st.Ino}
 }

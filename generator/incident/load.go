@@ -90,7 +90,7 @@ type Scanner struct {
 // visit made the list three times the size to grow.
 type visit struct {
 	p, rel string
-	link   bool
+	typ    fs.FileMode // as the walk found it
 }
 
 type scanned struct {
@@ -243,7 +243,7 @@ func (sc *Scanner) walk(p string, old map[string]scanned) error {
 	// visits can run concurrently; put, which writes the scanner, cannot.
 	_ = parallel.For(context.Background(), len(sc.pending), runtime.GOMAXPROCS(0), func(i int) error {
 		v := sc.pending[i]
-		found[i] = sc.visit(v.p, v.rel, v.link, old[v.p])
+		found[i] = sc.visit(v.p, v.rel, v.typ, old[v.p])
 		return nil
 	})
 	if len(sc.known) == 0 {
@@ -278,7 +278,7 @@ func (sc *Scanner) enter(p string, typ fs.FileMode, old map[string]scanned) erro
 		sc.put(p, old, scanned{rel: Dir, err: notFolder()})
 	case strings.HasSuffix(name, ".md"):
 		sc.list(p)
-		sc.pending = append(sc.pending, visit{p: p, rel: sc.rel(p), link: link})
+		sc.pending = append(sc.pending, visit{p: p, rel: sc.rel(p), typ: typ})
 	}
 	return nil
 }
@@ -403,9 +403,10 @@ func shown(rel string) string {
 	return q[1 : len(q)-1]
 }
 
-// visit reads the incident file at p, or finds what is wrong with it;
-// old is what the last scan knew of it.
-func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
+// visit reads the incident file at p, of type typ as the walk found it,
+// or finds what is wrong with it; old is what the last scan knew of it.
+func (sc *Scanner) visit(p, rel string, typ fs.FileMode, old scanned) scanned {
+	link := typ&fs.ModeSymlink != 0
 	fail := func(e *diag.Error) scanned { return scanned{rel: rel, err: e, link: link} }
 	file := shown(rel)
 	if i := strings.IndexFunc(rel, unicode.IsControl); i >= 0 {
@@ -419,37 +420,53 @@ func (sc *Scanner) visit(p, rel string, link bool, old scanned) scanned {
 		return fail(diag.Errorf(file, 1, 1, "invalid name: control character %U", r).WithFix("rename the %s without control characters", what))
 	}
 	if link {
-		if _, e := sc.resolve(p, rel); e != nil {
+		target, e := sc.resolve(p, rel)
+		if e != nil {
 			return fail(e)
 		}
+		// What the link resolves to is read as any file the walk found:
+		// its type known before it is opened, never through a link.
+		info, err := os.Lstat(target)
+		if err != nil {
+			return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
+		}
+		p, typ = target, info.Mode().Type()
 	}
-	info, err := os.Stat(p)
-	if err != nil {
-		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
+	// Only a regular file is opened: opening a device can act on it.
+	if !typ.IsRegular() {
+		return fail(notRegular(file))
 	}
-	if !info.Mode().IsRegular() {
-		return fail(diag.Errorf(file, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them"))
-	}
-	if info.Size() > MaxFileSize {
-		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize).WithFix(tooBigFix))
-	}
-	id := idOf(info)
-	if old.data != nil && !old.racy && old.id == id {
-		return old
+	if old.data != nil && !old.racy {
+		// A file read before most likely did not change: a stat tells,
+		// with no open.
+		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() && idOf(info) == old.id {
+			return old
+		}
 	}
 	start := time.Now()
-	data, err := readFile(p, info.Size(), MaxFileSize)
-	if err != nil {
+	id, data, err := readFile(p, MaxFileSize)
+	switch {
+	case errors.Is(err, errNotRegular):
+		return fail(notRegular(file))
+	case err != nil:
 		return fail(diag.Errorf(file, 1, 1, "cannot read: %v", err))
-	}
-	if len(data) > MaxFileSize {
+	case id.size > MaxFileSize:
+		return fail(diag.Errorf(file, 1, 1, "file is %d bytes, over the %d byte limit", id.size, MaxFileSize).WithFix(tooBigFix))
+	case len(data) > MaxFileSize:
 		return fail(diag.Errorf(file, 1, 1, "file grew over the %d byte limit while it was read", MaxFileSize).WithFix(tooBigFix))
 	}
 	data, err = normalize(rel, data)
 	if err != nil {
 		return fail(err.(*diag.Error))
 	}
-	return scanned{rel: rel, id: id, data: data, link: link, racy: start.Sub(info.ModTime()) <= racyWindow}
+	return scanned{rel: rel, id: id, data: data, link: link, racy: start.Sub(time.Unix(0, id.mtime)) <= racyWindow}
+}
+
+// errNotRegular is readFile's error for a file that is no regular file.
+var errNotRegular = errors.New("not a regular file")
+
+func notRegular(file string) *diag.Error {
+	return diag.Errorf(file, 1, 1, "not a regular file").WithFix("incident files must be plain files or symlinks to them")
 }
 
 // sources lists what the scanner knows, in the order filepath.WalkDir

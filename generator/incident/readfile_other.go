@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !linux
 
 package incident
 
@@ -7,13 +7,29 @@ import (
 	"os"
 )
 
-// readFile reads the file p up to limit+1 bytes; size is what a Stat
-// found, the readFile of other systems' hint.
-func readFile(p string, _ int64, limit int) ([]byte, error) {
+// readFile opens p and, if the open file is regular and no bigger than
+// limit, reads it up to limit+1 bytes; id is what its Stat found. Unlike
+// Linux's, it follows a symlink at p.
+func readFile(p string, limit int) (id fileID, data []byte, err error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, err
+		return fileID{}, nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	info, err := f.Stat()
+	if err != nil {
+		return fileID{}, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return fileID{}, nil, errNotRegular
+	}
+	id = idOf(info)
+	if id.size > int64(limit) {
+		return id, nil, nil
+	}
+	data, err = io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return fileID{}, nil, err
+	}
+	return id, data, nil
 }
