@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/status"
 )
 
@@ -16,10 +17,10 @@ import (
 // set's memos and the past incidents with listEntry, so a site that
 // overrides one of those still gets its own, and escapes each value as
 // html/template does in its context (FuzzIndexMain holds the two to the
-// same bytes). A page with active incidents or upcoming maintenance, whose
-// cards draw the "affects" and "latest" partials, goes to the template,
-// as does one whose links are not plain paths or whose words
-// html/template would escape in an attribute.
+// same bytes); the cards of active incidents and maintenance draw the
+// set's "affects" and "latest". A page whose links are not plain paths,
+// or whose words html/template would escape in an attribute, goes to the
+// template.
 func (s *pageSet) indexMain(w io.Writer, p *Page) error {
 	if !s.plainIndex(p) {
 		return s.t.ExecuteTemplate(w, builtinMain, p)
@@ -52,7 +53,11 @@ func (s *pageSet) indexMain(w io.Writer, p *Page) error {
 	}
 	x.str(">")
 	x.str(string(s.words.t("page.updated", "time", s.words.timeTag(p.Now))))
-	x.str("</p>\n</section>\n<section aria-labelledby=\"components\">\n<h2 id=\"components\">")
+	x.str("</p>\n</section>")
+	s.writeCards(x, p, ofKind(snap.Active, "incident"), "active", "index.active_incidents")
+	s.writeCards(x, p, ofKind(snap.Active, "maintenance"), "in-progress", "index.maintenance_in_progress")
+	s.writeCards(x, p, snap.Upcoming, "upcoming", "index.scheduled_maintenance")
+	x.str("\n<section aria-labelledby=\"components\">\n<h2 id=\"components\">")
 	x.str(s.fixed("index.components"))
 	x.str("</h2>")
 	for _, g := range snap.Groups {
@@ -99,8 +104,15 @@ func (s *pageSet) indexMain(w io.Writer, p *Page) error {
 // plainIndex reports whether indexMain writes p: see there.
 func (s *pageSet) plainIndex(p *Page) bool {
 	snap := p.Snap
-	if len(snap.Active) > 0 || len(snap.Upcoming) > 0 || !plainPath(p.Root) {
+	if !plainPath(p.Root) {
 		return false
+	}
+	for _, ins := range [...][]*incident.Incident{snap.Active, snap.Upcoming} {
+		for _, in := range ins {
+			if !plainPath(incidentPath(in)) {
+				return false
+			}
+		}
 	}
 	if !plainWords(template.HTML(s.fixed("page.overall_status"))) ||
 		p.StaleAfter != 0 && (!plainWords(template.HTML(s.fixed("stale.before"))) || !plainWords(template.HTML(s.fixed("stale.after")))) {
@@ -148,4 +160,93 @@ func (s *pageSet) writeIndexComponent(x *pageWriter, p *Page, c *status.Componen
 	x.str("</span> <span>")
 	x.str(s.fixed("component.today"))
 	x.str("</span></p>\n</li>")
+}
+
+// writeCards writes indexMain's section id of the incidents ins, headed
+// with the words key, when there are any: active incidents, maintenance
+// in progress, or upcoming maintenance.
+func (s *pageSet) writeCards(x *pageWriter, p *Page, ins []*incident.Incident, id, key string) {
+	if len(ins) == 0 {
+		return
+	}
+	w := s.words
+	x.str("\n<section aria-labelledby=\"")
+	x.str(id)
+	x.str("\">\n<h2 id=\"")
+	x.str(id)
+	x.str("\">")
+	x.str(s.fixed(key))
+	x.str("</h2>")
+	for _, in := range ins {
+		e := newEntry(s, p, in)
+		x.str("\n<article class=\"card ")
+		if id == "active" {
+			x.text(e.ImpactClass)
+		} else {
+			x.str("impact-maintenance")
+		}
+		x.str("\">\n<h3><a href=\"")
+		x.str(e.Link)
+		x.str("\"")
+		lang(x, in)
+		x.str(">")
+		x.text(in.Title)
+		x.str("</a></h3>\n<p class=\"meta\"><span class=\"badge\">")
+		switch id {
+		case "active":
+			x.text(e.ImpactLabel)
+			x.str("</span> <strong>")
+			x.text(e.Status)
+			x.str("</strong> · ")
+			x.str(string(w.t("incident.since", "time", w.timeTag(in.Started))))
+		case "in-progress":
+			x.text(e.Status)
+			x.str("</span> ")
+			x.str(string(w.timeRange(in.ScheduledStart, in.ScheduledEnd)))
+		default:
+			x.str(s.fixed("update.scheduled"))
+			x.str("</span> ")
+			x.str(string(w.timeRange(in.ScheduledStart, in.ScheduledEnd)))
+		}
+		x.str("</p>")
+		if x.err == nil {
+			x.err = s.t.ExecuteTemplate(x.w, "affects", e)
+		}
+		if id != "upcoming" {
+			if x.err == nil {
+				x.err = s.t.ExecuteTemplate(x.w, "latest", in)
+			}
+			x.str("\n</article>")
+			continue
+		}
+		body, ok := in.Summary, in.Summary != ""
+		if u := in.Latest(); !ok && u != nil {
+			body, ok = u.Body, true
+		}
+		if ok {
+			x.str("\n<div class=\"prose\"")
+			lang(x, in)
+			x.str(">")
+			x.str(string(headingsFrom(4, body)))
+			x.str("</div>")
+		}
+		x.str("\n<p class=\"more\"><a href=\"")
+		x.str(e.Link)
+		x.str("\">")
+		x.str(s.fixed("incident.details"))
+		x.str("<span class=\"visually-hidden\">")
+		x.str(string(w.t("incident.details_hidden", "title", in.Title)))
+		x.str("</span></a></p>\n</article>")
+	}
+	x.str("\n</section>")
+}
+
+// lang writes the lang attribute of an incident written in another
+// language than the site's.
+func lang(x *pageWriter, in *incident.Incident) {
+	if in.Untranslated != "" {
+		x.str(" lang=\"")
+		x.text(in.Untranslated)
+		x.str("\"")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/sitetest"
@@ -16,20 +17,50 @@ import (
 // indicators, with and without stale monitors, the stale-page warning,
 // active incidents and past incidents.
 func FuzzIndexMain(f *testing.F) {
-	f.Add("API", "api", "Core", "Website slow", "./", "none", uint8(0))
-	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "a+b", `<b>"g"</b> & +`, `<i>"t"</i>`, "./", `"><b>`, uint8(1|2|4))
-	f.Add("\x00\xff\ufdd0", "x y", "", "\x00\xff\xfe bad UTF-8", "javascript:alert(1)//", "major", uint8(2|8))
-	f.Add("web", "web", "Edge", "title", "x y%20z/", "minor", uint8(3|16))
-	f.Add("api", "api", "", "title", "../", "critical", uint8(32|64))
-	f.Add("api", "api", "", "title", "", "maintenance", uint8(128|4))
+	f.Add("API", "api", "Core", "Website slow", "./", "none", uint16(0))
+	f.Add(`<script>alert(1)</script> "q" & 'a' + b`, "a+b", `<b>"g"</b> & +`, `<i>"t"</i>`, "./", `"><b>`, uint16(1|2|4))
+	f.Add("\x00\xff\ufdd0", "x y", "", "\x00\xff\xfe bad UTF-8", "javascript:alert(1)//", "major", uint16(2|8))
+	f.Add("web", "web", "Edge", "title", "x y%20z/", "minor", uint16(3|16))
+	f.Add("api", "api", "", "title", "../", "critical", uint16(32|64))
+	f.Add("api", "api", "", "title", "", "maintenance", uint16(128|4))
+	f.Add("Website slow", "2026-11-20-slow", "", `<b>"t"</b> & +`, "./", "minor", uint16(1|256))
+	f.Add("api", "a b", "", "title", "./", "major", uint16(1|512|64))
+	f.Add("api", "api", "", "\x00\xff", "../", "maintenance", uint16(1|8))
 	base := sitetest.Snapshot(f, fixtureDir, fixtureNow)
 	r := newRenderer(f, "")
 	sets := goPairs(f, r, "index.html", "main")
-	f.Fuzz(func(t *testing.T, name, id, group, title, root, indicator string, shape uint8) {
+	f.Fuzz(func(t *testing.T, name, id, group, title, root, indicator string, shape uint16) {
 		snap := *base
 		snap.Overall.Indicator = indicator
 		if shape&1 == 0 {
 			snap.Active, snap.Upcoming = nil, nil
+		} else {
+			// Each kind of card, the first with the hostile title; maintenance
+			// in progress is the upcoming one begun.
+			snap.Active, snap.Upcoming = nil, nil
+			for _, in := range append(append([]*incident.Incident(nil), base.Active...), base.Upcoming...) {
+				in := *in
+				if len(snap.Active) == 0 {
+					in.Title, in.Slug = title, id
+				}
+				if shape&256 != 0 {
+					in.Summary = ""
+				} else {
+					in.Summary = "<h2>Plan</h2>" + in.Summary
+				}
+				if shape&512 != 0 {
+					in.Untranslated = `de"<`
+				}
+				if in.Kind == incident.KindMaintenance {
+					snap.Upcoming = append(snap.Upcoming, &in)
+					begun := in
+					begun.ScheduledStart = snap.Now.Add(-time.Hour)
+					begun.Updates = nil
+					snap.Active = append(snap.Active, &begun)
+					continue
+				}
+				snap.Active = append(snap.Active, &in)
+			}
 		}
 		if shape&2 == 0 {
 			snap.Overall.Stale = nil
