@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"html/template"
 	"strings"
 	"testing"
@@ -126,4 +127,27 @@ func TestIndexMainOverridden(t *testing.T) {
 		{name: "main", files: map[string]string{"index.html": `{{define "main"}}<p class="custom">{{len .Snap.Groups}}</p>{{end}}`}, want: `<p class="custom">`},
 		{name: "main reworded", files: map[string]string{"index.html": strings.Replace(builtinSource(t, "index.html"), `<li class="comp">`, `<li class="comp custom">`, 1)}, want: `<li class="comp custom">`},
 	})
+}
+
+// BenchmarkIndexPage renders the fixture's front page with the built-in
+// theme, as a build does.
+func BenchmarkIndexPage(b *testing.B) {
+	snap := sitetest.Snapshot(b, fixtureDir, fixtureNow)
+	var index File
+	for _, f := range newRenderer(b, "").Files(snap) {
+		if f.Path == "index.html" {
+			index = f
+		}
+	}
+	if index.Render == nil {
+		b.Fatal("got no index.html")
+	}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := index.Render(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
