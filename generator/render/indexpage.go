@@ -60,26 +60,12 @@ func (s *pageSet) indexMain(w io.Writer, p *Page) error {
 	x.str("\n<section aria-labelledby=\"components\">\n<h2 id=\"components\">")
 	x.str(s.fixed("index.components"))
 	x.str("</h2>")
-	// The bars are most of the page, some 100 bytes a day and 200 more
-	// for a day's link to its incidents, and the past incidents the rest,
-	// with the footer: growing to them by doubling would copy the page
-	// five times on a site of twenty components, each copy into fresh
-	// memory.
-	n := 4096
-	for _, g := range snap.Groups {
-		for _, c := range g.Components {
-			n += 100*len(c.Days) + 1024
-			for _, d := range c.Days {
-				if len(d.Incidents) > 0 {
-					n += 200
-				}
-			}
-		}
+	// Growing by doubling would copy the page five times on a site of
+	// twenty components, each copy into fresh memory; a writer that is
+	// no buffer has nothing to grow.
+	if b, ok := w.(textWriter); ok {
+		b.Grow(indexSize(snap))
 	}
-	for _, d := range snap.Recent {
-		n += 128 + 1024*len(d.Incidents)
-	}
-	x.part(func(b textWriter) error { b.Grow(n); return nil })
 	for _, g := range snap.Groups {
 		x.str("\n<div class=\"group\">")
 		if g.Name != "" {
@@ -269,4 +255,26 @@ func lang(x *pageWriter, in *incident.Incident) {
 		x.text(in.Untranslated)
 		x.str("\"")
 	}
+}
+
+// indexSize is about what the rest of indexMain's page takes from its
+// list of components on: their bars, some 100 bytes a day and 200 more
+// for a day's link to its incidents, then the past incidents and the
+// footer.
+func indexSize(snap *status.Snapshot) int {
+	n := 4096
+	for _, g := range snap.Groups {
+		for _, c := range g.Components {
+			n += 100*len(c.Days) + 1024
+			for _, d := range c.Days {
+				if len(d.Incidents) > 0 {
+					n += 200
+				}
+			}
+		}
+	}
+	for _, d := range snap.Recent {
+		n += 128 + 1024*len(d.Incidents)
+	}
+	return n
 }
