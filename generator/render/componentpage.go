@@ -151,11 +151,7 @@ func (s *pageSet) writeComponent(x *pageWriter, p *Page, c *status.Component) {
 			x.str("\">\n<h3><a href=\"")
 			x.str(e.Link)
 			x.str("\"")
-			if in.Untranslated != "" {
-				x.str(" lang=\"")
-				x.text(in.Untranslated)
-				x.str("\"")
-			}
+			lang(x, in)
 			x.str(">")
 			x.text(in.Title)
 			x.str("</a></h3>\n<p class=\"meta\"><span class=\"badge\">")

@@ -98,14 +98,12 @@ func setFuncs(set *pageSet) template.FuncMap {
 	set.words = set.words.orDefault()
 	w := set.words
 	return template.FuncMap{
-		"t":       w.t,
-		"n":       w.n,
-		"tag":     w.l.Tag,
-		"dir":     w.l.Dir,
-		"timeTag": w.timeTag,
-		"dateTag": func(t time.Time) template.HTML {
-			return tag(t.In(w.loc).Format(time.DateOnly), w.l.Date(t.In(w.loc), i18n.Medium))
-		},
+		"t":               w.t,
+		"n":               w.n,
+		"tag":             w.l.Tag,
+		"dir":             w.l.Dir,
+		"timeTag":         w.timeTag,
+		"dateTag":         w.dateTag,
 		"monthTag":        w.monthTag,
 		"monthYear":       func(t time.Time) string { return w.l.MonthYear(t.In(w.loc)) },
 		"timeRange":       w.timeRange,

@@ -127,8 +127,9 @@ func New(overrideDir string) (*Renderer, error) {
 
 // inGo are the templates of the built-in theme, by file and name, that a
 // set writes in Go while they are the built-in ones: "main" is
-// incident.html's, history.html's, report.html's and component.html's
-// (see pageSet.incidentMain, historyMain, reportMain, componentMain), each
+// incident.html's, history.html's, report.html's, component.html's,
+// index.html's and subscribe.html's (see pageSet.incidentMain,
+// historyMain, reportMain, componentMain, indexMain, subscribeMain), each
 // compared only with its own page's; base.html the layout
 // (pageSet.writeLayout), and its frame parts (pageSet.frame), "span"
 // memo's (pageSet.span); the others are
@@ -146,6 +147,8 @@ var inGo = []struct{ file, name string }{
 	{"history.html", "main"},
 	{"report.html", "main"},
 	{"component.html", "main"},
+	{"index.html", "main"},
+	{"subscribe.html", "main"},
 	{templates.Layout, templates.Layout},
 	{templates.Layout, "site-feeds"},
 	{templates.Layout, "site-header"},
@@ -446,6 +449,10 @@ func (r *Renderer) newSet(name string, w words) (*pageSet, error) {
 			main = s.reportMain
 		case "component.html":
 			main = s.componentMain
+		case "index.html":
+			main = s.indexMain
+		case "subscribe.html":
+			main = s.subscribeMain
 		}
 		if err := s.writeMainInGo(main); err != nil {
 			return nil, err

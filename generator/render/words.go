@@ -170,6 +170,11 @@ func tag(datetime, text string) template.HTML {
 	return template.HTML(`<time datetime="` + html.EscapeString(datetime) + `">` + html.EscapeString(text) + `</time>`)
 }
 
+// dateTag is the day of t in the site's zone, as a <time> element.
+func (w words) dateTag(t time.Time) template.HTML {
+	return tag(t.In(w.loc).Format(time.DateOnly), w.l.Date(t.In(w.loc), i18n.Medium))
+}
+
 // timeTag shows t in the site's zone, with the zone's abbreviation so
 // that a reader elsewhere knows what they are looking at; the datetime
 // attribute is UTC, which every reader of the markup can parse without a
