@@ -258,7 +258,7 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 		// text.
 		description: textEscaper.Replace(text),
 		summary:     text,
-		content:     xmlSafe(itemContent(snap, in)),
+		content:     itemContent(snap, in),
 		created:     in.Announced().UTC(),
 		updated:     in.UpdatedAt().UTC(),
 	}
@@ -310,7 +310,13 @@ func htmlText(s string) string {
 // incident's page, in the site's language. Summary and update bodies are
 // HTML the incident package has already made safe; everything else is
 // escaped here, as html/template would escape it (the content was once a
-// template; a test holds it to that template's output).
+// template; a test holds it to that template's output). It is xmlSafe.
+//
+// The summary and bodies, nearly all of its bytes, come clean of what
+// XML cannot carry from the incident's parser, so only the words put
+// between them (the site's catalog, component names, dates) are checked
+// here; where one is not clean the whole text is made safe, as it was
+// when every item's content was scanned again.
 func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	loc := snap.Site.Location
 	if loc == nil {
@@ -326,19 +332,31 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	}
 	b.Grow(n)
 	var when []byte // each date in turn, escaped from it into b
+	clean := true   // whether every word put in so far is xmlSafe
+	word := func(s string) {
+		clean = clean && xmlSafe(s) == s
+		htmlEscaper.WriteString(&b, s)
+	}
+	date := func(t time.Time) {
+		start := b.Len()
+		when = writeLocalTime(&b, when, l, t, loc)
+		// b.String() is b's bytes, not a copy.
+		s := b.String()[start:]
+		clean = clean && xmlSafe(s) == s
+	}
 	b.WriteString(string(in.Summary))
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
+		word(l.T("feed.scheduled"))
 		b.WriteString("</strong> ")
-		when = writeLocalTime(&b, when, l, in.ScheduledStart, loc)
+		date(in.ScheduledStart)
 		b.WriteString(" – ")
-		when = writeLocalTime(&b, when, l, in.ScheduledEnd, loc)
+		date(in.ScheduledEnd)
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T("feed.affected"))
+		word(l.T("feed.affected"))
 		b.WriteString("</strong> ")
 		names := make([]string, len(in.Affected))
 		for i, a := range in.Affected {
@@ -351,20 +369,23 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 			}
 			names[i] = name
 		}
-		htmlEscaper.WriteString(&b, l.List(names))
+		word(l.List(names))
 		b.WriteString("</p>\n")
 	}
 	for _, u := range in.Updates {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T(updateKey(u.Status)))
+		word(l.T(updateKey(u.Status)))
 		b.WriteString("</strong> · <time datetime=\"")
 		// A time in UTC holds nothing htmlEscaper escapes.
 		var iso [64]byte
 		b.Write(u.Time.UTC().AppendFormat(iso[:0], time.RFC3339))
 		b.WriteString("\">")
-		when = writeLocalTime(&b, when, l, u.Time, loc)
+		date(u.Time)
 		b.WriteString("</time></p>\n")
 		b.WriteString(string(u.Body))
+	}
+	if !clean {
+		return xmlSafe(b.String())
 	}
 	return b.String()
 }
