@@ -102,21 +102,61 @@ type items struct {
 }
 
 type cachedItem struct {
-	once sync.Once
-	item item
-	left int // the feed files still to write it, under items.mu
+	// mu is held by the feed file that makes the item while it does.
+	mu      sync.Mutex
+	claimed bool // whether a file makes or made it, under items.mu
+	item    item
+	left    int // the feed files still to write it, under items.mu
 }
 
-func (c *items) get(snap *status.Snapshot, in *incident.Incident) *item {
+// entry is in's entry and whether the caller is to make its item, in
+// which case the entry's mu is held.
+func (c *items) entry(in *incident.Incident) (e *cachedItem, mine bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	e, ok := c.m[in]
 	if !ok {
 		e = &cachedItem{left: c.uses[in]}
 		c.m[in] = e
 	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.item = newItem(snap, in) })
-	return &e.item
+	if e.claimed {
+		return e, false
+	}
+	e.claimed = true
+	e.mu.Lock() // free: no file has claimed it
+	return e, true
+}
+
+// fill sets dst[i] to the item of ins[i]. An item that another file is
+// making is taken last, once the caller has made or taken the others:
+// the files that list the same incidents, as a channel's three formats
+// do, are written side by side, and each waited at every item for the
+// other to make it, where now they make different items at once.
+func (c *items) fill(snap *status.Snapshot, ins []*incident.Incident, dst []*item) {
+	type pending struct {
+		i int
+		e *cachedItem
+	}
+	var busy []pending
+	for i, in := range ins {
+		e, mine := c.entry(in)
+		switch {
+		case mine:
+			e.item = newItem(snap, in)
+			e.mu.Unlock()
+		case !e.mu.TryLock(): // being made
+			busy = append(busy, pending{i, e})
+			continue
+		default:
+			e.mu.Unlock()
+		}
+		dst[i] = &e.item
+	}
+	for _, p := range busy {
+		p.e.mu.Lock() // until its maker is done
+		p.e.mu.Unlock()
+		dst[p.i] = &p.e.item
+	}
 }
 
 // release drops the items of ins that a feed file, now written, was the
@@ -206,13 +246,12 @@ func (ch channel) write(w io.Writer, snap *status.Snapshot, format string, add f
 	ins := ch.listed(snap)
 	defer ch.cache.release(ins)
 	f.items = make([]*item, len(ins))
+	ch.cache.fill(snap, ins, f.items)
 	size := 1024
-	for i, in := range ins {
-		it := ch.cache.get(snap, in)
+	for _, it := range f.items {
 		if it.updated.After(f.updated) {
 			f.updated = it.updated
 		}
-		f.items[i] = it
 		// Escaped, with its dates, links and tags, an item of the large
 		// synthetic site is 1.2 (RSS) to 1.55 (JSON) times its content
 		// and description.
