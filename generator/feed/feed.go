@@ -282,16 +282,16 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 	// The page's URL is also the item's id in every format, so it must
 	// never depend on anything but the slug.
 	url := render.IncidentURL(snap.Site.BaseURL, in.Slug)
-	title := in.Title
+	title := in.Title // xmlSafe, as the parser's texts are
 	if in.Kind == incident.KindMaintenance {
 		// Marked, so that a reader's list tells an announcement from an
 		// outage.
-		title = snap.Site.L().T("feed.maintenance_prefix", "title", title)
+		title = xmlSafe(snap.Site.L().T("feed.maintenance_prefix", "title", title))
 	}
-	text := xmlSafe(summaryText(in))
+	text := summaryText(in)
 	return item{
 		url:   url,
-		title: xmlSafe(title),
+		title: title,
 		// RSS and Atom (type="html") read the description as HTML, so
 		// plain text is escaped once more; JSON Feed's summary is plain
 		// text.
@@ -309,13 +309,15 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // summaryText is the item's one-paragraph description: the summary, or else
-// the latest update, or else the title.
+// the latest update, or else the title. It is xmlSafe: the summary and
+// title come so from the parser, and an update's text is made so, its
+// entities decoded (&#1; is a control character).
 func summaryText(in *incident.Incident) string {
 	if in.SummaryText != "" {
 		return in.SummaryText
 	}
 	if u := in.Latest(); u != nil {
-		if t := htmlText(string(u.Body)); t != "" {
+		if t := xmlSafe(htmlText(string(u.Body))); t != "" {
 			return t
 		}
 	}
