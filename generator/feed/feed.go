@@ -102,21 +102,61 @@ type items struct {
 }
 
 type cachedItem struct {
-	once sync.Once
-	item item
-	left int // the feed files still to write it, under items.mu
+	// mu is held by the feed file that makes the item while it does.
+	mu      sync.Mutex
+	claimed bool // whether a file makes or made it, under items.mu
+	item    item
+	left    int // the feed files still to write it, under items.mu
 }
 
-func (c *items) get(snap *status.Snapshot, in *incident.Incident) *item {
+// entry is in's entry and whether the caller is to make its item, in
+// which case the entry's mu is held.
+func (c *items) entry(in *incident.Incident) (e *cachedItem, mine bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	e, ok := c.m[in]
 	if !ok {
 		e = &cachedItem{left: c.uses[in]}
 		c.m[in] = e
 	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.item = newItem(snap, in) })
-	return &e.item
+	if e.claimed {
+		return e, false
+	}
+	e.claimed = true
+	e.mu.Lock() // free: no file has claimed it
+	return e, true
+}
+
+// fill sets dst[i] to the item of ins[i]. An item that another file is
+// making is taken last, once the caller has made or taken the others:
+// the files that list the same incidents, as a channel's three formats
+// do, are written side by side, and each waited at every item for the
+// other to make it, where now they make different items at once.
+func (c *items) fill(snap *status.Snapshot, ins []*incident.Incident, dst []*item) {
+	type pending struct {
+		i int
+		e *cachedItem
+	}
+	var busy []pending
+	for i, in := range ins {
+		e, mine := c.entry(in)
+		switch {
+		case mine:
+			e.item = newItem(snap, in)
+			e.mu.Unlock()
+		case !e.mu.TryLock(): // being made
+			busy = append(busy, pending{i, e})
+			continue
+		default:
+			e.mu.Unlock()
+		}
+		dst[i] = &e.item
+	}
+	for _, p := range busy {
+		p.e.mu.Lock() // until its maker is done
+		p.e.mu.Unlock()
+		dst[p.i] = &p.e.item
+	}
 }
 
 // release drops the items of ins that a feed file, now written, was the
@@ -206,13 +246,12 @@ func (ch channel) write(w io.Writer, snap *status.Snapshot, format string, add f
 	ins := ch.listed(snap)
 	defer ch.cache.release(ins)
 	f.items = make([]*item, len(ins))
+	ch.cache.fill(snap, ins, f.items)
 	size := 1024
-	for i, in := range ins {
-		it := ch.cache.get(snap, in)
+	for _, it := range f.items {
 		if it.updated.After(f.updated) {
 			f.updated = it.updated
 		}
-		f.items[i] = it
 		// Escaped, with its dates, links and tags, an item of the large
 		// synthetic site is 1.2 (RSS) to 1.55 (JSON) times its content
 		// and description.
@@ -243,22 +282,22 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 	// The page's URL is also the item's id in every format, so it must
 	// never depend on anything but the slug.
 	url := render.IncidentURL(snap.Site.BaseURL, in.Slug)
-	title := in.Title
+	title := in.Title // xmlSafe, as the parser's texts are
 	if in.Kind == incident.KindMaintenance {
 		// Marked, so that a reader's list tells an announcement from an
 		// outage.
-		title = snap.Site.L().T("feed.maintenance_prefix", "title", title)
+		title = xmlSafe(snap.Site.L().T("feed.maintenance_prefix", "title", title))
 	}
-	text := xmlSafe(summaryText(in))
+	text := summaryText(in)
 	return item{
 		url:   url,
-		title: xmlSafe(title),
+		title: title,
 		// RSS and Atom (type="html") read the description as HTML, so
 		// plain text is escaped once more; JSON Feed's summary is plain
 		// text.
 		description: textEscaper.Replace(text),
 		summary:     text,
-		content:     xmlSafe(itemContent(snap, in)),
+		content:     itemContent(snap, in),
 		created:     in.Announced().UTC(),
 		updated:     in.UpdatedAt().UTC(),
 	}
@@ -270,13 +309,15 @@ func newItem(snap *status.Snapshot, in *incident.Incident) item {
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // summaryText is the item's one-paragraph description: the summary, or else
-// the latest update, or else the title.
+// the latest update, or else the title. It is xmlSafe: the summary and
+// title come so from the parser, and an update's text is made so, its
+// entities decoded (&#1; is a control character).
 func summaryText(in *incident.Incident) string {
 	if in.SummaryText != "" {
 		return in.SummaryText
 	}
 	if u := in.Latest(); u != nil {
-		if t := htmlText(string(u.Body)); t != "" {
+		if t := xmlSafe(htmlText(string(u.Body))); t != "" {
 			return t
 		}
 	}
@@ -310,7 +351,13 @@ func htmlText(s string) string {
 // incident's page, in the site's language. Summary and update bodies are
 // HTML the incident package has already made safe; everything else is
 // escaped here, as html/template would escape it (the content was once a
-// template; a test holds it to that template's output).
+// template; a test holds it to that template's output). It is xmlSafe.
+//
+// The summary and bodies, nearly all of its bytes, come clean of what
+// XML cannot carry from the incident's parser, so only the words put
+// between them (the site's catalog, component names, dates) are checked
+// here; where one is not clean the whole text is made safe, as it was
+// when every item's content was scanned again.
 func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	loc := snap.Site.Location
 	if loc == nil {
@@ -326,19 +373,31 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 	}
 	b.Grow(n)
 	var when []byte // each date in turn, escaped from it into b
+	clean := true   // whether every word put in so far is xmlSafe
+	word := func(s string) {
+		clean = clean && xmlSafe(s) == s
+		htmlEscaper.WriteString(&b, s)
+	}
+	date := func(t time.Time) {
+		start := b.Len()
+		when = writeLocalTime(&b, when, l, t, loc)
+		// b.String() is b's bytes, not a copy.
+		s := b.String()[start:]
+		clean = clean && xmlSafe(s) == s
+	}
 	b.WriteString(string(in.Summary))
 	if in.Kind == incident.KindMaintenance && !in.ScheduledStart.IsZero() {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T("feed.scheduled"))
+		word(l.T("feed.scheduled"))
 		b.WriteString("</strong> ")
-		when = writeLocalTime(&b, when, l, in.ScheduledStart, loc)
+		date(in.ScheduledStart)
 		b.WriteString(" – ")
-		when = writeLocalTime(&b, when, l, in.ScheduledEnd, loc)
+		date(in.ScheduledEnd)
 		b.WriteString("</p>\n")
 	}
 	if len(in.Affected) > 0 {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T("feed.affected"))
+		word(l.T("feed.affected"))
 		b.WriteString("</strong> ")
 		names := make([]string, len(in.Affected))
 		for i, a := range in.Affected {
@@ -351,20 +410,23 @@ func itemContent(snap *status.Snapshot, in *incident.Incident) string {
 			}
 			names[i] = name
 		}
-		htmlEscaper.WriteString(&b, l.List(names))
+		word(l.List(names))
 		b.WriteString("</p>\n")
 	}
 	for _, u := range in.Updates {
 		b.WriteString("<p><strong>")
-		htmlEscaper.WriteString(&b, l.T(updateKey(u.Status)))
+		word(l.T(updateKey(u.Status)))
 		b.WriteString("</strong> · <time datetime=\"")
 		// A time in UTC holds nothing htmlEscaper escapes.
 		var iso [64]byte
 		b.Write(u.Time.UTC().AppendFormat(iso[:0], time.RFC3339))
 		b.WriteString("\">")
-		when = writeLocalTime(&b, when, l, u.Time, loc)
+		date(u.Time)
 		b.WriteString("</time></p>\n")
 		b.WriteString(string(u.Body))
+	}
+	if !clean {
+		return xmlSafe(b.String())
 	}
 	return b.String()
 }

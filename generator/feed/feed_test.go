@@ -530,3 +530,52 @@ func BenchmarkFiles(b *testing.B) {
 		}
 	}
 }
+
+// TestForeignWordsMadeSafe: an item is checked for what XML cannot carry
+// only in the words put between the incident's own texts, which its
+// parser has already cleaned. A character XML cannot carry in each kind
+// of word (the site's catalog, through a label, a component's status, a
+// date and a title, and an update's text with its entities decoded, the
+// description of an incident without a summary) still reaches every feed
+// replaced, and the feed still parses.
+func TestForeignWordsMadeSafe(t *testing.T) {
+	tests := []struct {
+		name    string
+		catalog string // i18n/en.yaml
+		body    string // the latest update of an incident without a summary
+	}{
+		{"label", `update.resolved: "Res\x01olved"`, ""},
+		{"heading", `feed.scheduled: "Sched\x0buled:"`, ""},
+		{"status", `status_inline.major_outage: "major\ufdd0outage"`, ""},
+		{"date", `feed.time: "{weekday}\x7f {date} {time} {zone}"`, ""},
+		{"title", `feed.maintenance_prefix: "Main\x01tenance: {title}"`, ""},
+		// A raw HTML block, passed through, holds the entity as it is.
+		{"entity", "", "Fixed.\n\n<div>&#1;</div>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{
+				"herald.yaml":  "title: T\nbase_url: https://s.example/\ncomponents:\n  - {id: api, name: API}\n",
+				"i18n/en.yaml": tt.catalog + "\n",
+				"incidents/2026-03-09-down.md": "---\ntitle: Down\ncomponents:\n  api: major_outage\nstarted: 2026-03-09 14:05\n---\nDown.\n\n" +
+					"## 2026-03-09 15:00 UTC — Resolved\nFixed.\n",
+				"incidents/2026-03-10-upgrade.md": "---\ntitle: Upgrade\ntype: maintenance\ncomponents: [api]\nscheduled_start: 2026-03-10 22:00\nscheduled_end: 2026-03-10 23:00\n---\nAn upgrade.\n",
+			}
+			if tt.body != "" {
+				files["herald.yaml"] += "markdown: {unsafe_html: true}\n"
+				files["incidents/2026-03-11-bare.md"] = "---\ntitle: Bare\ncomponents:\n  api: degraded_performance\nstarted: 2026-03-11 09:00\n---\n\n## 2026-03-11 10:00 UTC — Resolved\n" + tt.body + "\n"
+			}
+			feeds := renderAll(t, sitetest.Snapshot(t, sitetest.Write(t, files), clock))
+			for _, f := range formats {
+				d := f.decode(t, feeds["history."+f.ext]) // fails the test unless the feed is well formed
+				var content strings.Builder
+				for _, it := range d.Items {
+					content.WriteString(it.Title + "\n" + it.Summary + "\n" + it.Content)
+				}
+				if got := content.String(); !strings.Contains(got, "\uFFFD") || strings.ContainsAny(got, "\x01\x0b\x7f\ufdd0") {
+					t.Errorf("%s: got content %q, want the foreign character replaced by U+FFFD", f.ext, got)
+				}
+			}
+		})
+	}
+}

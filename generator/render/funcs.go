@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"strings"
@@ -181,8 +182,18 @@ var blockTags = map[string]bool{"p": true, "br": true, "li": true, "ul": true, "
 // It scans by hand rather than with regular expressions, as it runs once
 // for every listed incident: a heading is <hN …> up to the nearest </hN>
 // (any N, either case), a tag is <name …> or </name …> up to the next >.
+//
+// The text without its tags is drawn in a buffer on the stack where it
+// fits, not in a string of its own: every update listed on a page is cut
+// to an excerpt, and its text was copied once more for each step.
 func excerpt(h template.HTML, n int) string {
-	return truncate(html.UnescapeString(stripTags(stripHeadings(string(h)))), n)
+	s := stripHeadings(string(h))
+	var buf [4096]byte // most updates' text fits
+	text := appendStripped(buf[:0], s)
+	if bytes.IndexByte(text, '&') >= 0 {
+		return truncate(html.UnescapeString(string(text)), n)
+	}
+	return truncate(text, n)
 }
 
 // stripHeadings replaces every whole heading of s with a space.
@@ -237,9 +248,9 @@ func headingEnd(s string, i int) int {
 	}
 }
 
-// stripTags removes the tags of s, leaving a space for a block element.
-func stripTags(s string) string {
-	var b strings.Builder
+// appendStripped appends s without its tags to dst, leaving a space for
+// a block element.
+func appendStripped(dst []byte, s string) []byte {
 	done := 0
 	for i := 0; ; {
 		j := strings.IndexByte(s[i:], '<')
@@ -252,20 +263,13 @@ func stripTags(s string) string {
 			i++
 			continue
 		}
-		if done == 0 {
-			b.Grow(len(s)) // the text less its tags
-		}
-		b.WriteString(s[done:i])
+		dst = append(dst, s[done:i]...)
 		if isBlockTag(name) {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		}
 		done, i = end, end
 	}
-	if done == 0 && b.Len() == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
+	return append(dst, s[done:]...)
 }
 
 // tagAt returns the name and end of the tag that starts at s[i] == '<',
@@ -312,7 +316,7 @@ func isWordByte(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' || c =
 
 // truncate collapses whitespace in s and cuts it to at most n runes, at a
 // word boundary where there is one, adding an ellipsis.
-func truncate(s string, n int) string {
+func truncate[T string | []byte](s T, n int) string {
 	// Collapse as strings.Fields and Join would, but stop once the text is
 	// known to be longer than n runes: s may be a whole update.
 	var b strings.Builder
@@ -320,7 +324,12 @@ func truncate(s string, n int) string {
 	// by doubling from a few bytes.
 	b.Grow(min(len(s), 4*max(n, 0)))
 	runes, cutAt, space := 0, -1, false
-	for i, r := range s {
+	for i, w := 0, 0; i < len(s); i += w {
+		r := rune(s[i])
+		w = 1
+		if r >= utf8.RuneSelf {
+			r, w = decodeRune(s[i:])
+		}
 		if unicode.IsSpace(r) {
 			space = b.Len() > 0
 			continue
@@ -338,11 +347,7 @@ func truncate(s string, n int) string {
 			cutAt = b.Len()
 			break
 		}
-		w := utf8.RuneLen(r)
-		if r == utf8.RuneError {
-			_, w = utf8.DecodeRuneInString(s[i:])
-		}
-		b.WriteString(s[i : i+w]) // as it was, even if not UTF-8
+		writeTo(&b, s[i:i+w]) // as it was, even if not UTF-8
 		runes++
 	}
 	if cutAt < 0 {
@@ -356,6 +361,27 @@ func truncate(s string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,.;:–—-") + "…"
+}
+
+// decodeRune is utf8.DecodeRune of a string or bytes.
+func decodeRune[T string | []byte](s T) (rune, int) {
+	switch s := any(s).(type) {
+	case string:
+		return utf8.DecodeRuneInString(s)
+	case []byte:
+		return utf8.DecodeRune(s)
+	}
+	panic("unreachable")
+}
+
+// writeTo writes a string or bytes to b.
+func writeTo[T string | []byte](b *strings.Builder, s T) {
+	switch s := any(s).(type) {
+	case string:
+		b.WriteString(s)
+	case []byte:
+		b.Write(s)
+	}
 }
 
 // headingsFrom moves the headings of rendered Markdown down so that the

@@ -156,15 +156,21 @@ func TestHeadingsFrom(t *testing.T) {
 func TestTextAllocations(t *testing.T) {
 	para := "<p>" + strings.Repeat("The API answered slowly from 14:05 &amp; some requests failed. ", 12) + "</p>\n"
 	update := template.HTML("<h3>What happened</h3>\n" + para + "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n" + para)
+	plainPara := strings.ReplaceAll(para, "&amp;", "and")
+	plain := template.HTML(plainPara + "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n" + plainPara)
 	tests := []struct {
 		name string
 		f    func()
 		want float64
 	}{
-		// stripHeadings', stripTags' and truncate's texts, html's
-		// unescaped one (its bytes and their string) and the cut text
-		// with its ellipsis.
+		// stripHeadings' text, the text without its tags as a string
+		// to unescape, html's unescaped one (its bytes and their
+		// string), truncate's text and the cut text with its ellipsis.
 		{"excerpt", func() { excerpt(update, 200) }, 6},
+		// The common update, without headings or entities: truncate's
+		// text and the cut text with its ellipsis; the text without its
+		// tags is drawn on the stack (a string of its own before).
+		{"excerpt without entities", func() { excerpt(plain, 200) }, 2},
 		{"headingsFrom", func() { headingsFrom(2, update) }, 1},
 	}
 	for _, tt := range tests {

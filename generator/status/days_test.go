@@ -2,6 +2,7 @@ package status
 
 import (
 	"fmt"
+	"github.com/herald-status/herald/config"
 	"slices"
 	"testing"
 	"time"
@@ -119,6 +120,32 @@ func TestSameBefore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := sameBefore(base, tt.b, t0); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestQuietDaysShared: the components that neither an incident nor a
+// probe touches share one drawing of their days, which are uptime.Days';
+// a component with an incident has its own. Before, each quiet component
+// drew its days afresh.
+func TestQuietDaysShared(t *testing.T) {
+	cfg := testConfig(t)
+	down := parse(t, cfg, "2026-11-04-down", "---\ntitle: Down\ncomponents: {api: major_outage}\nstarted: 2026-11-04 10:00\nresolved: 2026-11-04 11:00\n---\nDown.\n")
+	now := at(t, "2026-11-05T12:00:00Z")
+	for _, days := range []*DayCache{nil, {}} {
+		t.Run(fmt.Sprintf("cache %v", days != nil), func(t *testing.T) {
+			s := New(cfg, []*incident.Incident{down}, now, Options{Days: days})
+			api, db, web := s.Component("api"), s.Component("db"), s.Component("web")
+			if &db.Days[0] != &web.Days[0] {
+				t.Error("got the quiet components' days drawn twice, want them shared")
+			}
+			if &api.Days[0] == &db.Days[0] {
+				t.Error("got the days of a component with an incident shared with a quiet one's")
+			}
+			want := uptime.Days(uptime.Input{Component: "web", PartialWeight: config.DefaultPartial, Loc: cfg.Location, Now: now, MinCoverage: cfg.Uptime.MinCoverage}, cfg.History.Days)
+			if !slices.EqualFunc(web.Days, want, func(a, b uptime.Day) bool { return fmt.Sprint(a) == fmt.Sprint(b) }) {
+				t.Errorf("got quiet days\n%v\nwant\n%v", web.Days, want)
 			}
 		})
 	}

@@ -280,9 +280,10 @@ func New(cfg *config.Config, incidents []*incident.Incident, now time.Time, opts
 	// history the largest part of a snapshot, which a rebuild waits for
 	// before anything else: on every core.
 	probeStatus := make([]incident.Status, len(s.Components))
+	var quiet quietDays
 	_ = parallel.For(context.Background(), len(s.Components), runtime.GOMAXPROCS(0), func(i int) error {
 		comp := s.Components[i]
-		probeStatus[i] = comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now, o.Days)
+		probeStatus[i] = comp.applyProbe(o.Probes[comp.ID], cfg, cfg.Component(comp.ID).SLO, now, o.Days, &quiet)
 		return nil // it never fails, so neither does For
 	})
 	var stale []*Component
@@ -375,7 +376,7 @@ func recent(incidents []*incident.Incident, now time.Time, loc *time.Location) [
 // returns the status the probes give it: major_outage while the confirmed
 // state is down, degraded_performance while it is degraded, else
 // operational.
-func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, now time.Time, days *DayCache) incident.Status {
+func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, now time.Time, days *DayCache, quiet *quietDays) incident.Status {
 	weight := config.DefaultPartial
 	if cfg.History.PartialWeight != nil {
 		weight = *cfg.History.PartialWeight
@@ -412,7 +413,7 @@ func (c *Component) applyProbe(p *Probe, cfg *config.Config, obj *config.SLO, no
 			}
 		}
 	}
-	c.Days = days.days(in, cfg.History.Days)
+	c.Days = quiet.days(days, in, cfg.History.Days)
 	c.Periods = uptime.Periods(in)
 	c.Uptime30 = uptime.LastDays(in, 30)
 	if obj != nil {
