@@ -30,17 +30,7 @@ func (s *pageSet) componentMain(w io.Writer, p *Page) error {
 	x.str(s.fixed("page.subscribe"))
 	x.str("</h2>\n<p>")
 	x.str(s.fixed("component.follow"))
-	for i, f := range p.ComponentFeeds {
-		if i > 0 {
-			x.str(" ·")
-		}
-		x.str(" <a href=\"")
-		x.str(p.Root)
-		x.str(f.Path)
-		x.str("\">")
-		x.text(f.Name)
-		x.str("</a>")
-	}
+	x.feedLinks(p.Root, p.ComponentFeeds)
 	x.str("</p>\n<p>")
 	x.memoWords(s, "component.every_way", "link", "subscribe-link", p.Root)
 	x.str("</p>\n</section>\n<p class=\"more\"><a href=\"")

@@ -304,6 +304,22 @@ func (x *pageWriter) text(s string) {
 	}
 }
 
+// feedLinks writes a link to each of feeds from root, after a space,
+// with " ·" between them: the footer's and a component page's list.
+func (x *pageWriter) feedLinks(root string, feeds []Feed) {
+	for i, f := range feeds {
+		if i > 0 {
+			x.str(" ·")
+		}
+		x.str(" <a href=\"")
+		x.text(root)
+		x.text(f.Path)
+		x.str("\">")
+		x.text(f.Name)
+		x.str("</a>")
+	}
+}
+
 // part writes what write writes, straight into the page where it can.
 func (x *pageWriter) part(write func(textWriter) error) {
 	if x.err == nil {
@@ -426,17 +442,7 @@ func (s *pageSet) frame(name string, f *Frame) (template.HTML, bool, error) {
 		}
 		x.str("\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<p>")
 		x.str(string(s.words.t("page.subscribe_to_updates")))
-		for i, feed := range f.Feeds {
-			if i > 0 {
-				x.str(" ·")
-			}
-			x.str(" <a href=\"")
-			x.text(f.Root)
-			x.text(feed.Path)
-			x.str("\">")
-			x.text(feed.Name)
-			x.str("</a>")
-		}
+		x.feedLinks(f.Root, f.Feeds)
 		x.str("</p>\n<p>")
 		x.str(string(s.words.t("page.times_shown_in", "zone", f.Site.Location)))
 		x.str(" ")
