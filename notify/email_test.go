@@ -419,6 +419,8 @@ func TestEmailClearText(t *testing.T) {
 				t.Fatalf("got %v, want %q", err, tt.wantErr)
 			case tt.wantErr != "" && pending != 1:
 				t.Errorf("got %d pending, want the refused event kept", pending)
+			case err != nil && strings.Contains(err.Error(), "webhook"):
+				t.Errorf("got %v, an email's delivery called a webhook's", err)
 			}
 			if got := len(srv.messages()) - sent; got != tt.wantSent {
 				t.Errorf("got %d messages, want %d", got, tt.wantSent)

@@ -31,8 +31,9 @@ const stateVersion = 1
 
 // Errors.
 var (
-	// ErrDelivery wraps every failed delivery; the events stay pending.
-	ErrDelivery = errors.New("webhook delivery failed")
+	// ErrDelivery wraps every failed delivery, to a webhook or by email
+	// (the error names which); the events stay pending.
+	ErrDelivery = errors.New("delivery failed")
 	// ErrState means the state file exists but cannot be read as one.
 	ErrState = errors.New("bad notify state")
 )

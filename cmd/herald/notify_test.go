@@ -86,7 +86,7 @@ func TestNotifyKeepsWebhookSecret(t *testing.T) {
 				run(context.Background(), []string{"notify", "-site", dir, "-now", now, "-timeout", "1500ms"}, &stdout, &stderr)
 				out.WriteString(stdout.String() + stderr.String())
 			}
-			if !strings.Contains(out.String(), "webhook delivery failed") || !strings.Contains(out.String(), tt.host) {
+			if !strings.Contains(out.String(), "delivery failed") || !strings.Contains(out.String(), tt.host) {
 				t.Fatalf("got output %q, want a delivery failure naming %s", out.String(), tt.host)
 			}
 			state, err := os.ReadFile(filepath.Join(dir, "data", "notify.json"))
@@ -108,7 +108,7 @@ func TestWatchKeepsWebhookSecret(t *testing.T) {
 	waitFor(t, p, "the baseline", func() bool { return strings.Contains(p.stdout.String(), "notify: recorded a baseline") })
 	writeFile(t, filepath.Join(site, "incidents", "b.md"), "---\ntitle: Outage\ncomponents: {web: major_outage}\nstarted: 2026-11-28 14:00\n---\nDown.\n")
 	// A round tries 4 times, 1s, 2s and 4s apart, before it logs.
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "webhook delivery failed"); {
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "delivery failed"); {
 		if time.Now().After(deadline) {
 			t.Fatalf("waited 30 s for the failed delivery to be logged\nstderr:\n%s", p.stderr.String())
 		}
