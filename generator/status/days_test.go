@@ -2,11 +2,11 @@ package status
 
 import (
 	"fmt"
-	"github.com/herald-status/herald/config"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
