@@ -54,11 +54,9 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	}
 	var feeds [len(componentFeeds)]template.HTML
 	if c := p.Component; c != nil {
-		for i, f := range componentFeeds {
-			feeds[i] = s.words.t(f.title, "site", c.Name)
-			if !plainWords(feeds[i]) {
-				return false, nil
-			}
+		var ok bool
+		if feeds, ok = s.feedTitles(c.Name); !ok {
+			return false, nil
 		}
 	}
 	x := &pageWriter{w: w}
@@ -106,18 +104,7 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	// joined (Page.Rel) into a string for each page: escaping either
 	// escapes each character alone.
 	if c := p.Component; c != nil {
-		dir := ComponentPath(c.ID)
-		for i, f := range componentFeeds {
-			x.str("\n<link rel=\"alternate\" type=\"")
-			x.str(f.mediaType)
-			x.str("\" title=\"")
-			x.str(string(feeds[i]))
-			x.str("\" href=\"")
-			x.str(p.Root)
-			x.str(dir)
-			x.str(f.file)
-			x.str("\">")
-		}
+		x.alternateLinks(&feeds, p.Root, ComponentPath(c.ID))
 	}
 	x.str("\n<link rel=\"stylesheet\" href=\"")
 	x.text(p.Root)
@@ -175,6 +162,36 @@ func (s *pageSet) writeLayout(w io.Writer, p *Page) (bool, error) {
 	x.memo(s, "site-footer", p.Frame)
 	x.str("\n</body>\n</html>\n")
 	return true, x.err
+}
+
+// feedTitles are the titles of componentFeeds for the site or component
+// name, and whether html/template writes each in its attribute as it is
+// (plainWords).
+func (s *pageSet) feedTitles(name string) (titles [len(componentFeeds)]template.HTML, ok bool) {
+	for i, f := range componentFeeds {
+		titles[i] = s.words.t(f.title, "site", name)
+		if !plainWords(titles[i]) {
+			return titles, false
+		}
+	}
+	return titles, true
+}
+
+// alternateLinks writes base.html's <link rel="alternate"> to each of
+// componentFeeds in dir, from root, titled titles: the site's in its
+// "site-feeds", a component's in the head of its page.
+func (x *pageWriter) alternateLinks(titles *[len(componentFeeds)]template.HTML, root, dir string) {
+	for i, f := range componentFeeds {
+		x.str("\n<link rel=\"alternate\" type=\"")
+		x.str(f.mediaType)
+		x.str("\" title=\"")
+		x.str(string(titles[i]))
+		x.str("\" href=\"")
+		x.text(root)
+		x.str(dir)
+		x.str(f.file)
+		x.str("\">")
+	}
 }
 
 // componentFeeds are the feed links of base.html's head on a component's
@@ -365,23 +382,16 @@ func (s *pageSet) frame(name string, f *Frame) (template.HTML, bool, error) {
 	x := &pageWriter{w: &b}
 	switch name {
 	case "site-feeds":
-		var titles [len(componentFeeds)]template.HTML
-		for i, feed := range componentFeeds {
-			titles[i] = s.words.t(feed.title, "site", f.Site.Title)
-			if !plainWords(titles[i]) || !plainURL(f.Rel(feed.file)) {
+		titles, ok := s.feedTitles(f.Site.Title)
+		if !ok {
+			return "", false, nil
+		}
+		for _, feed := range componentFeeds {
+			if !plainURL(f.Rel(feed.file)) {
 				return "", false, nil
 			}
 		}
-		for i, feed := range componentFeeds {
-			x.str("\n<link rel=\"alternate\" type=\"")
-			x.str(feed.mediaType)
-			x.str("\" title=\"")
-			x.str(string(titles[i]))
-			x.str("\" href=\"")
-			x.text(f.Root)
-			x.str(feed.file)
-			x.str("\">")
-		}
+		x.alternateLinks(&titles, f.Root, "")
 	case "site-header":
 		nav := s.words.t("page.nav_site")
 		if !plainWords(nav) {
