@@ -12,8 +12,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 
 all: build
 
+# herald needs no C: built without cgo, the binary is static (it runs on
+# any Linux, Alpine and distroless included), starts faster and keeps no
+# libc arenas or pthread stacks (docs/benchmarks.md, round 11).
 build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/herald ./cmd/herald
+	CGO_ENABLED=0 $(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/herald ./cmd/herald
 
 ## run: build the example site and serve it on http://$(ADDR)
 run: build
