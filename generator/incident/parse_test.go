@@ -12,6 +12,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/diag"
+	"github.com/herald-status/herald/generator/internal/memtest"
 )
 
 const testConfig = `title: Test Status
@@ -431,6 +432,7 @@ func TestLineIndex(t *testing.T) {
 // more, so that an incident keeps none of its front matter's text alive
 // (TestParsedIncidentKeepsNoFrontMatter): 72, 74 and 74.
 func TestParseAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	const updates = "## 2024-03-01 11:00 UTC — Resolved\nFixed.\n\n## 2024-03-01 10:40 UTC — Monitoring\nWatching.\n\n" +
 		"## 2024-03-01 10:20 UTC — Identified\nFound it.\n\n## 2024-03-01 10:05 UTC — Investigating\nLooking.\n"
 	for _, tt := range []struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/publish"
 )
 
@@ -13,6 +14,7 @@ import (
 // catches, came with four fcntl(2)s and an epoll_ctl(2) that a regular
 // file does not need (strace -c -f of a build shows them).
 func TestWriteFileAllocs(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	for _, tt := range []struct {
 		name string
 		path func(i int) string

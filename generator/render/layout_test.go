@@ -11,6 +11,7 @@ import (
 
 	"github.com/herald-status/herald/config"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/templates"
@@ -203,6 +204,7 @@ func TestLayoutOverridden(t *testing.T) {
 // page's stylesheet, icon and component feeds are written as the page's
 // root and the path from it, not joined into a string for each page.
 func TestLayoutAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	r := newRenderer(t, "")
 	planned := firstPlanned(snap, r)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/history"
 )
 
@@ -495,6 +496,7 @@ func TestKeyFollowsInputs(t *testing.T) {
 // probe data its declared downtime is its downtime, not swept again for
 // each component and the site (53 now).
 func TestMonthAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	var ins []*incident.Incident
 	for i := range 30 {
 		from := at(la, time.October, 1+i%28, 1+i%20)

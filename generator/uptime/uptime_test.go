@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/i18n"
 )
@@ -690,6 +691,7 @@ func TestWindowsMemory(t *testing.T) {
 // next sweep, with neither fresh edges nor a slice of spans to size them
 // (7 allocations for a component's windows before, 11 for the site's).
 func TestSweepAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
 	var incidents []*incident.Incident
 	for i := range 12 {
@@ -797,6 +799,7 @@ func sameDay(a, b Day) bool {
 // the days nor their incidents, nor a slice of the spans it places on
 // them (243 bytes a call for the probed and declared month before).
 func TestAppendDaysBetweenMemory(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
 	daysBytes := float64(len(cuts)-1) * float64(unsafe.Sizeof(Day{}))
 	for _, tc := range []struct {

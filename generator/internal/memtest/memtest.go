@@ -5,7 +5,18 @@ package memtest
 import (
 	"math"
 	"runtime"
+	"testing"
 )
+
+// SkipUnderRace skips a test that counts allocations when the race
+// detector is on ([Race]): `go test -race` then checks everything else,
+// and `make test`, which runs without it, keeps every count.
+func SkipUnderRace(t testing.TB) {
+	t.Helper()
+	if Race {
+		t.Skip("allocation counts mean nothing under the race detector")
+	}
+}
 
 // LeastBytes runs f runs times and returns the fewest bytes one run
 // allocated. The least of a few runs, not their mean: a collection in one
