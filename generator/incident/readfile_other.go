@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !unix
 
 package incident
 
@@ -9,7 +9,8 @@ import (
 
 // readFile opens p and, if the open file is regular and no bigger than
 // limit, reads it up to limit+1 bytes; id is what its Stat found. Unlike
-// Linux's, it follows a symlink at p.
+// the Unix ones, it follows a symlink at p: a file swapped for one
+// between the walk and the read is read through it.
 func readFile(p string, limit int) (id fileID, data []byte, err error) {
 	f, err := os.Open(p)
 	if err != nil {

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build unix
 
 package incident
 
@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestScanNonRegular: an incident file that is a named pipe is reported
@@ -18,7 +19,7 @@ func TestScanNonRegular(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(site, Dir), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(site, Dir, "pipe.md"), 0o644); err != nil {
+	if err := unix.Mkfifo(filepath.Join(site, Dir, "pipe.md"), 0o644); err != nil {
 		t.Skipf("no FIFO here: %v", err)
 	}
 	var err error
@@ -46,7 +47,7 @@ func TestScanSwapped(t *testing.T) {
 		swap    func(p string) error
 		wantErr string
 	}{
-		{"a named pipe", func(p string) error { return syscall.Mkfifo(p, 0o644) }, "not a regular file"},
+		{"a named pipe", func(p string) error { return unix.Mkfifo(p, 0o644) }, "not a regular file"},
 		{"a symlink out of the site", func(p string) error { return os.Symlink(outside, p) }, "cannot read"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
