@@ -2,10 +2,7 @@
 
 package incident
 
-import (
-	"io"
-	"os"
-)
+import "os"
 
 // readFile opens p and, if the open file is regular and no bigger than
 // limit, reads it up to limit+1 bytes; id is what its Stat found. Unlike
@@ -17,20 +14,5 @@ func readFile(p string, limit int) (id fileID, data []byte, err error) {
 		return fileID{}, nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return fileID{}, nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return fileID{}, nil, errNotRegular
-	}
-	id = idOf(info)
-	if id.size > int64(limit) {
-		return id, nil, nil
-	}
-	data, err = io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return fileID{}, nil, err
-	}
-	return id, data, nil
+	return readOpened(f, limit)
 }

@@ -3,7 +3,6 @@
 package incident
 
 import (
-	"io"
 	"os"
 	"syscall"
 )
@@ -20,20 +19,5 @@ func readFile(p string, limit int) (id fileID, data []byte, err error) {
 		return fileID{}, nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return fileID{}, nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return fileID{}, nil, errNotRegular
-	}
-	id = idOf(info)
-	if id.size > int64(limit) {
-		return id, nil, nil
-	}
-	data, err = io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return fileID{}, nil, err
-	}
-	return id, data, nil
+	return readOpened(f, limit)
 }
