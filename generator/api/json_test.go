@@ -64,6 +64,7 @@ func TestWriteJSON(t *testing.T) {
 // json.Encoder into a buffer of its own, grown from nothing, it
 // allocated five times its length (5.23 bytes a byte).
 func TestWriteJSONMemory(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	type entry struct {
 		ID, Name, Body string
 	}

@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // the zone these tests name, on machines without a tz database
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
@@ -132,6 +133,7 @@ func TestReportJSONNaN(t *testing.T) {
 // escapes), not once a row; encoding/json and
 // encoding/csv allocated several times a row.
 func TestReportFilesAllocs(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	months := report.Months(varied(1, 0.3))
 	m := months[len(months)-2] // a whole month
 	days := testing.AllocsPerRun(20, func() {
@@ -299,6 +301,7 @@ func TestAppendPercent(t *testing.T) {
 // string each (a whole month took 31 allocations), and each is its
 // day's.
 func TestDayDates(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	months := report.Months(varied(1, 0.3))
 	for _, m := range months {
 		t.Run(m.Name(), func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/history"
 	"github.com/herald-status/herald/i18n"
@@ -61,6 +62,7 @@ func BenchmarkBars(b *testing.B) {
 // string for each day's label, rect and escaped text was most of what a
 // large site's build allocated.
 func TestDaysCostNoAllocation(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	if race {
 		t.Skip("allocations are not counted under the race detector")
 	}
@@ -134,6 +136,7 @@ func TestDrawingsShareNothing(t *testing.T) {
 // TestChartBytes: a chart allocates little more than the string it
 // returns, rather than a buffer grown to a guess of its size and copied.
 func TestChartBytes(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	if race {
 		t.Skip("sync.Pool drops buffers at random under the race detector")
 	}
@@ -209,6 +212,7 @@ func ninetyDays() []history.LatencyHour {
 // reads 90 days of hours, and gathering each day's hours into a slice of
 // its own was most of what a timer rebuild over a probe history spent.
 func TestLatencyHoursCostNoAllocation(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	if race {
 		t.Skip("allocations are not counted under the race detector")
 	}
@@ -237,6 +241,7 @@ func TestLatencyHoursCostNoAllocation(t *testing.T) {
 // into the chart as they are drawn, into a buffer grown once to hold
 // them, not as a string for each point.
 func TestLatencyChartGrowsOnce(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	if race {
 		t.Skip("allocations are not counted under the race detector")
 	}

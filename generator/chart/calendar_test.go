@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/i18n"
 )
@@ -116,6 +117,7 @@ func TestCalendarBlankDaysKept(t *testing.T) {
 // and is held once: what is allocated is the page's text, grown once to
 // hold it, not also a string of the calendar's own.
 func TestWriteCalendar(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	la, err := time.LoadLocation("America/Los_Angeles")
 	if err != nil {
 		t.Fatal(err)
@@ -226,6 +228,7 @@ func TestDaySummariesKept(t *testing.T) {
 // Name option, the options it sets and the function that fills in the
 // name's values).
 func TestCalendarNameAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	if race {
 		t.Skip("sync.Pool drops buffers at random under the race detector")
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/sitetest"
 )
 
@@ -16,6 +17,7 @@ import (
 // and some seven before that, through T's boxed values) and five for each
 // component it affects.
 func TestItemContentAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	snap := sitetest.Example(t, time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC))
 	for _, in := range snap.Incidents {
 		t.Run(in.Slug, func(t *testing.T) {

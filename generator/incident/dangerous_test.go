@@ -3,6 +3,7 @@ package incident
 import (
 	"testing"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/yuin/goldmark/renderer/html"
 )
 
@@ -52,6 +53,7 @@ func checkDangerousURL(t *testing.T, url string) {
 // copying its destination: every link of every incident file goes
 // through it.
 func TestDangerousAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	for _, tt := range []struct {
 		name, url string
 		resolve   bool

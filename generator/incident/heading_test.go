@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/herald-status/herald/generator/internal/memtest"
 )
 
 // headingRE is what splitHeading must do, as the regular expression it
@@ -75,6 +77,7 @@ func checkSplit(t *testing.T, heading string) {
 // reading a heading's text in one copy into an update kept by value, two
 // a heading more (369).
 func TestParseAllocs(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	p := testParser(t)
 	for _, tt := range []struct {
 		name string

@@ -386,6 +386,7 @@ func TestParseComponentsDecodedAgain(t *testing.T) {
 // order of the body and back, and that it allocates nothing (2
 // allocations when it was a table of the lines' starts).
 func TestLineIndex(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	body := []byte(strings.Repeat("Some words on a line.\n", 40) + "last")
 	index := &lineIndex{body: body, first: 5}
 	for _, tt := range []struct {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 )
 
 // TestScanAllocs holds a first scan to a few allocations per file: the
@@ -23,6 +24,7 @@ import (
 // allocations, 1,167 and 1,195 bytes a file; 6.6 and 6.1, 879 and 907
 // since the open file's fstat tells).
 func TestScanAllocs(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	for _, tt := range []struct {
 		name     string
 		files    int
@@ -70,6 +72,7 @@ func TestScanAllocs(t *testing.T) {
 // every path beside its name (48 bytes a file on 64-bit, and the sort's
 // CPU, on one core: a tenth of a large site's first scan).
 func TestScanAfterAChangeSortsNothing(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	const files = 1000
 	site := t.TempDir()
 	dir := filepath.Join(site, incident.Dir)

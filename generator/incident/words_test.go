@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/herald-status/herald/config"
+	"github.com/herald-status/herald/generator/internal/memtest"
 )
 
 // localeParser is testParser for a site in another language: its config
@@ -130,6 +131,7 @@ func TestParseSiteWords(t *testing.T) {
 // TestEnglishUpdate holds englishUpdate to the lowered, separated word it
 // folds, and a status it names to no allocation (1 before).
 func TestEnglishUpdate(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	for _, word := range []string{
 		"Resolved", "RESOLVED", "resolved", "Investigating", "In progress", "in-progress", "IN_PROGRESS",
 		"Post-mortem", "post mortem", "Postmortem", "Completed", "Resolvedx", "Resolve", "Unknown",

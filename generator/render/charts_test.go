@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/uptime"
 )
 
@@ -12,6 +13,7 @@ import (
 // path, then the root and the path), to the list for several, and
 // nowhere for none.
 func TestDayLink(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	p := &Page{Root: "../../"}
 	a := &incident.Incident{Slug: "db-down"}
 	b := &incident.Incident{Slug: "slow api"}

@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/sitetest"
 )
 
@@ -253,6 +254,7 @@ func FuzzSpan(f *testing.F) {
 // again for each entry were most of a component page's allocations; and
 // that a memo drawn once costs no more than its data's boxing.
 func TestEntryAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	r := newRenderer(t, "")
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	in := &incident.Incident{

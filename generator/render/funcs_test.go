@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
 	"github.com/herald-status/herald/i18n"
@@ -154,6 +155,7 @@ func TestHeadingsFrom(t *testing.T) {
 // not by doubling from a few bytes: an excerpt of a long update took 15
 // allocations, headingsFrom 3.
 func TestTextAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	para := "<p>" + strings.Repeat("The API answered slowly from 14:05 &amp; some requests failed. ", 12) + "</p>\n"
 	update := template.HTML("<h3>What happened</h3>\n" + para + "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n" + para)
 	plainPara := strings.ReplaceAll(para, "&amp;", "and")

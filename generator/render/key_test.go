@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
 	"github.com/herald-status/herald/generator/uptime"
@@ -279,6 +280,7 @@ func TestPastDayKeyCoversTheDay(t *testing.T) {
 // page's Key without an allocation each, as their labels in words did (90
 // days of 100 components at every edit).
 func TestPastDaysKeyedWithoutWords(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	at := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 	k := &keys{now: at, loc: time.UTC, l: i18n.For("en")}
 	allocs := func(n int) float64 {

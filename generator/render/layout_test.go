@@ -273,6 +273,7 @@ func firstPlanned(snap *status.Snapshot, r *Renderer) map[string]*Page {
 // link and a memo's key boxed were made for each page; its time tags in
 // messages, its window and its duration were strings of their own.
 func TestIncidentMainAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	r := newRenderer(t, "")
 	s, _ := pageSets(t, r, "incident.html", "en")

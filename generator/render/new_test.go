@@ -6,6 +6,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/templates"
 )
 
@@ -15,6 +16,7 @@ import (
 // process ~20 ms; the check shows as its allocations, about as many as
 // those of parsing the theme.
 func TestNewChecksOverridesOnly(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	builtin, err := fs.ReadFile(templates.FS, "index.html")
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +83,7 @@ func TestBuiltinSetsDefined(t *testing.T) {
 // allocations are held to those of parsing the files alone, with a
 // margin for the rest of New.
 func TestNewParsesOnce(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	read := func(name string) string {
 		b, err := fs.ReadFile(templates.FS, name)
 		if err != nil {

@@ -124,6 +124,7 @@ func TestReportMainOverridden(t *testing.T) {
 // (2.65, then 0.47 for their time ranges), an update's body with its
 // headings moved down (0.94) and its time tag (0.22) still were.
 func TestPageMainWrittenInPlace(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	snap := sitetest.Snapshot(t, fixtureDir, fixtureNow)
 	months := report.Months(report.Input{Components: report.Components(snap), Incidents: snap.Incidents, PartialWeight: 0.3, MinCoverage: 0.5, Loc: snap.Site.Location, Now: fixtureNow})
 	listing := *snap.Components[0]

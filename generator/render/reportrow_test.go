@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/uptime"
@@ -152,6 +153,7 @@ func FuzzReportComponent(f *testing.F) {
 // around it or the lengths a set has worded again: a report page has a
 // row for every component.
 func TestReportRowAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	r := newRenderer(t, "")
 	fig := &report.Figures{
 		Component: report.Component{ID: "api", Name: "API", Probed: true},

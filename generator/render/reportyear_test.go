@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/generator/report"
 	"github.com/herald-status/herald/generator/sitetest"
 	"github.com/herald-status/herald/generator/status"
@@ -82,6 +83,7 @@ func TestReportYearOverridden(t *testing.T) {
 // components more against the page without them. Executed, report-year's
 // template allocated some twenty times a cell.
 func TestReportYearAllocations(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	// page is the allocations of the reports page of the fixture with n
 	// components more, and its cells with figures.
 	page := func(n int) (allocs float64, cells int) {

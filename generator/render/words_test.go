@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/i18n"
 )
 
@@ -14,6 +15,7 @@ import (
 // and checks that each allocates its string alone (a time, a range in a
 // day and one over two days allocated 4, 13 and 11 times before).
 func TestTimeWords(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	// tagOf and rangeOf are how timeTag and timeRange wrote a time.
 	tagOf := func(w words, t time.Time) template.HTML {
 		lt := t.In(w.loc)

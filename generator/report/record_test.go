@@ -9,6 +9,7 @@ import (
 
 	"github.com/herald-status/herald/diag"
 	"github.com/herald-status/herald/generator/incident"
+	"github.com/herald-status/herald/generator/internal/memtest"
 	"github.com/herald-status/herald/history"
 )
 
@@ -180,6 +181,7 @@ func TestReviseSite(t *testing.T) {
 // figures (published) it allocates a handful of objects, however many
 // months there are.
 func TestReviseUnchangedWork(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	utc := time.UTC
 	now := at(utc, 11, 28, 15)
 	late := outage("late", incident.MajorOutage, at(utc, 3, 14, 10), at(utc, 3, 14, 12))

@@ -504,6 +504,7 @@ func randomInput(r *rand.Rand) Input {
 // three times per build (page, CSV, JSON), so DaysFrom allocates little
 // beyond the days it returns: not a second slice of their summaries.
 func TestDaysFromMemory(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	first := day0.AddDate(0, 0, -27)
 	for _, tc := range []struct {
 		name string
@@ -656,6 +657,7 @@ func TestWindowsAreDays(t *testing.T) {
 // TestWindowsMemory: a month's windows are yielded, not kept: they cost
 // less than a slice of their summaries, and far less than the days.
 func TestWindowsMemory(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	in := Input{Component: "api", Probed: true, Now: now, Intervals: []history.Interval{up(-27*24, -100), down(-100, -99), up(-99, 15)},
 		Incidents: []*incident.Incident{inc("a", incident.MajorOutage, -50, -48), maint("m", -30, -29)}}
 	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
@@ -724,6 +726,7 @@ func TestSweepAllocations(t *testing.T) {
 // neither probe data nor incidents; their windows, each its day of no
 // data, come without a sweep, which allocated their time by class.
 func TestWindowsOfNothing(t *testing.T) {
+	memtest.SkipUnderRace(t)
 	cuts := DayCuts(time.UTC, day0.AddDate(0, 0, -27), 28, now)
 	for _, tc := range []struct {
 		name string
