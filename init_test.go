@@ -3,40 +3,76 @@ package herald_test
 import (
 	"bytes"
 	"debug/elf"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// TestMakeBuildIsStatic runs the command `make build` runs, into a
-// temporary file, and checks that the binary it makes needs no dynamic
-// loader or shared library: a static herald runs on any Linux (Alpine
-// and distroless included), starts faster and keeps no libc arenas or
-// pthread stacks (docs/benchmarks.md, round 11).
-func TestMakeBuildIsStatic(t *testing.T) {
+// built is herald as `make build` makes it, built once for the tests that
+// read it (madeBinary), in dir, which TestMain removes.
+var built struct {
+	once             sync.Once
+	dir, bin, recipe string
+	err              error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// madeBinary returns the herald that the command `make build` runs makes,
+// written into a temporary file, and that command.
+func madeBinary(t *testing.T) (bin, recipe string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds cmd/herald")
 	}
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("no make")
 	}
+	built.once.Do(func() { built.bin, built.recipe, built.err = makeBuild() })
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin, built.recipe
+}
+
+func makeBuild() (bin, line string, err error) {
 	recipe, err := exec.Command("make", "-s", "-n", "build").Output()
 	if err != nil {
-		t.Fatalf("make -n build: %v", err)
+		return "", "", fmt.Errorf("make -n build: %w", err)
 	}
-	bin := filepath.Join(t.TempDir(), "herald")
-	line := strings.TrimSpace(string(recipe))
+	line = strings.TrimSpace(string(recipe))
 	if strings.Contains(line, "\n") || !strings.Contains(line, " -o bin/herald ") {
-		t.Fatalf("make build's recipe is not one command writing bin/herald: %q", line)
+		return "", line, fmt.Errorf("make build's recipe is not one command writing bin/herald: %q", line)
 	}
+	if built.dir, err = os.MkdirTemp("", "herald-make-build-"); err != nil {
+		return "", line, err
+	}
+	bin = filepath.Join(built.dir, "herald")
 	line = strings.Replace(line, " -o bin/herald ", " -o "+bin+" ", 1)
 	if out, err := exec.Command("sh", "-c", line).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v\n%s", line, err, out)
+		return "", line, fmt.Errorf("%s: %v\n%s", line, err, out)
 	}
+	return bin, line, nil
+}
+
+// TestMakeBuildIsStatic checks that the binary `make build` makes needs
+// no dynamic loader or shared library: a static herald runs on any Linux
+// (Alpine and distroless included), starts faster and keeps no libc
+// arenas or pthread stacks (docs/benchmarks.md, round 11).
+func TestMakeBuildIsStatic(t *testing.T) {
+	bin, line := madeBinary(t)
 	f, err := elf.Open(bin)
 	if err != nil {
 		t.Fatal(err)
@@ -60,16 +96,10 @@ func TestMakeBuildIsStatic(t *testing.T) {
 // small values: a regexp, a template or a table that only some commands
 // use is made on its first use (sync.OnceValue), not at init. It reads
 // the runtime's own account of each package's init (GODEBUG=inittrace=1)
-// from a real herald binary.
+// from the binary `make build` makes.
 func TestInitsAreCheap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds cmd/herald")
-	}
 	const maxAllocs, maxBytes = 64, 8 << 10
-	bin := filepath.Join(t.TempDir(), "herald")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/herald").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, _ := madeBinary(t)
 	cmd := exec.Command(bin, "version")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	var trace bytes.Buffer
