@@ -18,15 +18,23 @@ import (
 // and links or images whose destination could run script are unwrapped to
 // their text whatever the setting: a status page is the last place a
 // compromised account should be able to plant a script.
-func newMarkdown(unsafeHTML bool) goldmark.Markdown {
+//
+// Without autolinks it is GFM without GFM's autolinks (extension.Linkify),
+// for the first parse of a body (autolink.go).
+func newMarkdown(unsafeHTML, autolinks bool) goldmark.Markdown {
 	opts := []renderer.Option{}
 	if unsafeHTML {
 		opts = append(opts, html.WithUnsafe())
 	} else {
 		opts = append(opts, renderer.WithNodeRenderers(util.Prioritized(escapeRawHTML{}, 10)))
 	}
+	// extension.GFM is these four, in this order.
+	exts := []goldmark.Extender{extension.Linkify, extension.Table, extension.Strikethrough, extension.TaskList, markdownLimits{}}
+	if !autolinks {
+		exts = exts[1:]
+	}
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, markdownLimits{}),
+		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(dropDangerousLinks{}, 100))),
 		goldmark.WithRendererOptions(opts...),
 	)

@@ -12,8 +12,6 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/herald-status/herald/config"
@@ -24,7 +22,9 @@ import (
 // Parser parses incident files for one site. It is safe for concurrent use.
 type Parser struct {
 	cfg *config.Config
-	md  goldmark.Markdown
+	// md is GFM, which renders every body and parses those that plain
+	// cannot (autolink.go).
+	md, plain goldmark.Markdown
 	// updateWords and componentWords are the status words of the site's
 	// locale (words.go).
 	updateWords, componentWords []*vocab
@@ -35,7 +35,7 @@ type Parser struct {
 // reads wall-clock times in its timezone, and status words in English or
 // its locale.
 func NewParser(cfg *config.Config) *Parser {
-	p := &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML)}
+	p := &Parser{cfg: cfg, md: newMarkdown(cfg.Markdown.UnsafeHTML, true), plain: newMarkdown(cfg.Markdown.UnsafeHTML, false)}
 	p.updateWords, p.componentWords = localWords(cfg.LocaleOf(cfg.Locale))
 	return p
 }
@@ -362,11 +362,7 @@ func isSpace(c byte) bool {
 // once and renders each section from the same tree, so that a `##` inside a
 // code block is never taken for a heading.
 func (p *Parser) parseBody(in *Incident, body []byte, bodyLine int, statuses []string, words []*vocab, errs *diag.List) {
-	// The budget holds the parse to the Markdown limits (limits.go).
-	b := &budget{done: p.done}
-	pc := parser.NewContext()
-	pc.Set(budgetKey, b)
-	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	root, b := p.parseMarkdown(body)
 	if b.cancelled() {
 		return
 	}
