@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/herald-status/herald/generator"
@@ -38,7 +39,9 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
+	restoreGC := collectLessWhileLoading(e)
 	s, err := generator.Load(ctx, *site, now)
+	restoreGC()
 	if err != nil {
 		return report(e, *site, err)
 	}
@@ -53,4 +56,26 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "built %d pages, %d incidents in %s → %s (%d files: %d changed, %d unchanged)\n",
 		res.Pages, res.Incidents, time.Since(start).Round(time.Millisecond), shown, res.Files, res.Written, res.Linked)
 	return nil
+}
+
+// loadingGCPercent is the garbage collector's GOGC while a build loads
+// the site.
+const loadingGCPercent = 200
+
+// collectLessWhileLoading has the garbage collector run half as often
+// while the site loads, and returns what puts it back. Loading parses
+// every incident: the Markdown syntax trees are garbage as soon as a body
+// is rendered, while what is kept, the incidents, grows from nothing to
+// most of the build's live heap, which at the default GOGC of 100 the
+// collector marks again about ten times. At 200 it does so about six
+// times: the medium site's build (docs/benchmarks.md) takes ~4 % less
+// CPU, for ~2 MB more peak memory (~5 MB at 5,000 incidents), since the
+// render that follows needs more than loading does. A GOGC the user set
+// is kept.
+func collectLessWhileLoading(e *env) (restore func()) {
+	if e.getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(loadingGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
