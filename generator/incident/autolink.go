@@ -36,10 +36,16 @@ import (
 // CommonMark and the other parse drop (TestAutolinkFreeParse).
 func (p *Parser) parseMarkdown(body []byte) (ast.Node, *budget) {
 	root, b := p.parseWith(p.plain, body)
-	if b.cancelled() || !mayAutolink(body) || !textMayAutolink(root, body) {
+	if b.cancelled() || !needsAutolinks(root, body) {
 		return root, b
 	}
 	return p.parseWith(p.md, body)
+}
+
+// needsAutolinks reports whether a text node of root, body parsed without
+// autolinks, holds something GFM could autolink.
+func needsAutolinks(root ast.Node, body []byte) bool {
+	return mayAutolink(body) && textMayAutolink(root, body)
 }
 
 func (p *Parser) parseWith(md goldmark.Markdown, body []byte) (ast.Node, *budget) {
@@ -49,33 +55,42 @@ func (p *Parser) parseWith(md goldmark.Markdown, body []byte) (ast.Node, *budget
 	return md.Parser().Parse(text.NewReader(body), parser.WithContext(pc)), b
 }
 
-// The strings an autolink starts with, and the '@' an email address needs.
-var (
-	linkHTTP  = []byte("http:")
-	linkHTTPS = []byte("https:")
-	linkFTP   = []byte("ftp:")
-	linkWWW   = []byte("www.")
-)
-
-// mayAutolink reports whether b holds something GFM could autolink.
+// mayAutolink reports whether b holds something GFM could autolink:
+// '@', "www.", or a ':' after "http", "https" or "ftp".
 func mayAutolink(b []byte) bool {
-	return bytes.IndexByte(b, '@') >= 0 || bytes.Contains(b, linkHTTP) || bytes.Contains(b, linkHTTPS) ||
-		bytes.Contains(b, linkFTP) || bytes.Contains(b, linkWWW)
+	if bytes.IndexByte(b, '@') >= 0 || bytes.Contains(b, linkWWW) {
+		return true
+	}
+	for {
+		i := bytes.IndexByte(b, ':')
+		if i < 0 {
+			return false
+		}
+		if before := b[:i]; bytes.HasSuffix(before, linkHTTP) || bytes.HasSuffix(before, linkHTTPS) || bytes.HasSuffix(before, linkFTP) {
+			return true
+		}
+		b = b[i+1:]
+	}
 }
 
-// textMayAutolink reports whether a text node of root holds something
+var (
+	linkWWW   = []byte("www.")
+	linkHTTP  = []byte("http")
+	linkHTTPS = []byte("https")
+	linkFTP   = []byte("ftp")
+)
+
+// textMayAutolink reports whether a text node under n holds something
 // GFM could autolink.
-func textMayAutolink(root ast.Node, src []byte) bool {
-	found := false
-	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+func textMayAutolink(n ast.Node, src []byte) bool {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if t, ok := c.(*ast.Text); ok {
+			if mayAutolink(t.Segment.Value(src)) {
+				return true
+			}
+		} else if c.HasChildren() && textMayAutolink(c, src) {
+			return true
 		}
-		if t, ok := n.(*ast.Text); ok && mayAutolink(t.Segment.Value(src)) {
-			found = true
-			return ast.WalkStop, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return found
+	}
+	return false
 }

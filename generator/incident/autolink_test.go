@@ -114,7 +114,7 @@ func TestAutolinkFreeParseChoice(t *testing.T) {
 		{"[label with https://example.com](https://example.org)", true, 1},
 	} {
 		plain, _ := p.parseWith(p.plain, []byte(c.body))
-		if got := mayAutolink([]byte(c.body)) && textMayAutolink(plain, []byte(c.body)); got != c.gfm {
+		if got := needsAutolinks(plain, []byte(c.body)); got != c.gfm {
 			t.Errorf("%q: parsed again with autolinks = %v, want %v", c.body, got, c.gfm)
 		}
 		root, _ := p.parseMarkdown([]byte(c.body))
