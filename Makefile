@@ -51,7 +51,7 @@ bench: build
 ifneq ($(BASELINE),)
 	rm -rf bin/baseline-src && mkdir -p bin/baseline-src
 	git archive $(BASELINE) | tar -x -C bin/baseline-src
-	cd bin/baseline-src && $(GO) build -ldflags "-X main.version=$$(git rev-parse --short $(BASELINE))" -o ../herald-baseline ./cmd/herald
+	cd bin/baseline-src && CGO_ENABLED=0 $(GO) build -ldflags "-X main.version=$$(git rev-parse --short $(BASELINE))" -o ../herald-baseline ./cmd/herald
 	rm -rf bin/baseline-src
 endif
 	./bin/herald-bench run $(if $(PROFILE),-profile bench/out) $(if $(BASELINE),-baseline bin/herald-baseline) -command "make bench$(if $(PROFILE), PROFILE=$(PROFILE))$(if $(BASELINE), BASELINE=$(BASELINE))$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" $(BENCH_FLAGS)
