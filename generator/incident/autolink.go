@@ -2,6 +2,7 @@ package incident
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -32,9 +33,16 @@ import (
 // Without autolinks the trees differ only in where text nodes are split,
 // which renders the same but for white space at the end of a line: GFM
 // splits a line's text at each space and trims only after the last
-// split, so "a \t\n" keeps a space before the line break, which
-// CommonMark and the other parse drop (TestAutolinkFreeParse).
+// split, so "a \t\n" keeps a space before the line break or the end of
+// a heading, which CommonMark and the other parse drop
+// (TestAutolinkFreeParse).
+//
+// A body whose address reads as bare text (bareAddress) would be parsed
+// twice for it, so it gets GFM's parse at once.
 func (p *Parser) parseMarkdown(body []byte) (ast.Node, *budget) {
+	if bareAddress(body) {
+		return p.parseWith(p.md, body)
+	}
 	root, b := p.parseWith(p.plain, body)
 	if b.cancelled() || !needsAutolinks(root, body) {
 		return root, b
@@ -79,6 +87,75 @@ var (
 	linkHTTPS = []byte("https")
 	linkFTP   = []byte("ftp")
 )
+
+// bareAddress reports whether b holds an address, as mayAutolink finds
+// them, at the start of a line or after a space, a tab, '*', '_' or '~',
+// where GFM's autolinks look: most likely bare text, which the parse
+// without autolinks would only make again. An address after '(' may be
+// a link's destination ("[a](https://…)") and is left to the check after
+// the parse, and so is one elsewhere. For an email address, where it
+// starts is where the run of characters an address may have before its
+// '@' starts. This only chooses which parse comes first: the result is
+// the same either way.
+func bareAddress(b []byte) bool {
+	bare := func(start int) bool {
+		if start == 0 {
+			return true
+		}
+		switch b[start-1] {
+		case ' ', '\t', '\n', '*', '_', '~':
+			return true
+		}
+		return false
+	}
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], '@')
+		if i < 0 {
+			break
+		}
+		at := off + i
+		start := at
+		for start > 0 && addressByte(b[start-1]) {
+			start--
+		}
+		if start < at && bare(start) {
+			return true
+		}
+		off = at + 1
+	}
+	for off := 0; ; {
+		i := bytes.Index(b[off:], linkWWW)
+		if i < 0 {
+			break
+		}
+		if bare(off + i) {
+			return true
+		}
+		off += i + len(linkWWW)
+	}
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], ':')
+		if i < 0 {
+			return false
+		}
+		colon := off + i
+		for _, scheme := range [...][]byte{linkHTTPS, linkHTTP, linkFTP} {
+			if bytes.HasSuffix(b[:colon], scheme) {
+				if bare(colon - len(scheme)) {
+					return true
+				}
+				break
+			}
+		}
+		off = colon + 1
+	}
+}
+
+// addressByte reports whether c may be in an email address before its
+// '@', as goldmark's util.FindEmailIndex takes it.
+func addressByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(".!#$%&'*+-/=?^_`{|}~", c) >= 0
+}
 
 // textMayAutolink reports whether a text node under n holds something
 // GFM could autolink.

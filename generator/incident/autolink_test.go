@@ -39,9 +39,10 @@ var autolinkCases = []string{
 	"[link](https://example.com \"title www.example.com\") ![img](https://example.com/a.png)",
 }
 
-// lineEndSpace is the white space before a line break that GFM leaves
-// and the parse without autolinks trims (parseMarkdown).
-var lineEndSpace = regexp.MustCompile(`[ \t\r\v\f]+(\n|<br>)`)
+// lineEndSpace is the white space at the end of a line, before a break
+// or the end of a heading, that GFM leaves and the parse without
+// autolinks trims (parseMarkdown).
+var lineEndSpace = regexp.MustCompile(`[ \t\r\v\f]+(\n|<br>|</)`)
 
 // checkSameAsGFM fails t when parseMarkdown renders body otherwise than
 // GFM (p.md) does, but for lineEndSpace.
@@ -135,4 +136,28 @@ func FuzzAutolinkFreeParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkSameAsGFM(t, p, body)
 	})
+}
+
+// TestBareAddress checks which bodies get GFM's parse at once: those
+// with an address where GFM's autolinks look, not in a link's
+// destination.
+func TestBareAddress(t *testing.T) {
+	for body, want := range map[string]bool{
+		"see https://example.com":              true,
+		"https://example.com first":            true,
+		"*www.example.com*":                    true,
+		"mail ops@example.com":                 true,
+		"ftp://files.example.com\tand":         true,
+		"[a](https://example.com)":             false,
+		"see (https://example.com)":            false,
+		"[mail](mailto:ops@example.com)":       false,
+		"<https://example.com>":                false,
+		"no address, only a time 07:52 and @":  false,
+		"x https: y":                           true, // not an address, but GFM's parse is the same
+		"[see](https://example.com) and http:": true,
+	} {
+		if got := bareAddress([]byte(body)); got != want {
+			t.Errorf("bareAddress(%q) = %v, want %v", body, got, want)
+		}
+	}
 }
