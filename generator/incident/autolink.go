@@ -66,39 +66,22 @@ func (p *Parser) parseWith(md goldmark.Markdown, body []byte) (ast.Node, *budget
 // mayAutolink reports whether b holds something GFM could autolink:
 // '@', "www.", or a ':' after "http", "https" or "ftp".
 func mayAutolink(b []byte) bool {
-	if bytes.IndexByte(b, '@') >= 0 || bytes.Contains(b, linkWWW) {
-		return true
-	}
-	for {
-		i := bytes.IndexByte(b, ':')
-		if i < 0 {
-			return false
-		}
-		if before := b[:i]; bytes.HasSuffix(before, linkHTTP) || bytes.HasSuffix(before, linkHTTPS) || bytes.HasSuffix(before, linkFTP) {
-			return true
-		}
-		b = b[i+1:]
-	}
+	return addresses(b, func(start, end int) bool { return true })
 }
-
-var (
-	linkWWW   = []byte("www.")
-	linkHTTP  = []byte("http")
-	linkHTTPS = []byte("https")
-	linkFTP   = []byte("ftp")
-)
 
 // bareAddress reports whether b holds an address, as mayAutolink finds
 // them, at the start of a line or after a space, a tab, '*', '_' or '~',
 // where GFM's autolinks look: most likely bare text, which the parse
 // without autolinks would only make again. An address after '(' may be
 // a link's destination ("[a](https://…)") and is left to the check after
-// the parse, and so is one elsewhere. For an email address, where it
-// starts is where the run of characters an address may have before its
-// '@' starts. This only chooses which parse comes first: the result is
-// the same either way.
+// the parse, and so is one elsewhere, or an '@' with nothing before it
+// that an address may have. This only chooses which parse comes first:
+// the result is the same either way.
 func bareAddress(b []byte) bool {
-	bare := func(start int) bool {
+	return addresses(b, func(start, end int) bool {
+		if start == end {
+			return false
+		}
 		if start == 0 {
 			return true
 		}
@@ -107,7 +90,14 @@ func bareAddress(b []byte) bool {
 			return true
 		}
 		return false
-	}
+	})
+}
+
+// addresses calls found with each span [start, end) of b that GFM could
+// autolink from, until found returns true, and reports whether it did:
+// each "www.", "http:", "https:" and "ftp:", and before each '@' the run
+// of characters an email address may have there, which may be empty.
+func addresses(b []byte, found func(start, end int) bool) bool {
 	for off := 0; ; {
 		i := bytes.IndexByte(b[off:], '@')
 		if i < 0 {
@@ -118,7 +108,7 @@ func bareAddress(b []byte) bool {
 		for start > 0 && addressByte(b[start-1]) {
 			start--
 		}
-		if start < at && bare(start) {
+		if found(start, at) {
 			return true
 		}
 		off = at + 1
@@ -128,7 +118,7 @@ func bareAddress(b []byte) bool {
 		if i < 0 {
 			break
 		}
-		if bare(off + i) {
+		if found(off+i, off+i+len(linkWWW)) {
 			return true
 		}
 		off += i + len(linkWWW)
@@ -141,7 +131,7 @@ func bareAddress(b []byte) bool {
 		colon := off + i
 		for _, scheme := range [...][]byte{linkHTTPS, linkHTTP, linkFTP} {
 			if bytes.HasSuffix(b[:colon], scheme) {
-				if bare(colon - len(scheme)) {
+				if found(colon-len(scheme), colon+1) {
 					return true
 				}
 				break
@@ -150,6 +140,13 @@ func bareAddress(b []byte) bool {
 		off = colon + 1
 	}
 }
+
+var (
+	linkWWW   = []byte("www.")
+	linkHTTP  = []byte("http")
+	linkHTTPS = []byte("https")
+	linkFTP   = []byte("ftp")
+)
 
 // addressByte reports whether c may be in an email address before its
 // '@', as goldmark's util.FindEmailIndex takes it.
