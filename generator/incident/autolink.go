@@ -40,20 +40,15 @@ import (
 // A body whose address reads as bare text (bareAddress) would be parsed
 // twice for it, so it gets GFM's parse at once.
 func (p *Parser) parseMarkdown(body []byte) (ast.Node, *budget) {
-	if bareAddress(body) {
+	bare, found := bareAddress(body)
+	if bare {
 		return p.parseWith(p.md, body)
 	}
 	root, b := p.parseWith(p.plain, body)
-	if b.cancelled() || !needsAutolinks(root, body) {
+	if b.cancelled() || !found || !textMayAutolink(root, body) {
 		return root, b
 	}
 	return p.parseWith(p.md, body)
-}
-
-// needsAutolinks reports whether a text node of root, body parsed without
-// autolinks, holds something GFM could autolink.
-func needsAutolinks(root ast.Node, body []byte) bool {
-	return mayAutolink(body) && textMayAutolink(root, body)
 }
 
 func (p *Parser) parseWith(md goldmark.Markdown, body []byte) (ast.Node, *budget) {
@@ -76,9 +71,11 @@ func mayAutolink(b []byte) bool {
 // a link's destination ("[a](https://…)") and is left to the check after
 // the parse, and so is one elsewhere, or an '@' with nothing before it
 // that an address may have. This only chooses which parse comes first:
-// the result is the same either way.
-func bareAddress(b []byte) bool {
-	return addresses(b, func(start, end int) bool {
+// the result is the same either way. found is mayAutolink(b), from the
+// same scan.
+func bareAddress(b []byte) (bare, found bool) {
+	bare = addresses(b, func(start, end int) bool {
+		found = true
 		if start == end {
 			return false
 		}
@@ -91,6 +88,7 @@ func bareAddress(b []byte) bool {
 		}
 		return false
 	})
+	return bare, found
 }
 
 // addresses calls found with each span [start, end) of b that GFM could

@@ -115,7 +115,7 @@ func TestAutolinkFreeParseChoice(t *testing.T) {
 		{"[label with https://example.com](https://example.org)", true, 1},
 	} {
 		plain, _ := p.parseWith(p.plain, []byte(c.body))
-		if got := needsAutolinks(plain, []byte(c.body)); got != c.gfm {
+		if got := mayAutolink([]byte(c.body)) && textMayAutolink(plain, []byte(c.body)); got != c.gfm {
 			t.Errorf("%q: parsed again with autolinks = %v, want %v", c.body, got, c.gfm)
 		}
 		root, _ := p.parseMarkdown([]byte(c.body))
@@ -156,8 +156,12 @@ func TestBareAddress(t *testing.T) {
 		"x https: y":                           true, // not an address, but GFM's parse is the same
 		"[see](https://example.com) and http:": true,
 	} {
-		if got := bareAddress([]byte(body)); got != want {
+		got, found := bareAddress([]byte(body))
+		if got != want {
 			t.Errorf("bareAddress(%q) = %v, want %v", body, got, want)
+		}
+		if found != mayAutolink([]byte(body)) {
+			t.Errorf("bareAddress(%q) found %v, mayAutolink says %v", body, found, !found)
 		}
 	}
 }
