@@ -519,7 +519,22 @@ func (sc *Scanner) sources() ([]Source, error) {
 }
 
 // foldCase maps every spelling of s that strings.EqualFold matches to one.
+// It runs over every slug at every scan, so an ASCII slug, the common
+// case, takes a shortcut: there the least spelling of a letter is its
+// capital ('k' also folds to the Kelvin sign, and 's' to 'ſ', both above
+// it), and any other byte folds only to itself.
 func foldCase(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return foldRunes(s)
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+// foldRunes is foldCase for any string: each rune becomes the least of
+// the runes it folds to.
+func foldRunes(s string) string {
 	return strings.Map(func(r rune) rune {
 		least := r
 		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {

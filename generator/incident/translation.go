@@ -95,6 +95,9 @@ func (p *Parser) parseTranslation(file, slug, orig, lang string, src []byte) (*I
 // is news to that language's files alone. ins itself is left as it was,
 // since a caller may keep it.
 func translate(ins, trs []*Incident, failed map[string]bool) diag.List {
+	if len(trs) == 0 {
+		return nil // most sites: no index of thousands of slugs to build
+	}
 	var errs diag.List
 	at := map[string]int{}
 	slugs := make([]string, len(ins))
