@@ -18,7 +18,8 @@ import (
 )
 
 // keys works out the Key of each page (see File.Key): a hash of what the
-// built-in templates read of the snapshot beyond the config, which gives
+// built-in templates read of the snapshot (an incident page's Key is
+// those few bytes themselves) beyond the config, which gives
 // the site's title, time zone, component names and the like, and beyond
 // the theme. Every key holds the words the page is written in, the
 // locale's Sum: a site's i18n/<locale>.yaml is not part of the config, and
@@ -100,7 +101,14 @@ func (k *keys) page(p *Page) string {
 	switch p.Kind {
 	case "404", "subscribe":
 	case "incident":
-		k.incident(p.Incident)
+		// Short enough to be the Key itself: thousands of pages, and
+		// a rebuild spent more on their hashes than on anything else
+		// here.
+		in := p.Incident
+		k.buf = append(k.buf, in.Sum[:]...)
+		k.str(string(in.PhaseAt(k.now)))
+		k.str(in.StatusAt(k.now))
+		return string(k.buf)
 	case "history":
 		k.u64(uint64(p.History.Pages))
 		for _, m := range p.History.Months {
@@ -170,13 +178,14 @@ func (k *keys) probe(c *status.Component) {
 		// The response-time charts' axes are hours of the site's clock.
 		k.str(k.now.In(k.loc).Format("2006-01-02 15"))
 	}
-	for _, d := range c.Days {
+	for i := range c.Days {
+		d := &c.Days[i] // by pointer: a Day is hundreds of bytes
 		if d.Today() {
 			// Today's time runs on with the clock: its class and label,
 			// which round it to the minute, so that the rebuilds of an
 			// edit within a minute keep the page.
-			k.str(chart.Class(d))
-			k.str(chart.DayLabel(k.l, d))
+			k.str(chart.Class(*d))
+			k.str(chart.DayLabel(k.l, *d))
 			continue
 		}
 		k.pastDay(d)
@@ -221,7 +230,7 @@ func (k *keys) probe(c *status.Component) {
 // its incidents only their titles, which their Sums hold. Its words, 89
 // days of each component, were most of an edit's Keys.
 // TestPastDayKeyCoversTheDay holds it to every field of the day.
-func (k *keys) pastDay(d uptime.Day) {
+func (k *keys) pastDay(d *uptime.Day) {
 	s := &d.Summary
 	k.u64(uint64(d.Date.UnixNano()))
 	k.u64(uint64(s.From.UnixNano()))

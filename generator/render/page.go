@@ -236,11 +236,13 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 		link := incidentPath(in)
 		p := newPage("incident", "incidents/"+in.Slug+"/index.html", link)
 		p.Incident = in
-		p.Title = l.T("incident.page_title", "title", in.Title, "site", site.Title)
 		// Worked out when the page is rendered: a rebuild renders few of
 		// the thousands of incident pages it plans. Once, as a File may
 		// be rendered by two workers at a time.
-		finish := sync.OnceFunc(func() { p.Description = incidentDescription(in) })
+		finish := sync.OnceFunc(func() {
+			p.Title = l.T("incident.page_title", "title", in.Title, "site", site.Title)
+			p.Description = incidentDescription(in)
+		})
 		out = append(out, plannedPage{"incidents/" + in.Slug + "/index.html", "incident.html", p, finish})
 	}
 
