@@ -18,10 +18,10 @@ import (
 )
 
 // keys works out the Key of each page (see File.Key): a hash of what the
-// built-in templates read of the snapshot (an incident page's Key is
-// those few bytes themselves) beyond the config, which gives
+// built-in templates read of the snapshot beyond the config, which gives
 // the site's title, time zone, component names and the like, and beyond
-// the theme. Every key holds the words the page is written in, the
+// the theme; an incident page's few such bytes are its Key unhashed.
+// Every key holds the words the page is written in, the
 // locale's Sum: a site's i18n/<locale>.yaml is not part of the config, and
 // an edit of one of its words must write every page again. By page:
 //
