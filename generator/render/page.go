@@ -212,14 +212,17 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 	site := snap.Site
 	l := site.L()
 	siteFeeds := feeds("")
-	newPage := func(kind, file, link string) *Page {
-		return &Page{
+	fill := func(p *Page, kind, file, link string) *Page {
+		*p = Page{
 			Kind: kind, Path: link, Root: rootOf(file), URL: site.BaseURL + link,
 			Stylesheet: a.css, Favicon: "favicon.svg", Feeds: siteFeeds,
 			Now: snap.Now, Site: site, Snap: snap,
 		}
+		return p
 	}
-	var out []plannedPage
+	newPage := func(kind, file, link string) *Page { return fill(new(Page), kind, file, link) }
+	// Sized at once: a large site plans thousands of pages.
+	out := make([]plannedPage, 0, len(snap.Incidents)+len(snap.Components)+len(snap.Incidents)/max(perPage, 1)+16)
 
 	index := newPage("index", "index.html", "")
 	index.Title = site.Title
@@ -232,18 +235,27 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 	}
 	out = append(out, plannedPage{"index.html", "index.html", index, nil})
 
-	for _, in := range snap.Incidents {
-		link := incidentPath(in)
-		p := newPage("incident", "incidents/"+in.Slug+"/index.html", link)
+	// The incident pages, in one allocation rather than thousands.
+	type incidentPage struct {
+		Page
+		once sync.Once
+	}
+	incidents := make([]incidentPage, len(snap.Incidents))
+	for i, in := range snap.Incidents {
+		ip := &incidents[i]
+		file := "incidents/" + in.Slug + "/index.html"
+		p := fill(&ip.Page, "incident", file, incidentPath(in))
 		p.Incident = in
 		// Worked out when the page is rendered: a rebuild renders few of
 		// the thousands of incident pages it plans. Once, as a File may
 		// be rendered by two workers at a time.
-		finish := sync.OnceFunc(func() {
-			p.Title = l.T("incident.page_title", "title", in.Title, "site", site.Title)
-			p.Description = incidentDescription(in)
-		})
-		out = append(out, plannedPage{"incidents/" + in.Slug + "/index.html", "incident.html", p, finish})
+		finish := func() {
+			ip.once.Do(func() {
+				p.Title = l.T("incident.page_title", "title", in.Title, "site", site.Title)
+				p.Description = incidentDescription(in)
+			})
+		}
+		out = append(out, plannedPage{file, "incident.html", p, finish})
 	}
 
 	for _, h := range historyPages(snap.Incidents, site.Location, perPage) {
@@ -345,11 +357,14 @@ func feeds(dir string) []Feed {
 
 // rootOf is the relative path from the folder of file back to the root.
 func rootOf(file string) string {
-	n := strings.Count(file, "/")
-	if n == 0 {
+	switch n := strings.Count(file, "/"); n {
+	case 0:
 		return "./"
+	case 1, 2, 3:
+		return "../../../"[:3*n] // most pages: no new string
+	default:
+		return strings.Repeat("../", n)
 	}
-	return strings.Repeat("../", n)
 }
 
 // basePath is the path part of base_url, "/" at least.
