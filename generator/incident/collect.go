@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"slices"
 	"time"
 
 	"github.com/herald-status/herald/diag"
@@ -59,7 +58,7 @@ func Collect(ctx context.Context, sources []Source, scanErr error, parse func(co
 		}
 	}
 	errs = append(errs, translate(out, trs, failed)...)
-	slices.SortFunc(out, Newest)
+	SortNewest(out)
 	return out, errs.Err()
 }
 
