@@ -63,18 +63,14 @@ type keys struct {
 	// words is the Sum of the site's locale.
 	words string
 	l     *i18n.Locale // the bars' labels are in the site's words
-	// clocked is, by incident, the hash of its Sum and of what the clock
-	// makes of it: an incident is listed on several pages.
-	clocked map[*incident.Incident][32]byte
-	buf     []byte // page's, reused
+	buf   []byte       // page's, reused
 }
 
 // pageKeys returns the Key of each of planned, in its order, worked out
 // on every core: on one they were half of what a Builder's rebuild of the
 // large site did before it could render anything. Each worker takes
 // every n-th page, so that the few costly ones (component pages and their
-// probe data, which sit together) are shared out, and keeps its own
-// hashes of the incidents it meets.
+// probe data, which sit together) are shared out.
 func pageKeys(snap *status.Snapshot, planned []plannedPage) []string {
 	out := make([]string, len(planned))
 	n := runtime.GOMAXPROCS(0)
@@ -91,7 +87,7 @@ func pageKeys(snap *status.Snapshot, planned []plannedPage) []string {
 
 func newKeys(snap *status.Snapshot) *keys {
 	l := snap.Site.L()
-	return &keys{now: snap.Now, loc: snap.Site.Location, words: l.Sum(), l: l, clocked: make(map[*incident.Incident][32]byte, len(snap.Incidents))}
+	return &keys{now: snap.Now, loc: snap.Site.Location, words: l.Sum(), l: l}
 }
 
 // page returns the Key of p.
@@ -104,10 +100,7 @@ func (k *keys) page(p *Page) string {
 		// Short enough to be the Key itself: thousands of pages, and
 		// a rebuild spent more on their hashes than on anything else
 		// here.
-		in := p.Incident
-		k.buf = append(k.buf, in.Sum[:]...)
-		k.str(string(in.PhaseAt(k.now)))
-		k.str(in.StatusAt(k.now))
+		k.incident(p.Incident)
 		return string(k.buf)
 	case "history":
 		k.u64(uint64(p.History.Pages))
@@ -151,17 +144,13 @@ func (k *keys) page(p *Page) string {
 }
 
 // incident adds an incident's Sum and its phase and status word at now.
+// They are a few bytes, added as they are to each page that lists the
+// incident: a hash of them for each incident, made once and looked up,
+// cost more than hashing them two or three times over in longer lists.
 func (k *keys) incident(in *incident.Incident) {
-	sum, ok := k.clocked[in]
-	if !ok {
-		var buf [128]byte // enough for the words: no allocation
-		b := append(buf[:0], in.Sum[:]...)
-		b = appendStr(b, string(in.PhaseAt(k.now)))
-		b = appendStr(b, in.StatusAt(k.now))
-		sum = sha256.Sum256(b)
-		k.clocked[in] = sum
-	}
-	k.buf = append(k.buf, sum[:]...)
+	k.buf = append(k.buf, in.Sum[:]...)
+	k.str(string(in.PhaseAt(k.now)))
+	k.str(in.StatusAt(k.now))
 }
 
 // probe adds what a component page shows of its probes: the probe state,
