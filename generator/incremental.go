@@ -82,7 +82,7 @@ type Builder struct {
 	// first, with the bytes of every file in them: the older one is
 	// recycled into the next version (see publish.Recycle).
 	versions []publishedVersion
-	// paths are the last build's files, in its order, at the index of
+	// paths are the last build's files, in its order; at is the index of
 	// each in paths, and man their manifest (see listOf).
 	paths     []string
 	at        map[string]int
