@@ -219,18 +219,40 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 		return nil, nil, nil, err
 	}
 	snap := status.New(s.Config, s.Incidents, now, status.Options{Probes: probes, Daemon: daemon, Days: s.days})
-	months := s.reports(snap, probes)
-	read.Wait()
+	// The months, with their revisions from the record, are worked out on
+	// another core while the API and the pages are listed (the pages ask
+	// for the months last): a Builder's rebuild left that core idle
+	// meanwhile. A clean build waits for them, to hand out its head first.
+	var (
+		reporting sync.WaitGroup
+		months    []*report.Month
+	)
+	reporting.Go(func() {
+		months = s.reports(snap, probes)
+		read.Wait()
+		if recErr == nil {
+			rec = report.Revise(months, rec, now)
+		}
+	})
+	defer reporting.Wait()
+	monthsReady := func() []*report.Month {
+		reporting.Wait()
+		return months
+	}
+	apiFiles := api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))
+	var files []render.File
+	if head != nil {
+		files = append(api.ReportFiles(monthsReady(), snap.Site.BaseURL), apiFiles...)
+		head(files)
+		files = append(files, s.readerFiles(snap, monthsReady)...)
+	} else {
+		reader := s.readerFiles(snap, monthsReady)
+		files = slices.Concat(api.ReportFiles(monthsReady(), snap.Site.BaseURL), apiFiles, reader)
+	}
+	reporting.Wait() // done already: every list above asks for the months
 	if recErr != nil {
 		return nil, nil, nil, recErr
 	}
-	rec = report.Revise(months, rec, now)
-	files := api.ReportFiles(months, snap.Site.BaseURL)
-	files = append(files, api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))...)
-	if head != nil {
-		head(files)
-	}
-	files = append(files, s.readerFiles(snap, months)...)
 	for _, lang := range snap.Site.Languages[min(1, len(snap.Site.Languages)):] {
 		first := snap.Site.Lang
 		view := func(in *incident.Incident) *incident.Incident { return in.In(lang.Tag, first) }
@@ -238,7 +260,7 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 		for i, m := range months {
 			shown[i] = m.In(view)
 		}
-		for _, f := range s.readerFiles(s.inLanguage(snap, lang, view), shown) {
+		for _, f := range s.readerFiles(s.inLanguage(snap, lang, view), func() []*report.Month { return shown }) {
 			f.Path = lang.Dir + f.Path
 			files = append(files, f)
 		}
@@ -254,9 +276,9 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 // The feeds come first: each takes a few milliseconds, the first to list
 // an incident builds its item while another feed that lists it waits,
 // and at the end of the list they left a core idle for as long.
-func (s *Site) readerFiles(snap *status.Snapshot, months []*report.Month) []render.File {
+func (s *Site) readerFiles(snap *status.Snapshot, months func() []*report.Month) []render.File {
 	files := feed.Files(snap)
-	files = append(files, s.Renderer.Files(snap, render.WithReports(months))...)
+	files = append(files, s.Renderer.Files(snap, render.WithReportsFrom(months))...)
 	files = append(files, badge.Files(snap, badge.Options{})...)
 	return append(files, ical.Files(snap)...)
 }

@@ -291,7 +291,7 @@ func pages(snap *status.Snapshot, a assets, perPage int, o options) []plannedPag
 	sub.Description = l.T("subscribe.description", "site", site.Title)
 	out = append(out, plannedPage{"subscribe/index.html", "subscribe.html", sub, nil})
 	if o.withReports {
-		out = append(out, reportPages(o.reports, newPage, site)...)
+		out = append(out, reportPages(o.reports(), newPage, site)...)
 	}
 
 	notFound := newPage("404", "404.html", "404.html")

@@ -13,7 +13,7 @@ import (
 type Option func(*options)
 
 type options struct {
-	reports     []*report.Month
+	reports     func() []*report.Month
 	withReports bool // even when there are no months yet
 }
 
@@ -22,6 +22,13 @@ type options struct {
 // report.Months returns them (see docs/reports.md); api.ReportFiles
 // writes their data.
 func WithReports(months []*report.Month) Option {
+	return WithReportsFrom(func() []*report.Month { return months })
+}
+
+// WithReportsFrom is WithReports with the months that months returns,
+// which Files calls once, after it has planned every other page: the
+// months may still be worked out on another core meanwhile.
+func WithReportsFrom(months func() []*report.Month) Option {
 	return func(o *options) { o.reports, o.withReports = months, true }
 }
 
