@@ -289,11 +289,14 @@ func (in *Incident) SortKey() time.Time { return in.Start() }
 
 // Newest orders incidents newest first, ties broken by slug so the order
 // never depends on the file system.
-func Newest(a, b *Incident) int {
-	if c := b.SortKey().Compare(a.SortKey()); c != 0 {
+func Newest(a, b *Incident) int { return newest(a.SortKey(), b.SortKey(), a.Slug, b.Slug) }
+
+// newest is Newest of two incidents that sort by at and are named slug.
+func newest(aAt, bAt time.Time, aSlug, bSlug string) int {
+	if c := bAt.Compare(aAt); c != 0 {
 		return c
 	}
-	return strings.Compare(a.Slug, b.Slug)
+	return strings.Compare(aSlug, bSlug)
 }
 
 // SortNewest sorts ins as Newest orders them. Each SortKey is worked out
@@ -309,12 +312,7 @@ func SortNewest(ins []*Incident) {
 	for i, in := range ins {
 		ks[i] = keyed{in.SortKey(), in}
 	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		if c := b.at.Compare(a.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.in.Slug, b.in.Slug)
-	})
+	slices.SortFunc(ks, func(a, b keyed) int { return newest(a.at, b.at, a.in.Slug, b.in.Slug) })
 	for i, k := range ks {
 		ins[i] = k.in
 	}
