@@ -234,22 +234,22 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 			rec = report.Revise(months, rec, now)
 		}
 	})
-	defer reporting.Wait()
 	monthsReady := func() []*report.Month {
 		reporting.Wait()
 		return months
 	}
 	apiFiles := api.Files(snap, api.WithExtra(api.FromSnapshot(snap)))
-	var files []render.File
-	if head != nil {
-		files = append(api.ReportFiles(monthsReady(), snap.Site.BaseURL), apiFiles...)
-		head(files)
-		files = append(files, s.readerFiles(snap, monthsReady)...)
-	} else {
-		reader := s.readerFiles(snap, monthsReady)
-		files = slices.Concat(api.ReportFiles(monthsReady(), snap.Site.BaseURL), apiFiles, reader)
+	var reader []render.File
+	if head == nil {
+		reader = s.readerFiles(snap, monthsReady)
 	}
-	reporting.Wait() // done already: every list above asks for the months
+	// From here on the months are ready, and recErr safe to read.
+	files := append(api.ReportFiles(monthsReady(), snap.Site.BaseURL), apiFiles...)
+	if head != nil {
+		head(files)
+		reader = s.readerFiles(snap, monthsReady)
+	}
+	files = append(files, reader...)
 	if recErr != nil {
 		return nil, nil, nil, recErr
 	}
