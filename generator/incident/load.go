@@ -2,7 +2,6 @@ package incident
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -66,6 +64,7 @@ type Scanner struct {
 	root     string // dir's incidents folder
 	realSite string
 	known    map[string]scanned // every incident file, by path; nil before the first Scan
+	links    int                // how many of known are symlinks
 	order    []string           // the paths of known in walk order, while !reorder
 	reorder  bool               // files came or went since order was made
 	// walking: a whole Scan's walk is under way, which lists in order
@@ -97,6 +96,10 @@ type scanned struct {
 	rel  string
 	id   fileID
 	data []byte // normalized
+	// fold is the slug with its case folded (foldCase), for sources'
+	// check of slugs that differ only in case: worked out when the file
+	// is read, not at every scan of thousands of files.
+	fold string
 	err  *diag.Error
 	// racy: modified too recently for id to tell a later change.
 	racy bool
@@ -132,7 +135,7 @@ func (sc *Scanner) Scan() ([]Source, error) {
 	}
 	sc.realSite = realSite
 	old := sc.known
-	sc.known = make(map[string]scanned, len(old))
+	sc.known, sc.links = make(map[string]scanned, len(old)), 0
 	sc.scanAll = false
 	clear(sc.through)
 	sc.order = sc.order[:0]
@@ -140,7 +143,7 @@ func (sc *Scanner) Scan() ([]Source, error) {
 	err = sc.walk(sc.root, old)
 	sc.walking = false
 	if err != nil {
-		sc.known = nil
+		sc.known, sc.links = nil, 0
 		return nil, fmt.Errorf("scan incidents: %w", err)
 	}
 	sc.reorder = false
@@ -170,12 +173,20 @@ func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
 		}
 		p := filepath.Join(sc.dir, filepath.FromSlash(rel))
 		// What was there, a file or a whole folder, may be gone or
-		// replaced: forget it and look again.
+		// replaced: forget it and look again. A known path is a file,
+		// with nothing known below it: an edit, the common case, needs
+		// no look through every file the site has.
 		old := map[string]scanned{}
-		for k, v := range sc.known {
-			if k == p || strings.HasPrefix(k, p+string(filepath.Separator)) {
-				old[k] = v
-				delete(sc.known, k)
+		if v, ok := sc.known[p]; ok {
+			old[p] = v
+			sc.forget(p)
+		} else {
+			below := p + string(filepath.Separator)
+			for k, v := range sc.known {
+				if strings.HasPrefix(k, below) {
+					old[k] = v
+					sc.forget(k)
+				}
 			}
 		}
 		if _, err := os.Lstat(p); err == nil {
@@ -185,9 +196,14 @@ func (sc *Scanner) Rescan(changed []string) ([]Source, error) {
 		}
 		sc.noteGone(old)
 	}
+	// Symlinks, whose targets can change with no event, are looked at
+	// again; a site without one is spared a look through every file.
 	for p, k := range sc.known {
+		if sc.links == 0 {
+			break
+		}
 		if k.link {
-			delete(sc.known, p)
+			sc.forget(p)
 			if err := sc.walk(p, map[string]scanned{p: k}); err != nil {
 				return nil, fmt.Errorf("scan incidents: %w", err)
 			}
@@ -207,23 +223,6 @@ func (sc *Scanner) noteGone(old map[string]scanned) {
 			return
 		}
 	}
-}
-
-// hiddenPath reports whether a slash-separated path below incidents/ has
-// a component that Scan skips: dotfiles and names starting with "_".
-func hiddenPath(rel string) bool {
-	for _, c := range strings.Split(rel, "/") {
-		if hidden(c) {
-			return true
-		}
-	}
-	return false
-}
-
-// hidden reports whether Scan skips a name inside incidents/: editors'
-// dotfiles and drafts, whose names start with "_".
-func hidden(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
 }
 
 // walk records every incident file at or below p, reusing what old knew
@@ -384,23 +383,27 @@ func (sc *Scanner) put(p string, old map[string]scanned, s scanned) {
 	if _, ok := old[p]; !ok {
 		sc.reorder = true // new
 	}
+	if prev, ok := sc.known[p]; ok && prev.link {
+		sc.links--
+	}
+	if s.link {
+		sc.links++
+	}
 	sc.known[p] = s
+}
+
+// forget removes p from what the scan knows.
+func (sc *Scanner) forget(p string) {
+	if sc.known[p].link {
+		sc.links--
+	}
+	delete(sc.known, p)
 }
 
 // rel is p relative to the site folder, slash-separated.
 func (sc *Scanner) rel(p string) string {
 	rel, _ := filepath.Rel(sc.dir, p)
 	return filepath.ToSlash(rel)
-}
-
-// shown is rel as messages print it: control characters escaped, so that
-// a bad name cannot break the line it is printed on.
-func shown(rel string) string {
-	if !strings.ContainsFunc(rel, unicode.IsControl) {
-		return rel
-	}
-	q := strconv.Quote(rel)
-	return q[1 : len(q)-1]
 }
 
 // visit reads the incident file at p, of type typ as the walk found it,
@@ -459,7 +462,7 @@ func (sc *Scanner) visit(p, rel string, typ fs.FileMode, old scanned) scanned {
 	if err != nil {
 		return fail(err.(*diag.Error))
 	}
-	return scanned{rel: rel, id: id, data: data, link: link, racy: start.Sub(time.Unix(0, id.mtime)) <= racyWindow}
+	return scanned{rel: rel, id: id, data: data, fold: foldCase(slugOf(rel)), link: link, racy: start.Sub(time.Unix(0, id.mtime)) <= racyWindow}
 }
 
 // errNotRegular is readFile's error for a file that is no regular file.
@@ -502,12 +505,11 @@ func (sc *Scanner) sources() ([]Source, error) {
 			errs = append(errs, f.err)
 			continue
 		}
-		s := Source{File: f.rel, Slug: strings.TrimSuffix(path.Base(f.rel), ".md"), Data: f.data}
+		s := Source{File: f.rel, Slug: slugOf(f.rel), Data: f.data}
 		// Both are still returned: a caller shows what parses beside the
 		// errors.
-		key := foldCase(s.Slug)
-		if i, dup := folded[key]; !dup {
-			folded[key] = len(sources)
+		if i, dup := folded[f.fold]; !dup {
+			folded[f.fold] = len(sources)
 		} else if prev := sources[i]; prev.Slug == s.Slug {
 			errs = append(errs, diag.Errorf(s.File, 1, 1, "duplicate slug %q: %s has the same file name", s.Slug, prev.File).WithFix("rename one of them; the slug is the page's URL"))
 		} else {
@@ -516,48 +518,6 @@ func (sc *Scanner) sources() ([]Source, error) {
 		sources = append(sources, s)
 	}
 	return sources, errs.Err()
-}
-
-// foldCase maps every spelling of s that strings.EqualFold matches to one.
-// It runs over every slug at every scan, so an ASCII slug, the common
-// case, takes a shortcut: there the least spelling of a letter is its
-// capital ('k' also folds to the Kelvin sign, and 's' to 'ſ', both above
-// it), and any other byte folds only to itself.
-func foldCase(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return foldRunes(s)
-		}
-	}
-	return strings.ToUpper(s)
-}
-
-// foldRunes is foldCase for any string: each rune becomes the least of
-// the runes it folds to.
-func foldRunes(s string) string {
-	return strings.Map(func(r rune) rune {
-		least := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			least = min(least, f)
-		}
-		return least
-	}, s)
-}
-
-// walkOrder compares slash-separated paths as filepath.WalkDir orders
-// them: by their first differing component.
-func walkOrder(a, b string) int {
-	for {
-		ca, ra, moreA := strings.Cut(a, "/")
-		cb, rb, moreB := strings.Cut(b, "/")
-		if c := strings.Compare(ca, cb); c != 0 {
-			return c
-		}
-		if !moreA || !moreB {
-			return cmp.Compare(len(ra), len(rb)) // one is a prefix folder of the other
-		}
-		a, b = ra, rb
-	}
 }
 
 // normalize strips a byte-order mark, turns CRLF into LF and refuses
