@@ -2,8 +2,10 @@ package generator
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -73,4 +75,48 @@ func publishedManifest(t *testing.T, b *Builder) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestBuilderForgetsRemovedFiles checks that the parses a Builder keeps
+// are those of the files the site has: an edit keeps every other file's,
+// and a removed file's goes, so that a long-running watch does not hold
+// every incident it ever saw.
+func TestBuilderForgetsRemovedFiles(t *testing.T) {
+	site := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(site, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	incident := func(title string) string {
+		return "---\ntitle: " + title + "\ncomponents: {api: major_outage}\nstarted: 2026-11-01 10:00\nresolved: 2026-11-01 11:00\n---\nBody.\n"
+	}
+	write("herald.yaml", "title: T\nbase_url: https://status.example.com/\ntimezone: UTC\ncomponents:\n  - {id: api, name: API}\n")
+	write("incidents/a.md", incident("A"))
+	write("incidents/2026/b.md", incident("B"))
+	write("incidents/2026/c.md", incident("C"))
+	b := NewBuilder(site, filepath.Join(t.TempDir(), "public"))
+	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	kept := func() []string {
+		t.Helper()
+		if _, err := b.Build(context.Background(), now); err != nil {
+			t.Fatal(err)
+		}
+		return slices.Sorted(maps.Keys(b.parsed))
+	}
+	if got, want := kept(), []string{"incidents/2026/b.md", "incidents/2026/c.md", "incidents/a.md"}; !slices.Equal(got, want) {
+		t.Fatalf("after the first build: got %q, want %q", got, want)
+	}
+	write("incidents/a.md", incident("A, edited"))
+	if err := os.Remove(filepath.Join(site, "incidents", "2026", "b.md")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := kept(), []string{"incidents/2026/c.md", "incidents/a.md"}; !slices.Equal(got, want) {
+		t.Errorf("after an edit and a removal: got %q, want %q", got, want)
+	}
 }

@@ -164,9 +164,7 @@ func (b *Builder) parse(ctx context.Context, p *incident.Parser, sources []incid
 	errs := make([]error, len(sources))
 	var todo []incident.Source
 	var todoAt []int
-	seen := make(map[string]bool, len(sources))
 	for i, src := range sources {
-		seen[src.File] = true
 		// The scanner returns the very bytes it read before for a file
 		// it did not read again, which bytes.Equal tells at once.
 		if e, ok := b.parsed[src.File]; ok && e.slug == src.Slug && bytes.Equal(e.data, src.Data) {
@@ -185,9 +183,17 @@ func (b *Builder) parse(ctx context.Context, p *incident.Parser, sources []incid
 		ins[i], errs[i] = parsed[k], perFile[k]
 		b.parsed[sources[i].File] = &parsedEntry{slug: sources[i].Slug, data: sources[i].Data, in: ins[i], err: errs[i]}
 	}
-	for file := range b.parsed {
-		if !seen[file] {
-			delete(b.parsed, file)
+	// Every source's file is in b.parsed now: it holds more only where
+	// files went, which an edit, the common case, does not look for.
+	if len(b.parsed) > len(sources) {
+		seen := make(map[string]bool, len(sources))
+		for _, src := range sources {
+			seen[src.File] = true
+		}
+		for file := range b.parsed {
+			if !seen[file] {
+				delete(b.parsed, file)
+			}
 		}
 	}
 	return ins, errs, nil
