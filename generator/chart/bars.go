@@ -130,7 +130,16 @@ func (dr *drawing) bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day)
 	b.WriteString(strconv.Itoa(max(w, 1)))
 	b.WriteString(` ` + strconv.Itoa(barHeight) + `" width="100%" height="` + strconv.Itoa(barHeight) + `" preserveAspectRatio="none">`)
 	rtl := l.Dir() == "rtl"
-	for i, d := range days {
+	// The index draws the same days for each component: their blank
+	// bars are drawn once, as a calendar's blank cells are.
+	dr.blankBars.month(l, days)
+	for i := range days {
+		d := &days[i]
+		blank := label == nil && isBlank(d) && (link == nil || link(*d) == "")
+		if blank && dr.blankBars.write(b, i, d) {
+			continue
+		}
+		start := b.Len()
 		slot := i
 		if rtl {
 			slot = len(days) - 1 - i
@@ -138,8 +147,11 @@ func (dr *drawing) bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day)
 		dr.rect = append(dr.rect[:0], `<rect x="`...)
 		dr.rect = strconv.AppendInt(dr.rect, int64(slot*barSlot), 10)
 		dr.rect = append(dr.rect, barSize...)
-		dr.rect = append(append(dr.rect, Class(d)...), '"')
-		dr.day(l, d, link, label)
+		dr.rect = append(append(dr.rect, Class(*d)...), '"')
+		dr.day(l, *d, link, label)
+		if blank {
+			dr.blankBars.keep(i, d, b.Bytes()[start:])
+		}
 	}
 	b.WriteString("\n</svg>")
 }
@@ -166,9 +178,10 @@ type drawing struct {
 	rect  []byte // the open tag of the day's shape, set by the chart
 	label []byte
 	// escaped is label escaped, for a linked day, which writes it twice.
-	escaped bytes.Buffer
-	blank   blankDays // Calendar's
-	sums    summaries
+	escaped   bytes.Buffer
+	blank     blankDays // Calendar's
+	blankBars blankDays // Bars'
+	sums      summaries
 }
 
 var drawings = sync.Pool{New: func() any { return new(drawing) }}

@@ -130,7 +130,9 @@ func isBlank(d *uptime.Day) bool {
 // with the locale, the month's first day (which place the cells) and
 // its own date and end, all that it is drawn from: whether it is today
 // is told by the two (uptime.Day.Today), which compared as they are
-// costs no date arithmetic for each cell.
+// costs no date arithmetic for each cell. Bars keep their blank days
+// in one of their own, by the same rule: the index draws the same 90
+// days for each component, a bar placed by its index among them.
 type blankDays struct {
 	l     *i18n.Locale
 	first time.Time
