@@ -238,10 +238,10 @@ const (
 
 // PhaseAt tells where the incident stands at now.
 func (in *Incident) PhaseAt(now time.Time) Phase {
-	switch {
+	switch end := in.End(); {
 	case now.Before(in.Start()):
 		return PhaseUpcoming
-	case in.End().IsZero() || now.Before(in.End()):
+	case end.IsZero() || now.Before(end):
 		return PhaseActive
 	}
 	return PhaseOver
@@ -251,6 +251,19 @@ func (in *Incident) PhaseAt(now time.Time) Phase {
 // status, adjusted to what the clock says for maintenance windows and to
 // "resolved" once a resolved time has passed.
 func (in *Incident) StatusAt(now time.Time) string {
+	_, status := in.PhaseAndStatusAt(now)
+	return status
+}
+
+// PhaseAndStatusAt is PhaseAt and StatusAt at once, for a caller that
+// needs both of thousands of incidents: the phase is worked out once.
+func (in *Incident) PhaseAndStatusAt(now time.Time) (Phase, string) {
+	phase := in.PhaseAt(now)
+	return phase, in.statusIn(now, phase)
+}
+
+// statusIn is StatusAt for an incident in phase at now.
+func (in *Incident) statusIn(now time.Time, phase Phase) string {
 	var latest string
 	for _, u := range in.Updates {
 		if !u.Time.After(now) {
@@ -258,7 +271,6 @@ func (in *Incident) StatusAt(now time.Time) string {
 			break
 		}
 	}
-	phase := in.PhaseAt(now)
 	if in.Kind == KindMaintenance {
 		switch {
 		case phase == PhaseUpcoming:

@@ -149,8 +149,9 @@ func (k *keys) page(p *Page) string {
 // cost more than hashing them two or three times over in longer lists.
 func (k *keys) incident(in *incident.Incident) {
 	k.buf = append(k.buf, in.Sum[:]...)
-	k.str(string(in.PhaseAt(k.now)))
-	k.str(in.StatusAt(k.now))
+	phase, status := in.PhaseAndStatusAt(k.now)
+	k.str(string(phase))
+	k.str(status)
 }
 
 // probe adds what a component page shows of its probes: the probe state,
