@@ -16,8 +16,10 @@ func BenchmarkReportFiles(b *testing.B) {
 		name  string
 		write func(*bytes.Buffer, *report.Month) error
 	}{
-		{"csv", func(w *bytes.Buffer, m *report.Month) error { return writeCSV(w, m) }},
-		{"json", func(w *bytes.Buffer, m *report.Month) error { return writeReport(w, m, "https://status.example.com/") }},
+		{"csv", func(w *bytes.Buffer, m *report.Month) error { return writeCSV(w, m, nil) }},
+		{"json", func(w *bytes.Buffer, m *report.Month) error {
+			return writeReport(w, m, "https://status.example.com/", nil)
+		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var buf bytes.Buffer

@@ -26,20 +26,31 @@ import (
 // encoding/json wrote them (reports_json_test.go keeps those as the
 // reference): a month of a hundred components is thousands of rows, and
 // reflection and a record of strings per row were most of their cost.
+//
+// A month's JSON comes before its CSV, one month apart in the list, so
+// that the CSV, rendered once the JSON is, takes the days' figures the
+// JSON measured (sharedDays) instead of measuring them again.
 func ReportFiles(months []*report.Month, baseURL string) []render.File {
-	var out []render.File
-	for _, m := range months {
-		csvPath, jsonPath := render.ReportsPath+m.Name()+".csv", render.ReportsPath+m.Name()+".json"
-		key := m.Key()
-		out = append(out,
-			render.File{Path: csvPath, Key: key, Render: func(w io.Writer) error { return writeCSV(w, m) }},
-			render.File{Path: jsonPath, Key: key, Render: func(w io.Writer) error {
-				if err := writeReport(w, m, baseURL); err != nil {
-					return fmt.Errorf("write %s: %w", jsonPath, err)
-				}
-				return nil
-			}},
-		)
+	out := make([]render.File, 0, 2*len(months))
+	shared := make([]sharedDays, len(months))
+	csvFile := func(i int) render.File {
+		m, sh := months[i], &shared[i]
+		return render.File{Path: render.ReportsPath + m.Name() + ".csv", Key: m.Key(), Render: func(w io.Writer) error { return writeCSV(w, m, sh) }}
+	}
+	for i, m := range months {
+		jsonPath, sh := render.ReportsPath+m.Name()+".json", &shared[i]
+		out = append(out, render.File{Path: jsonPath, Key: m.Key(), Render: func(w io.Writer) error {
+			if err := writeReport(w, m, baseURL, sh); err != nil {
+				return fmt.Errorf("write %s: %w", jsonPath, err)
+			}
+			return nil
+		}})
+		if i > 0 {
+			out = append(out, csvFile(i-1))
+		}
+	}
+	if len(months) > 0 {
+		out = append(out, csvFile(len(months)-1))
 	}
 	return out
 }
@@ -55,16 +66,24 @@ const csvHeader = "date,component,uptime_percent,coverage_percent,observed_minut
 // the daily rows of a component sum to its month's minutes in the JSON
 // within a hundredth per row. Each component's rows are written at once,
 // so the buffer holds one component's month.
-func writeCSV(w io.Writer, m *report.Month) error {
+func writeCSV(w io.Writer, m *report.Month, sh *sharedDays) error {
 	b := []byte(csvHeader)
 	dates := dayDates(m)
+	measured := sh.take(len(m.Components) * len(dates))
+	defer release(measured)
 	var tail rowTail
-	for _, f := range m.Components {
+	for c, f := range m.Components {
 		id := csvField(f.ID)
-		i := 0
-		for d := range f.DaySummaries() {
-			b = csvRow(b, &tail, dates[i], id, d)
-			i++
+		if measured != nil {
+			for i, key := range (*measured)[c*len(dates) : (c+1)*len(dates)] {
+				b = csvRow(b, &tail, dates[i], id, key)
+			}
+		} else {
+			i := 0
+			for d := range f.DaySummaries() {
+				b = csvRow(b, &tail, dates[i], id, keyOf(d))
+				i++
+			}
 		}
 		if _, err := w.Write(b); err != nil {
 			return err
@@ -73,7 +92,7 @@ func writeCSV(w io.Writer, m *report.Month) error {
 	}
 	// The site's rows come last, with no component: no id can clash.
 	for i, d := range m.Site.Days {
-		b = csvRow(b, &tail, dates[i], "", d)
+		b = csvRow(b, &tail, dates[i], "", keyOf(d))
 	}
 	_, err := w.Write(b)
 	return err
@@ -99,10 +118,10 @@ func dayDates(m *report.Month) []string {
 	return out
 }
 
-// csvRow appends the row of day d, on date, of the component whose field
-// is id, the fields after id through tail. Its other fields are dates and
-// numbers, which CSV never quotes.
-func csvRow(b []byte, tail *rowTail, date, id string, d uptime.Summary) []byte {
+// csvRow appends the row of the day whose figures are d, on date, of the
+// component whose field is id, the fields after id through tail. Its
+// other fields are dates and numbers, which CSV never quotes.
+func csvRow(b []byte, tail *rowTail, date, id string, d figuresKey) []byte {
 	b = append(b, date...)
 	b = append(b, ',')
 	b = append(b, id...)
@@ -151,14 +170,29 @@ type figuresKey struct {
 	hasValue, sparse                       bool
 }
 
-// append appends to b what write appends of the figures of d: the same
-// bytes as the last time when d's figures were the last's.
-func (t *rowTail) append(b []byte, d uptime.Summary, write func([]byte, uptime.Summary) []byte) []byte {
-	key := figuresKey{
+// keyOf is the figures of d that a report's row or day writes.
+func keyOf(d uptime.Summary) figuresKey {
+	return figuresKey{
 		known: d.Known, down: d.Down, partial: d.Partial, excluded: d.Excluded, noData: d.NoData,
 		uptime: math.Float64bits(d.Uptime), coverage: math.Float64bits(d.Coverage),
 		hasValue: d.HasValue, sparse: d.Sparse,
 	}
+}
+
+// summary is a Summary with the figures of k, and no others: what a
+// row or a day is written from, so that the text of the same figures
+// is the same whether they were measured or handed over (sharedDays).
+func (k figuresKey) summary() uptime.Summary {
+	return uptime.Summary{
+		Known: k.known, Down: k.down, Partial: k.partial, Excluded: k.excluded, NoData: k.noData,
+		Uptime: math.Float64frombits(k.uptime), Coverage: math.Float64frombits(k.coverage),
+		HasValue: k.hasValue, Sparse: k.sparse,
+	}
+}
+
+// append appends to b what write appends of the figures key: the same
+// bytes as the last time when they were the last's.
+func (t *rowTail) append(b []byte, key figuresKey, write func([]byte, uptime.Summary) []byte) []byte {
 	if t.last.ok && key == t.last.of {
 		return append(b, t.last.text...)
 	}
@@ -167,7 +201,7 @@ func (t *rowTail) append(b []byte, d uptime.Summary, write func([]byte, uptime.S
 		return append(b, t.last.text...)
 	}
 	start := len(b)
-	b = write(b, d)
+	b = write(b, key.summary())
 	t.last.of, t.last.text, t.last.ok = key, append(t.last.text[:0], b[start:]...), true
 	return b
 }
@@ -238,8 +272,8 @@ func appendHundredths(b []byte, n int64, trim bool) []byte {
 // thousands of days, and indenting them doubled the file and its cost.
 // Each component is written at once, so the buffer holds one component's
 // month.
-func writeReport(w io.Writer, m *report.Month, baseURL string) error {
-	j := &jsonBuf{}
+func writeReport(w io.Writer, m *report.Month, baseURL string, sh *sharedDays) error {
+	j := &jsonBuf{measured: sh.buffer(len(m.Components) * len(m.Site.Days))}
 	j.raw(`{"month":`)
 	j.str(m.Name())
 	j.raw(`,"timezone":`)
@@ -257,7 +291,7 @@ func writeReport(w io.Writer, m *report.Month, baseURL string) error {
 	dates := dayDates(m)
 	j.raw(`,"days":[`)
 	for i, d := range m.Site.Days {
-		j.day(i, dates[i], d)
+		j.day(i, dates[i], keyOf(d))
 	}
 	j.raw(`]},"components":[`)
 	for i, f := range m.Components {
@@ -274,7 +308,12 @@ func writeReport(w io.Writer, m *report.Month, baseURL string) error {
 	j.raw(`,"maintenance":`)
 	j.incidents(m.Maintenance, baseURL)
 	j.raw("}\n")
-	return j.flush(w)
+	if err := j.flush(w); err != nil {
+		release(j.measured)
+		return err
+	}
+	sh.give(j.measured)
+	return nil
 }
 
 // jsonBuf appends JSON as encoding/json writes it; err keeps the first
@@ -283,6 +322,9 @@ type jsonBuf struct {
 	b    []byte
 	err  error
 	tail rowTail // the days'
+	// measured keeps the figures of every component's days as they are
+	// written, for the month's CSV (sharedDays); nil when it is not to.
+	measured *[]figuresKey
 }
 
 // flush writes what is buffered to w.
@@ -395,8 +437,8 @@ func (j *jsonBuf) figures(s uptime.Summary, probeDown, declaredDown time.Duratio
 	j.minutesOf(declaredDown)
 }
 
-// day appends the i-th day of a list, s on date.
-func (j *jsonBuf) day(i int, date string, s uptime.Summary) {
+// day appends the i-th day of a list, whose figures are s, on date.
+func (j *jsonBuf) day(i int, date string, s figuresKey) {
 	if i > 0 {
 		j.raw(",")
 	}
@@ -436,7 +478,11 @@ func (j *jsonBuf) component(f *report.Figures, dates []string) {
 	j.raw(`,"days":[`)
 	i := 0
 	for d := range f.DaySummaries() {
-		j.day(i, dates[i], d)
+		key := keyOf(d)
+		j.day(i, dates[i], key)
+		if j.measured != nil {
+			*j.measured = append(*j.measured, key)
+		}
 		i++
 	}
 	j.raw("]}")

@@ -91,7 +91,7 @@ func TestReportFilesAsEncoders(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, m := range report.Months(varied(tc.seed, tc.partialWeight)) {
 				var got, want bytes.Buffer
-				if err := writeCSV(&got, m); err != nil {
+				if err := writeCSV(&got, m, nil); err != nil {
 					t.Fatalf("%s: %v", m.Name(), err)
 				}
 				if err := refCSV(&want, m); err != nil {
@@ -102,7 +102,7 @@ func TestReportFilesAsEncoders(t *testing.T) {
 				}
 				got.Reset()
 				want.Reset()
-				if err := writeReport(&got, m, base); err != nil {
+				if err := writeReport(&got, m, base, nil); err != nil {
 					t.Fatalf("%s: %v", m.Name(), err)
 				}
 				if err := json.NewEncoder(&want).Encode(reportDoc(m, base)); err != nil {
@@ -120,7 +120,7 @@ func TestReportFilesAsEncoders(t *testing.T) {
 // encoding/json failed it, instead of writing a broken document.
 func TestReportJSONNaN(t *testing.T) {
 	for _, m := range report.Months(varied(1, math.NaN())) {
-		gotErr := writeReport(io.Discard, m, "")
+		gotErr := writeReport(io.Discard, m, "", nil)
 		wantErr := json.NewEncoder(io.Discard).Encode(reportDoc(m, ""))
 		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
 			t.Errorf("%s: got %v, want %v", m.Name(), gotErr, wantErr)
@@ -146,8 +146,8 @@ func TestReportFilesAllocs(t *testing.T) {
 		name  string
 		write func() error
 	}{
-		{"csv", func() error { return writeCSV(io.Discard, m) }},
-		{"json", func() error { return writeReport(io.Discard, m, "https://status.example.com/") }},
+		{"csv", func() error { return writeCSV(io.Discard, m, nil) }},
+		{"json", func() error { return writeReport(io.Discard, m, "https://status.example.com/", nil) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := testing.AllocsPerRun(20, func() {
@@ -248,16 +248,16 @@ func TestRowTailKeepsNoOtherFigures(t *testing.T) {
 				var tail rowTail
 				var j jsonBuf
 				for i, d := range append([]uptime.Summary{base}, between...) {
-					csvRow(nil, &tail, "2026-11-03", "api", d)
-					j.day(i, "2026-11-03", d)
+					csvRow(nil, &tail, "2026-11-03", "api", keyOf(d))
+					j.day(i, "2026-11-03", keyOf(d))
 				}
-				if got, want := string(csvRow(nil, &tail, "2026-11-04", "api", next)), string(csvRow(nil, new(rowTail), "2026-11-04", "api", next)); got != want {
+				if got, want := string(csvRow(nil, &tail, "2026-11-04", "api", keyOf(next))), string(csvRow(nil, new(rowTail), "2026-11-04", "api", keyOf(next))); got != want {
 					t.Errorf("CSV: got %q, want %q", got, want)
 				}
 				j.b = j.b[:0]
-				j.day(1, "2026-11-04", next)
+				j.day(1, "2026-11-04", keyOf(next))
 				var fresh jsonBuf
-				fresh.day(1, "2026-11-04", next)
+				fresh.day(1, "2026-11-04", keyOf(next))
 				if got, want := string(j.b), string(fresh.b); got != want {
 					t.Errorf("JSON: got %s, want %s", got, want)
 				}
