@@ -135,23 +135,17 @@ func (dr *drawing) bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day)
 	dr.blankBars.month(l, days)
 	for i := range days {
 		d := &days[i]
-		blank := label == nil && isBlank(d) && (link == nil || link(*d) == "")
-		if blank && dr.blankBars.write(b, i, d) {
-			continue
-		}
-		start := b.Len()
-		slot := i
-		if rtl {
-			slot = len(days) - 1 - i
-		}
-		dr.rect = append(dr.rect[:0], `<rect x="`...)
-		dr.rect = strconv.AppendInt(dr.rect, int64(slot*barSlot), 10)
-		dr.rect = append(dr.rect, barSize...)
-		dr.rect = append(append(dr.rect, Class(*d)...), '"')
-		dr.day(l, *d, link, label)
-		if blank {
-			dr.blankBars.keep(i, d, b.Bytes()[start:])
-		}
+		dr.blankBars.draw(b, i, d, label == nil && isBlank(d) && (link == nil || link(*d) == ""), func() {
+			slot := i
+			if rtl {
+				slot = len(days) - 1 - i
+			}
+			dr.rect = append(dr.rect[:0], `<rect x="`...)
+			dr.rect = strconv.AppendInt(dr.rect, int64(slot*barSlot), 10)
+			dr.rect = append(dr.rect, barSize...)
+			dr.rect = append(append(dr.rect, Class(*d)...), '"')
+			dr.day(l, *d, link, label)
+		})
 	}
 	b.WriteString("\n</svg>")
 }

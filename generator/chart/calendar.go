@@ -91,26 +91,20 @@ func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.
 	// are blank cells written from the kept ones.
 	for i := range days {
 		d := &days[i]
-		blank := label == nil && isBlank(d) && (link == nil || link(*d) == "")
-		if blank && dr.blank.write(b, i, d) {
-			continue
-		}
-		start := b.Len()
-		cell := offset + i
-		col := cell % 7
-		if rtl {
-			col = 6 - col
-		}
-		dr.rect = append(dr.rect[:0], `<rect x="`...)
-		dr.rect = strconv.AppendInt(dr.rect, int64(col*calSlot), 10)
-		dr.rect = append(dr.rect, `" y="`...)
-		dr.rect = strconv.AppendInt(dr.rect, int64(cell/7*calSlot), 10)
-		dr.rect = append(dr.rect, calSize...)
-		dr.rect = append(append(dr.rect, Class(*d)...), '"')
-		dr.day(l, *d, link, label)
-		if blank {
-			dr.blank.keep(i, d, b.Bytes()[start:])
-		}
+		dr.blank.draw(b, i, d, label == nil && isBlank(d) && (link == nil || link(*d) == ""), func() {
+			cell := offset + i
+			col := cell % 7
+			if rtl {
+				col = 6 - col
+			}
+			dr.rect = append(dr.rect[:0], `<rect x="`...)
+			dr.rect = strconv.AppendInt(dr.rect, int64(col*calSlot), 10)
+			dr.rect = append(dr.rect, `" y="`...)
+			dr.rect = strconv.AppendInt(dr.rect, int64(cell/7*calSlot), 10)
+			dr.rect = append(dr.rect, calSize...)
+			dr.rect = append(append(dr.rect, Class(*d)...), '"')
+			dr.day(l, *d, link, label)
+		})
 	}
 	b.WriteString("\n</svg>")
 }
@@ -153,6 +147,19 @@ func (b *blankDays) month(l *i18n.Locale, days []uptime.Day) {
 	}
 	b.l, b.first, b.buf = l, days[0].Date, b.buf[:0]
 	b.cells = append(b.cells[:0], make([]blankCell, len(days))...)
+}
+
+// draw writes the cell of d, the i-th day, to out: the kept one when d
+// is blank and one is kept, else what draw writes, kept when d is blank.
+func (b *blankDays) draw(out *bytes.Buffer, i int, d *uptime.Day, blank bool, draw func()) {
+	if blank && b.write(out, i, d) {
+		return
+	}
+	start := out.Len()
+	draw()
+	if blank {
+		b.keep(i, d, out.Bytes()[start:])
+	}
 }
 
 // write writes the kept cell of the blank day d, the i-th, to out, and
