@@ -16,22 +16,8 @@ import (
 // same paths as the last build's publishes the manifest it already made,
 // not one sorted anew, and that one that adds a file makes a new one.
 func TestBuilderKeepsTheManifest(t *testing.T) {
-	site := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		p := filepath.Join(site, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	incident := func(title, body string) string {
-		return "---\ntitle: " + title + "\ncomponents: {api: major_outage}\nstarted: 2026-11-01 10:00\nresolved: 2026-11-01 11:00\n---\n" + body + "\n"
-	}
-	write("herald.yaml", "title: T\nbase_url: https://status.example.com/\ntimezone: UTC\ncomponents:\n  - {id: api, name: API}\n")
-	write("incidents/a.md", incident("A", "First."))
+	site, write := apiSite(t)
+	write("incidents/a.md", apiIncident("A", "First."))
 	ctx := context.Background()
 	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 	b := NewBuilder(site, filepath.Join(t.TempDir(), "public"))
@@ -48,9 +34,9 @@ func TestBuilderKeepsTheManifest(t *testing.T) {
 		edit func()
 		kept bool
 	}{
-		{"an edit", func() { write("incidents/a.md", incident("A", "Second.")) }, true},
+		{"an edit", func() { write("incidents/a.md", apiIncident("A", "Second.")) }, true},
 		{"a minute later", func() { now = now.Add(time.Minute) }, true},
-		{"a new incident", func() { write("incidents/b.md", incident("B", "Another.")) }, false},
+		{"a new incident", func() { write("incidents/b.md", apiIncident("B", "Another.")) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.edit()
@@ -82,24 +68,10 @@ func publishedManifest(t *testing.T, b *Builder) []byte {
 // and a removed file's goes, so that a long-running watch does not hold
 // every incident it ever saw.
 func TestBuilderForgetsRemovedFiles(t *testing.T) {
-	site := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		p := filepath.Join(site, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	incident := func(title string) string {
-		return "---\ntitle: " + title + "\ncomponents: {api: major_outage}\nstarted: 2026-11-01 10:00\nresolved: 2026-11-01 11:00\n---\nBody.\n"
-	}
-	write("herald.yaml", "title: T\nbase_url: https://status.example.com/\ntimezone: UTC\ncomponents:\n  - {id: api, name: API}\n")
-	write("incidents/a.md", incident("A"))
-	write("incidents/2026/b.md", incident("B"))
-	write("incidents/2026/c.md", incident("C"))
+	site, write := apiSite(t)
+	write("incidents/a.md", apiIncident("A", "Body."))
+	write("incidents/2026/b.md", apiIncident("B", "Body."))
+	write("incidents/2026/c.md", apiIncident("C", "Body."))
 	b := NewBuilder(site, filepath.Join(t.TempDir(), "public"))
 	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
 	kept := func() []string {
@@ -112,11 +84,35 @@ func TestBuilderForgetsRemovedFiles(t *testing.T) {
 	if got, want := kept(), []string{"incidents/2026/b.md", "incidents/2026/c.md", "incidents/a.md"}; !slices.Equal(got, want) {
 		t.Fatalf("after the first build: got %q, want %q", got, want)
 	}
-	write("incidents/a.md", incident("A, edited"))
+	write("incidents/a.md", apiIncident("A, edited", "Body."))
 	if err := os.Remove(filepath.Join(site, "incidents", "2026", "b.md")); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := kept(), []string{"incidents/2026/c.md", "incidents/a.md"}; !slices.Equal(got, want) {
 		t.Errorf("after an edit and a removal: got %q, want %q", got, want)
 	}
+}
+
+// apiSite makes a site of one component, api, with no incident, and
+// returns its folder and a func that writes a file in it.
+func apiSite(t *testing.T) (string, func(name, data string)) {
+	t.Helper()
+	site := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(site, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("herald.yaml", "title: T\nbase_url: https://status.example.com/\ntimezone: UTC\ncomponents:\n  - {id: api, name: API}\n")
+	return site, write
+}
+
+// apiIncident is the file of a resolved outage of api.
+func apiIncident(title, body string) string {
+	return "---\ntitle: " + title + "\ncomponents: {api: major_outage}\nstarted: 2026-11-01 10:00\nresolved: 2026-11-01 11:00\n---\n" + body + "\n"
 }
