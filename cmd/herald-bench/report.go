@@ -239,7 +239,7 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
 	p("Measured on %s by `%s` (%s), %s.\n\n", time.Now().UTC().Format("2006-01-02"), c.command, "herald-bench run", m.oneLine())
 	p("Load average (1, 5, 15 min) at the start: %s; at the end: %s. On a shared machine, other work inflates wall times; the per-round ratios cancel most of it.\n\n", m.loadStart, loadavg())
-	p("Every figure is the median of N whole-process runs (min–max in brackets), each a clean build (output removed first), timed with `/usr/bin/time -v`; ratios are the medians of per-round ratios, herald over the other tool in the same round (tools alternate order each round).\n\n")
+	p("Every figure is the median of N whole-process runs (min–max in brackets), each a clean build (output removed first), CPU time and peak RSS from the process's rusage (`wait4`); ratios are the medians of per-round ratios, herald over the other tool in the same round (tools alternate order each round).\n\n")
 
 	cleanHead := "| size | incidents | tool | runs | files | MB written | wall | CPU (user+sys) | peak RSS | pages/s |\n| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: |\n"
 	row := func(size string, incidents int, t toolRuns) {
@@ -304,6 +304,9 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 		p("Clean builds on tmpfs: %s.\n", tm.skipped)
 	} else {
 		p("The same, with each site, its Hugo copy and every tool's output in a fresh folder of the tmpfs %s, so that no tool pays for a disk. herald CPU / wall is CPU time (user+sys) over wall time, run by run: %d cores here.\n\n", tm.dir, runtime.NumCPU())
+		if c.floorPairs > 0 {
+			p("In each round herald runs right beside the floor. After the rounds, %d more pairs of herald and the floor are timed one right after the other, herald first in every other pair: the herald and floor rows count them, and the herald / floor ratios and herald's CPU / wall are medians over rounds and pairs alike.\n\n", c.floorPairs)
+		}
 		p("%s", cleanHead)
 		rows(tm.results)
 		p("\n")

@@ -17,13 +17,17 @@ import (
 
 // config is what `herald-bench run` measures and with what.
 type config struct {
-	herald, floor, hugo, timeBin string
-	strace                       string // empty: herald's sync is not timed
-	baseline, baselineName       string // an earlier herald; empty: none
-	heraldName                   string // herald's `herald version`, beside a baseline
-	layouts, work, doc, profile  string
-	tmpfs                        string // a tmpfs for the tmpfs rows; empty skips them
-	runs, hugeRuns               int
+	herald, floor, hugo         string
+	strace                      string // empty: herald's sync is not timed
+	baseline, baselineName      string // an earlier herald; empty: none
+	heraldName                  string // herald's `herald version`, beside a baseline
+	layouts, work, doc, profile string
+	tmpfs                       string // a tmpfs for the tmpfs rows; empty skips them
+	runs, hugeRuns              int
+	// floorPairs is how many more builds of herald and the floor are
+	// timed side by side after the rounds, on the tmpfs only (see
+	// timePairs); 0 on the disk.
+	floorPairs                   int
 	seed                         uint64
 	sizes, hugoSizes, tmpfsSizes []string
 	command                      string // as shown in the doc
@@ -47,7 +51,8 @@ type sizeResult struct {
 	// baseline is an earlier herald (-baseline), timed on the tmpfs only;
 	// no samples when there is none.
 	baseline toolRuns
-	// Per-pair ratios, herald over the other tool in the same round.
+	// Per-pair ratios, herald over the other tool in the same round (and,
+	// for the floor, in each of the pairs timed after the rounds).
 	hugoTime, hugoRSS, floorTime, floorRSS, baseTime, baseRSS []float64
 	// CPU (user+sys) ratios: steadier than wall time on a busy machine.
 	hugoCPU, floorCPU, baseCPU []float64
@@ -80,7 +85,12 @@ func (r *sizeResult) addRound(round map[string]sample) {
 		r.baseRSS = append(r.baseRSS, float64(h.rssKB)/float64(o.rssKB))
 		r.baseCPU = append(r.baseCPU, h.cpu.Seconds()/o.cpu.Seconds())
 	}
-	o := round["floor"]
+	r.addFloorPair(h, round["floor"])
+}
+
+// addFloorPair adds the ratios of herald's build h over the floor's o,
+// timed one after the other.
+func (r *sizeResult) addFloorPair(h, o sample) {
 	r.floorTime = append(r.floorTime, h.wall.Seconds()/o.wall.Seconds())
 	r.floorRSS = append(r.floorRSS, float64(h.rssKB)/float64(o.rssKB))
 	r.floorCPU = append(r.floorCPU, h.cpu.Seconds()/o.cpu.Seconds())
@@ -94,7 +104,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.baselineName, "baseline-name", "", "what the report calls the -baseline binary (default: its `herald version`)")
 	fs.StringVar(&c.floor, "floor", "bin/herald-floor", "the floor binary (bench/floor)")
 	fs.StringVar(&c.hugo, "hugo", "hugo", "the Hugo binary; empty skips Hugo")
-	fs.StringVar(&c.timeBin, "time", "/usr/bin/time", "GNU time, for CPU time and peak RSS")
 	fs.StringVar(&c.strace, "strace", "strace", "strace, to time herald's syncfs apart; empty skips that")
 	fs.StringVar(&c.tmpfs, "tmpfs", "/dev/shm", "a tmpfs for the clean builds that no disk slows (a folder is made in it and removed after); empty skips them")
 	fs.StringVar(&c.layouts, "layouts", "bench/hugo", "the Hugo config and layouts")
@@ -103,6 +112,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.profile, "profile", "", "also write CPU and memory profiles of the large build into this folder")
 	fs.IntVar(&c.runs, "runs", 5, "runs per tool and size")
 	fs.IntVar(&c.hugeRuns, "huge-runs", 3, "runs per tool at the huge size")
+	fs.IntVar(&c.floorPairs, "floor-pairs", 15, "more builds of herald and the floor, side by side after the rounds, at each tmpfs size: the herald / floor and CPU / wall targets are judged on every round and pair")
 	fs.Uint64Var(&c.seed, "seed", 1, "the synthetic sites' seed")
 	sizes := fs.String("sizes", "small,large,huge", "the sizes to measure")
 	hugoSizes := fs.String("hugo-sizes", "small,large", "the sizes at which Hugo runs too (its target is at large; huge takes minutes)")
@@ -170,7 +180,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// The baseline runs where the targets are judged, on the tmpfs:
 		// on the disk it would add minutes and measure the disk again.
 		onDisk := c
-		onDisk.baseline = ""
+		onDisk.baseline, onDisk.floorPairs = "", 0
 		r, err := measureSize(ctx, onDisk, sp, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sp.Name, err)
@@ -250,25 +260,25 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		if err := cleanHerald(site); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, c.timeBin, dir, c.herald, "build", "-site", site, "-now", now)
+		return timeCmd(ctx, dir, c.herald, "build", "-site", site, "-now", now)
 	}
 	runBaseline := func() (sample, error) {
 		if err := cleanHerald(site); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, c.timeBin, dir, c.baseline, "build", "-site", site, "-now", now)
+		return timeCmd(ctx, dir, c.baseline, "build", "-site", site, "-now", now)
 	}
 	runHugo := func() (sample, error) {
 		if err := os.RemoveAll(hugoOut); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, c.timeBin, dir, c.hugo, "--quiet", "--source", hugoSrc, "--destination", hugoOut)
+		return timeCmd(ctx, dir, c.hugo, "--quiet", "--source", hugoSrc, "--destination", hugoOut)
 	}
 	runFloor := func() (sample, error) {
 		if err := os.RemoveAll(floorOut); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, c.timeBin, dir, c.floor, "-site", site, "-out", floorOut,
+		return timeCmd(ctx, dir, c.floor, "-site", site, "-out", floorOut,
 			"-files", fmt.Sprint(r.herald.files), "-bytes", fmt.Sprint(r.herald.bytes))
 	}
 
@@ -285,15 +295,23 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		run func() (sample, error)
 		out string
 	}
-	tools := []tool{{&r.herald, runHerald, filepath.Join(site, "public")}}
+	// herald sits between the floor and the baseline in every round,
+	// whichever way round it goes, so that a slow spell of the machine
+	// falls on a ratio's two builds alike; Hugo, whose ratio has the most
+	// room, goes at an end.
+	heraldTool := tool{&r.herald, runHerald, filepath.Join(site, "public")}
+	var tools []tool
 	if c.baseline != "" {
 		tools = append(tools, tool{&r.baseline, runBaseline, filepath.Join(site, "public")})
 	}
+	tools = append(tools, heraldTool, tool{&r.floor, runFloor, floorOut})
 	if c.hugo != "" {
 		tools = append(tools, tool{&r.hugo, runHugo, hugoOut})
 	}
-	tools = append(tools, tool{&r.floor, runFloor, floorOut})
-	for _, t := range tools[1:] {
+	for _, t := range tools {
+		if t.t == heraldTool.t {
+			continue // warmed up above
+		}
 		if _, err := t.run(); err != nil {
 			return nil, err
 		}
@@ -321,6 +339,17 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		}
 		r.addRound(round)
 	}
+	pairs, err := timePairs(c.floorPairs, runHerald, runFloor, func(i int, h, f sample) {
+		fmt.Fprintf(log, "   pair %2d herald %7.3f s  cpu %7.3f s | floor %7.3f s  cpu %7.3f s | cpu %.2f×\n", i+1, h.wall.Seconds(), h.cpu.Seconds(), f.wall.Seconds(), f.cpu.Seconds(), h.cpu.Seconds()/f.cpu.Seconds())
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pairs {
+		r.herald.samples = append(r.herald.samples, p[0])
+		r.floor.samples = append(r.floor.samples, p[1])
+		r.addFloorPair(p[0], p[1])
+	}
 	// The last herald run left a complete site: weigh it and count feeds.
 	if err := cleanHerald(site); err != nil {
 		return nil, err
@@ -339,4 +368,37 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		}
 	}
 	return r, nil
+}
+
+// timePairs times n more pairs of builds, herald's and the floor's, one
+// right after the other, herald first in every other pair, and returns
+// them as {herald, floor}; show is told of each as it is timed.
+//
+// Five rounds of four tools could not tell 1.45× from 1.55× apart on a
+// shared machine: each round's herald and floor builds were seconds apart,
+// with Hugo's between them, and one run's median moved by a tenth from
+// the next (docs/benchmarks.md, round 14). Pairs cost about a second each
+// on the large site, so many more of them fit.
+func timePairs(n int, herald, floor func() (sample, error), show func(i int, h, f sample)) ([][2]sample, error) {
+	var pairs [][2]sample
+	for i := range n {
+		first, second := herald, floor
+		if i%2 == 1 {
+			first, second = floor, herald
+		}
+		a, err := first()
+		if err != nil {
+			return nil, err
+		}
+		b, err := second()
+		if err != nil {
+			return nil, err
+		}
+		if i%2 == 1 {
+			a, b = b, a
+		}
+		show(i, a, b)
+		pairs = append(pairs, [2]sample{a, b})
+	}
+	return pairs, nil
 }

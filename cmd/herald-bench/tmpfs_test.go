@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,5 +139,54 @@ func TestTmpfsTargets(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTimePairs(t *testing.T) {
+	var ran []string
+	tool := func(name string, cpu float64) func() (sample, error) {
+		return func() (sample, error) {
+			ran = append(ran, name)
+			return mkSample(1, cpu, 10), nil
+		}
+	}
+	var shown []int
+	pairs, err := timePairs(3, tool("herald", 1.4), tool("floor", 1), func(i int, h, f sample) {
+		shown = append(shown, i)
+		if h.cpu != 1400*time.Millisecond || f.cpu != time.Second {
+			t.Errorf("pair %d shown as %v, %v; want herald's 1.4 s, then the floor's 1 s", i, h.cpu, f.cpu)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(ran, " "), "herald floor floor herald herald floor"; got != want {
+		t.Errorf("ran %q, want %q: herald first in every other pair", got, want)
+	}
+	if len(pairs) != 3 || len(shown) != 3 {
+		t.Fatalf("got %d pairs, %d shown; want 3 each", len(pairs), len(shown))
+	}
+	for i, p := range pairs {
+		if p[0].cpu != 1400*time.Millisecond || p[1].cpu != time.Second {
+			t.Errorf("pair %d is %v, %v; want {herald, floor} whichever ran first", i, p[0].cpu, p[1].cpu)
+		}
+	}
+
+	// The pairs join the rounds' ratios: three rounds at 1.46×–1.68× and
+	// four pairs at 1.4× are judged 1.4×, a pass.
+	r := rounds(t)
+	for _, p := range [][2]sample{pairs[0], pairs[1], pairs[2], pairs[0]} {
+		r.addFloorPair(p[0], p[1])
+	}
+	ts := tmpfsTargets(tmpfsResult{results: []*sizeResult{r}}, 2)
+	if got, want := ts[3].String(), "| PASS | herald / floor CPU time (user+sys) at 2,000 incidents, tmpfs | 1.4×"; !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want it to start %q", got, want)
+	}
+
+	boom := errors.New("boom")
+	if _, err := timePairs(2, tool("herald", 1), func() (sample, error) { return sample{}, boom }, func(int, sample, sample) {
+		t.Error("a pair shown whose floor build failed")
+	}); !errors.Is(err, boom) {
+		t.Errorf("got %v, want the floor's error", err)
 	}
 }
