@@ -23,6 +23,16 @@ var xmlEscapes = func() (t [utf8.RuneSelf]string) {
 	return t
 }()
 
+// xmlPlain marks the bytes that appendXMLText copies as they are: ASCII
+// with no escape. The bytes of other characters are not marked, as each
+// must be read whole to be checked.
+var xmlPlain = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = xmlEscapes[c] == ""
+	}
+	return t
+}()
+
 // appendXMLText appends s escaped as encoding/xml's Encoder escapes a
 // string element or attribute (xml.EscapeText): it also escapes quotes
 // and white space other than the space, and writes U+FFFD for what XML
@@ -30,25 +40,30 @@ var xmlEscapes = func() (t [utf8.RuneSelf]string) {
 func appendXMLText(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
+		// The runs of plain text between the escapes, most of an item's
+		// content, are skipped over a byte at a time and copied at once.
+		for i < len(s) && xmlPlain[s[i]] {
 			i++
-			if esc := xmlEscapes[c]; esc != "" {
-				b = append(b, s[last:i-1]...)
-				b = append(b, esc...)
-				last = i
-			}
+		}
+		if i == len(s) {
+			break
+		}
+		if c := s[i]; c < utf8.RuneSelf {
+			b = append(b, s[last:i]...)
+			b = append(b, xmlEscapes[c]...)
+			i++
+			last = i
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
 		// The only characters above ASCII outside XML's range that
 		// UTF-8 can hold are U+FFFE and U+FFFF.
 		if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
-			b = append(b, s[last:i-n]...)
+			b = append(b, s[last:i]...)
 			b = append(b, "\uFFFD"...)
-			last = i
+			last = i + n
 		}
+		i += n
 	}
 	return append(b, s[last:]...)
 }

@@ -12,8 +12,9 @@ import (
 
 // jsonSafe marks the ASCII bytes encoding/json writes as they are in a
 // string when it escapes HTML, as json.Marshal does: not the control
-// characters, the quote, the backslash, <, > and &.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+// characters, the quote, the backslash, <, > and &. The bytes of other
+// characters are not marked, as each must be read whole to be checked.
+var jsonSafe = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = true
 	}
@@ -30,12 +31,15 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	last := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
+		// The runs of plain text between the escapes are skipped over a
+		// byte at a time and copied at once.
+		for i < len(s) && jsonSafe[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		if c := s[i]; c < utf8.RuneSelf {
 			b = append(b, s[last:i]...)
 			switch c {
 			case '\\', '"':
