@@ -52,6 +52,9 @@ type Site struct {
 
 	latency     *latencyCache // a Builder's, across its builds; nil reads everything
 	reportCache *report.Cache // a Builder's closed months, across its builds; nil keeps none
+	// records is a Builder's record of published reports, across its
+	// builds; nil reads the file at each build.
+	records *report.RecordCache
 	// days are a Builder's components' days before today, across its
 	// builds; nil keeps none.
 	days *status.DayCache
@@ -212,7 +215,7 @@ func (s *Site) files(ctx context.Context, now time.Time, daemon bool, head func(
 		rec    *report.Record
 		recErr error
 	)
-	read.Go(func() { rec, recErr = report.ReadRecord(s.Config.ReportRecordPath()) })
+	read.Go(func() { rec, recErr = s.records.Read(s.Config.ReportRecordPath()) })
 	defer read.Wait()
 	probes, err := s.readProbes(ctx, now)
 	if err != nil {

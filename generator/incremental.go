@@ -93,6 +93,7 @@ type Builder struct {
 	// builds while the config stays the same (latencySum).
 	latency    *latencyCache
 	reports    *report.Cache
+	records    report.RecordCache // keyed by the file, so kept across configs
 	days       *status.DayCache
 	latencySum [32]byte
 	store      keptStore // the history store, open across builds until Close

@@ -92,7 +92,7 @@ func (b *Builder) load(ctx context.Context, now time.Time) (*Site, *loadState, e
 		_ = b.store.close()
 	}
 	ins, drafts := incident.SplitDrafts(ins)
-	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports, days: b.days, store: &b.store}, st, nil
+	return &Site{Config: cfg, Incidents: ins, Drafts: drafts, Renderer: theme.r, latency: b.latency, reportCache: b.reports, records: &b.records, days: b.days, store: &b.store}, st, nil
 }
 
 // loadTheme returns the renderer for the templates folder as it is now,

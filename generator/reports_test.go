@@ -122,6 +122,43 @@ func TestBuilderRecords(t *testing.T) {
 	}
 }
 
+// TestBuilderRevisesOnce: a Builder keeps the record it read across its
+// builds, and must know it again once it writes one. October is revised
+// by a late incident; a rebuild an hour later finds the figures it
+// recorded then, not those it first read, and adds no second revision.
+func TestBuilderRevisesOnce(t *testing.T) {
+	site := copySite(t)
+	record := filepath.Join(site, "data", "reports.json")
+	ctx := context.Background()
+	b := generator.NewBuilder(site, filepath.Join(t.TempDir(), "out"))
+	b.Record = true
+	for i, now := range []time.Time{exampleNow, exampleNow.Add(time.Minute)} {
+		if _, err := b.Build(ctx, now); err != nil {
+			t.Fatalf("build %d: %v", i+1, err)
+		}
+	}
+	late := "---\ntitle: Search was down\ncomponents:\n  search: major_outage\nstarted: 2026-10-20 10:00\nresolved: 2026-10-20 12:00\n---\nIt was down.\n"
+	if err := os.WriteFile(filepath.Join(site, "incidents", "2026-10-20-search-down.md"), []byte(late), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Build(ctx, exampleNow.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	revised, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(revised), `"from"`); got != 1 {
+		t.Fatalf("got %d revisions in the record after the late incident, want 1:\n%s", got, revised)
+	}
+	if _, err := b.Build(ctx, exampleNow.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(record); string(again) != string(revised) {
+		t.Errorf("a rebuild with the same figures changed the record:\n%s", again)
+	}
+}
+
 // TestBuilderClosedMonthOngoing: an incident that began in October and
 // still goes on is on October's report, a closed month whose Key does not
 // move with the clock. What the page says of it must not either, or an

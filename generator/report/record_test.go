@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -299,5 +300,102 @@ func TestWriteRecordUnchanged(t *testing.T) {
 				t.Errorf("got %d revisions of October in the file, want %d", g, w)
 			}
 		})
+	}
+}
+
+// TestRecordCache: a Builder's cache hands out the record it read while
+// the file is the same, and reads it again once herald writes a new one,
+// someone edits it in place, or it goes.
+func TestRecordCache(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "reports.json")
+	month := func(uptime string) *Record {
+		return &Record{Version: recordVersion, Months: map[string]*Published{"2026-10": {
+			At: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Components: []PublishedFigure{{ID: "api", Uptime: uptime, ObservedMinutes: 44640}},
+		}}}
+	}
+	uptimeIn := func(rec *Record) string { return rec.Months["2026-10"].Components[0].Uptime }
+	if err := WriteRecord(path, month("100%")); err != nil {
+		t.Fatal(err)
+	}
+	var c RecordCache
+	first, err := c.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Error("read the unchanged file again, want the record kept")
+	}
+
+	// herald's own write: a new file renamed over the old.
+	if err := WriteRecord(path, month("99.9%")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uptimeIn(got) != "99.9%" {
+		t.Errorf("after a new record was written, got October at %s, want 99.9%%", uptimeIn(got))
+	}
+
+	// An edit in place, of the same size, a second later.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := []byte(strings.Replace(string(data), "99.9%", "98.7%", 1))
+	if err := os.WriteFile(path, edited, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Second)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = c.Read(path); err != nil {
+		t.Fatal(err)
+	}
+	if uptimeIn(got) != "98.7%" {
+		t.Errorf("after an edit in place, got October at %s, want 98.7%%", uptimeIn(got))
+	}
+
+	// Another path is another record.
+	other := filepath.Join(t.TempDir(), "reports.json")
+	if err := WriteRecord(other, month("50%")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = c.Read(other); err != nil || uptimeIn(got) != "50%" {
+		t.Errorf("read %s: got %v, %v; want its own record", other, got, err)
+	}
+
+	// Gone, it is an empty record; broken, an error, each time.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = c.Read(path); err != nil || len(got.Months) != 0 {
+		t.Errorf("got %v, %v for a missing record, want an empty one", got, err)
+	}
+	if err := os.WriteFile(path, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		var d *diag.Error
+		if _, err := c.Read(path); !errors.As(err, &d) {
+			t.Errorf("got %v for a broken record, want a diag.Error naming it", err)
+		}
+	}
+
+	// A nil cache reads the file each time.
+	if err := WriteRecord(path, month("100%")); err != nil {
+		t.Fatal(err)
+	}
+	var none *RecordCache
+	a, errA := none.Read(path)
+	b, errB := none.Read(path)
+	if errA != nil || errB != nil || a == b || uptimeIn(a) != "100%" {
+		t.Errorf("a nil cache: got %p, %p (%v, %v), want two reads of the record", a, b, errA, errB)
 	}
 }
