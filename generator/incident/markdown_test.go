@@ -146,3 +146,23 @@ func TestReplaceControlEveryASCII(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReplaceControl holds ReplaceControl to the plain definition: each
+// character (each invalid byte a U+FFFD, as strings.Map reads it) kept
+// when carried, else replaced.
+func FuzzReplaceControl(f *testing.F) {
+	for _, s := range []string{"", "plain text", "tab\tnew\nline\r", "bell\a", "\x7f", "ok \xff", "\xed\xa0\x80", "\ufdd0 \ufffe \U0010ffff", "é—ü"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Map(func(r rune) rune {
+			if carried(r) {
+				return r
+			}
+			return utf8.RuneError
+		}, s)
+		if got := ReplaceControl(s); got != want {
+			t.Errorf("ReplaceControl(%q): got %q, want %q", s, got, want)
+		}
+	})
+}
