@@ -39,13 +39,13 @@ fuzz:
 ## print PASS/MISS per target, rewrite docs/benchmarks.md (PROFILE=1 adds
 ## pprof profiles in bench/out; BASELINE=<git rev> also times herald built
 ## at that revision in the same tmpfs rounds, for a change's before and
-## after). Installs hugo and strace with apt if missing.
+## after). Installs hugo, time and strace with apt if missing.
 BENCH_FLAGS ?=
 BASELINE ?=
 bench: build
-	@command -v hugo >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo strace >/dev/null; \
-	  else echo "bench: install hugo and strace (apt-get install hugo strace) as root"; exit 1; fi; }
+	@command -v hugo >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 && [ -x /usr/bin/time ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo time strace >/dev/null; \
+	  else echo "bench: install hugo, time and strace (apt-get install hugo time strace) as root"; exit 1; fi; }
 	$(GO) build -o bin/herald-floor ./bench/floor
 	$(GO) build -o bin/herald-bench ./cmd/herald-bench
 ifneq ($(BASELINE),)

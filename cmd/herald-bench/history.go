@@ -122,7 +122,7 @@ func measureImportAndBuilds(ctx context.Context, c config, x *historyResult, log
 	}
 	now := sitegen.Now.Format(time.RFC3339)
 	imp := func(file string) (sample, int, error) {
-		s, out, err := timeCmdOut(ctx, dir, 0, c.herald, "import", "-site", big, "-now", now, file)
+		s, out, err := timeCmdOut(ctx, c.timeBin, dir, 0, c.herald, "import", "-site", big, "-now", now, file)
 		if err != nil {
 			return s, 0, err
 		}
@@ -184,7 +184,7 @@ func measureImportAndBuilds(ctx context.Context, c config, x *historyResult, log
 		if err := cleanHerald(site); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, dir, c.herald, "build", "-site", site, "-now", now)
+		return timeCmd(ctx, c.timeBin, dir, c.herald, "build", "-site", site, "-now", now)
 	}
 	for _, site := range []string{big, small} { // warm-up, not counted
 		if _, err := build(site); err != nil {
@@ -302,7 +302,7 @@ func measureProber(ctx context.Context, c config, p *probeResult, log io.Writer)
 		return err
 	}
 	fmt.Fprintf(log, "   %d http checks every %s against %s for %s\n", p.checks, p.interval, ln.Addr(), p.duration)
-	s, out, err := timeCmdOut(ctx, site, p.duration, c.herald, "probe", "-site", site, "-listen", "127.0.0.1:0")
+	s, out, err := timeCmdOut(ctx, c.timeBin, site, p.duration, c.herald, "probe", "-site", site, "-listen", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -20,27 +21,39 @@ type sample struct {
 	rssKB     int64         // peak resident set size
 }
 
-// timeCmd runs argv and returns its wall time (measured here, with the
-// monotonic clock), CPU time and peak RSS.
-func timeCmd(ctx context.Context, dir string, argv ...string) (sample, error) {
-	s, _, err := timeCmdOut(ctx, dir, 0, argv...)
+// timeCmd runs argv under GNU time and returns its wall time (measured
+// here, with the monotonic clock), CPU time and peak RSS.
+func timeCmd(ctx context.Context, timeBin, dir string, argv ...string) (sample, error) {
+	s, _, err := timeCmdOut(ctx, timeBin, dir, 0, argv...)
 	return s, err
 }
 
 // timeCmdOut is timeCmd that also returns argv's output (stdout and
 // stderr). With stopAfter > 0, it sends SIGINT to argv after that long, as
-// Ctrl-C would, for a command that runs until interrupted.
+// Ctrl-C would, for a command that runs until interrupted; GNU time ignores
+// the signal and reports on argv when it exits.
 //
-// CPU time and peak RSS are the kernel's, from the rusage wait4 returns
-// for argv. They are what GNU time -v prints, less its cutting of user and
-// system time to whole hundredths of a second each: on the medium site,
-// whose floor takes 0.26 s of CPU, the cuts alone could move a herald /
-// floor ratio by 8 %.
-func timeCmdOut(ctx context.Context, dir string, stopAfter time.Duration, argv ...string) (sample, string, error) {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+// The peak RSS is time -v's, which reads it from the rusage of argv, a
+// child of its own. The CPU time is the kernel's, from the rusage wait4
+// returns here for time and the child it waited for, in microseconds:
+// time -v cuts user and system time to whole hundredths of a second each,
+// which on the medium site, whose floor takes 0.26 s of CPU, could move a
+// herald / floor ratio by 8 %. It includes time's own, under a
+// millisecond. Nor is argv run without time, timed from here alone:
+// forked from this process, its peak RSS would start from this one's
+// (Linux counts the memory of the process that execs it), 94 MB for every
+// tool in the first run that tried.
+func timeCmdOut(ctx context.Context, timeBin, dir string, stopAfter time.Duration, argv ...string) (sample, string, error) {
+	report, err := os.CreateTemp("", "herald-bench-time-")
+	if err != nil {
+		return sample{}, "", err
+	}
+	report.Close()
+	defer os.Remove(report.Name())
+	cmd := exec.CommandContext(ctx, timeBin, append([]string{"-v", "-o", report.Name()}, argv...)...)
 	cmd.Dir = dir
-	// Interrupted, stop the whole group: a child of argv's would
-	// otherwise outlive it and hold the output pipe open.
+	// Interrupted, stop the whole group: time's child would otherwise
+	// outlive it and hold the output pipe open.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	var out bytes.Buffer
@@ -53,18 +66,29 @@ func timeCmdOut(ctx context.Context, dir string, stopAfter time.Duration, argv .
 		t := time.AfterFunc(stopAfter, func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) })
 		defer t.Stop()
 	}
-	err := cmd.Wait()
+	err = cmd.Wait()
 	wall := time.Since(start)
 	if err != nil {
 		return sample{}, out.String(), fmt.Errorf("%s: %w\n%s", strings.Join(argv, " "), err, tail(out.String(), 2000))
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok || ru.Maxrss == 0 {
+	if !ok {
 		return sample{}, out.String(), fmt.Errorf("%s: no resource usage from wait4", strings.Join(argv, " "))
 	}
-	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	// Linux counts ru_maxrss in kilobytes.
-	return sample{wall: wall, cpu: cpu, rssKB: ru.Maxrss}, out.String(), nil
+	s := sample{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	data, err := os.ReadFile(report.Name())
+	if err != nil {
+		return sample{}, out.String(), err
+	}
+	for line := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Maximum resident set size (kbytes): "); ok {
+			s.rssKB, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	if s.rssKB == 0 {
+		return sample{}, out.String(), fmt.Errorf("no peak RSS in %s's report:\n%s", timeBin, data)
+	}
+	return s, out.String(), nil
 }
 
 func tail(s string, n int) string {

@@ -239,7 +239,7 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
 	p("Measured on %s by `%s` (%s), %s.\n\n", time.Now().UTC().Format("2006-01-02"), c.command, "herald-bench run", m.oneLine())
 	p("Load average (1, 5, 15 min) at the start: %s; at the end: %s. On a shared machine, other work inflates wall times; the per-round ratios cancel most of it.\n\n", m.loadStart, loadavg())
-	p("Every figure is the median of N whole-process runs (min–max in brackets), each a clean build (output removed first), CPU time and peak RSS from the process's rusage (`wait4`); ratios are the medians of per-round ratios, herald over the other tool in the same round (tools alternate order each round).\n\n")
+	p("Every figure is the median of N whole-process runs (min–max in brackets), each a clean build (output removed first), timed with `/usr/bin/time -v` (peak RSS) and `wait4`'s rusage (CPU time, in microseconds); ratios are the medians of per-round ratios, herald over the other tool in the same round (tools alternate order each round).\n\n")
 
 	cleanHead := "| size | incidents | tool | runs | files | MB written | wall | CPU (user+sys) | peak RSS | pages/s |\n| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: |\n"
 	row := func(size string, incidents int, t toolRuns) {

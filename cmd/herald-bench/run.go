@@ -17,13 +17,13 @@ import (
 
 // config is what `herald-bench run` measures and with what.
 type config struct {
-	herald, floor, hugo         string
-	strace                      string // empty: herald's sync is not timed
-	baseline, baselineName      string // an earlier herald; empty: none
-	heraldName                  string // herald's `herald version`, beside a baseline
-	layouts, work, doc, profile string
-	tmpfs                       string // a tmpfs for the tmpfs rows; empty skips them
-	runs, hugeRuns              int
+	herald, floor, hugo, timeBin string
+	strace                       string // empty: herald's sync is not timed
+	baseline, baselineName       string // an earlier herald; empty: none
+	heraldName                   string // herald's `herald version`, beside a baseline
+	layouts, work, doc, profile  string
+	tmpfs                        string // a tmpfs for the tmpfs rows; empty skips them
+	runs, hugeRuns               int
 	// floorPairs is how many more builds of herald and the floor are
 	// timed side by side after the rounds, on the tmpfs only (see
 	// timePairs); 0 on the disk.
@@ -104,6 +104,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.baselineName, "baseline-name", "", "what the report calls the -baseline binary (default: its `herald version`)")
 	fs.StringVar(&c.floor, "floor", "bin/herald-floor", "the floor binary (bench/floor)")
 	fs.StringVar(&c.hugo, "hugo", "hugo", "the Hugo binary; empty skips Hugo")
+	fs.StringVar(&c.timeBin, "time", "/usr/bin/time", "GNU time, for peak RSS")
 	fs.StringVar(&c.strace, "strace", "strace", "strace, to time herald's syncfs apart; empty skips that")
 	fs.StringVar(&c.tmpfs, "tmpfs", "/dev/shm", "a tmpfs for the clean builds that no disk slows (a folder is made in it and removed after); empty skips them")
 	fs.StringVar(&c.layouts, "layouts", "bench/hugo", "the Hugo config and layouts")
@@ -260,25 +261,25 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		if err := cleanHerald(site); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, dir, c.herald, "build", "-site", site, "-now", now)
+		return timeCmd(ctx, c.timeBin, dir, c.herald, "build", "-site", site, "-now", now)
 	}
 	runBaseline := func() (sample, error) {
 		if err := cleanHerald(site); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, dir, c.baseline, "build", "-site", site, "-now", now)
+		return timeCmd(ctx, c.timeBin, dir, c.baseline, "build", "-site", site, "-now", now)
 	}
 	runHugo := func() (sample, error) {
 		if err := os.RemoveAll(hugoOut); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, dir, c.hugo, "--quiet", "--source", hugoSrc, "--destination", hugoOut)
+		return timeCmd(ctx, c.timeBin, dir, c.hugo, "--quiet", "--source", hugoSrc, "--destination", hugoOut)
 	}
 	runFloor := func() (sample, error) {
 		if err := os.RemoveAll(floorOut); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, dir, c.floor, "-site", site, "-out", floorOut,
+		return timeCmd(ctx, c.timeBin, dir, c.floor, "-site", site, "-out", floorOut,
 			"-files", fmt.Sprint(r.herald.files), "-bytes", fmt.Sprint(r.herald.bytes))
 	}
 

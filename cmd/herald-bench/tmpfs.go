@@ -74,7 +74,7 @@ func measureLanguages(ctx context.Context, c config, dir string, log io.Writer) 
 		if err := cleanHerald(site); err != nil {
 			return sample{}, err
 		}
-		return timeCmd(ctx, dir, c.herald, "build", "-site", site, "-now", now)
+		return timeCmd(ctx, c.timeBin, dir, c.herald, "build", "-site", site, "-now", now)
 	}
 	// A warm-up of the copy, untimed, as for every tool; it also counts
 	// what the second language writes.
