@@ -73,13 +73,17 @@ func ReadRecord(path string) (*Record, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read report record: %w", err)
 	}
-	var got Record
-	if err := json.Unmarshal(data, &got); err != nil || got.Version != recordVersion || got.Months == nil {
+	got, ok := decodeRecord(data)
+	if !ok {
+		got = new(Record)
+		err = json.Unmarshal(data, got)
+	}
+	if err != nil || got.Version != recordVersion || got.Months == nil {
 		return nil, diag.Errorf(path, 1, 1, "not a record of published reports that herald wrote").
 			WithFix("move the file aside; herald keeps the figures it publishes there")
 	}
 	got.file = path
-	return &got, nil
+	return got, nil
 }
 
 // RecordCache keeps the record a Builder read, across its builds: a
