@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -225,8 +226,13 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 	if s.state != stageOpen {
 		return fmt.Errorf("write %s: %w", rel, ErrClosed)
 	}
-	dst := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if dir := filepath.Dir(dst); dir != s.dir {
+	// rel is valid, so clean: its path in the stage, a clean folder, and
+	// that path's folder are cut by hand, not cleaned again as
+	// filepath.Join and Dir would for each of a build's files.
+	dst := s.dir + string(filepath.Separator) + filepath.FromSlash(rel)
+	dir := s.dir
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		dir = dst[:len(s.dir)+1+i]
 		if _, made := s.dirs.Load(dir); !made {
 			if err := s.mkdirAll(dir); err != nil {
 				return fmt.Errorf("write %s: %w", dst, pathless(err))
@@ -234,7 +240,7 @@ func (s *Stage) WriteFile(rel string, data []byte) error {
 			s.dirs.Store(dir, true)
 		}
 	}
-	s.touch(dst, filepath.Dir(dst))
+	s.touch(dst, dir)
 	if s.prev != "" {
 		old := filepath.Join(s.prev, filepath.FromSlash(rel))
 		if sameContent(old, data) {
