@@ -64,6 +64,20 @@ type sizeResult struct {
 	// Seconds herald had a syncfs or fsync running, per traced build (on
 	// disk only; see measureSync).
 	sync []float64
+	// pairs are the builds of herald and the floor timed after the
+	// rounds (timePairs), {herald, floor}; their ratios are among the
+	// floor's, but the tools' rows are the rounds' alone, as Hugo's and
+	// the baseline's are.
+	pairs [][2]sample
+}
+
+// heraldBusy is busy over herald's builds in the rounds and the pairs.
+func (r *sizeResult) heraldBusy() []float64 {
+	t := toolRuns{samples: slices.Clone(r.herald.samples)}
+	for _, p := range r.pairs {
+		t.samples = append(t.samples, p[0])
+	}
+	return t.busy()
 }
 
 // baselineTool names the earlier herald of -baseline in a round.
@@ -347,10 +361,9 @@ func measureSize(ctx context.Context, c config, sp sitegen.Spec, log io.Writer) 
 		return nil, err
 	}
 	for _, p := range pairs {
-		r.herald.samples = append(r.herald.samples, p[0])
-		r.floor.samples = append(r.floor.samples, p[1])
 		r.addFloorPair(p[0], p[1])
 	}
+	r.pairs = pairs
 	// The last herald run left a complete site: weigh it and count feeds.
 	if err := cleanHerald(site); err != nil {
 		return nil, err
