@@ -9,11 +9,11 @@ import (
 // json.Unmarshal decodes from it, without reflection: a site of years of
 // a hundred components keeps a megabyte of record, which json.Unmarshal
 // took 17 ms of CPU to decode at every build. It knows the record's
-// fields and no other JSON: at anything else (a field it does not know or
-// meets twice, a null where herald writes none, an escape in a string,
-// invalid UTF-8, a number that is not a whole one) it says false, and the caller decodes the file
-// with json.Unmarshal as before. FuzzDecodeRecord holds it to
-// json.Unmarshal.
+// fields and no other JSON: at anything else (a field it does not know
+// or meets twice, a null where herald writes none, an escape in a
+// string, invalid UTF-8, a number that is not a whole one) it says
+// false, and the caller decodes the file with json.Unmarshal as before.
+// FuzzDecodeRecord and FuzzDecodeRecordWritten hold it to json.Unmarshal.
 func decodeRecord(data []byte) (*Record, bool) {
 	d := &recordDecoder{data: data}
 	rec := &Record{}
