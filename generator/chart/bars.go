@@ -135,7 +135,7 @@ func (dr *drawing) bars(l *i18n.Locale, days []uptime.Day, link func(uptime.Day)
 	dr.blankBars.month(l, days)
 	for i := range days {
 		d := &days[i]
-		dr.blankBars.draw(b, i, d, label == nil && isBlank(d) && (link == nil || link(*d) == ""), func() {
+		dr.blankBars.draw(b, i, d, link, label, func() {
 			slot := i
 			if rtl {
 				slot = len(days) - 1 - i

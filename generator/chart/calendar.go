@@ -91,7 +91,7 @@ func (dr *drawing) calendar(l *i18n.Locale, days []uptime.Day, link func(uptime.
 	// are blank cells written from the kept ones.
 	for i := range days {
 		d := &days[i]
-		dr.blank.draw(b, i, d, label == nil && isBlank(d) && (link == nil || link(*d) == ""), func() {
+		dr.blank.draw(b, i, d, link, label, func() {
 			cell := offset + i
 			col := cell % 7
 			if rtl {
@@ -151,7 +151,10 @@ func (b *blankDays) month(l *i18n.Locale, days []uptime.Day) {
 
 // draw writes the cell of d, the i-th day, to out: the kept one when d
 // is blank and one is kept, else what draw writes, kept when d is blank.
-func (b *blankDays) draw(out *bytes.Buffer, i int, d *uptime.Day, blank bool, draw func()) {
+// A cell is kept only when nothing but its day words it: no label of the
+// caller's, and no link, or none for d.
+func (b *blankDays) draw(out *bytes.Buffer, i int, d *uptime.Day, link, label func(uptime.Day) string, draw func()) {
+	blank := label == nil && isBlank(d) && (link == nil || link(*d) == "")
 	if blank && b.write(out, i, d) {
 		return
 	}
