@@ -313,13 +313,14 @@ func formatReport(c config, m machine, results []*sizeResult, x extras) string {
 		ratios(tm.results)
 		if c.floorPairs > 0 {
 			p("\n| size | pairs | herald CPU | floor CPU | herald / floor, CPU | herald CPU / wall |\n| --- | ---: | --- | --- | --- | --- |\n")
+			cpu := func(s sample) float64 { return s.cpu.Seconds() }
 			for _, r := range tm.results {
-				var h, f, ratio, busy []float64
+				h, f := r.pairRuns()
+				var ratio []float64
 				for _, pr := range r.pairs {
-					h, f = append(h, pr[0].cpu.Seconds()), append(f, pr[1].cpu.Seconds())
-					ratio, busy = append(ratio, pr[0].cpu.Seconds()/pr[1].cpu.Seconds()), append(busy, pr[0].cpu.Seconds()/pr[0].wall.Seconds())
+					ratio = append(ratio, pr[0].cpu.Seconds()/pr[1].cpu.Seconds())
 				}
-				p("| %s | %d | %s | %s | %s | %s |\n", r.spec.Name, len(r.pairs), fmtS(summarize(h)), fmtS(summarize(f)), fmtX(summarize(ratio)), fmtN(summarize(busy)))
+				p("| %s | %d | %s | %s | %s | %s |\n", r.spec.Name, len(r.pairs), fmtS(summarize(secs(h.samples, cpu))), fmtS(summarize(secs(f.samples, cpu))), fmtX(summarize(ratio)), fmtN(summarize(h.busy())))
 			}
 		}
 		if l := tm.langs; l != nil {

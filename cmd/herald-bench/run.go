@@ -71,13 +71,19 @@ type sizeResult struct {
 	pairs [][2]sample
 }
 
+// pairRuns are herald's and the floor's builds in the pairs.
+func (r *sizeResult) pairRuns() (herald, floor toolRuns) {
+	for _, p := range r.pairs {
+		herald.samples = append(herald.samples, p[0])
+		floor.samples = append(floor.samples, p[1])
+	}
+	return herald, floor
+}
+
 // heraldBusy is busy over herald's builds in the rounds and the pairs.
 func (r *sizeResult) heraldBusy() []float64 {
-	t := toolRuns{samples: slices.Clone(r.herald.samples)}
-	for _, p := range r.pairs {
-		t.samples = append(t.samples, p[0])
-	}
-	return t.busy()
+	h, _ := r.pairRuns()
+	return append(r.herald.busy(), h.busy()...)
 }
 
 // baselineTool names the earlier herald of -baseline in a round.

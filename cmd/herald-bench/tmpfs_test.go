@@ -201,3 +201,21 @@ func TestTimePairs(t *testing.T) {
 		t.Errorf("got %v, want the floor's error", err)
 	}
 }
+
+// TestPairsTable: the report lists the pairs after the rounds apart, the
+// herald and floor builds of each pair and their ratio, and herald's
+// row keeps the rounds' builds alone.
+func TestPairsTable(t *testing.T) {
+	r := rounds(t)
+	r.spec.Name, r.herald.name = "medium", "herald"
+	r.pairs = [][2]sample{{mkSample(1, 1.8, 40), mkSample(1, 1.2, 10)}, {mkSample(1, 2.0, 40), mkSample(1, 1.0, 10)}}
+	out := formatReport(config{floorPairs: 2}, machine{}, nil, extras{tmpfs: tmpfsResult{dir: "/dev/shm", results: []*sizeResult{r}}})
+	for _, want := range []string{
+		"| medium | 2 | 1.90 s (1.80–2.00) | 1.10 s (1.00–1.20) | 1.75× (1.50–2.00) | 1.90 (1.80–2.00) |",
+		"| medium | 2000 | herald | 3 |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report has no %q:\n%s", want, out)
+		}
+	}
+}
